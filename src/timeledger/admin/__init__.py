@@ -1,0 +1,1 @@
+"""Workspace administration: workspace settings and the audit log."""

@@ -1,0 +1,79 @@
+"""Routes of workspace administration (tag Admin)."""
+
+from typing import Annotated
+
+from fastapi import Query, Request, Response
+
+from timeledger.admin.repository import audit_events
+from timeledger.admin.schemas import AuditEventRead
+from timeledger.identity.access import Allowed, Caller
+from timeledger.kit.etag import set_etag
+from timeledger.kit.pagination import Direction, Page, PageRequest, fetch_page, page_request
+from timeledger.kit.routing import api_router, if_match_of
+from timeledger.kit.timeutil import parse_instant
+from timeledger.kit.uow import UnitOfWork
+from timeledger.models import AuditEvent
+from timeledger.workspaces import service
+from timeledger.workspaces.schemas import WorkspaceRead, WorkspaceUpdate
+
+admin = api_router("Admin", prefix="/admin")
+AuditPage = Annotated[PageRequest, page_request(("at", "id"), "at", Direction.DESC)]
+
+
+@admin.get("/workspace", response_model=WorkspaceRead)
+def get_workspace(
+    response: Response,
+    session: UnitOfWork,
+    caller: Annotated[Caller, Allowed("workspace:read:*")],
+) -> WorkspaceRead:
+    workspace = service.get_workspace(session, caller)
+    set_etag(response, service.workspace_etag(workspace))
+    return service.workspace_view(workspace)
+
+
+@admin.patch("/workspace", response_model=WorkspaceRead)
+def update_workspace(
+    body: WorkspaceUpdate,
+    request: Request,
+    response: Response,
+    session: UnitOfWork,
+    caller: Annotated[Caller, Allowed("workspace:update:*")],
+) -> WorkspaceRead:
+    workspace = service.update_workspace(session, caller, body, if_match_of(request))
+    set_etag(response, service.workspace_etag(workspace))
+    return service.workspace_view(workspace)
+
+
+@admin.get("/audit-log", response_model=Page[AuditEventRead])
+def list_audit_log(
+    session: UnitOfWork,
+    _caller: Annotated[Caller, Allowed("audit-log:read:*")],
+    page: AuditPage,
+    action: Annotated[str | None, Query(max_length=64)] = None,
+    outcome: Annotated[str | None, Query(pattern="^(success|failure|denied)$")] = None,
+    actor_user_id: Annotated[int | None, Query(ge=1)] = None,
+    since: Annotated[
+        str | None, Query(max_length=64, description="Instant with UTC offset, inclusive.")
+    ] = None,
+    until: Annotated[
+        str | None, Query(max_length=64, description="Instant with UTC offset, exclusive.")
+    ] = None,
+) -> Page[AuditEventRead]:
+    statement = audit_events(
+        action=action,
+        outcome=outcome,
+        actor_user_id=actor_user_id,
+        since=parse_instant(since, parameter="since") if since else None,
+        until=parse_instant(until, parameter="until") if until else None,
+    )
+    rows, cursor = fetch_page(
+        session,
+        statement,
+        page,
+        sort_columns={"at": AuditEvent.at, "id": AuditEvent.id},
+        id_column=AuditEvent.id,
+    )
+    return Page(
+        items=[AuditEventRead.model_validate(row, from_attributes=True) for row in rows],
+        next_cursor=cursor,
+    )

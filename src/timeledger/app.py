@@ -1,0 +1,95 @@
+"""create_app(): routers, middleware, error handlers."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import yaml
+from fastapi import FastAPI
+from fastapi.responses import PlainTextResponse, Response
+
+from timeledger import PRODUCT_NAME, __version__
+from timeledger.admin.endpoints import admin
+from timeledger.auth.endpoints import auth
+from timeledger.config import Settings, get_settings
+from timeledger.identity.credentials import PasswordHashing
+from timeledger.jobs.worker import Worker
+from timeledger.kit.db import Database
+from timeledger.kit.errors import install_problem_handlers
+from timeledger.kit.observability import RequestContextMiddleware, metrics_endpoint
+from timeledger.kit.openapi import build_openapi
+from timeledger.users.endpoints import me, users
+
+API_PREFIX = "/api"
+
+TAGS = [
+    {"name": "Settings", "description": "Configuration: activities, reasons, dimensions, ..."},
+    {"name": "Admin", "description": "Workspace administration and the audit log."},
+    {"name": "Organization", "description": "Employees, employments and org units."},
+    {"name": "Users", "description": "User accounts, roles, service users and API keys."},
+    {"name": "Timesheet", "description": "Clock in/out, time entries and statements."},
+    {"name": "Time off & timebank", "description": "Leave requests, balances, adjustments."},
+    {"name": "Approvals", "description": "Approval inbox and delegations."},
+    {"name": "Projects", "description": "Projects and their members."},
+    {"name": "Reports", "description": "Registered hours, movements, presence."},
+    {"name": "Kiosks", "description": "Shared check-in terminals."},
+    {"name": "Me", "description": "The signed-in person's own resources."},
+    {"name": "Auth", "description": "Interactive sign-in and sessions; not for API keys."},
+    {"name": "Events & webhooks", "description": "Event feed, streaming and webhooks."},
+]
+
+
+def app_from_environment() -> FastAPI:
+    """The factory `timeledger serve` hands to uvicorn (also in its worker processes)."""
+    settings = get_settings()
+    return create_app(settings, run_worker=settings.inprocess_worker)
+
+
+def create_app(
+    settings: Settings | None = None, db: Database | None = None, *, run_worker: bool = False
+) -> FastAPI:
+    settings = settings or get_settings()
+    db = db or Database(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        worker = Worker(db, settings.worker_poll_seconds) if run_worker else None
+        if worker is not None:
+            worker.start_thread()
+        try:
+            yield
+        finally:
+            if worker is not None:
+                worker.stop()
+
+    app = FastAPI(
+        title=PRODUCT_NAME,
+        version=__version__,
+        summary="Self-hosted time tracking and workforce time management.",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+        openapi_tags=TAGS,
+        max_body_size=settings.max_request_bytes,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.db = db
+    app.state.password_hashing = PasswordHashing(settings.argon2_memory_kib)
+    app.add_middleware(RequestContextMiddleware)
+    install_problem_handlers(app)
+
+    for router in (users, me, auth, admin):
+        app.include_router(router, prefix=API_PREFIX)
+
+    @app.get(f"{API_PREFIX}/", response_class=PlainTextResponse, include_in_schema=False)
+    def api_root() -> str:
+        return f"{PRODUCT_NAME} {__version__}"
+
+    @app.get(f"{API_PREFIX}/openapi.yaml", include_in_schema=False)
+    def openapi_yaml() -> Response:
+        document = yaml.safe_dump(build_openapi(app), sort_keys=False, allow_unicode=True)
+        return Response(document, media_type="application/yaml")
+
+    app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
+    app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
+    return app

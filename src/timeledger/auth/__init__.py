@@ -1,0 +1,1 @@
+"""Interactive sign-in: sessions, logout, password change and reset."""

@@ -1,0 +1,113 @@
+"""Routes of interactive sign-in (tag Auth)."""
+
+from datetime import timedelta
+from typing import Annotated
+
+from fastapi import Request, Response, status
+
+from timeledger.auth import service
+from timeledger.auth.schemas import LoginRequest, LoginResult, PasswordResetRedeem, SessionRead
+from timeledger.identity.access import Allowed, Caller, client_address
+from timeledger.identity.credentials import TokenKind
+from timeledger.identity.hashing import Hashing
+from timeledger.kit.pagination import Page, PageRequest, fetch_page, page_request
+from timeledger.kit.routing import api_router
+from timeledger.kit.timeutil import utcnow
+from timeledger.kit.uow import DatabaseDep, UnitOfWork
+from timeledger.models import AuthSession
+from timeledger.users.repository import CredentialRepository
+
+auth = api_router("Auth", prefix="/auth")
+SessionPage = Annotated[PageRequest, page_request(("id", "created_at"), "id")]
+
+
+def _client(request: Request) -> service.ClientInfo:
+    return service.ClientInfo(
+        address=client_address(request) or "unknown",
+        user_agent=request.headers.get("user-agent"),
+    )
+
+
+@auth.post("/login", response_model=LoginResult, openapi_extra={"x-public": True})
+def login(
+    body: LoginRequest,
+    request: Request,
+    response: Response,
+    session: UnitOfWork,
+    db: DatabaseDep,
+    hashing: Hashing,
+) -> LoginResult:
+    started = service.sign_in(
+        db,
+        session,
+        body,
+        _client(request),
+        hashing,
+        timedelta(hours=request.app.state.settings.session_ttl_hours),
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return LoginResult(
+        token=started.token,
+        expires_at=started.row.expires_at,
+        session_id=started.row.id,
+        user_id=started.row.user_id,
+        workspace_id=started.row.workspace_id,
+    )
+
+
+@auth.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
+def logout(session: UnitOfWork, caller: Annotated[Caller, Allowed("sessions:delete:own")]) -> None:
+    service.log_out(session, caller)
+
+
+@auth.get("/sessions", response_model=Page[SessionRead])
+def list_sessions(
+    session: UnitOfWork,
+    caller: Annotated[Caller, Allowed("sessions:read:own")],
+    page: SessionPage,
+) -> Page[SessionRead]:
+    rows, cursor = fetch_page(
+        session,
+        CredentialRepository(session).sessions_of(caller.user_id, utcnow()),
+        page,
+        sort_columns={"id": AuthSession.id, "created_at": AuthSession.created_at},
+        id_column=AuthSession.id,
+    )
+    current = caller.credential_id if caller.credential_kind is TokenKind.SESSION else None
+    return Page(
+        items=[
+            SessionRead(
+                id=row.id,
+                prefix=row.prefix,
+                created_at=row.created_at,
+                last_used_at=row.last_used_at,
+                expires_at=row.expires_at,
+                client_address=row.client_address,
+                user_agent=row.user_agent,
+                current=row.id == current,
+            )
+            for row in rows
+        ],
+        next_cursor=cursor,
+    )
+
+
+@auth.delete("/sessions/{session_id}", status_code=status.HTTP_204_NO_CONTENT)
+def revoke_session(
+    session_id: int,
+    session: UnitOfWork,
+    caller: Annotated[Caller, Allowed("sessions:delete:own")],
+) -> None:
+    service.end_session(session, caller, session_id)
+
+
+@auth.post(
+    "/password-reset", status_code=status.HTTP_204_NO_CONTENT, openapi_extra={"x-public": True}
+)
+def redeem_password_reset(
+    body: PasswordResetRedeem,
+    request: Request,
+    session: UnitOfWork,
+    hashing: Hashing,
+) -> None:
+    service.redeem_password_reset(session, body.token, body.new_password, _client(request), hashing)

@@ -1,0 +1,42 @@
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Secret = Annotated[str, Field(min_length=1, max_length=256)]
+
+
+class LoginRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: Annotated[str, Field(min_length=3, max_length=320)]
+    password: Secret
+    workspace: Annotated[str, Field(max_length=200)] | None = Field(
+        default=None, description="Workspace name; needed only when the email is in several."
+    )
+
+
+class LoginResult(BaseModel):
+    token: str = Field(description="Opaque session token; send it as a Bearer token.")
+    expires_at: datetime
+    session_id: int
+    user_id: int
+    workspace_id: int
+
+
+class SessionRead(BaseModel):
+    id: int
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+    expires_at: datetime
+    client_address: str | None
+    user_agent: str | None
+    current: bool
+
+
+class PasswordResetRedeem(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    token: Secret
+    new_password: Secret

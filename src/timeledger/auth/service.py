@@ -1,0 +1,221 @@
+"""Sign-in, sessions, logout and password reset, with brute-force limits."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from timeledger.auth.repository import SignInRepository
+from timeledger.auth.schemas import LoginRequest
+from timeledger.identity.access import Caller
+from timeledger.identity.audit import AuditRecord, record_audit
+from timeledger.identity.credentials import (
+    PasswordHashing,
+    TokenKind,
+    check_password_strength,
+    issue_token,
+    token_kind,
+    token_matches,
+    token_prefix,
+)
+from timeledger.kit.db import Database
+from timeledger.kit.errors import BadRequest, Conflict, NotFound, TooManyRequests, Unauthorized
+from timeledger.kit.timeutil import utcnow
+from timeledger.models import AuthSession, SignInAttempt, User
+from timeledger.users.repository import CredentialRepository, UserRepository
+
+THROTTLE_WINDOW = timedelta(minutes=15)
+MAX_FAILURES_PER_ACCOUNT = 10
+MAX_FAILURES_PER_ADDRESS = 50
+WRONG_CREDENTIALS = "The email or the password is wrong."
+
+
+@dataclass(frozen=True)
+class ClientInfo:
+    address: str
+    user_agent: str | None
+
+
+@dataclass(frozen=True)
+class StartedSession:
+    token: str
+    row: AuthSession
+
+
+def _throttle(session: Session, email: str, client: ClientInfo) -> None:
+    now = utcnow()
+    since = now - THROTTLE_WINDOW
+    repository = SignInRepository(session)
+    for count, oldest, limit in (
+        (*repository.failures_since(since, email=email), MAX_FAILURES_PER_ACCOUNT),
+        (*repository.failures_since(since, address=client.address), MAX_FAILURES_PER_ADDRESS),
+    ):
+        if count >= limit and oldest is not None:
+            retry_after = max(1, int((oldest + THROTTLE_WINDOW - now).total_seconds()) + 1)
+            raise TooManyRequests(
+                "Too many failed sign-ins; wait before trying again.",
+                headers={"Retry-After": str(retry_after)},
+            )
+
+
+def _choose_account(
+    session: Session, candidates: Sequence[User], workspace: str | None
+) -> list[User]:
+    if workspace is None:
+        return list(candidates)
+    names = SignInRepository(session).workspace_names([user.workspace_id for user in candidates])
+    return [user for user in candidates if names.get(user.workspace_id) == workspace]
+
+
+def sign_in(
+    db: Database,
+    session: Session,
+    data: LoginRequest,
+    client: ClientInfo,
+    hashing: PasswordHashing,
+    session_ttl: timedelta,
+) -> StartedSession:
+    email = data.email.strip().lower()
+    _throttle(session, email, client)
+    candidates = _choose_account(
+        session, UserRepository(session).people_signing_in_as(email), data.workspace
+    )
+    matching = [user for user in candidates if hashing.verify(user.password_hash, data.password)]
+    if not candidates:
+        hashing.verify(None, data.password)
+    if not matching:
+        _record_failure(db, email, client, candidates)
+        raise Unauthorized(WRONG_CREDENTIALS, headers={})
+    if len(matching) > 1:
+        names = SignInRepository(session).workspace_names([u.workspace_id for u in matching])
+        raise Conflict(
+            "This email signs in to several workspaces; repeat with `workspace` set.",
+            extra={"workspaces": sorted(names.values())},
+        )
+    user = matching[0]
+    SignInRepository(session).add_attempt(
+        SignInAttempt(email=email, client_address=client.address, succeeded=True, at=utcnow())
+    )
+    started = start_session(session, user, client, session_ttl)
+    record_audit(
+        session,
+        AuditRecord(
+            workspace_id=user.workspace_id,
+            action="sign_in",
+            outcome="success",
+            actor_user_id=user.id,
+            credential=started.row.prefix,
+            client_address=client.address,
+            target_type="session",
+            target_id=started.row.id,
+        ),
+    )
+    return started
+
+
+def _record_failure(db: Database, email: str, client: ClientInfo, accounts: list[User]) -> None:
+    """Committed on its own: the request itself ends in 401 and rolls back."""
+    with db.transaction() as session:
+        SignInRepository(session).add_attempt(
+            SignInAttempt(email=email, client_address=client.address, succeeded=False, at=utcnow())
+        )
+        for user in accounts:
+            record_audit(
+                session,
+                AuditRecord(
+                    workspace_id=user.workspace_id,
+                    action="sign_in",
+                    outcome="failure",
+                    actor_user_id=user.id,
+                    client_address=client.address,
+                    detail={"reason": "wrong password"},
+                ),
+            )
+
+
+def start_session(
+    session: Session, user: User, client: ClientInfo, ttl: timedelta
+) -> StartedSession:
+    issued = issue_token(TokenKind.SESSION)
+    now = utcnow()
+    row = AuthSession(
+        workspace_id=user.workspace_id,
+        user_id=user.id,
+        prefix=issued.prefix,
+        secret_hash=issued.secret_hash,
+        client_address=client.address,
+        user_agent=(client.user_agent or "")[:300] or None,
+        created_at=now,
+        expires_at=now + ttl,
+    )
+    CredentialRepository(session).add(row)
+    return StartedSession(token=issued.token, row=row)
+
+
+def end_session(session: Session, caller: Caller, session_id: int) -> None:
+    row = CredentialRepository(session).session_of(caller.user_id, session_id, utcnow())
+    if row is None:
+        raise NotFound(f"Session {session_id} does not exist.")
+    row.revoked_at = utcnow()
+    record_audit(
+        session,
+        caller.audit_record("session.revoked", "success", target_type="session", target_id=row.id),
+    )
+
+
+def log_out(session: Session, caller: Caller) -> None:
+    if caller.credential_kind is not TokenKind.SESSION:
+        raise BadRequest(
+            "Logout ends a sign-in session; this request used an API key. "
+            "Revoke keys through their api-keys resource."
+        )
+    end_session(session, caller, caller.credential_id)
+
+
+def redeem_password_reset(
+    session: Session,
+    token: str,
+    new_password: str,
+    client: ClientInfo,
+    hashing: PasswordHashing,
+) -> None:
+    """Single use: the token is spent, and every session and key of the person ends, since
+    a reset usually means the old credentials are not trusted."""
+    row = None
+    if token_kind(token) is TokenKind.PASSWORD_RESET:
+        row = SignInRepository(session).reset_token(token_prefix(token))
+    now = utcnow()
+    if (
+        row is None
+        or not token_matches(token, row.secret_hash)
+        or row.used_at is not None
+        or row.expires_at <= now
+    ):
+        raise Unauthorized("The reset token is unknown, used or expired.", headers={})
+    check_password_strength(new_password, location="body.new_password")
+    user = UserRepository(session).get(row.user_id)
+    if user is None or user.status != "active":
+        raise Unauthorized("The reset token is unknown, used or expired.", headers={})
+    row.used_at = now
+    user.password_hash = hashing.hash(new_password)
+    user.row_version += 1
+    user.updated_at = now
+    CredentialRepository(session).revoke_sessions_of(user.id, now, keep_session_id=0)
+    record_audit(
+        session,
+        AuditRecord(
+            workspace_id=user.workspace_id,
+            action="password_reset.redeemed",
+            outcome="success",
+            actor_user_id=user.id,
+            client_address=client.address,
+            target_type="user",
+            target_id=user.id,
+        ),
+    )
+
+
+def purge_old_sign_in_attempts(db: Database, now: datetime) -> None:
+    with db.transaction() as session:
+        SignInRepository(session).purge_attempts_before(now - THROTTLE_WINDOW)

@@ -1,0 +1,1 @@
+"""The change log: one ordered, gapless stream of committed changes per workspace."""

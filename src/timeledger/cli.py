@@ -1,0 +1,190 @@
+"""The `timeledger` command: serve | worker | migrate | init | demo | apikey."""
+
+import json
+import os
+from typing import Annotated
+
+import typer
+import uvicorn
+from rich.console import Console
+
+from timeledger.config import get_settings
+from timeledger.demo import DEMO_WORKSPACE, create_demo
+from timeledger.identity.credentials import PasswordHashing, generate_password
+from timeledger.jobs.worker import Worker
+from timeledger.kit.db import Database
+from timeledger.kit.errors import Problem
+from timeledger.kit.observability import configure_logging
+from timeledger.migrations import upgrade_to_head
+from timeledger.users.repository import UserRepository
+from timeledger.users.schemas import ApiKeyCreate
+from timeledger.users.service import add_service_user, issue_api_key, resolve_role
+from timeledger.workspaces.repository import WorkspaceRepository
+from timeledger.workspaces.service import create_workspace
+
+app = typer.Typer(help="Timeledger time tracking server.", no_args_is_help=True)
+apikey = typer.Typer(help="API keys of service users.", no_args_is_help=True)
+app.add_typer(apikey, name="apikey")
+console = Console(stderr=True)
+
+
+def _database() -> Database:
+    settings = get_settings()
+    configure_logging(settings.log_level, json=settings.log_json)
+    upgrade_to_head(settings.database_url)
+    return Database(settings.database_url)
+
+
+def _fail(message: str) -> typer.Exit:
+    console.print(f"[red]error:[/red] {message}")
+    return typer.Exit(code=1)
+
+
+@app.command()
+def migrate() -> None:
+    """Apply pending database migrations (Alembic upgrade to head)."""
+    _database().dispose()
+    console.print("database is at the newest schema")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="API processes (>1 needs PostgreSQL).")] = 1,
+    no_worker: Annotated[bool, typer.Option("--no-worker", help="No in-process worker.")] = False,
+) -> None:
+    """Apply pending migrations, then serve the API (and the background worker)."""
+    db = _database()
+    is_sqlite = db.is_sqlite
+    db.dispose()
+    if workers > 1 and is_sqlite:
+        raise _fail("more than one worker process needs PostgreSQL (TIMELEDGER_DATABASE_URL)")
+    os.environ["TIMELEDGER_INPROCESS_WORKER"] = "false" if no_worker else "true"
+    get_settings().resolved_secret_key()
+    uvicorn.run(
+        "timeledger.app:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="warning",
+        server_header=False,
+    )
+
+
+@app.command()
+def worker() -> None:
+    """Run the background worker alone, until interrupted."""
+    db = _database()
+    try:
+        Worker(db, get_settings().worker_poll_seconds).run_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        db.dispose()
+
+
+@app.command()
+def init(
+    workspace: Annotated[str, typer.Option(help="Name of the new workspace.")],
+    owner_email: Annotated[str, typer.Option(help="Email of its owner.")],
+    owner_password: Annotated[
+        str | None, typer.Option(help="Owner's password; generated when omitted.")
+    ] = None,
+    timezone: Annotated[str, typer.Option(help="IANA time zone of the workspace.")] = "UTC",
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Create a workspace and its owner (with a first API key)."""
+    db = _database()
+    password = owner_password or generate_password()
+    hashing = PasswordHashing(get_settings().argon2_memory_kib)
+    try:
+        with db.transaction() as session:
+            created = create_workspace(
+                session,
+                name=workspace,
+                owner_email=owner_email,
+                owner_password=password,
+                hashing=hashing,
+                timezone=timezone,
+            )
+            result = {
+                "workspace_id": created.workspace.id,
+                "owner_email": created.owner.email,
+                "owner_password": password,
+                "api_key": created.api_key,
+            }
+    except Problem as problem:
+        raise _fail(problem.detail) from None
+    finally:
+        db.dispose()
+    if as_json:
+        typer.echo(json.dumps(result))
+    else:
+        console.print(f"workspace {workspace!r} created (id {result['workspace_id']})")
+        console.print(f"owner: {result['owner_email']}  password: {password}")
+        console.print(f"API key (shown once): {result['api_key']}")
+
+
+@apikey.command("create")
+def apikey_create(
+    workspace: Annotated[str, typer.Option(help="Workspace name.")],
+    service_user: Annotated[str, typer.Option(help="Service user name; created if missing.")],
+    role: Annotated[str, typer.Option(help="Role of a new service user.")] = "developer",
+    name: Annotated[str, typer.Option(help="Label of the key.")] = "CLI key",
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Issue an API key for a service user."""
+    db = _database()
+    try:
+        with db.transaction() as session:
+            found = WorkspaceRepository(session).by_name(workspace)
+            if found is None:
+                raise _fail(f"no workspace named {workspace!r}")
+            with db.transaction(workspace_id=found.id) as scoped:
+                owner = UserRepository(scoped).by_service_name(service_user)
+                if owner is None:
+                    owner = add_service_user(
+                        scoped,
+                        workspace_id=found.id,
+                        name=service_user,
+                        role=resolve_role(scoped, None, role),
+                        actor=None,
+                    )
+                key = issue_api_key(scoped, owner, ApiKeyCreate(name=name), actor=None)
+                result = {"service_user_id": owner.id, "api_key": key.key}
+    except Problem as problem:
+        raise _fail(problem.detail) from None
+    finally:
+        db.dispose()
+    if as_json:
+        typer.echo(json.dumps(result))
+    else:
+        console.print(f"service user {service_user!r} (id {result['service_user_id']})")
+        console.print(f"API key (shown once): {result['api_key']}")
+
+
+@app.command()
+def demo() -> None:
+    """Create the demo workspace on first start; print how to sign in, once."""
+    db = _database()
+    try:
+        created = create_demo(db, PasswordHashing(get_settings().argon2_memory_kib))
+    finally:
+        db.dispose()
+    if created is None:
+        console.print(
+            f"demo workspace {DEMO_WORKSPACE!r} is ready (credentials were shown when "
+            "it was created; `timeledger init` makes another workspace)"
+        )
+        return
+    console.print(f"[bold]Demo workspace {DEMO_WORKSPACE!r} created.[/bold]")
+    console.print(
+        f"  sign in: POST /api/auth/login  email {created.owner_email}  "
+        f"password {created.owner_password}"
+    )
+    console.print(f"  API key: {created.api_key}")
+    console.print(
+        "  try: curl -H 'Authorization: Bearer <API key>' http://127.0.0.1:8000/api/users"
+    )

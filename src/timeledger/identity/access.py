@@ -1,0 +1,177 @@
+"""Authentication of each request and the one-per-operation permission declaration.
+
+An endpoint writes `caller: Annotated[Caller, Allowed("users:read:*")]`. That single
+declaration authenticates the request, enforces the permission (403 with a problem and an
+audit entry when missing), scopes the unit of work to the caller's workspace, and writes
+`x-required-permission` into the operation's OpenAPI entry (see kit.openapi).
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from timeledger.identity.audit import AuditRecord, record_audit_apart
+from timeledger.identity.credentials import TokenKind, token_kind, token_matches, token_prefix
+from timeledger.identity.permissions import Permission, Scope, grants, widest_scope
+from timeledger.kit.db import Database
+from timeledger.kit.errors import Forbidden, Unauthorized
+from timeledger.kit.tenancy import scope_session_to_workspace
+from timeledger.kit.timeutil import utcnow
+from timeledger.kit.uow import UnitOfWork, database
+from timeledger.models import ApiKey, AuthSession, User
+
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+PERSON = "person"
+SERVICE = "service"
+
+
+@dataclass(frozen=True)
+class Caller:
+    workspace_id: int
+    user_id: int
+    user_kind: str
+    role_name: str
+    permissions: frozenset[str]
+    credential_kind: TokenKind
+    credential_id: int
+    credential_label: str
+    client_address: str | None
+
+    def scope_for(self, area: str, action: str) -> Scope | None:
+        return widest_scope(self.permissions, area, action)
+
+    def may(self, permission: str) -> bool:
+        return grants(self.permissions, permission)
+
+    @property
+    def is_person(self) -> bool:
+        return self.user_kind == PERSON
+
+    def audit_record(self, action: str, outcome: str, **fields: Any) -> AuditRecord:
+        return AuditRecord(
+            workspace_id=self.workspace_id,
+            action=action,
+            outcome=outcome,
+            actor_user_id=self.user_id,
+            credential=self.credential_label,
+            client_address=self.client_address,
+            **fields,
+        )
+
+
+def client_address(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def bearer_token(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("Send an API key or session token as 'Authorization: Bearer <token>'.")
+    return token.strip()
+
+
+def _credential_row(session: Session, token: str) -> ApiKey | AuthSession | None:
+    kind = token_kind(token)
+    row: ApiKey | AuthSession | None
+    prefix = token_prefix(token)
+    if kind is TokenKind.API_KEY:
+        row = session.scalars(select(ApiKey).where(ApiKey.prefix == prefix)).one_or_none()
+    elif kind is TokenKind.SESSION:
+        row = session.scalars(select(AuthSession).where(AuthSession.prefix == prefix)).one_or_none()
+    else:
+        return None
+    if row is None or not token_matches(token, row.secret_hash):
+        return None
+    return row
+
+
+def _touch(db: Database, row: ApiKey | AuthSession) -> None:
+    now = utcnow()
+    if row.last_used_at is not None and now - row.last_used_at < LAST_USED_RESOLUTION:
+        return
+    model = type(row)
+    with db.transaction() as session:
+        session.execute(update(model).where(model.id == row.id).values(last_used_at=now))
+
+
+def authenticate(request: Request, session: UnitOfWork) -> Caller:
+    token = bearer_token(request)
+    row = _credential_row(session, token)
+    now = utcnow()
+    if (
+        row is None
+        or row.revoked_at is not None
+        or (row.expires_at is not None and row.expires_at <= now)
+    ):
+        raise Unauthorized("The credential is unknown, expired or revoked.")
+    user = session.get(User, row.user_id)
+    if user is None or user.status != "active":
+        raise Unauthorized("The credential's user is suspended or deleted.")
+    scope_session_to_workspace(session, user.workspace_id)
+    _touch(database(request), row)
+    kind = TokenKind.API_KEY if isinstance(row, ApiKey) else TokenKind.SESSION
+    return Caller(
+        workspace_id=user.workspace_id,
+        user_id=user.id,
+        user_kind=user.kind,
+        role_name=user.role.name,
+        permissions=frozenset(user.role.permissions),
+        credential_kind=kind,
+        credential_id=row.id,
+        credential_label=row.prefix,
+        client_address=client_address(request),
+    )
+
+
+class PermissionRequirement:
+    """A dependency enforcing one permission; also the operation's OpenAPI declaration."""
+
+    def __init__(self, permission: str, *, people_only: bool = False) -> None:
+        self.permission = str(Permission.parse(permission))
+        self.people_only = people_only
+        self.openapi_extensions: dict[str, Any] = {"x-required-permission": self.permission}
+        if people_only:
+            self.openapi_extensions["x-people-only"] = True
+
+    def __call__(
+        self, request: Request, caller: Annotated[Caller, Depends(authenticate)]
+    ) -> Caller:
+        if self.people_only and not caller.is_person:
+            self._deny(request, caller, "service users cannot use this operation")
+            raise Forbidden(
+                "This operation represents a signed-in person and does not accept "
+                "service-user keys; call a data endpoint such as GET /api/users instead."
+            )
+        if not caller.may(self.permission):
+            self._deny(request, caller, "missing permission")
+            raise Forbidden(
+                f"This operation requires the permission {self.permission}, which the "
+                f"role {caller.role_name!r} does not hold.",
+                extra={"required_permission": self.permission},
+            )
+        return caller
+
+    def _deny(self, request: Request, caller: Caller, reason: str) -> None:
+        record_audit_apart(
+            database(request),
+            caller.audit_record(
+                "permission.denied",
+                "denied",
+                detail={
+                    "permission": self.permission,
+                    "reason": reason,
+                    "method": request.method,
+                    "path": request.url.path,
+                },
+            ),
+        )
+
+
+def Allowed(permission: str, *, people_only: bool = False) -> Any:  # noqa: N802
+    """Declare the permission an operation requires (see the module docstring)."""
+    return Depends(PermissionRequirement(permission, people_only=people_only))

@@ -1,0 +1,138 @@
+"""Permission strings `area:action:scope` and the built-in roles.
+
+Scopes nest: `*` (the whole workspace) includes `team` (employees of the org units the
+caller manages, recursively), which includes `own`. Holding `timesheet:read:*` therefore
+satisfies an operation that declares `timesheet:read:own`.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import IntEnum
+
+from timeledger.kit.errors import Unprocessable
+
+
+class Scope(IntEnum):
+    OWN = 1
+    TEAM = 2
+    ALL = 3
+
+    @classmethod
+    def parse(cls, token: str) -> "Scope":
+        return {"own": cls.OWN, "team": cls.TEAM, "*": cls.ALL}[token]
+
+    @property
+    def token(self) -> str:
+        return {Scope.OWN: "own", Scope.TEAM: "team", Scope.ALL: "*"}[self]
+
+
+@dataclass(frozen=True)
+class Permission:
+    area: str
+    action: str
+    scope: Scope
+
+    @classmethod
+    def parse(cls, text: str) -> "Permission":
+        parts = text.split(":")
+        if len(parts) != 3 or not all(parts) or parts[2] not in {"own", "team", "*"}:
+            raise ValueError(f"not a permission: {text!r} (expected area:action:own|team|*)")
+        return cls(parts[0], parts[1], Scope.parse(parts[2]))
+
+    def __str__(self) -> str:
+        return f"{self.area}:{self.action}:{self.scope.token}"
+
+
+def widest_scope(held: Iterable[str], area: str, action: str) -> Scope | None:
+    scopes = [
+        permission.scope
+        for permission in map(Permission.parse, held)
+        if permission.area == area and permission.action == action
+    ]
+    return max(scopes, default=None)
+
+
+def grants(held: Iterable[str], required: str) -> bool:
+    needed = Permission.parse(required)
+    scope = widest_scope(held, needed.area, needed.action)
+    return scope is not None and scope >= needed.scope
+
+
+# Every permission an operation can declare. A custom role may hold only these.
+CATALOG: tuple[str, ...] = (
+    "workspace:read:*",
+    "workspace:update:*",
+    "audit-log:read:*",
+    "users:read:own",
+    "users:read:team",
+    "users:read:*",
+    "users:create:*",
+    "users:update:*",
+    "users:delete:*",
+    "users:reset-password:*",
+    "roles:read:*",
+    "roles:create:*",
+    "roles:update:*",
+    "roles:delete:*",
+    "service-users:read:*",
+    "service-users:create:*",
+    "service-users:update:*",
+    "service-users:delete:*",
+    "api-keys:read:own",
+    "api-keys:read:*",
+    "api-keys:create:own",
+    "api-keys:create:*",
+    "api-keys:delete:own",
+    "api-keys:delete:*",
+    "me:read:own",
+    "me:update:own",
+    "sessions:read:own",
+    "sessions:delete:own",
+)
+
+_SELF_SERVICE = (
+    "me:read:own",
+    "me:update:own",
+    "sessions:read:own",
+    "sessions:delete:own",
+    "api-keys:read:own",
+    "api-keys:create:own",
+    "api-keys:delete:own",
+    "users:read:own",
+)
+
+BUILTIN_ROLES: dict[str, tuple[str, ...]] = {
+    "owner": CATALOG,
+    "admin": CATALOG,
+    "manager": (*_SELF_SERVICE, "users:read:team"),
+    "employee": _SELF_SERVICE,
+    "developer": (
+        *_SELF_SERVICE,
+        "workspace:read:*",
+        "roles:read:*",
+        "service-users:read:*",
+        "api-keys:read:*",
+    ),
+}
+
+ROLE_DESCRIPTIONS: dict[str, str] = {
+    "owner": "Everything, including managing other owners.",
+    "admin": "Everything except changing owners.",
+    "manager": "Self-service, plus reading the people of the teams they manage.",
+    "employee": "Self-service: their own profile, sessions and personal API keys.",
+    "developer": "Self-service, plus read-only API settings and configuration.",
+}
+
+OWNER_ROLE = "owner"
+
+
+def validate_role_permissions(permissions: Iterable[str]) -> list[str]:
+    unknown = sorted(set(permissions) - set(CATALOG))
+    if unknown:
+        raise Unprocessable(
+            f"Unknown permissions: {', '.join(unknown)}. GET /api/roles/permissions lists them.",
+            errors=[
+                {"location": "body.permissions", "message": f"unknown: {name}"} for name in unknown
+            ],
+        )
+    return sorted(set(permissions))

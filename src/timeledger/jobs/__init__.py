@@ -1,0 +1,1 @@
+"""The background worker and the jobs it runs, stored in the database."""

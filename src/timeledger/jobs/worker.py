@@ -1,0 +1,135 @@
+"""The background worker: runs due jobs and periodic upkeep until told to stop.
+
+It runs in-process beside the API by default (`timeledger serve`) or alone
+(`timeledger worker`); several can run at once on PostgreSQL, where each claims jobs
+with SKIP LOCKED.
+"""
+
+import threading
+import traceback
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+import structlog
+
+from timeledger.auth.service import purge_old_sign_in_attempts
+from timeledger.jobs.repository import JobRepository
+from timeledger.kit.db import Database
+from timeledger.kit.idempotency import purge_expired_idempotency_records
+from timeledger.kit.timeutil import utcnow
+from timeledger.models import Job
+
+log = structlog.get_logger(__name__)
+
+JobHandler = Callable[[Database, dict[str, Any]], None]
+HANDLERS: dict[str, JobHandler] = {}
+CLAIM_LEASE = timedelta(minutes=5)
+MAX_ATTEMPTS = 10
+UPKEEP_EVERY = timedelta(minutes=10)
+BATCH = 10
+
+
+def job_handler(kind: str) -> Callable[[JobHandler], JobHandler]:
+    def register(handler: JobHandler) -> JobHandler:
+        HANDLERS[kind] = handler
+        return handler
+
+    return register
+
+
+def enqueue(
+    session: Any,
+    kind: str,
+    payload: dict[str, Any],
+    *,
+    workspace_id: int | None = None,
+    run_at: datetime | None = None,
+) -> Job:
+    now = utcnow()
+    return JobRepository(session).add(
+        Job(
+            kind=kind,
+            payload=payload,
+            workspace_id=workspace_id,
+            run_at=run_at or now,
+            created_at=now,
+        )
+    )
+
+
+def backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(2**attempts * 5, 3600))
+
+
+class Worker:
+    def __init__(self, db: Database, poll_seconds: float) -> None:
+        self.db = db
+        self.poll_seconds = poll_seconds
+        self.stopping = threading.Event()
+        self._last_upkeep: datetime | None = None
+
+    def run_once(self) -> int:
+        """Run the jobs due now; returns how many ran."""
+        now = utcnow()
+        with self.db.transaction() as session:
+            jobs = JobRepository(session).claim_due(now, BATCH)
+            for job in jobs:
+                job.status = "running"
+                job.locked_until = now + CLAIM_LEASE
+                job.attempts += 1
+            claimed = [(job.id, job.kind, dict(job.payload), job.attempts) for job in jobs]
+        for job_id, kind, payload, attempts in claimed:
+            self._run(job_id, kind, payload, attempts)
+        self._upkeep(now)
+        return len(claimed)
+
+    def _run(self, job_id: int, kind: str, payload: dict[str, Any], attempts: int) -> None:
+        handler = HANDLERS.get(kind)
+        error: str | None = None
+        try:
+            if handler is None:
+                raise LookupError(f"no handler for job kind {kind!r}")
+            handler(self.db, payload)
+        except Exception:
+            error = traceback.format_exc(limit=5)[-2000:]
+            log.warning("job_failed", job_id=job_id, kind=kind, attempts=attempts)
+        with self.db.transaction() as session:
+            job = session.get(Job, job_id)
+            if job is None:
+                return
+            now = utcnow()
+            job.locked_until = None
+            if error is None:
+                job.status, job.finished_at = "done", now
+            elif attempts >= MAX_ATTEMPTS:
+                job.status, job.finished_at, job.last_error = "failed", now, error
+            else:
+                job.status, job.run_at, job.last_error = "pending", now + backoff(attempts), error
+
+    def _upkeep(self, now: datetime) -> None:
+        if self._last_upkeep is not None and now - self._last_upkeep < UPKEEP_EVERY:
+            return
+        self._last_upkeep = now
+        purge_expired_idempotency_records(self.db)
+        purge_old_sign_in_attempts(self.db, now)
+
+    def run_forever(self) -> None:
+        log.info("worker_started")
+        while not self.stopping.is_set():
+            try:
+                ran = self.run_once()
+            except Exception:
+                log.exception("worker_cycle_failed")
+                ran = 0
+            if not ran:
+                self.stopping.wait(self.poll_seconds)
+        log.info("worker_stopped")
+
+    def start_thread(self) -> threading.Thread:
+        thread = threading.Thread(target=self.run_forever, name="timeledger-worker", daemon=True)
+        thread.start()
+        return thread
+
+    def stop(self) -> None:
+        self.stopping.set()

@@ -1,0 +1,1 @@
+"""Mechanisms with no domain knowledge, shared by every domain and face."""

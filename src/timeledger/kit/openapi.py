@@ -1,0 +1,123 @@
+"""The OpenAPI 3.1 document: FastAPI's, plus what operations declare through dependencies.
+
+A dependency whose callable carries `openapi_extensions` (a dict of `x-...` keys) writes
+them into every operation that uses it, so declaring a permission once both enforces it
+and documents it.
+"""
+
+from collections.abc import Iterator
+from typing import Any
+
+from fastapi import FastAPI, routing
+from fastapi.dependencies.models import Dependant
+from fastapi.openapi.utils import get_openapi
+
+from timeledger.kit.errors import PROBLEM_MEDIA_TYPE
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "description": "RFC 9457 problem details.",
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "instance": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "location": {"type": "string"},
+                    "message": {"type": "string"},
+                    "type": {"type": "string"},
+                },
+            },
+        },
+    },
+    "required": ["type", "title", "status", "detail"],
+}
+
+IDEMPOTENCY_KEY_PARAMETER: dict[str, Any] = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "Repeat a POST safely: the same key and body return the stored response.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+}
+
+IF_MATCH_PARAMETER: dict[str, Any] = {
+    "name": "If-Match",
+    "in": "header",
+    "required": False,
+    "description": "The ETag you read; the update is refused with 412 if it changed since.",
+    "schema": {"type": "string"},
+}
+
+COMMON_ERROR_STATUSES = ("400", "401", "403", "404", "409", "412", "413", "422", "423", "429")
+
+
+def _walk(dependant: Dependant) -> Iterator[Dependant]:
+    for dependency in dependant.dependencies:
+        yield dependency
+        yield from _walk(dependency)
+
+
+def declared_extensions(dependant: Dependant) -> dict[str, Any]:
+    extensions: dict[str, Any] = {}
+    for dependency in _walk(dependant):
+        extensions.update(getattr(dependency.call, "openapi_extensions", {}))
+    return extensions
+
+
+def build_openapi(app: FastAPI) -> dict[str, Any]:
+    if app.openapi_schema:
+        return app.openapi_schema
+    document = get_openapi(
+        title=app.title,
+        version=app.version,
+        description=app.description,
+        routes=app.routes,
+        tags=app.openapi_tags,
+        servers=app.servers,
+    )
+    document.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    document["components"]["securitySchemes"] = {
+        "bearer": {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An API key (tl_ak_...) or a session token (tl_st_...).",
+        }
+    }
+    for route in routing.iter_route_contexts(app.routes):
+        dependant = getattr(route, "dependant", None)
+        if dependant is None or not getattr(route, "include_in_schema", False):
+            continue
+        extensions = declared_extensions(dependant)
+        for method in route.methods or ():
+            operation = document["paths"].get(route.path_format, {}).get(method.lower())
+            if operation is None:
+                continue
+            operation.update(extensions)
+            if extensions:
+                operation["security"] = [{"bearer": []}]
+            _document_conventions(method, operation)
+    app.openapi_schema = document
+    return document
+
+
+def _document_conventions(method: str, operation: dict[str, Any]) -> None:
+    parameters = operation.setdefault("parameters", [])
+    if method == "POST":
+        parameters.append(IDEMPOTENCY_KEY_PARAMETER)
+    if method in {"PATCH", "PUT"}:
+        parameters.append(IF_MATCH_PARAMETER)
+    if not parameters:
+        del operation["parameters"]
+    responses = operation.setdefault("responses", {})
+    responses.pop("422", None)
+    problem = {
+        "content": {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    }
+    for status in COMMON_ERROR_STATUSES:
+        responses.setdefault(status, {"description": "Problem details", **problem})

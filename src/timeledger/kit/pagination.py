@@ -1,0 +1,158 @@
+"""Bounded lists with opaque keyset cursors, `sort` and `direction`."""
+
+import base64
+import binascii
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from functools import lru_cache
+from typing import Annotated, Any, Generic, TypeVar
+
+from fastapi import Depends, Query
+from pydantic import BaseModel
+from sqlalchemy import Select, and_, or_
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from timeledger.kit.errors import BadRequest
+from timeledger.kit.jsonio import dump_json, load_json
+from timeledger.kit.model import EpochInstant, from_epoch_micros
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+
+
+ItemT = TypeVar("ItemT")
+RowT = TypeVar("RowT")
+
+
+class Direction(StrEnum):
+    ASC = "asc"
+    DESC = "desc"
+
+
+class Page(BaseModel, Generic[ItemT]):
+    items: list[ItemT]
+    next_cursor: str | None = None
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    limit: int
+    sort: str
+    direction: Direction
+    cursor: str | None
+
+
+@lru_cache
+def _sort_field_enum(sortable: tuple[str, ...]) -> type[StrEnum]:
+    """One enum per set of sortable fields, named after them, for a readable OpenAPI."""
+    name = "SortBy" + "".join(part.title() for field in sortable for part in field.split("_"))
+    return StrEnum(name, {field: field for field in sortable})  # type: ignore[return-value]
+
+
+def page_request(
+    sortable: Sequence[str], default_sort: str, default_direction: Direction = Direction.ASC
+) -> Any:
+    """A dependency reading `limit`, `cursor`, `sort` and `direction` for one list; use it
+    as `Annotated[PageRequest, page_request(...)]`."""
+    sort_enum = _sort_field_enum(tuple(sortable))
+
+    def dependency(
+        limit: Annotated[
+            int,
+            Query(
+                ge=1,
+                le=MAX_LIMIT,
+                description=f"Page size (default {DEFAULT_LIMIT}, at most {MAX_LIMIT}).",
+            ),
+        ] = DEFAULT_LIMIT,
+        cursor: Annotated[
+            str | None, Query(max_length=512, description="`next_cursor` of the previous page.")
+        ] = None,
+        sort: Annotated[sort_enum, Query(description="Field to sort by.")] = sort_enum(  # type: ignore[valid-type]
+            default_sort
+        ),
+        direction: Annotated[Direction, Query()] = default_direction,
+    ) -> PageRequest:
+        return PageRequest(limit=limit, sort=str(sort), direction=direction, cursor=cursor)
+
+    return Depends(dependency)
+
+
+def _encode_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return {"t": "dt", "v": EpochInstant().process_bind_param(value, None)}  # type: ignore[arg-type]
+    if isinstance(value, date):
+        return {"t": "d", "v": value.isoformat()}
+    return value
+
+
+def _decode_value(value: Any) -> Any:
+    if isinstance(value, dict):
+        if value.get("t") == "dt":
+            return from_epoch_micros(int(value["v"]))
+        if value.get("t") == "d":
+            return date.fromisoformat(str(value["v"]))
+        raise ValueError("unknown cursor value")
+    return value
+
+
+def encode_cursor(request: PageRequest, sort_value: Any, row_id: int) -> str:
+    payload = [request.sort, request.direction.value, _encode_value(sort_value), row_id]
+    return base64.urlsafe_b64encode(dump_json(payload)).decode().rstrip("=")
+
+
+def decode_cursor(request: PageRequest) -> tuple[Any, int] | None:
+    if request.cursor is None:
+        return None
+    try:
+        padded = request.cursor + "=" * (-len(request.cursor) % 4)
+        sort, direction, raw_value, row_id = load_json(base64.urlsafe_b64decode(padded))
+        value = _decode_value(raw_value)
+    except (ValueError, TypeError, binascii.Error):
+        raise BadRequest(
+            "cursor is not a cursor this server issued.",
+            errors=[{"location": "query.cursor", "message": "invalid cursor"}],
+        ) from None
+    if sort != request.sort or direction != request.direction.value or not isinstance(row_id, int):
+        raise BadRequest(
+            "cursor belongs to another sort order; repeat the same sort and direction.",
+            errors=[{"location": "query.cursor", "message": "cursor does not match sort"}],
+        )
+    return value, row_id
+
+
+def fetch_page(
+    session: Session,
+    statement: Select[RowT],
+    request: PageRequest,
+    *,
+    sort_columns: dict[str, InstrumentedAttribute[Any]],
+    id_column: InstrumentedAttribute[int],
+) -> tuple[list[RowT], str | None]:
+    """Run `statement` ordered by (sort column, id) from the cursor on; one extra row tells
+    whether a next page exists."""
+    sort_column = sort_columns[request.sort]
+    descending = request.direction is Direction.DESC
+    after = decode_cursor(request)
+    if after is not None:
+        value, row_id = after
+        if descending:
+            statement = statement.where(
+                or_(sort_column < value, and_(sort_column == value, id_column < row_id))
+            )
+        else:
+            statement = statement.where(
+                or_(sort_column > value, and_(sort_column == value, id_column > row_id))
+            )
+    order = (sort_column.desc(), id_column.desc()) if descending else (sort_column, id_column)
+    rows = list(session.scalars(statement.order_by(*order).limit(request.limit + 1)))
+    if len(rows) <= request.limit:
+        return rows, None
+    rows = rows[: request.limit]
+    last = rows[-1]
+    next_cursor = encode_cursor(
+        request, getattr(last, sort_column.key), getattr(last, id_column.key)
+    )
+    return rows, next_cursor

@@ -1,0 +1,23 @@
+"""Routers and small helpers every endpoint module uses."""
+
+from collections.abc import Callable
+
+from fastapi import APIRouter, Request, Response
+
+from timeledger.kit.etag import check_if_match, set_etag
+from timeledger.kit.idempotency import IdempotentRoute
+
+
+def api_router(tag: str, prefix: str = "") -> APIRouter:
+    return APIRouter(prefix=prefix, tags=[tag], route_class=IdempotentRoute)
+
+
+def if_match_of(request: Request) -> Callable[[str], None]:
+    """The If-Match check a service applies to the ETag of what it is about to change."""
+    return lambda current: check_if_match(request, current)
+
+
+def created(response: Response, location: str, etag: str | None = None) -> None:
+    response.headers["Location"] = location
+    if etag is not None:
+        set_etag(response, etag)

@@ -1,0 +1,90 @@
+"""Effective-dated versions.
+
+An entity keeps rows `(owner, effective_from, values)`. A read takes the version in force
+on an "as of" date. An entity is not effective before its first version, its creation date.
+Changing the past adds a retroactive version; a stored version is never rewritten: a new
+version for an effective date that already has one supersedes it, and both stay in history.
+"""
+
+from datetime import date, datetime
+from typing import Any, Generic, TypeVar
+
+from sqlalchemy import ColumnElement, Date, and_, exists, or_, select
+from sqlalchemy.orm import InstrumentedAttribute, Mapped, Session, aliased, mapped_column
+
+from timeledger.kit.errors import Unprocessable
+from timeledger.kit.model import Identifier
+from timeledger.kit.timeutil import utcnow
+
+
+class VersionMixin:
+    id: Mapped[int] = mapped_column(Identifier, primary_key=True, autoincrement=True)
+    effective_from: Mapped[date] = mapped_column(Date, index=True)
+    recorded_at: Mapped[datetime]
+
+
+VersionT = TypeVar("VersionT", bound=VersionMixin)
+
+
+class VersionHistory(Generic[VersionT]):
+    """The versions of one kind of entity, reached through the column naming their owner."""
+
+    def __init__(
+        self, version_model: type[VersionT], owner_column: InstrumentedAttribute[int]
+    ) -> None:
+        self.model = version_model
+        self.owner_column = owner_column
+
+    def in_force_on(self, day: date) -> ColumnElement[bool]:
+        """Criterion selecting, per owner, the one version in force on `day`."""
+        model: Any = self.model
+        later: Any = aliased(self.model)
+        later_owner = getattr(later, self.owner_column.key)
+        superseded = exists().where(
+            later_owner == self.owner_column,
+            later.effective_from <= day,
+            or_(
+                later.effective_from > model.effective_from,
+                and_(later.effective_from == model.effective_from, later.id > model.id),
+            ),
+        )
+        return and_(model.effective_from <= day, ~superseded)
+
+    def as_of(self, session: Session, owner_id: int, day: date) -> VersionT | None:
+        return session.scalars(
+            select(self.model).where(self.owner_column == owner_id, self.in_force_on(day))
+        ).one_or_none()
+
+    def history(self, session: Session, owner_id: int) -> list[VersionT]:
+        model: Any = self.model
+        return list(
+            session.scalars(
+                select(self.model)
+                .where(self.owner_column == owner_id)
+                .order_by(model.effective_from, model.id)
+            )
+        )
+
+    def first_effective_date(self, session: Session, owner_id: int) -> date | None:
+        model: Any = self.model
+        return session.scalar(
+            select(model.effective_from)
+            .where(self.owner_column == owner_id)
+            .order_by(model.effective_from)
+            .limit(1)
+        )
+
+    def add(self, session: Session, owner_id: int, version: VersionT) -> VersionT:
+        """Add a version, retroactive or future, never before the entity's creation."""
+        created = self.first_effective_date(session, owner_id)
+        if created is not None and version.effective_from < created:
+            raise Unprocessable(
+                f"effective_from {version.effective_from} is before this entity exists "
+                f"({created}); a version cannot take effect before the entity's creation.",
+                errors=[{"location": "body.effective_from", "message": "before creation"}],
+            )
+        setattr(version, self.owner_column.key, owner_id)
+        version.recorded_at = utcnow()
+        session.add(version)
+        session.flush()
+        return version

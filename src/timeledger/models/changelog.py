@@ -1,0 +1,25 @@
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from timeledger.kit.model import Base, Identifier, TenantMixin
+from timeledger.models.types import JsonDocument
+
+
+class Change(TenantMixin, Base):
+    """One committed change of one entity; revisions grow by one per workspace, without gaps."""
+
+    __tablename__ = "changes"
+
+    workspace_id: Mapped[int] = mapped_column(
+        Identifier, ForeignKey("workspaces.id", ondelete="CASCADE"), primary_key=True
+    )
+    revision: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    entity: Mapped[str] = mapped_column(String(64))
+    entity_id: Mapped[int] = mapped_column(Identifier)
+    op: Mapped[str] = mapped_column(String(32))
+    actor_user_id: Mapped[int | None] = mapped_column(Identifier)
+    at: Mapped[datetime]
+    data: Mapped[dict[str, Any]] = mapped_column(JsonDocument)

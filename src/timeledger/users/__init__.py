@@ -1,0 +1,1 @@
+"""Users, roles, service users, API keys and the signed-in person's own resources."""

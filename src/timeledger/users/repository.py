@@ -1,0 +1,151 @@
+"""Queries on users, roles and credentials; tenant scoping comes from the session."""
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import Select, func, select, update
+from sqlalchemy.orm import Session
+
+from timeledger.identity.access import Caller
+from timeledger.identity.permissions import Scope
+from timeledger.identity.teams import managed_user_ids
+from timeledger.models import ApiKey, AuthSession, Role, User
+
+LIVE_STATUSES = ("active", "suspended")
+
+
+class UserRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def visible_to(self, caller: Caller, kind: str, area: str = "users") -> Select[User]:
+        """The users of `kind` this caller may read, per the scope of `<area>:read`."""
+        statement = select(User).where(User.kind == kind, User.status.in_(LIVE_STATUSES))
+        scope = caller.scope_for(area, "read")
+        if scope is Scope.ALL:
+            return statement
+        allowed = {caller.user_id}
+        if scope is Scope.TEAM:
+            allowed |= managed_user_ids(self.session, caller.user_id)
+        return statement.where(User.id.in_(allowed))
+
+    def get_visible(self, caller: Caller, user_id: int, kind: str, area: str) -> User | None:
+        return self.session.scalars(
+            self.visible_to(caller, kind, area).where(User.id == user_id)
+        ).one_or_none()
+
+    def get(self, user_id: int) -> User | None:
+        return self.session.get(User, user_id)
+
+    def by_email(self, email: str) -> User | None:
+        return self.session.scalars(
+            select(User).where(func.lower(User.email) == email.lower())
+        ).one_or_none()
+
+    def by_service_name(self, name: str) -> User | None:
+        return self.session.scalars(
+            select(User).where(User.kind == "service", User.name == name)
+        ).one_or_none()
+
+    def people_signing_in_as(self, email: str) -> Sequence[User]:
+        """Across workspaces: the sign-in form does not know the workspace yet."""
+        return self.session.scalars(
+            select(User).where(
+                func.lower(User.email) == email.lower(),
+                User.kind == "person",
+                User.status == "active",
+            )
+        ).all()
+
+    def count_active_owners(self) -> int:
+        return (
+            self.session.scalar(
+                select(func.count())
+                .select_from(User)
+                .join(Role, User.role_id == Role.id)
+                .where(Role.name == "owner", Role.builtin.is_(True), User.status == "active")
+            )
+            or 0
+        )
+
+    def count_with_role(self, role_id: int) -> int:
+        return (
+            self.session.scalar(
+                select(func.count())
+                .select_from(User)
+                .where(User.role_id == role_id, User.status.in_(LIVE_STATUSES))
+            )
+            or 0
+        )
+
+    def add(self, user: User) -> User:
+        self.session.add(user)
+        self.session.flush()
+        return user
+
+
+class RoleRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def all(self) -> Select[Role]:
+        return select(Role)
+
+    def get(self, role_id: int) -> Role | None:
+        return self.session.get(Role, role_id)
+
+    def by_name(self, name: str) -> Role | None:
+        return self.session.scalars(select(Role).where(Role.name == name)).one_or_none()
+
+    def add(self, role: Role) -> Role:
+        self.session.add(role)
+        self.session.flush()
+        return role
+
+
+class CredentialRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def keys_of(self, user_id: int) -> Select[ApiKey]:
+        return select(ApiKey).where(ApiKey.user_id == user_id, ApiKey.revoked_at.is_(None))
+
+    def key_of(self, user_id: int, key_id: int) -> ApiKey | None:
+        return self.session.scalars(self.keys_of(user_id).where(ApiKey.id == key_id)).one_or_none()
+
+    def sessions_of(self, user_id: int, now: datetime) -> Select[AuthSession]:
+        return select(AuthSession).where(
+            AuthSession.user_id == user_id,
+            AuthSession.revoked_at.is_(None),
+            AuthSession.expires_at > now,
+        )
+
+    def session_of(self, user_id: int, session_id: int, now: datetime) -> AuthSession | None:
+        return self.session.scalars(
+            self.sessions_of(user_id, now).where(AuthSession.id == session_id)
+        ).one_or_none()
+
+    def revoke_all_of(self, user_id: int, now: datetime) -> None:
+        for model in (ApiKey, AuthSession):
+            self.session.execute(
+                update(model)
+                .where(model.user_id == user_id, model.revoked_at.is_(None))
+                .values(revoked_at=now)
+                .execution_options(synchronize_session="fetch")
+            )
+
+    def revoke_sessions_of(self, user_id: int, now: datetime, *, keep_session_id: int) -> None:
+        self.session.execute(
+            update(AuthSession)
+            .where(
+                AuthSession.user_id == user_id,
+                AuthSession.revoked_at.is_(None),
+                AuthSession.id != keep_session_id,
+            )
+            .values(revoked_at=now)
+            .execution_options(synchronize_session="fetch")
+        )
+
+    def add(self, row: ApiKey | AuthSession) -> None:
+        self.session.add(row)
+        self.session.flush()

@@ -1,0 +1,146 @@
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
+
+from timeledger.kit.timeutil import is_known_timezone
+
+
+def _known_timezone(value: str | None) -> str | None:
+    if value is not None and not is_known_timezone(value):
+        raise ValueError(f"unknown IANA time zone {value!r}")
+    return value
+
+
+TimeZoneName = Annotated[str, Field(max_length=64), AfterValidator(_known_timezone)]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+Password = Annotated[str, Field(min_length=1, max_length=256)]
+Language = Annotated[
+    str, Field(min_length=2, max_length=16, pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+]
+
+
+class UserCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: EmailStr
+    name: Name
+    role: str = Field(default="employee", max_length=64, description="Role name.")
+    password: Password | None = Field(
+        default=None, description="Initial password; without one the person needs a reset."
+    )
+    timezone: TimeZoneName | None = None
+    language: Language = "en"
+
+
+class UserUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: EmailStr | None = None
+    name: Name | None = None
+    role: str | None = Field(default=None, max_length=64)
+    timezone: TimeZoneName | None = None
+    language: Language | None = None
+
+
+class UserRead(BaseModel):
+    id: int
+    email: str | None
+    name: str
+    role: str
+    status: str
+    timezone: str | None
+    language: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class MeUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name | None = None
+    timezone: TimeZoneName | None = None
+    language: Language | None = None
+
+
+class PasswordChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: Password
+    new_password: Password
+
+
+class PasswordResetIssued(BaseModel):
+    token: str = Field(description="Single-use; hand it to the person. Shown only here.")
+    expires_at: datetime
+
+
+class ServiceUserCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name
+    role: str = Field(default="developer", max_length=64)
+
+
+class ServiceUserUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name | None = None
+    role: str | None = Field(default=None, max_length=64)
+
+
+class ServiceUserRead(BaseModel):
+    id: int
+    name: str
+    role: str
+    status: str
+    created_at: datetime
+    updated_at: datetime
+
+
+class ApiKeyCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name = "API key"
+    expires_at: datetime | None = Field(
+        default=None, description="Optional expiry, an instant with UTC offset."
+    )
+
+
+class ApiKeyRead(BaseModel):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None
+    expires_at: datetime | None
+
+
+class ApiKeyCreated(ApiKeyRead):
+    key: str = Field(description="The secret; shown only in this response.")
+
+
+PermissionName = Annotated[str, Field(max_length=100)]
+
+
+class RoleCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+    description: Annotated[str, Field(max_length=500)] = ""
+    permissions: Annotated[list[PermissionName], Field(max_length=200)]
+
+
+class RoleUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    description: Annotated[str, Field(max_length=500)] | None = None
+    permissions: Annotated[list[PermissionName], Field(max_length=200)] | None = None
+
+
+class RoleRead(BaseModel):
+    id: int
+    name: str
+    description: str
+    permissions: list[str]
+    builtin: bool

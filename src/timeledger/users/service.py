@@ -1,0 +1,632 @@
+"""Rules for users, roles, service users and their API keys."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from timeledger.changes.service import record_change
+from timeledger.identity.access import PERSON, SERVICE, Caller
+from timeledger.identity.audit import record_audit
+from timeledger.identity.credentials import (
+    PasswordHashing,
+    TokenKind,
+    check_password_strength,
+    issue_token,
+)
+from timeledger.identity.permissions import (
+    BUILTIN_ROLES,
+    OWNER_ROLE,
+    ROLE_DESCRIPTIONS,
+    validate_role_permissions,
+)
+from timeledger.kit.errors import Conflict, Forbidden, NotFound, Unprocessable
+from timeledger.kit.etag import etag_for
+from timeledger.kit.timeutil import utcnow
+from timeledger.models import ApiKey, PasswordResetToken, Role, User
+from timeledger.users.repository import CredentialRepository, RoleRepository, UserRepository
+from timeledger.users.schemas import (
+    ApiKeyCreate,
+    ApiKeyCreated,
+    ApiKeyRead,
+    MeUpdate,
+    PasswordChange,
+    RoleCreate,
+    RoleRead,
+    RoleUpdate,
+    ServiceUserCreate,
+    ServiceUserRead,
+    ServiceUserUpdate,
+    UserCreate,
+    UserRead,
+    UserUpdate,
+)
+
+PASSWORD_RESET_TTL = timedelta(hours=24)
+IfMatch = Callable[[str], None]
+
+
+def user_view(user: User) -> UserRead:
+    return UserRead(
+        id=user.id,
+        email=user.email,
+        name=user.name,
+        role=user.role.name,
+        status=user.status,
+        timezone=user.timezone,
+        language=user.language,
+        created_at=user.created_at,
+        updated_at=user.updated_at,
+    )
+
+
+def service_user_view(user: User) -> ServiceUserRead:
+    return ServiceUserRead(
+        id=user.id,
+        name=user.name,
+        role=user.role.name,
+        status=user.status,
+        created_at=user.created_at,
+        updated_at=user.updated_at,
+    )
+
+
+def role_view(role: Role) -> RoleRead:
+    return RoleRead(
+        id=role.id,
+        name=role.name,
+        description=role.description,
+        permissions=list(role.permissions),
+        builtin=role.builtin,
+    )
+
+
+def key_view(key: ApiKey) -> ApiKeyRead:
+    return ApiKeyRead(
+        id=key.id,
+        name=key.name,
+        prefix=key.prefix,
+        created_at=key.created_at,
+        last_used_at=key.last_used_at,
+        expires_at=key.expires_at,
+    )
+
+
+def user_etag(user: User) -> str:
+    return etag_for("user", user.id, user.row_version)
+
+
+def role_etag(role: Role) -> str:
+    return etag_for("role", role.id, role.row_version)
+
+
+def _log(
+    session: Session,
+    caller: Caller | None,
+    workspace_id: int,
+    entity: str,
+    entity_id: int,
+    op: str,
+    data: dict[str, Any],
+) -> None:
+    record_change(
+        session,
+        workspace_id=workspace_id,
+        actor_user_id=caller.user_id if caller else None,
+        entity=entity,
+        entity_id=entity_id,
+        op=op,
+        data=data,
+    )
+
+
+# Roles
+
+
+def create_builtin_roles(session: Session, workspace_id: int) -> dict[str, Role]:
+    now = utcnow()
+    roles = {}
+    for name, permissions in BUILTIN_ROLES.items():
+        roles[name] = RoleRepository(session).add(
+            Role(
+                workspace_id=workspace_id,
+                name=name,
+                description=ROLE_DESCRIPTIONS[name],
+                permissions=sorted(permissions),
+                builtin=True,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+    return roles
+
+
+def resolve_role(session: Session, caller: Caller | None, name: str) -> Role:
+    role = RoleRepository(session).by_name(name)
+    if role is None:
+        raise Unprocessable(
+            f"There is no role named {name!r}; GET /api/roles lists them.",
+            errors=[{"location": "body.role", "message": "unknown role"}],
+        )
+    if caller is not None and role.builtin and role.name == OWNER_ROLE:
+        _require_owner(caller, "give someone the owner role")
+    return role
+
+
+def _require_owner(caller: Caller, doing: str) -> None:
+    if caller.role_name != OWNER_ROLE:
+        raise Forbidden(f"Only an owner may {doing}.")
+
+
+def get_role(session: Session, role_id: int) -> Role:
+    role = RoleRepository(session).get(role_id)
+    if role is None:
+        raise NotFound(f"Role {role_id} does not exist.")
+    return role
+
+
+def create_role(session: Session, caller: Caller, data: RoleCreate) -> Role:
+    repository = RoleRepository(session)
+    if repository.by_name(data.name) is not None:
+        raise Conflict(f"A role named {data.name!r} exists already.")
+    now = utcnow()
+    role = repository.add(
+        Role(
+            workspace_id=caller.workspace_id,
+            name=data.name,
+            description=data.description,
+            permissions=validate_role_permissions(data.permissions),
+            builtin=False,
+            created_at=now,
+            updated_at=now,
+        )
+    )
+    _log(
+        session,
+        caller,
+        caller.workspace_id,
+        "role",
+        role.id,
+        "created",
+        role_view(role).model_dump(mode="json"),
+    )
+    return role
+
+
+def update_role(
+    session: Session, caller: Caller, role_id: int, data: RoleUpdate, if_match: IfMatch
+) -> Role:
+    role = get_role(session, role_id)
+    if_match(role_etag(role))
+    if role.builtin:
+        raise Conflict(f"The built-in role {role.name!r} cannot be changed; create a custom role.")
+    changes = data.model_dump(exclude_unset=True)
+    if changes.get("description") is not None:
+        role.description = changes["description"]
+    if changes.get("permissions") is not None:
+        role.permissions = validate_role_permissions(changes["permissions"])
+    role.row_version += 1
+    role.updated_at = utcnow()
+    session.flush()
+    _log(
+        session,
+        caller,
+        caller.workspace_id,
+        "role",
+        role.id,
+        "updated",
+        role_view(role).model_dump(mode="json"),
+    )
+    return role
+
+
+def delete_role(session: Session, caller: Caller, role_id: int) -> None:
+    role = get_role(session, role_id)
+    if role.builtin:
+        raise Conflict(f"The built-in role {role.name!r} cannot be deleted.")
+    holders = UserRepository(session).count_with_role(role.id)
+    if holders:
+        raise Conflict(f"The role {role.name!r} is still held by {holders} user(s).")
+    session.delete(role)
+    session.flush()
+    _log(session, caller, caller.workspace_id, "role", role_id, "deleted", {"id": role_id})
+
+
+# People
+
+
+def get_visible_person(session: Session, caller: Caller, user_id: int) -> User:
+    user = UserRepository(session).get_visible(caller, user_id, PERSON, "users")
+    if user is None:
+        raise NotFound(f"User {user_id} does not exist.")
+    return user
+
+
+def _guard_owner_target(caller: Caller, target: User) -> None:
+    if target.role.builtin and target.role.name == OWNER_ROLE:
+        _require_owner(caller, "change an owner")
+
+
+def _guard_last_owner(session: Session, target: User, doing: str) -> None:
+    is_owner = target.role.builtin and target.role.name == OWNER_ROLE
+    if (
+        is_owner
+        and target.status == "active"
+        and UserRepository(session).count_active_owners() <= 1
+    ):
+        raise Conflict(f"Cannot {doing} the last active owner of the workspace.")
+
+
+def _email_taken(session: Session, email: str, except_user: int | None = None) -> None:
+    existing = UserRepository(session).by_email(email)
+    if existing is not None and existing.id != except_user:
+        raise Conflict(f"A user with the email {email} exists already in this workspace.")
+
+
+def add_person(
+    session: Session,
+    *,
+    workspace_id: int,
+    email: str,
+    name: str,
+    role: Role,
+    password_hash: str | None,
+    timezone: str | None = None,
+    language: str = "en",
+    actor: Caller | None = None,
+) -> User:
+    now = utcnow()
+    user = User(
+        workspace_id=workspace_id,
+        kind=PERSON,
+        email=email.lower(),
+        name=name,
+        password_hash=password_hash,
+        role_id=role.id,
+        timezone=timezone,
+        language=language,
+        status="active",
+        created_at=now,
+        updated_at=now,
+    )
+    user.role = role
+    UserRepository(session).add(user)
+    _log(
+        session,
+        actor,
+        workspace_id,
+        "user",
+        user.id,
+        "created",
+        user_view(user).model_dump(mode="json"),
+    )
+    return user
+
+
+def create_user(
+    session: Session, caller: Caller, data: UserCreate, hashing: PasswordHashing
+) -> User:
+    _email_taken(session, data.email)
+    role = resolve_role(session, caller, data.role)
+    password_hash = None
+    if data.password is not None:
+        check_password_strength(data.password)
+        password_hash = hashing.hash(data.password)
+    return add_person(
+        session,
+        workspace_id=caller.workspace_id,
+        email=data.email,
+        name=data.name,
+        role=role,
+        password_hash=password_hash,
+        timezone=data.timezone,
+        language=data.language,
+        actor=caller,
+    )
+
+
+def _touch(user: User) -> None:
+    user.row_version += 1
+    user.updated_at = utcnow()
+
+
+def update_user(
+    session: Session, caller: Caller, user_id: int, data: UserUpdate, if_match: IfMatch
+) -> User:
+    user = get_visible_person(session, caller, user_id)
+    if_match(user_etag(user))
+    _guard_owner_target(caller, user)
+    changes = data.model_dump(exclude_unset=True)
+    if changes.get("email") is not None:
+        _email_taken(session, changes["email"], except_user=user.id)
+        user.email = changes["email"].lower()
+    if changes.get("role") is not None:
+        role = resolve_role(session, caller, changes["role"])
+        if role.id != user.role_id:
+            _guard_last_owner(session, user, "demote")
+            user.role_id = role.id
+            user.role = role
+    for field in ("name", "timezone", "language"):
+        if field in changes and (changes[field] is not None or field == "timezone"):
+            setattr(user, field, changes[field])
+    _touch(user)
+    session.flush()
+    _log(
+        session,
+        caller,
+        caller.workspace_id,
+        "user",
+        user.id,
+        "updated",
+        user_view(user).model_dump(mode="json"),
+    )
+    return user
+
+
+def set_user_status(session: Session, caller: Caller, user_id: int, status: str) -> User:
+    """Suspend, reactivate or delete a person; leaving `active` ends every credential."""
+    user = get_visible_person(session, caller, user_id)
+    _guard_owner_target(caller, user)
+    if status != "active":
+        if user.id == caller.user_id:
+            raise Conflict("You cannot suspend or delete yourself.")
+        _guard_last_owner(session, user, "suspend or delete")
+        CredentialRepository(session).revoke_all_of(user.id, utcnow())
+    user.status = status
+    _touch(user)
+    session.flush()
+    op = {"active": "reactivated", "suspended": "suspended", "deleted": "deleted"}[status]
+    record_audit(
+        session, caller.audit_record(f"user.{op}", "success", target_type="user", target_id=user.id)
+    )
+    _log(
+        session,
+        caller,
+        caller.workspace_id,
+        "user",
+        user.id,
+        op,
+        user_view(user).model_dump(mode="json"),
+    )
+    return user
+
+
+def reactivate_user(session: Session, caller: Caller, user_id: int) -> User:
+    user = UserRepository(session).get(user_id)
+    if user is None or user.kind != PERSON or user.status != "suspended":
+        raise NotFound(f"No suspended user {user_id} exists.")
+    return set_user_status(session, caller, user_id, "active")
+
+
+@dataclass(frozen=True)
+class IssuedReset:
+    token: str
+    expires_at: datetime
+
+
+def issue_password_reset(session: Session, caller: Caller, user_id: int) -> IssuedReset:
+    user = get_visible_person(session, caller, user_id)
+    _guard_owner_target(caller, user)
+    issued = issue_token(TokenKind.PASSWORD_RESET)
+    now = utcnow()
+    reset = PasswordResetToken(
+        workspace_id=caller.workspace_id,
+        user_id=user.id,
+        prefix=issued.prefix,
+        secret_hash=issued.secret_hash,
+        created_by_user_id=caller.user_id,
+        created_at=now,
+        expires_at=now + PASSWORD_RESET_TTL,
+    )
+    session.add(reset)
+    session.flush()
+    record_audit(
+        session,
+        caller.audit_record(
+            "password_reset.issued", "success", target_type="user", target_id=user.id
+        ),
+    )
+    return IssuedReset(token=issued.token, expires_at=reset.expires_at)
+
+
+# The signed-in person
+
+
+def get_me(session: Session, caller: Caller) -> User:
+    user = UserRepository(session).get(caller.user_id)
+    if user is None:
+        raise NotFound("Your user no longer exists.")
+    return user
+
+
+def update_me(session: Session, caller: Caller, data: MeUpdate, if_match: IfMatch) -> User:
+    user = get_me(session, caller)
+    if_match(user_etag(user))
+    for field, value in data.model_dump(exclude_unset=True).items():
+        if value is not None or field == "timezone":
+            setattr(user, field, value)
+    _touch(user)
+    session.flush()
+    _log(
+        session,
+        caller,
+        caller.workspace_id,
+        "user",
+        user.id,
+        "updated",
+        user_view(user).model_dump(mode="json"),
+    )
+    return user
+
+
+def change_password(
+    session: Session, caller: Caller, data: PasswordChange, hashing: PasswordHashing
+) -> None:
+    """Also ends every other session of the person: whoever knew the old password is out."""
+    user = get_me(session, caller)
+    if not hashing.verify(user.password_hash, data.current_password):
+        raise Forbidden("The current password is wrong.")
+    check_password_strength(data.new_password, location="body.new_password")
+    user.password_hash = hashing.hash(data.new_password)
+    _touch(user)
+    keep = caller.credential_id if caller.credential_kind is TokenKind.SESSION else 0
+    CredentialRepository(session).revoke_sessions_of(user.id, utcnow(), keep_session_id=keep)
+    record_audit(
+        session,
+        caller.audit_record("password.changed", "success", target_type="user", target_id=user.id),
+    )
+
+
+# Service users
+
+
+def get_visible_service_user(session: Session, caller: Caller, user_id: int) -> User:
+    user = UserRepository(session).get_visible(caller, user_id, SERVICE, "service-users")
+    if user is None:
+        raise NotFound(f"Service user {user_id} does not exist.")
+    return user
+
+
+def add_service_user(
+    session: Session, *, workspace_id: int, name: str, role: Role, actor: Caller | None
+) -> User:
+    if UserRepository(session).by_service_name(name) is not None:
+        raise Conflict(f"A service user named {name!r} exists already.")
+    now = utcnow()
+    user = User(
+        workspace_id=workspace_id,
+        kind=SERVICE,
+        name=name,
+        role_id=role.id,
+        status="active",
+        created_at=now,
+        updated_at=now,
+    )
+    user.role = role
+    try:
+        UserRepository(session).add(user)
+    except IntegrityError:
+        raise Conflict(f"A service user named {name!r} exists already.") from None
+    _log(
+        session,
+        actor,
+        workspace_id,
+        "service_user",
+        user.id,
+        "created",
+        service_user_view(user).model_dump(mode="json"),
+    )
+    return user
+
+
+def create_service_user(session: Session, caller: Caller, data: ServiceUserCreate) -> User:
+    role = resolve_role(session, caller, data.role)
+    return add_service_user(
+        session, workspace_id=caller.workspace_id, name=data.name, role=role, actor=caller
+    )
+
+
+def update_service_user(
+    session: Session, caller: Caller, user_id: int, data: ServiceUserUpdate, if_match: IfMatch
+) -> User:
+    user = get_visible_service_user(session, caller, user_id)
+    if_match(user_etag(user))
+    _guard_owner_target(caller, user)
+    if data.name is not None and data.name != user.name:
+        if UserRepository(session).by_service_name(data.name) is not None:
+            raise Conflict(f"A service user named {data.name!r} exists already.")
+        user.name = data.name
+    if data.role is not None:
+        role = resolve_role(session, caller, data.role)
+        user.role_id = role.id
+        user.role = role
+    _touch(user)
+    session.flush()
+    _log(
+        session,
+        caller,
+        caller.workspace_id,
+        "service_user",
+        user.id,
+        "updated",
+        service_user_view(user).model_dump(mode="json"),
+    )
+    return user
+
+
+def delete_service_user(session: Session, caller: Caller, user_id: int) -> None:
+    user = get_visible_service_user(session, caller, user_id)
+    _guard_owner_target(caller, user)
+    CredentialRepository(session).revoke_all_of(user.id, utcnow())
+    user.status = "deleted"
+    _touch(user)
+    record_audit(
+        session,
+        caller.audit_record(
+            "service_user.deleted", "success", target_type="user", target_id=user.id
+        ),
+    )
+    _log(session, caller, caller.workspace_id, "service_user", user.id, "deleted", {"id": user.id})
+
+
+# API keys
+
+
+def issue_api_key(
+    session: Session, owner: User, data: ApiKeyCreate, actor: Caller | None
+) -> ApiKeyCreated:
+    now = utcnow()
+    if data.expires_at is not None and data.expires_at <= now:
+        raise Unprocessable(
+            "expires_at must be in the future.",
+            errors=[{"location": "body.expires_at", "message": "in the past"}],
+        )
+    issued = issue_token(TokenKind.API_KEY)
+    key = ApiKey(
+        workspace_id=owner.workspace_id,
+        user_id=owner.id,
+        name=data.name,
+        prefix=issued.prefix,
+        secret_hash=issued.secret_hash,
+        created_at=now,
+        expires_at=data.expires_at,
+    )
+    CredentialRepository(session).add(key)
+    if actor is not None:
+        record_audit(
+            session,
+            actor.audit_record(
+                "api_key.created",
+                "success",
+                target_type="api_key",
+                target_id=key.id,
+                detail={"owner_user_id": owner.id, "prefix": key.prefix},
+            ),
+        )
+    return ApiKeyCreated(**key_view(key).model_dump(), key=issued.token)
+
+
+def get_key(session: Session, owner: User, key_id: int) -> ApiKey:
+    key = CredentialRepository(session).key_of(owner.id, key_id)
+    if key is None:
+        raise NotFound(f"API key {key_id} does not exist.")
+    return key
+
+
+def revoke_api_key(session: Session, caller: Caller, owner: User, key_id: int) -> None:
+    key = get_key(session, owner, key_id)
+    key.revoked_at = utcnow()
+    session.flush()
+    record_audit(
+        session,
+        caller.audit_record(
+            "api_key.revoked",
+            "success",
+            target_type="api_key",
+            target_id=key.id,
+            detail={"owner_user_id": owner.id, "prefix": key.prefix},
+        ),
+    )

@@ -1,0 +1,1 @@
+"""Workspaces: the tenants, created with their built-in roles and an owner."""

@@ -1,0 +1,33 @@
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from timeledger.users.schemas import TimeZoneName
+
+Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
+Locale = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")]
+WeekStart = Annotated[int, Field(ge=1, le=7, description="ISO weekday, 1 = Monday.")]
+
+
+class WorkspaceRead(BaseModel):
+    id: int
+    name: str
+    timezone: str
+    locale: str
+    currency: str
+    week_start: int
+    settings: dict[str, Any]
+    revision: int = Field(description="Latest revision of the workspace's change log.")
+    created_at: datetime
+    updated_at: datetime
+
+
+class WorkspaceUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    timezone: TimeZoneName | None = None
+    locale: Locale | None = None
+    currency: Currency | None = None
+    week_start: WeekStart | None = None

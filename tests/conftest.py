@@ -1,0 +1,184 @@
+"""Test harness: every test gets a freshly migrated database, on SQLite and PostgreSQL.
+
+SQLite: a migrated template file, copied per test. PostgreSQL (whenever
+TIMELEDGER_TEST_DATABASE_URL is set or a server answers at 127.0.0.1:5432): one schema per
+test process, migrated once and truncated after every test.
+"""
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import psycopg
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy import make_url, text
+
+from timeledger.app import create_app
+from timeledger.config import Settings
+from timeledger.identity.credentials import PasswordHashing
+from timeledger.kit.db import Database
+from timeledger.kit.model import Base
+from timeledger.migrations import upgrade_to_head
+from timeledger.workspaces.service import create_workspace
+
+DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+OWNER_PASSWORD = "correct horse battery staple"
+
+
+def postgres_base_url() -> str | None:
+    url = os.environ.get("TIMELEDGER_TEST_DATABASE_URL", DEFAULT_POSTGRES_URL)
+    parsed = make_url(url)
+    try:
+        psycopg.connect(
+            host=parsed.host or "127.0.0.1",
+            port=parsed.port or 5432,
+            user=parsed.username or "postgres",
+            dbname=parsed.database or "test",
+            connect_timeout=3,
+        ).close()
+    except psycopg.OperationalError:
+        if "TIMELEDGER_TEST_DATABASE_URL" in os.environ:
+            raise
+        return None
+    return url
+
+
+POSTGRES_URL = postgres_base_url()
+ENGINES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if POSTGRES_URL is not None:
+        return
+    skip = pytest.mark.skip(reason="no PostgreSQL server answers at 127.0.0.1:5432")
+    for item in items:
+        if "postgresql" in item.keywords:
+            item.add_marker(skip)
+
+
+def _worker_name() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    upgrade_to_head(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_schema_url() -> str:
+    assert POSTGRES_URL is not None
+    schema = f"tl_test_{_worker_name()}"
+    with psycopg.connect(
+        make_url(POSTGRES_URL).set(drivername="postgresql").render_as_string(hide_password=False),
+        autocommit=True,
+    ) as connection:
+        connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+        connection.execute(f'CREATE SCHEMA "{schema}"')
+    url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
+    rendered = url.render_as_string(hide_password=False)
+    upgrade_to_head(rendered)
+    return rendered
+
+
+def _truncate_all(db: Database) -> None:
+    tables = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+    with db.engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=ENGINES)
+def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
+) -> Iterator[str]:
+    if request.param == "sqlite":
+        path = tmp_path / "timeledger.db"
+        shutil.copyfile(sqlite_template, path)
+        yield f"sqlite:///{path}"
+        return
+    url = request.getfixturevalue("postgres_schema_url")
+    yield url
+    cleaner = Database(url)
+    _truncate_all(cleaner)
+    cleaner.dispose()
+
+
+@pytest.fixture
+def db(database_url: str) -> Iterator[Database]:
+    database = Database(database_url)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return Settings(database_url=database_url, data_dir=tmp_path / "var", secret_key="test-key")
+
+
+@pytest.fixture(scope="session")
+def hashing() -> PasswordHashing:
+    return PasswordHashing(19_456)
+
+
+@pytest.fixture
+def app(settings: Settings, db: Database) -> FastAPI:
+    return create_app(settings, db)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    with TestClient(app, raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+@dataclass(frozen=True)
+class WorkspaceFixture:
+    id: int
+    name: str
+    owner_id: int
+    owner_email: str
+    owner_password: str
+    api_key: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.api_key}"}
+
+
+def make_workspace(
+    db: Database, hashing: PasswordHashing, name: str, timezone: str = "Europe/Copenhagen"
+) -> WorkspaceFixture:
+    email = f"owner@{name.lower().replace(' ', '-')}.test"
+    with db.transaction() as session:
+        created = create_workspace(
+            session,
+            name=name,
+            owner_email=email,
+            owner_password=OWNER_PASSWORD,
+            hashing=hashing,
+            timezone=timezone,
+        )
+        return WorkspaceFixture(
+            id=created.workspace.id,
+            name=name,
+            owner_id=created.owner.id,
+            owner_email=email,
+            owner_password=OWNER_PASSWORD,
+            api_key=created.api_key,
+        )
+
+
+@pytest.fixture
+def workspace(db: Database, hashing: PasswordHashing) -> WorkspaceFixture:
+    return make_workspace(db, hashing, "Acme")
+
+
+@pytest.fixture
+def other_workspace(db: Database, hashing: PasswordHashing) -> WorkspaceFixture:
+    return make_workspace(db, hashing, "Globex", timezone="America/New_York")
