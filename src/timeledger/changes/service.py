@@ -4,6 +4,8 @@ from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from timeledger.kit.timeutil import utcnow
 from timeledger.models import Change, Workspace
@@ -32,6 +34,11 @@ def record_change(
         .returning(Workspace.revision)
         .execution_options(synchronize_session=False)
     ).scalar_one()
+    # The UPDATE bypassed the unit of work; a Workspace this session holds would keep
+    # reporting the old revision until refreshed.
+    loaded = session.identity_map.get(identity_key(Workspace, workspace_id))
+    if loaded is not None:
+        set_committed_value(loaded, "revision", revision)
     change = Change(
         workspace_id=workspace_id,
         revision=revision,

@@ -7,9 +7,13 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.body_limit import MAX_BODY_SIZE_SCOPE_KEY
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from timeledger.kit.jsonio import dump_json
+from timeledger.kit.observability import REQUEST_ID_HEADER, request_id_from
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "urn:timeledger:problem:"
@@ -60,6 +64,10 @@ class NotFound(Problem):
     status, slug, title = 404, "not-found", "Not found"
 
 
+class MethodNotAllowed(Problem):
+    status, slug, title = 405, "method-not-allowed", "Method not allowed"
+
+
 class Conflict(Problem):
     status, slug, title = 409, "conflict", "Conflict"
 
@@ -91,6 +99,7 @@ _STATUS_PROBLEMS: dict[int, type[Problem]] = {
         Unauthorized,
         Forbidden,
         NotFound,
+        MethodNotAllowed,
         Conflict,
         PreconditionFailed,
         PayloadTooLarge,
@@ -180,6 +189,8 @@ async def _on_http_exception(request: Request, exc: Exception) -> Response:
         detail = f"No resource at {request.url.path}."
     if exc.status_code == 405:
         detail = f"{request.method} is not allowed on {request.url.path}."
+    if exc.status_code == 413:
+        detail = _too_large_detail(request.scope.get(MAX_BODY_SIZE_SCOPE_KEY))
     return problem_response(
         exc.status_code,
         slug=known.slug if known else f"http-{exc.status_code}",
@@ -192,7 +203,11 @@ async def _on_http_exception(request: Request, exc: Exception) -> Response:
 
 async def _on_unexpected(request: Request, exc: Exception) -> Response:
     request_id = getattr(request.state, "request_id", "")
-    log.exception("unhandled_error", path=request.url.path, method=request.method)
+    # Named explicitly: the request context (and its bound request id) has already been left
+    # when the outermost error middleware calls this handler.
+    log.exception(
+        "unhandled_error", path=request.url.path, method=request.method, request_id=request_id
+    )
     return problem_response(
         500,
         slug="internal",
@@ -204,8 +219,57 @@ async def _on_unexpected(request: Request, exc: Exception) -> Response:
     )
 
 
+def _too_large_detail(limit: int | None) -> str:
+    if limit is None:
+        return "The request body is too large."
+    return f"The request body is larger than the {limit} bytes this server accepts."
+
+
+class DeclaredBodyLimit:
+    """Refuses a request whose Content-Length exceeds `limit` with a 413 problem document.
+
+    FastAPI's `max_body_size` answers such a request with a text/plain 413 from a layer
+    outside every exception handler; this layer sits outside it and answers first. Bodies
+    sent without a Content-Length are counted by FastAPI, whose 413 the handlers render.
+    """
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            headers = Headers(scope=scope)
+            declared = headers.get("content-length", "")
+            if declared.isascii() and declared.isdigit() and int(declared) > self.limit:
+                response = problem_response(
+                    PayloadTooLarge.status,
+                    slug=PayloadTooLarge.slug,
+                    title=PayloadTooLarge.title,
+                    detail=_too_large_detail(self.limit),
+                    instance=scope["path"],
+                    headers={
+                        REQUEST_ID_HEADER: request_id_from(headers),
+                        "Connection": "close",
+                    },
+                )
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Problem, _on_problem)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_exception)
     app.add_exception_handler(Exception, _on_unexpected)
+
+    build_middleware_stack = app.build_middleware_stack
+
+    def build_with_declared_body_limit() -> ASGIApp:
+        stack = build_middleware_stack()
+        if app.max_body_size is None:
+            return stack
+        return DeclaredBodyLimit(stack, app.max_body_size)
+
+    app.build_middleware_stack = build_with_declared_body_limit  # type: ignore[method-assign]

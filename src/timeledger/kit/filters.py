@@ -5,6 +5,9 @@ from collections.abc import Sequence
 from timeledger.kit.errors import Unprocessable
 
 MAX_IDS_PER_FILTER = 500
+# Ids are 64-bit signed integers on every engine; a larger number can name no row and would
+# overflow the driver's integer binding.
+MAX_ID = 2**63 - 1
 
 
 def parse_id_list(values: Sequence[str] | None, *, parameter: str) -> list[int] | None:
@@ -17,9 +20,12 @@ def parse_id_list(values: Sequence[str] | None, *, parameter: str) -> list[int] 
             token = part.strip()
             if not token:
                 continue
-            if not token.isdigit():
+            # isascii: str.isdigit() also accepts digits such as "²" that int() refuses; the
+            # length check keeps int() away from its limit on the number of digits.
+            numeric = token.isascii() and token.isdigit() and len(token) <= len(str(MAX_ID))
+            if not numeric or int(token) > MAX_ID:
                 raise Unprocessable(
-                    f"{parameter} must be a list of integer ids, got {token!r}.",
+                    f"{parameter} must be a list of integer ids, got {token[:40]!r}.",
                     errors=[{"location": f"query.{parameter}", "message": "not an integer id"}],
                 )
             ids.append(int(token))

@@ -3,20 +3,31 @@
 The key is claimed in its own committed transaction before the endpoint runs, so a
 concurrent duplicate sees it at once (409). The response is stored after the endpoint's
 own transaction committed. Keys belong to the credential that sent them (a hash of the
-Authorization header) and live `idempotency_ttl_hours`.
+Authorization header) and live `idempotency_ttl_hours`. Only successful responses (below
+400) are stored: after a refusal nothing was written, so a retry may run again.
+
+A stored body may hold a secret shown once (a new API key), so it is encrypted (AES-GCM)
+with a key derived from the credential itself: only a caller presenting the same
+credential can have it replayed, and the database alone never reveals it. Requests without
+a credential therefore do not take part: their Idempotency-Key is ignored.
 """
 
 import hashlib
-from collections.abc import Callable, Coroutine
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
 
+import anyio
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.hashes import SHA256
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import Headers
+from starlette.types import Message, Receive, Scope, Send
 
 from timeledger.kit.db import Database
 from timeledger.kit.errors import BadRequest, Conflict, Unprocessable
@@ -24,9 +35,10 @@ from timeledger.kit.timeutil import utcnow
 from timeledger.models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
 MAX_KEY_LENGTH = 255
+MAX_STORED_BODY_BYTES = 1_048_576
 ABANDONED_CLAIM_AFTER = timedelta(minutes=5)
-TRANSIENT_STATUSES = frozenset({409, 412, 423, 429})
 REPLAYED_HEADERS = ("content-type", "location", "etag")
 
 
@@ -45,14 +57,42 @@ def _sha256(*parts: bytes) -> str:
     return digest.hexdigest()
 
 
+def credential_hash(authorization: str) -> str:
+    """Whose keys these are: a digest of the Authorization header ("" when anonymous)."""
+    return _sha256(authorization.encode("latin-1"))
+
+
+def _cipher(authorization: str) -> AESGCM:
+    key = HKDF(algorithm=SHA256(), length=32, salt=None, info=b"timeledger idempotency").derive(
+        authorization.encode("latin-1")
+    )
+    return AESGCM(key)
+
+
+NONCE_BYTES = 12
+
+
+def seal_body(authorization: str, body: bytes) -> bytes:
+    nonce = os.urandom(NONCE_BYTES)
+    return nonce + _cipher(authorization).encrypt(nonce, body, None)
+
+
+def open_body(authorization: str, sealed: bytes) -> bytes:
+    return _cipher(authorization).decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], None)
+
+
+def request_hash(method: str, path: str, query: bytes, body: bytes) -> str:
+    return _sha256(method.encode(), path.encode(), query, body)
+
+
 def _claim(
-    db: Database, credential_hash: str, key: str, request_hash: str, ttl: timedelta
+    db: Database, credential: str, key: str, request_digest: str, ttl: timedelta
 ) -> StoredResponse | None:
     now = utcnow()
     with db.transaction() as session:
         record = session.scalars(
             select(IdempotencyRecord).where(
-                IdempotencyRecord.credential_hash == credential_hash,
+                IdempotencyRecord.credential_hash == credential,
                 IdempotencyRecord.key == key,
             )
         ).one_or_none()
@@ -68,9 +108,9 @@ def _claim(
         if record is None:
             session.add(
                 IdempotencyRecord(
-                    credential_hash=credential_hash,
+                    credential_hash=credential,
                     key=key,
-                    request_hash=request_hash,
+                    request_hash=request_digest,
                     created_at=now,
                     expires_at=now + ttl,
                 )
@@ -80,7 +120,7 @@ def _claim(
             except IntegrityError:
                 raise _in_progress() from None
             return None
-        if record.request_hash != request_hash:
+        if record.request_hash != request_digest:
             raise Unprocessable(
                 f"{HEADER} {key!r} was already used with a different request; "
                 "use a new key for a new request.",
@@ -101,29 +141,24 @@ def _in_progress() -> Conflict:
     )
 
 
-def _finish(db: Database, credential_hash: str, key: str, response: Response | None) -> None:
+def _finish(db: Database, credential: str, key: str, response: StoredResponse | None) -> None:
+    """Store the response under the claimed key, or release the claim when there is none."""
     with db.transaction() as session:
         record = session.scalars(
             select(IdempotencyRecord).where(
-                IdempotencyRecord.credential_hash == credential_hash,
+                IdempotencyRecord.credential_hash == credential,
                 IdempotencyRecord.key == key,
             )
-        ).one()
-        storable = (
-            response is not None
-            and response.status_code < 500
-            and response.status_code not in TRANSIENT_STATUSES
-            and hasattr(response, "body")
-        )
-        if not storable or response is None:
+        ).one_or_none()
+        if record is None:
+            return
+        if response is None:
             session.delete(record)
             return
         record.completed = True
-        record.response_status = response.status_code
-        record.response_headers = {
-            name: value for name, value in response.headers.items() if name in REPLAYED_HEADERS
-        }
-        record.response_body = bytes(response.body)
+        record.response_status = response.status
+        record.response_headers = response.headers
+        record.response_body = response.body
 
 
 def purge_expired_idempotency_records(db: Database) -> int:
@@ -134,42 +169,102 @@ def purge_expired_idempotency_records(db: Database) -> int:
         return int(getattr(result, "rowcount", 0) or 0)
 
 
+@dataclass
+class _ResponseRecorder:
+    """What the route sent, as far as it is worth storing."""
+
+    status: int | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    chunks: list[bytes] = field(default_factory=list)
+    size: int = 0
+    complete: bool = False
+
+    def observe(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.status = int(message["status"])
+            for raw_name, raw_value in message.get("headers", []):
+                name = raw_name.decode("latin-1").lower()
+                if name in REPLAYED_HEADERS:
+                    self.headers[name] = raw_value.decode("latin-1")
+        elif message["type"] == "http.response.body":
+            body = message.get("body", b"")
+            self.size += len(body)
+            if self.size <= MAX_STORED_BODY_BYTES:
+                self.chunks.append(body)
+            self.complete = not message.get("more_body", False)
+
+    def storable(self, authorization: str) -> StoredResponse | None:
+        if (
+            self.status is None
+            or self.status >= 400
+            or not self.complete
+            or self.size > MAX_STORED_BODY_BYTES
+        ):
+            return None
+        sealed = seal_body(authorization, b"".join(self.chunks))
+        return StoredResponse(self.status, dict(self.headers), sealed)
+
+
+def _valid_key(key: str) -> str:
+    if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
+        raise BadRequest(
+            f"{HEADER} must be 1 to {MAX_KEY_LENGTH} printable characters.",
+            errors=[{"location": f"header.{HEADER}", "message": "invalid key"}],
+        )
+    return key
+
+
 class IdempotentRoute(APIRoute):
-    """Route class of every router: adds Idempotency-Key handling to POST operations."""
+    """Route class of every router: adds Idempotency-Key handling to POST operations.
 
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
-        if "POST" not in (self.methods or ()):
-            return handler
+    It wraps the whole route application, not just the endpoint handler: FastAPI commits the
+    request's unit of work when the endpoint's dependencies close, which happens outside the
+    handler `get_route_handler` returns. Only here is the commit known to be done.
+    """
 
-        async def idempotent_handler(request: Request) -> Response:
-            key = request.headers.get(HEADER)
-            if key is None:
-                return await handler(request)
-            if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
-                raise BadRequest(
-                    f"{HEADER} must be 1 to {MAX_KEY_LENGTH} printable characters.",
-                    errors=[{"location": f"header.{HEADER}", "message": "invalid key"}],
-                )
-            db: Database = request.app.state.db
-            ttl = timedelta(hours=request.app.state.settings.idempotency_ttl_hours)
-            credential_hash = _sha256(request.headers.get("authorization", "").encode())
-            request_hash = _sha256(
-                request.method.encode(),
-                request.url.path.encode(),
-                request.url.query.encode(),
-                await request.body(),
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        raw_key = Headers(scope=scope).get(HEADER) if scope["type"] == "http" else None
+        authorization = Headers(scope=scope).get("authorization", "") if raw_key is not None else ""
+        if raw_key is None or scope["method"] != "POST" or not authorization:
+            await super().handle(scope, receive, send)
+            return
+        key = _valid_key(raw_key)
+        request = Request(scope, receive)
+        db: Database = request.app.state.db
+        ttl = timedelta(hours=request.app.state.settings.idempotency_ttl_hours)
+        body = await request.body()
+        credential = credential_hash(authorization)
+        digest = request_hash(scope["method"], scope["path"], scope["query_string"], body)
+        stored = await run_in_threadpool(_claim, db, credential, key, digest, ttl)
+        if stored is not None:
+            replay = Response(
+                open_body(authorization, stored.body),
+                status_code=stored.status,
+                headers=stored.headers,
             )
-            stored = await run_in_threadpool(_claim, db, credential_hash, key, request_hash, ttl)
-            if stored is not None:
-                replay = Response(stored.body, status_code=stored.status, headers=stored.headers)
-                replay.headers["Idempotent-Replayed"] = "true"
-                return replay
-            response: Response | None = None
-            try:
-                response = await handler(request)
-            finally:
-                await run_in_threadpool(_finish, db, credential_hash, key, response)
-            return response
+            replay.headers[REPLAYED_HEADER] = "true"
+            await replay(scope, receive, send)
+            return
 
-        return idempotent_handler
+        body_delivered = False
+
+        async def receive_body_again() -> Message:
+            nonlocal body_delivered
+            if body_delivered:
+                return await receive()
+            body_delivered = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        recorder = _ResponseRecorder()
+
+        async def send_and_record(message: Message) -> None:
+            recorder.observe(message)
+            await send(message)
+
+        try:
+            await super().handle(scope, receive_body_again, send_and_record)
+        finally:
+            with anyio.CancelScope(shield=True):
+                await run_in_threadpool(
+                    _finish, db, credential, key, recorder.storable(authorization)
+                )

@@ -5,6 +5,7 @@ import re
 import sys
 import time
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 import structlog
@@ -14,7 +15,7 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 REQUEST_ID_HEADER = "X-Request-ID"
-_ACCEPTABLE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._\-]{1,64}$")
+_ACCEPTABLE_REQUEST_ID = re.compile(r"[A-Za-z0-9._\-]{1,64}")
 
 REQUESTS = Counter(
     "timeledger_http_requests_total", "HTTP requests answered", ["method", "route", "status"]
@@ -27,8 +28,13 @@ access_log = structlog.get_logger("timeledger.access")
 
 
 def configure_logging(level: str = "INFO", *, json: bool = False) -> None:
+    # Plain tracebacks: rich ones print local variables, which can hold secrets.
     renderer: Any = (
-        structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False)
+        structlog.processors.JSONRenderer()
+        if json
+        else structlog.dev.ConsoleRenderer(
+            colors=False, exception_formatter=structlog.dev.plain_traceback
+        )
     )
     structlog.configure(
         processors=[
@@ -46,6 +52,33 @@ def configure_logging(level: str = "INFO", *, json: bool = False) -> None:
     )
 
 
+def request_id_from(headers: Mapping[str, str]) -> str:
+    """The client's X-Request-ID when it is short and plain, else a fresh one."""
+    incoming = headers.get(REQUEST_ID_HEADER, "")
+    return incoming if _ACCEPTABLE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+
+
+def route_template(scope: Scope) -> str:
+    """The path template of the route that answered, e.g. /api/users/{user_id}: a metric
+    label that stays bounded however many ids are requested.
+
+    A route of an included router knows its path without the prefixes it was included
+    under; they are the part of the requested path before the part the route matches.
+    """
+    route = scope.get("route")
+    template = getattr(route, "path_format", None) or getattr(route, "path", None)
+    if not isinstance(template, str):
+        return "unmatched"
+    pattern = getattr(route, "path_regex", None)
+    path = str(scope.get("path", ""))
+    if pattern is None or pattern.match(path):
+        return template
+    for index in range(1, len(path)):
+        if path[index] == "/" and pattern.match(path[index:]):
+            return path[:index] + template
+    return template
+
+
 class RequestContextMiddleware:
     """Gives every request an id (kept from the client when sane), logs and measures it."""
 
@@ -56,8 +89,7 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        incoming = Request(scope).headers.get(REQUEST_ID_HEADER, "")
-        request_id = incoming if _ACCEPTABLE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request_id = request_id_from(Request(scope).headers)
         scope.setdefault("state", {})["request_id"] = request_id
         structlog.contextvars.bind_contextvars(request_id=request_id)
         started = time.perf_counter()
@@ -76,8 +108,7 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send_with_request_id)
         finally:
             elapsed = time.perf_counter() - started
-            route = scope.get("route")
-            template = getattr(route, "path", "unmatched")
+            template = route_template(scope)
             REQUESTS.labels(scope["method"], template, str(status)).inc()
             LATENCY.labels(scope["method"], template).observe(elapsed)
             access_log.info(

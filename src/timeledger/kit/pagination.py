@@ -5,13 +5,14 @@ import binascii
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from enum import StrEnum
+from decimal import Decimal
+from enum import Enum, StrEnum
 from functools import lru_cache
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query
 from pydantic import BaseModel
-from sqlalchemy import Select, and_, or_
+from sqlalchemy import ColumnElement, Select, and_, or_
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from timeledger.kit.errors import BadRequest
@@ -20,6 +21,8 @@ from timeledger.kit.model import EpochInstant, from_epoch_micros
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
+MIN_INT64 = -(2**63)
+MAX_INT64 = 2**63 - 1
 
 
 ItemT = TypeVar("ItemT")
@@ -85,6 +88,10 @@ def _encode_value(value: Any) -> Any:
         return {"t": "dt", "v": EpochInstant().process_bind_param(value, None)}  # type: ignore[arg-type]
     if isinstance(value, date):
         return {"t": "d", "v": value.isoformat()}
+    if isinstance(value, Decimal):
+        return {"t": "n", "v": str(value)}
+    if isinstance(value, Enum):
+        return value.value
     return value
 
 
@@ -94,6 +101,8 @@ def _decode_value(value: Any) -> Any:
             return from_epoch_micros(int(value["v"]))
         if value.get("t") == "d":
             return date.fromisoformat(str(value["v"]))
+        if value.get("t") == "n":
+            return Decimal(str(value["v"]))
         raise ValueError("unknown cursor value")
     return value
 
@@ -103,6 +112,13 @@ def encode_cursor(request: PageRequest, sort_value: Any, row_id: int) -> str:
     return base64.urlsafe_b64encode(dump_json(payload)).decode().rstrip("=")
 
 
+def _invalid_cursor() -> BadRequest:
+    return BadRequest(
+        "cursor is not a cursor this server issued.",
+        errors=[{"location": "query.cursor", "message": "invalid cursor"}],
+    )
+
+
 def decode_cursor(request: PageRequest) -> tuple[Any, int] | None:
     if request.cursor is None:
         return None
@@ -110,17 +126,80 @@ def decode_cursor(request: PageRequest) -> tuple[Any, int] | None:
         padded = request.cursor + "=" * (-len(request.cursor) % 4)
         sort, direction, raw_value, row_id = load_json(base64.urlsafe_b64decode(padded))
         value = _decode_value(raw_value)
-    except (ValueError, TypeError, binascii.Error):
-        raise BadRequest(
-            "cursor is not a cursor this server issued.",
-            errors=[{"location": "query.cursor", "message": "invalid cursor"}],
-        ) from None
-    if sort != request.sort or direction != request.direction.value or not isinstance(row_id, int):
+    except (ValueError, TypeError, OverflowError, ArithmeticError, binascii.Error):
+        raise _invalid_cursor() from None
+    if sort != request.sort or direction != request.direction.value:
         raise BadRequest(
             "cursor belongs to another sort order; repeat the same sort and direction.",
             errors=[{"location": "query.cursor", "message": "cursor does not match sort"}],
         )
+    if not _is_identifier(row_id):
+        raise _invalid_cursor()
     return value, row_id
+
+
+def _is_identifier(value: Any) -> bool:
+    return type(value) is int and MIN_INT64 <= value <= MAX_INT64
+
+
+def _fits_column(value: Any, column: InstrumentedAttribute[Any]) -> bool:
+    """Whether a cursor's sort value can be compared with `column` in SQL: a tampered cursor
+    must be a 400, not a database error."""
+    if value is None:
+        return bool(getattr(column.expression, "nullable", True))
+    column_type = column.type
+    if isinstance(column_type, EpochInstant):
+        return isinstance(value, datetime)
+    try:
+        expected = column_type.python_type
+    except NotImplementedError:
+        return isinstance(value, str | int | float)
+    if expected is int:
+        return _is_identifier(value)
+    if expected is float:
+        return type(value) in (int, float)
+    if expected is Decimal:
+        return isinstance(value, Decimal) and value.is_finite()
+    if expected is date:
+        return isinstance(value, date) and not isinstance(value, datetime)
+    if expected in (str, bool, datetime):
+        return isinstance(value, expected)
+    if isinstance(expected, type) and issubclass(expected, Enum):
+        return isinstance(value, str | int) and not isinstance(value, bool)
+    return isinstance(value, str | int | float)
+
+
+def _after(
+    sort_column: InstrumentedAttribute[Any],
+    id_column: InstrumentedAttribute[int],
+    value: Any,
+    row_id: int,
+    *,
+    descending: bool,
+) -> ColumnElement[bool]:
+    """Rows after (value, row_id) in the order of `_order`, where NULL sorts as the greatest
+    value (PostgreSQL's rule, made explicit so SQLite agrees)."""
+    nullable = bool(getattr(sort_column.expression, "nullable", True))
+    if value is None:
+        tie = and_(sort_column.is_(None), id_column < row_id if descending else id_column > row_id)
+        return or_(tie, sort_column.is_not(None)) if descending else tie
+    if descending:
+        return or_(sort_column < value, and_(sort_column == value, id_column < row_id))
+    after = or_(sort_column > value, and_(sort_column == value, id_column > row_id))
+    return or_(after, sort_column.is_(None)) if nullable else after
+
+
+def _order(
+    sort_column: InstrumentedAttribute[Any],
+    id_column: InstrumentedAttribute[int],
+    *,
+    descending: bool,
+) -> tuple[Any, ...]:
+    nullable = bool(getattr(sort_column.expression, "nullable", True))
+    if descending:
+        first = sort_column.desc().nulls_first() if nullable else sort_column.desc()
+        return first, id_column.desc()
+    return (sort_column.asc().nulls_last() if nullable else sort_column.asc()), id_column.asc()
 
 
 def fetch_page(
@@ -138,15 +217,12 @@ def fetch_page(
     after = decode_cursor(request)
     if after is not None:
         value, row_id = after
-        if descending:
-            statement = statement.where(
-                or_(sort_column < value, and_(sort_column == value, id_column < row_id))
-            )
-        else:
-            statement = statement.where(
-                or_(sort_column > value, and_(sort_column == value, id_column > row_id))
-            )
-    order = (sort_column.desc(), id_column.desc()) if descending else (sort_column, id_column)
+        if not _fits_column(value, sort_column):
+            raise _invalid_cursor()
+        statement = statement.where(
+            _after(sort_column, id_column, value, row_id, descending=descending)
+        )
+    order = _order(sort_column, id_column, descending=descending)
     rows = list(session.scalars(statement.order_by(*order).limit(request.limit + 1)))
     if len(rows) <= request.limit:
         return rows, None

@@ -1,11 +1,16 @@
 """Routers and small helpers every endpoint module uses."""
 
 from collections.abc import Callable
+from typing import Annotated
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Path, Request, Response
 
 from timeledger.kit.etag import check_if_match, set_etag
 from timeledger.kit.idempotency import IdempotentRoute
+
+MAX_ID = 2**63 - 1
+
+ResourceId = Annotated[int, Path(ge=1, le=MAX_ID, description="Numeric id.")]
 
 
 def api_router(tag: str, prefix: str = "") -> APIRouter:

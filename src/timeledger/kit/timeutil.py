@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from timeledger.kit.errors import BadRequest, Unprocessable
@@ -26,7 +27,13 @@ def parse_instant(value: str, *, parameter: str) -> datetime:
             f"{parameter} must carry a UTC offset (for example 2026-01-31T08:00:00+01:00).",
             errors=[{"location": parameter, "message": "timestamp without UTC offset"}],
         )
-    return parsed.astimezone(UTC)
+    try:
+        return parsed.astimezone(UTC)
+    except OverflowError:
+        raise BadRequest(
+            f"{parameter} lies outside the years 1 to 9999 in UTC.",
+            errors=[{"location": parameter, "message": "timestamp out of range"}],
+        ) from None
 
 
 def zone(name: str) -> ZoneInfo:
@@ -39,8 +46,14 @@ def zone(name: str) -> ZoneInfo:
         ) from None
 
 
+@cache
+def _known_timezones() -> frozenset[str]:
+    # available_timezones() walks the time zone database on every call (tens of ms).
+    return frozenset(available_timezones())
+
+
 def is_known_timezone(name: str) -> bool:
-    return name in available_timezones()
+    return name in _known_timezones()
 
 
 def local_date(instant: datetime, timezone: str) -> date:

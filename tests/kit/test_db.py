@@ -1,0 +1,152 @@
+import sqlite3
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import IntegrityError
+
+from timeledger.kit.db import SQLITE_BUSY_TIMEOUT_MS, Database, create_db_engine, is_sqlite
+from timeledger.models import Role, SignInAttempt
+
+
+def _attempt(email: str) -> SignInAttempt:
+    return SignInAttempt(
+        email=email, client_address="127.0.0.1", succeeded=False, at=datetime.now(UTC)
+    )
+
+
+def _sqlite_path(db: Database) -> str:
+    database = db.engine.url.database
+    assert database is not None
+    return database
+
+
+def _other_writer(db: Database) -> sqlite3.Connection:
+    """A connection of another process, as far as SQLite's locks are concerned."""
+    connection = sqlite3.connect(_sqlite_path(db), timeout=0.05, isolation_level=None)
+    return connection
+
+
+def _count_attempts(db: Database) -> int:
+    with db.session(write=False) as session:
+        return session.scalar(select(func.count()).select_from(SignInAttempt)) or 0
+
+
+def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(sqlite_db: Database) -> None:
+    with sqlite_db.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == SQLITE_BUSY_TIMEOUT_MS
+        assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
+
+
+def test_sqlite_enforces_foreign_keys(sqlite_db: Database) -> None:
+    now = datetime.now(UTC)
+    with pytest.raises(IntegrityError), sqlite_db.transaction() as session:
+        session.add(Role(workspace_id=4242, name="orphan", created_at=now, updated_at=now))
+
+
+def test_sqlite_writer_takes_the_write_lock_at_its_first_statement(sqlite_db: Database) -> None:
+    other = _other_writer(sqlite_db)
+    try:
+        with sqlite_db.session(write=True) as writer:
+            writer.execute(select(1)).one()  # a read, yet the transaction began IMMEDIATE
+            with pytest.raises(sqlite3.OperationalError, match="database is locked"):
+                other.execute("BEGIN IMMEDIATE")
+            with pytest.raises(sqlite3.OperationalError, match="database is locked"):
+                other.execute(
+                    "INSERT INTO sign_in_attempts (email, client_address, succeeded, at) "
+                    "VALUES ('x@example.test', '::1', 0, 0)"
+                )
+            writer.rollback()
+        # Released at the end of the transaction.
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+    finally:
+        other.close()
+
+
+def test_sqlite_reader_does_not_block_writers(sqlite_db: Database) -> None:
+    other = _other_writer(sqlite_db)
+    try:
+        with sqlite_db.session(write=False) as reader:
+            assert reader.scalar(select(func.count()).select_from(SignInAttempt)) == 0
+            other.execute("BEGIN IMMEDIATE")
+            other.execute(
+                "INSERT INTO sign_in_attempts (email, client_address, succeeded, at) "
+                "VALUES ('x@example.test', '::1', 0, 0)"
+            )
+            other.execute("COMMIT")
+            # The reader keeps its snapshot until its transaction ends.
+            assert reader.scalar(select(func.count()).select_from(SignInAttempt)) == 0
+        assert _count_attempts(sqlite_db) == 1
+    finally:
+        other.close()
+
+
+def test_sqlite_second_writer_waits_for_the_first_instead_of_failing(sqlite_db: Database) -> None:
+    second_done = threading.Event()
+    errors: list[BaseException] = []
+
+    def second_writer() -> None:
+        try:
+            with sqlite_db.transaction() as session:
+                session.add(_attempt("second@example.test"))
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            second_done.set()
+
+    with sqlite_db.transaction() as first:
+        first.add(_attempt("first@example.test"))
+        first.flush()
+        thread = threading.Thread(target=second_writer)
+        thread.start()
+        assert not second_done.wait(0.3), "the second writer did not wait for the first"
+    thread.join(10)
+    assert second_done.is_set()
+    assert errors == []
+    assert _count_attempts(sqlite_db) == 2
+
+
+def test_transaction_commits_on_success_and_rolls_back_on_error(db: Database) -> None:
+    with db.transaction() as session:
+        session.add(_attempt("kept@example.test"))
+    assert _count_attempts(db) == 1
+    with pytest.raises(RuntimeError, match="boom"), db.transaction() as session:
+        session.add(_attempt("lost@example.test"))
+        session.flush()
+        raise RuntimeError("boom")
+    assert _count_attempts(db) == 1
+    with db.session(write=False) as session:
+        assert session.scalars(select(SignInAttempt.email)).all() == ["kept@example.test"]
+
+
+def test_sessions_expose_the_engine_kind(db: Database) -> None:
+    with db.session(write=False) as session:
+        dialect = session.get_bind().dialect.name
+        assert session.execute(text("SELECT 1")).scalar() == 1
+    assert db.is_sqlite is (dialect == "sqlite")
+    assert is_sqlite(db.url) is (dialect == "sqlite")
+
+
+def test_plain_postgresql_urls_use_psycopg() -> None:
+    engine = create_db_engine("postgresql://someone@localhost:1/nowhere")
+    try:
+        assert engine.dialect.name == "postgresql"
+        assert engine.dialect.driver == "psycopg"
+    finally:
+        engine.dispose()
+
+
+def test_sqlite_file_directories_are_created(tmp_path: Path) -> None:
+    path = tmp_path / "deeper" / "still" / "timeledger.db"
+    database = Database(f"sqlite:///{path}")
+    try:
+        with database.engine.connect() as connection:
+            assert connection.exec_driver_sql("SELECT 1").scalar() == 1
+        assert path.exists()
+    finally:
+        database.dispose()

@@ -1,0 +1,44 @@
+import uuid
+
+from fastapi.testclient import TestClient
+
+from tests.conftest import WorkspaceFixture
+
+
+def _is_generated(request_id: str) -> bool:
+    return len(request_id) == 32 and uuid.UUID(hex=request_id).hex == request_id
+
+
+def test_every_response_has_a_request_id_kept_only_when_sane(client: TestClient) -> None:
+    generated = set()
+    for path in ("/api/", "/api/nowhere", "/metrics", "/api/openapi.json"):
+        request_id = client.get(path).headers["x-request-id"]
+        assert _is_generated(request_id)
+        generated.add(request_id)
+    assert len(generated) == 4
+    for sane in ("abc-123", "A.b_c-9", "x" * 64):
+        response = client.get("/api/", headers={"X-Request-ID": sane})
+        assert response.headers["x-request-id"] == sane
+    for insane in ("x" * 65, "has space", "<script>", "semi;colon", "", "back\\slash"):
+        replaced = client.get("/api/", headers={"X-Request-ID": insane}).headers["x-request-id"]
+        assert replaced != insane
+        assert _is_generated(replaced)
+
+
+def test_metrics_count_requests_per_route_template(
+    client: TestClient, workspace: WorkspaceFixture
+) -> None:
+    client.get("/api/roles/123456", headers=workspace.headers)
+    client.get("/api/admin/workspace", headers=workspace.headers)
+    response = client.get("/metrics")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
+    text = response.text
+    assert "# TYPE timeledger_http_requests_total counter" in text
+    assert "timeledger_http_request_duration_seconds_bucket" in text
+    lines = [
+        line for line in text.splitlines() if line.startswith("timeledger_http_requests_total")
+    ]
+    assert any('route="/api/roles/{role_id}"' in line and 'status="404"' in line for line in lines)
+    assert any('route="/api/admin/workspace"' in line and 'status="200"' in line for line in lines)
+    assert not any("123456" in line for line in lines)
