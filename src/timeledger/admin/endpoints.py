@@ -9,7 +9,7 @@ from timeledger.admin.schemas import AuditEventRead
 from timeledger.identity.access import Allowed, Caller
 from timeledger.kit.etag import set_etag
 from timeledger.kit.pagination import Direction, Page, PageRequest, fetch_page, page_request
-from timeledger.kit.routing import api_router, if_match_of
+from timeledger.kit.routing import MAX_ID, api_router, if_match_of
 from timeledger.kit.timeutil import parse_instant
 from timeledger.kit.uow import UnitOfWork
 from timeledger.models import AuditEvent
@@ -51,7 +51,7 @@ def list_audit_log(
     page: AuditPage,
     action: Annotated[str | None, Query(max_length=64)] = None,
     outcome: Annotated[str | None, Query(pattern="^(success|failure|denied)$")] = None,
-    actor_user_id: Annotated[int | None, Query(ge=1)] = None,
+    actor_user_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
     since: Annotated[
         str | None, Query(max_length=64, description="Instant with UTC offset, inclusive.")
     ] = None,

@@ -11,7 +11,7 @@ from timeledger.identity.access import Allowed, Caller, client_address
 from timeledger.identity.credentials import TokenKind
 from timeledger.identity.hashing import Hashing
 from timeledger.kit.pagination import Page, PageRequest, fetch_page, page_request
-from timeledger.kit.routing import api_router
+from timeledger.kit.routing import ResourceId, api_router
 from timeledger.kit.timeutil import utcnow
 from timeledger.kit.uow import DatabaseDep, UnitOfWork
 from timeledger.models import AuthSession
@@ -94,7 +94,7 @@ def list_sessions(
 
 @auth.delete("/sessions/{session_id}", status_code=status.HTTP_204_NO_CONTENT)
 def revoke_session(
-    session_id: int,
+    session_id: ResourceId,
     session: UnitOfWork,
     caller: Annotated[Caller, Allowed("sessions:delete:own")],
 ) -> None:

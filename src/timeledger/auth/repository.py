@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from timeledger.models import PasswordResetToken, SignInAttempt, Workspace
@@ -36,6 +36,28 @@ class SignInRepository:
         return self.session.scalars(
             select(PasswordResetToken).where(PasswordResetToken.prefix == prefix)
         ).one_or_none()
+
+    def spend_reset_tokens(self, token: PasswordResetToken, now: datetime) -> bool:
+        """Marks `token` used, only if it is still unused (so two concurrent redemptions
+        cannot both succeed), and with it every other unused token of its person."""
+        spent = self.session.execute(
+            update(PasswordResetToken)
+            .where(PasswordResetToken.id == token.id, PasswordResetToken.used_at.is_(None))
+            .values(used_at=now)
+            .execution_options(synchronize_session="fetch")
+        )
+        if getattr(spent, "rowcount", 0) != 1:
+            return False
+        self.session.execute(
+            update(PasswordResetToken)
+            .where(
+                PasswordResetToken.user_id == token.user_id,
+                PasswordResetToken.used_at.is_(None),
+            )
+            .values(used_at=now)
+            .execution_options(synchronize_session="fetch")
+        )
+        return True
 
     def workspace_names(self, workspace_ids: list[int]) -> dict[int, str]:
         rows = self.session.execute(

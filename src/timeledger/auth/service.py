@@ -76,19 +76,25 @@ def sign_in(
     hashing: PasswordHashing,
     session_ttl: timedelta,
 ) -> StartedSession:
+    """Checks the password in a read-only transaction of its own, so neither the slow hash
+    nor a failure (recorded apart, since the request rolls back) waits on the write lock
+    the request's own unit of work takes on SQLite."""
     email = data.email.strip().lower()
-    _throttle(session, email, client)
-    candidates = _choose_account(
-        session, UserRepository(session).people_signing_in_as(email), data.workspace
-    )
-    matching = [user for user in candidates if hashing.verify(user.password_hash, data.password)]
-    if not candidates:
-        hashing.verify(None, data.password)
+    with db.session(write=False) as reader:
+        _throttle(reader, email, client)
+        candidates = _choose_account(
+            reader, UserRepository(reader).people_signing_in_as(email), data.workspace
+        )
+        matching = [
+            user for user in candidates if hashing.verify(user.password_hash, data.password)
+        ]
+        if not candidates:
+            hashing.verify(None, data.password)
+        names = SignInRepository(reader).workspace_names([u.workspace_id for u in matching])
     if not matching:
         _record_failure(db, email, client, candidates)
         raise Unauthorized(WRONG_CREDENTIALS, headers={})
     if len(matching) > 1:
-        names = SignInRepository(session).workspace_names([u.workspace_id for u in matching])
         raise Conflict(
             "This email signs in to several workspaces; repeat with `workspace` set.",
             extra={"workspaces": sorted(names.values())},
@@ -180,11 +186,13 @@ def redeem_password_reset(
     client: ClientInfo,
     hashing: PasswordHashing,
 ) -> None:
-    """Single use: the token is spent, and every session and key of the person ends, since
-    a reset usually means the old credentials are not trusted."""
+    """Single use: the token is spent with every other outstanding reset token of the
+    person, and every session of the person ends, since a reset usually means whoever knew
+    the old password is not trusted. API keys stay: they never depended on the password."""
     row = None
+    repository = SignInRepository(session)
     if token_kind(token) is TokenKind.PASSWORD_RESET:
-        row = SignInRepository(session).reset_token(token_prefix(token))
+        row = repository.reset_token(token_prefix(token))
     now = utcnow()
     if (
         row is None
@@ -195,9 +203,8 @@ def redeem_password_reset(
         raise Unauthorized("The reset token is unknown, used or expired.", headers={})
     check_password_strength(new_password, location="body.new_password")
     user = UserRepository(session).get(row.user_id)
-    if user is None or user.status != "active":
+    if user is None or user.status != "active" or not repository.spend_reset_tokens(row, now):
         raise Unauthorized("The reset token is unknown, used or expired.", headers={})
-    row.used_at = now
     user.password_hash = hashing.hash(new_password)
     user.row_version += 1
     user.updated_at = now

@@ -7,7 +7,7 @@ audit entry when missing), scopes the unit of work to the caller's workspace, an
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -90,42 +90,50 @@ def _credential_row(session: Session, token: str) -> ApiKey | AuthSession | None
     return row
 
 
-def _touch(db: Database, row: ApiKey | AuthSession) -> None:
-    now = utcnow()
-    if row.last_used_at is not None and now - row.last_used_at < LAST_USED_RESOLUTION:
-        return
-    model = type(row)
+def _needs_touch(row: ApiKey | AuthSession, now: datetime) -> bool:
+    return row.last_used_at is None or now - row.last_used_at >= LAST_USED_RESOLUTION
+
+
+def _touch(db: Database, model: type[ApiKey] | type[AuthSession], row_id: int) -> None:
     with db.transaction() as session:
-        session.execute(update(model).where(model.id == row.id).values(last_used_at=now))
+        session.execute(update(model).where(model.id == row_id).values(last_used_at=utcnow()))
 
 
 def authenticate(request: Request, session: UnitOfWork) -> Caller:
+    """Checks the credential in short transactions of its own, before the request's unit of
+    work begins: on SQLite a writing request holds the database's write lock from its first
+    statement, so recording `last_used_at` (or a denial) apart from it would wait on itself."""
     token = bearer_token(request)
-    row = _credential_row(session, token)
+    db = database(request)
     now = utcnow()
-    if (
-        row is None
-        or row.revoked_at is not None
-        or (row.expires_at is not None and row.expires_at <= now)
-    ):
-        raise Unauthorized("The credential is unknown, expired or revoked.")
-    user = session.get(User, row.user_id)
-    if user is None or user.status != "active":
-        raise Unauthorized("The credential's user is suspended or deleted.")
-    scope_session_to_workspace(session, user.workspace_id)
-    _touch(database(request), row)
-    kind = TokenKind.API_KEY if isinstance(row, ApiKey) else TokenKind.SESSION
-    return Caller(
-        workspace_id=user.workspace_id,
-        user_id=user.id,
-        user_kind=user.kind,
-        role_name=user.role.name,
-        permissions=frozenset(user.role.permissions),
-        credential_kind=kind,
-        credential_id=row.id,
-        credential_label=row.prefix,
-        client_address=client_address(request),
-    )
+    with db.session(write=False) as reader:
+        row = _credential_row(reader, token)
+        if (
+            row is None
+            or row.revoked_at is not None
+            or (row.expires_at is not None and row.expires_at <= now)
+        ):
+            raise Unauthorized("The credential is unknown, expired or revoked.")
+        user = reader.get(User, row.user_id)
+        if user is None or user.status != "active":
+            raise Unauthorized("The credential's user is suspended or deleted.")
+        kind = TokenKind.API_KEY if isinstance(row, ApiKey) else TokenKind.SESSION
+        caller = Caller(
+            workspace_id=user.workspace_id,
+            user_id=user.id,
+            user_kind=user.kind,
+            role_name=user.role.name,
+            permissions=frozenset(user.role.permissions),
+            credential_kind=kind,
+            credential_id=row.id,
+            credential_label=row.prefix,
+            client_address=client_address(request),
+        )
+        needs_touch = _needs_touch(row, now)
+    if needs_touch:
+        _touch(db, ApiKey if kind is TokenKind.API_KEY else AuthSession, caller.credential_id)
+    scope_session_to_workspace(session, caller.workspace_id)
+    return caller
 
 
 class PermissionRequirement:

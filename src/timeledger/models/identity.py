@@ -1,7 +1,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from timeledger.kit.model import Base, Identifier, IdMixin, TenantMixin
@@ -29,7 +29,14 @@ class User(IdMixin, TenantMixin, Base):
     __tablename__ = "users"
     __table_args__ = (
         UniqueConstraint("workspace_id", "email"),
-        UniqueConstraint("workspace_id", "kind", "name"),
+        Index(
+            "uq_users_service_name",
+            "workspace_id",
+            "name",
+            unique=True,
+            sqlite_where=text("kind = 'service'"),
+            postgresql_where=text("kind = 'service'"),
+        ),
         Index("ix_users_email", "email"),
     )
 

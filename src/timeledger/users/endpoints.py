@@ -3,14 +3,13 @@
 from typing import Annotated
 
 from fastapi import Query, Request, Response, status
-from sqlalchemy import func
 
 from timeledger.identity.access import Allowed, Caller
 from timeledger.identity.hashing import Hashing
 from timeledger.identity.permissions import CATALOG
 from timeledger.kit.etag import set_etag
 from timeledger.kit.pagination import Page, PageRequest, fetch_page, page_request
-from timeledger.kit.routing import api_router, created, if_match_of
+from timeledger.kit.routing import ResourceId, api_router, created, if_match_of
 from timeledger.kit.uow import UnitOfWork
 from timeledger.models import ApiKey, Role, User
 from timeledger.users import service
@@ -59,16 +58,9 @@ def list_users(
     role: Annotated[str | None, Query(max_length=64)] = None,
     q: Annotated[str | None, Query(max_length=200, description="Part of name or email.")] = None,
 ) -> Page[UserRead]:
-    statement = UserRepository(session).visible_to(caller, "person")
-    if status_filter:
-        statement = statement.where(User.status == status_filter)
-    if role:
-        statement = statement.join(Role, User.role_id == Role.id).where(Role.name == role)
-    if q:
-        pattern = f"%{q.lower()}%"
-        statement = statement.where(
-            func.lower(User.name).like(pattern) | func.lower(User.email).like(pattern)
-        )
+    statement = UserRepository(session).people_matching(
+        caller, status=status_filter, role=role, text=q
+    )
     rows, cursor = fetch_page(session, statement, page, sort_columns=USER_SORTS, id_column=User.id)
     return Page(items=[service.user_view(user) for user in rows], next_cursor=cursor)
 
@@ -88,7 +80,7 @@ def create_user(
 
 @users.get("/users/{user_id}", response_model=UserRead)
 def get_user(
-    user_id: int,
+    user_id: ResourceId,
     response: Response,
     session: UnitOfWork,
     caller: Annotated[Caller, Allowed("users:read:own")],
@@ -100,7 +92,7 @@ def get_user(
 
 @users.patch("/users/{user_id}", response_model=UserRead)
 def update_user(
-    user_id: int,
+    user_id: ResourceId,
     body: UserUpdate,
     request: Request,
     response: Response,
@@ -114,21 +106,21 @@ def update_user(
 
 @users.post("/users/{user_id}/suspend", response_model=UserRead)
 def suspend_user(
-    user_id: int, session: UnitOfWork, caller: Annotated[Caller, Allowed("users:update:*")]
+    user_id: ResourceId, session: UnitOfWork, caller: Annotated[Caller, Allowed("users:update:*")]
 ) -> UserRead:
     return service.user_view(service.set_user_status(session, caller, user_id, "suspended"))
 
 
 @users.post("/users/{user_id}/reactivate", response_model=UserRead)
 def reactivate_user(
-    user_id: int, session: UnitOfWork, caller: Annotated[Caller, Allowed("users:update:*")]
+    user_id: ResourceId, session: UnitOfWork, caller: Annotated[Caller, Allowed("users:update:*")]
 ) -> UserRead:
     return service.user_view(service.reactivate_user(session, caller, user_id))
 
 
 @users.delete("/users/{user_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_user(
-    user_id: int, session: UnitOfWork, caller: Annotated[Caller, Allowed("users:delete:*")]
+    user_id: ResourceId, session: UnitOfWork, caller: Annotated[Caller, Allowed("users:delete:*")]
 ) -> None:
     service.set_user_status(session, caller, user_id, "deleted")
 
@@ -139,7 +131,7 @@ def delete_user(
     response_model=PasswordResetIssued,
 )
 def issue_password_reset(
-    user_id: int,
+    user_id: ResourceId,
     session: UnitOfWork,
     caller: Annotated[Caller, Allowed("users:reset-password:*")],
 ) -> PasswordResetIssued:
@@ -183,7 +175,7 @@ def create_role(
 
 @users.get("/roles/{role_id}", response_model=RoleRead)
 def get_role(
-    role_id: int,
+    role_id: ResourceId,
     response: Response,
     session: UnitOfWork,
     _caller: Annotated[Caller, Allowed("roles:read:*")],
@@ -195,7 +187,7 @@ def get_role(
 
 @users.patch("/roles/{role_id}", response_model=RoleRead)
 def update_role(
-    role_id: int,
+    role_id: ResourceId,
     body: RoleUpdate,
     request: Request,
     response: Response,
@@ -209,7 +201,7 @@ def update_role(
 
 @users.delete("/roles/{role_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_role(
-    role_id: int, session: UnitOfWork, caller: Annotated[Caller, Allowed("roles:delete:*")]
+    role_id: ResourceId, session: UnitOfWork, caller: Annotated[Caller, Allowed("roles:delete:*")]
 ) -> None:
     service.delete_role(session, caller, role_id)
 
@@ -247,7 +239,7 @@ def create_service_user(
 
 @users.get("/service-users/{user_id}", response_model=ServiceUserRead)
 def get_service_user(
-    user_id: int,
+    user_id: ResourceId,
     response: Response,
     session: UnitOfWork,
     caller: Annotated[Caller, Allowed("service-users:read:*")],
@@ -259,7 +251,7 @@ def get_service_user(
 
 @users.patch("/service-users/{user_id}", response_model=ServiceUserRead)
 def update_service_user(
-    user_id: int,
+    user_id: ResourceId,
     body: ServiceUserUpdate,
     request: Request,
     response: Response,
@@ -273,7 +265,7 @@ def update_service_user(
 
 @users.delete("/service-users/{user_id}", status_code=status.HTTP_204_NO_CONTENT)
 def delete_service_user(
-    user_id: int,
+    user_id: ResourceId,
     session: UnitOfWork,
     caller: Annotated[Caller, Allowed("service-users:delete:*")],
 ) -> None:
@@ -293,7 +285,7 @@ def _key_page(session: UnitOfWork, owner: User, page: PageRequest) -> Page[ApiKe
 
 @users.get("/service-users/{user_id}/api-keys", response_model=Page[ApiKeyRead])
 def list_service_user_keys(
-    user_id: int,
+    user_id: ResourceId,
     session: UnitOfWork,
     caller: Annotated[Caller, Allowed("api-keys:read:*")],
     page: KeyPage,
@@ -308,27 +300,25 @@ def list_service_user_keys(
     response_model=ApiKeyCreated,
 )
 def create_service_user_key(
-    user_id: int,
+    user_id: ResourceId,
     body: ApiKeyCreate,
     response: Response,
     session: UnitOfWork,
     caller: Annotated[Caller, Allowed("api-keys:create:*")],
 ) -> ApiKeyCreated:
-    owner = service.get_visible_service_user(session, caller, user_id)
-    key = service.issue_api_key(session, owner, body, caller)
+    key = service.issue_service_user_key(session, caller, user_id, body)
     created(response, f"/api/service-users/{user_id}/api-keys/{key.id}")
     return key
 
 
 @users.delete("/service-users/{user_id}/api-keys/{key_id}", status_code=status.HTTP_204_NO_CONTENT)
 def revoke_service_user_key(
-    user_id: int,
-    key_id: int,
+    user_id: ResourceId,
+    key_id: ResourceId,
     session: UnitOfWork,
     caller: Annotated[Caller, Allowed("api-keys:delete:*")],
 ) -> None:
-    owner = service.get_visible_service_user(session, caller, user_id)
-    service.revoke_api_key(session, caller, owner, key_id)
+    service.revoke_service_user_key(session, caller, user_id, key_id)
 
 
 # The signed-in person
@@ -391,7 +381,7 @@ def create_my_key(
 
 @me.delete("/me/api-keys/{key_id}", status_code=status.HTTP_204_NO_CONTENT)
 def revoke_my_key(
-    key_id: int,
+    key_id: ResourceId,
     session: UnitOfWork,
     caller: Annotated[Caller, Allowed("api-keys:delete:own", people_only=True)],
 ) -> None:

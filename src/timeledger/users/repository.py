@@ -29,6 +29,30 @@ class UserRepository:
             allowed |= managed_user_ids(self.session, caller.user_id)
         return statement.where(User.id.in_(allowed))
 
+    def people_matching(
+        self,
+        caller: Caller,
+        *,
+        status: str | None = None,
+        role: str | None = None,
+        text: str | None = None,
+    ) -> Select[User]:
+        """The people visible to the caller, filtered; `text` is a literal part of the name
+        or email (`%` and `_` match only themselves)."""
+        statement = self.visible_to(caller, "person")
+        if status:
+            statement = statement.where(User.status == status)
+        if role:
+            statement = statement.join(Role, User.role_id == Role.id).where(Role.name == role)
+        if text:
+            escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            pattern = f"%{escaped}%"
+            statement = statement.where(
+                func.lower(User.name).like(pattern, escape="\\")
+                | func.lower(User.email).like(pattern, escape="\\")
+            )
+        return statement
+
     def get_visible(self, caller: Caller, user_id: int, kind: str, area: str) -> User | None:
         return self.session.scalars(
             self.visible_to(caller, kind, area).where(User.id == user_id)
@@ -43,8 +67,11 @@ class UserRepository:
         ).one_or_none()
 
     def by_service_name(self, name: str) -> User | None:
+        """A live service user: a deleted one keeps its row but not its name."""
         return self.session.scalars(
-            select(User).where(User.kind == "service", User.name == name)
+            select(User).where(
+                User.kind == "service", User.name == name, User.status.in_(LIVE_STATUSES)
+            )
         ).one_or_none()
 
     def people_signing_in_as(self, email: str) -> Sequence[User]:
@@ -63,7 +90,12 @@ class UserRepository:
                 select(func.count())
                 .select_from(User)
                 .join(Role, User.role_id == Role.id)
-                .where(Role.name == "owner", Role.builtin.is_(True), User.status == "active")
+                .where(
+                    Role.name == "owner",
+                    Role.builtin.is_(True),
+                    User.kind == "person",
+                    User.status == "active",
+                )
             )
             or 0
         )
@@ -76,6 +108,15 @@ class UserRepository:
                 .where(User.role_id == role_id, User.status.in_(LIVE_STATUSES))
             )
             or 0
+        )
+
+    def move_deleted_holders(self, from_role_id: int, to_role_id: int) -> None:
+        """Deleted users keep their rows (and a role, which the schema requires)."""
+        self.session.execute(
+            update(User)
+            .where(User.role_id == from_role_id, User.status == "deleted")
+            .values(role_id=to_role_id)
+            .execution_options(synchronize_session="fetch")
         )
 
     def add(self, user: User) -> User:

@@ -1,7 +1,7 @@
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, EmailStr, Field
 
 from timeledger.kit.timeutil import is_known_timezone
 
@@ -102,7 +102,7 @@ class ApiKeyCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Name = "API key"
-    expires_at: datetime | None = Field(
+    expires_at: AwareDatetime | None = Field(
         default=None, description="Optional expiry, an instant with UTC offset."
     )
 

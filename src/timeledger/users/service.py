@@ -46,6 +46,7 @@ from timeledger.users.schemas import (
 )
 
 PASSWORD_RESET_TTL = timedelta(hours=24)
+LEAST_ROLE = "employee"
 IfMatch = Callable[[str], None]
 
 
@@ -151,14 +152,27 @@ def resolve_role(session: Session, caller: Caller | None, name: str) -> Role:
             f"There is no role named {name!r}; GET /api/roles lists them.",
             errors=[{"location": "body.role", "message": "unknown role"}],
         )
-    if caller is not None and role.builtin and role.name == OWNER_ROLE:
-        _require_owner(caller, "give someone the owner role")
+    if caller is not None:
+        if role.builtin and role.name == OWNER_ROLE:
+            _require_owner(caller, "give someone the owner role")
+        _require_within_own_permissions(caller, role.permissions, f"grant the role {name!r}")
     return role
 
 
 def _require_owner(caller: Caller, doing: str) -> None:
     if caller.role_name != OWNER_ROLE:
         raise Forbidden(f"Only an owner may {doing}.")
+
+
+def _require_within_own_permissions(caller: Caller, permissions: list[str], doing: str) -> None:
+    """Nobody hands out, or takes over, more than their own role holds: otherwise whoever
+    may create users, roles or keys could make themselves an admin."""
+    missing = sorted(permission for permission in permissions if not caller.may(permission))
+    if missing:
+        raise Forbidden(
+            f"You cannot {doing}: it holds permissions your role lacks ({', '.join(missing)}).",
+            extra={"missing_permissions": missing},
+        )
 
 
 def get_role(session: Session, role_id: int) -> Role:
@@ -172,13 +186,15 @@ def create_role(session: Session, caller: Caller, data: RoleCreate) -> Role:
     repository = RoleRepository(session)
     if repository.by_name(data.name) is not None:
         raise Conflict(f"A role named {data.name!r} exists already.")
+    permissions = validate_role_permissions(data.permissions)
+    _require_within_own_permissions(caller, permissions, f"create the role {data.name!r}")
     now = utcnow()
     role = repository.add(
         Role(
             workspace_id=caller.workspace_id,
             name=data.name,
             description=data.description,
-            permissions=validate_role_permissions(data.permissions),
+            permissions=permissions,
             builtin=False,
             created_at=now,
             updated_at=now,
@@ -207,7 +223,9 @@ def update_role(
     if changes.get("description") is not None:
         role.description = changes["description"]
     if changes.get("permissions") is not None:
-        role.permissions = validate_role_permissions(changes["permissions"])
+        permissions = validate_role_permissions(changes["permissions"])
+        _require_within_own_permissions(caller, permissions, f"give {role.name!r} these rights")
+        role.permissions = permissions
     role.row_version += 1
     role.updated_at = utcnow()
     session.flush()
@@ -227,9 +245,13 @@ def delete_role(session: Session, caller: Caller, role_id: int) -> None:
     role = get_role(session, role_id)
     if role.builtin:
         raise Conflict(f"The built-in role {role.name!r} cannot be deleted.")
-    holders = UserRepository(session).count_with_role(role.id)
+    users = UserRepository(session)
+    holders = users.count_with_role(role.id)
     if holders:
         raise Conflict(f"The role {role.name!r} is still held by {holders} user(s).")
+    fallback = RoleRepository(session).by_name(LEAST_ROLE)
+    assert fallback is not None, "every workspace has the built-in roles"
+    users.move_deleted_holders(role.id, fallback.id)
     session.delete(role)
     session.flush()
     _log(session, caller, caller.workspace_id, "role", role_id, "deleted", {"id": role_id})
@@ -245,9 +267,14 @@ def get_visible_person(session: Session, caller: Caller, user_id: int) -> User:
     return user
 
 
-def _guard_owner_target(caller: Caller, target: User) -> None:
+def _guard_target(caller: Caller, target: User) -> None:
+    """Acting on a user (changing, suspending, resetting, minting their keys) is as good
+    as holding their role: owners are for owners, and no one acts on a stronger role."""
     if target.role.builtin and target.role.name == OWNER_ROLE:
         _require_owner(caller, "change an owner")
+    _require_within_own_permissions(
+        caller, target.role.permissions, f"act on a user with the role {target.role.name!r}"
+    )
 
 
 def _guard_last_owner(session: Session, target: User, doing: str) -> None:
@@ -263,7 +290,7 @@ def _guard_last_owner(session: Session, target: User, doing: str) -> None:
 def _email_taken(session: Session, email: str, except_user: int | None = None) -> None:
     existing = UserRepository(session).by_email(email)
     if existing is not None and existing.id != except_user:
-        raise Conflict(f"A user with the email {email} exists already in this workspace.")
+        raise Conflict(f"A user with the email {email.lower()} exists already in this workspace.")
 
 
 def add_person(
@@ -328,6 +355,12 @@ def create_user(
     )
 
 
+def _tombstone(user: User) -> str:
+    """The name a deleted user keeps, which frees theirs for someone new."""
+    suffix = f" (deleted #{user.id})"
+    return user.name[: 200 - len(suffix)] + suffix
+
+
 def _touch(user: User) -> None:
     user.row_version += 1
     user.updated_at = utcnow()
@@ -338,7 +371,7 @@ def update_user(
 ) -> User:
     user = get_visible_person(session, caller, user_id)
     if_match(user_etag(user))
-    _guard_owner_target(caller, user)
+    _guard_target(caller, user)
     changes = data.model_dump(exclude_unset=True)
     if changes.get("email") is not None:
         _email_taken(session, changes["email"], except_user=user.id)
@@ -369,12 +402,16 @@ def update_user(
 def set_user_status(session: Session, caller: Caller, user_id: int, status: str) -> User:
     """Suspend, reactivate or delete a person; leaving `active` ends every credential."""
     user = get_visible_person(session, caller, user_id)
-    _guard_owner_target(caller, user)
+    _guard_target(caller, user)
     if status != "active":
         if user.id == caller.user_id:
             raise Conflict("You cannot suspend or delete yourself.")
         _guard_last_owner(session, user, "suspend or delete")
         CredentialRepository(session).revoke_all_of(user.id, utcnow())
+    if status == "deleted":
+        # Email and name are free for a new person; the change log keeps who this was.
+        user.email = None
+        user.name = _tombstone(user)
     user.status = status
     _touch(user)
     session.flush()
@@ -409,7 +446,7 @@ class IssuedReset:
 
 def issue_password_reset(session: Session, caller: Caller, user_id: int) -> IssuedReset:
     user = get_visible_person(session, caller, user_id)
-    _guard_owner_target(caller, user)
+    _guard_target(caller, user)
     issued = issue_token(TokenKind.PASSWORD_RESET)
     now = utcnow()
     reset = PasswordResetToken(
@@ -534,7 +571,7 @@ def update_service_user(
 ) -> User:
     user = get_visible_service_user(session, caller, user_id)
     if_match(user_etag(user))
-    _guard_owner_target(caller, user)
+    _guard_target(caller, user)
     if data.name is not None and data.name != user.name:
         if UserRepository(session).by_service_name(data.name) is not None:
             raise Conflict(f"A service user named {data.name!r} exists already.")
@@ -559,9 +596,10 @@ def update_service_user(
 
 def delete_service_user(session: Session, caller: Caller, user_id: int) -> None:
     user = get_visible_service_user(session, caller, user_id)
-    _guard_owner_target(caller, user)
+    _guard_target(caller, user)
     CredentialRepository(session).revoke_all_of(user.id, utcnow())
     user.status = "deleted"
+    user.name = _tombstone(user)
     _touch(user)
     record_audit(
         session,
@@ -607,6 +645,20 @@ def issue_api_key(
             ),
         )
     return ApiKeyCreated(**key_view(key).model_dump(), key=issued.token)
+
+
+def issue_service_user_key(
+    session: Session, caller: Caller, user_id: int, data: ApiKeyCreate
+) -> ApiKeyCreated:
+    owner = get_visible_service_user(session, caller, user_id)
+    _guard_target(caller, owner)
+    return issue_api_key(session, owner, data, caller)
+
+
+def revoke_service_user_key(session: Session, caller: Caller, user_id: int, key_id: int) -> None:
+    owner = get_visible_service_user(session, caller, user_id)
+    _guard_target(caller, owner)
+    revoke_api_key(session, caller, owner, key_id)
 
 
 def get_key(session: Session, owner: User, key_id: int) -> ApiKey:

@@ -284,14 +284,18 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_users")),
         sa.UniqueConstraint("workspace_id", "email", name=op.f("uq_users_workspace_id_email")),
-        sa.UniqueConstraint(
-            "workspace_id", "kind", "name", name=op.f("uq_users_workspace_id_kind_name")
-        ),
     )
     with op.batch_alter_table("users", schema=None) as batch_op:
         batch_op.create_index("ix_users_email", ["email"], unique=False)
         batch_op.create_index(batch_op.f("ix_users_role_id"), ["role_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_users_workspace_id"), ["workspace_id"], unique=False)
+        batch_op.create_index(
+            "uq_users_service_name",
+            ["workspace_id", "name"],
+            unique=True,
+            sqlite_where=sa.text("kind = 'service'"),
+            postgresql_where=sa.text("kind = 'service'"),
+        )
 
     op.create_table(
         "api_keys",
@@ -434,6 +438,7 @@ def downgrade() -> None:
 
     op.drop_table("api_keys")
     with op.batch_alter_table("users", schema=None) as batch_op:
+        batch_op.drop_index("uq_users_service_name")
         batch_op.drop_index(batch_op.f("ix_users_workspace_id"))
         batch_op.drop_index(batch_op.f("ix_users_role_id"))
         batch_op.drop_index("ix_users_email")

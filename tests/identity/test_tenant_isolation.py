@@ -1,0 +1,128 @@
+"""A key of workspace A finds nothing of workspace B: every object is 404, every list
+leaves B's rows out, and B's credentials and rows stay untouched."""
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from tests.conftest import WorkspaceFixture
+from tests.identity.support import (
+    Operation,
+    bearer,
+    login,
+    new_person,
+    new_service_user,
+    openapi_document,
+    operations,
+)
+from timeledger.kit.db import Database
+
+
+def _b_objects(
+    client: TestClient, db: Database, other_workspace: WorkspaceFixture
+) -> dict[str, Any]:
+    headers = other_workspace.headers
+    person = new_person(db, other_workspace.id, "employee", email="shared@example.com")
+    robot = new_service_user(db, other_workspace.id, "developer", name="b-robot")
+    role = client.post(
+        "/api/roles",
+        json={"name": "b-auditor", "permissions": ["audit-log:read:*"]},
+        headers=headers,
+    )
+    assert role.status_code == 201, role.text
+    session = login(client, other_workspace.owner_email, other_workspace.owner_password)
+    # Suspended, so that reactivating it would succeed if A could reach it.
+    suspended = client.post(f"/api/users/{person.user_id}/suspend", headers=headers)
+    assert suspended.status_code == 200, suspended.text
+    return {
+        "person": person,
+        "robot": robot,
+        "role_id": role.json()["id"],
+        "session_id": session["session_id"],
+        "session": session["token"],
+        "owner_key_id": client.get("/api/me/api-keys", headers=headers).json()["items"][0]["id"],
+    }
+
+
+def _b_ids(operation: Operation, b: dict[str, Any]) -> dict[str, int]:
+    under_service_users = operation.path.startswith("/api/service-users")
+    values = {}
+    for name in operation.path_parameters():
+        if name == "user_id":
+            values[name] = b["robot"].user_id if under_service_users else b["person"].user_id
+        elif name == "key_id":
+            values[name] = b["robot"].key_id if under_service_users else b["owner_key_id"]
+        elif name == "role_id":
+            values[name] = b["role_id"]
+        elif name == "session_id":
+            values[name] = b["session_id"]
+        else:
+            raise AssertionError(f"{operation.label}: say which object of B {name} names")
+    return values
+
+
+def test_every_object_of_another_workspace_is_not_found(
+    client: TestClient,
+    db: Database,
+    workspace: WorkspaceFixture,
+    other_workspace: WorkspaceFixture,
+) -> None:
+    b = _b_objects(client, db, other_workspace)
+    a_session = login(client, workspace.owner_email, workspace.owner_password)["token"]
+    leaks = []
+    checked = 0
+    for operation in operations(openapi_document(client)):
+        if operation.public or not operation.path_parameters():
+            continue
+        for token in (workspace.api_key, a_session):
+            response = operation.call(client, bearer(token), _b_ids(operation, b), None)
+            checked += 1
+            if response.status_code != 404:
+                leaks.append(f"{operation.label} -> {response.status_code} {response.text}")
+    assert checked >= 2 * 15
+    assert leaks == []
+    # B is untouched: its robot, session and owner key still work, its person is still
+    # suspended, its role still there.
+    for token in (b["robot"].key, b["session"], other_workspace.api_key):
+        assert client.get("/api/auth/sessions", headers=bearer(token)).status_code == 200
+    person = client.get(f"/api/users/{b['person'].user_id}", headers=other_workspace.headers)
+    assert person.json()["status"] == "suspended"
+    role = client.get(f"/api/roles/{b['role_id']}", headers=other_workspace.headers)
+    assert role.json()["permissions"] == ["audit-log:read:*"]
+
+
+def test_lists_never_show_rows_of_another_workspace(
+    client: TestClient,
+    db: Database,
+    workspace: WorkspaceFixture,
+    other_workspace: WorkspaceFixture,
+) -> None:
+    b = _b_objects(client, db, other_workspace)
+    # Activity in B that lands in its audit log: a denial and a sign-in.
+    denied = client.get("/api/admin/audit-log", headers=b["robot"].headers)
+    assert denied.status_code == 403
+    headers = workspace.headers
+
+    def items(url: str) -> list[dict[str, Any]]:
+        response = client.get(url, headers=headers)
+        assert response.status_code == 200, response.text
+        result: list[dict[str, Any]] = response.json()["items"]
+        return result
+
+    users = items("/api/users?limit=200")
+    assert [user["email"] for user in users] == [workspace.owner_email]
+    assert items("/api/users?q=shared") == []
+    assert items("/api/users?role=employee") == []
+    assert items("/api/service-users") == []
+    assert "b-auditor" not in {role["name"] for role in items("/api/roles?limit=200")}
+    assert len(items("/api/roles?limit=200")) == 5
+    assert {key["prefix"] for key in items("/api/me/api-keys")} == {workspace.api_key[:16]}
+    assert items("/api/auth/sessions") == []
+    a_events = items("/api/admin/audit-log?limit=200")
+    b_events = client.get("/api/admin/audit-log?limit=200", headers=other_workspace.headers)
+    b_event_ids = {event["id"] for event in b_events.json()["items"]}
+    assert len(b_event_ids) >= 2
+    assert {event["id"] for event in a_events}.isdisjoint(b_event_ids)
+    b_user_ids = {b["person"].user_id, b["robot"].user_id, other_workspace.owner_id}
+    assert all(event["actor_user_id"] not in b_user_ids for event in a_events)
+    assert client.get("/api/admin/workspace", headers=headers).json()["name"] == workspace.name
