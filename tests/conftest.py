@@ -127,8 +127,8 @@ def hashing() -> PasswordHashing:
 
 
 @pytest.fixture
-def app(settings: Settings, db: Database) -> FastAPI:
-    return create_app(settings, db)
+def app(settings: Settings, db: Database, hashing: PasswordHashing) -> FastAPI:
+    return create_app(settings, db, password_hashing=hashing)
 
 
 @pytest.fixture

@@ -15,7 +15,11 @@ from timeledger.identity.credentials import PasswordHashing
 from timeledger.jobs.worker import Worker
 from timeledger.kit.db import Database
 from timeledger.kit.errors import install_problem_handlers
-from timeledger.kit.observability import RequestContextMiddleware, metrics_endpoint
+from timeledger.kit.observability import (
+    RequestContextMiddleware,
+    configure_logging,
+    metrics_endpoint,
+)
 from timeledger.kit.openapi import build_openapi
 from timeledger.users.endpoints import me, users
 
@@ -41,11 +45,16 @@ TAGS = [
 def app_from_environment() -> FastAPI:
     """The factory `timeledger serve` hands to uvicorn (also in its worker processes)."""
     settings = get_settings()
+    configure_logging(settings.log_level, json=settings.log_json)
     return create_app(settings, run_worker=settings.inprocess_worker)
 
 
 def create_app(
-    settings: Settings | None = None, db: Database | None = None, *, run_worker: bool = False
+    settings: Settings | None = None,
+    db: Database | None = None,
+    *,
+    run_worker: bool = False,
+    password_hashing: PasswordHashing | None = None,
 ) -> FastAPI:
     settings = settings or get_settings()
     db = db or Database(settings.database_url)
@@ -74,7 +83,7 @@ def create_app(
     )
     app.state.settings = settings
     app.state.db = db
-    app.state.password_hashing = PasswordHashing(settings.argon2_memory_kib)
+    app.state.password_hashing = password_hashing or PasswordHashing(settings.argon2_memory_kib)
     app.add_middleware(RequestContextMiddleware)
     install_problem_handlers(app)
 

@@ -15,6 +15,7 @@ from timeledger.jobs.worker import Worker
 from timeledger.kit.db import Database
 from timeledger.kit.errors import Problem
 from timeledger.kit.observability import configure_logging
+from timeledger.kit.tenancy import scope_session_to_workspace
 from timeledger.migrations import upgrade_to_head
 from timeledger.users.repository import UserRepository
 from timeledger.users.schemas import ApiKeyCreate
@@ -22,10 +23,12 @@ from timeledger.users.service import add_service_user, issue_api_key, resolve_ro
 from timeledger.workspaces.repository import WorkspaceRepository
 from timeledger.workspaces.service import create_workspace
 
-app = typer.Typer(help="Timeledger time tracking server.", no_args_is_help=True)
+app = typer.Typer(
+    help="Timeledger time tracking server.", no_args_is_help=True, pretty_exceptions_enable=False
+)
 apikey = typer.Typer(help="API keys of service users.", no_args_is_help=True)
 app.add_typer(apikey, name="apikey")
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)
 
 
 def _database() -> Database:
@@ -142,18 +145,18 @@ def apikey_create(
             found = WorkspaceRepository(session).by_name(workspace)
             if found is None:
                 raise _fail(f"no workspace named {workspace!r}")
-            with db.transaction(workspace_id=found.id) as scoped:
-                owner = UserRepository(scoped).by_service_name(service_user)
-                if owner is None:
-                    owner = add_service_user(
-                        scoped,
-                        workspace_id=found.id,
-                        name=service_user,
-                        role=resolve_role(scoped, None, role),
-                        actor=None,
-                    )
-                key = issue_api_key(scoped, owner, ApiKeyCreate(name=name), actor=None)
-                result = {"service_user_id": owner.id, "api_key": key.key}
+            scope_session_to_workspace(session, found.id)
+            owner = UserRepository(session).by_service_name(service_user)
+            if owner is None:
+                owner = add_service_user(
+                    session,
+                    workspace_id=found.id,
+                    name=service_user,
+                    role=resolve_role(session, None, role),
+                    actor=None,
+                )
+            key = issue_api_key(session, owner, ApiKeyCreate(name=name), actor=None)
+            result = {"service_user_id": owner.id, "api_key": key.key}
     except Problem as problem:
         raise _fail(problem.detail) from None
     finally:
