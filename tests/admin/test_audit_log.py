@@ -175,3 +175,16 @@ def test_only_roles_holding_audit_log_read_see_the_log(
         assert response.status_code == status, role
     denials = _events(client, workspace, "action=permission.denied")
     assert len(denials) == 3
+
+
+def test_the_audit_log_takes_a_named_range_in_the_workspace_zone(
+    client: TestClient, workspace: WorkspaceFixture
+) -> None:
+    login(client, workspace.owner_email, workspace.owner_password)
+    this_week = _events(client, workspace, "range=this_week&action=sign_in")
+    assert [event["outcome"] for event in this_week] == ["success"]
+    assert _events(client, workspace, "range=last_year&action=sign_in") == []
+    since_tomorrow = quote((utcnow() + timedelta(days=1)).isoformat())
+    assert _events(client, workspace, f"range=today&since={since_tomorrow}") == []
+    unknown = client.get("/api/admin/audit-log?range=fortnight", headers=workspace.headers)
+    assert_problem(unknown, 422)

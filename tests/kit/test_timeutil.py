@@ -7,6 +7,7 @@ from timeledger.kit.errors import BadRequest, Unprocessable
 from timeledger.kit.timeutil import (
     DateKeyword,
     DateRange,
+    instants_of,
     is_known_timezone,
     keyword_range,
     keyword_range_in_zone,
@@ -247,3 +248,11 @@ def test_keyword_range_in_zone_defaults_to_now() -> None:
     possible = {local_date(before, "Pacific/Kiritimati"), local_date(after, "Pacific/Kiritimati")}
     assert found.start == found.end
     assert found.start in possible
+
+
+def test_instants_of_a_local_range_follow_the_zone_and_daylight_saving() -> None:
+    # Copenhagen switched to summer time on 2026-03-29: that day has 23 hours.
+    start, end = instants_of(DateRange(date(2026, 3, 29), date(2026, 3, 29)), "Europe/Copenhagen")
+    assert start == datetime(2026, 3, 28, 23, 0, tzinfo=UTC)
+    assert end == datetime(2026, 3, 29, 22, 0, tzinfo=UTC)
+    assert end - start == timedelta(hours=23)

@@ -292,3 +292,18 @@ def test_two_people_of_one_workspace_may_share_a_name(
     assert first["id"] != second["id"]
     listed = client.get("/api/users", params={"q": "john smith"}, headers=workspace.headers)
     assert sorted(user["id"] for user in listed.json()["items"]) == [first["id"], second["id"]]
+
+
+def test_users_filter_by_repeated_and_comma_separated_ids(
+    client: TestClient, workspace: WorkspaceFixture
+) -> None:
+    made = [
+        _create(client, workspace, email=f"p{n}@example.com", name=f"Person {n}")["id"]
+        for n in range(4)
+    ]
+    query = f"ids={made[0]},{made[1]}&ids={made[3]}"
+    listed = client.get(f"/api/users?{query}", headers=workspace.headers)
+    assert listed.status_code == 200, listed.text
+    assert sorted(user["id"] for user in listed.json()["items"]) == [made[0], made[1], made[3]]
+    junk = client.get("/api/users?ids=1,x", headers=workspace.headers)
+    assert_problem(junk, 422)

@@ -10,11 +10,12 @@ from timeledger.identity.access import Allowed, Caller
 from timeledger.kit.etag import set_etag
 from timeledger.kit.pagination import Direction, Page, PageRequest, fetch_page, page_request
 from timeledger.kit.routing import MAX_ID, api_router, if_match_of
-from timeledger.kit.timeutil import parse_instant
+from timeledger.kit.timeutil import DateKeyword, parse_instant
 from timeledger.kit.uow import UnitOfWork
 from timeledger.models import AuditEvent
 from timeledger.workspaces import service
 from timeledger.workspaces.schemas import WorkspaceRead, WorkspaceUpdate
+from timeledger.workspaces.service import workspace_period
 
 admin = api_router("Admin", prefix="/admin")
 AuditPage = Annotated[PageRequest, page_request(("at", "id"), "at", Direction.DESC)]
@@ -47,7 +48,7 @@ def update_workspace(
 @admin.get("/audit-log", response_model=Page[AuditEventRead])
 def list_audit_log(
     session: UnitOfWork,
-    _caller: Annotated[Caller, Allowed("audit-log:read:*")],
+    caller: Annotated[Caller, Allowed("audit-log:read:*")],
     page: AuditPage,
     action: Annotated[str | None, Query(max_length=64)] = None,
     outcome: Annotated[str | None, Query(pattern="^(success|failure|denied)$")] = None,
@@ -58,6 +59,13 @@ def list_audit_log(
     until: Annotated[
         str | None, Query(max_length=64, description="Instant with UTC offset, exclusive.")
     ] = None,
+    period: Annotated[
+        DateKeyword | None,
+        Query(
+            alias="range",
+            description="Named range of local dates in the workspace time zone and week start.",
+        ),
+    ] = None,
 ) -> Page[AuditEventRead]:
     statement = audit_events(
         action=action,
@@ -65,6 +73,7 @@ def list_audit_log(
         actor_user_id=actor_user_id,
         since=parse_instant(since, parameter="since") if since else None,
         until=parse_instant(until, parameter="until") if until else None,
+        period=workspace_period(session, caller, period) if period else None,
     )
     rows, cursor = fetch_page(
         session,

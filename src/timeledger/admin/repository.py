@@ -12,6 +12,7 @@ def audit_events(
     actor_user_id: int | None,
     since: datetime | None,
     until: datetime | None,
+    period: tuple[datetime, datetime] | None = None,
 ) -> Select[AuditEvent]:
     statement = select(AuditEvent)
     if action:
@@ -24,4 +25,6 @@ def audit_events(
         statement = statement.where(AuditEvent.at >= since)
     if until is not None:
         statement = statement.where(AuditEvent.at < until)
+    if period is not None:
+        statement = statement.where(AuditEvent.at >= period[0], AuditEvent.at < period[1])
     return statement

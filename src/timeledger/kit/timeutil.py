@@ -1,7 +1,7 @@
 """Instants, local dates and named date ranges."""
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -116,6 +116,15 @@ def keyword_range_in_zone(
 ) -> DateRange:
     today = local_date(now or utcnow(), timezone)
     return keyword_range(keyword, today=today, week_start=week_start)
+
+
+def instants_of(days: DateRange, timezone: str) -> tuple[datetime, datetime]:
+    """The UTC instants from the first local midnight of `days` to the one after its end
+    (exclusive), so a range of local dates selects by instant without missing DST hours."""
+    local = ZoneInfo(timezone)
+    start = datetime.combine(days.start, time.min, tzinfo=local)
+    end = datetime.combine(days.end + timedelta(days=1), time.min, tzinfo=local)
+    return start.astimezone(UTC), end.astimezone(UTC)
 
 
 def _next_month(first: date) -> date:

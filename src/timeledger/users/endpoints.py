@@ -8,6 +8,7 @@ from timeledger.identity.access import Allowed, Caller
 from timeledger.identity.hashing import Hashing
 from timeledger.identity.permissions import CATALOG
 from timeledger.kit.etag import set_etag
+from timeledger.kit.filters import parse_id_list
 from timeledger.kit.pagination import Page, PageRequest, fetch_page, page_request
 from timeledger.kit.routing import ResourceId, api_router, created, if_match_of
 from timeledger.kit.uow import UnitOfWork
@@ -57,9 +58,13 @@ def list_users(
     ] = None,
     role: Annotated[str | None, Query(max_length=64)] = None,
     q: Annotated[str | None, Query(max_length=200, description="Part of name or email.")] = None,
+    ids: Annotated[
+        list[str] | None,
+        Query(max_length=4000, description="User ids, repeated or comma-separated."),
+    ] = None,
 ) -> Page[UserRead]:
     statement = UserRepository(session).people_matching(
-        caller, status=status_filter, role=role, text=q
+        caller, status=status_filter, role=role, text=q, ids=parse_id_list(ids, parameter="ids")
     )
     rows, cursor = fetch_page(session, statement, page, sort_columns=USER_SORTS, id_column=User.id)
     return Page(items=[service.user_view(user) for user in rows], next_cursor=cursor)

@@ -36,10 +36,13 @@ class UserRepository:
         status: str | None = None,
         role: str | None = None,
         text: str | None = None,
+        ids: list[int] | None = None,
     ) -> Select[User]:
         """The people visible to the caller, filtered; `text` is a literal part of the name
         or email (`%` and `_` match only themselves)."""
         statement = self.visible_to(caller, "person")
+        if ids:
+            statement = statement.where(User.id.in_(ids))
         if status:
             statement = statement.where(User.status == status)
         if role:

@@ -2,6 +2,7 @@
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -11,7 +12,13 @@ from timeledger.identity.credentials import PasswordHashing, check_password_stre
 from timeledger.kit.errors import Conflict, NotFound
 from timeledger.kit.etag import etag_for
 from timeledger.kit.tenancy import scope_session_to_workspace
-from timeledger.kit.timeutil import utcnow, zone
+from timeledger.kit.timeutil import (
+    DateKeyword,
+    instants_of,
+    keyword_range_in_zone,
+    utcnow,
+    zone,
+)
 from timeledger.models import User, Workspace
 from timeledger.users.schemas import ApiKeyCreate
 from timeledger.users.service import add_person, create_builtin_roles, issue_api_key
@@ -126,3 +133,14 @@ def update_workspace(
     )
     session.refresh(workspace)
     return workspace
+
+
+def workspace_period(
+    session: Session, caller: Caller, keyword: DateKeyword
+) -> tuple[datetime, datetime]:
+    """The instants a named range covers in the caller's workspace (its zone, week start)."""
+    workspace = get_workspace(session, caller)
+    days = keyword_range_in_zone(
+        keyword, timezone=workspace.timezone, week_start=workspace.week_start
+    )
+    return instants_of(days, workspace.timezone)
