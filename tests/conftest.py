@@ -71,20 +71,24 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def postgres_schema_url() -> str:
+def _postgres_admin(sql: str) -> None:
     assert POSTGRES_URL is not None
-    schema = f"tl_test_{_worker_name()}"
-    with psycopg.connect(
-        make_url(POSTGRES_URL).set(drivername="postgresql").render_as_string(hide_password=False),
-        autocommit=True,
-    ) as connection:
-        connection.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
-        connection.execute(f'CREATE SCHEMA "{schema}"')
+    dsn = make_url(POSTGRES_URL).set(drivername="postgresql")
+    with psycopg.connect(dsn.render_as_string(hide_password=False), autocommit=True) as connection:
+        connection.execute(sql.encode())
+
+
+@pytest.fixture(scope="session")
+def postgres_schema_url() -> Iterator[str]:
+    """A schema of this test process alone (concurrent runs must not share one)."""
+    assert POSTGRES_URL is not None
+    schema = f"tl_test_{_worker_name()}_{os.getpid()}"
+    _postgres_admin(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE; CREATE SCHEMA "{schema}"')
     url = make_url(POSTGRES_URL).update_query_dict({"options": f"-csearch_path={schema}"})
     rendered = url.render_as_string(hide_password=False)
     upgrade_to_head(rendered)
-    return rendered
+    yield rendered
+    _postgres_admin(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
 
 
 def _truncate_all(db: Database) -> None:
