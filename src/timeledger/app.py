@@ -21,6 +21,8 @@ from timeledger.kit.observability import (
     metrics_endpoint,
 )
 from timeledger.kit.openapi import build_openapi
+from timeledger.organization.endpoints import organization
+from timeledger.settings.endpoints import settings_router
 from timeledger.users.endpoints import me, users
 
 API_PREFIX = "/api"
@@ -87,7 +89,7 @@ def create_app(
     app.add_middleware(RequestContextMiddleware)
     install_problem_handlers(app)
 
-    for router in (users, me, auth, admin):
+    for router in (users, me, auth, admin, organization, settings_router):
         app.include_router(router, prefix=API_PREFIX)
 
     @app.get(f"{API_PREFIX}/", response_class=PlainTextResponse, include_in_schema=False)

@@ -30,21 +30,63 @@ def _b_objects(
         headers=headers,
     )
     assert role.status_code == 201, role.text
+    unit = client.post("/api/org-units", json={"name": "B unit"}, headers=headers)
+    assert unit.status_code == 201, unit.text
+    employees = client.get("/api/employees?limit=200", headers=headers).json()["items"]
+    employee_id = next(row["id"] for row in employees if row["user_id"] == person.user_id)
+    employment = client.post(
+        f"/api/employees/{employee_id}/employments",
+        json={"starts_on": "2024-01-01"},
+        headers=headers,
+    )
+    assert employment.status_code == 201, employment.text
     session = login(client, other_workspace.owner_email, other_workspace.owner_password)
     # Suspended, so that reactivating it would succeed if A could reach it.
     suspended = client.post(f"/api/users/{person.user_id}/suspend", headers=headers)
     assert suspended.status_code == 200, suspended.text
+    settings = _b_settings(client, headers)
     return {
+        **settings,
         "person": person,
         "robot": robot,
         "role_id": role.json()["id"],
         "session_id": session["session_id"],
         "session": session["token"],
+        "unit_id": unit.json()["id"],
+        "employee_id": employee_id,
+        "employment_id": employment.json()["id"],
         "owner_key_id": client.get("/api/me/api-keys", headers=headers).json()["items"][0]["id"],
     }
 
 
-def _b_ids(operation: Operation, b: dict[str, Any]) -> dict[str, int]:
+SETTINGS_KINDS = {
+    "activities": {"name": "B activity", "type": "work"},
+    "reasons": {"name": "B reason"},
+    "dimensions": {"name": "B dimension", "allowed_values": ["x"]},
+    "timebank-accounts": {"name": "B account", "unit": "hours"},
+    "holiday-calendars": {"name": "B calendar", "country": "US"},
+    "employment-terms": {"name": "B terms", "norm_minutes": [480] * 5 + [0, 0]},
+}
+
+
+def _b_settings(client: TestClient, headers: dict[str, str]) -> dict[str, Any]:
+    """One configuration entity of each kind, keyed by its path under /api/settings."""
+    made: dict[str, Any] = {}
+    for kind, body in SETTINGS_KINDS.items():
+        response = client.post(f"/api/settings/{kind}", json=body, headers=headers)
+        assert response.status_code == 201, response.text
+        made[f"settings/{kind}"] = response.json()["id"]
+    calendar = made["settings/holiday-calendars"]
+    day = client.post(
+        f"/api/settings/holiday-calendars/{calendar}/custom-days",
+        json={"day": "2026-06-05", "name": "B day"},
+        headers=headers,
+    )
+    assert day.status_code == 201, day.text
+    return made
+
+
+def _b_ids(operation: Operation, b: dict[str, Any]) -> dict[str, Any]:
     under_service_users = operation.path.startswith("/api/service-users")
     values = {}
     for name in operation.path_parameters():
@@ -56,6 +98,12 @@ def _b_ids(operation: Operation, b: dict[str, Any]) -> dict[str, int]:
             values[name] = b["role_id"]
         elif name == "session_id":
             values[name] = b["session_id"]
+        elif name in ("unit_id", "employee_id", "employment_id"):
+            values[name] = b[name]
+        elif name in ("entity_id", "calendar_id") and operation.path.startswith("/api/settings/"):
+            values[name] = b["settings/" + operation.path.split("/")[3]]
+        elif name == "day":
+            values[name] = "2026-06-05"
         else:
             raise AssertionError(f"{operation.label}: say which object of B {name} names")
     return values

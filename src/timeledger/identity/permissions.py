@@ -88,6 +88,28 @@ CATALOG: tuple[str, ...] = (
     "me:update:own",
     "sessions:read:own",
     "sessions:delete:own",
+    "org-units:read:*",
+    "org-units:create:*",
+    "org-units:update:*",
+    "org-units:delete:*",
+    "employees:read:own",
+    "employees:read:team",
+    "employees:read:*",
+    "employees:create:*",
+    "employees:update:team",
+    "employees:update:*",
+    "employees:delete:*",
+    "settings:read:*",
+    "settings:create:*",
+    "settings:update:*",
+    "settings:delete:*",
+    "projects:read:own",
+    "projects:read:*",
+    "projects:create:*",
+    "projects:update:*",
+    "projects:delete:*",
+    "deleted:read:*",
+    "deleted:restore:*",
 )
 
 _SELF_SERVICE = (
@@ -99,12 +121,22 @@ _SELF_SERVICE = (
     "api-keys:create:own",
     "api-keys:delete:own",
     "users:read:own",
+    "employees:read:own",
+    "org-units:read:*",
+    "settings:read:*",
+    "projects:read:own",
 )
 
 BUILTIN_ROLES: dict[str, tuple[str, ...]] = {
     "owner": CATALOG,
     "admin": CATALOG,
-    "manager": (*_SELF_SERVICE, "users:read:team"),
+    "manager": (
+        *_SELF_SERVICE,
+        "users:read:team",
+        "employees:read:team",
+        "employees:update:team",
+        "projects:read:*",
+    ),
     "employee": _SELF_SERVICE,
     "developer": (
         *_SELF_SERVICE,
@@ -112,13 +144,15 @@ BUILTIN_ROLES: dict[str, tuple[str, ...]] = {
         "roles:read:*",
         "service-users:read:*",
         "api-keys:read:*",
+        "employees:read:*",
+        "projects:read:*",
     ),
 }
 
 ROLE_DESCRIPTIONS: dict[str, str] = {
     "owner": "Everything, including managing other owners.",
     "admin": "Everything except changing owners.",
-    "manager": "Self-service, plus reading the people of the teams they manage.",
+    "manager": "Self-service, plus the people and employees of the teams they manage.",
     "employee": "Self-service: their own profile, sessions and personal API keys.",
     "developer": "Self-service, plus read-only API settings and configuration.",
 }

@@ -1,11 +1,19 @@
 """The `team` scope: who a manager manages.
 
-Org units arrive with the organization domain; until then a manager manages nobody but
-themselves, and this is the one function that domain replaces.
+A manager manages the units they are a manager of and every unit below them; their team is
+the users linked to the employees whose version in force today lies in one of those units.
 """
 
 from sqlalchemy.orm import Session
 
+from timeledger.kit.tenancy import session_workspace_id
+from timeledger.organization.repository import EmployeeRepository, workspace_today
+
 
 def managed_user_ids(session: Session, manager_user_id: int) -> set[int]:
-    return set()
+    workspace_id = session_workspace_id(session)
+    if workspace_id is None:
+        return set()
+    employees = EmployeeRepository(session)
+    today = workspace_today(session, workspace_id)
+    return employees.user_ids_of(employees.team_employee_ids(manager_user_id, today))

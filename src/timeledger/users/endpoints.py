@@ -11,6 +11,7 @@ from timeledger.kit.etag import set_etag
 from timeledger.kit.filters import parse_id_list
 from timeledger.kit.pagination import Page, PageRequest, fetch_page, page_request
 from timeledger.kit.routing import ResourceId, api_router, created, if_match_of
+from timeledger.kit.text import WITHOUT_NUL
 from timeledger.kit.uow import UnitOfWork
 from timeledger.models import ApiKey, Role, User
 from timeledger.users import service
@@ -57,7 +58,10 @@ def list_users(
         str | None, Query(alias="status", pattern="^(active|suspended)$")
     ] = None,
     role: Annotated[str | None, Query(max_length=64)] = None,
-    q: Annotated[str | None, Query(max_length=200, description="Part of name or email.")] = None,
+    q: Annotated[
+        str | None,
+        Query(max_length=200, pattern=WITHOUT_NUL, description="Part of name or email."),
+    ] = None,
     ids: Annotated[
         list[str] | None,
         Query(max_length=4000, description="User ids, repeated or comma-separated."),

@@ -3,6 +3,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, EmailStr, Field
 
+from timeledger.kit.text import WITHOUT_NUL
 from timeledger.kit.timeutil import is_known_timezone
 
 
@@ -13,7 +14,7 @@ def _known_timezone(value: str | None) -> str | None:
 
 
 TimeZoneName = Annotated[str, Field(max_length=64), AfterValidator(_known_timezone)]
-Name = Annotated[str, Field(min_length=1, max_length=200)]
+Name = Annotated[str, Field(min_length=1, max_length=200, pattern=WITHOUT_NUL)]
 Password = Annotated[str, Field(min_length=1, max_length=256)]
 Language = Annotated[
     str, Field(min_length=2, max_length=16, pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")

@@ -27,6 +27,7 @@ from timeledger.kit.errors import Conflict, Forbidden, NotFound, Unprocessable
 from timeledger.kit.etag import etag_for
 from timeledger.kit.timeutil import utcnow
 from timeledger.models import ApiKey, PasswordResetToken, Role, User
+from timeledger.organization.service import ensure_employee_for_user
 from timeledger.users.repository import CredentialRepository, RoleRepository, UserRepository
 from timeledger.users.schemas import (
     ApiKeyCreate,
@@ -330,6 +331,7 @@ def add_person(
         "created",
         user_view(user).model_dump(mode="json"),
     )
+    ensure_employee_for_user(session, user, actor)
     return user
 
 

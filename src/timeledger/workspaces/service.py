@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from timeledger.changes.service import record_change
+from timeledger.configuration.store import Actor
 from timeledger.identity.access import Caller
 from timeledger.identity.credentials import PasswordHashing, check_password_strength
 from timeledger.kit.errors import Conflict, NotFound
@@ -16,10 +17,12 @@ from timeledger.kit.timeutil import (
     DateKeyword,
     instants_of,
     keyword_range_in_zone,
+    local_date,
     utcnow,
     zone,
 )
 from timeledger.models import User, Workspace
+from timeledger.settings.service import create_default_activities
 from timeledger.users.schemas import ApiKeyCreate
 from timeledger.users.service import add_person, create_builtin_roles, issue_api_key
 from timeledger.workspaces.repository import WorkspaceRepository
@@ -97,6 +100,9 @@ def create_workspace(
         entity_id=workspace.id,
         op="created",
         data=workspace_view(workspace).model_dump(mode="json"),
+    )
+    create_default_activities(
+        session, Actor(workspace.id, None), local_date(now, workspace.timezone)
     )
     return NewWorkspace(workspace=workspace, owner=owner, api_key=key.key)
 

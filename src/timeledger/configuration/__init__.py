@@ -1,0 +1,1 @@
+"""Effective-dated configuration entities: the shared store every kind builds on."""

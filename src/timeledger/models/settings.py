@@ -1,0 +1,145 @@
+"""Configuration of the Settings area: activities, reasons, dimensions, timebank accounts,
+holiday calendars and employment terms."""
+
+from datetime import date
+
+from sqlalchemy import Date, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from timeledger.kit.model import Base, Identifier, IdMixin, TenantMixin
+from timeledger.kit.versioning import VersionMixin
+from timeledger.models.configuration import ConfigEntity
+from timeledger.models.types import JsonDocument
+
+
+class Activity(ConfigEntity, Base):
+    __tablename__ = "activities"
+    __table_args__ = (UniqueConstraint("workspace_id", "key"),)
+
+
+class ActivityVersion(VersionMixin, TenantMixin, Base):
+    __tablename__ = "activity_versions"
+
+    activity_id: Mapped[int] = mapped_column(
+        Identifier, ForeignKey("activities.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    type: Mapped[str] = mapped_column(String(16), comment="work | timeoff | non-work | allowance")
+    parent_id: Mapped[int | None] = mapped_column(Identifier, ForeignKey("activities.id"))
+    requires_project: Mapped[bool] = mapped_column(default=False)
+    required_dimension_ids: Mapped[list[int]] = mapped_column(JsonDocument, default=list)
+    billable: Mapped[bool] = mapped_column(default=False)
+    hourly_rate_minor: Mapped[int | None]
+    color: Mapped[str | None] = mapped_column(String(7))
+    archived: Mapped[bool] = mapped_column(default=False)
+
+
+class Reason(ConfigEntity, Base):
+    __tablename__ = "reasons"
+    __table_args__ = (UniqueConstraint("workspace_id", "key"),)
+
+
+class ReasonVersion(VersionMixin, TenantMixin, Base):
+    __tablename__ = "reason_versions"
+
+    reason_id: Mapped[int] = mapped_column(
+        Identifier, ForeignKey("reasons.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    archived: Mapped[bool] = mapped_column(default=False)
+
+
+class Dimension(ConfigEntity, Base):
+    __tablename__ = "dimensions"
+    __table_args__ = (UniqueConstraint("workspace_id", "key"),)
+
+
+class DimensionVersion(VersionMixin, TenantMixin, Base):
+    __tablename__ = "dimension_versions"
+
+    dimension_id: Mapped[int] = mapped_column(
+        Identifier, ForeignKey("dimensions.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    allowed_values: Mapped[list[str]] = mapped_column(JsonDocument, default=list)
+    archived: Mapped[bool] = mapped_column(default=False)
+
+
+class TimebankAccount(ConfigEntity, Base):
+    __tablename__ = "timebank_accounts"
+    __table_args__ = (UniqueConstraint("workspace_id", "key"),)
+
+
+class TimebankAccountVersion(VersionMixin, TenantMixin, Base):
+    __tablename__ = "timebank_account_versions"
+
+    timebank_account_id: Mapped[int] = mapped_column(
+        Identifier, ForeignKey("timebank_accounts.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    unit: Mapped[str] = mapped_column(String(8), comment="days | hours")
+    archived: Mapped[bool] = mapped_column(default=False)
+
+
+class HolidayCalendar(ConfigEntity, Base):
+    __tablename__ = "holiday_calendars"
+    __table_args__ = (UniqueConstraint("workspace_id", "key"),)
+
+
+class HolidayCalendarVersion(VersionMixin, TenantMixin, Base):
+    __tablename__ = "holiday_calendar_versions"
+
+    holiday_calendar_id: Mapped[int] = mapped_column(
+        Identifier, ForeignKey("holiday_calendars.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    country: Mapped[str | None] = mapped_column(String(3), comment="ISO 3166-1 alpha-2.")
+    subdivision: Mapped[str | None] = mapped_column(String(10))
+    archived: Mapped[bool] = mapped_column(default=False)
+
+
+class HolidayCustomDay(IdMixin, TenantMixin, Base):
+    """A holiday the country rules do not know (a company day), or one they do, removed."""
+
+    __tablename__ = "holiday_custom_days"
+    __table_args__ = (UniqueConstraint("holiday_calendar_id", "day"),)
+
+    holiday_calendar_id: Mapped[int] = mapped_column(
+        Identifier, ForeignKey("holiday_calendars.id", ondelete="CASCADE"), index=True
+    )
+    day: Mapped[date] = mapped_column(Date)
+    name: Mapped[str] = mapped_column(String(200))
+    removed: Mapped[bool] = mapped_column(default=False)
+
+
+class EmploymentTerms(ConfigEntity, Base):
+    __tablename__ = "employment_terms"
+    __table_args__ = (UniqueConstraint("workspace_id", "key"),)
+
+
+class EmploymentTermsVersion(VersionMixin, TenantMixin, Base):
+    """The agreement: norm, holidays, policies, reasons and how timesheets are approved."""
+
+    __tablename__ = "employment_terms_versions"
+
+    employment_terms_id: Mapped[int] = mapped_column(
+        Identifier, ForeignKey("employment_terms.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    norm_minutes: Mapped[list[int]] = mapped_column(
+        JsonDocument, comment="Norm minutes per ISO weekday, Monday first."
+    )
+    holiday_calendar_id: Mapped[int | None] = mapped_column(
+        Identifier, ForeignKey("holiday_calendars.id")
+    )
+    flex_account_id: Mapped[int | None] = mapped_column(
+        Identifier, ForeignKey("timebank_accounts.id")
+    )
+    reason_ids: Mapped[list[int]] = mapped_column(JsonDocument, default=list)
+    timeoff_policy_ids: Mapped[list[int]] = mapped_column(JsonDocument, default=list)
+    allowance_policy_ids: Mapped[list[int]] = mapped_column(JsonDocument, default=list)
+    worktime_policy_id: Mapped[int | None]
+    settlement_policy_id: Mapped[int | None]
+    timesheet_approval: Mapped[str] = mapped_column(
+        String(16), default="none", comment="none | manager | project_manager"
+    )

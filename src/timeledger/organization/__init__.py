@@ -1,0 +1,1 @@
+"""Org units, employees and employments (tag Organization)."""

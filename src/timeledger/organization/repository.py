@@ -1,0 +1,368 @@
+"""Queries on org units, employees and employments; tenant scoping comes from the session."""
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import Session
+
+from timeledger.identity.access import PERSON, Caller
+from timeledger.identity.permissions import Scope
+from timeledger.kit.timeutil import local_date, utcnow
+from timeledger.kit.versioning import VersionHistory
+from timeledger.models import (
+    Employee,
+    EmployeeVersion,
+    Employment,
+    EmploymentTerms,
+    EmploymentTermsVersion,
+    OrgUnit,
+    OrgUnitManager,
+    OrgUnitVersion,
+    User,
+    Workspace,
+)
+
+UNIT_VERSIONS = VersionHistory(OrgUnitVersion, OrgUnitVersion.org_unit_id)
+EMPLOYEE_VERSIONS = VersionHistory(EmployeeVersion, EmployeeVersion.employee_id)
+TERMS_VERSIONS = VersionHistory(EmploymentTermsVersion, EmploymentTermsVersion.employment_terms_id)
+# A tree deeper than this is refused; it also bounds every walk up or down the tree.
+MAX_TREE_DEPTH = 64
+
+
+def _like(text: str) -> str:
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def workspace_today(session: Session, workspace_id: int) -> date:
+    workspace = session.get(Workspace, workspace_id)
+    timezone = workspace.timezone if workspace is not None else "UTC"
+    return local_date(utcnow(), timezone)
+
+
+class OrgUnitRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, unit_id: int) -> OrgUnit | None:
+        unit = self.session.get(OrgUnit, unit_id)
+        return unit if unit is not None and unit.deleted_at is None else None
+
+    def matching(
+        self,
+        day: date,
+        *,
+        parent_id: int | None = None,
+        unit_type: str | None = None,
+        text: str | None = None,
+    ) -> Select[OrgUnit]:
+        """Live units in force on `day`, filtered by the values of that day's version."""
+        statement = (
+            select(OrgUnit)
+            .join(OrgUnitVersion, OrgUnitVersion.org_unit_id == OrgUnit.id)
+            .where(OrgUnit.deleted_at.is_(None), UNIT_VERSIONS.in_force_on(day))
+        )
+        if parent_id is not None:
+            statement = statement.where(OrgUnitVersion.parent_id == parent_id)
+        if unit_type is not None:
+            statement = statement.where(OrgUnitVersion.type == unit_type)
+        if text:
+            statement = statement.where(
+                func.lower(OrgUnitVersion.name).like(_like(text), escape="\\")
+            )
+        return statement
+
+    def versions_on(self, unit_ids: Sequence[int], day: date) -> dict[int, OrgUnitVersion]:
+        if not unit_ids:
+            return {}
+        rows = self.session.scalars(
+            select(OrgUnitVersion).where(
+                OrgUnitVersion.org_unit_id.in_(unit_ids), UNIT_VERSIONS.in_force_on(day)
+            )
+        )
+        return {row.org_unit_id: row for row in rows}
+
+    def manager_ids(self, unit_ids: Sequence[int]) -> dict[int, list[int]]:
+        result: dict[int, list[int]] = {unit_id: [] for unit_id in unit_ids}
+        if not unit_ids:
+            return result
+        rows = self.session.execute(
+            select(OrgUnitManager.org_unit_id, OrgUnitManager.user_id)
+            .where(OrgUnitManager.org_unit_id.in_(unit_ids))
+            .order_by(OrgUnitManager.user_id)
+        )
+        for unit_id, user_id in rows:
+            result[unit_id].append(user_id)
+        return result
+
+    def managers_of(self, unit_id: int) -> list[OrgUnitManager]:
+        return list(
+            self.session.scalars(
+                select(OrgUnitManager).where(OrgUnitManager.org_unit_id == unit_id)
+            )
+        )
+
+    def live_in_force(self, unit_id: int, day: date) -> OrgUnitVersion | None:
+        """The version of a live unit in force on `day`, None if it is not effective then."""
+        if self.get(unit_id) is None:
+            return None
+        version = UNIT_VERSIONS.as_of(self.session, unit_id, day)
+        if version is None or (version.valid_to is not None and version.valid_to < day):
+            return None
+        return version
+
+    def children_on(self, unit_ids: Iterable[int], day: date) -> set[int]:
+        frontier = list(unit_ids)
+        if not frontier:
+            return set()
+        return set(
+            self.session.scalars(
+                select(OrgUnitVersion.org_unit_id)
+                .join(OrgUnit, OrgUnit.id == OrgUnitVersion.org_unit_id)
+                .where(
+                    OrgUnit.deleted_at.is_(None),
+                    OrgUnitVersion.parent_id.in_(frontier),
+                    UNIT_VERSIONS.in_force_on(day),
+                )
+            )
+        )
+
+    def subtree(self, unit_ids: Iterable[int], day: date) -> set[int]:
+        """The units and every unit below them on `day`, one query per level (bounded)."""
+        found = set(unit_ids)
+        frontier = set(found)
+        for _ in range(MAX_TREE_DEPTH):
+            if not frontier:
+                break
+            frontier = self.children_on(frontier, day) - found
+            found |= frontier
+        return found
+
+    def version_dates_from(self, day: date) -> list[date]:
+        """The distinct dates from `day` on at which some unit's version takes effect."""
+        return sorted(
+            self.session.scalars(
+                select(OrgUnitVersion.effective_from)
+                .where(OrgUnitVersion.effective_from > day)
+                .distinct()
+            )
+        )
+
+    def referencing(self, unit_id: int, day: date) -> tuple[list[int], list[int]]:
+        """Live units and employees whose version in force on `day`, or a later one, names
+        `unit_id` as parent or org unit."""
+        current_or_later_unit = or_(
+            UNIT_VERSIONS.in_force_on(day), OrgUnitVersion.effective_from > day
+        )
+        children = self.session.scalars(
+            select(OrgUnitVersion.org_unit_id)
+            .join(OrgUnit, OrgUnit.id == OrgUnitVersion.org_unit_id)
+            .where(
+                OrgUnit.deleted_at.is_(None),
+                OrgUnitVersion.parent_id == unit_id,
+                current_or_later_unit,
+            )
+            .distinct()
+        )
+        current_or_later_employee = or_(
+            EMPLOYEE_VERSIONS.in_force_on(day), EmployeeVersion.effective_from > day
+        )
+        employees = self.session.scalars(
+            select(EmployeeVersion.employee_id)
+            .join(Employee, Employee.id == EmployeeVersion.employee_id)
+            .where(
+                Employee.deleted_at.is_(None),
+                EmployeeVersion.org_unit_id == unit_id,
+                current_or_later_employee,
+            )
+            .distinct()
+        )
+        return sorted(children), sorted(employees)
+
+    def units_managed_by(self, user_id: int) -> set[int]:
+        return set(
+            self.session.scalars(
+                select(OrgUnitManager.org_unit_id)
+                .join(OrgUnit, OrgUnit.id == OrgUnitManager.org_unit_id)
+                .where(OrgUnitManager.user_id == user_id, OrgUnit.deleted_at.is_(None))
+            )
+        )
+
+    def live_people(self, user_ids: Sequence[int]) -> set[int]:
+        if not user_ids:
+            return set()
+        return set(
+            self.session.scalars(
+                select(User.id).where(
+                    User.id.in_(user_ids),
+                    User.kind == PERSON,
+                    User.status.in_(("active", "suspended")),
+                )
+            )
+        )
+
+    def add(self, row: OrgUnit | OrgUnitManager) -> None:
+        self.session.add(row)
+        self.session.flush()
+
+    def delete_manager(self, row: OrgUnitManager) -> None:
+        self.session.delete(row)
+        self.session.flush()
+
+
+class EmployeeRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def team_employee_ids(self, manager_user_id: int, day: date) -> set[int]:
+        """Live employees whose version in force on `day` lies in a unit the manager
+        manages or any unit below it."""
+        units = OrgUnitRepository(self.session)
+        managed = units.units_managed_by(manager_user_id)
+        if not managed:
+            return set()
+        tree = units.subtree(managed, day)
+        return set(
+            self.session.scalars(
+                select(EmployeeVersion.employee_id)
+                .join(Employee, Employee.id == EmployeeVersion.employee_id)
+                .where(
+                    Employee.deleted_at.is_(None),
+                    EmployeeVersion.org_unit_id.in_(tree),
+                    EMPLOYEE_VERSIONS.in_force_on(day),
+                )
+            )
+        )
+
+    def user_ids_of(self, employee_ids: Iterable[int]) -> set[int]:
+        ids = list(employee_ids)
+        if not ids:
+            return set()
+        return {
+            user_id
+            for user_id in self.session.scalars(
+                select(Employee.user_id).where(Employee.id.in_(ids))
+            )
+            if user_id is not None
+        }
+
+    def ids_in_scope(self, caller: Caller, scope: Scope | None, today: date) -> set[int] | None:
+        """The employees a scope reaches; None means all of them."""
+        if scope is Scope.ALL:
+            return None
+        allowed: set[int] = set()
+        if scope is None:
+            return allowed
+        own = self.session.scalar(
+            select(Employee.id).where(
+                Employee.user_id == caller.user_id, Employee.deleted_at.is_(None)
+            )
+        )
+        if own is not None:
+            allowed.add(own)
+        if scope is Scope.TEAM:
+            allowed |= self.team_employee_ids(caller.user_id, today)
+        return allowed
+
+    def visible_to(self, caller: Caller, today: date) -> Select[Employee]:
+        statement = select(Employee).where(Employee.deleted_at.is_(None))
+        allowed = self.ids_in_scope(caller, caller.scope_for("employees", "read"), today)
+        if allowed is None:
+            return statement
+        return statement.where(Employee.id.in_(allowed))
+
+    def matching(
+        self,
+        caller: Caller,
+        today: date,
+        day: date,
+        *,
+        org_unit_id: int | None = None,
+        text: str | None = None,
+        ids: list[int] | None = None,
+    ) -> Select[Employee]:
+        statement = (
+            self.visible_to(caller, today)
+            .join(EmployeeVersion, EmployeeVersion.employee_id == Employee.id)
+            .where(EMPLOYEE_VERSIONS.in_force_on(day))
+        )
+        if ids:
+            statement = statement.where(Employee.id.in_(ids))
+        if org_unit_id is not None:
+            statement = statement.where(EmployeeVersion.org_unit_id == org_unit_id)
+        if text:
+            pattern = _like(text)
+            statement = statement.where(
+                func.lower(EmployeeVersion.first_name).like(pattern, escape="\\")
+                | func.lower(EmployeeVersion.last_name).like(pattern, escape="\\")
+                | func.lower(EmployeeVersion.email).like(pattern, escape="\\")
+                | func.lower(Employee.employee_number).like(pattern, escape="\\")
+            )
+        return statement
+
+    def get_visible(self, caller: Caller, today: date, employee_id: int) -> Employee | None:
+        return self.session.scalars(
+            self.visible_to(caller, today).where(Employee.id == employee_id)
+        ).one_or_none()
+
+    def versions_on(self, employee_ids: Sequence[int], day: date) -> dict[int, EmployeeVersion]:
+        if not employee_ids:
+            return {}
+        rows = self.session.scalars(
+            select(EmployeeVersion).where(
+                EmployeeVersion.employee_id.in_(employee_ids), EMPLOYEE_VERSIONS.in_force_on(day)
+            )
+        )
+        return {row.employee_id: row for row in rows}
+
+    def by_number(self, employee_number: str) -> Employee | None:
+        return self.session.scalars(
+            select(Employee).where(Employee.employee_number == employee_number)
+        ).one_or_none()
+
+    def by_user(self, user_id: int) -> Employee | None:
+        return self.session.scalars(select(Employee).where(Employee.user_id == user_id)).first()
+
+    def terms_in_force(self, terms_id: int, day: date) -> bool:
+        terms = self.session.get(EmploymentTerms, terms_id)
+        if terms is None or terms.deleted_at is not None:
+            return False
+        return TERMS_VERSIONS.as_of(self.session, terms_id, day) is not None
+
+    def add(self, row: Employee) -> None:
+        self.session.add(row)
+        self.session.flush()
+
+
+class EmploymentRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def of(self, employee_id: int) -> Select[Employment]:
+        return select(Employment).where(Employment.employee_id == employee_id)
+
+    def get(self, employee_id: int, employment_id: int) -> Employment | None:
+        return self.session.scalars(
+            self.of(employee_id).where(Employment.id == employment_id)
+        ).one_or_none()
+
+    def overlapping(
+        self, employee_id: int, starts_on: date, ends_on: date | None, except_id: int | None
+    ) -> Employment | None:
+        statement = self.of(employee_id).where(
+            or_(Employment.ends_on.is_(None), Employment.ends_on >= starts_on)
+        )
+        if ends_on is not None:
+            statement = statement.where(Employment.starts_on <= ends_on)
+        if except_id is not None:
+            statement = statement.where(Employment.id != except_id)
+        return self.session.scalars(statement.order_by(Employment.starts_on).limit(1)).first()
+
+    def add(self, row: Employment) -> None:
+        self.session.add(row)
+        self.session.flush()
+
+    def delete(self, row: Employment) -> None:
+        self.session.delete(row)
+        self.session.flush()

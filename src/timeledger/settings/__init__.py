@@ -1,0 +1,1 @@
+"""Settings: activities, reasons, dimensions, timebank accounts, holiday calendars."""

@@ -1,0 +1,42 @@
+"""Queries of the Settings area beyond the shared configuration store; tenant scoping
+comes from the session."""
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from timeledger.models import HolidayCustomDay
+
+
+class HolidayDayRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def on(self, calendar_id: int, day: date) -> HolidayCustomDay | None:
+        return self.session.scalars(
+            select(HolidayCustomDay).where(
+                HolidayCustomDay.holiday_calendar_id == calendar_id, HolidayCustomDay.day == day
+            )
+        ).one_or_none()
+
+    def of(
+        self, calendar_id: int, first: date | None = None, last: date | None = None
+    ) -> list[HolidayCustomDay]:
+        statement = select(HolidayCustomDay).where(
+            HolidayCustomDay.holiday_calendar_id == calendar_id
+        )
+        if first is not None:
+            statement = statement.where(HolidayCustomDay.day >= first)
+        if last is not None:
+            statement = statement.where(HolidayCustomDay.day <= last)
+        return list(self.session.scalars(statement.order_by(HolidayCustomDay.day)))
+
+    def add(self, custom: HolidayCustomDay) -> HolidayCustomDay:
+        self.session.add(custom)
+        self.session.flush()
+        return custom
+
+    def delete(self, custom: HolidayCustomDay) -> None:
+        self.session.delete(custom)
+        self.session.flush()

@@ -1,0 +1,297 @@
+from datetime import date
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from timeledger.configuration.schemas import (
+    ConfigCreate,
+    ConfigDate,
+    ConfigRead,
+    ConfigUpdate,
+    ConfigVersionRead,
+    Name,
+    ReferenceId,
+    Text,
+)
+
+ActivityType = Literal["work", "timeoff", "non-work", "allowance"]
+TimebankUnit = Literal["days", "hours"]
+TimesheetApproval = Literal["none", "manager", "project_manager"]
+Color = Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$", description="#RRGGBB")]
+MinorUnits = Annotated[int, Field(ge=0, le=2**31 - 1, description="In minor units (cents).")]
+MAX_REFERENCES = 100
+
+
+def _unique_ids(values: list[int]) -> list[int]:
+    if len(set(values)) != len(values):
+        raise ValueError("ids must be unique")
+    return values
+
+
+def _unique_values(values: list[str]) -> list[str]:
+    if any(not value.strip() for value in values):
+        raise ValueError("values must not be blank")
+    if len(set(values)) != len(values):
+        raise ValueError("values must be unique")
+    return values
+
+
+IdList = Annotated[list[ReferenceId], Field(max_length=MAX_REFERENCES), AfterValidator(_unique_ids)]
+AllowedValues = Annotated[
+    list[Annotated[Text, Field(min_length=1, max_length=200)]],
+    Field(min_length=1, max_length=1000),
+    AfterValidator(_unique_values),
+]
+
+
+# Activities
+
+
+class ActivityValues(BaseModel):
+    name: str
+    type: ActivityType
+    parent_id: int | None = Field(description="Parent activity; a child shares its type.")
+    requires_project: bool
+    required_dimension_ids: list[int]
+    billable: bool
+    hourly_rate_minor: int | None
+    color: str | None
+    archived: bool
+
+
+class ActivityCreate(ConfigCreate):
+    name: Name
+    type: ActivityType
+    parent_id: ReferenceId | None = None
+    requires_project: bool = False
+    required_dimension_ids: IdList = Field(default_factory=list)
+    billable: bool = False
+    hourly_rate_minor: MinorUnits | None = None
+    color: Color | None = None
+    archived: bool = False
+
+
+class ActivityUpdate(ConfigUpdate):
+    name: Name | None = None
+    type: ActivityType | None = None
+    parent_id: ReferenceId | None = None
+    requires_project: bool | None = None
+    required_dimension_ids: IdList | None = None
+    billable: bool | None = None
+    hourly_rate_minor: MinorUnits | None = None
+    color: Color | None = None
+    archived: bool | None = None
+
+
+class ActivityRead(ConfigRead, ActivityValues):
+    pass
+
+
+class ActivityVersionRead(ConfigVersionRead, ActivityValues):
+    pass
+
+
+# Reasons
+
+
+class ReasonValues(BaseModel):
+    name: str
+    archived: bool
+
+
+class ReasonCreate(ConfigCreate):
+    name: Name
+    archived: bool = False
+
+
+class ReasonUpdate(ConfigUpdate):
+    name: Name | None = None
+    archived: bool | None = None
+
+
+class ReasonRead(ConfigRead, ReasonValues):
+    pass
+
+
+class ReasonVersionRead(ConfigVersionRead, ReasonValues):
+    pass
+
+
+# Dimensions
+
+
+class DimensionValues(BaseModel):
+    name: str
+    allowed_values: list[str]
+    archived: bool
+
+
+class DimensionCreate(ConfigCreate):
+    name: Name
+    allowed_values: AllowedValues
+    archived: bool = False
+
+
+class DimensionUpdate(ConfigUpdate):
+    name: Name | None = None
+    allowed_values: AllowedValues | None = None
+    archived: bool | None = None
+
+
+class DimensionRead(ConfigRead, DimensionValues):
+    pass
+
+
+class DimensionVersionRead(ConfigVersionRead, DimensionValues):
+    pass
+
+
+# Timebank accounts
+
+
+class TimebankAccountValues(BaseModel):
+    name: str
+    unit: TimebankUnit
+    archived: bool
+
+
+class TimebankAccountCreate(ConfigCreate):
+    name: Name
+    unit: TimebankUnit
+    archived: bool = False
+
+
+class TimebankAccountUpdate(ConfigUpdate):
+    name: Name | None = None
+    unit: TimebankUnit | None = None
+    archived: bool | None = None
+
+
+class TimebankAccountRead(ConfigRead, TimebankAccountValues):
+    pass
+
+
+class TimebankAccountVersionRead(ConfigVersionRead, TimebankAccountValues):
+    pass
+
+
+# Holiday calendars
+
+Country = Annotated[
+    str, Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 (the `holidays` package).")
+]
+Subdivision = Annotated[
+    str, Field(min_length=1, max_length=10, description="Subdivision code, e.g. BY for Bavaria.")
+]
+
+
+class HolidayCalendarValues(BaseModel):
+    name: str
+    country: str | None
+    subdivision: str | None
+    archived: bool
+
+
+class HolidayCalendarCreate(ConfigCreate):
+    name: Name
+    country: Country | None = Field(
+        default=None, description="Without a country the calendar has only custom days."
+    )
+    subdivision: Subdivision | None = None
+    archived: bool = False
+
+
+class HolidayCalendarUpdate(ConfigUpdate):
+    name: Name | None = None
+    country: Country | None = None
+    subdivision: Subdivision | None = None
+    archived: bool | None = None
+
+
+class HolidayCalendarRead(ConfigRead, HolidayCalendarValues):
+    pass
+
+
+class HolidayCalendarVersionRead(ConfigVersionRead, HolidayCalendarValues):
+    pass
+
+
+class CustomDayCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    day: ConfigDate
+    name: Name
+    removed: bool = Field(
+        default=False,
+        description="True removes a generated holiday on that day instead of adding one.",
+    )
+
+
+class CustomDayRead(BaseModel):
+    id: int
+    day: date
+    name: str
+    removed: bool
+
+
+class HolidayDay(BaseModel):
+    day: date
+    name: str
+    source: Literal["generated", "custom"]
+
+
+# Employment terms
+
+NormMinutes = Annotated[
+    list[Annotated[int, Field(ge=0, le=1440)]],
+    Field(min_length=7, max_length=7, description="Minutes per ISO weekday, Monday first."),
+]
+
+
+class EmploymentTermsValues(BaseModel):
+    name: str
+    norm_minutes: list[int]
+    holiday_calendar_id: int | None
+    flex_account_id: int | None
+    reason_ids: list[int]
+    timeoff_policy_ids: list[int]
+    allowance_policy_ids: list[int]
+    worktime_policy_id: int | None
+    settlement_policy_id: int | None
+    timesheet_approval: TimesheetApproval
+
+
+class EmploymentTermsCreate(ConfigCreate):
+    name: Name
+    norm_minutes: NormMinutes
+    holiday_calendar_id: ReferenceId | None = None
+    flex_account_id: ReferenceId | None = Field(
+        default=None, description="A timebank account in hours."
+    )
+    reason_ids: IdList = Field(default_factory=list)
+    timeoff_policy_ids: IdList = Field(default_factory=list)
+    allowance_policy_ids: IdList = Field(default_factory=list)
+    worktime_policy_id: ReferenceId | None = None
+    settlement_policy_id: ReferenceId | None = None
+    timesheet_approval: TimesheetApproval = "none"
+
+
+class EmploymentTermsUpdate(ConfigUpdate):
+    name: Name | None = None
+    norm_minutes: NormMinutes | None = None
+    holiday_calendar_id: ReferenceId | None = None
+    flex_account_id: ReferenceId | None = None
+    reason_ids: IdList | None = None
+    timeoff_policy_ids: IdList | None = None
+    allowance_policy_ids: IdList | None = None
+    worktime_policy_id: ReferenceId | None = None
+    settlement_policy_id: ReferenceId | None = None
+    timesheet_approval: TimesheetApproval | None = None
+
+
+class EmploymentTermsRead(ConfigRead, EmploymentTermsValues):
+    pass
+
+
+class EmploymentTermsVersionRead(ConfigVersionRead, EmploymentTermsValues):
+    pass

@@ -1,0 +1,179 @@
+"""The shared store of effective-dated configuration, on a kind of its own."""
+
+from datetime import date
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests.conftest import WorkspaceFixture
+from timeledger.configuration.store import Actor, ConfigKind, require_effective
+from timeledger.kit.db import Database
+from timeledger.kit.errors import Conflict, NotFound, PreconditionFailed, Unprocessable
+from timeledger.kit.tenancy import scope_session_to_workspace
+from timeledger.models import Change, Reason, ReasonVersion
+
+JAN, FEB, MAR = date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1)
+
+
+def no_check(_tag: str) -> None:
+    return None
+
+
+def _kind(**hooks: Any) -> ConfigKind[Reason, ReasonVersion]:
+    return ConfigKind(
+        name="reason",
+        label="reason",
+        entity_model=Reason,
+        version_model=ReasonVersion,
+        owner_column=ReasonVersion.reason_id,
+        fields=("name", "archived"),
+        **hooks,
+    )
+
+
+@pytest.fixture
+def session(db: Database, workspace: WorkspaceFixture) -> Any:
+    with db.transaction() as session:
+        scope_session_to_workspace(session, workspace.id)
+        yield session
+
+
+def _actor(workspace: WorkspaceFixture) -> Actor:
+    return Actor(workspace.id, workspace.owner_id)
+
+
+def test_as_of_before_between_and_after(session: Session, workspace: WorkspaceFixture) -> None:
+    kind = _kind()
+    actor = _actor(workspace)
+    created = kind.create(
+        session, actor, values={"name": "A", "archived": False}, effective_from=JAN, key="a"
+    )
+    entity_id = created.entity.id
+    kind.add_version(
+        session, actor, entity_id, changes={"name": "C"}, effective_from=MAR, if_match=no_check
+    )
+    kind.add_version(
+        session, actor, entity_id, changes={"name": "B"}, effective_from=FEB, if_match=no_check
+    )
+    with pytest.raises(NotFound):
+        kind.as_of(session, entity_id, date(2025, 12, 31))
+    assert kind.as_of(session, entity_id, JAN).version.name == "A"
+    assert kind.as_of(session, entity_id, date(2026, 2, 15)).version.name == "B"
+    assert kind.as_of(session, entity_id, date(2027, 1, 1)).version.name == "C"
+    assert [v.name for v in kind.versions(session, entity_id)] == ["A", "B", "C"]
+    assert kind.created_on(session, entity_id) == JAN
+    listed = list(session.scalars(kind.in_force(date(2026, 2, 15))))
+    assert [v.name for v in listed] == ["B"]
+    assert kind.as_of(session, entity_id, JAN).entity.row_version == 3
+    ops = session.scalars(
+        select(Change.op).where(Change.entity == "reason", Change.entity_id == entity_id)
+    ).all()
+    assert ops == ["created", "updated", "updated"]
+
+
+def test_null_leaves_a_value_unless_the_field_is_nullable(
+    session: Session, workspace: WorkspaceFixture
+) -> None:
+    kind = _kind()
+    created = kind.create(
+        session, _actor(workspace), values={"name": "A", "archived": False}, effective_from=JAN
+    )
+    changed = kind.add_version(
+        session,
+        _actor(workspace),
+        created.entity.id,
+        changes={"name": None, "archived": True},
+        effective_from=FEB,
+        if_match=no_check,
+    )
+    assert (changed.version.name, changed.version.archived) == ("A", True)
+
+
+def test_never_before_creation(session: Session, workspace: WorkspaceFixture) -> None:
+    kind = _kind()
+    created = kind.create(
+        session, _actor(workspace), values={"name": "A", "archived": False}, effective_from=FEB
+    )
+    with pytest.raises(Unprocessable):
+        kind.add_version(
+            session,
+            _actor(workspace),
+            created.entity.id,
+            changes={"name": "X"},
+            effective_from=JAN,
+            if_match=no_check,
+        )
+    assert require_effective(session, kind, [created.entity.id], FEB, location="x") is None
+    with pytest.raises(Unprocessable, match="not effective on 2026-01-01"):
+        require_effective(session, kind, [created.entity.id], JAN, location="body.x")
+
+
+def test_validate_hook_sees_complete_values(session: Session, workspace: WorkspaceFixture) -> None:
+    seen: list[tuple[dict[str, Any], date, int | None]] = []
+
+    def validate(_session: Session, values: dict[str, Any], day: date, own: int | None) -> None:
+        seen.append((dict(values), day, own))
+        if values["name"] == "bad":
+            raise Unprocessable("bad name")
+
+    kind = _kind(validate=validate)
+    created = kind.create(
+        session, _actor(workspace), values={"name": "A", "archived": False}, effective_from=JAN
+    )
+    with pytest.raises(Unprocessable):
+        kind.add_version(
+            session,
+            _actor(workspace),
+            created.entity.id,
+            changes={"name": "bad"},
+            effective_from=FEB,
+            if_match=no_check,
+        )
+    assert seen == [
+        ({"name": "A", "archived": False}, JAN, None),
+        ({"name": "bad", "archived": False}, FEB, created.entity.id),
+    ]
+
+
+def test_delete_asks_who_refers_and_if_match(session: Session, workspace: WorkspaceFixture) -> None:
+    referrers = ["activity 7 (Consulting)"]
+    kind = _kind(referrers=lambda _session, _id, _day: list(referrers))
+    created = kind.create(
+        session, _actor(workspace), values={"name": "A", "archived": False}, effective_from=JAN
+    )
+    entity_id = created.entity.id
+    with pytest.raises(Conflict, match=r"activity 7 \(Consulting\)"):
+        kind.delete(session, _actor(workspace), entity_id, today=FEB, if_match=no_check)
+
+    def stale(_tag: str) -> None:
+        raise PreconditionFailed("stale")
+
+    referrers.clear()
+    with pytest.raises(PreconditionFailed):
+        kind.delete(session, _actor(workspace), entity_id, today=FEB, if_match=stale)
+    kind.delete(session, _actor(workspace), entity_id, today=FEB, if_match=no_check)
+    with pytest.raises(NotFound):
+        kind.get(session, entity_id)
+    assert list(session.scalars(kind.in_force(FEB))) == []
+
+
+def test_keys_are_unique_even_after_delete(session: Session, workspace: WorkspaceFixture) -> None:
+    kind = _kind()
+    first = kind.create(
+        session,
+        _actor(workspace),
+        values={"name": "A", "archived": False},
+        effective_from=JAN,
+        key="same",
+    )
+    kind.delete(session, _actor(workspace), first.entity.id, today=JAN, if_match=no_check)
+    with pytest.raises(Conflict):
+        kind.create(
+            session,
+            _actor(workspace),
+            values={"name": "B", "archived": False},
+            effective_from=JAN,
+            key="same",
+        )
