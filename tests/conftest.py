@@ -10,6 +10,7 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import psycopg
 import pytest
@@ -24,6 +25,9 @@ from timeledger.kit.db import Database
 from timeledger.kit.model import Base
 from timeledger.migrations import upgrade_to_head
 from timeledger.workspaces.service import create_workspace
+
+if TYPE_CHECKING:
+    from tests.timesheet.support import Person
 
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 OWNER_PASSWORD = "correct horse battery staple"
@@ -186,3 +190,19 @@ def workspace(db: Database, hashing: PasswordHashing) -> WorkspaceFixture:
 @pytest.fixture
 def other_workspace(db: Database, hashing: PasswordHashing) -> WorkspaceFixture:
     return make_workspace(db, hashing, "Globex", timezone="America/New_York")
+
+
+@pytest.fixture
+def activities(client: TestClient, workspace: WorkspaceFixture) -> dict[str, int]:
+    """The workspace's default activity ids by key (`work`, `vacation`, ...)."""
+    response = client.get("/api/settings/activities?limit=200", headers=workspace.headers)
+    assert response.status_code == 200, response.text
+    return {item["key"]: item["id"] for item in response.json()["items"]}
+
+
+@pytest.fixture
+def person(client: TestClient, db: Database, workspace: WorkspaceFixture) -> "Person":
+    """An employee-role person of `workspace` with their employee record."""
+    from tests.timesheet.support import person_in
+
+    return person_in(client, db, workspace)

@@ -11,6 +11,8 @@ from timeledger import PRODUCT_NAME, __version__
 from timeledger.admin.endpoints import admin
 from timeledger.auth.endpoints import auth
 from timeledger.config import Settings, get_settings
+from timeledger.entries.endpoints import entries_router
+from timeledger.entries.list_endpoints import entries_list_router
 from timeledger.identity.credentials import PasswordHashing
 from timeledger.jobs.worker import Worker
 from timeledger.kit.db import Database
@@ -22,6 +24,8 @@ from timeledger.kit.observability import (
 )
 from timeledger.kit.openapi import build_openapi
 from timeledger.organization.endpoints import organization
+from timeledger.presence.endpoints import presence_router
+from timeledger.projects.endpoints import projects_router
 from timeledger.settings.endpoints import settings_router
 from timeledger.users.endpoints import me, users
 
@@ -35,7 +39,7 @@ TAGS = [
     {"name": "Timesheet", "description": "Clock in/out, time entries and statements."},
     {"name": "Time off & timebank", "description": "Leave requests, balances, adjustments."},
     {"name": "Approvals", "description": "Approval inbox and delegations."},
-    {"name": "Projects", "description": "Projects and their members."},
+    {"name": "Projects", "description": "Customers, projects, members, rates and tasks."},
     {"name": "Reports", "description": "Registered hours, movements, presence."},
     {"name": "Kiosks", "description": "Shared check-in terminals."},
     {"name": "Me", "description": "The signed-in person's own resources."},
@@ -89,7 +93,18 @@ def create_app(
     app.add_middleware(RequestContextMiddleware)
     install_problem_handlers(app)
 
-    for router in (users, me, auth, admin, organization, settings_router):
+    for router in (
+        users,
+        me,
+        auth,
+        admin,
+        organization,
+        settings_router,
+        projects_router,
+        presence_router,
+        entries_router,
+        entries_list_router,
+    ):
         app.include_router(router, prefix=API_PREFIX)
 
     @app.get(f"{API_PREFIX}/", response_class=PlainTextResponse, include_in_schema=False)

@@ -1,13 +1,15 @@
-"""The `timeledger` command: serve | worker | migrate | init | demo | apikey."""
+"""The `timeledger` command: serve | worker | migrate | init | demo | apikey | bench."""
 
 import json
 import os
+from datetime import date
 from typing import Annotated
 
 import typer
 import uvicorn
 from rich.console import Console
 
+from timeledger.benchdata import DEFAULT_ENTRIES_PER_DAY, DEFAULT_UNTIL, generate_dataset
 from timeledger.config import get_settings
 from timeledger.demo import DEMO_WORKSPACE, create_demo
 from timeledger.identity.credentials import PasswordHashing, generate_password
@@ -21,13 +23,15 @@ from timeledger.users.repository import UserRepository
 from timeledger.users.schemas import ApiKeyCreate
 from timeledger.users.service import add_service_user, issue_api_key, resolve_role
 from timeledger.workspaces.repository import WorkspaceRepository
-from timeledger.workspaces.service import create_workspace
+from timeledger.workspaces.service import create_workspace, sync_builtin_roles_of_all_workspaces
 
 app = typer.Typer(
     help="Timeledger time tracking server.", no_args_is_help=True, pretty_exceptions_enable=False
 )
 apikey = typer.Typer(help="API keys of service users.", no_args_is_help=True)
 app.add_typer(apikey, name="apikey")
+bench = typer.Typer(help="Benchmark datasets.", no_args_is_help=True)
+app.add_typer(bench, name="bench")
 console = Console(stderr=True, soft_wrap=True)
 
 
@@ -35,7 +39,11 @@ def _database() -> Database:
     settings = get_settings()
     configure_logging(settings.log_level, json=settings.log_json)
     upgrade_to_head(settings.database_url)
-    return Database(settings.database_url)
+    db = Database(settings.database_url)
+    # A release may grow the built-in roles; existing workspaces get the new permissions.
+    with db.transaction() as session:
+        sync_builtin_roles_of_all_workspaces(session)
+    return db
 
 
 def _fail(message: str) -> typer.Exit:
@@ -45,7 +53,8 @@ def _fail(message: str) -> typer.Exit:
 
 @app.command()
 def migrate() -> None:
-    """Apply pending database migrations (Alembic upgrade to head)."""
+    """Apply pending database migrations (Alembic upgrade to head) and bring the built-in
+    roles of every workspace to this release's permissions."""
     _database().dispose()
     console.print("database is at the newest schema")
 
@@ -190,4 +199,71 @@ def demo() -> None:
     console.print(f"  API key: {created.api_key}")
     console.print(
         "  try: curl -H 'Authorization: Bearer <API key>' http://127.0.0.1:8000/api/users"
+    )
+
+
+@bench.command("generate")
+def bench_generate(
+    employees: Annotated[int, typer.Option(min=1, help="Employees to create.")] = 1_000,
+    years: Annotated[int, typer.Option(min=1, help="Calendar years of time to create.")] = 4,
+    seed: Annotated[int, typer.Option(help="Seed of the random data.")] = 1,
+    until: Annotated[
+        str | None, typer.Option(help="Last day of the period (YYYY-MM-DD); default 2025-12-31.")
+    ] = None,
+    entries_per_day: Annotated[
+        float, typer.Option(min=1.0, help="Mean entries per worked day (4.5: ~1,000 a year).")
+    ] = DEFAULT_ENTRIES_PER_DAY,
+    name: Annotated[
+        str | None, typer.Option(help="Workspace name; default bench-<seed>-<employees>.")
+    ] = None,
+    database_url: Annotated[
+        str | None, typer.Option(help="Database URL; default TIMELEDGER_DATABASE_URL.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Create a benchmark workspace of realistic size with bulk inserts (see
+    docs/performance.md); refuses a workspace name that exists."""
+    if database_url is not None:
+        os.environ["TIMELEDGER_DATABASE_URL"] = database_url
+        get_settings.cache_clear()
+    try:
+        last_day = date.fromisoformat(until) if until else DEFAULT_UNTIL
+    except ValueError:
+        raise _fail(f"--until must be a date YYYY-MM-DD, not {until!r}") from None
+    db = _database()
+    try:
+        dataset = generate_dataset(
+            db,
+            employees=employees,
+            years=years,
+            seed=seed,
+            until=last_day,
+            entries_per_day=entries_per_day,
+            name=name,
+            hashing=PasswordHashing(get_settings().argon2_memory_kib),
+            progress=lambda message: console.print(message),
+        )
+    except Problem as problem:
+        raise _fail(problem.detail) from None
+    finally:
+        db.dispose()
+    if as_json:
+        typer.echo(json.dumps(dataset.as_json()))
+        return
+    counts = dataset.counts
+    console.print(
+        f"workspace {dataset.workspace_name!r} (id {dataset.workspace_id}): "
+        f"{dataset.employees} employees, {counts['time_entries']} entries, "
+        f"{counts['presence_intervals']} presence intervals, {dataset.first_day} to "
+        f"{dataset.last_day}, in {dataset.seconds:.1f} s"
+    )
+    console.print(f"owner: {dataset.owner_email}  password: {dataset.owner_password}")
+    console.print(f"owner API key: {dataset.owner_api_key}")
+    console.print(
+        f"manager: user {dataset.manager_user_id} (employee {dataset.manager_employee_id}, "
+        f"{dataset.manager_employee_count} employees)  API key: {dataset.manager_api_key}"
+    )
+    console.print(
+        f"sample employee: {dataset.sample_employee_id} (user {dataset.sample_user_id})  "
+        f"API key: {dataset.sample_api_key}"
     )

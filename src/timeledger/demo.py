@@ -2,8 +2,13 @@
 
 from dataclasses import dataclass
 
+from sqlalchemy.orm import Session
+
+from timeledger.configuration.store import Actor, workspace_today
 from timeledger.identity.credentials import PasswordHashing, generate_password
 from timeledger.kit.db import Database
+from timeledger.projects.schemas import Member, Members
+from timeledger.projects.service import CUSTOMERS, PROJECTS, TASKS, put_members
 from timeledger.users.repository import RoleRepository
 from timeledger.users.schemas import ApiKeyCreate
 from timeledger.users.service import add_person, add_service_user, issue_api_key
@@ -45,10 +50,11 @@ def create_demo(db: Database, hashing: PasswordHashing) -> DemoCredentials | Non
             currency="DKK",
         )
         roles = RoleRepository(session)
+        people = []
         for name, email, role_name in DEMO_PEOPLE:
             role = roles.by_name(role_name)
             assert role is not None
-            add_person(
+            person = add_person(
                 session,
                 workspace_id=created.workspace.id,
                 email=email,
@@ -57,6 +63,8 @@ def create_demo(db: Database, hashing: PasswordHashing) -> DemoCredentials | Non
                 password_hash=hashing.hash(generate_password()),
                 timezone="Europe/Copenhagen",
             )
+            people.append(person.id)
+        _demo_projects(session, created.workspace.id, people)
         developer = roles.by_name("developer")
         assert developer is not None
         integration = add_service_user(
@@ -68,3 +76,84 @@ def create_demo(db: Database, hashing: PasswordHashing) -> DemoCredentials | Non
         )
         issue_api_key(session, integration, ApiKeyCreate(name="Payroll export"), actor=None)
         return DemoCredentials(DEMO_OWNER, password, created.api_key)
+
+
+def _demo_projects(session: Session, workspace_id: int, people: list[int]) -> None:
+    """Two customers with a project each, tasks and a subtask; the manager leads both."""
+    actor = Actor(workspace_id=workspace_id, user_id=None)
+    today = workspace_today(session, workspace_id)
+    project_defaults = {
+        "note": "",
+        "requires_manager_approval": False,
+        "billable": True,
+        "hourly_rate_minor": None,
+        "budget_kind": "none",
+        "budget_amount": None,
+        "rounding_method": "none",
+        "rounding_minutes": 1,
+        "planned_start": None,
+        "planned_end": None,
+        "archived": False,
+    }
+    manager, *staff = people[1:]
+    for customer_name, rate, project_name, project_values, tasks in (
+        ("Nordlys Energi", 95000, "Customer portal",
+         {"budget_kind": "hours", "budget_amount": 400 * 60, "rounding_method": "up",
+          "rounding_minutes": 15},
+         (("Design", None), ("Development", None), ("Frontend", "Development"),
+          ("Backend", "Development"))),
+        ("Havn & Co", 85000, "Brand refresh",
+         {"budget_kind": "money", "budget_amount": 120_000_00, "hourly_rate_minor": 90000},
+         (("Workshops", None), ("Visual identity", None))),
+    ):  # fmt: skip
+        customer = CUSTOMERS.create(
+            session,
+            actor,
+            values={
+                "name": customer_name,
+                "note": "",
+                "hourly_rate_minor": rate,
+                "archived": False,
+            },
+            effective_from=today,
+        )
+        project = PROJECTS.create(
+            session,
+            actor,
+            values={
+                **project_defaults,
+                **project_values,
+                "name": project_name,
+                "customer_id": customer.entity.id,
+            },
+            effective_from=today,
+        )
+        put_members(
+            session,
+            actor,
+            project.entity.id,
+            Members(
+                items=[Member(user_id=manager, is_manager=True)]
+                + [Member(user_id=user_id) for user_id in staff]
+            ),
+            lambda _etag: None,
+        )
+        task_ids: dict[str, int] = {}
+        for task_name, parent in tasks:
+            task = TASKS.create(
+                session,
+                actor,
+                values={
+                    "name": task_name,
+                    "billable": True,
+                    "hourly_rate_minor": None,
+                    "budget_minutes": None,
+                    "archived": False,
+                },
+                effective_from=today,
+                extra={
+                    "project_id": project.entity.id,
+                    "parent_task_id": task_ids[parent] if parent else None,
+                },
+            )
+            task_ids[task_name] = task.entity.id

@@ -170,6 +170,8 @@ def test_sign_in_refuses_malformed_bodies(client: TestClient, workspace: Workspa
         {"email": workspace.owner_email},
         {"email": workspace.owner_email, "password": ""},
         {"email": workspace.owner_email, "password": "x" * 10, "remember": True},
+        {"email": "a\x00@example.com", "password": "x" * 10},
+        {"email": workspace.owner_email, "password": "x" * 10, "workspace": "\x00"},
     ):
         response = client.post("/api/auth/login", json=body)
         assert_problem(response, 422)

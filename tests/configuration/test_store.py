@@ -177,3 +177,49 @@ def test_keys_are_unique_even_after_delete(session: Session, workspace: Workspac
             effective_from=JAN,
             key="same",
         )
+
+
+def test_restore_checks_current_and_later_versions_again(
+    session: Session, workspace: WorkspaceFixture
+) -> None:
+    checked: list[tuple[str, date]] = []
+    refused_names: set[str] = set()
+
+    def validate(_s: Session, values: dict[str, Any], day: date, entity_id: int | None) -> None:
+        if entity_id is not None:
+            checked.append((values["name"], day))
+        if values["name"] in refused_names:
+            raise Unprocessable("name refers to something gone.")
+
+    kind = _kind(validate=validate)
+    actor = _actor(workspace)
+    entity_id = kind.create(
+        session, actor, values={"name": "Past", "archived": False}, effective_from=JAN
+    ).entity.id
+    for name, day in (("Current", FEB), ("Later", date(2026, 5, 1))):
+        kind.add_version(
+            session, actor, entity_id, changes={"name": name}, effective_from=day,
+            if_match=no_check,
+        )  # fmt: skip
+    with pytest.raises(NotFound):
+        kind.restore(session, actor, entity_id, today=MAR)
+    kind.delete(session, actor, entity_id, today=MAR, if_match=no_check)
+    checked.clear()
+    kind.restore(session, actor, entity_id, today=MAR)
+    # The past version is not checked; the current one from today on, the later one then.
+    assert checked == [("Current", MAR), ("Later", date(2026, 5, 1))]
+    assert kind.get(session, entity_id).deleted_at is None
+    ops = session.scalars(
+        select(Change.op).where(Change.entity_id == entity_id).order_by(Change.revision)
+    ).all()
+    assert ops[-2:] == ["deleted", "restored"]
+
+    kind.add_version(
+        session, actor, entity_id, changes={"name": "Bad later"}, effective_from=date(2026, 6, 1),
+        if_match=no_check,
+    )  # fmt: skip
+    kind.delete(session, actor, entity_id, today=MAR, if_match=no_check)
+    refused_names.add("Bad later")
+    with pytest.raises(Conflict, match="from 2026-06-01"):
+        kind.restore(session, actor, entity_id, today=MAR)
+    assert kind.get_deleted(session, entity_id).deleted_at is not None

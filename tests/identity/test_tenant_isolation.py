@@ -40,13 +40,28 @@ def _b_objects(
         headers=headers,
     )
     assert employment.status_code == 201, employment.text
+    interval = client.post(
+        f"/api/employees/{employee_id}/timesheet/presence",
+        json={"started_at": "2026-01-05T08:00:00Z", "ended_at": "2026-01-05T12:00:00Z"},
+        headers=headers,
+    )
+    assert interval.status_code == 201, interval.text
+    activities = client.get("/api/settings/activities?limit=1", headers=headers).json()["items"]
+    entry = client.post(
+        f"/api/employees/{employee_id}/timesheet/entries",
+        json={"date": "2026-01-05", "minutes": 60, "activity_id": activities[0]["id"]},
+        headers=headers,
+    )
+    assert entry.status_code == 201, entry.text
     session = login(client, other_workspace.owner_email, other_workspace.owner_password)
     # Suspended, so that reactivating it would succeed if A could reach it.
     suspended = client.post(f"/api/users/{person.user_id}/suspend", headers=headers)
     assert suspended.status_code == 200, suspended.text
     settings = _b_settings(client, headers)
+    projects = _b_projects(client, headers)
     return {
         **settings,
+        **projects,
         "person": person,
         "robot": robot,
         "role_id": role.json()["id"],
@@ -55,6 +70,8 @@ def _b_objects(
         "unit_id": unit.json()["id"],
         "employee_id": employee_id,
         "employment_id": employment.json()["id"],
+        "interval_id": interval.json()["id"],
+        "entry_id": entry.json()["id"],
         "owner_key_id": client.get("/api/me/api-keys", headers=headers).json()["items"][0]["id"],
     }
 
@@ -86,6 +103,27 @@ def _b_settings(client: TestClient, headers: dict[str, str]) -> dict[str, Any]:
     return made
 
 
+def _b_projects(client: TestClient, headers: dict[str, str]) -> dict[str, Any]:
+    customer = client.post("/api/customers", json={"name": "B customer"}, headers=headers)
+    assert customer.status_code == 201, customer.text
+    project = client.post(
+        "/api/projects",
+        json={"name": "B project", "customer_id": customer.json()["id"]},
+        headers=headers,
+    )
+    assert project.status_code == 201, project.text
+    project_id = project.json()["id"]
+    task = client.post(
+        f"/api/projects/{project_id}/tasks", json={"name": "B task"}, headers=headers
+    )
+    assert task.status_code == 201, task.text
+    return {
+        "customer_id": customer.json()["id"],
+        "project_id": project_id,
+        "task_id": task.json()["id"],
+    }
+
+
 def _b_ids(operation: Operation, b: dict[str, Any]) -> dict[str, Any]:
     under_service_users = operation.path.startswith("/api/service-users")
     values = {}
@@ -98,10 +136,16 @@ def _b_ids(operation: Operation, b: dict[str, Any]) -> dict[str, Any]:
             values[name] = b["role_id"]
         elif name == "session_id":
             values[name] = b["session_id"]
-        elif name in ("unit_id", "employee_id", "employment_id"):
+        elif name in ("unit_id", "employee_id", "employment_id", "interval_id", "entry_id"):
             values[name] = b[name]
         elif name in ("entity_id", "calendar_id") and operation.path.startswith("/api/settings/"):
             values[name] = b["settings/" + operation.path.split("/")[3]]
+        elif name == "entity_id" and operation.path.startswith("/api/customers/"):
+            values[name] = b["customer_id"]
+        elif name in ("project_id", "task_id"):
+            values[name] = b[name]
+        elif name in ("entity", "entity_id") and operation.path.startswith("/api/admin/deleted/"):
+            values[name] = "activity" if name == "entity" else b["settings/activities"]
         elif name == "day":
             values[name] = "2026-06-05"
         else:

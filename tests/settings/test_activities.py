@@ -82,10 +82,12 @@ def test_a_new_workspace_has_one_activity_per_mctime_time_type(
     }
 
 
-def test_defaults_are_not_effective_before_the_workspace_exists(
+def test_defaults_are_in_force_before_the_workspace_exists_so_history_can_be_imported(
     client: TestClient, workspace: WorkspaceFixture
 ) -> None:
-    assert _all(client, workspace, "&as_of=2000-01-01") == []
+    oldest = _all(client, workspace, "&as_of=1900-01-01")
+    assert len(oldest) == len(MCTIME_TYPES)
+    assert {item["effective_from"] for item in oldest} == {"1900-01-01"}
 
 
 def test_create_get_and_location(client: TestClient, workspace: WorkspaceFixture) -> None:

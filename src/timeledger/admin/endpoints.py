@@ -2,14 +2,15 @@
 
 from typing import Annotated
 
-from fastapi import Query, Request, Response
+from fastapi import Path, Query, Request, Response, status
 
+from timeledger.admin import deleted
 from timeledger.admin.repository import audit_events
-from timeledger.admin.schemas import AuditEventRead
+from timeledger.admin.schemas import AuditEventRead, DeletedRead
 from timeledger.identity.access import Allowed, Caller
 from timeledger.kit.etag import set_etag
 from timeledger.kit.pagination import Direction, Page, PageRequest, fetch_page, page_request
-from timeledger.kit.routing import MAX_ID, api_router, if_match_of
+from timeledger.kit.routing import MAX_ID, ResourceId, api_router, if_match_of
 from timeledger.kit.timeutil import DateKeyword, parse_instant
 from timeledger.kit.uow import UnitOfWork
 from timeledger.models import AuditEvent
@@ -19,6 +20,9 @@ from timeledger.workspaces.service import workspace_period
 
 admin = api_router("Admin", prefix="/admin")
 AuditPage = Annotated[PageRequest, page_request(("at", "id"), "at", Direction.DESC)]
+DeletedPage = Annotated[PageRequest, page_request(("deleted_at",), "deleted_at", Direction.DESC)]
+ENTITY_DESCRIPTION = "Kind of entity."
+ENTITY_VALUES = {"enum": list(deleted.ENTITY_NAMES)}
 
 
 @admin.get("/workspace", response_model=WorkspaceRead)
@@ -86,3 +90,38 @@ def list_audit_log(
         items=[AuditEventRead.model_validate(row, from_attributes=True) for row in rows],
         next_cursor=cursor,
     )
+
+
+@admin.get("/deleted", response_model=Page[DeletedRead])
+def list_deleted(
+    session: UnitOfWork,
+    caller: Annotated[Caller, Allowed("deleted:read:*")],
+    page: DeletedPage,
+    entity: Annotated[
+        str | None,
+        Query(max_length=64, description=ENTITY_DESCRIPTION, json_schema_extra=ENTITY_VALUES),
+    ] = None,
+) -> Page[DeletedRead]:
+    """Soft-deleted entities of every effective-dated kind, most recently deleted first."""
+    items, cursor = deleted.list_deleted(session, caller, page, entity)
+    return Page(items=items, next_cursor=cursor)
+
+
+@admin.post(
+    "/deleted/{entity}/{entity_id}/restore",
+    status_code=status.HTTP_204_NO_CONTENT,
+    response_class=Response,
+)
+def restore_deleted(
+    entity: Annotated[
+        str,
+        Path(max_length=64, description=ENTITY_DESCRIPTION, json_schema_extra=ENTITY_VALUES),
+    ],
+    entity_id: ResourceId,
+    session: UnitOfWork,
+    caller: Annotated[Caller, Allowed("deleted:restore:*")],
+) -> Response:
+    """Undo a soft delete: 404 unless the entity is deleted; 409 naming a reference of its
+    current or later versions that is deleted now."""
+    deleted.restore_deleted(session, caller, entity, entity_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -3,15 +3,17 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Secret = Annotated[str, Field(min_length=1, max_length=256)]
+from timeledger.kit.text import WITHOUT_NUL
+
+Secret = Annotated[str, Field(min_length=1, max_length=256, pattern=WITHOUT_NUL)]
 
 
 class LoginRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    email: Annotated[str, Field(min_length=3, max_length=320)]
+    email: Annotated[str, Field(min_length=3, max_length=320, pattern=WITHOUT_NUL)]
     password: Secret
-    workspace: Annotated[str, Field(max_length=200)] | None = Field(
+    workspace: Annotated[str, Field(max_length=200, pattern=WITHOUT_NUL)] | None = Field(
         default=None, description="Workspace name; needed only when the email is in several."
     )
 

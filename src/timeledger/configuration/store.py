@@ -6,7 +6,8 @@ and gets creation, as-of reads and lists, new versions, history and soft delete 
 same rules: a version never takes effect before the entity's creation, a stored version is
 never rewritten, and an entity still referred to is not deleted (409 naming who refers).
 The kind's own rules plug in as `validate` (values of a version, on the date it takes
-effect) and `referrers` (who still refers to an entity).
+effect) and `referrers` (who still refers to an entity). A restore undoes a soft delete
+after checking the current and later versions again with `validate`.
 """
 
 from collections.abc import Callable, Iterable, Sequence
@@ -301,6 +302,53 @@ class ConfigKind(Generic[EntityT, VersionT]):
             op="deleted",
             data={"id": entity.id, "key": entity.key},
         )
+
+    def get_deleted(self, session: Session, entity_id: int) -> EntityT:
+        """The soft-deleted entity (the session scopes it to the workspace), else 404."""
+        entity = session.get(self.entity_model, entity_id)
+        if entity is None or entity.deleted_at is None:
+            raise NotFound(f"No deleted {self.label} with id {entity_id}.")
+        return entity
+
+    def restore(self, session: Session, actor: Actor, entity_id: int, *, today: date) -> EntityT:
+        """Undo a soft delete. Each version in force `today` or taking effect later must
+        still pass the kind's checks on the day it is in force from today on; a reference
+        to something deleted (or no longer effective) meanwhile is a 409 naming it."""
+        entity = self.get_deleted(session, entity_id)
+        if self.validate is not None:
+            for version in self._current_and_later(session, entity.id, today):
+                day = max(version.effective_from, today)
+                try:
+                    self.validate(session, self.values_of(version), day, entity.id)
+                except Unprocessable as problem:
+                    raise Conflict(
+                        f"{self.label.capitalize()} {entity.id} cannot be restored: its version "
+                        f"from {version.effective_from} no longer holds on {day}: "
+                        f"{problem.detail} Restore or change that first.",
+                        errors=problem.errors,
+                    ) from None
+        entity.deleted_at = None
+        entity.updated_at = utcnow()
+        entity.row_version += 1
+        session.flush()
+        record_change(
+            session,
+            workspace_id=actor.workspace_id,
+            actor_user_id=actor.user_id,
+            entity=self.name,
+            entity_id=entity.id,
+            op="restored",
+            data={"id": entity.id, "key": entity.key},
+        )
+        return entity
+
+    def _current_and_later(self, session: Session, entity_id: int, day: date) -> list[VersionT]:
+        """The entity's version in force on `day` and those taking effect after it (of
+        several stored for one date, the one in force: the last recorded)."""
+        in_force: dict[date, VersionT] = {}
+        for version in self.history.history(session, entity_id):
+            in_force[max(version.effective_from, day)] = version
+        return list(in_force.values())
 
     def _new_version(
         self, workspace_id: int, effective_from: date, values: dict[str, Any]

@@ -110,6 +110,15 @@ CATALOG: tuple[str, ...] = (
     "projects:delete:*",
     "deleted:read:*",
     "deleted:restore:*",
+    "timesheet:read:own",
+    "timesheet:read:team",
+    "timesheet:read:*",
+    "timesheet:write:own",
+    "timesheet:write:team",
+    "timesheet:write:*",
+    "timesheet:force:*",
+    "timesheet:approve:team",
+    "timesheet:approve:*",
 )
 
 _SELF_SERVICE = (
@@ -125,6 +134,8 @@ _SELF_SERVICE = (
     "org-units:read:*",
     "settings:read:*",
     "projects:read:own",
+    "timesheet:read:own",
+    "timesheet:write:own",
 )
 
 BUILTIN_ROLES: dict[str, tuple[str, ...]] = {
@@ -136,6 +147,9 @@ BUILTIN_ROLES: dict[str, tuple[str, ...]] = {
         "employees:read:team",
         "employees:update:team",
         "projects:read:*",
+        "timesheet:read:team",
+        "timesheet:write:team",
+        "timesheet:approve:team",
     ),
     "employee": _SELF_SERVICE,
     "developer": (
@@ -146,6 +160,7 @@ BUILTIN_ROLES: dict[str, tuple[str, ...]] = {
         "api-keys:read:*",
         "employees:read:*",
         "projects:read:*",
+        "timesheet:read:*",
     ),
 }
 

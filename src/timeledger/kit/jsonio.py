@@ -3,10 +3,26 @@
 from typing import Any
 
 import orjson
+from starlette.responses import Response
 
 
 def dump_json(value: Any) -> bytes:
     return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
+
+
+class FastJSONResponse(Response):
+    """JSON written straight from dicts by orjson, for hot list paths that skip Pydantic
+    response models; UTC instants end in `Z` as Pydantic writes them."""
+
+    media_type = "application/json"
+
+    def render(self, content: Any) -> bytes:
+        return orjson.dumps(content, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_UTC_Z)
+
+
+def to_jsonable(value: Any) -> Any:
+    """`value` as plain JSON types (dates and instants as ISO text), e.g. for the change log."""
+    return orjson.loads(orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_UTC_Z))
 
 
 def load_json(raw: bytes | str) -> Any:

@@ -45,6 +45,7 @@ from timeledger.models.settings import (
     TimebankAccount,
     TimebankAccountVersion,
 )
+from timeledger.models.timesheet import EntryDayTotal, PresenceBreak, PresenceInterval, TimeEntry
 from timeledger.models.workspace import Workspace
 
 __all__ = [
@@ -63,6 +64,7 @@ __all__ = [
     "Employment",
     "EmploymentTerms",
     "EmploymentTermsVersion",
+    "EntryDayTotal",
     "HolidayCalendar",
     "HolidayCalendarVersion",
     "HolidayCustomDay",
@@ -72,6 +74,8 @@ __all__ = [
     "OrgUnitManager",
     "OrgUnitVersion",
     "PasswordResetToken",
+    "PresenceBreak",
+    "PresenceInterval",
     "Project",
     "ProjectActivityRate",
     "ProjectMember",
@@ -82,6 +86,7 @@ __all__ = [
     "SignInAttempt",
     "Task",
     "TaskVersion",
+    "TimeEntry",
     "TimebankAccount",
     "TimebankAccountVersion",
     "User",

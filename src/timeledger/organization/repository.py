@@ -49,6 +49,10 @@ class OrgUnitRepository:
         unit = self.session.get(OrgUnit, unit_id)
         return unit if unit is not None and unit.deleted_at is None else None
 
+    def get_deleted(self, unit_id: int) -> OrgUnit | None:
+        unit = self.session.get(OrgUnit, unit_id)
+        return unit if unit is not None and unit.deleted_at is not None else None
+
     def matching(
         self,
         day: date,
@@ -315,6 +319,31 @@ class EmployeeRepository:
             )
         )
         return {row.employee_id: row for row in rows}
+
+    def get_deleted(self, employee_id: int) -> Employee | None:
+        employee = self.session.get(Employee, employee_id)
+        return employee if employee is not None and employee.deleted_at is not None else None
+
+    def unlinked_with_email(self, email: str, day: date) -> list[Employee]:
+        """Live employees without a user whose version in force on `day` has this email,
+        compared case-insensitively."""
+        return list(
+            self.session.scalars(
+                select(Employee)
+                .join(EmployeeVersion, EmployeeVersion.employee_id == Employee.id)
+                .where(
+                    Employee.deleted_at.is_(None),
+                    Employee.user_id.is_(None),
+                    func.lower(EmployeeVersion.email) == email.lower(),
+                    EMPLOYEE_VERSIONS.in_force_on(day),
+                )
+                .order_by(Employee.id)
+            )
+        )
+
+    def terms_live(self, terms_id: int) -> bool:
+        terms = self.session.get(EmploymentTerms, terms_id)
+        return terms is not None and terms.deleted_at is None
 
     def by_number(self, employee_number: str) -> Employee | None:
         return self.session.scalars(

@@ -25,6 +25,14 @@ class OrgUnitType(StrEnum):
 RefId = Annotated[int, Field(ge=1, le=MAX_ID)]
 Name = Annotated[str, Field(min_length=1, max_length=200, pattern=WITHOUT_NUL)]
 PersonName = Annotated[str, Field(min_length=1, max_length=100, pattern=WITHOUT_NUL)]
+LastName = Annotated[
+    str,
+    Field(
+        max_length=100,
+        pattern=WITHOUT_NUL,
+        description="Empty for a person known by one name only.",
+    ),
+]
 Key = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")]
 EmployeeNumber = Annotated[str, Field(min_length=1, max_length=64, pattern=WITHOUT_NUL)]
 
@@ -109,7 +117,7 @@ class EmployeeVersionFields(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     first_name: PersonName | None = None
-    last_name: PersonName | None = None
+    last_name: LastName | None = None
     email: EmailStr | None = None
     org_unit_id: RefId | None = None
     employment_terms_id: RefId | None = None
@@ -123,7 +131,7 @@ class EmployeeCreate(EmployeeVersionFields):
     user_id: RefId | None = None
     key: Key | None = None
     first_name: PersonName
-    last_name: PersonName
+    last_name: LastName
     weekly_pattern_minutes: WeeklyPattern = Field(default_factory=lambda: list(DEFAULT_PATTERN))
     effective_from: EffectiveFrom = None
 

@@ -302,6 +302,46 @@ def delete_unit(session: Session, caller: Caller, unit_id: int) -> None:
     _log(session, caller, caller.workspace_id, "org_unit", unit.id, "deleted", {"id": unit.id})
 
 
+def _current_and_later(
+    history: list[OrgUnitVersion] | list[EmployeeVersion], day: date
+) -> list[Any]:
+    """Of a history ordered by (effective_from, id): the version in force on `day` and those
+    taking effect later (of several for one date, the one in force, recorded last)."""
+    in_force: dict[date, Any] = {}
+    for version in history:
+        in_force[max(version.effective_from, day)] = version
+    return list(in_force.values())
+
+
+def _restore_refused(what: str, version_from: date, references: list[str]) -> Conflict:
+    return Conflict(
+        f"{what} cannot be restored: its version from {version_from} refers to "
+        f"{' and '.join(references)}, deleted meanwhile. Restore or change that first.",
+        extra={"deleted_references": references},
+    )
+
+
+def restore_unit(session: Session, caller: Caller, unit_id: int) -> OrgUnit:
+    """Undo a soft delete; 409 when a current or later version names a parent unit that is
+    deleted now. Its managers were kept while it was deleted."""
+    repository = OrgUnitRepository(session)
+    unit = repository.get_deleted(unit_id)
+    if unit is None:
+        raise NotFound(f"No deleted org unit with id {unit_id}.")
+    day = today(session, caller)
+    for version in _current_and_later(UNIT_VERSIONS.history(session, unit.id), day):
+        if version.parent_id is not None and repository.get(version.parent_id) is None:
+            raise _restore_refused(
+                f"Org unit {unit_id}", version.effective_from, [f"org unit {version.parent_id}"]
+            )
+    unit.deleted_at = None
+    _touch(unit)
+    session.flush()
+    _log(session, caller, caller.workspace_id, "org_unit", unit.id, "restored",
+         {"id": unit.id, "key": unit.key})  # fmt: skip
+    return unit
+
+
 def put_managers(
     session: Session, caller: Caller, unit_id: int, data: ManagersPut, if_match: IfMatch
 ) -> OrgUnit:
@@ -574,18 +614,69 @@ def delete_employee(session: Session, caller: Caller, employee_id: int) -> None:
          {"id": employee.id})  # fmt: skip
 
 
+def restore_employee(session: Session, caller: Caller, employee_id: int) -> Employee:
+    """Undo a soft delete; 409 when a current or later version names an org unit or
+    employment terms deleted now. The user link cleared by the delete stays cleared: link
+    the person again with PATCH /api/employees/{id} and `user_id`."""
+    repository = EmployeeRepository(session)
+    employee = repository.get_deleted(employee_id)
+    if employee is None:
+        raise NotFound(f"No deleted employee with id {employee_id}.")
+    units = OrgUnitRepository(session)
+    day = today(session, caller)
+    for version in _current_and_later(EMPLOYEE_VERSIONS.history(session, employee.id), day):
+        references = []
+        if version.org_unit_id is not None and units.get(version.org_unit_id) is None:
+            references.append(f"org unit {version.org_unit_id}")
+        terms_id = version.employment_terms_id
+        if terms_id is not None and not repository.terms_live(terms_id):
+            references.append(f"employment terms {terms_id}")
+        if references:
+            raise _restore_refused(f"Employee {employee_id}", version.effective_from, references)
+    employee.deleted_at = None
+    _touch(employee)
+    session.flush()
+    _log(session, caller, caller.workspace_id, "employee", employee.id, "restored",
+         {"id": employee.id, "key": employee.key})  # fmt: skip
+    return employee
+
+
 def _split_name(name: str) -> tuple[str, str]:
+    """First word as first name, the rest as last name; a one-word name has an empty last
+    name."""
     first, _, last = name.strip().partition(" ")
-    return (first or name or "-")[:100], (last.strip() or "-")[:100]
+    return (first or name or "-")[:100], last.strip()[:100]
+
+
+def _link_unlinked_employee(session: Session, user: User, actor: Caller | None, day: date) -> bool:
+    """Link the one live, unlinked employee whose version in force on `day` has the user's
+    email (case-insensitively). None or several such employees: link none (several are
+    ambiguous; an admin links the right one by hand) and report False."""
+    if not user.email:
+        return False
+    matches = EmployeeRepository(session).unlinked_with_email(user.email, day)
+    if len(matches) != 1:
+        return False
+    employee = matches[0]
+    employee.user_id = user.id
+    _touch(employee)
+    session.flush()
+    version = EMPLOYEE_VERSIONS.as_of(session, employee.id, day)
+    assert version is not None
+    _log(session, actor, user.workspace_id, "employee", employee.id, "updated",
+         employee_view(employee, version).model_dump(mode="json"))  # fmt: skip
+    return True
 
 
 def ensure_employee_for_user(session: Session, user: User, actor: Caller | None) -> None:
-    """A person who records time is always an employee: link or create their record in the
-    transaction creating them."""
+    """A person who records time is always an employee: in the transaction creating them,
+    link the live employee without user having their email, or else create one."""
     if not role_records_time(user.role):
         return
     repository = EmployeeRepository(session)
     if repository.by_user(user.id) is not None:
+        return
+    if _link_unlinked_employee(session, user, actor, workspace_today(session, user.workspace_id)):
         return
     number = f"U{user.id}"
     suffix = 1

@@ -6,7 +6,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from timeledger.models import HolidayCustomDay
+from timeledger.models import HolidayCustomDay, Project, ProjectActivityRate
 
 
 class HolidayDayRepository:
@@ -40,3 +40,15 @@ class HolidayDayRepository:
     def delete(self, custom: HolidayCustomDay) -> None:
         self.session.delete(custom)
         self.session.flush()
+
+
+def projects_rating_activity(session: Session, activity_id: int) -> list[int]:
+    """Live projects with a per-activity rate for the activity."""
+    return list(
+        session.scalars(
+            select(ProjectActivityRate.project_id)
+            .join(Project, Project.id == ProjectActivityRate.project_id)
+            .where(ProjectActivityRate.activity_id == activity_id, Project.deleted_at.is_(None))
+            .order_by(ProjectActivityRate.project_id)
+        )
+    )

@@ -28,9 +28,11 @@ from timeledger.models import (
     ReasonVersion,
     TimebankAccount,
     TimebankAccountVersion,
+    TimeEntry,
 )
-from timeledger.settings.repository import HolidayDayRepository
+from timeledger.settings.repository import HolidayDayRepository, projects_rating_activity
 from timeledger.settings.schemas import CustomDayCreate, HolidayDay
+from timeledger.timesheet.references import entries_booked_on
 
 MAX_NESTING = 32
 
@@ -95,11 +97,18 @@ def _validate_activity(
 
 
 def _activity_referrers(session: Session, activity_id: int, day: date) -> list[str]:
-    return names_of(
+    children = names_of(
         session,
         ACTIVITIES,
         ACTIVITIES.in_force_from(session, day),
         lambda child: child.parent_id == activity_id,
+    )
+    rated_projects = [
+        f"the activity rate of project {project_id}"
+        for project_id in projects_rating_activity(session, activity_id)
+    ]
+    return (
+        children + rated_projects + entries_booked_on(session, TimeEntry.activity_id, activity_id)
     )
 
 

@@ -141,6 +141,16 @@ class RoleRepository:
     def by_name(self, name: str) -> Role | None:
         return self.session.scalars(select(Role).where(Role.name == name)).one_or_none()
 
+    def of_workspaces(self, workspace_ids: Sequence[int]) -> list[Role]:
+        """Every role of these workspaces (an unscoped session reaches them all)."""
+        if not workspace_ids:
+            return []
+        return list(
+            self.session.scalars(
+                select(Role).where(Role.workspace_id.in_(workspace_ids)).order_by(Role.id)
+            )
+        )
+
     def add(self, role: Role) -> Role:
         self.session.add(role)
         self.session.flush()

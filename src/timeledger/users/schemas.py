@@ -16,6 +16,7 @@ def _known_timezone(value: str | None) -> str | None:
 TimeZoneName = Annotated[str, Field(max_length=64), AfterValidator(_known_timezone)]
 Name = Annotated[str, Field(min_length=1, max_length=200, pattern=WITHOUT_NUL)]
 Password = Annotated[str, Field(min_length=1, max_length=256)]
+RoleName = Annotated[str, Field(min_length=1, max_length=64, pattern=WITHOUT_NUL)]
 Language = Annotated[
     str, Field(min_length=2, max_length=16, pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 ]
@@ -26,7 +27,7 @@ class UserCreate(BaseModel):
 
     email: EmailStr
     name: Name
-    role: str = Field(default="employee", max_length=64, description="Role name.")
+    role: RoleName = Field(default="employee", description="Role name.")
     password: Password | None = Field(
         default=None, description="Initial password; without one the person needs a reset."
     )
@@ -39,7 +40,7 @@ class UserUpdate(BaseModel):
 
     email: EmailStr | None = None
     name: Name | None = None
-    role: str | None = Field(default=None, max_length=64)
+    role: RoleName | None = None
     timezone: TimeZoneName | None = None
     language: Language | None = None
 
@@ -80,14 +81,14 @@ class ServiceUserCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Name
-    role: str = Field(default="developer", max_length=64)
+    role: RoleName = "developer"
 
 
 class ServiceUserUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Name | None = None
-    role: str | None = Field(default=None, max_length=64)
+    role: RoleName | None = None
 
 
 class ServiceUserRead(BaseModel):
@@ -128,14 +129,14 @@ class RoleCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]*$")]
-    description: Annotated[str, Field(max_length=500)] = ""
+    description: Annotated[str, Field(max_length=500, pattern=WITHOUT_NUL)] = ""
     permissions: Annotated[list[PermissionName], Field(max_length=200)]
 
 
 class RoleUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    description: Annotated[str, Field(max_length=500)] | None = None
+    description: Annotated[str, Field(max_length=500, pattern=WITHOUT_NUL)] | None = None
     permissions: Annotated[list[PermissionName], Field(max_length=200)] | None = None
 
 

@@ -1,6 +1,6 @@
 """Rules for users, roles, service users and their API keys."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -144,6 +144,52 @@ def create_builtin_roles(session: Session, workspace_id: int) -> dict[str, Role]
             )
         )
     return roles
+
+
+def sync_builtin_roles(session: Session, workspace_ids: Sequence[int]) -> int:
+    """Bring the built-in roles of these workspaces to this release's `BUILTIN_ROLES`: each
+    gets exactly the permissions and description defined now, and a workspace missing one
+    (a built-in role added by a release) gets it unless a custom role holds its name.
+    Custom roles, and built-in roles a release no longer defines, stay as they are.
+    Idempotent; returns how many roles it created or changed."""
+    by_workspace: dict[int, dict[str, Role]] = {workspace_id: {} for workspace_id in workspace_ids}
+    for held in RoleRepository(session).of_workspaces(workspace_ids):
+        by_workspace[held.workspace_id][held.name] = held
+    now = utcnow()
+    changed = 0
+    for workspace_id, roles in by_workspace.items():
+        for name, permissions in BUILTIN_ROLES.items():
+            wanted = sorted(set(permissions))
+            found = roles.get(name)
+            if found is None:
+                role = RoleRepository(session).add(
+                    Role(
+                        workspace_id=workspace_id,
+                        name=name,
+                        description=ROLE_DESCRIPTIONS[name],
+                        permissions=wanted,
+                        builtin=True,
+                        created_at=now,
+                        updated_at=now,
+                    )
+                )
+                op = "created"
+            elif not found.builtin or (
+                sorted(found.permissions) == wanted and found.description == ROLE_DESCRIPTIONS[name]
+            ):
+                continue
+            else:
+                role = found
+                role.permissions = wanted
+                role.description = ROLE_DESCRIPTIONS[name]
+                role.row_version += 1
+                role.updated_at = now
+                session.flush()
+                op = "updated"
+            changed += 1
+            _log(session, None, workspace_id, "role", role.id, op,
+                 role_view(role).model_dump(mode="json"))  # fmt: skip
+    return changed
 
 
 def resolve_role(session: Session, caller: Caller | None, name: str) -> Role:

@@ -11,6 +11,9 @@ class WorkspaceRepository:
     def get(self, workspace_id: int) -> Workspace | None:
         return self.session.get(Workspace, workspace_id)
 
+    def all_ids(self) -> list[int]:
+        return list(self.session.scalars(select(Workspace.id).order_by(Workspace.id)))
+
     def by_name(self, name: str) -> Workspace | None:
         return self.session.scalars(select(Workspace).where(Workspace.name == name)).one_or_none()
 

@@ -3,6 +3,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from timeledger.kit.text import WITHOUT_NUL
 from timeledger.users.schemas import TimeZoneName
 
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
@@ -26,7 +27,7 @@ class WorkspaceRead(BaseModel):
 class WorkspaceUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    name: Annotated[str, Field(min_length=1, max_length=200, pattern=WITHOUT_NUL)] | None = None
     timezone: TimeZoneName | None = None
     locale: Locale | None = None
     currency: Currency | None = None

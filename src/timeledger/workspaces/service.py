@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from timeledger.changes.service import record_change
+from timeledger.configuration.schemas import MIN_DATE
 from timeledger.configuration.store import Actor
 from timeledger.identity.access import Caller
 from timeledger.identity.credentials import PasswordHashing, check_password_strength
@@ -17,14 +18,19 @@ from timeledger.kit.timeutil import (
     DateKeyword,
     instants_of,
     keyword_range_in_zone,
-    local_date,
     utcnow,
     zone,
 )
 from timeledger.models import User, Workspace
 from timeledger.settings.service import create_default_activities
+from timeledger.timesheet.totals import restate_week_starts
 from timeledger.users.schemas import ApiKeyCreate
-from timeledger.users.service import add_person, create_builtin_roles, issue_api_key
+from timeledger.users.service import (
+    add_person,
+    create_builtin_roles,
+    issue_api_key,
+    sync_builtin_roles,
+)
 from timeledger.workspaces.repository import WorkspaceRepository
 from timeledger.workspaces.schemas import WorkspaceRead, WorkspaceUpdate
 
@@ -46,6 +52,12 @@ def workspace_view(workspace: Workspace) -> WorkspaceRead:
 
 def workspace_etag(workspace: Workspace) -> str:
     return etag_for("workspace", workspace.id, workspace.row_version)
+
+
+def sync_builtin_roles_of_all_workspaces(session: Session) -> int:
+    """After an upgrade: every workspace's built-in roles hold this release's permissions
+    (an unscoped session; idempotent). Returns how many roles were created or changed."""
+    return sync_builtin_roles(session, WorkspaceRepository(session).all_ids())
 
 
 def create_workspace(
@@ -101,9 +113,8 @@ def create_workspace(
         op="created",
         data=workspace_view(workspace).model_dump(mode="json"),
     )
-    create_default_activities(
-        session, Actor(workspace.id, None), local_date(now, workspace.timezone)
-    )
+    # In force since MIN_DATE, so history from before the workspace existed can be imported.
+    create_default_activities(session, Actor(workspace.id, None), MIN_DATE)
     return NewWorkspace(workspace=workspace, owner=owner, api_key=key.key)
 
 
@@ -121,6 +132,7 @@ def update_workspace(
     if_match(workspace_etag(workspace))
     changes = data.model_dump(exclude_unset=True, exclude_none=True)
     renamed = "name" in changes and changes["name"] != workspace.name
+    new_week_start = changes.get("week_start", workspace.week_start) != workspace.week_start
     if renamed and WorkspaceRepository(session).by_name(changes["name"]) is not None:
         raise WorkspaceExists(f"A workspace named {changes['name']!r} exists already.")
     for field, value in changes.items():
@@ -128,6 +140,8 @@ def update_workspace(
     workspace.row_version += 1
     workspace.updated_at = utcnow()
     session.flush()
+    if new_week_start:
+        restate_week_starts(session, workspace.week_start)
     record_change(
         session,
         workspace_id=workspace.id,

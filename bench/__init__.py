@@ -1,0 +1,1 @@
+"""Benchmarks of Timeledger: the dataset generator and the scenarios (see docs/performance.md)."""

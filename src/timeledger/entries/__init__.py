@@ -1,0 +1,1 @@
+"""Time entries (layer 2: what and where): registrations, timers, locks, listing."""

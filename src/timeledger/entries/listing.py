@@ -1,0 +1,698 @@
+"""Entry lists: query parameters → filters → one SQLAlchemy Core select, keyset pages and
+rows rendered straight to dicts (no ORM objects, no Pydantic on the way out).
+
+Filters are resolved once per request into `EntryFilters`: every reference to people
+(`employee_id`, `user_id`, `org_unit_id`, the caller's read scope) becomes one set of
+employee ids, `activity_type` becomes activity ids and every date form becomes an
+inclusive range of local dates. The same filters then drive the entry list here and the
+grouped sums in `grouping.py`, which can read `entry_day_totals` whenever every active
+filter is one the totals carry.
+
+Statements are Core statements run on the session's connection, so the session's
+automatic workspace criteria (which apply to ORM statements) do not reach them: every
+statement here names `workspace_id` itself.
+"""
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import BigInteger, ColumnElement, Select, and_, func, literal, or_, select
+from sqlalchemy.orm import Session
+
+from timeledger.configuration.routes import contains_text
+from timeledger.entries.rendering import render_entry
+from timeledger.identity.access import Caller
+from timeledger.kit.errors import BadRequest, Problem, Unprocessable
+from timeledger.kit.filters import MAX_ID, parse_id_list
+from timeledger.kit.pagination import Direction, PageRequest, decode_cursor, encode_cursor
+from timeledger.kit.timeutil import (
+    DateKeyword,
+    DateRange,
+    keyword_range,
+    local_date,
+    parse_instant,
+    utcnow,
+)
+from timeledger.models import Employee, EmployeeVersion, EntryDayTotal, TimeEntry, Workspace
+from timeledger.models.settings import ActivityVersion
+from timeledger.organization.repository import EMPLOYEE_VERSIONS, OrgUnitRepository
+from timeledger.timesheet.scope import employee_ids_in_scope, own_employee_id
+
+ENTRIES = TimeEntry.__table__
+EMPLOYEES = Employee.__table__
+TOTALS = EntryDayTotal.__table__
+
+CURRENT = "current"
+NONE = "none"
+MAX_TIMESTAMP_WINDOW_DAYS = 366
+MAX_NOTE_SEARCHES = 20
+# Missing customers, projects and revenues sort as this value: after every real one when
+# ascending, first when descending (PostgreSQL's rule for NULL, made explicit).
+MISSING_SORTS_AS = MAX_ID
+_PLAIN_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class EntrySort(StrEnum):
+    DATE = "date"
+    USER = "user"
+    CUSTOMER = "customer"
+    PROJECT = "project"
+    ACTIVITY = "activity"
+    NOTE = "note"
+    MINUTES = "minutes"
+    REVENUE = "revenue"
+
+
+# mite: date, minutes and revenue default to descending, every other sort to ascending.
+DESCENDING_BY_DEFAULT = frozenset({EntrySort.DATE, EntrySort.MINUTES, EntrySort.REVENUE})
+
+
+def default_direction(sort: EntrySort) -> Direction:
+    return Direction.DESC if sort in DESCENDING_BY_DEFAULT else Direction.ASC
+
+
+def _or_missing(column: Any) -> ColumnElement[Any]:
+    return func.coalesce(column, literal(MISSING_SORTS_AS, BigInteger), type_=BigInteger)
+
+
+def _sort_expression(sort: EntrySort) -> ColumnElement[Any]:
+    """What each sort orders by; people, customers, projects and activities by id (their
+    names are effective-dated, ids are stable and indexed)."""
+    match sort:
+        case EntrySort.DATE:
+            return ENTRIES.c.day
+        case EntrySort.USER:
+            return ENTRIES.c.employee_id
+        case EntrySort.CUSTOMER:
+            return _or_missing(ENTRIES.c.customer_id)
+        case EntrySort.PROJECT:
+            return _or_missing(ENTRIES.c.project_id)
+        case EntrySort.ACTIVITY:
+            return ENTRIES.c.activity_id
+        case EntrySort.NOTE:
+            return ENTRIES.c.note
+        case EntrySort.MINUTES:
+            return ENTRIES.c.minutes
+        case EntrySort.REVENUE:
+            return _or_missing(ENTRIES.c.revenue_minor)
+
+
+def _sort_value_of(sort: EntrySort, row: Any) -> Any:
+    match sort:
+        case EntrySort.DATE:
+            return row.day
+        case EntrySort.USER:
+            return row.employee_id
+        case EntrySort.CUSTOMER:
+            return MISSING_SORTS_AS if row.customer_id is None else row.customer_id
+        case EntrySort.PROJECT:
+            return MISSING_SORTS_AS if row.project_id is None else row.project_id
+        case EntrySort.ACTIVITY:
+            return row.activity_id
+        case EntrySort.NOTE:
+            return row.note
+        case EntrySort.MINUTES:
+            return row.minutes
+        case EntrySort.REVENUE:
+            return MISSING_SORTS_AS if row.revenue_minor is None else row.revenue_minor
+
+
+def _fits_sort(sort: EntrySort, value: Any) -> bool:
+    """Whether a cursor's sort value can be compared in SQL (a tampered cursor is a 400)."""
+    if sort is EntrySort.DATE:
+        return isinstance(value, date) and not isinstance(value, datetime)
+    if sort is EntrySort.NOTE:
+        return isinstance(value, str)
+    if sort is EntrySort.MINUTES:  # a 32-bit column on PostgreSQL
+        return type(value) is int and -(2**31) <= value < 2**31
+    return type(value) is int and -MAX_ID - 1 <= value <= MAX_ID
+
+
+# Parameters as received
+
+
+@dataclass(frozen=True)
+class EntryQuery:
+    """The list parameters exactly as the request gave them (parsed by `resolve_filters`)."""
+
+    employee_id: Sequence[str] | None = None
+    user_id: Sequence[str] | None = None
+    org_unit_id: Sequence[str] | None = None
+    customer_id: Sequence[str] | None = None
+    project_id: Sequence[str] | None = None
+    task_id: Sequence[str] | None = None
+    activity_id: Sequence[str] | None = None
+    activity_type: Sequence[str] | None = None
+    note: Sequence[str] | None = None
+    at: str | None = None
+    date_from: str | None = None
+    date_to: str | None = None
+    billable: bool | None = None
+    locked: bool | None = None
+    tracking: bool | None = None
+    approval_status: Sequence[str] | None = None
+    billing_state: Sequence[str] | None = None
+    creation_type: Sequence[str] | None = None
+
+
+@dataclass(frozen=True)
+class WorkspaceFacts:
+    """What a list needs of the workspace, read once per request."""
+
+    id: int
+    timezone: str
+    currency: str
+    week_start: int
+    today: date
+
+    @classmethod
+    def load(cls, session: Session, workspace_id: int) -> "WorkspaceFacts":
+        workspace = session.get(Workspace, workspace_id)
+        assert workspace is not None
+        return cls(
+            id=workspace.id,
+            timezone=workspace.timezone,
+            currency=workspace.currency,
+            week_start=workspace.week_start,
+            today=local_date(utcnow(), workspace.timezone),
+        )
+
+
+@dataclass(frozen=True)
+class IdChoice:
+    """Ids a nullable reference may take; `none` also admits entries without one."""
+
+    ids: frozenset[int]
+    none: bool = False
+
+    def condition(self, column: Any) -> ColumnElement[bool]:
+        chosen = column.in_(sorted(self.ids)) if self.ids else None
+        if self.none:
+            missing = column.is_(None)
+            return missing if chosen is None else or_(chosen, missing)
+        assert chosen is not None
+        return chosen  # type: ignore[no-any-return]
+
+    def key_condition(self, key_column: Any) -> ColumnElement[bool]:
+        """The same choice on a totals key, where a missing reference is stored as 0."""
+        keys = set(self.ids) | ({0} if self.none else set())
+        return key_column.in_(sorted(keys))  # type: ignore[no-any-return]
+
+    def echo(self) -> Any:
+        tokens = [str(value) for value in sorted(self.ids)] + ([NONE] if self.none else [])
+        return _echo_tokens(tokens)
+
+
+def _echo_tokens(tokens: list[str]) -> Any:
+    if len(tokens) == 1:
+        return int(tokens[0]) if tokens[0].isdigit() else tokens[0]
+    return ",".join(tokens)
+
+
+@dataclass(frozen=True)
+class EntryFilters:
+    """Resolved filters. `employee_ids` None means every employee (nothing narrows them);
+    an empty set means no entry can match. `params` echoes the request's filters in the
+    form a client sends them again (`entries_params` of groups start from it)."""
+
+    workspace: WorkspaceFacts
+    employee_ids: frozenset[int] | None = None
+    customers: IdChoice | None = None
+    projects: IdChoice | None = None
+    task_ids: IdChoice | None = None
+    activity_ids: frozenset[int] | None = None
+    notes: tuple[str, ...] = ()
+    first_day: date | None = None
+    last_day: date | None = None
+    billable: bool | None = None
+    locked: bool | None = None
+    tracking: bool | None = None
+    approval_statuses: tuple[str, ...] = ()
+    billing_states: tuple[str, ...] = ()
+    creation_types: tuple[str, ...] = ()
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def matches_nothing(self) -> bool:
+        return (
+            (self.employee_ids is not None and not self.employee_ids)
+            or (self.activity_ids is not None and not self.activity_ids)
+            or (
+                self.first_day is not None
+                and self.last_day is not None
+                and self.first_day > self.last_day
+            )
+        )
+
+    @property
+    def answerable_from_totals(self) -> bool:
+        """Whether `entry_day_totals` carries every active filter (employee, customer,
+        project, activity, billable, dates)."""
+        return not (
+            self.task_ids is not None
+            or self.notes
+            or self.locked is not None
+            or self.tracking is not None
+            or self.approval_statuses
+            or self.billing_states
+            or self.creation_types
+        )
+
+    def entry_conditions(self) -> list[ColumnElement[bool]]:
+        c = ENTRIES.c
+        conditions: list[ColumnElement[bool]] = [c.workspace_id == self.workspace.id]
+        if self.employee_ids is not None:
+            conditions.append(c.employee_id.in_(sorted(self.employee_ids)))
+        if self.customers is not None:
+            conditions.append(self.customers.condition(c.customer_id))
+        if self.projects is not None:
+            conditions.append(self.projects.condition(c.project_id))
+        if self.task_ids is not None:
+            conditions.append(self.task_ids.condition(c.task_id))
+        if self.activity_ids is not None:
+            conditions.append(c.activity_id.in_(sorted(self.activity_ids)))
+        if self.notes:
+            conditions.append(or_(*(contains_text(c.note, text) for text in self.notes)))
+        if self.first_day is not None:
+            conditions.append(c.day >= self.first_day)
+        if self.last_day is not None:
+            conditions.append(c.day <= self.last_day)
+        if self.billable is not None:
+            conditions.append(c.billable == self.billable)
+        if self.locked is not None:
+            conditions.append(c.locked == self.locked)
+        if self.tracking is not None:
+            running = c.timer_started_at.is_not(None)
+            conditions.append(running if self.tracking else c.timer_started_at.is_(None))
+        if self.approval_statuses:
+            conditions.append(c.approval_status.in_(self.approval_statuses))
+        if self.billing_states:
+            conditions.append(c.billing_state.in_(self.billing_states))
+        if self.creation_types:
+            conditions.append(_creation_type_condition(self.creation_types))
+        return conditions
+
+    def totals_conditions(self) -> list[ColumnElement[bool]]:
+        assert self.answerable_from_totals
+        c = TOTALS.c
+        conditions: list[ColumnElement[bool]] = [c.workspace_id == self.workspace.id]
+        if self.employee_ids is not None:
+            conditions.append(c.employee_id.in_(sorted(self.employee_ids)))
+        if self.customers is not None:
+            conditions.append(self.customers.key_condition(c.customer_key))
+        if self.projects is not None:
+            conditions.append(self.projects.key_condition(c.project_key))
+        if self.activity_ids is not None:
+            conditions.append(c.activity_id.in_(sorted(self.activity_ids)))
+        if self.first_day is not None:
+            conditions.append(c.day >= self.first_day)
+        if self.last_day is not None:
+            conditions.append(c.day <= self.last_day)
+        if self.billable is not None:
+            conditions.append(c.billable == self.billable)
+        return conditions
+
+
+def _creation_type_condition(values: tuple[str, ...]) -> ColumnElement[bool]:
+    named = [value for value in values if value != "null"]
+    column = ENTRIES.c.creation_type
+    parts = [column.in_(named)] if named else []
+    if "null" in values:
+        parts.append(column.is_(None))
+    return or_(*parts)
+
+
+# Parsing
+
+
+def _invalid(parameter: str, message: str, *, status: type[Problem] = BadRequest) -> Problem:
+    return status(
+        f"{parameter}: {message}.", errors=[{"location": f"query.{parameter}", "message": message}]
+    )
+
+
+def _tokens(values: Sequence[str] | None) -> list[str]:
+    return [part.strip() for value in values or () for part in value.split(",") if part.strip()]
+
+
+def _ids_with_words(
+    values: Sequence[str] | None, parameter: str, words: Iterable[str]
+) -> tuple[list[int], set[str]] | None:
+    """Ids, comma-separated or repeated, among which the given words may appear."""
+    tokens = _tokens(values)
+    if not tokens:
+        return None
+    allowed = set(words)
+    found = {token.lower() for token in tokens if token.lower() in allowed}
+    numeric = [token for token in tokens if token.lower() not in allowed]
+    ids = parse_id_list(numeric, parameter=parameter) or []
+    return ids, found
+
+
+def _id_choice(values: Sequence[str] | None, parameter: str) -> IdChoice | None:
+    parsed = _ids_with_words(values, parameter, [NONE])
+    if parsed is None:
+        return None
+    ids, words = parsed
+    return IdChoice(frozenset(ids), none=NONE in words)
+
+
+def _narrow(current: set[int] | None, allowed: Iterable[int]) -> set[int]:
+    allowed_set = set(allowed)
+    return allowed_set if current is None else current & allowed_set
+
+
+def _people(
+    session: Session, caller: Caller, query: EntryQuery, facts: WorkspaceFacts
+) -> tuple[set[int] | None, dict[str, Any]]:
+    """The employees the people filters name (None: not narrowed), and their echo."""
+    chosen: set[int] | None = None
+    echo: dict[str, Any] = {}
+    employees = _ids_with_words(query.employee_id, "employee_id", [CURRENT])
+    if employees is not None:
+        ids, words = employees
+        named = set(ids)
+        if CURRENT in words:
+            own = own_employee_id(session, caller)
+            if own is not None:
+                named.add(own)
+        chosen = _narrow(chosen, named)
+        echo["employee_id"] = _echo_tokens([str(i) for i in ids] + sorted(words))
+    users = _ids_with_words(query.user_id, "user_id", [CURRENT])
+    if users is not None:
+        ids, words = users
+        user_ids = set(ids) | ({caller.user_id} if CURRENT in words else set())
+        found = session.scalars(
+            select(Employee.id).where(Employee.user_id.in_(sorted(user_ids)))
+        ).all()
+        chosen = _narrow(chosen, found)
+        echo["user_id"] = _echo_tokens([str(i) for i in ids] + sorted(words))
+    unit_ids = parse_id_list(query.org_unit_id, parameter="org_unit_id")
+    if unit_ids:
+        tree = OrgUnitRepository(session).subtree(unit_ids, facts.today)
+        members = session.scalars(
+            select(EmployeeVersion.employee_id).where(
+                EmployeeVersion.org_unit_id.in_(sorted(tree)),
+                EMPLOYEE_VERSIONS.in_force_on(facts.today),
+            )
+        ).all()
+        chosen = _narrow(chosen, members)
+        echo["org_unit_id"] = _echo_tokens([str(i) for i in unit_ids])
+    return chosen, echo
+
+
+ACTIVITY_TYPES = ("work", "timeoff", "non-work", "allowance")
+
+
+def _activities(session: Session, query: EntryQuery) -> tuple[set[int] | None, dict[str, Any]]:
+    chosen: set[int] | None = None
+    echo: dict[str, Any] = {}
+    ids = parse_id_list(query.activity_id, parameter="activity_id")
+    if ids:
+        chosen = set(ids)
+        echo["activity_id"] = _echo_tokens([str(i) for i in ids])
+    types = sorted(set(_tokens(query.activity_type)))
+    if types:
+        unknown = [value for value in types if value not in ACTIVITY_TYPES]
+        if unknown:
+            raise _invalid(
+                "activity_type",
+                f"{unknown[0][:40]!r} is not one of {', '.join(ACTIVITY_TYPES)}",
+                status=Unprocessable,
+            )
+        # An activity's type does not change in practice (a child shares its parent's);
+        # any version with the type counts.
+        of_type = session.scalars(
+            select(ActivityVersion.activity_id).where(ActivityVersion.type.in_(types)).distinct()
+        ).all()
+        chosen = _narrow(chosen, of_type)
+        echo["activity_type"] = types
+    return chosen, echo
+
+
+@dataclass(frozen=True)
+class _Bound:
+    days: DateRange
+    instant: datetime | None
+
+
+def _day_bound(value: str, parameter: str, facts: WorkspaceFacts) -> _Bound:
+    text = value.strip()
+    if _PLAIN_DATE.match(text):
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            raise _invalid(parameter, f"{text!r} is not a date") from None
+        return _Bound(DateRange(day, day), None)
+    if text.lower() in DateKeyword.__members__.values():
+        days = keyword_range(
+            DateKeyword(text.lower()), today=facts.today, week_start=facts.week_start
+        )
+        return _Bound(days, None)
+    if "T" in text or "t" in text:
+        instant = parse_instant(text, parameter=f"query.{parameter}")
+        try:
+            day = local_date(instant, facts.timezone)
+        except OverflowError:
+            raise _invalid(parameter, "the timestamp lies outside the years 1 to 9999") from None
+        return _Bound(DateRange(day, day), instant)
+    keywords = ", ".join(member.value for member in DateKeyword)
+    raise _invalid(
+        parameter,
+        f"{text[:40]!r} is neither a date (YYYY-MM-DD), a timestamp with offset nor one of "
+        f"{keywords}",
+    )
+
+
+def _date_range(query: EntryQuery, facts: WorkspaceFacts) -> tuple[date | None, date | None]:
+    if query.at is not None and (query.date_from is not None or query.date_to is not None):
+        raise _invalid("at", "give either at or from/to, not both")
+    if query.at is not None:
+        days = _day_bound(query.at, "at", facts).days
+        return days.start, days.end
+    start = _day_bound(query.date_from, "from", facts) if query.date_from is not None else None
+    end = _day_bound(query.date_to, "to", facts) if query.date_to is not None else None
+    if (start is not None and start.instant) or (end is not None and end.instant):
+        _check_timestamp_window(start, end)
+    first = start.days.start if start is not None else None
+    last = end.days.end if end is not None else None
+    if first is not None and last is not None and first > last:
+        raise _invalid("from", f"from ({first}) lies after to ({last})")
+    return first, last
+
+
+def _check_timestamp_window(start: _Bound | None, end: _Bound | None) -> None:
+    if start is None or end is None:
+        raise _invalid(
+            "from",
+            f"a timestamp window needs both from and to, at most "
+            f"{MAX_TIMESTAMP_WINDOW_DAYS} days apart",
+        )
+    first = start.instant.date() if start.instant is not None else start.days.start
+    last = end.instant.date() if end.instant is not None else end.days.end
+    if start.instant is not None and end.instant is not None:
+        too_long = end.instant - start.instant > timedelta(days=MAX_TIMESTAMP_WINDOW_DAYS)
+    else:
+        too_long = (last - first).days > MAX_TIMESTAMP_WINDOW_DAYS
+    if too_long:
+        raise _invalid("to", f"the window spans more than {MAX_TIMESTAMP_WINDOW_DAYS} days")
+
+
+def _choices(
+    values: Sequence[str] | None, parameter: str, allowed: Iterable[str]
+) -> tuple[str, ...]:
+    allowed_set = set(allowed)
+    chosen = sorted(set(_tokens(values)))
+    for value in chosen:
+        if value not in allowed_set:
+            raise _invalid(
+                parameter,
+                f"{value[:40]!r} is not one of {', '.join(sorted(allowed_set))}",
+                status=Unprocessable,
+            )
+    return tuple(chosen)
+
+
+APPROVAL_STATUSES = ("not_approved_yet", "under_approval", "approved", "disapproved", "exported")
+BILLING_STATES = ("unbilled", "billed", "paid")
+CREATION_TYPES = ("times", "clock", "wtm", "null")
+
+
+def resolve_filters(
+    session: Session,
+    caller: Caller,
+    query: EntryQuery,
+    *,
+    employee_id: int | None = None,
+) -> EntryFilters:
+    """Filters for the caller: their read scope narrowed by the request; or, on the
+    per-employee route (which checked the caller's reach), that one employee."""
+    facts = WorkspaceFacts.load(session, caller.workspace_id)
+    params: dict[str, Any] = {}
+    people, echo = _people(session, caller, query, facts)
+    params.update(echo)
+    if employee_id is not None:
+        # The per-employee route has already checked the caller reaches this employee.
+        people = _narrow(people, [employee_id])
+        params["employee_id"] = employee_id
+    else:
+        scope = employee_ids_in_scope(session, caller, "read", facts.today)
+        if scope is not None:
+            people = _narrow(people, scope)
+    customers = _id_choice(query.customer_id, "customer_id")
+    projects = _id_choice(query.project_id, "project_id")
+    tasks = _id_choice(query.task_id, "task_id")
+    for name, choice in (("customer_id", customers), ("project_id", projects), ("task_id", tasks)):
+        if choice is not None:
+            params[name] = choice.echo()
+    activities, echo = _activities(session, query)
+    params.update(echo)
+    notes = tuple(dict.fromkeys(note for note in query.note or () if note))
+    if len(notes) > MAX_NOTE_SEARCHES:
+        raise _invalid("note", f"at most {MAX_NOTE_SEARCHES} searches", status=Unprocessable)
+    if notes:
+        params["note"] = list(notes)
+    first, last = _date_range(query, facts)
+    if first is not None:
+        params["from"] = first.isoformat()
+    if last is not None:
+        params["to"] = last.isoformat()
+    for name in ("billable", "locked", "tracking"):
+        value = getattr(query, name)
+        if value is not None:
+            params[name] = value
+    approval = _choices(query.approval_status, "approval_status", APPROVAL_STATUSES)
+    billing = _choices(query.billing_state, "billing_state", BILLING_STATES)
+    creation = _choices(query.creation_type, "creation_type", CREATION_TYPES)
+    for name, chosen in (
+        ("approval_status", approval),
+        ("billing_state", billing),
+        ("creation_type", creation),
+    ):
+        if chosen:
+            params[name] = list(chosen)
+    return EntryFilters(
+        workspace=facts,
+        employee_ids=frozenset(people) if people is not None else None,
+        customers=customers,
+        projects=projects,
+        task_ids=tasks,
+        activity_ids=frozenset(activities) if activities is not None else None,
+        notes=notes,
+        first_day=first,
+        last_day=last,
+        billable=query.billable,
+        locked=query.locked,
+        tracking=query.tracking,
+        approval_statuses=approval,
+        billing_states=billing,
+        creation_types=creation,
+        params=params,
+    )
+
+
+# The list
+
+
+ENTRY_COLUMNS = tuple(
+    ENTRIES.c[name]
+    for name in (
+        "id",
+        "employee_id",
+        "day",
+        "minutes",
+        "started_at",
+        "ended_at",
+        "timezone",
+        "breaks",
+        "break_minutes",
+        "activity_id",
+        "project_id",
+        "task_id",
+        "customer_id",
+        "dimension_values",
+        "note",
+        "billable",
+        "hourly_rate_minor",
+        "revenue_minor",
+        "rate_source",
+        "billing_state",
+        "approval_status",
+        "creation_type",
+        "locked",
+        "timer_started_at",
+        "presence_interval_id",
+        "created_at",
+        "updated_at",
+    )
+)
+
+
+def _entries_statement(filters: EntryFilters) -> Select[Any]:
+    return (
+        select(*ENTRY_COLUMNS, EMPLOYEES.c.user_id)
+        .select_from(ENTRIES.outerjoin(EMPLOYEES, EMPLOYEES.c.id == ENTRIES.c.employee_id))
+        .where(*filters.entry_conditions())
+    )
+
+
+def _after(sort_expression: Any, value: Any, row_id: int, *, descending: bool) -> Any:
+    id_column = ENTRIES.c.id
+    if descending:
+        return or_(sort_expression < value, and_(sort_expression == value, id_column < row_id))
+    return or_(sort_expression > value, and_(sort_expression == value, id_column > row_id))
+
+
+def list_entries(
+    session: Session, filters: EntryFilters, page: PageRequest
+) -> tuple[list[dict[str, Any]], str | None]:
+    """One page of entries, rendered like a single read, and the cursor of the next."""
+    sort = EntrySort(page.sort)
+    cursor = decode_cursor(page)
+    if filters.matches_nothing:
+        return [], None
+    expression = _sort_expression(sort)
+    descending = page.direction is Direction.DESC
+    statement = _entries_statement(filters)
+    if cursor is not None:
+        value, row_id = cursor
+        if not _fits_sort(sort, value):
+            raise _invalid("cursor", "invalid cursor")
+        statement = statement.where(_after(expression, value, row_id, descending=descending))
+    order = (expression.desc(), ENTRIES.c.id.desc()) if descending else (expression, ENTRIES.c.id)
+    rows = session.connection().execute(statement.order_by(*order).limit(page.limit + 1)).all()
+    next_cursor = None
+    if len(rows) > page.limit:
+        rows = rows[: page.limit]
+        last = rows[-1]
+        next_cursor = encode_cursor(page, _sort_value_of(sort, last), last.id)
+    now = utcnow()
+    currency = filters.workspace.currency
+    items = [render_entry(row, user_id=row.user_id, currency=currency, now=now) for row in rows]
+    return items, next_cursor
+
+
+def page_of(
+    *, limit: int, cursor: str | None, sort: EntrySort, direction: Direction | None
+) -> PageRequest:
+    return PageRequest(
+        limit=limit,
+        sort=sort.value,
+        direction=direction or default_direction(sort),
+        cursor=cursor,
+    )
+
+
+__all__ = [
+    "EntryFilters",
+    "EntryQuery",
+    "EntrySort",
+    "WorkspaceFacts",
+    "list_entries",
+    "page_of",
+    "resolve_filters",
+]

@@ -1,0 +1,37 @@
+"""SQL of time entries."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from timeledger.models import Employee, TimeEntry
+
+
+class EntryRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def serialize_writes_of(self, employee_id: int) -> None:
+        """Lock the employee's row until commit so writes to one employee's timesheet run
+        one after another (PostgreSQL; SQLite writers are serialized already)."""
+        self.session.execute(
+            select(Employee.id).where(Employee.id == employee_id).with_for_update()
+        )
+
+    def of_employee(self, employee_id: int, entry_id: int) -> TimeEntry | None:
+        entry = self.session.get(TimeEntry, entry_id)
+        return entry if entry is not None and entry.employee_id == employee_id else None
+
+    def running_timer(self, employee_id: int) -> TimeEntry | None:
+        return self.session.scalars(
+            select(TimeEntry).where(
+                TimeEntry.employee_id == employee_id, TimeEntry.timer_started_at.is_not(None)
+            )
+        ).first()
+
+    def add(self, entry: TimeEntry) -> None:
+        self.session.add(entry)
+        self.session.flush()
+
+    def delete(self, entry: TimeEntry) -> None:
+        self.session.delete(entry)
+        self.session.flush()

@@ -1,0 +1,536 @@
+"""Rules of time entries: what an entry's values become when written (derived minutes,
+rounding, billable default, rate and revenue, customer), who may write which entry, locks,
+settled entries and timers. Every write keeps the per-day totals and the change log."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from timeledger.changes.service import record_change
+from timeledger.configuration.store import workspace_today
+from timeledger.entries import validators
+from timeledger.entries.rendering import render_entry
+from timeledger.entries.repository import EntryRepository
+from timeledger.entries.schemas import (
+    MINUTES_PER_DAY,
+    ApprovalStatus,
+    BillingState,
+    EntryCreate,
+    EntryFields,
+    EntryUpdate,
+)
+from timeledger.identity.access import Caller
+from timeledger.kit.errors import Conflict, Forbidden, NotFound, Unprocessable
+from timeledger.kit.etag import etag_for
+from timeledger.kit.jsonio import to_jsonable
+from timeledger.kit.timeutil import local_date, utcnow
+from timeledger.models import Employee, TimeEntry, Workspace
+from timeledger.organization.repository import EmployeeRepository
+from timeledger.projects.rates import resolve_hourly_rate, revenue_minor
+from timeledger.projects.rounding import round_minutes
+from timeledger.projects.service import PROJECTS
+from timeledger.timesheet.scope import employee_ids_in_scope, reachable_employee
+from timeledger.timesheet.totals import EntryFigures, record_entry_change
+
+IfMatch = Callable[[str], None]
+SETTABLE_BY_OWNER = {
+    (ApprovalStatus.NOT_APPROVED_YET, ApprovalStatus.UNDER_APPROVAL),
+    (ApprovalStatus.DISAPPROVED, ApprovalStatus.UNDER_APPROVAL),
+    (ApprovalStatus.UNDER_APPROVAL, ApprovalStatus.NOT_APPROVED_YET),
+}
+FROZEN_RATE_STATES = {BillingState.BILLED, BillingState.PAID}
+SPAN_FIELDS = ("started_at", "ended_at", "breaks")
+UNCHANGED_WHEN_NULL = frozenset(
+    {"day", "minutes", "activity_id", "breaks", "dimension_values", "note", "billing_state",
+     "approval_status", "locked"}
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Writer:
+    """Who writes to which employee's timesheet, and what they may do beyond writing."""
+
+    caller: Caller
+    employee: Employee
+    today: date
+    may_force: bool
+    may_approve: bool
+
+    @property
+    def is_owner(self) -> bool:
+        return self.employee.user_id == self.caller.user_id
+
+
+@dataclass(frozen=True)
+class TimerSwitch:
+    tracking: TimeEntry | None
+    stopped: TimeEntry | None
+
+
+def entry_etag(entry: TimeEntry) -> str:
+    return etag_for("entry", entry.id, entry.row_version)
+
+
+def currency_of(session: Session, caller: Caller) -> str:
+    workspace = session.get(Workspace, caller.workspace_id)
+    assert workspace is not None
+    return workspace.currency
+
+
+def entry_view(session: Session, caller: Caller, entry: TimeEntry) -> dict[str, Any]:
+    employee = session.get(Employee, entry.employee_id)
+    return render_entry(
+        entry,
+        user_id=employee.user_id if employee is not None else None,
+        currency=currency_of(session, caller),
+    )
+
+
+def _writer(session: Session, caller: Caller, employee_id: int) -> Writer:
+    today = workspace_today(session, caller.workspace_id)
+    employee = reachable_employee(session, caller, employee_id, "write", today)
+    approvers_reach = employee_ids_in_scope(session, caller, "approve", today)
+    return Writer(
+        caller=caller,
+        employee=employee,
+        today=today,
+        may_force=caller.may("timesheet:force:*"),
+        may_approve=caller.scope_for("timesheet", "approve") is not None
+        and (approvers_reach is None or employee.id in approvers_reach),
+    )
+
+
+def get_entry(session: Session, caller: Caller, employee_id: int, entry_id: int) -> TimeEntry:
+    today = workspace_today(session, caller.workspace_id)
+    reachable_employee(session, caller, employee_id, "read", today)
+    return _entry_of(session, employee_id, entry_id)
+
+
+def _entry_of(session: Session, employee_id: int, entry_id: int) -> TimeEntry:
+    entry = EntryRepository(session).of_employee(employee_id, entry_id)
+    if entry is None:
+        raise NotFound(f"No time entry {entry_id} of employee {employee_id}.")
+    return entry
+
+
+# Values
+
+
+def _timezone_of(session: Session, employee: Employee, day: date) -> str:
+    version = EmployeeRepository(session).versions_on([employee.id], day).get(employee.id)
+    if version is not None and version.timezone:
+        return version.timezone
+    workspace = session.get(Workspace, employee.workspace_id)
+    assert workspace is not None
+    return workspace.timezone
+
+
+def _spans(breaks: list[dict[str, Any]] | None) -> list[tuple[datetime, datetime]]:
+    return [
+        (datetime.fromisoformat(item["started_at"]), datetime.fromisoformat(item["ended_at"]))
+        for item in breaks or []
+    ]
+
+
+def _stored_breaks(spans: list[tuple[datetime, datetime]]) -> list[dict[str, Any]]:
+    return [{"started_at": start, "ended_at": end} for start, end in sorted(spans)]
+
+
+def _requested(data: EntryFields) -> dict[str, Any]:
+    values = data.model_dump(exclude_unset=True)
+    if "date" in values:
+        values["day"] = values.pop("date")
+    for name in ("started_at", "ended_at"):
+        if values.get(name) is not None:
+            values[name] = values[name].astimezone(UTC)
+    if values.get("breaks") is not None:
+        values["breaks"] = [
+            (item["started_at"].astimezone(UTC), item["ended_at"].astimezone(UTC))
+            for item in values["breaks"]
+        ]
+    return values
+
+
+def _merge(entry: TimeEntry | None, requested: dict[str, Any]) -> dict[str, Any]:
+    """The values the entry would have: stored ones changed by the request. Sending
+    `minutes` without a span turns a span entry into a duration entry."""
+    if entry is None:
+        values: dict[str, Any] = {
+            "breaks": [],
+            "dimension_values": {},
+            "note": "",
+            "locked": False,
+            "creation_type": None,
+        }
+    else:
+        values = {
+            "day": entry.day,
+            "minutes": entry.minutes,
+            "started_at": entry.started_at,
+            "ended_at": entry.ended_at,
+            "breaks": _spans(entry.breaks),
+            "activity_id": entry.activity_id,
+            "project_id": entry.project_id,
+            "task_id": entry.task_id,
+            "dimension_values": dict(entry.dimension_values or {}),
+            "note": entry.note,
+            "billable": entry.billable,
+            "billing_state": entry.billing_state,
+            "approval_status": entry.approval_status,
+            "creation_type": entry.creation_type,
+            "locked": entry.locked,
+        }
+    requested = {
+        name: value
+        for name, value in requested.items()
+        if value is not None or name not in UNCHANGED_WHEN_NULL
+    }
+    sends_span = any(name in requested for name in ("started_at", "ended_at"))
+    if "minutes" in requested and not sends_span:
+        values.update(started_at=None, ended_at=None, breaks=[])
+    if "project_id" in requested and requested["project_id"] is None:
+        values["task_id"] = None
+    values.update(requested)
+    return values
+
+
+def _settle_span(session: Session, employee: Employee, values: dict[str, Any]) -> None:
+    """Derive the date, time zone and minutes of an entry with a start and end."""
+    started_at, ended_at = values.get("started_at"), values.get("ended_at")
+    validators.end_after_start(started_at, ended_at)
+    breaks = values.get("breaks") or []
+    validators.breaks_inside_span(breaks, started_at, ended_at)
+    if started_at is None or ended_at is None:
+        values.update(timezone=None, break_minutes=0, breaks=[])
+        if values.get("day") is None:
+            raise Unprocessable(
+                "An entry needs a date, or started_at and ended_at.",
+                errors=[{"location": "body.date", "message": "required"}],
+            )
+        if values.get("minutes") is None:
+            values["minutes"] = 0
+        return
+    validators.span_within_a_day(started_at, ended_at)
+    timezone = _timezone_of(session, employee, local_date(started_at, "UTC"))
+    start_day = local_date(started_at, timezone)
+    if values.get("day") not in (None, start_day):
+        raise Unprocessable(
+            f"date {values['day']} differs from the local date of started_at ({start_day} "
+            f"in {timezone}); leave date out to derive it.",
+            errors=[{"location": "body.date", "message": "differs from started_at"}],
+        )
+    break_minutes = sum((end - start for start, end in breaks), timedelta()) // timedelta(minutes=1)
+    worked = (ended_at - started_at) // timedelta(minutes=1) - break_minutes
+    values.update(
+        day=start_day,
+        timezone=timezone,
+        break_minutes=break_minutes,
+        minutes=worked,
+        breaks=_stored_breaks(breaks),
+    )
+
+
+def _settle(
+    session: Session, writer: Writer, values: dict[str, Any], entry: TimeEntry | None
+) -> dict[str, Any]:
+    """Check the complete values against every rule and derive what follows from them."""
+    employee = writer.employee
+    _settle_span(session, employee, values)
+    day: date = values["day"]
+    validators.date_within_employment(session, employee, day)
+    references = validators.references_effective(
+        session, day, values["activity_id"], values.get("project_id"), values.get("task_id")
+    )
+    validators.project_when_required(references, values["activity_id"])
+    validators.dimension_values_allowed(
+        session, day, references.activity, values.get("dimension_values") or {}
+    )
+    project = references.project
+    if project is not None and project.rounding_method != "none":
+        values["minutes"] = round_minutes(
+            values["minutes"], project.rounding_method, project.rounding_minutes
+        )
+    validators.minutes_within_a_day(values["minutes"])
+    if values.get("billable") is None:
+        values["billable"] = _default_billable(references)
+    values["customer_id"] = project.customer_id if project is not None else None
+    values.setdefault("billing_state", BillingState.UNBILLED)
+    values.setdefault("approval_status", ApprovalStatus.NOT_APPROVED_YET)
+    _price(session, employee, values, entry)
+    return values
+
+
+def _default_billable(references: validators.References) -> bool:
+    if references.project is None:
+        return bool(references.activity.billable)
+    task_billable = references.task.billable if references.task is not None else True
+    return bool(references.project.billable and task_billable)
+
+
+def _price(
+    session: Session, employee: Employee, values: dict[str, Any], entry: TimeEntry | None
+) -> None:
+    """Rate and revenue from the rate order; a billed or paid entry keeps its rate."""
+    if entry is not None and values["billing_state"] in FROZEN_RATE_STATES:
+        rate, source = entry.hourly_rate_minor, entry.rate_source
+    else:
+        resolution = resolve_hourly_rate(
+            session,
+            day=values["day"],
+            activity_id=values["activity_id"],
+            project_id=values.get("project_id"),
+            task_id=values.get("task_id"),
+            user_id=employee.user_id,
+            employee_id=employee.id,
+        )
+        rate, source = resolution.hourly_rate_minor, resolution.source
+    values["hourly_rate_minor"] = rate
+    values["rate_source"] = source
+    values["revenue_minor"] = (
+        revenue_minor(values["minutes"], rate) if rate is not None and values["billable"] else None
+    )
+
+
+def _check_privileged_fields(writer: Writer, entry: TimeEntry | None, requested: dict[str, Any]
+                             ) -> None:  # fmt: skip
+    current_lock = entry.locked if entry is not None else False
+    wanted_lock = requested.get("locked")
+    if wanted_lock is not None and wanted_lock != current_lock and not writer.may_force:
+        raise Forbidden("Locking and unlocking entries needs timesheet:force:*.")
+    current = ApprovalStatus(entry.approval_status) if entry else ApprovalStatus.NOT_APPROVED_YET
+    wanted = requested.get("approval_status")
+    if wanted is None or wanted == current or writer.may_approve:
+        return
+    if writer.is_owner and (current, wanted) in SETTABLE_BY_OWNER:
+        return
+    raise Forbidden(
+        f"Changing the approval status from {current} to {wanted} needs timesheet:approve "
+        "for this employee."
+    )
+
+
+def _apply(entry: TimeEntry, values: dict[str, Any]) -> None:
+    for name in (
+        "day",
+        "minutes",
+        "started_at",
+        "ended_at",
+        "timezone",
+        "break_minutes",
+        "activity_id",
+        "project_id",
+        "task_id",
+        "customer_id",
+        "dimension_values",
+        "note",
+        "billable",
+        "hourly_rate_minor",
+        "revenue_minor",
+        "rate_source",
+        "billing_state",
+        "approval_status",
+        "creation_type",
+        "locked",
+    ):
+        setattr(entry, name, values.get(name))
+    entry.breaks = to_jsonable(values.get("breaks") or [])
+
+
+def _log(session: Session, caller: Caller, entry: TimeEntry, op: str) -> None:
+    record_change(
+        session,
+        workspace_id=caller.workspace_id,
+        actor_user_id=caller.user_id,
+        entity="entry",
+        entity_id=entry.id,
+        op=op,
+        data=to_jsonable(entry_view(session, caller, entry)),
+    )
+
+
+# Writing
+
+
+def create_entry(
+    session: Session, caller: Caller, employee_id: int, data: EntryCreate, *, force: bool = False
+) -> TimeEntry:
+    writer = _writer(session, caller, employee_id)
+    validators.force_allowed(force=force, may_force=writer.may_force)
+    requested = _requested(data)
+    _check_privileged_fields(writer, None, requested)
+    values = _settle(session, writer, _merge(None, requested), None)
+    now = utcnow()
+    entry = TimeEntry(
+        employee_id=writer.employee.id,
+        created_by_user_id=caller.user_id,
+        created_at=now,
+        updated_at=now,
+        row_version=1,
+    )
+    _apply(entry, values)
+    EntryRepository(session).add(entry)
+    record_entry_change(session, caller.workspace_id, None, EntryFigures.of(entry))
+    _log(session, caller, entry, "created")
+    return entry
+
+
+def _changeable(
+    session: Session, writer: Writer, employee_id: int, entry_id: int, *, force: bool
+) -> TimeEntry:
+    validators.force_allowed(force=force, may_force=writer.may_force)
+    entry = _entry_of(session, employee_id, entry_id)
+    validators.not_locked(entry, force=force, may_force=writer.may_force)
+    validators.settled_entry_unchanged_by_owner(
+        entry, acting_as_owner=writer.is_owner and not writer.may_approve
+    )
+    return entry
+
+
+def update_entry(
+    session: Session,
+    caller: Caller,
+    employee_id: int,
+    entry_id: int,
+    data: EntryUpdate,
+    *,
+    force: bool,
+    if_match: IfMatch,
+) -> TimeEntry:
+    writer = _writer(session, caller, employee_id)
+    repository = EntryRepository(session)
+    repository.serialize_writes_of(writer.employee.id)
+    entry = _changeable(session, writer, employee_id, entry_id, force=force)
+    if_match(entry_etag(entry))
+    requested = _requested(data)
+    _check_privileged_fields(writer, entry, requested)
+    if entry.timer_started_at is not None and any(
+        name in requested and requested[name] is not None for name in SPAN_FIELDS
+    ):
+        raise _timer_counts_minutes(entry)
+    before = EntryFigures.of(entry)
+    values = _settle(session, writer, _merge(entry, requested), entry)
+    _apply(entry, values)
+    entry.updated_at = utcnow()
+    entry.row_version += 1
+    session.flush()
+    record_entry_change(session, caller.workspace_id, before, EntryFigures.of(entry))
+    _log(session, caller, entry, "updated")
+    return entry
+
+
+def delete_entry(
+    session: Session,
+    caller: Caller,
+    employee_id: int,
+    entry_id: int,
+    *,
+    force: bool,
+    if_match: IfMatch,
+) -> None:
+    writer = _writer(session, caller, employee_id)
+    entry = _changeable(session, writer, employee_id, entry_id, force=force)
+    if_match(entry_etag(entry))
+    before = EntryFigures.of(entry)
+    _log(session, caller, entry, "deleted")
+    EntryRepository(session).delete(entry)
+    record_entry_change(session, caller.workspace_id, before, None)
+
+
+# Timers
+
+
+def _timer_counts_minutes(entry: TimeEntry) -> Unprocessable:
+    return Unprocessable(
+        f"Time entry {entry.id} records a start and end; a timer counts minutes, so it runs "
+        "only on entries without a span.",
+        errors=[{"location": "entry_id", "message": "entry has a span"}],
+    )
+
+
+def running_timer(session: Session, caller: Caller, employee_id: int) -> TimeEntry | None:
+    today = workspace_today(session, caller.workspace_id)
+    employee = reachable_employee(session, caller, employee_id, "read", today)
+    return EntryRepository(session).running_timer(employee.id)
+
+
+def _stop(session: Session, caller: Caller, entry: TimeEntry) -> TimeEntry:
+    assert entry.timer_started_at is not None
+    before = EntryFigures.of(entry)
+    elapsed = max(0, int((utcnow() - entry.timer_started_at).total_seconds() // 60))
+    minutes = min(MINUTES_PER_DAY, entry.minutes + elapsed)
+    project_rounding = _project_rounding(session, entry)
+    if project_rounding is not None:
+        minutes = min(MINUTES_PER_DAY, round_minutes(minutes, *project_rounding))
+    entry.minutes = minutes
+    entry.timer_started_at = None
+    if entry.hourly_rate_minor is not None and entry.billable:
+        entry.revenue_minor = revenue_minor(minutes, entry.hourly_rate_minor)
+    entry.updated_at = utcnow()
+    entry.row_version += 1
+    session.flush()
+    record_entry_change(session, caller.workspace_id, before, EntryFigures.of(entry))
+    _log(session, caller, entry, "timer_stopped")
+    return entry
+
+
+def _project_rounding(session: Session, entry: TimeEntry) -> tuple[Any, int] | None:
+    if entry.project_id is None:
+        return None
+    version = PROJECTS.history.as_of(session, entry.project_id, entry.day)
+    if version is None or version.rounding_method == "none":
+        return None
+    return version.rounding_method, version.rounding_minutes
+
+
+def _start(session: Session, caller: Caller, writer: Writer, entry: TimeEntry) -> TimerSwitch:
+    repository = EntryRepository(session)
+    running = repository.running_timer(writer.employee.id)
+    if running is not None and running.id == entry.id:
+        return TimerSwitch(tracking=entry, stopped=None)
+    if entry.started_at is not None:
+        raise _timer_counts_minutes(entry)
+    stopped = _stop(session, caller, running) if running is not None else None
+    entry.timer_started_at = utcnow()
+    entry.updated_at = entry.timer_started_at
+    entry.row_version += 1
+    session.flush()
+    _log(session, caller, entry, "timer_started")
+    return TimerSwitch(tracking=entry, stopped=stopped)
+
+
+def start_timer(session: Session, caller: Caller, employee_id: int, entry_id: int) -> TimerSwitch:
+    """Start the timer on an existing entry; a timer running on another entry of the same
+    employee stops first and is reported."""
+    writer = _writer(session, caller, employee_id)
+    EntryRepository(session).serialize_writes_of(writer.employee.id)
+    entry = _changeable(session, writer, employee_id, entry_id, force=False)
+    return _start(session, caller, writer, entry)
+
+
+def start_timer_on_new_entry(
+    session: Session, caller: Caller, employee_id: int, data: EntryCreate
+) -> TimerSwitch:
+    writer = _writer(session, caller, employee_id)
+    EntryRepository(session).serialize_writes_of(writer.employee.id)
+    if data.started_at is not None or data.ended_at is not None:
+        raise Unprocessable(
+            "A timer counts minutes; start it on an entry without started_at and ended_at.",
+            errors=[{"location": "body.started_at", "message": "not with a timer"}],
+        )
+    if data.date is None:
+        data = data.model_copy(update={"date": writer.today})
+    entry = create_entry(session, caller, employee_id, data)
+    return _start(session, caller, writer, entry)
+
+
+def stop_timer(session: Session, caller: Caller, employee_id: int) -> TimeEntry:
+    writer = _writer(session, caller, employee_id)
+    repository = EntryRepository(session)
+    repository.serialize_writes_of(writer.employee.id)
+    running = repository.running_timer(writer.employee.id)
+    if running is None:
+        raise Conflict(f"No timer is running for employee {employee_id}.")
+    return _stop(session, caller, running)

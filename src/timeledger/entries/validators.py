@@ -1,0 +1,199 @@
+"""One function per rule a time entry must satisfy. Each raises the problem that names
+what is wrong; the service runs them on the complete values an entry would have."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from timeledger.configuration.store import ConfigKind, require_effective
+from timeledger.entries.schemas import MINUTES_PER_DAY, ApprovalStatus
+from timeledger.kit.errors import Conflict, Forbidden, Locked, Unprocessable
+from timeledger.models import Employee, Employment, TimeEntry
+from timeledger.organization.repository import EmploymentRepository
+from timeledger.projects.service import PROJECTS, TASKS
+from timeledger.settings.service import ACTIVITIES, DIMENSIONS
+
+SETTLED_STATUSES = frozenset({ApprovalStatus.APPROVED, ApprovalStatus.EXPORTED})
+
+
+def _invalid(location: str, detail: str, message: str) -> Unprocessable:
+    return Unprocessable(detail, errors=[{"location": location, "message": message}])
+
+
+@dataclass(frozen=True)
+class References:
+    """The versions in force on the entry's date of what the entry refers to."""
+
+    activity: Any
+    project: Any | None
+    task: Any | None
+
+
+def end_after_start(started_at: datetime | None, ended_at: datetime | None) -> None:
+    if (started_at is None) != (ended_at is None):
+        raise _invalid(
+            "body.ended_at" if ended_at is None else "body.started_at",
+            "started_at and ended_at go together: give both or neither.",
+            "both or neither",
+        )
+    if started_at is not None and ended_at is not None and ended_at <= started_at:
+        raise _invalid("body.ended_at", "ended_at must be after started_at.", "not after start")
+
+
+def span_within_a_day(started_at: datetime, ended_at: datetime) -> None:
+    if ended_at - started_at > timedelta(minutes=MINUTES_PER_DAY):
+        raise _invalid(
+            "body.ended_at",
+            "An entry spans at most 24 hours; split longer work into several entries.",
+            "longer than 24 hours",
+        )
+
+
+def breaks_inside_span(
+    breaks: list[tuple[datetime, datetime]], started_at: datetime | None, ended_at: datetime | None
+) -> None:
+    if not breaks:
+        return
+    if started_at is None or ended_at is None:
+        raise _invalid(
+            "body.breaks", "Breaks need the entry's started_at and ended_at.", "needs a span"
+        )
+    ordered = sorted(breaks)
+    for index, (start, end) in enumerate(ordered):
+        if end <= start:
+            raise _invalid(f"body.breaks.{index}", "A break must end after it starts.", "empty")
+        if start < started_at or end > ended_at:
+            raise _invalid(
+                f"body.breaks.{index}",
+                "Breaks must lie between the entry's started_at and ended_at.",
+                "outside the entry",
+            )
+        if index and start < ordered[index - 1][1]:
+            raise _invalid(f"body.breaks.{index}", "Breaks must not overlap.", "overlap")
+
+
+def minutes_within_a_day(minutes: int) -> None:
+    if not 0 <= minutes <= MINUTES_PER_DAY:
+        raise _invalid(
+            "body.minutes",
+            f"An entry has between 0 and {MINUTES_PER_DAY} minutes; this one would have {minutes}.",
+            "out of range",
+        )
+
+
+def date_within_employment(session: Session, employee: Employee, day: date) -> None:
+    """An employee with employment periods records time only inside one of them; one
+    without any (for example created for a user by the compatibility faces) is unbounded."""
+    periods: list[Employment] = list(session.scalars(EmploymentRepository(session).of(employee.id)))
+    if not periods:
+        return
+    if any(p.starts_on <= day and (p.ends_on is None or day <= p.ends_on) for p in periods):
+        return
+    raise _invalid(
+        "body.date",
+        f"Employee {employee.id} is not employed on {day}; their employment periods are "
+        + ", ".join(f"{p.starts_on}..{p.ends_on or ''}" for p in periods)
+        + ".",
+        "outside the employment",
+    )
+
+
+def _live_version(session: Session, kind: ConfigKind[Any, Any], entity_id: int, day: date,
+                  location: str) -> Any:  # fmt: skip
+    require_effective(session, kind, [entity_id], day, location=location)
+    version = kind.history.as_of(session, entity_id, day)
+    assert version is not None
+    if version.archived:
+        raise _invalid(
+            location,
+            f"{kind.label.capitalize()} {entity_id} is archived; time cannot be booked on it.",
+            "archived",
+        )
+    return version
+
+
+def references_effective(
+    session: Session, day: date, activity_id: int, project_id: int | None, task_id: int | None
+) -> References:
+    activity = _live_version(session, ACTIVITIES, activity_id, day, "body.activity_id")
+    project = (
+        _live_version(session, PROJECTS, project_id, day, "body.project_id")
+        if project_id is not None
+        else None
+    )
+    task = None
+    if task_id is not None:
+        if project_id is None:
+            raise _invalid("body.task_id", "A task needs its project_id.", "needs a project")
+        task = _live_version(session, TASKS, task_id, day, "body.task_id")
+        task_entity = TASKS.get(session, task_id)
+        if task_entity.project_id != project_id:
+            raise _invalid(
+                "body.task_id",
+                f"Task {task_id} belongs to project {task_entity.project_id}, not {project_id}.",
+                "task of another project",
+            )
+    return References(activity=activity, project=project, task=task)
+
+
+def project_when_required(references: References, activity_id: int) -> None:
+    if references.activity.requires_project and references.project is None:
+        raise _invalid(
+            "body.project_id",
+            f"Activity {activity_id} ({references.activity.name}) requires a project.",
+            "required by the activity",
+        )
+
+
+def dimension_values_allowed(
+    session: Session, day: date, activity_version: Any, values: dict[str, str]
+) -> None:
+    required = [str(dimension_id) for dimension_id in activity_version.required_dimension_ids or []]
+    missing = [dimension_id for dimension_id in required if dimension_id not in values]
+    if missing:
+        raise _invalid(
+            "body.dimension_values",
+            f"The activity requires dimension(s) {', '.join(missing)}.",
+            "required dimension missing",
+        )
+    ids = [int(key) for key in values]
+    require_effective(session, DIMENSIONS, ids, day, location="body.dimension_values")
+    for key, value in values.items():
+        dimension = DIMENSIONS.history.as_of(session, int(key), day)
+        assert dimension is not None
+        allowed = dimension.allowed_values or []
+        if allowed and value not in allowed:
+            raise _invalid(
+                f"body.dimension_values.{key}",
+                f"{value!r} is not an allowed value of dimension {key} ({dimension.name}); "
+                f"allowed: {', '.join(allowed)}.",
+                "value not allowed",
+            )
+
+
+def not_locked(entry: TimeEntry, *, force: bool, may_force: bool) -> None:
+    if not entry.locked:
+        return
+    if not force:
+        raise Locked(
+            f"Time entry {entry.id} is locked; an administrator can change it with force=true.",
+            extra={"entry_id": entry.id},
+        )
+    if not may_force:
+        raise Forbidden("Changing a locked entry with force needs timesheet:force:*.")
+
+
+def force_allowed(*, force: bool, may_force: bool) -> None:
+    if force and not may_force:
+        raise Forbidden("force=true needs timesheet:force:*.")
+
+
+def settled_entry_unchanged_by_owner(entry: TimeEntry, *, acting_as_owner: bool) -> None:
+    if acting_as_owner and entry.approval_status in SETTLED_STATUSES:
+        raise Conflict(
+            f"Time entry {entry.id} is {entry.approval_status}; its owner can no longer "
+            "change it. Ask an approver.",
+            extra={"entry_id": entry.id, "approval_status": entry.approval_status},
+        )

@@ -1,0 +1,133 @@
+"""All SQL of presence: intervals, their breaks, and the employee row lock writers take."""
+
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+
+from sqlalchemy import Select, delete, select
+from sqlalchemy.orm import Session
+
+from timeledger.models import Employee, PresenceBreak, PresenceInterval, Workspace
+from timeledger.organization.repository import EmployeeRepository
+
+
+class PresenceRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def lock_employee(self, employee_id: int) -> None:
+        """Serialize the presence writes of one employee. On PostgreSQL a row lock held to
+        the end of the transaction; SQLite writers are serialized already (BEGIN IMMEDIATE)
+        and the clause is left out."""
+        self.session.execute(
+            select(Employee.id).where(Employee.id == employee_id).with_for_update()
+        )
+
+    def get(self, employee_id: int, interval_id: int) -> PresenceInterval | None:
+        return self.session.scalars(
+            select(PresenceInterval).where(
+                PresenceInterval.id == interval_id, PresenceInterval.employee_id == employee_id
+            )
+        ).one_or_none()
+
+    def open_interval(self, employee_id: int) -> PresenceInterval | None:
+        return self.session.scalars(
+            select(PresenceInterval).where(
+                PresenceInterval.employee_id == employee_id, PresenceInterval.ended_at.is_(None)
+            )
+        ).one_or_none()
+
+    def overlapping(
+        self,
+        employee_id: int,
+        started_at: datetime,
+        ended_at: datetime | None,
+        *,
+        exclude_id: int | None = None,
+    ) -> PresenceInterval | None:
+        """The earliest interval of the employee sharing time with [started_at, ended_at);
+        an open interval (and `ended_at` None) reaches into the future without end."""
+        statement = select(PresenceInterval).where(
+            PresenceInterval.employee_id == employee_id,
+            PresenceInterval.ended_at.is_(None) | (PresenceInterval.ended_at > started_at),
+        )
+        if ended_at is not None:
+            statement = statement.where(PresenceInterval.started_at < ended_at)
+        if exclude_id is not None:
+            statement = statement.where(PresenceInterval.id != exclude_id)
+        statement = statement.order_by(PresenceInterval.started_at, PresenceInterval.id).limit(1)
+        return self.session.scalars(statement).first()
+
+    def listing(
+        self, employee_id: int, first_day: date | None, last_day: date | None
+    ) -> Select[PresenceInterval]:
+        statement = select(PresenceInterval).where(PresenceInterval.employee_id == employee_id)
+        if first_day is not None:
+            statement = statement.where(PresenceInterval.day >= first_day)
+        if last_day is not None:
+            statement = statement.where(PresenceInterval.day <= last_day)
+        return statement
+
+    def breaks_of(self, interval_ids: Iterable[int]) -> dict[int, list[PresenceBreak]]:
+        wanted = list(interval_ids)
+        found: dict[int, list[PresenceBreak]] = {interval_id: [] for interval_id in wanted}
+        if not wanted:
+            return found
+        rows = self.session.scalars(
+            select(PresenceBreak)
+            .where(PresenceBreak.interval_id.in_(wanted))
+            .order_by(PresenceBreak.started_at, PresenceBreak.id)
+        )
+        for row in rows:
+            found[row.interval_id].append(row)
+        return found
+
+    def open_break(self, interval_id: int) -> PresenceBreak | None:
+        return self.session.scalars(
+            select(PresenceBreak).where(
+                PresenceBreak.interval_id == interval_id, PresenceBreak.ended_at.is_(None)
+            )
+        ).one_or_none()
+
+    def add(self, row: PresenceInterval | PresenceBreak) -> None:
+        """Insert inside a savepoint: a unique-index violation (IntegrityError) rolls back
+        only the savepoint and leaves the transaction usable."""
+        with self.session.begin_nested():
+            self.session.add(row)
+            self.session.flush()
+
+    def add_breaks(
+        self, interval: PresenceInterval, spans: Sequence[tuple[datetime, datetime]]
+    ) -> None:
+        for started_at, ended_at in spans:
+            self.session.add(
+                PresenceBreak(
+                    workspace_id=interval.workspace_id,
+                    interval_id=interval.id,
+                    started_at=started_at,
+                    ended_at=ended_at,
+                )
+            )
+        self.session.flush()
+
+    def delete_breaks(self, interval_id: int) -> None:
+        self.session.execute(delete(PresenceBreak).where(PresenceBreak.interval_id == interval_id))
+
+    def delete(self, interval: PresenceInterval) -> None:
+        self.delete_breaks(interval.id)
+        self.session.delete(interval)
+        self.session.flush()
+
+    def flush(self) -> None:
+        self.session.flush()
+
+    def timezone_of(self, employee_id: int, workspace_id: int, day: date) -> str:
+        """The employee's zone in their version in force on `day`, else the workspace's."""
+        version = EmployeeRepository(self.session).versions_on([employee_id], day).get(employee_id)
+        if version is not None and version.timezone:
+            return version.timezone
+        return self.workspace(workspace_id).timezone
+
+    def workspace(self, workspace_id: int) -> Workspace:
+        workspace = self.session.get(Workspace, workspace_id)
+        assert workspace is not None
+        return workspace

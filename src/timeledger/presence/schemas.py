@@ -1,0 +1,137 @@
+"""Request and response bodies of presence intervals, clocking and breaks."""
+
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+
+from timeledger.kit.routing import MAX_ID
+from timeledger.kit.text import WITHOUT_NUL
+
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+MAX_BREAKS = 50
+
+
+def _utc_within_range(value: datetime) -> datetime:
+    """In UTC, and far enough from the calendar's ends that any time zone can show it."""
+    try:
+        instant = value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("timestamp out of range") from None
+    if not EARLIEST <= instant < LATEST:
+        raise ValueError("timestamp must lie between the years 1900 and 8999")
+    return instant
+
+
+Instant = Annotated[
+    AwareDatetime,
+    AfterValidator(_utc_within_range),
+    Field(description="ISO 8601 instant with UTC offset; answered in UTC."),
+]
+RefId = Annotated[int, Field(ge=1, le=MAX_ID)]
+Note = Annotated[str, Field(max_length=2000, pattern=WITHOUT_NUL)]
+
+
+class PresenceSource(StrEnum):
+    CLOCK = "clock"
+    MANUAL = "manual"
+    KIOSK = "kiosk"
+    IMPORT = "import"
+
+
+class ClockSource(StrEnum):
+    CLOCK = "clock"
+    KIOSK = "kiosk"
+
+
+class RecordedSource(StrEnum):
+    MANUAL = "manual"
+    IMPORT = "import"
+
+
+class ClockIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    at: Instant | None = Field(default=None, description="When (default: now).")
+    reason_id: RefId | None = None
+    activity_id: RefId | None = None
+    note: Note = ""
+    source: ClockSource = ClockSource.CLOCK
+
+
+class ClockOut(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    at: Instant | None = Field(default=None, description="When (default: now).")
+    note: Note | None = Field(default=None, description="Replaces the interval's note.")
+
+
+class BreakAt(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    at: Instant | None = Field(default=None, description="When (default: now).")
+
+
+class BreakSpan(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    started_at: Instant
+    ended_at: Instant
+
+
+Breaks = Annotated[list[BreakSpan], Field(max_length=MAX_BREAKS)]
+
+
+class PresenceCreate(BaseModel):
+    """A closed interval recorded after the fact."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    started_at: Instant
+    ended_at: Instant
+    breaks: Breaks = Field(default_factory=list)
+    reason_id: RefId | None = None
+    activity_id: RefId | None = None
+    note: Note = ""
+    source: RecordedSource = RecordedSource.MANUAL
+
+
+class PresenceUpdate(BaseModel):
+    """Fields left out keep their values; `breaks` replaces all breaks. `ended_at` and
+    `breaks` of an open interval change through clock-out and the break operations."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    started_at: Instant | None = None
+    ended_at: Instant | None = None
+    breaks: Breaks | None = None
+    reason_id: RefId | None = None
+    activity_id: RefId | None = None
+    note: Note | None = None
+
+
+class BreakRead(BaseModel):
+    id: int
+    started_at: datetime
+    ended_at: datetime | None
+
+
+class PresenceRead(BaseModel):
+    id: int
+    employee_id: int
+    started_at: datetime
+    ended_at: datetime | None
+    day: date = Field(description="Local date of the start in `timezone`.")
+    timezone: str
+    reason_id: int | None
+    activity_id: int | None
+    note: str
+    source: PresenceSource
+    breaks: list[BreakRead]
+    break_minutes: int
+    minutes: int = Field(description="Worked minutes: duration minus breaks (open: up to now).")
+    open: bool
+    created_at: datetime
+    updated_at: datetime

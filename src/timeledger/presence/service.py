@@ -1,0 +1,603 @@
+"""Rules of presence: clocking in and out, breaks, and intervals recorded after the fact.
+
+Every write first locks the employee's row (PostgreSQL; SQLite writers are serialized), so
+the checks below see every committed interval of the employee and cannot race. The
+database still has the last word on "one open interval (break)": a violation of its
+partial unique index answers 409 like the check would have.
+
+One validator per time rule, each raising its own problem:
+`require_end_after_start`, `require_not_too_long`, `require_not_in_future`,
+`require_no_open_interval`, `require_no_overlap`, `require_breaks_inside`.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from timeledger.changes.service import record_change
+from timeledger.configuration.store import require_effective
+from timeledger.identity.access import Caller
+from timeledger.kit.errors import Conflict, NotFound, Unprocessable
+from timeledger.kit.etag import etag_for
+from timeledger.kit.timeutil import DateKeyword, keyword_range, local_date, utcnow
+from timeledger.models import PresenceBreak, PresenceInterval
+from timeledger.presence.repository import PresenceRepository
+from timeledger.presence.schemas import (
+    BreakAt,
+    BreakRead,
+    BreakSpan,
+    ClockIn,
+    ClockOut,
+    PresenceCreate,
+    PresenceRead,
+    PresenceSource,
+    PresenceUpdate,
+)
+from timeledger.settings.service import ACTIVITIES, REASONS
+
+ENTITY = "presence"
+MAX_INTERVAL = timedelta(hours=24)
+FUTURE_TOLERANCE = timedelta(minutes=5)
+IfMatch = Callable[[str], None]
+Span = tuple[datetime, datetime | None]
+
+
+# The time rules
+
+
+def _iso(instant: datetime | None) -> str | None:
+    return instant.isoformat() if instant is not None else None
+
+
+def _invalid(location: str, message: str, detail: str) -> Unprocessable:
+    return Unprocessable(detail, errors=[{"location": location, "message": message}])
+
+
+def require_end_after_start(started_at: datetime, ended_at: datetime, *, location: str) -> None:
+    if ended_at <= started_at:
+        raise _invalid(
+            location,
+            "must lie after the start",
+            f"{location.removeprefix('body.')} ({_iso(ended_at)}) must lie after the start "
+            f"({_iso(started_at)}).",
+        )
+
+
+def require_not_too_long(started_at: datetime, ended_at: datetime, *, location: str) -> None:
+    if ended_at - started_at > MAX_INTERVAL:
+        raise _invalid(
+            location,
+            "interval longer than 24 hours",
+            f"An interval from {_iso(started_at)} to {_iso(ended_at)} is longer than 24 hours; "
+            "record it as several intervals.",
+        )
+
+
+def require_not_in_future(instant: datetime, now: datetime, *, location: str) -> None:
+    if instant > now + FUTURE_TOLERANCE:
+        raise _invalid(
+            location,
+            "more than 5 minutes in the future",
+            f"{location.removeprefix('body.')} ({_iso(instant)}) lies more than 5 minutes in "
+            f"the future (now is {_iso(now)}).",
+        )
+
+
+def _naming(interval: PresenceInterval) -> dict[str, Any]:
+    return {
+        "interval_id": interval.id,
+        "started_at": _iso(interval.started_at),
+        "ended_at": _iso(interval.ended_at),
+    }
+
+
+def _open_conflict(interval: PresenceInterval | None) -> Conflict:
+    if interval is None:  # the other writer's interval is gone again
+        return Conflict("The employee is clocked in already.")
+    return Conflict(
+        f"The employee is clocked in already: interval {interval.id} is open since "
+        f"{_iso(interval.started_at)}.",
+        extra=_naming(interval),
+    )
+
+
+def require_no_open_interval(repository: PresenceRepository, employee_id: int) -> None:
+    open_interval = repository.open_interval(employee_id)
+    if open_interval is not None:
+        raise _open_conflict(open_interval)
+
+
+def require_no_overlap(
+    repository: PresenceRepository,
+    employee_id: int,
+    started_at: datetime,
+    ended_at: datetime | None,
+    *,
+    exclude_id: int | None = None,
+) -> None:
+    """Intervals of one employee never share time; an open one lasts until it is closed."""
+    other = repository.overlapping(employee_id, started_at, ended_at, exclude_id=exclude_id)
+    if other is None:
+        return
+    until = "still open" if other.ended_at is None else f"until {_iso(other.ended_at)}"
+    raise Conflict(
+        f"The interval overlaps interval {other.id} of the same employee "
+        f"(from {_iso(other.started_at)}, {until}).",
+        extra=_naming(other),
+    )
+
+
+def _break_location(index: int) -> str:
+    return f"body.breaks.{index}"
+
+
+def require_breaks_inside(
+    started_at: datetime,
+    ended_at: datetime | None,
+    breaks: Sequence[Span],
+    *,
+    location_of: Callable[[int], str] = _break_location,
+) -> None:
+    """Each break ends after it starts, lies inside its interval (an open interval or break
+    has no end yet), and no two breaks share time."""
+    previous: Span | None = None
+    for index, (break_start, break_end) in sorted(
+        enumerate(breaks), key=lambda item: (item[1][0], item[0])
+    ):
+        where = location_of(index)
+        if break_end is not None:
+            end_location = f"{where}.ended_at" if where.startswith("body.breaks") else where
+            require_end_after_start(break_start, break_end, location=end_location)
+        if break_start < started_at or (
+            ended_at is not None and (break_end is None or break_end > ended_at)
+        ):
+            raise _invalid(
+                where,
+                "break outside its interval",
+                f"The break from {_iso(break_start)} to {_iso(break_end) or 'now'} does not "
+                f"lie inside its interval ({_iso(started_at)} to {_iso(ended_at) or 'now'}).",
+            )
+        if previous is not None and (previous[1] is None or break_start < previous[1]):
+            raise _invalid(
+                where,
+                "breaks overlap",
+                f"The break starting {_iso(break_start)} overlaps the break from "
+                f"{_iso(previous[0])} to {_iso(previous[1]) or 'now'}.",
+            )
+        previous = (break_start, break_end)
+
+
+# Reading
+
+
+def interval_etag(interval: PresenceInterval) -> str:
+    return etag_for(ENTITY, interval.id, interval.row_version)
+
+
+def _minutes(span: timedelta) -> int:
+    return max(0, int(span.total_seconds() // 60))
+
+
+def interval_view(
+    interval: PresenceInterval, breaks: Sequence[PresenceBreak], now: datetime
+) -> PresenceRead:
+    until = interval.ended_at or now
+    paused = sum(
+        (
+            max(timedelta(0), min(pause.ended_at or now, until) - pause.started_at)
+            for pause in breaks
+        ),
+        timedelta(0),
+    )
+    worked = max(timedelta(0), until - interval.started_at) - paused
+    return PresenceRead(
+        id=interval.id,
+        employee_id=interval.employee_id,
+        started_at=interval.started_at,
+        ended_at=interval.ended_at,
+        day=interval.day,
+        timezone=interval.timezone,
+        reason_id=interval.reason_id,
+        activity_id=interval.activity_id,
+        note=interval.note,
+        source=PresenceSource(interval.source),
+        breaks=[
+            BreakRead(id=pause.id, started_at=pause.started_at, ended_at=pause.ended_at)
+            for pause in breaks
+        ],
+        break_minutes=_minutes(paused),
+        minutes=_minutes(worked),
+        open=interval.ended_at is None,
+        created_at=interval.created_at,
+        updated_at=interval.updated_at,
+    )
+
+
+def read_interval(session: Session, interval: PresenceInterval) -> PresenceRead:
+    breaks = PresenceRepository(session).breaks_of([interval.id])[interval.id]
+    return interval_view(interval, breaks, utcnow())
+
+
+def read_intervals(session: Session, intervals: Sequence[PresenceInterval]) -> list[PresenceRead]:
+    breaks = PresenceRepository(session).breaks_of(row.id for row in intervals)
+    now = utcnow()
+    return [interval_view(row, breaks[row.id], now) for row in intervals]
+
+
+def get_interval(session: Session, employee_id: int, interval_id: int) -> PresenceInterval:
+    interval = PresenceRepository(session).get(employee_id, interval_id)
+    if interval is None:
+        raise NotFound(f"Employee {employee_id} has no presence interval {interval_id}.")
+    return interval
+
+
+@dataclass(frozen=True)
+class DayFilter:
+    first: date | None
+    last: date | None
+
+
+def day_filter(
+    session: Session,
+    employee_id: int,
+    workspace_id: int,
+    *,
+    first: date | None,
+    last: date | None,
+    at: DateKeyword | date | None,
+) -> DayFilter:
+    """`at` (a date or a named range in the employee's zone and the workspace's week
+    start) or `from`/`to`, never both."""
+    if at is not None and (first is not None or last is not None):
+        raise _bad_range("query.at", "give either at or from/to, not both")
+    if isinstance(at, DateKeyword):
+        repository = PresenceRepository(session)
+        workspace = repository.workspace(workspace_id)
+        today = local_date(utcnow(), workspace.timezone)
+        today = local_date(utcnow(), repository.timezone_of(employee_id, workspace_id, today))
+        days = keyword_range(at, today=today, week_start=workspace.week_start)
+        return DayFilter(days.start, days.end)
+    if at is not None:
+        return DayFilter(at, at)
+    if first is not None and last is not None and last < first:
+        raise _bad_range("query.to", "to lies before from")
+    return DayFilter(first, last)
+
+
+def _bad_range(location: str, message: str) -> Unprocessable:
+    return Unprocessable(f"{message}.", errors=[{"location": location, "message": message}])
+
+
+# Writing
+
+
+def _log(session: Session, caller: Caller, interval: PresenceInterval, op: str) -> None:
+    record_change(
+        session,
+        workspace_id=caller.workspace_id,
+        actor_user_id=caller.user_id,
+        entity=ENTITY,
+        entity_id=interval.id,
+        op=op,
+        data=read_interval(session, interval).model_dump(mode="json"),
+    )
+
+
+def _local_day(
+    repository: PresenceRepository, caller: Caller, employee_id: int, at: datetime
+) -> tuple[str, date]:
+    """The zone the employee records `at` in and the local date of `at` there."""
+    workspace_day = local_date(at, repository.workspace(caller.workspace_id).timezone)
+    timezone = repository.timezone_of(employee_id, caller.workspace_id, workspace_day)
+    return timezone, local_date(at, timezone)
+
+
+def _require_references(
+    session: Session, reason_id: int | None, activity_id: int | None, day: date
+) -> None:
+    if reason_id is not None:
+        require_effective(session, REASONS, [reason_id], day, location="body.reason_id")
+    if activity_id is not None:
+        require_effective(session, ACTIVITIES, [activity_id], day, location="body.activity_id")
+
+
+def _touch(interval: PresenceInterval, now: datetime) -> None:
+    interval.updated_at = now
+    interval.row_version += 1
+
+
+def _insert_interval(
+    repository: PresenceRepository, employee_id: int, row: PresenceInterval
+) -> None:
+    try:
+        repository.add(row)
+    except IntegrityError:
+        # Another writer opened an interval first (the partial unique index).
+        raise _open_conflict(repository.open_interval(employee_id)) from None
+
+
+def _require_open(repository: PresenceRepository, employee_id: int) -> PresenceInterval:
+    interval = repository.open_interval(employee_id)
+    if interval is None:
+        raise Conflict(f"Employee {employee_id} is not clocked in.")
+    return interval
+
+
+def clock_in(session: Session, caller: Caller, employee_id: int, body: ClockIn) -> PresenceInterval:
+    repository = PresenceRepository(session)
+    repository.lock_employee(employee_id)
+    now = utcnow()
+    at = body.at or now
+    require_not_in_future(at, now, location="body.at")
+    require_no_open_interval(repository, employee_id)
+    require_no_overlap(repository, employee_id, at, None)
+    timezone, day = _local_day(repository, caller, employee_id, at)
+    _require_references(session, body.reason_id, body.activity_id, day)
+    interval = PresenceInterval(
+        workspace_id=caller.workspace_id,
+        employee_id=employee_id,
+        started_at=at,
+        ended_at=None,
+        day=day,
+        timezone=timezone,
+        reason_id=body.reason_id,
+        activity_id=body.activity_id,
+        note=body.note,
+        source=body.source.value,
+        created_by_user_id=caller.user_id,
+        created_at=now,
+        updated_at=now,
+        row_version=1,
+    )
+    _insert_interval(repository, employee_id, interval)
+    _log(session, caller, interval, "clock_in")
+    return interval
+
+
+def clock_out(
+    session: Session, caller: Caller, employee_id: int, body: ClockOut
+) -> PresenceInterval:
+    repository = PresenceRepository(session)
+    repository.lock_employee(employee_id)
+    now = utcnow()
+    at = body.at or now
+    require_not_in_future(at, now, location="body.at")
+    interval = _require_open(repository, employee_id)
+    require_end_after_start(interval.started_at, at, location="body.at")
+    require_not_too_long(interval.started_at, at, location="body.at")
+    breaks = repository.breaks_of([interval.id])[interval.id]
+    closed: list[Span] = [(pause.started_at, pause.ended_at or at) for pause in breaks]
+    require_breaks_inside(interval.started_at, at, closed, location_of=lambda _: "body.at")
+    require_no_overlap(repository, employee_id, interval.started_at, at, exclude_id=interval.id)
+    for pause in breaks:
+        if pause.ended_at is None:
+            pause.ended_at = at
+    interval.ended_at = at
+    if body.note is not None:
+        interval.note = body.note
+    _touch(interval, now)
+    repository.flush()
+    _log(session, caller, interval, "clock_out")
+    return interval
+
+
+def start_break(
+    session: Session, caller: Caller, employee_id: int, body: BreakAt
+) -> PresenceInterval:
+    repository = PresenceRepository(session)
+    repository.lock_employee(employee_id)
+    now = utcnow()
+    at = body.at or now
+    require_not_in_future(at, now, location="body.at")
+    interval = _require_open(repository, employee_id)
+    if repository.open_break(interval.id) is not None:
+        raise Conflict(f"A break of interval {interval.id} is open already.")
+    breaks = repository.breaks_of([interval.id])[interval.id]
+    spans: list[Span] = [(pause.started_at, pause.ended_at) for pause in breaks]
+    require_breaks_inside(
+        interval.started_at, None, [*spans, (at, None)], location_of=lambda _: "body.at"
+    )
+    pause = PresenceBreak(
+        workspace_id=caller.workspace_id, interval_id=interval.id, started_at=at, ended_at=None
+    )
+    try:
+        repository.add(pause)
+    except IntegrityError:
+        raise Conflict(f"A break of interval {interval.id} is open already.") from None
+    _touch(interval, now)
+    repository.flush()
+    _log(session, caller, interval, "break_started")
+    return interval
+
+
+def end_break(
+    session: Session, caller: Caller, employee_id: int, body: BreakAt
+) -> PresenceInterval:
+    repository = PresenceRepository(session)
+    repository.lock_employee(employee_id)
+    now = utcnow()
+    at = body.at or now
+    require_not_in_future(at, now, location="body.at")
+    interval = _require_open(repository, employee_id)
+    pause = repository.open_break(interval.id)
+    if pause is None:
+        raise Conflict(f"No break of interval {interval.id} is open.")
+    require_end_after_start(pause.started_at, at, location="body.at")
+    pause.ended_at = at
+    _touch(interval, now)
+    repository.flush()
+    _log(session, caller, interval, "break_ended")
+    return interval
+
+
+def _spans(breaks: Sequence[BreakSpan]) -> list[tuple[datetime, datetime]]:
+    return [(pause.started_at, pause.ended_at) for pause in breaks]
+
+
+def _require_closed_interval(
+    repository: PresenceRepository,
+    employee_id: int,
+    started_at: datetime,
+    ended_at: datetime,
+    breaks: Sequence[Span],
+    now: datetime,
+    *,
+    exclude_id: int | None = None,
+    break_location: Callable[[int], str] = _break_location,
+) -> None:
+    """Every rule a closed interval obeys."""
+    require_end_after_start(started_at, ended_at, location="body.ended_at")
+    require_not_too_long(started_at, ended_at, location="body.ended_at")
+    require_not_in_future(ended_at, now, location="body.ended_at")
+    require_breaks_inside(started_at, ended_at, breaks, location_of=break_location)
+    require_no_overlap(repository, employee_id, started_at, ended_at, exclude_id=exclude_id)
+
+
+def create_interval(
+    session: Session, caller: Caller, employee_id: int, body: PresenceCreate
+) -> PresenceInterval:
+    repository = PresenceRepository(session)
+    repository.lock_employee(employee_id)
+    now = utcnow()
+    spans = _spans(body.breaks)
+    _require_closed_interval(repository, employee_id, body.started_at, body.ended_at, spans, now)
+    timezone, day = _local_day(repository, caller, employee_id, body.started_at)
+    _require_references(session, body.reason_id, body.activity_id, day)
+    interval = PresenceInterval(
+        workspace_id=caller.workspace_id,
+        employee_id=employee_id,
+        started_at=body.started_at,
+        ended_at=body.ended_at,
+        day=day,
+        timezone=timezone,
+        reason_id=body.reason_id,
+        activity_id=body.activity_id,
+        note=body.note,
+        source=body.source.value,
+        created_by_user_id=caller.user_id,
+        created_at=now,
+        updated_at=now,
+        row_version=1,
+    )
+    _insert_interval(repository, employee_id, interval)
+    repository.add_breaks(interval, spans)
+    _log(session, caller, interval, "created")
+    return interval
+
+
+def _kept_breaks_location(_: int) -> str:
+    """Where a problem with breaks the request left unchanged points: the new times."""
+    return "body"
+
+
+def update_interval(
+    session: Session,
+    caller: Caller,
+    employee_id: int,
+    interval_id: int,
+    body: PresenceUpdate,
+    if_match: IfMatch,
+) -> PresenceInterval:
+    repository = PresenceRepository(session)
+    repository.lock_employee(employee_id)
+    interval = get_interval(session, employee_id, interval_id)
+    if_match(interval_etag(interval))
+    now = utcnow()
+    given = body.model_dump(exclude_unset=True)
+    for field in ("started_at", "ended_at"):
+        if field in given and given[field] is None:
+            raise _invalid(f"body.{field}", "may not be null", f"{field} may not be null.")
+    started_at: datetime = body.started_at or interval.started_at
+    if interval.ended_at is None:
+        for field in ("ended_at", "breaks"):
+            if field in given:
+                raise _invalid(
+                    f"body.{field}",
+                    "interval is open",
+                    f"Interval {interval.id} is open: change {field} through clock-out and "
+                    "the break operations.",
+                )
+        require_not_in_future(started_at, now, location="body.started_at")
+        current = repository.breaks_of([interval.id])[interval.id]
+        require_breaks_inside(
+            started_at,
+            None,
+            [(pause.started_at, pause.ended_at) for pause in current],
+            location_of=lambda _: "body.started_at",
+        )
+        require_no_overlap(repository, employee_id, started_at, None, exclude_id=interval.id)
+        spans = None
+    else:
+        ended_at: datetime = body.ended_at or interval.ended_at
+        break_location: Callable[[int], str] = _break_location
+        if body.breaks is not None:
+            spans = _spans(body.breaks)
+            checked: list[Span] = list(spans)
+        else:
+            break_location = _kept_breaks_location
+            spans = None
+            current = repository.breaks_of([interval.id])[interval.id]
+            checked = [(pause.started_at, pause.ended_at) for pause in current]
+        _require_closed_interval(
+            repository,
+            employee_id,
+            started_at,
+            ended_at,
+            checked,
+            now,
+            exclude_id=interval.id,
+            break_location=break_location,
+        )
+        interval.ended_at = ended_at
+    timezone, day = (
+        _local_day(repository, caller, employee_id, started_at)
+        if started_at != interval.started_at
+        else (interval.timezone, interval.day)
+    )
+    reason_id = given.get("reason_id", interval.reason_id)
+    activity_id = given.get("activity_id", interval.activity_id)
+    day_changed = day != interval.day
+    _require_references(
+        session,
+        reason_id if day_changed or "reason_id" in given else None,
+        activity_id if day_changed or "activity_id" in given else None,
+        day,
+    )
+    interval.started_at = started_at
+    interval.timezone = timezone
+    interval.day = day
+    interval.reason_id = reason_id
+    interval.activity_id = activity_id
+    if body.note is not None:
+        interval.note = body.note
+    if spans is not None:
+        repository.delete_breaks(interval.id)
+        repository.add_breaks(interval, spans)
+    _touch(interval, now)
+    repository.flush()
+    _log(session, caller, interval, "updated")
+    return interval
+
+
+def delete_interval(
+    session: Session, caller: Caller, employee_id: int, interval_id: int, if_match: IfMatch
+) -> None:
+    repository = PresenceRepository(session)
+    repository.lock_employee(employee_id)
+    interval = get_interval(session, employee_id, interval_id)
+    if_match(interval_etag(interval))
+    data = read_interval(session, interval).model_dump(mode="json")
+    repository.delete(interval)
+    record_change(
+        session,
+        workspace_id=caller.workspace_id,
+        actor_user_id=caller.user_id,
+        entity=ENTITY,
+        entity_id=interval_id,
+        op="deleted",
+        data=data,
+    )

@@ -1,0 +1,1 @@
+"""Billing buckets: customers, projects with members and rates, tasks with subtasks."""

@@ -1,0 +1,181 @@
+"""The hourly rate of a registration and the revenue it earns.
+
+The rate resolves in this order; the first step that has a rate wins:
+
+1. task: the task's rate, else that of its nearest parent task with one;
+2. project_activity: the project's rate for the activity;
+3. project_member: the rate of the user on the project;
+4. project: the project's rate;
+5. customer: the rate of the project's customer;
+6. activity: the activity's rate;
+7. employee: the employee's rate (the employee linked to the user when none is given).
+
+Effective-dated rates (tasks, projects, customers, activities, employees) are read in the
+version in force on the registration's day; members' and per-activity rates are not
+effective-dated. Rates are integers in minor units of the workspace currency.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from timeledger.configuration.store import ConfigKind
+from timeledger.kit.tenancy import session_workspace_id
+from timeledger.kit.versioning import VersionHistory
+from timeledger.models import (
+    Employee,
+    EmployeeVersion,
+    ProjectActivityRate,
+    ProjectMember,
+    Task,
+    Workspace,
+)
+from timeledger.projects.schemas import RateSource
+from timeledger.projects.service import CUSTOMERS, MAX_NESTING, PROJECTS, TASKS
+from timeledger.settings.service import ACTIVITIES
+
+RATE_ORDER: tuple[RateSource, ...] = (
+    "task",
+    "project_activity",
+    "project_member",
+    "project",
+    "customer",
+    "activity",
+    "employee",
+)
+EMPLOYEE_VERSIONS = VersionHistory(EmployeeVersion, EmployeeVersion.employee_id)
+MINUTES_PER_HOUR = 60
+
+
+@dataclass(frozen=True)
+class RateResolution:
+    hourly_rate_minor: int | None
+    currency: str
+    source: RateSource | None
+
+
+def revenue_minor(minutes: int, hourly_rate_minor: int) -> int:
+    """What `minutes` at an hourly rate earn, in minor units, rounded half up (away from
+    zero for negative corrections)."""
+    total = minutes * hourly_rate_minor
+    magnitude = (abs(total) * 2 + MINUTES_PER_HOUR) // (2 * MINUTES_PER_HOUR)
+    return magnitude if total >= 0 else -magnitude
+
+
+def _in_force(session: Session, kind: ConfigKind[Any, Any], entity_id: int, day: date) -> Any:
+    entity = session.get(kind.entity_model, entity_id)
+    if entity is None or entity.deleted_at is not None:
+        return None
+    return kind.history.as_of(session, entity_id, day)
+
+
+def _task_rate(session: Session, task_id: int, day: date) -> int | None:
+    current: int | None = task_id
+    for _ in range(MAX_NESTING):
+        if current is None:
+            return None
+        version = _in_force(session, TASKS, current, day)
+        if version is not None and version.hourly_rate_minor is not None:
+            rate: int = version.hourly_rate_minor
+            return rate
+        task = session.get(Task, current)
+        current = task.parent_task_id if task is not None else None
+    return None
+
+
+def _employee_rate(
+    session: Session, employee_id: int | None, user_id: int | None, day: date
+) -> int | None:
+    if employee_id is None and user_id is not None:
+        employee_id = session.scalar(
+            select(Employee.id).where(Employee.user_id == user_id, Employee.deleted_at.is_(None))
+        )
+    if employee_id is None:
+        return None
+    employee = session.get(Employee, employee_id)
+    if employee is None or employee.deleted_at is not None:
+        return None
+    version = EMPLOYEE_VERSIONS.as_of(session, employee_id, day)
+    return version.hourly_rate_minor if version is not None else None
+
+
+def _candidates(
+    session: Session,
+    *,
+    day: date,
+    activity_id: int | None,
+    project_id: int | None,
+    task_id: int | None,
+    user_id: int | None,
+    employee_id: int | None,
+) -> Iterator[tuple[RateSource, int | None]]:
+    """Each step of the order with its rate, computed only when the earlier ones had none."""
+    if task_id is not None:
+        yield "task", _task_rate(session, task_id, day)
+    if project_id is not None:
+        if activity_id is not None:
+            yield (
+                "project_activity",
+                session.scalar(
+                    select(ProjectActivityRate.hourly_rate_minor).where(
+                        ProjectActivityRate.project_id == project_id,
+                        ProjectActivityRate.activity_id == activity_id,
+                    )
+                ),
+            )
+        if user_id is not None:
+            yield (
+                "project_member",
+                session.scalar(
+                    select(ProjectMember.hourly_rate_minor).where(
+                        ProjectMember.project_id == project_id, ProjectMember.user_id == user_id
+                    )
+                ),
+            )
+        project = _in_force(session, PROJECTS, project_id, day)
+        yield "project", project.hourly_rate_minor if project is not None else None
+        if project is not None and project.customer_id is not None:
+            customer = _in_force(session, CUSTOMERS, project.customer_id, day)
+            yield "customer", customer.hourly_rate_minor if customer is not None else None
+    if activity_id is not None:
+        activity = _in_force(session, ACTIVITIES, activity_id, day)
+        yield "activity", activity.hourly_rate_minor if activity is not None else None
+    yield "employee", _employee_rate(session, employee_id, user_id, day)
+
+
+def resolve_hourly_rate(
+    session: Session,
+    *,
+    day: date,
+    activity_id: int | None = None,
+    project_id: int | None = None,
+    task_id: int | None = None,
+    user_id: int | None = None,
+    employee_id: int | None = None,
+) -> RateResolution:
+    """The hourly rate of a registration on `day` (see the module docstring for the order);
+    the project defaults to the task's. The session must be scoped to a workspace."""
+    workspace_id = session_workspace_id(session)
+    if workspace_id is None:
+        raise RuntimeError("resolve_hourly_rate needs a session scoped to a workspace")
+    workspace = session.get(Workspace, workspace_id)
+    assert workspace is not None
+    if task_id is not None and project_id is None:
+        task = session.get(Task, task_id)
+        project_id = task.project_id if task is not None else None
+    for source, rate in _candidates(
+        session,
+        day=day,
+        activity_id=activity_id,
+        project_id=project_id,
+        task_id=task_id,
+        user_id=user_id,
+        employee_id=employee_id,
+    ):
+        if rate is not None:
+            return RateResolution(rate, workspace.currency, source)
+    return RateResolution(None, workspace.currency, None)

@@ -1,0 +1,2 @@
+"""What presence and entries share: whose timesheet a caller reaches, and the per-day
+totals of entries kept on write."""

@@ -1,0 +1,179 @@
+"""Per-day totals of entries, kept in the transaction that changes the entries.
+
+Grouped listings (`group_by=user,week`, ...) read `entry_day_totals` instead of scanning
+every entry. Each entry write turns into "subtract the old figures, add the new ones" on
+the one totals row its key names, as an atomic upsert (`INSERT ... ON CONFLICT DO UPDATE`
+on both SQLite and PostgreSQL), so concurrent writers never lose an increment. Rows whose
+last entry went away are deleted, so the table equals a recomputation from the entries.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from timeledger.models import EntryDayTotal, TimeEntry, Workspace
+
+NO_REFERENCE = 0
+KEY_COLUMNS = ("employee_id", "day", "activity_id", "project_key", "customer_key", "billable")
+
+
+@dataclass(frozen=True)
+class EntryFigures:
+    """What an entry contributes to the totals."""
+
+    employee_id: int
+    day: date
+    activity_id: int
+    project_id: int | None
+    customer_id: int | None
+    billable: bool
+    minutes: int
+    revenue_minor: int | None
+
+    @classmethod
+    def of(cls, entry: TimeEntry) -> "EntryFigures":
+        return cls(
+            employee_id=entry.employee_id,
+            day=entry.day,
+            activity_id=entry.activity_id,
+            project_id=entry.project_id,
+            customer_id=entry.customer_id,
+            billable=entry.billable,
+            minutes=entry.minutes,
+            revenue_minor=entry.revenue_minor,
+        )
+
+    def key(self) -> tuple[Any, ...]:
+        return (
+            self.employee_id,
+            self.day,
+            self.activity_id,
+            self.project_id or NO_REFERENCE,
+            self.customer_id or NO_REFERENCE,
+            self.billable,
+        )
+
+
+def week_start_of(day: date, week_start: int) -> date:
+    """First day of the week holding `day`; `week_start` is an ISO weekday (1 = Monday)."""
+    return day - timedelta(days=(day.isoweekday() - week_start) % 7)
+
+
+def record_entry_change(
+    session: Session,
+    workspace_id: int,
+    before: EntryFigures | None,
+    after: EntryFigures | None,
+) -> None:
+    """Move the totals from an entry's `before` figures to its `after` figures (None for
+    an entry being created or deleted)."""
+    if before == after:
+        return
+    week_start = _week_start_setting(session, workspace_id)
+    if before is not None:
+        _add(session, workspace_id, week_start, before, sign=-1)
+    if after is not None:
+        _add(session, workspace_id, week_start, after, sign=1)
+    if before is not None:
+        _drop_if_empty(session, before)
+
+
+def _week_start_setting(session: Session, workspace_id: int) -> int:
+    workspace = session.get(Workspace, workspace_id)
+    assert workspace is not None
+    return workspace.week_start
+
+
+def _add(
+    session: Session, workspace_id: int, week_start: int, figures: EntryFigures, *, sign: int
+) -> None:
+    row = dict(zip(KEY_COLUMNS, figures.key(), strict=True))
+    row.update(
+        workspace_id=workspace_id,
+        week_start=week_start_of(figures.day, week_start),
+        month_start=figures.day.replace(day=1),
+        minutes=sign * figures.minutes,
+        revenue_minor=sign * (figures.revenue_minor or 0),
+        entries=sign,
+    )
+    dialect = session.get_bind().dialect.name
+    upsert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = upsert(EntryDayTotal).values(**row)
+    table = EntryDayTotal.__table__
+    statement = statement.on_conflict_do_update(
+        index_elements=["workspace_id", *KEY_COLUMNS],
+        set_={
+            "minutes": table.c.minutes + statement.excluded.minutes,
+            "revenue_minor": table.c.revenue_minor + statement.excluded.revenue_minor,
+            "entries": table.c.entries + statement.excluded.entries,
+        },
+    )
+    session.execute(statement)
+
+
+def _drop_if_empty(session: Session, figures: EntryFigures) -> None:
+    conditions = [
+        getattr(EntryDayTotal, name) == value
+        for name, value in zip(KEY_COLUMNS, figures.key(), strict=True)
+    ]
+    session.execute(delete(EntryDayTotal).where(*conditions, EntryDayTotal.entries <= 0))
+
+
+def restate_week_starts(session: Session, week_start: int) -> None:
+    """Move every totals row of the session's workspace to the week holding its day under
+    a new week start: one UPDATE per distinct day, not per row."""
+    days = session.scalars(select(EntryDayTotal.day).distinct()).all()
+    for day in days:
+        session.execute(
+            update(EntryDayTotal)
+            .where(EntryDayTotal.day == day)
+            .values(week_start=week_start_of(day, week_start))
+            .execution_options(synchronize_session=False)
+        )
+
+
+def recompute_totals(session: Session, workspace_id: int) -> None:
+    """Rebuild the workspace's totals from its entries (after a change of week start, or
+    to repair); the session is scoped to the workspace."""
+    session.execute(delete(EntryDayTotal))
+    week_start = _week_start_setting(session, workspace_id)
+    sums: dict[tuple[Any, ...], list[int]] = {}
+    for entry in _all_entry_figures(session):
+        totals = sums.setdefault(entry.key(), [0, 0, 0])
+        totals[0] += entry.minutes
+        totals[1] += entry.revenue_minor or 0
+        totals[2] += 1
+    rows = []
+    for key, (minutes, revenue, count) in sums.items():
+        row = dict(zip(KEY_COLUMNS, key, strict=True))
+        row.update(
+            workspace_id=workspace_id,
+            week_start=week_start_of(row["day"], week_start),
+            month_start=row["day"].replace(day=1),
+            minutes=minutes,
+            revenue_minor=revenue,
+            entries=count,
+        )
+        rows.append(row)
+    if rows:
+        session.execute(insert(EntryDayTotal), rows)
+
+
+def _all_entry_figures(session: Session) -> Iterable[EntryFigures]:
+    columns = (
+        TimeEntry.employee_id,
+        TimeEntry.day,
+        TimeEntry.activity_id,
+        TimeEntry.project_id,
+        TimeEntry.customer_id,
+        TimeEntry.billable,
+        TimeEntry.minutes,
+        TimeEntry.revenue_minor,
+    )
+    for row in session.execute(select(*columns).execution_options(yield_per=5000)):
+        yield EntryFigures(*row)

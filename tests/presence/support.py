@@ -1,0 +1,52 @@
+"""Helpers for the presence tests: employees and calls through the API."""
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+from httpx import Response
+
+from tests.organization.support import create_employee
+
+
+def new_employee(client: TestClient, headers: dict[str, str], number: str = "E1") -> int:
+    employee_id: int = create_employee(client, headers, number)["id"]
+    return employee_id
+
+
+def timesheet(employee_id: int, operation: str) -> str:
+    return f"/api/employees/{employee_id}/timesheet/{operation}"
+
+
+def call(
+    client: TestClient,
+    headers: dict[str, str],
+    employee_id: int,
+    operation: str,
+    **body: Any,
+) -> Response:
+    response: Response = client.post(timesheet(employee_id, operation), json=body, headers=headers)
+    return response
+
+
+def record(
+    client: TestClient,
+    headers: dict[str, str],
+    employee_id: int,
+    started_at: str,
+    ended_at: str,
+    **fields: Any,
+) -> dict[str, Any]:
+    response = call(
+        client, headers, employee_id, "presence", started_at=started_at, ended_at=ended_at,
+        **fields,
+    )  # fmt: skip
+    assert response.status_code == 201, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+def create_setting(client: TestClient, headers: dict[str, str], kind: str, **body: Any) -> int:
+    response = client.post(f"/api/settings/{kind}", json=body, headers=headers)
+    assert response.status_code == 201, response.text
+    setting_id: int = response.json()["id"]
+    return setting_id
