@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck pytest bench lock clean
+.PHONY: install run test lint typecheck pytest bench bench-quick lock clean
 
 install: $(STAMP)
 
@@ -30,8 +30,15 @@ pytest: install
 
 test: lint typecheck pytest
 
+# The benchmark of issue #9 (docs/performance.md): default dataset, SQLite and PostgreSQL,
+# TimeTagger beside it; rewrites docs/performance.md. Under 20 minutes.
 bench: install
 	$(BIN)/python -m bench
+
+# The same on 20 employees x 1 year with short runs: a smoke check under 2 minutes (its
+# numbers mean nothing); the report goes to bench/results/performance-quick.md.
+bench-quick: install
+	$(BIN)/python -m bench --quick
 
 # Re-pin every dependency (runtime and dev) after changing pyproject.toml.
 lock:

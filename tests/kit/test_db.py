@@ -1,5 +1,6 @@
 import sqlite3
 import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -109,6 +110,21 @@ def test_sqlite_second_writer_waits_for_the_first_instead_of_failing(sqlite_db: 
     assert second_done.is_set()
     assert errors == []
     assert _count_attempts(sqlite_db) == 2
+
+
+def test_sqlite_a_failed_writer_lets_the_next_one_in(sqlite_db: Database) -> None:
+    with pytest.raises(IntegrityError), sqlite_db.transaction() as session:
+        session.add(_attempt("first@example.test"))
+        session.flush()
+        session.add(Role(name=None))
+        session.flush()
+
+    started = time.perf_counter()
+    with sqlite_db.transaction() as session:
+        session.add(_attempt("second@example.test"))
+
+    assert time.perf_counter() - started < 1
+    assert _count_attempts(sqlite_db) == 1
 
 
 def test_transaction_commits_on_success_and_rolls_back_on_error(db: Database) -> None:

@@ -1,5 +1,6 @@
 """Engines and sessions for SQLite and PostgreSQL."""
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -7,12 +8,14 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from timeledger.kit.tenancy import scope_session_to_workspace
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 IMMEDIATE = "timeledger_immediate"
+HOLDS_WRITE_GATE = "timeledger_holds_write_gate"
 
 
 def is_sqlite(url: str) -> bool:
@@ -47,14 +50,50 @@ def _create_sqlite_engine(url: str) -> Engine:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    # SQLite has one writer at a time, and a writer waiting on busy_timeout polls with
+    # sleeps of up to 100 ms, so under contention most of the time goes to sleeping. Writers
+    # of this process therefore queue on a lock first, woken the moment the previous writer
+    # commits or rolls back; busy_timeout is left for writers of other processes.
+    # (A plain lock, not an RLock: the transaction may begin and end on different threads.)
+    write_gate = threading.Lock()
+
     @event.listens_for(engine, "begin")
     def begin_transaction(connection: Any) -> None:
         # A writer takes the write lock up front, so it waits on busy_timeout instead of
         # failing with "database is locked" when it upgrades a read lock mid-transaction.
-        if connection.get_execution_options().get(IMMEDIATE):
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-        else:
+        if not connection.get_execution_options().get(IMMEDIATE):
             connection.exec_driver_sql("BEGIN")
+            return
+        if not write_gate.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000):
+            raise OperationalError("BEGIN IMMEDIATE", None, Exception("database is locked"))
+        connection.info[HOLDS_WRITE_GATE] = True
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            connection.info.pop(HOLDS_WRITE_GATE, None)
+            write_gate.release()
+            raise
+
+    def open_write_gate(info: dict[str, Any]) -> None:
+        if info.pop(HOLDS_WRITE_GATE, False):
+            write_gate.release()
+
+    @event.listens_for(engine, "commit")
+    def open_write_gate_on_commit(connection: Any) -> None:
+        open_write_gate(connection.info)
+
+    @event.listens_for(engine, "rollback")
+    def open_write_gate_on_rollback(connection: Any) -> None:
+        open_write_gate(connection.info)
+
+    # A connection returned or broken in the middle of a transaction opens the gate too.
+    @event.listens_for(engine, "checkin")
+    def open_write_gate_on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        open_write_gate(record.info)
+
+    @event.listens_for(engine, "invalidate")
+    def open_write_gate_on_invalidate(_dbapi_connection: Any, record: Any, _error: Any) -> None:
+        open_write_gate(record.info)
 
     return engine
 

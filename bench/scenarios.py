@@ -1,0 +1,775 @@
+"""The benchmark scenarios of issue #9, each against a real `timeledger serve` process.
+
+A run prepares the dataset once per engine (SQLite: a cached file keyed by size, seed and
+generator, copied for the run; PostgreSQL: a schema of this run, dropped at its end),
+starts one server process per engine, runs the read scenarios, then the writing ones,
+and (on SQLite) alternates scenarios 2 and 6 with the peer, TimeTagger.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+import httpx
+import psycopg
+from sqlalchemy import create_engine, make_url, select, text
+
+import timeledger.benchdata
+from bench import peer_timetagger as peer
+from bench.load import LoadResult, Request, Response, run_batches, run_load
+from bench.server import TIMELEDGER, ServerProcess, running, timeledger_server
+from timeledger.models import TimeEntry
+
+BENCH_DIR = Path(__file__).resolve().parent
+CACHE_DIR = BENCH_DIR / ".cache"
+RESULTS_DIR = BENCH_DIR / "results"
+POSTGRES_URL = os.environ.get(
+    "TIMELEDGER_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """How big and how long: the full run and the CI-sized smoke run."""
+
+    mode: str
+    employees: int
+    years: int
+    seed: int
+    duration: float
+    warmup: float
+    bulk_entries: int
+    rounds: int
+    bulk_seconds: float
+
+
+FULL = Sizes(
+    "full",
+    employees=1000,
+    years=4,
+    seed=1,
+    duration=8.0,
+    warmup=1.0,
+    bulk_entries=10_000,
+    rounds=2,
+    bulk_seconds=40.0,
+)
+QUICK = Sizes(
+    "quick",
+    employees=20,
+    years=1,
+    seed=1,
+    duration=1.0,
+    warmup=0.2,
+    bulk_entries=200,
+    rounds=1,
+    bulk_seconds=5.0,
+)
+
+BATCH = 100
+GENERATE_TIMEOUT_SECONDS = 900
+READ_CONNECTIONS = 4
+LATENCY_CONNECTIONS = 1
+CLOCK_CLIENTS = 20
+
+
+@dataclass
+class Dataset:
+    engine: str
+    database_url: str
+    info: dict[str, Any]
+    generated_seconds: float | None
+    cached: bool
+
+    @property
+    def workspace_id(self) -> int:
+        return int(self.info["workspace_id"])
+
+    @property
+    def admin(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.info['owner_api_key']}"}
+
+    @property
+    def last_day(self) -> date:
+        return date.fromisoformat(self.info["last_day"])
+
+
+@dataclass
+class ScenarioResult:
+    key: str
+    title: str
+    engine: str
+    system: str  # "timeledger" or "timetagger"
+    load: dict[str, Any] | None = None
+    peak_rss_mib: float | None = None
+    notes: list[str] = field(default_factory=list)
+    available: bool = True
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "title": self.title,
+            "engine": self.engine,
+            "system": self.system,
+            "load": self.load,
+            "peak_rss_mib": None if self.peak_rss_mib is None else round(self.peak_rss_mib, 1),
+            "notes": self.notes,
+            "available": self.available,
+        }
+
+
+def _say(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+# --- datasets ---------------------------------------------------------------------------
+
+
+def generator_fingerprint() -> str:
+    source = Path(timeledger.benchdata.__file__).read_bytes()
+    return hashlib.sha256(source).hexdigest()[:10]
+
+
+def _generate(database_url: str, sizes: Sizes) -> dict[str, Any]:
+    command = [
+        TIMELEDGER,
+        "bench",
+        "generate",
+        "--employees",
+        str(sizes.employees),
+        "--years",
+        str(sizes.years),
+        "--seed",
+        str(sizes.seed),
+        "--database-url",
+        database_url,
+        "--json",
+    ]
+    done = subprocess.run(  # noqa: S603 (our own command)
+        command, capture_output=True, text=True, check=False, timeout=GENERATE_TIMEOUT_SECONDS
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"generating the dataset failed: {done.stderr[-2000:]}")
+    info: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return info
+
+
+def sqlite_dataset(sizes: Sizes, workdir: Path, cache_dir: Path = CACHE_DIR) -> Dataset:
+    """The cached dataset file (generated when missing), copied into `workdir`."""
+    key = f"sqlite-{sizes.employees}x{sizes.years}-seed{sizes.seed}-{generator_fingerprint()}"
+    cached_db, cached_info = cache_dir / f"{key}.db", cache_dir / f"{key}.json"
+    generated: float | None = None
+    cached = cached_db.exists() and cached_info.exists()
+    if not cached:
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        partial = cache_dir / f"{key}.partial.db"
+        partial.unlink(missing_ok=True)
+        _say(f"generating the SQLite dataset {key}")
+        began = time.monotonic()
+        info = _generate(f"sqlite:///{partial}", sizes)
+        generated = time.monotonic() - began
+        cached_info.write_text(json.dumps(info))
+        partial.rename(cached_db)
+    target = workdir / "timeledger.db"
+    shutil.copyfile(cached_db, target)
+    info = json.loads(cached_info.read_text())
+    return Dataset("sqlite", f"sqlite:///{target}", info, generated, cached)
+
+
+def postgres_available(url: str = POSTGRES_URL) -> str | None:
+    """The server's version, or None when no PostgreSQL answers."""
+    dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    try:
+        with psycopg.connect(dsn, connect_timeout=3) as connection:
+            row = connection.execute("SHOW server_version").fetchone()
+    except psycopg.OperationalError:
+        return None
+    return str(row[0]) if row else None
+
+
+def _postgres_admin(sql: str, url: str = POSTGRES_URL) -> None:
+    dsn = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(dsn, autocommit=True) as connection:
+        connection.execute(sql.encode())
+
+
+def postgres_schema(run_id: str) -> str:
+    return f"bench_{run_id}"
+
+
+def postgres_dataset(sizes: Sizes, schema: str, url: str = POSTGRES_URL) -> Dataset:
+    """A fresh schema of this run with the generated dataset."""
+    _postgres_admin(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE; CREATE SCHEMA "{schema}"', url)
+    scoped = make_url(url).update_query_dict({"options": f"-csearch_path={schema}"})
+    rendered = scoped.render_as_string(hide_password=False)
+    _say(f"generating the PostgreSQL dataset in schema {schema}")
+    began = time.monotonic()
+    info = _generate(rendered, sizes)
+    return Dataset("postgresql", rendered, info, time.monotonic() - began, False)
+
+
+def drop_postgres_schema(schema: str, url: str = POSTGRES_URL) -> None:
+    _postgres_admin(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE', url)
+
+
+def _scalar(database_url: str, sql: str, **params: Any) -> Any:
+    engine = create_engine(database_url)
+    try:
+        with engine.connect() as connection:
+            return connection.execute(text(sql), params).scalar()
+    finally:
+        engine.dispose()
+
+
+def work_activity_id(dataset: Dataset) -> int:
+    found = _scalar(
+        dataset.database_url,
+        "SELECT id FROM activities WHERE workspace_id = :w AND key = 'work'",
+        w=dataset.workspace_id,
+    )
+    if found is None:
+        raise RuntimeError("the dataset has no activity 'work'")
+    return int(found)
+
+
+def entries_of(dataset: Dataset, employee_ids: list[int]) -> list[peer.EntryRow]:
+    """All entries of these employees, oldest first."""
+    engine = create_engine(dataset.database_url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                select(
+                    TimeEntry.employee_id,
+                    TimeEntry.day,
+                    TimeEntry.minutes,
+                    TimeEntry.started_at,
+                    TimeEntry.ended_at,
+                    TimeEntry.note,
+                )
+                .where(TimeEntry.workspace_id == dataset.workspace_id)
+                .where(TimeEntry.employee_id.in_(employee_ids))
+                .order_by(TimeEntry.id)
+            ).all()
+    finally:
+        engine.dispose()
+    return [peer.EntryRow(*row) for row in rows]
+
+
+def open_interval_violations(dataset: Dataset) -> int:
+    """Employees with more than one open presence interval (must be 0)."""
+    sql = (
+        "SELECT COUNT(*) FROM (SELECT employee_id FROM presence_intervals"
+        " WHERE workspace_id = :w AND ended_at IS NULL"
+        " GROUP BY employee_id HAVING COUNT(*) > 1) AS doubled"
+    )
+    return int(_scalar(dataset.database_url, sql, w=dataset.workspace_id) or 0)
+
+
+# --- scenario helpers -------------------------------------------------------------------
+
+
+def _months(last_day: date, count: int) -> list[tuple[date, date]]:
+    """`last_day`'s month and the `count - 1` months before it, newest first."""
+    months: list[tuple[date, date]] = []
+    first = last_day.replace(day=1)
+    for _ in range(count):
+        following = (first + timedelta(days=32)).replace(day=1)
+        months.append((first, following - timedelta(days=1)))
+        first = (first - timedelta(days=1)).replace(day=1)
+    return months
+
+
+def _weeks(last_day: date, count: int) -> list[tuple[date, date]]:
+    monday = last_day - timedelta(days=last_day.weekday() + 7)
+    return [
+        (monday - timedelta(weeks=n), monday - timedelta(weeks=n) + timedelta(days=6))
+        for n in range(count)
+    ]
+
+
+def _items(response: Response) -> int:
+    return len(response.json().get("items", ()))
+
+
+T = TypeVar("T")
+
+
+def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+    return asyncio.run(coroutine)
+
+
+class Measured:
+    """Runs one scenario's load with the server's peak memory reset before and read after."""
+
+    def __init__(self, server: ServerProcess, sizes: Sizes, engine: str, system: str) -> None:
+        self.server = server
+        self.sizes = sizes
+        self.engine = engine
+        self.system = system
+
+    def load(
+        self,
+        key: str,
+        title: str,
+        factory: Callable[[int, int], Request],
+        *,
+        connections: int,
+        expected: tuple[int, ...] = (200,),
+        count_items: Callable[[Response], int] | None = _items,
+        duration: float | None = None,
+    ) -> tuple[ScenarioResult, LoadResult]:
+        self.server.reset_peak()
+        _say(f"{self.system}/{self.engine}: {key} {title}")
+        result = _run(
+            run_load(
+                self.server.base_url,
+                factory,
+                label=key,
+                connections=connections,
+                duration=duration or self.sizes.duration,
+                expected=expected,
+                count_items=count_items,
+                warmup=self.sizes.warmup,
+            )
+        )
+        scenario = ScenarioResult(
+            key, title, self.engine, self.system, result.summary(), self.server.peak_rss_mib()
+        )
+        return scenario, result
+
+
+# --- Timeledger scenarios ---------------------------------------------------------------
+
+
+def scenario_health(measured: Measured) -> ScenarioResult:
+    def factory(_worker: int, _sequence: int) -> Request:
+        return Request("GET", "/api/")
+
+    scenario, _ = measured.load(
+        "0-health",
+        "Floor: `GET /api/` (no auth, no database)",
+        factory,
+        connections=READ_CONNECTIONS,
+        count_items=None,
+    )
+    scenario.notes.append("what the server does per request before any work: middleware only")
+    return scenario
+
+
+def scenario_month(measured: Measured, dataset: Dataset) -> ScenarioResult:
+    sample = dataset.info["sample_employee"]
+    headers = {"Authorization": f"Bearer {sample['api_key']}"}
+    months = _months(dataset.last_day - timedelta(days=31), 12)
+    base = f"/api/employees/{sample['employee_id']}/timesheet/entries"
+
+    def factory(_worker: int, sequence: int) -> Request:
+        first, last = months[sequence % len(months)]
+        return Request("GET", f"{base}?from={first}&to={last}&limit=200", headers)
+
+    scenario, _ = measured.load(
+        "1-month", "One employee's month of entries", factory, connections=READ_CONNECTIONS
+    )
+    scenario.notes.append(
+        f"employee {sample['employee_id']}'s own key; the 12 months before "
+        f"{dataset.last_day:%Y-%m} in turn, limit=200"
+    )
+    return scenario
+
+
+def range_factory(dataset: Dataset) -> Callable[[int, int], Request]:
+    weeks = _weeks(dataset.last_day, 4)
+
+    def factory(_worker: int, sequence: int) -> Request:
+        first, last = weeks[sequence % len(weeks)]
+        path = f"/api/timesheet/entries?from={first}&to={last}&limit=100"
+        return Request("GET", path, dataset.admin)
+
+    return factory
+
+
+def scenario_range(measured: Measured, dataset: Dataset) -> ScenarioResult:
+    scenario, _ = measured.load(
+        "2-range",
+        "100 entries of a time range",
+        range_factory(dataset),
+        connections=READ_CONNECTIONS,
+    )
+    scenario.notes.append("admin key; one of the last 4 weeks in turn, limit=100")
+    return scenario
+
+
+def scenario_group_by(measured: Measured, dataset: Dataset) -> ScenarioResult:
+    def factory(_worker: int, _sequence: int) -> Request:
+        return Request("GET", "/api/timesheet/entries?group_by=user,week", dataset.admin)
+
+    scenario, _ = measured.load(
+        "3-group-by",
+        "Workspace-wide group_by=user,week, first page",
+        factory,
+        connections=LATENCY_CONNECTIONS,
+    )
+    scenario.notes.append("admin key; no date filter (everything), default limit 50")
+    return scenario
+
+
+def scenario_team(measured: Measured, dataset: Dataset) -> ScenarioResult:
+    manager = dataset.info["manager"]
+    headers = {"Authorization": f"Bearer {manager['api_key']}"}
+
+    def factory(_worker: int, _sequence: int) -> Request:
+        return Request("GET", "/api/timesheet/entries?limit=50", headers)
+
+    scenario, _ = measured.load(
+        "4-team", "A manager's team list, first page", factory, connections=LATENCY_CONNECTIONS
+    )
+    scenario.notes.append(f"manager of {manager['employee_count']} employees, own key, limit=50")
+    return scenario
+
+
+def clock_factory(
+    employee_ids: list[int], headers: dict[str, str]
+) -> Callable[[int, int], Request]:
+    """Client n works for employee `employee_ids[n % len]`: clock-in, clock-out, again."""
+    steps: dict[int, int] = {}
+
+    def factory(worker: int, _sequence: int) -> Request:
+        step = steps.get(worker, 0)
+        steps[worker] = step + 1
+        employee = employee_ids[worker % len(employee_ids)]
+        action = "clock-in" if step % 2 == 0 else "clock-out"
+        return Request(
+            "POST",
+            f"/api/employees/{employee}/timesheet/{action}",
+            headers,
+            json={"source": "kiosk"} if action == "clock-in" else {},
+        )
+
+    return factory
+
+
+def scenario_clock(measured: Measured, dataset: Dataset) -> list[ScenarioResult]:
+    ids = [int(i) for i in dataset.info["sample_employee_ids"]][:CLOCK_CLIENTS]
+    distinct, _ = measured.load(
+        "5-clock",
+        "Clock-in/clock-out, 20 concurrent clients",
+        clock_factory(ids, dataset.admin),
+        connections=len(ids),
+        expected=(200, 201),
+        count_items=None,
+    )
+    distinct.notes.append(
+        f"{len(ids)} clients, one employee each, admin key, source kiosk, "
+        "clock-in and clock-out in turn; no 409 expected"
+    )
+    contended, _ = measured.load(
+        "5-clock-contended",
+        "Clock-in/clock-out, 20 clients on 2 employees",
+        clock_factory(ids[:2], dataset.admin),
+        connections=CLOCK_CLIENTS,
+        expected=(200, 201, 409),
+        count_items=None,
+        duration=max(1.0, measured.sizes.duration / 2),
+    )
+    violations = open_interval_violations(dataset)
+    for scenario in (distinct, contended):
+        scenario.notes.append(
+            f"employees with more than one open interval afterwards: {violations}"
+        )
+    contended.notes.append("10 clients per employee; 409s expected (already/not clocked in)")
+    return [distinct, contended]
+
+
+def entry_factory(dataset: Dataset, activity_id: int) -> Callable[[int, int], Request]:
+    ids = [int(i) for i in dataset.info["sample_employee_ids"]]
+    first = dataset.last_day + timedelta(days=1)
+
+    def factory(_worker: int, sequence: int) -> Request:
+        employee = ids[sequence % len(ids)]
+        day = first + timedelta(days=(sequence // len(ids)) % 28)
+        body = {
+            "date": day.isoformat(),
+            "minutes": 30,
+            "activity_id": activity_id,
+            "note": f"bench entry {sequence}",
+        }
+        return Request(
+            "POST", f"/api/employees/{employee}/timesheet/entries", dataset.admin, json=body
+        )
+
+    return factory
+
+
+def bulk_timeledger(measured: Measured, dataset: Dataset, activity_id: int) -> ScenarioResult:
+    sizes = measured.sizes
+    measured.server.reset_peak()
+    _say(f"timeledger/{measured.engine}: 6-bulk {sizes.bulk_entries} entries")
+    result = _run(
+        run_batches(
+            measured.server.base_url,
+            entry_factory(dataset, activity_id),
+            label="6-bulk",
+            connections=READ_CONNECTIONS,
+            batches=sizes.bulk_entries // BATCH,
+            batch_requests=BATCH,
+            duration=sizes.bulk_seconds,
+            expected=(201,),
+            count_items=lambda response: 1,
+        )
+    )
+    scenario = ScenarioResult(
+        "6-bulk",
+        "Bulk create in batches of 100",
+        measured.engine,
+        "timeledger",
+        result.summary(),
+        measured.server.peak_rss_mib(),
+    )
+    scenario.notes.append(
+        "a batch = 100 `POST /api/employees/{id}/timesheet/entries` (no bulk endpoint yet), "
+        f"sent over {READ_CONNECTIONS} connections at once, the next batch after the last "
+        "answer; entries/s = created entries / wall time"
+    )
+    if result.items < sizes.bulk_entries:
+        scenario.notes.append(
+            f"stopped by the {sizes.bulk_seconds:g} s bound after {result.items:,} of "
+            f"{sizes.bulk_entries:,} entries"
+        )
+    return scenario
+
+
+def scenario_events(server: ServerProcess, dataset: Dataset, engine: str) -> ScenarioResult:
+    response = httpx.get(f"{server.base_url}/api/events", headers=dataset.admin, timeout=30)
+    scenario = ScenarioResult(
+        "7-events", "Event feed from the latest revision", engine, "timeledger", available=False
+    )
+    if response.status_code == 404:
+        scenario.notes.append("not available until #6: `GET /api/events` answers 404")
+    else:
+        scenario.notes.append(
+            f"`GET /api/events` answers {response.status_code}; the scenario "
+            "(10 and 1,000,000 changes in the log) is not written yet"
+        )
+    return scenario
+
+
+# --- the peer ---------------------------------------------------------------------------
+
+
+@dataclass
+class Peer:
+    server: ServerProcess
+    token: str
+    records: list[dict[str, Any]]
+    windows: list[tuple[int, int]]
+    version: str
+    load_seconds: float
+
+
+def start_peer(dataset: Dataset, workdir: Path) -> Peer:
+    version = peer.ensure_installed()
+    server = peer.timetagger_server(workdir)
+    server.start()
+    try:
+        token = peer.authenticate(server.base_url)
+        employees = [int(i) for i in dataset.info["sample_employee_ids"]]
+        records = peer.records_of(entries_of(dataset, employees))
+        began = time.monotonic()
+        peer.put_records(server.base_url, token, records)
+        loaded = time.monotonic() - began
+        _say(f"timetagger {version}: {len(records)} records loaded in {loaded:.1f} s")
+    except BaseException:
+        server.stop()
+        raise
+    return Peer(server, token, records, peer.windows(records), version, loaded)
+
+
+def peer_range(peer_: Peer, sizes: Sizes) -> ScenarioResult:
+    measured = Measured(peer_.server, sizes, "sqlite", "timetagger")
+
+    def factory(_worker: int, sequence: int) -> Request:
+        return peer.range_request(peer_.token, peer_.windows[sequence % len(peer_.windows)])
+
+    scenario, _ = measured.load(
+        "2-range",
+        "100 records of a time range",
+        factory,
+        connections=READ_CONNECTIONS,
+        count_items=peer.count_records,
+    )
+    sizes_in = [peer.count_records_in(peer_.records, w) for w in peer_.windows]
+    scenario.notes.append(
+        f"GET /records?timerange= over {len(peer_.windows)} windows of "
+        f"{min(sizes_in)}-{max(sizes_in)} records, among {len(peer_.records)} records"
+    )
+    return scenario
+
+
+def peer_bulk(peer_: Peer, sizes: Sizes, round_: int) -> ScenarioResult:
+    modified = int(time.time())
+    base = datetime(2030, 1, 1, 8, tzinfo=UTC) + timedelta(days=400 * round_)
+    batches: list[list[dict[str, Any]]] = []
+    for b in range(sizes.bulk_entries // BATCH):
+        batch = []
+        for i in range(BATCH):
+            t1 = int((base + timedelta(minutes=30 * (b * BATCH + i))).timestamp())
+            batch.append(
+                {
+                    "key": f"bench{round_}x{b}x{i}",
+                    "mt": modified,
+                    "t1": t1,
+                    "t2": t1 + 1800,
+                    "ds": f"#employee{i % 20} bench entry",
+                }
+            )
+        batches.append(batch)
+
+    def factory(_worker: int, sequence: int) -> Request:
+        return peer.batch_request(peer_.token, batches[sequence])
+
+    peer_.server.reset_peak()
+    _say(f"timetagger: 6-bulk {sizes.bulk_entries} records")
+    result = _run(
+        run_load(
+            peer_.server.base_url,
+            factory,
+            label="6-bulk",
+            connections=READ_CONNECTIONS,
+            duration=sizes.bulk_seconds,
+            max_requests=len(batches),
+            count_items=peer.count_records,
+        )
+    )
+    scenario = ScenarioResult(
+        "6-bulk",
+        "Bulk create in batches of 100",
+        "sqlite",
+        "timetagger",
+        result.summary(),
+        peer_.server.peak_rss_mib(),
+    )
+    scenario.notes.append(
+        f"a batch = one `PUT /records` of 100 records, {READ_CONNECTIONS} batches in flight"
+    )
+    return scenario
+
+
+# --- the run ----------------------------------------------------------------------------
+
+
+def run_engine(
+    dataset: Dataset, sizes: Sizes, workdir: Path, peer_: Peer | None
+) -> list[ScenarioResult]:
+    """Every scenario on one engine; with `peer_`, scenarios 2 and 6 alternate with it."""
+    results: list[ScenarioResult] = []
+    server = timeledger_server(dataset.database_url, workdir, name=f"timeledger-{dataset.engine}")
+    with running(server):
+        measured = Measured(server, sizes, dataset.engine, "timeledger")
+        results.append(scenario_health(measured))
+        results.append(scenario_month(measured, dataset))
+        for _ in range(sizes.rounds):
+            results.append(scenario_range(measured, dataset))
+            if peer_ is not None:
+                results.append(peer_range(peer_, sizes))
+        results.append(scenario_group_by(measured, dataset))
+        results.append(scenario_team(measured, dataset))
+        results.append(scenario_events(server, dataset, dataset.engine))
+        results.extend(scenario_clock(measured, dataset))
+        activity = work_activity_id(dataset)
+        for round_ in range(sizes.rounds):
+            results.append(bulk_timeledger(measured, dataset, activity))
+            if peer_ is not None:
+                results.append(peer_bulk(peer_, sizes, round_))
+        results.append(
+            ScenarioResult(
+                "server",
+                "Whole run",
+                dataset.engine,
+                "timeledger",
+                peak_rss_mib=server.peak_rss_mib(),
+                notes=["VmHWM since the last reset (the last scenario)"],
+            )
+        )
+    return results
+
+
+def run(
+    sizes: Sizes,
+    *,
+    engines: tuple[str, ...] = ("sqlite", "postgresql"),
+    with_peer: bool = True,
+    workdir: Path | None = None,
+) -> dict[str, Any]:
+    """The whole benchmark; answers everything the report needs."""
+    run_id = f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+    workdir = workdir or RESULTS_DIR / f"run-{run_id}"
+    workdir.mkdir(parents=True, exist_ok=True)
+    began = time.monotonic()
+    report: dict[str, Any] = {
+        "mode": sizes.mode,
+        "sizes": sizes.__dict__,
+        "started": datetime.now(UTC).isoformat(timespec="seconds"),
+        "load_average_before": os.getloadavg(),
+        "datasets": {},
+        "scenarios": [],
+        "skipped": [],
+    }
+    postgres_version = postgres_available() if "postgresql" in engines else None
+    report["postgres_version"] = postgres_version
+    for engine in engines:
+        if engine == "postgresql" and postgres_version is None:
+            report["skipped"].append("PostgreSQL: no server answers at 127.0.0.1:5432")
+            continue
+        schema = postgres_schema(run_id.replace("-", "_"))
+        try:
+            if engine == "sqlite":
+                dataset = sqlite_dataset(sizes, workdir)
+            else:
+                dataset = postgres_dataset(sizes, schema)
+            report["datasets"][engine] = {
+                "counts": dataset.info["counts"],
+                "generator_seconds": dataset.info.get("seconds"),
+                "wall_seconds": dataset.generated_seconds,
+                "cached": dataset.cached,
+                "manager_employees": dataset.info["manager"]["employee_count"],
+            }
+            peer_: Peer | None = None
+            if with_peer and engine == "sqlite":
+                try:
+                    peer_ = start_peer(dataset, workdir)
+                    report["peer"] = {
+                        "employees": len(dataset.info["sample_employee_ids"]),
+                        "name": "TimeTagger",
+                        "version": peer_.version,
+                        "records": len(peer_.records),
+                        "load_seconds": round(peer_.load_seconds, 1),
+                    }
+                except peer.PeerUnavailable as error:
+                    report["skipped"].append(f"TimeTagger: {error}")
+            try:
+                results = run_engine(dataset, sizes, workdir, peer_)
+            finally:
+                if peer_ is not None:
+                    peer_.server.stop()
+            report["scenarios"].extend(r.as_json() for r in results)
+        finally:
+            if engine == "postgresql":
+                drop_postgres_schema(schema)
+            elif engine == "sqlite":
+                for suffix in ("", "-wal", "-shm"):
+                    (workdir / f"timeledger.db{suffix}").unlink(missing_ok=True)
+    report["seconds"] = round(time.monotonic() - began, 1)
+    report["load_average_after"] = os.getloadavg()
+    (workdir / "results.json").write_text(json.dumps(report, indent=2, default=str))
+    return report
