@@ -20,13 +20,23 @@ from timeledger.models import Employee
 from timeledger.organization.repository import EmployeeRepository
 
 AREA = "timesheet"
+SCOPES_KEY = "timesheet_scopes"
 
 
 def employee_ids_in_scope(
     session: Session, caller: Caller, action: str, today: date
 ) -> set[int] | None:
-    """The employees whose timesheet `action` reaches for the caller; None means all."""
-    return EmployeeRepository(session).ids_in_scope(caller, caller.scope_for(AREA, action), today)
+    """The employees whose timesheet `action` reaches for the caller; None means all.
+    Remembered for the rest of the session's transaction (a request asks several times)."""
+    scope = caller.scope_for(AREA, action)
+    remembered: dict[tuple[int, object, date], set[int] | None] = session.info.setdefault(
+        SCOPES_KEY, {}
+    )
+    key = (caller.user_id, scope, today)
+    if key not in remembered:
+        remembered[key] = EmployeeRepository(session).ids_in_scope(caller, scope, today)
+    found = remembered[key]
+    return None if found is None else set(found)
 
 
 def reachable_employee(
