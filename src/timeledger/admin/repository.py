@@ -6,8 +6,13 @@ from typing import Any
 from sqlalchemy import Select, and_, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
-from timeledger.kit.errors import BadRequest
-from timeledger.kit.pagination import Direction, PageRequest, decode_cursor, encode_cursor
+from timeledger.kit.pagination import (
+    Direction,
+    PageRequest,
+    decode_cursor,
+    encode_cursor,
+    invalid_cursor,
+)
 from timeledger.kit.versioning import VersionHistory
 from timeledger.models import AuditEvent
 from timeledger.models.configuration import ConfigEntity
@@ -49,13 +54,6 @@ class DeletedRow:
     deleted_at: datetime
 
 
-def _invalid_cursor() -> BadRequest:
-    return BadRequest(
-        "cursor is not a cursor this server issued.",
-        errors=[{"location": "query.cursor", "message": "invalid cursor"}],
-    )
-
-
 def deleted_rows(
     session: Session,
     workspace_id: int,
@@ -84,7 +82,7 @@ def deleted_rows(
     if after is not None:
         value, last_id = after
         if not isinstance(value, datetime):
-            raise _invalid_cursor()
+            raise invalid_cursor()
         if descending:
             statement = statement.where(or_(at < value, and_(at == value, row_id < last_id)))
         else:

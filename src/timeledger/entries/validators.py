@@ -18,10 +18,6 @@ from timeledger.settings.service import ACTIVITIES, DIMENSIONS
 SETTLED_STATUSES = frozenset({ApprovalStatus.APPROVED, ApprovalStatus.EXPORTED})
 
 
-def _invalid(location: str, detail: str, message: str) -> Unprocessable:
-    return Unprocessable(detail, errors=[{"location": location, "message": message}])
-
-
 @dataclass(frozen=True)
 class References:
     """The versions in force on the entry's date of what the entry refers to."""
@@ -33,18 +29,20 @@ class References:
 
 def end_after_start(started_at: datetime | None, ended_at: datetime | None) -> None:
     if (started_at is None) != (ended_at is None):
-        raise _invalid(
+        raise Unprocessable.at(
             "body.ended_at" if ended_at is None else "body.started_at",
             "started_at and ended_at go together: give both or neither.",
             "both or neither",
         )
     if started_at is not None and ended_at is not None and ended_at <= started_at:
-        raise _invalid("body.ended_at", "ended_at must be after started_at.", "not after start")
+        raise Unprocessable.at(
+            "body.ended_at", "ended_at must be after started_at.", "not after start"
+        )
 
 
 def span_within_a_day(started_at: datetime, ended_at: datetime) -> None:
     if ended_at - started_at > timedelta(minutes=MINUTES_PER_DAY):
-        raise _invalid(
+        raise Unprocessable.at(
             "body.ended_at",
             "An entry spans at most 24 hours; split longer work into several entries.",
             "longer than 24 hours",
@@ -57,26 +55,28 @@ def breaks_inside_span(
     if not breaks:
         return
     if started_at is None or ended_at is None:
-        raise _invalid(
+        raise Unprocessable.at(
             "body.breaks", "Breaks need the entry's started_at and ended_at.", "needs a span"
         )
     ordered = sorted(breaks)
     for index, (start, end) in enumerate(ordered):
         if end <= start:
-            raise _invalid(f"body.breaks.{index}", "A break must end after it starts.", "empty")
+            raise Unprocessable.at(
+                f"body.breaks.{index}", "A break must end after it starts.", "empty"
+            )
         if start < started_at or end > ended_at:
-            raise _invalid(
+            raise Unprocessable.at(
                 f"body.breaks.{index}",
                 "Breaks must lie between the entry's started_at and ended_at.",
                 "outside the entry",
             )
         if index and start < ordered[index - 1][1]:
-            raise _invalid(f"body.breaks.{index}", "Breaks must not overlap.", "overlap")
+            raise Unprocessable.at(f"body.breaks.{index}", "Breaks must not overlap.", "overlap")
 
 
 def minutes_within_a_day(minutes: int) -> None:
     if not 0 <= minutes <= MINUTES_PER_DAY:
-        raise _invalid(
+        raise Unprocessable.at(
             "body.minutes",
             f"An entry has between 0 and {MINUTES_PER_DAY} minutes; this one would have {minutes}.",
             "out of range",
@@ -91,7 +91,7 @@ def date_within_employment(session: Session, employee: Employee, day: date) -> N
         return
     if any(p.starts_on <= day and (p.ends_on is None or day <= p.ends_on) for p in periods):
         return
-    raise _invalid(
+    raise Unprocessable.at(
         "body.date",
         f"Employee {employee.id} is not employed on {day}; their employment periods are "
         + ", ".join(f"{p.starts_on}..{p.ends_on or ''}" for p in periods)
@@ -106,7 +106,7 @@ def _live_version(session: Session, kind: ConfigKind[Any, Any], entity_id: int, 
     version = kind.history.as_of(session, entity_id, day)
     assert version is not None
     if version.archived:
-        raise _invalid(
+        raise Unprocessable.at(
             location,
             f"{kind.label.capitalize()} {entity_id} is archived; time cannot be booked on it.",
             "archived",
@@ -126,11 +126,13 @@ def references_effective(
     task = None
     if task_id is not None:
         if project_id is None:
-            raise _invalid("body.task_id", "A task needs its project_id.", "needs a project")
+            raise Unprocessable.at(
+                "body.task_id", "A task needs its project_id.", "needs a project"
+            )
         task = _live_version(session, TASKS, task_id, day, "body.task_id")
         task_entity = TASKS.get(session, task_id)
         if task_entity.project_id != project_id:
-            raise _invalid(
+            raise Unprocessable.at(
                 "body.task_id",
                 f"Task {task_id} belongs to project {task_entity.project_id}, not {project_id}.",
                 "task of another project",
@@ -140,7 +142,7 @@ def references_effective(
 
 def project_when_required(references: References, activity_id: int) -> None:
     if references.activity.requires_project and references.project is None:
-        raise _invalid(
+        raise Unprocessable.at(
             "body.project_id",
             f"Activity {activity_id} ({references.activity.name}) requires a project.",
             "required by the activity",
@@ -153,7 +155,7 @@ def dimension_values_allowed(
     required = [str(dimension_id) for dimension_id in activity_version.required_dimension_ids or []]
     missing = [dimension_id for dimension_id in required if dimension_id not in values]
     if missing:
-        raise _invalid(
+        raise Unprocessable.at(
             "body.dimension_values",
             f"The activity requires dimension(s) {', '.join(missing)}.",
             "required dimension missing",
@@ -165,7 +167,7 @@ def dimension_values_allowed(
         assert dimension is not None
         allowed = dimension.allowed_values or []
         if allowed and value not in allowed:
-            raise _invalid(
+            raise Unprocessable.at(
                 f"body.dimension_values.{key}",
                 f"{value!r} is not an allowed value of dimension {key} ({dimension.name}); "
                 f"allowed: {', '.join(allowed)}.",

@@ -6,8 +6,9 @@ the users linked to the employees whose version in force today lies in one of th
 
 from sqlalchemy.orm import Session
 
+from timeledger.configuration.store import workspace_today
 from timeledger.kit.tenancy import session_workspace_id
-from timeledger.organization.repository import EmployeeRepository, workspace_today
+from timeledger.organization.repository import EmployeeRepository
 
 
 def managed_user_ids(session: Session, manager_user_id: int) -> set[int]:

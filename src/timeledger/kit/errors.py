@@ -83,6 +83,11 @@ class PayloadTooLarge(Problem):
 class Unprocessable(Problem):
     status, slug, title = 422, "validation", "Invalid request"
 
+    @classmethod
+    def at(cls, location: str, detail: str, message: str) -> "Unprocessable":
+        """A 422 about one field: `detail` for people, `message` short, at `location`."""
+        return cls(detail, errors=[{"location": location, "message": message}])
+
 
 class Locked(Problem):
     status, slug, title = 423, "locked", "Locked"

@@ -112,7 +112,7 @@ def encode_cursor(request: PageRequest, sort_value: Any, row_id: int) -> str:
     return base64.urlsafe_b64encode(dump_json(payload)).decode().rstrip("=")
 
 
-def _invalid_cursor() -> BadRequest:
+def invalid_cursor() -> BadRequest:
     return BadRequest(
         "cursor is not a cursor this server issued.",
         errors=[{"location": "query.cursor", "message": "invalid cursor"}],
@@ -127,14 +127,14 @@ def decode_cursor(request: PageRequest) -> tuple[Any, int] | None:
         sort, direction, raw_value, row_id = load_json(base64.urlsafe_b64decode(padded))
         value = _decode_value(raw_value)
     except (ValueError, TypeError, OverflowError, ArithmeticError, binascii.Error):
-        raise _invalid_cursor() from None
+        raise invalid_cursor() from None
     if sort != request.sort or direction != request.direction.value:
         raise BadRequest(
             "cursor belongs to another sort order; repeat the same sort and direction.",
             errors=[{"location": "query.cursor", "message": "cursor does not match sort"}],
         )
     if not _is_identifier(row_id):
-        raise _invalid_cursor()
+        raise invalid_cursor()
     return value, row_id
 
 
@@ -218,7 +218,7 @@ def fetch_page(
     if after is not None:
         value, row_id = after
         if not _fits_column(value, sort_column):
-            raise _invalid_cursor()
+            raise invalid_cursor()
         statement = statement.where(
             _after(sort_column, id_column, value, row_id, descending=descending)
         )

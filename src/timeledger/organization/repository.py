@@ -8,7 +8,6 @@ from sqlalchemy.orm import Session
 
 from timeledger.identity.access import PERSON, Caller
 from timeledger.identity.permissions import Scope
-from timeledger.kit.timeutil import local_date, utcnow
 from timeledger.kit.versioning import VersionHistory
 from timeledger.models import (
     Employee,
@@ -20,7 +19,6 @@ from timeledger.models import (
     OrgUnitManager,
     OrgUnitVersion,
     User,
-    Workspace,
 )
 
 UNIT_VERSIONS = VersionHistory(OrgUnitVersion, OrgUnitVersion.org_unit_id)
@@ -33,12 +31,6 @@ MAX_TREE_DEPTH = 64
 def _like(text: str) -> str:
     escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
-
-
-def workspace_today(session: Session, workspace_id: int) -> date:
-    workspace = session.get(Workspace, workspace_id)
-    timezone = workspace.timezone if workspace is not None else "UTC"
-    return local_date(utcnow(), timezone)
 
 
 class OrgUnitRepository:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from timeledger.changes.service import record_change
+from timeledger.configuration.store import workspace_today
 from timeledger.identity.access import Caller
 from timeledger.kit.errors import Conflict, Forbidden, NotFound, Unprocessable
 from timeledger.kit.etag import etag_for
@@ -35,7 +36,6 @@ from timeledger.organization.repository import (
     EmployeeRepository,
     EmploymentRepository,
     OrgUnitRepository,
-    workspace_today,
 )
 from timeledger.organization.schemas import (
     DEFAULT_PATTERN,

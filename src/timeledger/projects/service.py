@@ -40,10 +40,6 @@ MAX_NESTING = 32
 LIVE_USER_STATUSES = ("active", "suspended")
 
 
-def _invalid(location: str, detail: str, message: str) -> Unprocessable:
-    return Unprocessable(detail, errors=[{"location": location, "message": message}])
-
-
 # Customers
 
 
@@ -79,14 +75,14 @@ def _validate_project(
         require_effective(session, CUSTOMERS, [customer_id], day, location="body.customer_id")
     kind, amount = values["budget_kind"], values.get("budget_amount")
     if kind == "none" and amount is not None:
-        raise _invalid(
+        raise Unprocessable.at(
             "body.budget_amount",
             "budget_amount is only allowed with a budget: set budget_kind to hours or money, "
             "or budget_amount to null.",
             "no budget",
         )
     if kind != "none" and amount is None:
-        raise _invalid(
+        raise Unprocessable.at(
             "body.budget_amount",
             f"A budget in {kind} needs budget_amount ("
             + ("minutes" if kind == "hours" else "minor currency units")
@@ -95,7 +91,7 @@ def _validate_project(
         )
     start, end = values.get("planned_start"), values.get("planned_end")
     if start is not None and end is not None and start > end:
-        raise _invalid(
+        raise Unprocessable.at(
             "body.planned_end",
             f"planned_end {end} lies before planned_start {start}.",
             "before planned_start",
@@ -227,7 +223,7 @@ def put_members(
     )
     for index, user_id in enumerate(wanted):
         if user_id not in people:
-            raise _invalid(
+            raise Unprocessable.at(
                 f"body.items.{index}.user_id",
                 f"items[{index}].user_id refers to user {user_id}, which is not a person of "
                 "this workspace.",
@@ -289,7 +285,7 @@ def put_activity_rates(
     )
     for index, activity_id in enumerate(wanted):
         if activity_id not in live:
-            raise _invalid(
+            raise Unprocessable.at(
                 f"body.items.{index}.activity_id",
                 f"items[{index}].activity_id refers to activity {activity_id}, which does "
                 "not exist.",
@@ -355,10 +351,10 @@ def _check_parent(
 ) -> None:
     location = "body.parent_task_id"
     if parent_id == task_id:
-        raise _invalid(location, "A task cannot be its own parent.", "self")
+        raise Unprocessable.at(location, "A task cannot be its own parent.", "self")
     parent = session.get(Task, parent_id)
     if parent is None or parent.deleted_at is not None or parent.project_id != project.id:
-        raise _invalid(
+        raise Unprocessable.at(
             location,
             f"parent_task_id refers to task {parent_id}, which is not a task of project "
             f"{project.id}.",
@@ -370,19 +366,19 @@ def _check_parent(
         if ancestor is None or ancestor.parent_task_id is None:
             return
         if ancestor.parent_task_id == task_id:
-            raise _invalid(
+            raise Unprocessable.at(
                 location,
                 f"Task {parent_id} lies below this task; moving it there would make a cycle.",
                 "cycle",
             )
         ancestor = session.get(Task, ancestor.parent_task_id)
-    raise _invalid(location, f"Tasks nest at most {MAX_NESTING} levels deep.", "too deep")
+    raise Unprocessable.at(location, f"Tasks nest at most {MAX_NESTING} levels deep.", "too deep")
 
 
 def _require_project_on(session: Session, project: Project, day: date) -> None:
     if PROJECTS.history.as_of(session, project.id, day) is None:
         created = PROJECTS.created_on(session, project.id)
-        raise _invalid(
+        raise Unprocessable.at(
             "body.effective_from",
             f"Project {project.id} is not effective on {day} (it takes effect on {created}); "
             "a task cannot take effect before its project.",

@@ -37,10 +37,6 @@ from timeledger.timesheet.references import entries_booked_on
 MAX_NESTING = 32
 
 
-def _invalid(location: str, detail: str, message: str) -> Unprocessable:
-    return Unprocessable(detail, errors=[{"location": location, "message": message}])
-
-
 # Activities
 
 
@@ -50,12 +46,14 @@ def _validate_activity(
     parent_id = values.get("parent_id")
     if parent_id is not None:
         if parent_id == activity_id:
-            raise _invalid("body.parent_id", "An activity cannot be its own parent.", "self")
+            raise Unprocessable.at(
+                "body.parent_id", "An activity cannot be its own parent.", "self"
+            )
         require_effective(session, ACTIVITIES, [parent_id], day, location="body.parent_id")
         parent = ACTIVITIES.history.as_of(session, parent_id, day)
         assert parent is not None
         if parent.type != values["type"]:
-            raise _invalid(
+            raise Unprocessable.at(
                 "body.type",
                 f"A child activity shares its parent's type: parent {parent_id} is "
                 f"{parent.type!r}, this activity {values['type']!r}.",
@@ -66,7 +64,7 @@ def _validate_activity(
             if ancestor is None or ancestor.parent_id is None:
                 break
             if ancestor.parent_id == activity_id:
-                raise _invalid(
+                raise Unprocessable.at(
                     "body.parent_id",
                     f"Activity {parent_id} lies below this activity; moving it there would "
                     "make a cycle.",
@@ -81,7 +79,7 @@ def _validate_activity(
             lambda child: child.parent_id == activity_id and child.type != values["type"],
         )
         if children:
-            raise _invalid(
+            raise Unprocessable.at(
                 "body.type",
                 f"Child activities share their parent's type; {', '.join(children)} would "
                 "differ. Change them first.",
@@ -193,7 +191,7 @@ def _validate_account(
         lambda version: version.flex_account_id == account_id,
     )
     if terms:
-        raise _invalid(
+        raise Unprocessable.at(
             "body.unit",
             f"{', '.join(terms)} use this account as flex account, which counts hours.",
             "flex accounts count hours",
@@ -230,17 +228,19 @@ def _validate_calendar(
     country, subdivision = values.get("country"), values.get("subdivision")
     if country is None:
         if subdivision is not None:
-            raise _invalid("body.subdivision", "A subdivision needs a country.", "needs a country")
+            raise Unprocessable.at(
+                "body.subdivision", "A subdivision needs a country.", "needs a country"
+            )
         return
     supported = holidays.list_supported_countries()
     if country not in supported:
-        raise _invalid(
+        raise Unprocessable.at(
             "body.country",
             f"No holiday rules are known for country {country!r}.",
             "unsupported country",
         )
     if subdivision is not None and subdivision not in supported[country]:
-        raise _invalid(
+        raise Unprocessable.at(
             "body.subdivision",
             f"{subdivision!r} is not a subdivision of {country} the holiday rules know; "
             f"known: {', '.join(supported[country][:60]) or 'none'}.",
@@ -387,7 +387,7 @@ def _validate_terms(
         )
         account = TIMEBANK_ACCOUNTS.history.as_of(session, account_id, day)
         if account is not None and account.unit != "hours":
-            raise _invalid(
+            raise Unprocessable.at(
                 "body.flex_account_id",
                 f"flex_account_id refers to timebank account {account_id}, which counts "
                 f"{account.unit}; a flex account counts hours.",
@@ -405,7 +405,7 @@ def _validate_terms(
         value = values.get(policy_field)
         if value:
             first = value[0] if isinstance(value, list) else value
-            raise _invalid(
+            raise Unprocessable.at(
                 f"body.{policy_field}",
                 f"{policy_field} refers to policy {first}, which does not exist (policies "
                 "come with the rule engine; leave this empty for now).",
