@@ -10,13 +10,16 @@ from fastapi.responses import PlainTextResponse, Response
 from timeledger import PRODUCT_NAME, __version__
 from timeledger.admin.endpoints import admin
 from timeledger.auth.endpoints import auth
+from timeledger.bookmarks.endpoints import bookmarks_router
+from timeledger.compat.mite.endpoints import MITE_PREFIX, mite_router
+from timeledger.compat.mite.formats import render_mite_problem
 from timeledger.config import Settings, get_settings
 from timeledger.entries.endpoints import entries_router
 from timeledger.entries.list_endpoints import entries_list_router
 from timeledger.identity.credentials import PasswordHashing
 from timeledger.jobs.worker import Worker
 from timeledger.kit.db import Database
-from timeledger.kit.errors import install_problem_handlers
+from timeledger.kit.errors import install_problem_handlers, render_problems_of_face
 from timeledger.kit.observability import (
     RequestContextMiddleware,
     configure_logging,
@@ -104,8 +107,12 @@ def create_app(
         presence_router,
         entries_router,
         entries_list_router,
+        bookmarks_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
+
+    app.include_router(mite_router)
+    render_problems_of_face(app, MITE_PREFIX, render_mite_problem)
 
     @app.get(f"{API_PREFIX}/", response_class=PlainTextResponse, include_in_schema=False)
     def api_root() -> str:

@@ -96,6 +96,8 @@ def _check_groups_partition_the_list(
         assert group["minutes"] == sum(entry["minutes"] for entry in entries), group
         assert group["revenue_minor"] == sum(entry["revenue_minor"] or 0 for entry in entries)
         assert group["entries"] == len(entries)
+        assert group["first_date"] == min(entry["date"] for entry in entries)
+        assert group["last_date"] == max(entry["date"] for entry in entries)
     assert seen == {entry["id"] for entry in everything}
     assert sum(group["minutes"] for group in groups) == sum(e["minutes"] for e in everything)
     return groups
@@ -116,7 +118,7 @@ def test_group_by_user_and_week(
     first = groups[0]
     assert set(first) == {
         "employee_id", "user_id", "week", "minutes", "revenue_minor", "currency", "entries",
-        "entries_params",
+        "first_date", "last_date", "entries_params",
     }  # fmt: skip
     assert first["employee_id"] == people[0].employee_id
     assert first["user_id"] == people[0].principal.user_id

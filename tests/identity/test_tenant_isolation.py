@@ -59,6 +59,10 @@ def _b_objects(
     assert suspended.status_code == 200, suspended.text
     settings = _b_settings(client, headers)
     projects = _b_projects(client, headers)
+    bookmark = client.post(
+        "/api/me/bookmarks", json={"name": "B bookmark", "query": "at=today"}, headers=headers
+    )
+    assert bookmark.status_code == 201, bookmark.text
     return {
         **settings,
         **projects,
@@ -73,6 +77,7 @@ def _b_objects(
         "interval_id": interval.json()["id"],
         "entry_id": entry.json()["id"],
         "owner_key_id": client.get("/api/me/api-keys", headers=headers).json()["items"][0]["id"],
+        "bookmark_id": bookmark.json()["id"],
     }
 
 
@@ -136,7 +141,14 @@ def _b_ids(operation: Operation, b: dict[str, Any]) -> dict[str, Any]:
             values[name] = b["role_id"]
         elif name == "session_id":
             values[name] = b["session_id"]
-        elif name in ("unit_id", "employee_id", "employment_id", "interval_id", "entry_id"):
+        elif name in (
+            "unit_id",
+            "employee_id",
+            "employment_id",
+            "interval_id",
+            "entry_id",
+            "bookmark_id",
+        ):
             values[name] = b[name]
         elif name in ("entity_id", "calendar_id") and operation.path.startswith("/api/settings/"):
             values[name] = b["settings/" + operation.path.split("/")[3]]

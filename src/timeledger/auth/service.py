@@ -68,28 +68,28 @@ def _choose_account(
     return [user for user in candidates if names.get(user.workspace_id) == workspace]
 
 
-def sign_in(
+def check_password(
     db: Database,
-    session: Session,
-    data: LoginRequest,
+    email: str,
+    password: str,
+    workspace: str | None,
     client: ClientInfo,
     hashing: PasswordHashing,
-    session_ttl: timedelta,
-) -> StartedSession:
-    """Checks the password in a read-only transaction of its own, so neither the slow hash
+) -> User:
+    """The person signing in with this email and password, under the brute-force limits.
+
+    Checks the password in a read-only transaction of its own, so neither the slow hash
     nor a failure (recorded apart, since the request rolls back) waits on the write lock
     the request's own unit of work takes on SQLite."""
-    email = data.email.strip().lower()
+    email = email.strip().lower()
     with db.session(write=False) as reader:
         _throttle(reader, email, client)
         candidates = _choose_account(
-            reader, UserRepository(reader).people_signing_in_as(email), data.workspace
+            reader, UserRepository(reader).people_signing_in_as(email), workspace
         )
-        matching = [
-            user for user in candidates if hashing.verify(user.password_hash, data.password)
-        ]
+        matching = [user for user in candidates if hashing.verify(user.password_hash, password)]
         if not candidates:
-            hashing.verify(None, data.password)
+            hashing.verify(None, password)
         names = SignInRepository(reader).workspace_names([u.workspace_id for u in matching])
     if not matching:
         _record_failure(db, email, client, candidates)
@@ -99,7 +99,19 @@ def sign_in(
             "This email signs in to several workspaces; repeat with `workspace` set.",
             extra={"workspaces": sorted(names.values())},
         )
-    user = matching[0]
+    return matching[0]
+
+
+def sign_in(
+    db: Database,
+    session: Session,
+    data: LoginRequest,
+    client: ClientInfo,
+    hashing: PasswordHashing,
+    session_ttl: timedelta,
+) -> StartedSession:
+    user = check_password(db, data.email, data.password, data.workspace, client, hashing)
+    email = data.email.strip().lower()
     SignInRepository(session).add_attempt(
         SignInAttempt(email=email, client_address=client.address, succeeded=True, at=utcnow())
     )

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 from pydantic import BaseModel
-from sqlalchemy import Select, false, func
+from sqlalchemy import Select
 
 from timeledger.configuration.schemas import ConfigDate, read_of, version_read_of
 from timeledger.configuration.store import Actor, ConfigKind, workspace_today
@@ -39,12 +39,6 @@ def no_filter() -> Filter:
 
 def actor_of(caller: Caller) -> Actor:
     return Actor(workspace_id=caller.workspace_id, user_id=caller.user_id)
-
-
-def contains_text(column: Any, text: str) -> Any:
-    """`column` contains `text` literally, case-insensitively (`%`, `_` match themselves)."""
-    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return func.lower(column).like(f"%{escaped}%", escape="\\")
 
 
 @dataclass(frozen=True)
@@ -105,16 +99,9 @@ def add_config_routes(router: APIRouter, spec: ConfigRoutes) -> None:
         ] = None,
     ) -> Any:
         day = as_of or workspace_today(session, caller.workspace_id)
-        statement = kind_filter(kind.in_force(day))
-        if archived is not None:
-            # A kind without an archived flag never archives: `archived=true` finds nothing.
-            flag = getattr(version_model, "archived", None)
-            if flag is not None:
-                statement = statement.where(flag == archived)
-            elif archived:
-                statement = statement.where(false())
-        if q:
-            statement = statement.where(contains_text(version_model.name, q))
+        statement = kind.matching(
+            kind_filter(kind.in_force(day)), archived=archived, name_contains=q
+        )
         wanted = parse_id_list(ids, parameter="ids")
         if wanted:
             statement = statement.where(owner.in_(wanted))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, false, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from timeledger.changes.service import record_change
@@ -51,6 +51,12 @@ class Versioned(Generic[EntityT, VersionT]):
 
     entity: EntityT
     version: VersionT
+
+
+def contains_text(column: Any, text: str) -> Any:
+    """`column` contains `text` literally, case-insensitively (`%`, `_` match themselves)."""
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return func.lower(column).like(f"%{escaped}%", escape="\\")
 
 
 def workspace_today(session: Session, workspace_id: int) -> date:
@@ -160,6 +166,32 @@ class ConfigKind(Generic[EntityT, VersionT]):
             .where(self.entity_model.deleted_at.is_(None), self.history.in_force_on(day))
         )
 
+    def matching(
+        self,
+        statement: Select[Any],
+        *,
+        archived: bool | None = None,
+        name_contains: str | None = None,
+    ) -> Select[Any]:
+        """`statement` (over this kind's versions) narrowed to archived or live ones and to
+        names containing a text (case-insensitive, `%` and `_` literal). A kind without an
+        archived flag never archives: `archived=True` finds nothing."""
+        version_model: Any = self.version_model
+        if archived is not None:
+            flag = getattr(version_model, "archived", None)
+            if flag is not None:
+                statement = statement.where(flag == archived)
+            elif archived:
+                statement = statement.where(false())
+        if name_contains:
+            statement = statement.where(contains_text(version_model.name, name_contains))
+        return statement
+
+    def by_name(self) -> tuple[Any, ...]:
+        """The order of lists sorted by name."""
+        version_model: Any = self.version_model
+        return version_model.name, self.owner_column
+
     def in_force_from(self, session: Session, day: date) -> list[VersionT]:
         """Every version of a live entity in force on `day` or taking effect later: what
         an entity's references are checked against before it goes away."""
@@ -180,6 +212,28 @@ class ConfigKind(Generic[EntityT, VersionT]):
             return {}
         rows = session.scalars(select(self.entity_model).where(self.entity_model.id.in_(ids)))
         return {row.id: row for row in rows}
+
+    def by_key(self, session: Session, key: str) -> EntityT | None:
+        entity = session.scalar(select(self.entity_model).where(self.entity_model.key == key))
+        return entity if entity is not None and entity.deleted_at is None else None
+
+    def names_on(self, session: Session, ids: Iterable[int], day: date) -> dict[int, str]:
+        """The name of each entity on `day`: its version in force then, else its first."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        owner = self.owner_column
+        version_model: Any = self.version_model
+        rows = session.execute(
+            select(owner, version_model.name, version_model.effective_from)
+            .where(owner.in_(wanted))
+            .order_by(owner, version_model.effective_from)
+        ).all()
+        names: dict[int, str] = {}
+        for owner_id, name, effective_from in rows:
+            if effective_from <= day or owner_id not in names:
+                names[owner_id] = name
+        return names
 
     def versions(self, session: Session, entity_id: int) -> list[VersionT]:
         return self.history.history(session, self.get(session, entity_id).id)

@@ -295,6 +295,8 @@ def list_groups(
             source.minutes.label("minutes"),
             source.revenue.label("revenue_minor"),
             source.entries.label("entries"),
+            func.min(source.table.c.day).label("first_date"),
+            func.max(source.table.c.day).label("last_date"),
         )
         .select_from(source.table)
         .where(*source.conditions)
@@ -327,6 +329,8 @@ def list_groups(
         item["revenue_minor"] = int(row.revenue_minor or 0)
         item["currency"] = currency
         item["entries"] = int(row.entries or 0)
+        item["first_date"] = _normalized(GroupKey.DAY, row.first_date)
+        item["last_date"] = _normalized(GroupKey.DAY, row.last_date)
         item["entries_params"] = _entries_params(filters, keys, values)
         items.append(item)
     return items, next_cursor

@@ -73,6 +73,8 @@ class EntryGroup(BaseModel):
     revenue_minor: int
     currency: str
     entries: int
+    first_date: date = Field(description="Date of the group's earliest entry.")
+    last_date: date = Field(description="Date of the group's latest entry.")
     entries_params: dict[str, Any] = Field(
         description="Query parameters of this list that list exactly this group's entries."
     )

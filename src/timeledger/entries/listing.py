@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import BigInteger, ColumnElement, Select, and_, func, literal, or_, select
 from sqlalchemy.orm import Session
 
-from timeledger.configuration.routes import contains_text
+from timeledger.configuration.store import contains_text
 from timeledger.entries.rendering import render_entry
 from timeledger.identity.access import Caller
 from timeledger.kit.errors import BadRequest, Problem, Unprocessable
@@ -663,17 +663,43 @@ def list_entries(
         if not _fits_sort(sort, value):
             raise _invalid("cursor", "invalid cursor")
         statement = statement.where(_after(expression, value, row_id, descending=descending))
-    order = (expression.desc(), ENTRIES.c.id.desc()) if descending else (expression, ENTRIES.c.id)
-    rows = session.connection().execute(statement.order_by(*order).limit(page.limit + 1)).all()
+    rows = (
+        session.connection()
+        .execute(statement.order_by(*_order(sort, descending=descending)).limit(page.limit + 1))
+        .all()
+    )
     next_cursor = None
     if len(rows) > page.limit:
         rows = rows[: page.limit]
         last = rows[-1]
         next_cursor = encode_cursor(page, _sort_value_of(sort, last), last.id)
+    return _rendered(rows, filters), next_cursor
+
+
+def list_entries_window(
+    session: Session, filters: EntryFilters, sort: EntrySort, direction: Direction, *,
+    limit: int, offset: int,
+) -> list[dict[str, Any]]:  # fmt: skip
+    """Entries `offset` up to `offset + limit` in the order asked: the numbered pages
+    of the faces (the native API pages by cursor)."""
+    if filters.matches_nothing:
+        return []
+    order = _order(sort, descending=direction is Direction.DESC)
+    statement = _entries_statement(filters).order_by(*order).limit(limit).offset(offset)
+    return _rendered(session.connection().execute(statement).all(), filters)
+
+
+def _order(sort: EntrySort, *, descending: bool) -> tuple[ColumnElement[Any], ...]:
+    expression = _sort_expression(sort)
+    if descending:
+        return expression.desc(), ENTRIES.c.id.desc()
+    return expression, ENTRIES.c.id
+
+
+def _rendered(rows: Sequence[Any], filters: EntryFilters) -> list[dict[str, Any]]:
     now = utcnow()
     currency = filters.workspace.currency
-    items = [render_entry(row, user_id=row.user_id, currency=currency, now=now) for row in rows]
-    return items, next_cursor
+    return [render_entry(row, user_id=row.user_id, currency=currency, now=now) for row in rows]
 
 
 def page_of(
@@ -693,6 +719,7 @@ __all__ = [
     "EntrySort",
     "WorkspaceFacts",
     "list_entries",
+    "list_entries_window",
     "page_of",
     "resolve_filters",
 ]

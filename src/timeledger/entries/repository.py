@@ -21,6 +21,9 @@ class EntryRepository:
         entry = self.session.get(TimeEntry, entry_id)
         return entry if entry is not None and entry.employee_id == employee_id else None
 
+    def get(self, entry_id: int) -> TimeEntry | None:
+        return self.session.get(TimeEntry, entry_id)
+
     def running_timer(self, employee_id: int) -> TimeEntry | None:
         return self.session.scalars(
             select(TimeEntry).where(

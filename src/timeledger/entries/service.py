@@ -109,6 +109,41 @@ def get_entry(session: Session, caller: Caller, employee_id: int, entry_id: int)
     return _entry_of(session, employee_id, entry_id)
 
 
+def locate_entry(session: Session, caller: Caller, entry_id: int, action: str) -> TimeEntry:
+    """An entry addressed by its id alone, as the faces address them: 404 when the caller
+    cannot read its employee's timesheet, 403 when they can read it but not `action` it."""
+    entry = EntryRepository(session).get(entry_id)
+    today = workspace_today(session, caller.workspace_id)
+    try:
+        if entry is None:
+            raise NotFound(f"No time entry {entry_id}.")
+        reachable_employee(session, caller, entry.employee_id, action, today)
+    except NotFound:
+        raise NotFound(f"No time entry {entry_id}.") from None
+    return entry
+
+
+def employee_id_of_user(session: Session, caller: Caller, user_id: int) -> int:
+    """The employee record whose timesheet holds the time of user `user_id` (the faces
+    name people by user); 404 when the caller cannot see that user's timesheet."""
+    employee = EmployeeRepository(session).by_user(user_id)
+    if employee is None or employee.deleted_at is not None:
+        if user_id == caller.user_id:
+            raise Unprocessable.at(
+                "user_id",
+                "You have no employee record, so you cannot record time; an administrator "
+                "can link you to one.",
+                "no employee record",
+            )
+        raise NotFound(f"No user {user_id} recording time.")
+    today = workspace_today(session, caller.workspace_id)
+    try:
+        reachable_employee(session, caller, employee.id, "read", today)
+    except NotFound:
+        raise NotFound(f"No user {user_id} recording time.") from None
+    return employee.id
+
+
 def _entry_of(session: Session, employee_id: int, entry_id: int) -> TimeEntry:
     entry = EntryRepository(session).of_employee(employee_id, entry_id)
     if entry is None:

@@ -6,6 +6,8 @@ audit entry when missing), scopes the unit of work to the caller's workspace, an
 `x-required-permission` into the operation's OpenAPI entry (see kit.openapi).
 """
 
+import inspect
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Annotated, Any
@@ -36,7 +38,8 @@ class Caller:
     user_kind: str
     role_name: str
     permissions: frozenset[str]
-    credential_kind: TokenKind
+    credential_kind: TokenKind | None
+    """None for a password sent with the request (HTTP Basic on a face)."""
     credential_id: int
     credential_label: str
     client_address: str | None
@@ -99,11 +102,12 @@ def _touch(db: Database, model: type[ApiKey] | type[AuthSession], row_id: int) -
         session.execute(update(model).where(model.id == row_id).values(last_used_at=utcnow()))
 
 
-def authenticate(request: Request, session: UnitOfWork) -> Caller:
-    """Checks the credential in short transactions of its own, before the request's unit of
+def caller_from_token(request: Request, token: str) -> Caller:
+    """The caller an API key or session token stands for (401 when it stands for nobody).
+
+    Checks the credential in short transactions of its own, before the request's unit of
     work begins: on SQLite a writing request holds the database's write lock from its first
     statement, so recording `last_used_at` (or a denial) apart from it would wait on itself."""
-    token = bearer_token(request)
     db = database(request)
     now = utcnow()
     with db.session(write=False) as reader:
@@ -118,37 +122,59 @@ def authenticate(request: Request, session: UnitOfWork) -> Caller:
         if user is None or user.status != "active":
             raise Unauthorized("The credential's user is suspended or deleted.")
         kind = TokenKind.API_KEY if isinstance(row, ApiKey) else TokenKind.SESSION
-        caller = Caller(
-            workspace_id=user.workspace_id,
-            user_id=user.id,
-            user_kind=user.kind,
-            role_name=user.role.name,
-            permissions=frozenset(user.role.permissions),
-            credential_kind=kind,
-            credential_id=row.id,
-            credential_label=row.prefix,
-            client_address=client_address(request),
-        )
+        caller = caller_of(request, user, kind, row.id, row.prefix)
         needs_touch = _needs_touch(row, now)
     if needs_touch:
         _touch(db, ApiKey if kind is TokenKind.API_KEY else AuthSession, caller.credential_id)
+    return caller
+
+
+def caller_of(
+    request: Request, user: User, kind: TokenKind | None, credential_id: int, label: str
+) -> Caller:
+    return Caller(
+        workspace_id=user.workspace_id,
+        user_id=user.id,
+        user_kind=user.kind,
+        role_name=user.role.name,
+        permissions=frozenset(user.role.permissions),
+        credential_kind=kind,
+        credential_id=credential_id,
+        credential_label=label,
+        client_address=client_address(request),
+    )
+
+
+def authenticate(request: Request, session: UnitOfWork) -> Caller:
+    """The native API's authentication: `Authorization: Bearer <api key | session token>`."""
+    caller = caller_from_token(request, bearer_token(request))
     scope_session_to_workspace(session, caller.workspace_id)
     return caller
+
+
+Authenticator = Callable[..., Caller]
+"""A FastAPI dependency answering the request's caller (a face authenticates its own way)
+and scoping the unit of work to the caller's workspace."""
 
 
 class PermissionRequirement:
     """A dependency enforcing one permission; also the operation's OpenAPI declaration."""
 
-    def __init__(self, permission: str, *, people_only: bool = False) -> None:
+    def __init__(
+        self,
+        permission: str,
+        *,
+        people_only: bool = False,
+        authenticator: Authenticator = authenticate,
+    ) -> None:
         self.permission = str(Permission.parse(permission))
         self.people_only = people_only
         self.openapi_extensions: dict[str, Any] = {"x-required-permission": self.permission}
         if people_only:
             self.openapi_extensions["x-people-only"] = True
+        self.__signature__ = _signature_with(authenticator)
 
-    def __call__(
-        self, request: Request, caller: Annotated[Caller, Depends(authenticate)]
-    ) -> Caller:
+    def __call__(self, request: Request, caller: Caller) -> Caller:
         if self.people_only and not caller.is_person:
             self._deny(request, caller, "service users cannot use this operation")
             raise Forbidden(
@@ -180,6 +206,26 @@ class PermissionRequirement:
         )
 
 
-def Allowed(permission: str, *, people_only: bool = False) -> Any:  # noqa: N802
+def _signature_with(authenticator: Authenticator) -> inspect.Signature:
+    """`__call__`'s signature with the caller drawn from `authenticator`: FastAPI reads an
+    instance's dependencies from its signature."""
+    return inspect.Signature(
+        [
+            inspect.Parameter("request", inspect.Parameter.KEYWORD_ONLY, annotation=Request),
+            inspect.Parameter(
+                "caller",
+                inspect.Parameter.KEYWORD_ONLY,
+                annotation=Annotated[Caller, Depends(authenticator)],
+            ),
+        ],
+        return_annotation=Caller,
+    )
+
+
+def Allowed(  # noqa: N802
+    permission: str, *, people_only: bool = False, authenticator: Authenticator = authenticate
+) -> Any:
     """Declare the permission an operation requires (see the module docstring)."""
-    return Depends(PermissionRequirement(permission, people_only=people_only))
+    return Depends(
+        PermissionRequirement(permission, people_only=people_only, authenticator=authenticator)
+    )

@@ -1,6 +1,6 @@
 """Errors as RFC 9457 problem details (application/problem+json)."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import structlog
@@ -142,7 +142,31 @@ def problem_response(
     )
 
 
+ProblemRenderer = Callable[[Request, Problem], Response]
+"""How a face answers a problem in its vendor's error format instead of problem+json."""
+FACE_RENDERERS_STATE = "face_problem_renderers"
+
+
+def render_problems_of_face(app: FastAPI, path_prefix: str, renderer: ProblemRenderer) -> None:
+    """Problems of requests under `path_prefix` are rendered by `renderer`."""
+    renderers: dict[str, ProblemRenderer] = getattr(app.state, FACE_RENDERERS_STATE, {})
+    renderers[path_prefix.rstrip("/") + "/"] = renderer
+    setattr(app.state, FACE_RENDERERS_STATE, renderers)
+
+
+def _face_renderer(request: Request) -> ProblemRenderer | None:
+    renderers: dict[str, ProblemRenderer] = getattr(request.app.state, FACE_RENDERERS_STATE, {})
+    path = request.url.path
+    for prefix, renderer in renderers.items():
+        if path.startswith(prefix):
+            return renderer
+    return None
+
+
 def render_problem(request: Request, problem: Problem) -> Response:
+    renderer = _face_renderer(request)
+    if renderer is not None:
+        return renderer(request, problem)
     return problem_response(
         problem.status,
         slug=problem.slug,
@@ -196,14 +220,11 @@ async def _on_http_exception(request: Request, exc: Exception) -> Response:
         detail = f"{request.method} is not allowed on {request.url.path}."
     if exc.status_code == 413:
         detail = _too_large_detail(request.scope.get(MAX_BODY_SIZE_SCOPE_KEY))
-    return problem_response(
-        exc.status_code,
-        slug=known.slug if known else f"http-{exc.status_code}",
-        title=known.title if known else "Request failed",
-        detail=detail,
-        instance=request.url.path,
-        headers=dict(exc.headers or {}),
-    )
+    problem = (known or Problem)(detail, headers=dict(exc.headers or {}))
+    if known is None:
+        problem.status = exc.status_code
+        problem.slug, problem.title = f"http-{exc.status_code}", "Request failed"
+    return render_problem(request, problem)
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> Response:

@@ -232,3 +232,16 @@ def fetch_page(
         request, getattr(last, sort_column.key), getattr(last, id_column.key)
     )
     return rows, next_cursor
+
+
+def fetch_window(
+    session: Session,
+    statement: Select[RowT],
+    *,
+    order_by: Sequence[Any],
+    limit: int,
+    offset: int,
+) -> list[RowT]:
+    """Rows `offset` up to `offset + limit` of `statement` in the given order: the numbered
+    pages some faces speak (the native API pages by cursor)."""
+    return list(session.scalars(statement.order_by(*order_by).limit(limit).offset(offset)))

@@ -1,5 +1,6 @@
 """SQLAlchemy models, one module per domain; importing this package registers them all."""
 
+from timeledger.models.bookmarks import EntryBookmark
 from timeledger.models.changelog import Change
 from timeledger.models.idempotency import IdempotencyRecord
 from timeledger.models.identity import (
@@ -64,6 +65,7 @@ __all__ = [
     "Employment",
     "EmploymentTerms",
     "EmploymentTermsVersion",
+    "EntryBookmark",
     "EntryDayTotal",
     "HolidayCalendar",
     "HolidayCalendarVersion",

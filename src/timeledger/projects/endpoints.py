@@ -4,15 +4,9 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request, Response, status
 
-from timeledger.configuration.routes import (
-    AsOf,
-    ConfigRoutes,
-    actor_of,
-    add_config_routes,
-    contains_text,
-)
+from timeledger.configuration.routes import AsOf, ConfigRoutes, actor_of, add_config_routes
 from timeledger.configuration.schemas import read_of, version_read_of
-from timeledger.configuration.store import require_effective, workspace_today
+from timeledger.configuration.store import contains_text, require_effective, workspace_today
 from timeledger.identity.access import Allowed, Caller
 from timeledger.kit.errors import Unprocessable
 from timeledger.kit.etag import set_etag
@@ -158,21 +152,14 @@ def list_projects(
 ) -> Page[ProjectRead]:
     """Callers with only `projects:read:own` see the projects they are a member of."""
     day = as_of or workspace_today(session, caller.workspace_id)
-    statement = service.PROJECTS.in_force(day)
-    if not service.sees_every_project(caller):
-        statement = statement.where(
-            ProjectVersion.project_id.in_(service.member_project_ids(caller.user_id))
-        )
+    statement = service.visible_projects(caller, day)
     if customer_id is not None:
-        statement = statement.where(ProjectVersion.customer_id == customer_id)
+        statement = service.of_customer(statement, customer_id)
     if user_id is not None:
         statement = statement.where(
             ProjectVersion.project_id.in_(service.member_project_ids(user_id))
         )
-    if archived is not None:
-        statement = statement.where(ProjectVersion.archived == archived)
-    if q:
-        statement = statement.where(contains_text(ProjectVersion.name, q))
+    statement = service.PROJECTS.matching(statement, archived=archived, name_contains=q)
     wanted = parse_id_list(ids, parameter="ids")
     if wanted:
         statement = statement.where(ProjectVersion.project_id.in_(wanted))

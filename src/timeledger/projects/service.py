@@ -158,6 +158,22 @@ def member_project_ids(user_id: int) -> Select[Any]:
     return select(ProjectMember.project_id).where(ProjectMember.user_id == user_id)
 
 
+def visible_projects(caller: Caller, day: date) -> Select[Any]:
+    """Versions in force on `day` of the projects the caller may see: with
+    `projects:read:own` only those they are a member of."""
+    statement = PROJECTS.in_force(day)
+    if not sees_every_project(caller):
+        statement = statement.where(
+            ProjectVersion.project_id.in_(member_project_ids(caller.user_id))
+        )
+    return statement
+
+
+def of_customer(statement: Select[Any], customer_id: int) -> Select[Any]:
+    """Project versions narrowed to those of a customer."""
+    return statement.where(ProjectVersion.customer_id == customer_id)
+
+
 def visible_project(session: Session, caller: Caller, project_id: int) -> Project:
     """The live project if the caller may see it: with `projects:read:own` only the
     projects they are a member of; any other is 404, as if it did not exist."""

@@ -480,6 +480,13 @@ MCTIME_TIME_TYPES: dict[str, str] = {
 }
 
 
+def default_work_activity_id(session: Session) -> int | None:
+    """The activity time lands on when a client names none (the mite face allows that):
+    the workspace's default `work` activity, while it exists."""
+    activity = ACTIVITIES.by_key(session, "work")
+    return activity.id if activity is not None else None
+
+
 def default_activity_name(key: str) -> str:
     return key.replace("_", " ").capitalize()
 

@@ -1,9 +1,10 @@
 """Queries on users, roles and credentials; tenant scoping comes from the session."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import ColumnElement, Select, func, select, update
 from sqlalchemy.orm import Session
 
 from timeledger.identity.access import Caller
@@ -12,6 +13,11 @@ from timeledger.identity.teams import managed_user_ids
 from timeledger.models import ApiKey, AuthSession, Role, User
 
 LIVE_STATUSES = ("active", "suspended")
+
+
+def _contains(column: Any, text: str) -> ColumnElement[bool]:
+    escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return func.lower(column).like(f"%{escaped}%", escape="\\")
 
 
 class UserRepository:
@@ -36,10 +42,13 @@ class UserRepository:
         status: str | None = None,
         role: str | None = None,
         text: str | None = None,
+        name: str | None = None,
+        email: str | None = None,
         ids: list[int] | None = None,
     ) -> Select[User]:
         """The people visible to the caller, filtered; `text` is a literal part of the name
-        or email (`%` and `_` match only themselves)."""
+        or email, `name` and `email` of that field alone (`%` and `_` match only
+        themselves)."""
         statement = self.visible_to(caller, "person")
         if ids:
             statement = statement.where(User.id.in_(ids))
@@ -48,13 +57,19 @@ class UserRepository:
         if role:
             statement = statement.join(Role, User.role_id == Role.id).where(Role.name == role)
         if text:
-            escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            pattern = f"%{escaped}%"
-            statement = statement.where(
-                func.lower(User.name).like(pattern, escape="\\")
-                | func.lower(User.email).like(pattern, escape="\\")
-            )
+            statement = statement.where(_contains(User.name, text) | _contains(User.email, text))
+        if name:
+            statement = statement.where(_contains(User.name, name))
+        if email:
+            statement = statement.where(_contains(User.email, email))
         return statement
+
+    def names_of(self, user_ids: Iterable[int]) -> dict[int, str]:
+        wanted = sorted(set(user_ids))
+        if not wanted:
+            return {}
+        rows = self.session.execute(select(User.id, User.name).where(User.id.in_(wanted)))
+        return {row.id: row.name for row in rows}
 
     def get_visible(self, caller: Caller, user_id: int, kind: str, area: str) -> User | None:
         return self.session.scalars(

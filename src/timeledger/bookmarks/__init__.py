@@ -1,0 +1,1 @@
+"""Saved queries of the time-entry list ("bookmarks"), each owned by one person."""

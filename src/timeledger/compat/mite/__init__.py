@@ -1,0 +1,1 @@
+"""The mite API at /compat/mite (contract: docs/compat/mite.md)."""

@@ -1,0 +1,60 @@
+"""Who calls the mite face: `X-MiteApiKey: KEY`, `?api_key=KEY` or HTTP Basic with email
+and password. The key is any Timeledger API key, a person's own included."""
+
+import base64
+import binascii
+from functools import partial
+
+from fastapi import Request
+
+from timeledger.auth.service import ClientInfo, check_password
+from timeledger.identity.access import Allowed, Caller, caller_from_token, caller_of
+from timeledger.identity.credentials import PasswordHashing
+from timeledger.kit.errors import Unauthorized
+from timeledger.kit.tenancy import scope_session_to_workspace
+from timeledger.kit.uow import UnitOfWork, database
+
+API_KEY_HEADER = "x-miteapikey"
+API_KEY_PARAMETER = "api_key"
+BASIC_LABEL = "basic"
+
+
+def mite_caller(request: Request, session: UnitOfWork) -> Caller:
+    key = request.headers.get(API_KEY_HEADER) or request.query_params.get(API_KEY_PARAMETER)
+    if key:
+        caller = caller_from_token(request, key.strip())
+    else:
+        email, password = _basic_credentials(request)
+        hashing: PasswordHashing = request.app.state.password_hashing
+        client = ClientInfo(
+            address=request.client.host if request.client else "",
+            user_agent=request.headers.get("user-agent"),
+        )
+        user = check_password(database(request), email, password, None, client, hashing)
+        if user.status != "active":
+            raise Unauthorized("The user is suspended.")
+        caller = caller_of(request, user, None, 0, BASIC_LABEL)
+    scope_session_to_workspace(session, caller.workspace_id)
+    return caller
+
+
+def _basic_credentials(request: Request) -> tuple[str, str]:
+    scheme, _, encoded = request.headers.get("authorization", "").partition(" ")
+    missing = Unauthorized(
+        "Access denied: send your API key as X-MiteApiKey or api_key, or your email and "
+        "password with HTTP Basic."
+    )
+    if scheme.lower() != "basic" or not encoded.strip():
+        raise missing
+    try:
+        decoded = base64.b64decode(encoded.strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        raise missing from None
+    email, separator, password = decoded.partition(":")
+    if not separator or not email or not password:
+        raise missing
+    return email, password
+
+
+MiteAllowed = partial(Allowed, authenticator=mite_caller)
+"""The permission of a mite operation, authenticated the mite way."""
