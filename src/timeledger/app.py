@@ -11,6 +11,10 @@ from timeledger import PRODUCT_NAME, __version__
 from timeledger.admin.endpoints import admin
 from timeledger.auth.endpoints import auth
 from timeledger.bookmarks.endpoints import bookmarks_router
+from timeledger.compat.goodtime.endpoints import GOODTIME_PREFIX, goodtime_router
+from timeledger.compat.goodtime.formats import render_goodtime_problem
+from timeledger.compat.mctime.endpoints import MCTIME_PREFIX, mctime_router
+from timeledger.compat.mctime.wire import render_mctime_problem
 from timeledger.compat.mite.endpoints import MITE_PREFIX, mite_router
 from timeledger.compat.mite.formats import render_mite_problem
 from timeledger.config import Settings, get_settings
@@ -30,6 +34,7 @@ from timeledger.organization.endpoints import organization
 from timeledger.presence.endpoints import presence_router
 from timeledger.projects.endpoints import projects_router
 from timeledger.settings.endpoints import settings_router
+from timeledger.timebank.endpoints import timebank_router
 from timeledger.users.endpoints import me, users
 
 API_PREFIX = "/api"
@@ -108,11 +113,16 @@ def create_app(
         entries_router,
         entries_list_router,
         bookmarks_router,
+        timebank_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
 
     app.include_router(mite_router)
     render_problems_of_face(app, MITE_PREFIX, render_mite_problem)
+    app.include_router(goodtime_router)
+    render_problems_of_face(app, GOODTIME_PREFIX, render_goodtime_problem)
+    app.include_router(mctime_router)
+    render_problems_of_face(app, MCTIME_PREFIX.removesuffix("/api/v2/auth"), render_mctime_problem)
 
     @app.get(f"{API_PREFIX}/", response_class=PlainTextResponse, include_in_schema=False)
     def api_root() -> str:

@@ -63,6 +63,19 @@ def _b_objects(
         "/api/me/bookmarks", json={"name": "B bookmark", "query": "at=today"}, headers=headers
     )
     assert bookmark.status_code == 201, bookmark.text
+    account_id = settings["settings/timebank-accounts"]
+    account = client.get(f"/api/settings/timebank-accounts/{account_id}", headers=headers)
+    movement = client.post(
+        f"/api/employees/{employee_id}/timebank/movements",
+        json={
+            "account_id": account_id,
+            "day": account.json()["effective_from"],
+            "amount": 60,
+            "cause": "adjustment",
+        },
+        headers=headers,
+    )
+    assert movement.status_code == 201, movement.text
     return {
         **settings,
         **projects,
@@ -78,6 +91,7 @@ def _b_objects(
         "entry_id": entry.json()["id"],
         "owner_key_id": client.get("/api/me/api-keys", headers=headers).json()["items"][0]["id"],
         "bookmark_id": bookmark.json()["id"],
+        "movement_id": movement.json()["id"],
     }
 
 
@@ -148,6 +162,7 @@ def _b_ids(operation: Operation, b: dict[str, Any]) -> dict[str, Any]:
             "interval_id",
             "entry_id",
             "bookmark_id",
+            "movement_id",
         ):
             values[name] = b[name]
         elif name in ("entity_id", "calendar_id") and operation.path.startswith("/api/settings/"):

@@ -8,6 +8,7 @@ from timeledger.admin import deleted
 from timeledger.admin.repository import audit_events
 from timeledger.admin.schemas import AuditEventRead, DeletedRead
 from timeledger.identity.access import Allowed, Caller
+from timeledger.identity.credentials import PasswordHashing
 from timeledger.kit.etag import set_etag
 from timeledger.kit.pagination import Direction, Page, PageRequest, fetch_page, page_request
 from timeledger.kit.routing import MAX_ID, ResourceId, api_router, if_match_of
@@ -15,7 +16,12 @@ from timeledger.kit.timeutil import DateKeyword, parse_instant
 from timeledger.kit.uow import UnitOfWork
 from timeledger.models import AuditEvent
 from timeledger.workspaces import service
-from timeledger.workspaces.schemas import WorkspaceRead, WorkspaceUpdate
+from timeledger.workspaces.schemas import (
+    GoodTimeFaceRead,
+    GoodTimeFaceUpdate,
+    WorkspaceRead,
+    WorkspaceUpdate,
+)
 from timeledger.workspaces.service import workspace_period
 
 admin = api_router("Admin", prefix="/admin")
@@ -47,6 +53,36 @@ def update_workspace(
     workspace = service.update_workspace(session, caller, body, if_match_of(request))
     set_etag(response, service.workspace_etag(workspace))
     return service.workspace_view(workspace)
+
+
+@admin.get("/faces/goodtime", response_model=GoodTimeFaceRead)
+def get_goodtime_face(
+    response: Response,
+    session: UnitOfWork,
+    caller: Annotated[Caller, Allowed("workspace:read:*")],
+) -> GoodTimeFaceRead:
+    """The GoodTime face (`/compat/goodtime/api`, docs/compat/goodtime.md): off until
+    enabled with an API password."""
+    workspace = service.get_workspace(session, caller)
+    set_etag(response, service.workspace_etag(workspace))
+    return service.goodtime_face(workspace).view()
+
+
+@admin.put("/faces/goodtime", response_model=GoodTimeFaceRead)
+def put_goodtime_face(
+    body: GoodTimeFaceUpdate,
+    request: Request,
+    response: Response,
+    session: UnitOfWork,
+    caller: Annotated[Caller, Allowed("workspace:update:*")],
+) -> GoodTimeFaceRead:
+    """Enable or disable the GoodTime face, set its API password and lockable entries.
+    Enabling without a password ever set is 422. `If-Match` (the workspace's ETag) is
+    honoured when sent."""
+    hashing: PasswordHashing = request.app.state.password_hashing
+    face = service.update_goodtime_face(session, caller, body, hashing, if_match_of(request))
+    set_etag(response, service.workspace_etag(service.get_workspace(session, caller)))
+    return face.view()
 
 
 @admin.get("/audit-log", response_model=Page[AuditEventRead])

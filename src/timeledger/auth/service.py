@@ -19,12 +19,16 @@ from timeledger.identity.credentials import (
     token_matches,
     token_prefix,
 )
+from timeledger.identity.permissions import grants
 from timeledger.kit.db import Database
 from timeledger.kit.errors import BadRequest, Conflict, NotFound, TooManyRequests, Unauthorized
 from timeledger.kit.timeutil import utcnow
 from timeledger.models import AuthSession, SignInAttempt, User
 from timeledger.users.repository import CredentialRepository, UserRepository
+from timeledger.workspaces.repository import WorkspaceRepository
+from timeledger.workspaces.service import goodtime_face
 
+GOODTIME_ADMIN_PERMISSION = "workspace:update:*"
 THROTTLE_WINDOW = timedelta(minutes=15)
 MAX_FAILURES_PER_ACCOUNT = 10
 MAX_FAILURES_PER_ADDRESS = 50
@@ -100,6 +104,78 @@ def check_password(
             extra={"workspaces": sorted(names.values())},
         )
     return matching[0]
+
+
+def check_goodtime_password(
+    db: Database, email: str, api_password: str, client: ClientInfo, hashing: PasswordHashing
+) -> User:
+    """The owner or admin (a role holding `workspace:update:*`) logging in to the GoodTime
+    face of their workspace with its API password, under the sign-in brute-force limits.
+
+    An unknown email, a person who is no admin, a workspace whose face is off and a wrong
+    password fail alike (401, and a failed attempt towards the limits), so the answer
+    tells nothing about which part was wrong."""
+    email = email.strip().lower()
+    with db.session(write=False) as reader:
+        _throttle(reader, email, client)
+        people = UserRepository(reader).people_signing_in_as(email)
+        workspaces = WorkspaceRepository(reader)
+        candidates = []
+        for user in people:
+            workspace = workspaces.get(user.workspace_id)
+            face = goodtime_face(workspace) if workspace is not None else None
+            if (
+                face is not None
+                and face.open
+                and grants(user.role.permissions, GOODTIME_ADMIN_PERMISSION)
+            ):
+                candidates.append((user, face.api_password_hash))
+        matching = [user for user, hashed in candidates if hashing.verify(hashed, api_password)]
+        if not candidates:
+            hashing.verify(None, api_password)
+    if not matching:
+        _record_failure(db, email, client, [user for user, _ in candidates])
+        raise Unauthorized(WRONG_CREDENTIALS, headers={})
+    if len(matching) > 1:
+        raise Conflict(
+            "This email and API password open the GoodTime face of several workspaces; "
+            "give each workspace its own API password."
+        )
+    return matching[0]
+
+
+def sign_in_to_goodtime(
+    db: Database,
+    session: Session,
+    email: str,
+    api_password: str,
+    client: ClientInfo,
+    hashing: PasswordHashing,
+) -> User:
+    """`check_goodtime_password`, and the successful attempt and its audit record in the
+    request's transaction."""
+    user = check_goodtime_password(db, email, api_password, client, hashing)
+    SignInRepository(session).add_attempt(
+        SignInAttempt(
+            email=email.strip().lower(),
+            client_address=client.address,
+            succeeded=True,
+            at=utcnow(),
+        )
+    )
+    record_audit(
+        session,
+        AuditRecord(
+            workspace_id=user.workspace_id,
+            action="goodtime.login",
+            outcome="success",
+            actor_user_id=user.id,
+            client_address=client.address,
+            target_type="user",
+            target_id=user.id,
+        ),
+    )
+    return user
 
 
 def sign_in(

@@ -217,6 +217,25 @@ class ConfigKind(Generic[EntityT, VersionT]):
         entity = session.scalar(select(self.entity_model).where(self.entity_model.key == key))
         return entity if entity is not None and entity.deleted_at is None else None
 
+    def ids_by_key(self, session: Session, keys: Iterable[str]) -> dict[str, int]:
+        """The live entities with these keys (unknown keys are left out)."""
+        wanted = sorted(set(keys))
+        if not wanted:
+            return {}
+        model: Any = self.entity_model
+        rows = session.execute(
+            select(model.key, model.id).where(model.key.in_(wanted), model.deleted_at.is_(None))
+        )
+        return {row.key: row.id for row in rows}
+
+    def keys_of(self, session: Session, ids: Iterable[int]) -> dict[int, str | None]:
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        model: Any = self.entity_model
+        rows = session.execute(select(model.id, model.key).where(model.id.in_(wanted)))
+        return {row.id: row.key for row in rows}
+
     def names_on(self, session: Session, ids: Iterable[int], day: date) -> dict[int, str]:
         """The name of each entity on `day`: its version in force then, else its first."""
         wanted = sorted(set(ids))

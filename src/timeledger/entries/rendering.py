@@ -1,8 +1,9 @@
 """An entry as the native API shows it, built from any row with the entry's columns (an
 ORM object or a Core row), so single reads and fast lists render identically."""
 
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from timeledger.kit.timeutil import utcnow
 
@@ -50,3 +51,17 @@ def render_entry(
         "created_at": row.created_at,
         "updated_at": row.updated_at,
     }
+
+
+def span_of(entry: dict[str, Any], timezone: str) -> tuple[datetime, datetime]:
+    """When a rendered entry began and ended, for clients that only know spans: its own
+    start and end; with a start but no end (a timer's), the start plus its minutes and
+    breaks; for an entry of a date and minutes alone, its minutes from midnight of its
+    date in `timezone`."""
+    started: datetime | None = entry["started_at"]
+    if started is not None:
+        ended: datetime | None = entry["ended_at"]
+        lasted = timedelta(minutes=entry["minutes"] + entry["break_minutes"])
+        return started, ended or started + lasted
+    start = datetime.combine(entry["date"], time(), tzinfo=ZoneInfo(timezone))
+    return start, start + timedelta(minutes=entry["minutes"])

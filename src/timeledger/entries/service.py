@@ -123,27 +123,6 @@ def locate_entry(session: Session, caller: Caller, entry_id: int, action: str) -
     return entry
 
 
-def employee_id_of_user(session: Session, caller: Caller, user_id: int) -> int:
-    """The employee record whose timesheet holds the time of user `user_id` (the faces
-    name people by user); 404 when the caller cannot see that user's timesheet."""
-    employee = EmployeeRepository(session).by_user(user_id)
-    if employee is None or employee.deleted_at is not None:
-        if user_id == caller.user_id:
-            raise Unprocessable.at(
-                "user_id",
-                "You have no employee record, so you cannot record time; an administrator "
-                "can link you to one.",
-                "no employee record",
-            )
-        raise NotFound(f"No user {user_id} recording time.")
-    today = workspace_today(session, caller.workspace_id)
-    try:
-        reachable_employee(session, caller, employee.id, "read", today)
-    except NotFound:
-        raise NotFound(f"No user {user_id} recording time.") from None
-    return employee.id
-
-
 def _entry_of(session: Session, employee_id: int, entry_id: int) -> TimeEntry:
     entry = EntryRepository(session).of_employee(employee_id, entry_id)
     if entry is None:
@@ -390,7 +369,13 @@ def _log(session: Session, caller: Caller, entry: TimeEntry, op: str) -> None:
 
 
 def create_entry(
-    session: Session, caller: Caller, employee_id: int, data: EntryCreate, *, force: bool = False
+    session: Session,
+    caller: Caller,
+    employee_id: int,
+    data: EntryCreate,
+    *,
+    force: bool = False,
+    presence_interval_id: int | None = None,
 ) -> TimeEntry:
     writer = _writer(session, caller, employee_id)
     validators.force_allowed(force=force, may_force=writer.may_force)
@@ -404,6 +389,7 @@ def create_entry(
         created_at=now,
         updated_at=now,
         row_version=1,
+        presence_interval_id=presence_interval_id,
     )
     _apply(entry, values)
     EntryRepository(session).add(entry)

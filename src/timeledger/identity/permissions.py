@@ -119,6 +119,10 @@ CATALOG: tuple[str, ...] = (
     "timesheet:force:*",
     "timesheet:approve:team",
     "timesheet:approve:*",
+    "timebank:read:own",
+    "timebank:read:team",
+    "timebank:read:*",
+    "timebank:adjust:*",
 )
 
 _SELF_SERVICE = (
@@ -136,6 +140,7 @@ _SELF_SERVICE = (
     "projects:read:own",
     "timesheet:read:own",
     "timesheet:write:own",
+    "timebank:read:own",
 )
 
 BUILTIN_ROLES: dict[str, tuple[str, ...]] = {
@@ -150,6 +155,7 @@ BUILTIN_ROLES: dict[str, tuple[str, ...]] = {
         "timesheet:read:team",
         "timesheet:write:team",
         "timesheet:approve:team",
+        "timebank:read:team",
     ),
     "employee": _SELF_SERVICE,
     "developer": (

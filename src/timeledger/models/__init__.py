@@ -46,6 +46,7 @@ from timeledger.models.settings import (
     TimebankAccount,
     TimebankAccountVersion,
 )
+from timeledger.models.timebank import TimebankMovement
 from timeledger.models.timesheet import EntryDayTotal, PresenceBreak, PresenceInterval, TimeEntry
 from timeledger.models.workspace import Workspace
 
@@ -91,6 +92,7 @@ __all__ = [
     "TimeEntry",
     "TimebankAccount",
     "TimebankAccountVersion",
+    "TimebankMovement",
     "User",
     "Workspace",
 ]

@@ -52,6 +52,9 @@ class OrgUnitRepository:
         parent_id: int | None = None,
         unit_type: str | None = None,
         text: str | None = None,
+        unit_types: Sequence[str] = (),
+        unit_ids: Iterable[int] | None = None,
+        active: bool | None = None,
     ) -> Select[OrgUnit]:
         """Live units in force on `day`, filtered by the values of that day's version."""
         statement = (
@@ -67,7 +70,34 @@ class OrgUnitRepository:
             statement = statement.where(
                 func.lower(OrgUnitVersion.name).like(_like(text), escape="\\")
             )
+        if unit_types:
+            statement = statement.where(OrgUnitVersion.type.in_(sorted(set(unit_types))))
+        if unit_ids is not None:
+            statement = statement.where(OrgUnit.id.in_(sorted(set(unit_ids))))
+        if active is not None:
+            still_valid = OrgUnitVersion.valid_to.is_(None) | (OrgUnitVersion.valid_to >= day)
+            statement = statement.where(still_valid if active else ~still_valid)
         return statement
+
+    def named(self, names: Iterable[str], day: date) -> dict[str, list[int]]:
+        """Live units whose name in force on `day` is one of `names` exactly."""
+        wanted = sorted(set(names))
+        found: dict[str, list[int]] = {name: [] for name in wanted}
+        if not wanted:
+            return found
+        rows = self.session.execute(
+            select(OrgUnitVersion.name, OrgUnit.id)
+            .join(OrgUnit, OrgUnitVersion.org_unit_id == OrgUnit.id)
+            .where(
+                OrgUnit.deleted_at.is_(None),
+                UNIT_VERSIONS.in_force_on(day),
+                OrgUnitVersion.name.in_(wanted),
+            )
+            .order_by(OrgUnit.id)
+        )
+        for name, unit_id in rows:
+            found[name].append(unit_id)
+        return found
 
     def versions_on(self, unit_ids: Sequence[int], day: date) -> dict[int, OrgUnitVersion]:
         if not unit_ids:
@@ -301,6 +331,62 @@ class EmployeeRepository:
         return self.session.scalars(
             self.visible_to(caller, today).where(Employee.id == employee_id)
         ).one_or_none()
+
+    def ids_in_units(self, unit_ids: Iterable[int], day: date) -> set[int]:
+        """Employees whose version in force on `day` places them in one of these units."""
+        return set(
+            self.session.scalars(
+                select(EmployeeVersion.employee_id).where(
+                    EmployeeVersion.org_unit_id.in_(sorted(set(unit_ids))),
+                    EMPLOYEE_VERSIONS.in_force_on(day),
+                )
+            )
+        )
+
+    def user_ids_in_units(self, unit_ids: Iterable[int], day: date) -> set[int]:
+        """The users of the employees placed in these units on `day`."""
+        employee_ids = self.ids_in_units(unit_ids, day)
+        if not employee_ids:
+            return set()
+        return {
+            user_id
+            for user_id in self.session.scalars(
+                select(Employee.user_id).where(Employee.id.in_(sorted(employee_ids)))
+            )
+            if user_id is not None
+        }
+
+    def versions_of_users(self, user_ids: Iterable[int], day: date) -> dict[int, EmployeeVersion]:
+        """The version in force on `day` of each user's employee record."""
+        rows = self.session.execute(
+            select(Employee.user_id, EmployeeVersion)
+            .join(EmployeeVersion, EmployeeVersion.employee_id == Employee.id)
+            .where(Employee.user_id.in_(sorted(set(user_ids))), EMPLOYEE_VERSIONS.in_force_on(day))
+        )
+        return {user_id: version for user_id, version in rows if user_id is not None}
+
+    def users_of(self, employee_ids: Iterable[int]) -> dict[int, User]:
+        rows = self.session.execute(
+            select(Employee.id, User)
+            .join(User, User.id == Employee.user_id)
+            .where(Employee.id.in_(sorted(set(employee_ids))))
+        )
+        return {employee_id: user for employee_id, user in rows}
+
+    def histories(self, employee_ids: Iterable[int]) -> dict[int, list[EmployeeVersion]]:
+        """Every version of these employees, oldest first."""
+        wanted = sorted(set(employee_ids))
+        found: dict[int, list[EmployeeVersion]] = {employee_id: [] for employee_id in wanted}
+        if not wanted:
+            return found
+        rows = self.session.scalars(
+            select(EmployeeVersion)
+            .where(EmployeeVersion.employee_id.in_(wanted))
+            .order_by(EmployeeVersion.employee_id, EmployeeVersion.effective_from)
+        )
+        for row in rows:
+            found[row.employee_id].append(row)
+        return found
 
     def versions_on(self, employee_ids: Sequence[int], day: date) -> dict[int, EmployeeVersion]:
         if not employee_ids:

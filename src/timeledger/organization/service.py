@@ -5,7 +5,7 @@ an effective date, retroactive allowed, never before the entity's creation. Refe
 (parent unit, org unit, employment terms) must exist and be effective on the version's date.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -65,6 +65,20 @@ def role_records_time(role: Role) -> bool:
     """The one rule deciding whether a person with `role` records time (and so is an
     employee)."""
     return not (role.builtin and role.name in NON_RECORDING_BUILTIN_ROLES)
+
+
+def versions_on_days(
+    session: Session, wanted: Iterable[tuple[int, date]]
+) -> dict[tuple[int, date], EmployeeVersion | None]:
+    """For each (employee, day), the employee's version in force that day (their name,
+    org unit, time zone then); None before their first version. One query."""
+    pairs = set(wanted)
+    histories = EmployeeRepository(session).histories(employee_id for employee_id, _ in pairs)
+    found: dict[tuple[int, date], EmployeeVersion | None] = {}
+    for employee_id, day in pairs:
+        in_force = [v for v in histories.get(employee_id, []) if v.effective_from <= day]
+        found[(employee_id, day)] = in_force[-1] if in_force else None
+    return found
 
 
 def today(session: Session, caller: Caller) -> date:

@@ -36,6 +36,26 @@ class PresenceRepository:
             )
         ).one_or_none()
 
+    def open_intervals(self, employee_ids: Iterable[int] | None) -> list[PresenceInterval]:
+        """The open intervals of these employees (None: of everyone), by employee."""
+        statement = select(PresenceInterval).where(PresenceInterval.ended_at.is_(None))
+        if employee_ids is not None:
+            statement = statement.where(PresenceInterval.employee_id.in_(sorted(employee_ids)))
+        return list(self.session.scalars(statement.order_by(PresenceInterval.employee_id)))
+
+    def open_break_ids(self, interval_ids: Iterable[int]) -> set[int]:
+        """Those of the intervals with a break open."""
+        wanted = sorted(set(interval_ids))
+        if not wanted:
+            return set()
+        return set(
+            self.session.scalars(
+                select(PresenceBreak.interval_id).where(
+                    PresenceBreak.interval_id.in_(wanted), PresenceBreak.ended_at.is_(None)
+                )
+            )
+        )
+
     def overlapping(
         self,
         employee_id: int,

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from timeledger.changes.service import record_change
-from timeledger.configuration.store import require_effective
+from timeledger.configuration.store import require_effective, workspace_today
 from timeledger.identity.access import Caller
 from timeledger.kit.errors import Conflict, NotFound, Unprocessable
 from timeledger.kit.etag import etag_for
@@ -38,6 +38,7 @@ from timeledger.presence.schemas import (
     PresenceUpdate,
 )
 from timeledger.settings.service import ACTIVITIES, REASONS
+from timeledger.timesheet.scope import employee_ids_in_scope
 
 ENTITY = "presence"
 MAX_INTERVAL = timedelta(hours=24)
@@ -325,6 +326,34 @@ def _require_open(repository: PresenceRepository, employee_id: int) -> PresenceI
     if interval is None:
         raise Conflict(f"Employee {employee_id} is not clocked in.")
     return interval
+
+
+@dataclass(frozen=True)
+class ClockState:
+    interval: PresenceInterval
+    on_break: bool
+
+
+def clocked_in(session: Session, caller: Caller) -> list[ClockState]:
+    """Who of the employees whose timesheet the caller reads is clocked in now."""
+    today = workspace_today(session, caller.workspace_id)
+    repository = PresenceRepository(session)
+    intervals = repository.open_intervals(employee_ids_in_scope(session, caller, "read", today))
+    pausing = repository.open_break_ids(interval.id for interval in intervals)
+    return [ClockState(interval, interval.id in pausing) for interval in intervals]
+
+
+def clock_state(session: Session, employee_id: int) -> ClockState | None:
+    """The employee's open interval, if any (the caller's reach is checked already)."""
+    repository = PresenceRepository(session)
+    interval = repository.open_interval(employee_id)
+    if interval is None:
+        return None
+    return ClockState(interval, bool(repository.open_break_ids([interval.id])))
+
+
+def breaks_of(session: Session, interval: PresenceInterval) -> list[PresenceBreak]:
+    return PresenceRepository(session).breaks_of([interval.id])[interval.id]
 
 
 def clock_in(session: Session, caller: Caller, employee_id: int, body: ClockIn) -> PresenceInterval:

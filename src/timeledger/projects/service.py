@@ -174,6 +174,11 @@ def of_customer(statement: Select[Any], customer_id: int) -> Select[Any]:
     return statement.where(ProjectVersion.customer_id == customer_id)
 
 
+def of_member(statement: Select[Any], user_id: int) -> Select[Any]:
+    """Project versions narrowed to the projects `user_id` is a member of."""
+    return statement.where(ProjectVersion.project_id.in_(member_project_ids(user_id)))
+
+
 def visible_project(session: Session, caller: Caller, project_id: int) -> Project:
     """The live project if the caller may see it: with `projects:read:own` only the
     projects they are a member of; any other is 404, as if it did not exist."""

@@ -32,7 +32,7 @@ from timeledger.models import (
 )
 from timeledger.settings.repository import HolidayDayRepository, projects_rating_activity
 from timeledger.settings.schemas import CustomDayCreate, HolidayDay
-from timeledger.timesheet.references import entries_booked_on
+from timeledger.timesheet.references import entries_booked_on, movements_on
 
 MAX_NESTING = 32
 
@@ -204,7 +204,7 @@ def _account_referrers(session: Session, account_id: int, day: date) -> list[str
         EMPLOYMENT_TERMS,
         EMPLOYMENT_TERMS.in_force_from(session, day),
         lambda terms: terms.flex_account_id == account_id,
-    )
+    ) + movements_on(session, account_id)
 
 
 TIMEBANK_ACCOUNTS: ConfigKind[TimebankAccount, TimebankAccountVersion] = ConfigKind(

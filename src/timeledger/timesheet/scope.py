@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from timeledger.configuration.store import workspace_today
 from timeledger.identity.access import Caller, authenticate
-from timeledger.kit.errors import Forbidden, NotFound
+from timeledger.kit.errors import Forbidden, NotFound, Unprocessable
 from timeledger.kit.routing import ResourceId
 from timeledger.kit.uow import UnitOfWork
 from timeledger.models import Employee
@@ -59,6 +59,30 @@ def reachable_employee(
                 f"You may read the timesheet of employee {employee_id} but not {action} it."
             )
     return employee
+
+
+def employee_id_of_user(
+    session: Session, caller: Caller, user_id: int, action: str = "read"
+) -> int:
+    """The employee record holding the time of user `user_id` (the faces name people by
+    user): 404 when the caller cannot read that timesheet, 403 when they can read but not
+    `action` it, 422 when the caller names themselves and has no employee record."""
+    employee = EmployeeRepository(session).by_user(user_id)
+    if employee is None or employee.deleted_at is not None:
+        if user_id == caller.user_id:
+            raise Unprocessable.at(
+                "user_id",
+                "You have no employee record, so you cannot record time; an administrator "
+                "can link you to one.",
+                "no employee record",
+            )
+        raise NotFound(f"No user {user_id} recording time.")
+    today = workspace_today(session, caller.workspace_id)
+    try:
+        reachable_employee(session, caller, employee.id, action, today)
+    except NotFound:
+        raise NotFound(f"No user {user_id} recording time.") from None
+    return employee.id
 
 
 def own_employee_id(session: Session, caller: Caller) -> int | None:

@@ -64,6 +64,12 @@ class UserRepository:
             statement = statement.where(_contains(User.email, email))
         return statement
 
+    def by_ids(self, user_ids: Iterable[int]) -> list[User]:
+        wanted = sorted(set(user_ids))
+        if not wanted:
+            return []
+        return list(self.session.scalars(select(User).where(User.id.in_(wanted))))
+
     def names_of(self, user_ids: Iterable[int]) -> dict[int, str]:
         wanted = sorted(set(user_ids))
         if not wanted:

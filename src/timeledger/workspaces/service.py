@@ -1,8 +1,9 @@
 """Creating a workspace with its built-in roles and owner; reading and changing it."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -10,8 +11,9 @@ from timeledger.changes.service import record_change
 from timeledger.configuration.schemas import MIN_DATE
 from timeledger.configuration.store import Actor
 from timeledger.identity.access import Caller
+from timeledger.identity.audit import record_audit
 from timeledger.identity.credentials import PasswordHashing, check_password_strength
-from timeledger.kit.errors import Conflict, NotFound
+from timeledger.kit.errors import Conflict, NotFound, Unprocessable
 from timeledger.kit.etag import etag_for
 from timeledger.kit.tenancy import scope_session_to_workspace
 from timeledger.kit.timeutil import (
@@ -32,7 +34,15 @@ from timeledger.users.service import (
     sync_builtin_roles,
 )
 from timeledger.workspaces.repository import WorkspaceRepository
-from timeledger.workspaces.schemas import WorkspaceRead, WorkspaceUpdate
+from timeledger.workspaces.schemas import (
+    GoodTimeFaceRead,
+    GoodTimeFaceUpdate,
+    WorkspaceRead,
+    WorkspaceUpdate,
+)
+
+FACES = "faces"
+GOODTIME = "goodtime"
 
 
 class WorkspaceExists(Conflict):
@@ -46,8 +56,64 @@ class NewWorkspace:
     api_key: str
 
 
+@dataclass(frozen=True)
+class GoodTimeFace:
+    """The GoodTime face's setting, kept in `Workspace.settings["faces"]["goodtime"]`.
+    `password_version` grows with every new API password: tokens issued under an older
+    one stop working."""
+
+    enabled: bool = False
+    api_password_hash: str | None = None
+    password_version: int = 0
+    lockable_entries: bool = False
+
+    @classmethod
+    def of(cls, workspace: Workspace) -> "GoodTimeFace":
+        return cls.of_settings(workspace.settings or {})
+
+    @classmethod
+    def of_settings(cls, settings: dict[str, Any]) -> "GoodTimeFace":
+        stored = settings.get(FACES, {}).get(GOODTIME, {})
+        return cls(
+            enabled=bool(stored.get("enabled", False)),
+            api_password_hash=stored.get("api_password_hash"),
+            password_version=int(stored.get("password_version", 0)),
+            lockable_entries=bool(stored.get("lockable_entries", False)),
+        )
+
+    @property
+    def open(self) -> bool:
+        """Enabled with a password: GoodTime clients may log in."""
+        return self.enabled and self.api_password_hash is not None
+
+    def stored(self) -> dict[str, Any]:
+        return {
+            "enabled": self.enabled,
+            "api_password_hash": self.api_password_hash,
+            "password_version": self.password_version,
+            "lockable_entries": self.lockable_entries,
+        }
+
+    def view(self) -> GoodTimeFaceRead:
+        return GoodTimeFaceRead(
+            enabled=self.enabled,
+            api_password_set=self.api_password_hash is not None,
+            lockable_entries=self.lockable_entries,
+        )
+
+
+def _public_settings(settings: dict[str, Any]) -> dict[str, Any]:
+    """The settings as shown and logged: a face's password only as whether it is set."""
+    faces = settings.get(FACES)
+    if not isinstance(faces, dict) or GOODTIME not in faces:
+        return settings
+    goodtime = GoodTimeFace.of_settings(settings).view().model_dump()
+    return {**settings, FACES: {**faces, GOODTIME: goodtime}}
+
+
 def workspace_view(workspace: Workspace) -> WorkspaceRead:
-    return WorkspaceRead.model_validate(workspace, from_attributes=True)
+    view = WorkspaceRead.model_validate(workspace, from_attributes=True)
+    return view.model_copy(update={"settings": _public_settings(view.settings)})
 
 
 def workspace_etag(workspace: Workspace) -> str:
@@ -153,6 +219,67 @@ def update_workspace(
     )
     session.refresh(workspace)
     return workspace
+
+
+def goodtime_face(workspace: Workspace) -> GoodTimeFace:
+    return GoodTimeFace.of(workspace)
+
+
+def update_goodtime_face(
+    session: Session,
+    caller: Caller,
+    data: GoodTimeFaceUpdate,
+    hashing: PasswordHashing,
+    if_match: Callable[[str], None],
+) -> GoodTimeFace:
+    """Turn the GoodTime face on or off, set its API password (kept only as a hash) and
+    its lockable entries. Enabling needs a password, given now or before."""
+    workspace = get_workspace(session, caller)
+    if_match(workspace_etag(workspace))
+    face = goodtime_face(workspace)
+    password_changed = data.api_password is not None
+    if data.api_password is not None:
+        check_password_strength(data.api_password, location="body.api_password")
+        face = replace(
+            face,
+            api_password_hash=hashing.hash(data.api_password),
+            password_version=face.password_version + 1,
+        )
+    if data.enabled and face.api_password_hash is None:
+        raise Unprocessable.at(
+            "body.api_password",
+            "Set an API password to enable the GoodTime face.",
+            "required to enable",
+        )
+    face = replace(face, enabled=data.enabled, lockable_entries=data.lockable_entries)
+    settings = dict(workspace.settings or {})
+    # A new dict: the JSON column is not mutation-tracked.
+    settings[FACES] = {**settings.get(FACES, {}), GOODTIME: face.stored()}
+    workspace.settings = settings
+    workspace.row_version += 1
+    workspace.updated_at = utcnow()
+    session.flush()
+    public = face.view().model_dump()
+    record_change(
+        session,
+        workspace_id=workspace.id,
+        actor_user_id=caller.user_id,
+        entity="workspace",
+        entity_id=workspace.id,
+        op="updated",
+        data={FACES: {GOODTIME: public}},
+    )
+    record_audit(
+        session,
+        caller.audit_record(
+            "workspace.goodtime_face.updated",
+            "success",
+            target_type="workspace",
+            target_id=workspace.id,
+            detail={**public, "api_password_changed": password_changed},
+        ),
+    )
+    return face
 
 
 def workspace_period(

@@ -39,6 +39,7 @@ from timeledger.kit.uow import UnitOfWork
 from timeledger.models import TimeEntry
 from timeledger.settings.service import default_work_activity_id
 from timeledger.timesheet.names import ReferenceNames, reference_names
+from timeledger.timesheet.scope import employee_id_of_user
 from timeledger.workspaces.service import get_workspace
 
 time_entries = APIRouter()
@@ -243,7 +244,7 @@ def follow_bookmark(
 
 
 def _own_employee_id(session: Session, caller: Caller) -> int:
-    return entries.employee_id_of_user(session, caller, caller.user_id)
+    return employee_id_of_user(session, caller, caller.user_id)
 
 
 def _activity_id(session: Session, service_id: int | None) -> int:
@@ -269,7 +270,7 @@ def create_time_entry(
 ) -> Response:
     data = fields_of(body, fmt, "time_entry", translate.TimeEntryIn)
     employee_id = (
-        entries.employee_id_of_user(session, caller, data.user_id)
+        employee_id_of_user(session, caller, data.user_id, "write")
         if data.user_id is not None
         else _own_employee_id(session, caller)
     )

@@ -1,0 +1,156 @@
+"""Routes of one employee's timebank movements and balances: parse, call the service,
+render."""
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import Depends, Query, Response, status
+
+from timeledger.identity.access import Allowed, Caller, authenticate
+from timeledger.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
+from timeledger.kit.routing import MAX_ID, ResourceId, api_router, created
+from timeledger.kit.uow import UnitOfWork
+from timeledger.timebank import service
+from timeledger.timebank.schemas import BalanceRead, Balances, MovementCreate, MovementRead
+
+timebank_router = api_router("Time off & timebank")
+
+BASE = "/employees/{employee_id}/timebank"
+READ = "timebank:read:own"
+ADJUST = "timebank:adjust:*"
+
+
+# The path's employee resolved in a dependency declared after the operation's permission:
+# an employee the caller cannot reach answers 404 (or 403) before the body is validated.
+def _readable_employee_id(
+    employee_id: ResourceId,
+    session: UnitOfWork,
+    caller: Annotated[Caller, Depends(authenticate)],
+) -> int:
+    return service.reachable_employee(session, caller, employee_id, service.READ).id
+
+
+def _adjustable_employee_id(
+    employee_id: ResourceId,
+    session: UnitOfWork,
+    caller: Annotated[Caller, Depends(authenticate)],
+) -> int:
+    return service.reachable_employee(session, caller, employee_id, service.ADJUST).id
+
+
+ReadableEmployeeId = Annotated[int, Depends(_readable_employee_id)]
+AdjustableEmployeeId = Annotated[int, Depends(_adjustable_employee_id)]
+
+
+@timebank_router.get(
+    f"{BASE}/movements", response_model=Page[MovementRead], summary="List timebank movements"
+)
+def list_movements(
+    session: UnitOfWork,
+    caller: Annotated[Caller, Allowed(READ)],
+    employee_id: ReadableEmployeeId,
+    account_id: Annotated[
+        int | None, Query(ge=1, le=MAX_ID, description="Only this account.")
+    ] = None,
+    first: Annotated[date | None, Query(alias="from", description="First day (inclusive).")] = None,
+    last: Annotated[date | None, Query(alias="to", description="Last day (inclusive).")] = None,
+    limit: Annotated[
+        int,
+        Query(
+            ge=1,
+            le=MAX_LIMIT,
+            description=f"Page size (default {DEFAULT_LIMIT}, at most {MAX_LIMIT}).",
+        ),
+    ] = DEFAULT_LIMIT,
+    cursor: Annotated[
+        str | None, Query(max_length=512, description="`next_cursor` of the previous page.")
+    ] = None,
+) -> Page[MovementRead]:
+    """Newest first: by the day a movement counts from, then the latest recorded."""
+    rows, next_cursor = service.movements_of(
+        session,
+        caller,
+        employee_id,
+        account_id=account_id,
+        first=first,
+        last=last,
+        limit=limit,
+        cursor=cursor,
+    )
+    return Page(items=[service.movement_view(row) for row in rows], next_cursor=next_cursor)
+
+
+@timebank_router.post(
+    f"{BASE}/movements",
+    status_code=status.HTTP_201_CREATED,
+    response_model=MovementRead,
+    summary="Post a timebank adjustment or entitlement",
+)
+def post_movement(
+    response: Response,
+    session: UnitOfWork,
+    caller: Annotated[Caller, Allowed(ADJUST)],
+    employee_id: AdjustableEmployeeId,
+    body: MovementCreate,
+) -> MovementRead:
+    """422 when the account is not live and in force on `day`."""
+    movement = service.post_movement(session, caller, employee_id, body)
+    created(response, service.movement_location(movement))
+    return service.movement_view(movement)
+
+
+@timebank_router.get(
+    f"{BASE}/movements/{{movement_id}}",
+    response_model=MovementRead,
+    summary="Get a timebank movement",
+)
+def get_movement(
+    movement_id: ResourceId,
+    session: UnitOfWork,
+    caller: Annotated[Caller, Allowed(READ)],
+    employee_id: ReadableEmployeeId,
+) -> MovementRead:
+    return service.movement_view(service.get_movement(session, caller, employee_id, movement_id))
+
+
+@timebank_router.delete(
+    f"{BASE}/movements/{{movement_id}}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete a timebank adjustment or entitlement",
+)
+def delete_movement(
+    movement_id: ResourceId,
+    session: UnitOfWork,
+    caller: Annotated[Caller, Allowed(ADJUST)],
+    employee_id: AdjustableEmployeeId,
+) -> None:
+    """Only movements posted by hand; one written by the rules answers 409."""
+    service.delete_movement(session, caller, employee_id, movement_id)
+
+
+@timebank_router.get(f"{BASE}/balances", response_model=Balances, summary="Timebank balances")
+def get_balances(
+    session: UnitOfWork,
+    caller: Annotated[Caller, Allowed(READ)],
+    employee_id: ReadableEmployeeId,
+    as_of: Annotated[
+        date | None, Query(description="Count movements up to this day (default: today).")
+    ] = None,
+) -> Balances:
+    """The balance on every live account in force `as_of`, 0 without movements."""
+    day = as_of if as_of is not None else service.today(session, caller)
+    found = service.balances(session, caller, employee_id, day)
+    return Balances(
+        as_of=day,
+        items=[
+            BalanceRead(
+                account_id=balance.account_id,
+                account_name=balance.account_name,
+                unit=balance.unit,
+                balance=balance.balance,
+                entitlement=balance.entitlement,
+                last_movement_at=balance.last_movement_at,
+            )
+            for balance in found
+        ],
+    )
