@@ -83,7 +83,7 @@ class EntryGroup(BaseModel):
 EntriesOrGroups = Page[EntryRead] | Page[EntryGroup]
 
 
-def _common_query(
+async def _common_query(
     customer_id: IdsOrNone = None,
     project_id: IdsOrNone = None,
     task_id: IdsOrNone = None,
@@ -150,7 +150,7 @@ class ListOptions:
     group_by: list[str] | None
 
 
-def _list_options(
+async def _list_options(
     limit: Annotated[
         int,
         Query(

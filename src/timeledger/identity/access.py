@@ -7,16 +7,18 @@ audit entry when missing), scopes the unit of work to the caller's workspace, an
 """
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from timeledger.identity.audit import AuditRecord, record_audit_apart
+from timeledger.identity.credential_cache import CREDENTIALS, TOUCH_ONLY, VerifiedCredential
 from timeledger.identity.credentials import TokenKind, token_kind, token_matches, token_prefix
 from timeledger.identity.permissions import Permission, Scope, grants, widest_scope
 from timeledger.kit.db import Database
@@ -99,7 +101,12 @@ def _needs_touch(row: ApiKey | AuthSession, now: datetime) -> bool:
 
 def _touch(db: Database, model: type[ApiKey] | type[AuthSession], row_id: int) -> None:
     with db.transaction() as session:
-        session.execute(update(model).where(model.id == row_id).values(last_used_at=utcnow()))
+        session.execute(
+            update(model)
+            .where(model.id == row_id)
+            .values(last_used_at=utcnow())
+            .execution_options(**{TOUCH_ONLY: True})
+        )
 
 
 def caller_from_token(request: Request, token: str) -> Caller:
@@ -108,6 +115,9 @@ def caller_from_token(request: Request, token: str) -> Caller:
     Checks the credential in short transactions of its own, before the request's unit of
     work begins: on SQLite a writing request holds the database's write lock from its first
     statement, so recording `last_used_at` (or a denial) apart from it would wait on itself."""
+    remembered = CREDENTIALS.get(token)
+    if remembered is not None:
+        return _caller_verified(request, remembered)
     db = database(request)
     now = utcnow()
     with db.session(write=False) as reader:
@@ -122,11 +132,36 @@ def caller_from_token(request: Request, token: str) -> Caller:
         if user is None or user.status != "active":
             raise Unauthorized("The credential's user is suspended or deleted.")
         kind = TokenKind.API_KEY if isinstance(row, ApiKey) else TokenKind.SESSION
-        caller = caller_of(request, user, kind, row.id, row.prefix)
+        verified = VerifiedCredential(
+            workspace_id=user.workspace_id,
+            user_id=user.id,
+            user_kind=user.kind,
+            role_name=user.role.name,
+            permissions=frozenset(user.role.permissions),
+            kind=kind,
+            credential_id=row.id,
+            label=row.prefix,
+        )
+        expires_at = row.expires_at
         needs_touch = _needs_touch(row, now)
     if needs_touch:
-        _touch(db, ApiKey if kind is TokenKind.API_KEY else AuthSession, caller.credential_id)
-    return caller
+        _touch(db, ApiKey if kind is TokenKind.API_KEY else AuthSession, verified.credential_id)
+    CREDENTIALS.put(token, verified, expires_at)
+    return _caller_verified(request, verified)
+
+
+def _caller_verified(request: Request, verified: VerifiedCredential) -> Caller:
+    return Caller(
+        workspace_id=verified.workspace_id,
+        user_id=verified.user_id,
+        user_kind=verified.user_kind,
+        role_name=verified.role_name,
+        permissions=verified.permissions,
+        credential_kind=verified.kind,
+        credential_id=verified.credential_id,
+        credential_label=verified.label,
+        client_address=client_address(request),
+    )
 
 
 def caller_of(
@@ -145,14 +180,21 @@ def caller_of(
     )
 
 
-def authenticate(request: Request, session: UnitOfWork) -> Caller:
-    """The native API's authentication: `Authorization: Bearer <api key | session token>`."""
-    caller = caller_from_token(request, bearer_token(request))
+async def authenticate(request: Request, session: UnitOfWork) -> Caller:
+    """The native API's authentication: `Authorization: Bearer <api key | session token>`.
+    A credential verified moments ago answers on the event loop; looking one up runs on a
+    worker thread."""
+    token = bearer_token(request)
+    remembered = CREDENTIALS.get(token)
+    if remembered is not None:
+        caller = _caller_verified(request, remembered)
+    else:
+        caller = await run_in_threadpool(caller_from_token, request, token)
     scope_session_to_workspace(session, caller.workspace_id)
     return caller
 
 
-Authenticator = Callable[..., Caller]
+Authenticator = Callable[..., Caller | Awaitable[Caller]]
 """A FastAPI dependency answering the request's caller (a face authenticates its own way)
 and scoping the unit of work to the caller's workspace."""
 
@@ -174,15 +216,19 @@ class PermissionRequirement:
             self.openapi_extensions["x-people-only"] = True
         self.__signature__ = _signature_with(authenticator)
 
-    def __call__(self, request: Request, caller: Caller) -> Caller:
+    async def __call__(self, request: Request, caller: Caller) -> Caller:
+        """Runs on the event loop: a permission check is a set lookup; only a denial, which
+        is audited in the database, moves to a worker thread."""
         if self.people_only and not caller.is_person:
-            self._deny(request, caller, "service users cannot use this operation")
+            await run_in_threadpool(
+                self._deny, request, caller, "service users cannot use this operation"
+            )
             raise Forbidden(
                 "This operation represents a signed-in person and does not accept "
                 "service-user keys; call a data endpoint such as GET /api/users instead."
             )
         if not caller.may(self.permission):
-            self._deny(request, caller, "missing permission")
+            await run_in_threadpool(self._deny, request, caller, "missing permission")
             raise Forbidden(
                 f"This operation requires the permission {self.permission}, which the "
                 f"role {caller.role_name!r} does not hold.",
