@@ -24,6 +24,7 @@ from timeledger.identity.credentials import PasswordHashing
 from timeledger.jobs.worker import Worker
 from timeledger.kit.db import Database
 from timeledger.kit.errors import install_problem_handlers, render_problems_of_face
+from timeledger.kit.memory import limit_malloc_arenas
 from timeledger.kit.observability import (
     RequestContextMiddleware,
     configure_logging,
@@ -60,6 +61,7 @@ def app_from_environment() -> FastAPI:
     """The factory `timeledger serve` hands to uvicorn (also in its worker processes)."""
     settings = get_settings()
     configure_logging(settings.log_level, json=settings.log_json)
+    limit_malloc_arenas()
     return create_app(settings, run_worker=settings.inprocess_worker)
 
 

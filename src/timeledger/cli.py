@@ -43,6 +43,7 @@ def _database() -> Database:
     # A release may grow the built-in roles; existing workspaces get the new permissions.
     with db.transaction() as session:
         sync_builtin_roles_of_all_workspaces(session)
+    db.refresh_planner_statistics()
     return db
 
 

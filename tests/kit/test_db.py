@@ -166,3 +166,32 @@ def test_sqlite_file_directories_are_created(tmp_path: Path) -> None:
         assert path.exists()
     finally:
         database.dispose()
+
+
+def test_planner_statistics_make_sqlite_read_breaks_by_their_interval(db: Database) -> None:
+    """Without statistics SQLite reads an interval's breaks through the workspace's index
+    (every break of the workspace); with them, through the interval's."""
+    if not db.is_sqlite:
+        db.refresh_planner_statistics()  # PostgreSQL keeps its own: nothing to do, no error
+        return
+    plan_sql = text(
+        "EXPLAIN QUERY PLAN SELECT id FROM presence_breaks "
+        "WHERE interval_id IN (:interval) AND workspace_id = :workspace"
+    )
+    raw = sqlite3.connect(_sqlite_path(db))  # foreign keys off: breaks without intervals
+    with raw:
+        raw.executemany(
+            "INSERT INTO presence_breaks (workspace_id, interval_id, started_at, ended_at) "
+            "VALUES (1, ?, 0, 1)",
+            [(interval,) for interval in range(1, 501)],
+        )
+    raw.close()
+    with db.engine.begin() as connection:
+        before = str(connection.execute(plan_sql, {"interval": 7, "workspace": 1}).all())
+    db.refresh_planner_statistics()
+    with db.engine.begin() as connection:
+        stats = connection.execute(text("SELECT count(*) FROM sqlite_stat1")).scalar_one()
+        after = str(connection.execute(plan_sql, {"interval": 7, "workspace": 1}).all())
+    assert stats > 0
+    assert "ix_presence_breaks_workspace_id" in before
+    assert "ix_presence_breaks_interval_id" in after

@@ -113,6 +113,7 @@ class Worker:
         self._last_upkeep = now
         purge_expired_idempotency_records(self.db)
         purge_old_sign_in_attempts(self.db, now)
+        self.db.refresh_planner_statistics()
 
     def run_forever(self) -> None:
         log.info("worker_started")

@@ -98,6 +98,9 @@ def _create_sqlite_engine(url: str) -> Engine:
     return engine
 
 
+STATISTICS_SAMPLE_ROWS = 1000
+
+
 class Database:
     """One engine and the two session factories built on it: readers and writers."""
 
@@ -131,6 +134,19 @@ class Database:
             raise
         finally:
             session.close()
+
+    def refresh_planner_statistics(self) -> None:
+        """SQLite chooses indexes without statistics by rule of thumb, and for a query
+        narrowed by the workspace and by a foreign key it picks the workspace's index:
+        measured on the benchmark dataset, reading one interval's breaks scanned the
+        whole workspace (53 ms instead of 0.05). A sampled ANALYZE (1,000 rows an index,
+        about 10 ms on a 600 MB file) fixes that. PostgreSQL's autovacuum keeps its own
+        statistics."""
+        if not self.is_sqlite:
+            return
+        with self.engine.begin() as connection:
+            connection.exec_driver_sql(f"PRAGMA analysis_limit={STATISTICS_SAMPLE_ROWS}")
+            connection.exec_driver_sql("ANALYZE")
 
     def dispose(self) -> None:
         self.engine.dispose()
