@@ -12,7 +12,7 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Depends, Query
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, Select, and_, or_
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from timeledger.kit.errors import BadRequest
@@ -245,3 +245,8 @@ def fetch_window(
     """Rows `offset` up to `offset + limit` of `statement` in the given order: the numbered
     pages some faces speak (the native API pages by cursor)."""
     return list(session.scalars(statement.order_by(*order_by).limit(limit).offset(offset)))
+
+
+def count_rows(session: Session, statement: Select[Any]) -> int:
+    """How many rows `statement` selects, counted by the database."""
+    return int(session.scalar(select(func.count()).select_from(statement.subquery())) or 0)

@@ -36,6 +36,7 @@ from timeledger.identity.access import Allowed, Caller, caller_of
 from timeledger.identity.credentials import PasswordHashing
 from timeledger.kit.errors import BadRequest, NotFound, Unprocessable
 from timeledger.kit.pagination import Direction, fetch_window
+from timeledger.kit.routing import unconditional
 from timeledger.kit.uow import UnitOfWork, database
 from timeledger.models import User
 from timeledger.projects import service as projects
@@ -260,10 +261,6 @@ def create_time_entry(
     return json_response([{"id": goodtime_id(entry.id)}])
 
 
-def _no_if_match(_etag: str) -> None:
-    """GoodTime has no conditional requests: a delete applies to the current entry."""
-
-
 @goodtime_router.delete(f"{TIME}/deletetimeentry/{{entry_id}}")
 def delete_time_entry(
     entry_id: str,
@@ -279,6 +276,6 @@ def delete_time_entry(
     except NotFound:
         raise missing from None
     entries.delete_entry(
-        session, caller, entry.employee_id, entry.id, force=False, if_match=_no_if_match
+        session, caller, entry.employee_id, entry.id, force=False, if_match=unconditional
     )
     return Response(status_code=204)

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 import orjson
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.orm import Session
 
@@ -45,7 +45,8 @@ from timeledger.kit.errors import (
     Unauthorized,
     Unprocessable,
 )
-from timeledger.kit.pagination import Direction, fetch_window
+from timeledger.kit.pagination import Direction, count_rows, fetch_window
+from timeledger.kit.routing import RawBody, unconditional
 from timeledger.kit.timeutil import utcnow as utc_now
 from timeledger.kit.uow import UnitOfWork
 from timeledger.models import OrgUnit, User
@@ -355,7 +356,7 @@ def _save_time(
         # McTime reports an edited time's creation type as null.
         entry = entries.update_entry(
             session, caller, employee_id, entry_id,
-            EntryUpdate(**values, creation_type=None), force=False, if_match=lambda _: None,
+            EntryUpdate(**values, creation_type=None), force=False, if_match=unconditional,
         )  # fmt: skip
     view = entries.entry_view(session, caller, entry)
     return translate.time_entry(
@@ -365,13 +366,6 @@ def _save_time(
         unit_id=None,
         unit_name=None,
     )
-
-
-async def _raw(request: Request) -> bytes:
-    return await request.body()
-
-
-RawBody = Annotated[bytes, Depends(_raw)]
 
 
 @mctime_router.post("/times")
@@ -468,7 +462,7 @@ def get_organizations(
         active=not flag(request, "inactive"),
     )
     page = page_number(request)
-    count = len(session.scalars(statement).all())
+    count = count_rows(session, statement)
     units: list[OrgUnit] = fetch_window(
         session,
         statement,
@@ -568,7 +562,7 @@ def post_clock(
             if state is None:
                 raise Conflict("The user is not clocked in.")
             presence.delete_interval(
-                session, caller, employee_id, state.interval.id, if_match=lambda _: None
+                session, caller, employee_id, state.interval.id, if_match=unconditional
             )
         case _:
             if state is None:
@@ -580,7 +574,7 @@ def post_clock(
                 }
             )
             presence.update_interval(
-                session, caller, employee_id, state.interval.id, changes, if_match=lambda _: None
+                session, caller, employee_id, state.interval.id, changes, if_match=unconditional
             )
     return envelope([item({**_clock_view(session, caller, user_id, employee_id), **result})])
 
@@ -660,15 +654,17 @@ def get_accounts(
     people: list[User] = list(
         session.scalars(UserRepository(session).people_matching(caller).order_by(User.id))
     )
-    now = utc_now()
-    readable: list[dict[str, Any]] = []
+    readable: list[tuple[int, int]] = []
     for person in people:
         try:
-            employee_id = employee_id_of_user(session, caller, person.id)
-            readable.append(_account_view(person.id, balances(session, caller, employee_id), now))
+            readable.append((person.id, employee_id_of_user(session, caller, person.id)))
         except (NotFound, Forbidden, Unprocessable):
             continue
-    shown = readable[(page - 1) * size : page * size]
+    now = utc_now()
+    shown = [
+        _account_view(user_id, balances(session, caller, employee_id), now)
+        for user_id, employee_id in readable[(page - 1) * size : page * size]
+    ]
     return envelope([item(account) for account in shown])
 
 

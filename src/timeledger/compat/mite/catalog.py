@@ -22,6 +22,7 @@ from timeledger.configuration.routes import actor_of
 from timeledger.configuration.store import Versioned, workspace_today
 from timeledger.identity.access import Caller
 from timeledger.kit.pagination import fetch_window
+from timeledger.kit.routing import unconditional
 from timeledger.kit.uow import UnitOfWork
 from timeledger.models import User
 from timeledger.projects import service as projects
@@ -42,10 +43,6 @@ from timeledger.workspaces.service import get_workspace
 catalog = APIRouter()
 
 
-def _clock(session: UnitOfWork, caller: Caller) -> translate.Clock:
-    return translate.Clock(get_workspace(session, caller).timezone)
-
-
 # Account and people
 
 
@@ -54,7 +51,7 @@ def get_account(
     fmt: Fmt, session: UnitOfWork, caller: Annotated[Caller, MiteAllowed("me:read:own")]
 ) -> Response:
     workspace = get_workspace(session, caller)
-    return one(fmt, "account", translate.account(workspace, _clock(session, caller)))
+    return one(fmt, "account", translate.account(workspace, translate.clock_of(session, caller)))
 
 
 @catalog.api_route("/myself.{fmt}", methods=GET)
@@ -62,7 +59,7 @@ def get_myself(
     fmt: Fmt, session: UnitOfWork, caller: Annotated[Caller, MiteAllowed("me:read:own")]
 ) -> Response:
     user = users.get_me(session, caller)
-    return one(fmt, "user", translate.user(user, _clock(session, caller)))
+    return one(fmt, "user", translate.user(user, translate.clock_of(session, caller)))
 
 
 def _users(
@@ -81,7 +78,7 @@ def _users(
         limit=paging.limit,
         offset=paging.offset,
     )
-    clock = _clock(session, caller)
+    clock = translate.clock_of(session, caller)
     return many(fmt, "users", "user", [translate.user(row, clock) for row in rows])
 
 
@@ -115,7 +112,7 @@ def get_user(
     caller: Annotated[Caller, MiteAllowed("users:read:team")],
 ) -> Response:
     user = users.get_visible_person(session, caller, resource_id(user_id, "user"))
-    return one(fmt, "user", translate.user(user, _clock(session, caller)))
+    return one(fmt, "user", translate.user(user, translate.clock_of(session, caller)))
 
 
 # Customers, projects and services
@@ -227,7 +224,7 @@ def _put_rates(
         },
     )
     projects.put_activity_rates(
-        session, actor_of(caller), project_id, rates, if_match=lambda _etag: None
+        session, actor_of(caller), project_id, rates, if_match=unconditional
     )
 
 

@@ -23,14 +23,14 @@ from sqlalchemy.orm import Session
 from timeledger.compat.mite import translate
 from timeledger.compat.mite.auth import MiteAllowed
 from timeledger.compat.mite.formats import Format, empty, fields_of, many, one
-from timeledger.compat.mite.requests import Fmt, Paging, RawBody, native, resource_id
+from timeledger.compat.mite.requests import Fmt, Paging, native, resource_id
 from timeledger.configuration.routes import actor_of
 from timeledger.configuration.schemas import MIN_DATE
 from timeledger.configuration.store import ConfigKind, Versioned, workspace_today
 from timeledger.identity.access import Caller
 from timeledger.kit.pagination import fetch_window
+from timeledger.kit.routing import RawBody, unconditional
 from timeledger.kit.uow import UnitOfWork
-from timeledger.workspaces.service import get_workspace
 
 GET = ["GET", "HEAD"]
 UPDATE = ["PATCH", "PUT"]
@@ -66,10 +66,6 @@ def _unchanged(changes: dict[str, Any]) -> dict[str, Any]:
     return changes
 
 
-def _no_if_match(_etag: str) -> None:
-    """mite has no conditional requests: a write applies to the current version."""
-
-
 @dataclass(frozen=True)
 class MiteKind:
     collection: str
@@ -102,8 +98,7 @@ def add_kind_routes(router: APIRouter, spec: MiteKind) -> None:
     label = kind.label
 
     def rendered(session: Session, caller: Caller, found: list[Versioned[Any, Any]]) -> Any:
-        clock = translate.Clock(get_workspace(session, caller).timezone)
-        return spec.render(session, caller, clock, found)
+        return spec.render(session, caller, translate.clock_of(session, caller), found)
 
     def listed(
         request: Request, fmt: Format, session: Session, caller: Caller, paging: Paging,
@@ -197,7 +192,7 @@ def add_kind_routes(router: APIRouter, spec: MiteKind) -> None:
             wanted,
             changes=spec.changes(changes),
             effective_from=workspace_today(session, caller.workspace_id),
-            if_match=_no_if_match,
+            if_match=unconditional,
         )
         spec.after_write(session, caller, wanted, data)
         return empty(fmt)
@@ -214,6 +209,6 @@ def add_kind_routes(router: APIRouter, spec: MiteKind) -> None:
             actor_of(caller),
             resource_id(entity_id, label),
             today=workspace_today(session, caller.workspace_id),
-            if_match=_no_if_match,
+            if_match=unconditional,
         )
         return empty(fmt)

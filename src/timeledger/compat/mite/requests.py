@@ -20,12 +20,7 @@ def _format(fmt: str) -> Format:
     return format_of(fmt)
 
 
-async def _body(request: Request) -> bytes:
-    return await request.body()
-
-
 Fmt = Annotated[Format, Depends(_format)]
-RawBody = Annotated[bytes, Depends(_body)]
 
 
 def resource_id(text: str, label: str) -> int:

@@ -15,7 +15,6 @@ from timeledger.compat.mite.formats import Format, empty, fields_of, many, one
 from timeledger.compat.mite.requests import (
     Fmt,
     Paging,
-    RawBody,
     Window,
     flag,
     native,
@@ -35,21 +34,17 @@ from timeledger.entries.schemas import EntryCreate, EntryUpdate
 from timeledger.identity.access import Caller
 from timeledger.kit.errors import BadRequest, NotFound, Unprocessable
 from timeledger.kit.pagination import Direction
+from timeledger.kit.routing import RawBody, unconditional
 from timeledger.kit.uow import UnitOfWork
 from timeledger.models import TimeEntry
 from timeledger.settings.service import default_work_activity_id
 from timeledger.timesheet.names import ReferenceNames, reference_names
 from timeledger.timesheet.scope import employee_id_of_user
-from timeledger.workspaces.service import get_workspace
 
 time_entries = APIRouter()
 GET = ["GET", "HEAD"]
 UPDATE = ["PATCH", "PUT"]
 CURRENT = "current"
-
-
-def _clock(session: Session, caller: Caller) -> translate.Clock:
-    return translate.Clock(get_workspace(session, caller).timezone)
 
 
 def _names(session: Session, caller: Caller, items: list[dict[str, Any]]) -> ReferenceNames:
@@ -65,7 +60,7 @@ def _names(session: Session, caller: Caller, items: list[dict[str, Any]]) -> Ref
 
 def _entries(session: Session, caller: Caller, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     names = _names(session, caller, items)
-    clock = _clock(session, caller)
+    clock = translate.clock_of(session, caller)
     return [translate.time_entry(item, names, clock) for item in items]
 
 
@@ -211,7 +206,7 @@ def list_bookmarks(
     caller: Annotated[Caller, MiteAllowed("timesheet:read:own")],
     paging: Paging,
 ) -> Response:
-    clock = _clock(session, caller)
+    clock = translate.clock_of(session, caller)
     found = paging.slice(bookmarks.list_bookmarks(session, caller))
     return many(fmt, "bookmarks", "bookmark", [_bookmark(item, clock) for item in found])
 
@@ -224,7 +219,7 @@ def get_bookmark(
     caller: Annotated[Caller, MiteAllowed("timesheet:read:own")],
 ) -> Response:
     item = bookmarks.get_bookmark(session, caller, resource_id(bookmark_id, "bookmark"))
-    return one(fmt, "bookmark", _bookmark(item, _clock(session, caller)))
+    return one(fmt, "bookmark", _bookmark(item, translate.clock_of(session, caller)))
 
 
 @time_entries.api_route("/time_entries/bookmarks/{bookmark_id}/follow.{fmt}", methods=GET)
@@ -328,10 +323,6 @@ def _user_id_of(session: Session, caller: Caller, entry: TimeEntry) -> int | Non
     return user_id
 
 
-def _no_if_match(_etag: str) -> None:
-    """mite has no conditional requests: a write applies to the current entry."""
-
-
 @time_entries.api_route("/time_entries/{entry_id}.{fmt}", methods=UPDATE)
 def update_time_entry(
     entry_id: str,
@@ -355,7 +346,7 @@ def update_time_entry(
         entry.id,
         _update_of(session, data),
         force=bool(data.force),
-        if_match=_no_if_match,
+        if_match=unconditional,
     )
     return empty(fmt)
 
@@ -373,7 +364,7 @@ def delete_time_entry(
     force = bool(data.force) or bool(flag(request, "force"))
     entry = entries.locate_entry(session, caller, resource_id(entry_id, "time entry"), "write")
     entries.delete_entry(
-        session, caller, entry.employee_id, entry.id, force=force, if_match=_no_if_match
+        session, caller, entry.employee_id, entry.id, force=force, if_match=unconditional
     )
     return empty(fmt)
 
@@ -391,7 +382,9 @@ def get_tracker(
     tracker: dict[str, Any] = {}
     if running is not None:
         view = entries.entry_view(session, caller, running)
-        tracker["tracking_time_entry"] = translate.tracking_entry(view, _clock(session, caller))
+        tracker["tracking_time_entry"] = translate.tracking_entry(
+            view, translate.clock_of(session, caller)
+        )
     return one(fmt, "tracker", tracker)
 
 
@@ -405,7 +398,7 @@ def start_tracker(
     own = _own_employee_id(session, caller)
     switch = entries.start_timer(session, caller, own, resource_id(entry_id, "time entry"))
     assert switch.tracking is not None
-    clock = _clock(session, caller)
+    clock = translate.clock_of(session, caller)
     tracker = {
         "tracking_time_entry": translate.tracking_entry(
             entries.entry_view(session, caller, switch.tracking), clock

@@ -11,12 +11,15 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from sqlalchemy.orm import Session
 
 from timeledger.entries.grouping import GroupKey
 from timeledger.entries.schemas import MAX_NOTE_LENGTH, MINUTES_PER_DAY
+from timeledger.identity.access import Caller
 from timeledger.kit.routing import MAX_ID
 from timeledger.models import User, Workspace
 from timeledger.timesheet.names import ReferenceNames
+from timeledger.workspaces.service import get_workspace
 
 # mite's roles for Timeledger's built-in roles; custom roles count as coworkers.
 MITE_ROLES = {
@@ -51,6 +54,10 @@ class Clock:
         if instant is None:
             return None
         return instant.astimezone(self.zone).replace(microsecond=0)
+
+
+def clock_of(session: Session, caller: Caller) -> Clock:
+    return Clock(get_workspace(session, caller).timezone)
 
 
 # Reading
