@@ -38,6 +38,26 @@ class Settings(BaseSettings):
     argon2_memory_kib: int = Field(
         default=19_456, description="argon2id memory cost; never below OWASP's 19 MiB."
     )
+    webhook_allow_private_destinations: bool = Field(
+        default=False,
+        description="Let webhooks reach loopback, private and other special addresses.",
+    )
+    webhook_retry_delays_seconds: list[float] = Field(
+        default=[5, 300, 1800, 7200, 18000, 36000, 50400, 72000, 86400],
+        description="Waits before each retry of a failed delivery (JSON list; about 3 days).",
+    )
+    webhook_timeout_seconds: float = Field(
+        default=15, gt=0, le=15, description="Time limit of one webhook request."
+    )
+    webhook_disable_after_hours: float = Field(
+        default=72, gt=0, description="A subscription failing this long is disabled."
+    )
+    sse_heartbeat_seconds: float = Field(
+        default=15, gt=0, description="Idle time after which the event stream sends a comment."
+    )
+    stream_ticket_ttl_seconds: int = Field(
+        default=60, gt=0, le=600, description="Lifetime of a single-use event-stream ticket."
+    )
 
     def resolved_secret_key(self) -> str:
         if self.secret_key:

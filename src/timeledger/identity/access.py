@@ -180,6 +180,22 @@ def caller_of(
     )
 
 
+def caller_acting_as(user: User, label: str) -> Caller:
+    """The caller a background task acts as on a user's behalf (a webhook subscription's
+    creator, an inbound endpoint's service user), with the user's permissions of now."""
+    return Caller(
+        workspace_id=user.workspace_id,
+        user_id=user.id,
+        user_kind=user.kind,
+        role_name=user.role.name,
+        permissions=frozenset(user.role.permissions),
+        credential_kind=None,
+        credential_id=0,
+        credential_label=label,
+        client_address=None,
+    )
+
+
 async def authenticate(request: Request, session: UnitOfWork) -> Caller:
     """The native API's authentication: `Authorization: Bearer <api key | session token>`.
     A credential verified moments ago answers on the event loop; looking one up runs on a

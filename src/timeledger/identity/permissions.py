@@ -123,6 +123,11 @@ CATALOG: tuple[str, ...] = (
     "timebank:read:team",
     "timebank:read:*",
     "timebank:adjust:*",
+    "events:read:own",
+    "webhooks:read:*",
+    "webhooks:manage:*",
+    "jobs:read:*",
+    "jobs:manage:*",
 )
 
 _SELF_SERVICE = (
@@ -141,6 +146,7 @@ _SELF_SERVICE = (
     "timesheet:read:own",
     "timesheet:write:own",
     "timebank:read:own",
+    "events:read:own",
 )
 
 BUILTIN_ROLES: dict[str, tuple[str, ...]] = {
@@ -167,6 +173,8 @@ BUILTIN_ROLES: dict[str, tuple[str, ...]] = {
         "employees:read:*",
         "projects:read:*",
         "timesheet:read:*",
+        "webhooks:read:*",
+        "jobs:read:*",
     ),
 }
 

@@ -2,6 +2,7 @@
 
 from timeledger.models.bookmarks import EntryBookmark
 from timeledger.models.changelog import Change
+from timeledger.models.events import StreamTicket
 from timeledger.models.idempotency import IdempotencyRecord
 from timeledger.models.identity import (
     ApiKey,
@@ -12,7 +13,7 @@ from timeledger.models.identity import (
     SignInAttempt,
     User,
 )
-from timeledger.models.jobs import Job
+from timeledger.models.jobs import Job, JobSchedule
 from timeledger.models.organization import (
     Employee,
     EmployeeVersion,
@@ -48,6 +49,12 @@ from timeledger.models.settings import (
 )
 from timeledger.models.timebank import TimebankMovement
 from timeledger.models.timesheet import EntryDayTotal, PresenceBreak, PresenceInterval, TimeEntry
+from timeledger.models.webhooks import (
+    InboundEndpoint,
+    InboundEvent,
+    WebhookDelivery,
+    WebhookSubscription,
+)
 from timeledger.models.workspace import Workspace
 
 __all__ = [
@@ -72,7 +79,10 @@ __all__ = [
     "HolidayCalendarVersion",
     "HolidayCustomDay",
     "IdempotencyRecord",
+    "InboundEndpoint",
+    "InboundEvent",
     "Job",
+    "JobSchedule",
     "OrgUnit",
     "OrgUnitManager",
     "OrgUnitVersion",
@@ -87,6 +97,7 @@ __all__ = [
     "ReasonVersion",
     "Role",
     "SignInAttempt",
+    "StreamTicket",
     "Task",
     "TaskVersion",
     "TimeEntry",
@@ -94,5 +105,7 @@ __all__ = [
     "TimebankAccountVersion",
     "TimebankMovement",
     "User",
+    "WebhookDelivery",
+    "WebhookSubscription",
     "Workspace",
 ]

@@ -1,0 +1,1 @@
+"""The event feed, the live stream and the rules of who sees which change."""

@@ -1,0 +1,20 @@
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+
+class Event(BaseModel):
+    revision: int = Field(description="Position in the workspace's change log; only grows.")
+    type: str = Field(examples=["entry.created"], description="`entity.operation`.")
+    occurred_at: datetime
+    actor_user_id: int | None = Field(description="Who made the change; null for the system.")
+    object_id: int = Field(description="The id of the changed object.")
+    data: dict[str, Any] = Field(description="The object as the API showed it after the change.")
+
+
+class EventPage(BaseModel):
+    items: list[Event]
+    next_after: int = Field(description="Pass as `after` to read on from here.")
+    head_revision: int = Field(description="The newest revision committed when this was read.")
+    has_more: bool = Field(description="Whether revisions after `next_after` exist already.")
