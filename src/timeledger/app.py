@@ -77,7 +77,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        worker = Worker(db, settings.worker_poll_seconds) if run_worker else None
+        worker = Worker(db, settings) if run_worker else None
         if worker is not None:
             worker.start_thread()
         try:

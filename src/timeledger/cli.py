@@ -91,7 +91,7 @@ def worker() -> None:
     """Run the background worker alone, until interrupted."""
     db = _database()
     try:
-        Worker(db, get_settings().worker_poll_seconds).run_forever()
+        Worker(db, get_settings()).run_forever()
     except KeyboardInterrupt:
         pass
     finally:

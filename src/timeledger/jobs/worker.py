@@ -1,19 +1,23 @@
-"""The background worker: runs due jobs and periodic upkeep until told to stop.
+"""The background worker: runs due jobs, the tasks of every cycle and periodic upkeep until
+told to stop.
 
 It runs in-process beside the API by default (`timeledger serve`) or alone
 (`timeledger worker`); several can run at once on PostgreSQL, where each claims jobs
-with SKIP LOCKED.
+with SKIP LOCKED, and on SQLite, where claiming is an immediate (write-locked) transaction.
+A job whose worker died is claimed again once its lease has expired.
 """
 
 import threading
 import traceback
-from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
 import structlog
 
+import timeledger.jobs.kinds  # noqa: F401  (registers every job kind and cycle task)
 from timeledger.auth.service import purge_old_sign_in_attempts
+from timeledger.config import Settings
+from timeledger.jobs.registry import CYCLE_TASKS, HANDLERS, JobCancelled, JobContext
 from timeledger.jobs.repository import JobRepository
 from timeledger.kit.db import Database
 from timeledger.kit.idempotency import purge_expired_idempotency_records
@@ -22,40 +26,10 @@ from timeledger.models import Job
 
 log = structlog.get_logger(__name__)
 
-JobHandler = Callable[[Database, dict[str, Any]], None]
-HANDLERS: dict[str, JobHandler] = {}
 CLAIM_LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 10
 UPKEEP_EVERY = timedelta(minutes=10)
 BATCH = 10
-
-
-def job_handler(kind: str) -> Callable[[JobHandler], JobHandler]:
-    def register(handler: JobHandler) -> JobHandler:
-        HANDLERS[kind] = handler
-        return handler
-
-    return register
-
-
-def enqueue(
-    session: Any,
-    kind: str,
-    payload: dict[str, Any],
-    *,
-    workspace_id: int | None = None,
-    run_at: datetime | None = None,
-) -> Job:
-    now = utcnow()
-    return JobRepository(session).add(
-        Job(
-            kind=kind,
-            payload=payload,
-            workspace_id=workspace_id,
-            run_at=run_at or now,
-            created_at=now,
-        )
-    )
 
 
 def backoff(attempts: int) -> timedelta:
@@ -63,14 +37,14 @@ def backoff(attempts: int) -> timedelta:
 
 
 class Worker:
-    def __init__(self, db: Database, poll_seconds: float) -> None:
+    def __init__(self, db: Database, settings: Settings) -> None:
         self.db = db
-        self.poll_seconds = poll_seconds
+        self.settings = settings
         self.stopping = threading.Event()
         self._last_upkeep: datetime | None = None
 
     def run_once(self) -> int:
-        """Run the jobs due now; returns how many ran."""
+        """Run the jobs due now and one round of every cycle task; returns how much ran."""
         now = utcnow()
         with self.db.transaction() as session:
             jobs = JobRepository(session).claim_due(now, BATCH)
@@ -78,19 +52,42 @@ class Worker:
                 job.status = "running"
                 job.locked_until = now + CLAIM_LEASE
                 job.attempts += 1
-            claimed = [(job.id, job.kind, dict(job.payload), job.attempts) for job in jobs]
-        for job_id, kind, payload, attempts in claimed:
-            self._run(job_id, kind, payload, attempts)
+                job.started_at = job.started_at or now
+            claimed = [
+                (job.id, job.kind, dict(job.payload), job.attempts, job.workspace_id)
+                for job in jobs
+            ]
+        for job_id, kind, payload, attempts, workspace_id in claimed:
+            self._run(job_id, kind, payload, attempts, workspace_id)
+        done = len(claimed)
+        for task in CYCLE_TASKS:
+            try:
+                done += task(self.db, self.settings)
+            except Exception:
+                log.exception("worker_task_failed", task=task.__name__)
         self._upkeep(now)
-        return len(claimed)
+        return done
 
-    def _run(self, job_id: int, kind: str, payload: dict[str, Any], attempts: int) -> None:
+    def _run(
+        self,
+        job_id: int,
+        kind: str,
+        payload: dict[str, Any],
+        attempts: int,
+        workspace_id: int | None,
+    ) -> None:
         handler = HANDLERS.get(kind)
+        context = JobContext(self.db, self.settings, job_id, workspace_id)
         error: str | None = None
+        result: dict[str, Any] | None = None
+        cancelled = False
         try:
             if handler is None:
                 raise LookupError(f"no handler for job kind {kind!r}")
-            handler(self.db, payload)
+            context.check_cancelled()
+            result = handler(context, payload)
+        except JobCancelled:
+            cancelled = True
         except Exception:
             error = traceback.format_exc(limit=5)[-2000:]
             log.warning("job_failed", job_id=job_id, kind=kind, attempts=attempts)
@@ -100,8 +97,10 @@ class Worker:
                 return
             now = utcnow()
             job.locked_until = None
-            if error is None:
-                job.status, job.finished_at = "done", now
+            if cancelled:
+                job.status, job.finished_at = "cancelled", now
+            elif error is None:
+                job.status, job.finished_at, job.result = "done", now, result
             elif attempts >= MAX_ATTEMPTS:
                 job.status, job.finished_at, job.last_error = "failed", now, error
             else:
@@ -124,7 +123,7 @@ class Worker:
                 log.exception("worker_cycle_failed")
                 ran = 0
             if not ran:
-                self.stopping.wait(self.poll_seconds)
+                self.stopping.wait(self.settings.worker_poll_seconds)
         log.info("worker_stopped")
 
     def start_thread(self) -> threading.Thread:

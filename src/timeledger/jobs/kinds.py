@@ -1,0 +1,1 @@
+"""Imports every module that registers job kinds or cycle tasks with the worker."""
