@@ -20,7 +20,11 @@ from timeledger.compat.mite.formats import render_mite_problem
 from timeledger.config import Settings, get_settings
 from timeledger.entries.endpoints import entries_router
 from timeledger.entries.list_endpoints import entries_list_router
+from timeledger.events.endpoints import events_router
+from timeledger.events.stream import ChangeDelivery
 from timeledger.identity.credentials import PasswordHashing
+from timeledger.inbound.endpoints import inbound_router
+from timeledger.jobs.endpoints import jobs_router
 from timeledger.jobs.worker import Worker
 from timeledger.kit.db import Database
 from timeledger.kit.errors import install_problem_handlers, render_problems_of_face
@@ -37,6 +41,7 @@ from timeledger.projects.endpoints import projects_router
 from timeledger.settings.endpoints import settings_router
 from timeledger.timebank.endpoints import timebank_router
 from timeledger.users.endpoints import me, users
+from timeledger.webhooks.endpoints import webhooks_router
 
 API_PREFIX = "/api"
 
@@ -80,9 +85,13 @@ def create_app(
         worker = Worker(db, settings) if run_worker else None
         if worker is not None:
             worker.start_thread()
+        change_delivery = ChangeDelivery(db)
+        change_delivery.start()
+        app.state.change_delivery = change_delivery
         try:
             yield
         finally:
+            change_delivery.stop()
             if worker is not None:
                 worker.stop()
 
@@ -116,6 +125,10 @@ def create_app(
         entries_list_router,
         bookmarks_router,
         timebank_router,
+        events_router,
+        webhooks_router,
+        inbound_router,
+        jobs_router,
     ):
         app.include_router(router, prefix=API_PREFIX)
 

@@ -55,6 +55,11 @@ class Settings(BaseSettings):
     sse_heartbeat_seconds: float = Field(
         default=15, gt=0, description="Idle time after which the event stream sends a comment."
     )
+    sse_poll_seconds: float = Field(
+        default=2.0,
+        gt=0,
+        description="How often an event stream looks for changes no notification announced.",
+    )
     stream_ticket_ttl_seconds: int = Field(
         default=60, gt=0, le=600, description="Lifetime of a single-use event-stream ticket."
     )

@@ -20,7 +20,12 @@ from timeledger.kit.db import Database
 
 ROLES = ("owner", "admin", "manager", "employee", "developer")
 SCOPE_RANK = {"own": 1, "team": 2, "*": 3}
-PUBLIC_OPERATIONS = {"POST /api/auth/login", "POST /api/auth/password-reset"}
+PUBLIC_OPERATIONS = {
+    "POST /api/auth/login",
+    "POST /api/auth/password-reset",
+    # Authenticated by the Standard Webhooks signature of the endpoint's secret instead.
+    "POST /api/webhooks/inbound/{endpoint_id}",
+}
 
 
 def holds(held: tuple[str, ...], required: str) -> bool:

@@ -16,6 +16,8 @@ from tests.identity.support import (
     operations,
 )
 from timeledger.kit.db import Database
+from timeledger.kit.timeutil import utcnow
+from timeledger.models import WebhookDelivery
 
 
 def _b_objects(
@@ -79,6 +81,8 @@ def _b_objects(
     return {
         **settings,
         **projects,
+        **_b_jobs_and_inbound_endpoint(client, headers, robot.user_id),
+        **_b_webhook_subscription(client, db, other_workspace),
         "person": person,
         "robot": robot,
         "role_id": role.json()["id"],
@@ -93,6 +97,64 @@ def _b_objects(
         "bookmark_id": bookmark.json()["id"],
         "movement_id": movement.json()["id"],
     }
+
+
+def _b_jobs_and_inbound_endpoint(
+    client: TestClient, headers: dict[str, str], service_user_id: int
+) -> dict[str, Any]:
+    job = client.post(
+        "/api/admin/batch-jobs", json={"kind": "timesheet.stop-timers"}, headers=headers
+    )
+    assert job.status_code == 201, job.text
+    schedule = client.post(
+        "/api/admin/schedules",
+        json={"name": "B nightly", "kind": "timesheet.stop-timers", "cron": "0 23 * * *"},
+        headers=headers,
+    )
+    assert schedule.status_code == 201, schedule.text
+    endpoint = client.post(
+        "/api/webhooks/inbound-endpoints",
+        json={"name": "B clock", "service_user_id": service_user_id},
+        headers=headers,
+    )
+    assert endpoint.status_code == 201, endpoint.text
+    return {
+        "job_id": job.json()["id"],
+        "schedule_id": schedule.json()["id"],
+        "endpoint_id": endpoint.json()["id"],
+    }
+
+
+def _b_webhook_subscription(
+    client: TestClient, db: Database, other_workspace: WorkspaceFixture
+) -> dict[str, Any]:
+    """A subscription of B (to a public address literal: nothing resolves or sends here)
+    and one attempt in its deliveries."""
+    subscription = client.post(
+        "/api/webhooks/subscriptions",
+        json={"url": "https://93.184.215.14/hooks"},
+        headers=other_workspace.headers,
+    )
+    assert subscription.status_code == 201, subscription.text
+    subscription_id = subscription.json()["id"]
+    with db.transaction(workspace_id=other_workspace.id) as session:
+        delivery = WebhookDelivery(
+            workspace_id=other_workspace.id,
+            subscription_id=subscription_id,
+            message_id="evt_test",
+            revision=None,
+            event_type="webhook.test",
+            trigger="test",
+            attempt=1,
+            succeeded=True,
+            response_status=204,
+            duration_ms=3,
+            attempted_at=utcnow(),
+        )
+        session.add(delivery)
+        session.flush()
+        delivery_id = delivery.id
+    return {"subscription_id": subscription_id, "delivery_id": delivery_id}
 
 
 SETTINGS_KINDS = {
@@ -163,6 +225,11 @@ def _b_ids(operation: Operation, b: dict[str, Any]) -> dict[str, Any]:
             "entry_id",
             "bookmark_id",
             "movement_id",
+            "job_id",
+            "schedule_id",
+            "endpoint_id",
+            "subscription_id",
+            "delivery_id",
         ):
             values[name] = b[name]
         elif name in ("entity_id", "calendar_id") and operation.path.startswith("/api/settings/"):

@@ -8,8 +8,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from timeledger.config import Settings
 from timeledger.jobs import worker as worker_module
-from timeledger.jobs.worker import MAX_ATTEMPTS, Worker, enqueue, job_handler
+from timeledger.jobs.registry import JobContext, enqueue, job_handler
+from timeledger.jobs.worker import MAX_ATTEMPTS, Worker
 from timeledger.kit.db import Database
 from timeledger.kit.timeutil import utcnow
 from timeledger.models import IdempotencyRecord, Job
@@ -19,13 +21,13 @@ lock = threading.Lock()
 
 
 @job_handler("test.count")
-def count(_db: Database, payload: dict[str, Any]) -> None:
+def count(_context: JobContext, payload: dict[str, Any]) -> None:
     with lock:
         ran[payload["name"]] += 1
 
 
 @job_handler("test.explode")
-def explode(_db: Database, _payload: dict[str, Any]) -> None:
+def explode(_context: JobContext, _payload: dict[str, Any]) -> None:
     raise RuntimeError("exploded on purpose")
 
 
@@ -42,13 +44,13 @@ def _job(db: Database, job_id: int) -> Job:
         return job
 
 
-def test_due_job_runs_once_and_is_done(db: Database) -> None:
+def test_due_job_runs_once_and_is_done(db: Database, settings: Settings) -> None:
     with db.transaction() as session:
         job_id = enqueue(session, "test.count", {"name": "a"}).id
         later_id = enqueue(
             session, "test.count", {"name": "later"}, run_at=utcnow() + timedelta(hours=1)
         ).id
-    worker = Worker(db, poll_seconds=0.01)
+    worker = Worker(db, settings)
     assert worker.run_once() == 1
     assert worker.run_once() == 0
     assert ran == Counter({"a": 1})
@@ -56,10 +58,12 @@ def test_due_job_runs_once_and_is_done(db: Database) -> None:
     assert _job(db, later_id).status == "pending"
 
 
-def test_failing_job_is_retried_with_backoff_then_given_up(db: Database) -> None:
+def test_failing_job_is_retried_with_backoff_then_given_up(
+    db: Database, settings: Settings
+) -> None:
     with db.transaction() as session:
         job_id = enqueue(session, "test.explode", {}).id
-    worker = Worker(db, poll_seconds=0.01)
+    worker = Worker(db, settings)
     worker.run_once()
     job = _job(db, job_id)
     assert job.status == "pending"
@@ -75,15 +79,15 @@ def test_failing_job_is_retried_with_backoff_then_given_up(db: Database) -> None
     assert _job(db, job_id).status == "failed"
 
 
-def test_unknown_job_kind_is_an_error_not_a_crash(db: Database) -> None:
+def test_unknown_job_kind_is_an_error_not_a_crash(db: Database, settings: Settings) -> None:
     with db.transaction() as session:
         job_id = enqueue(session, "test.nobody-handles-this", {}).id
-    Worker(db, poll_seconds=0.01).run_once()
+    Worker(db, settings).run_once()
     job = _job(db, job_id)
     assert job.last_error is not None and "no handler" in job.last_error
 
 
-def test_upkeep_purges_expired_idempotency_records(db: Database) -> None:
+def test_upkeep_purges_expired_idempotency_records(db: Database, settings: Settings) -> None:
     now = utcnow()
     with db.transaction() as session:
         for key, expires in (
@@ -99,18 +103,17 @@ def test_upkeep_purges_expired_idempotency_records(db: Database) -> None:
                     expires_at=expires,
                 )
             )
-    Worker(db, poll_seconds=0.01).run_once()
+    Worker(db, settings).run_once()
     with db.transaction() as session:
         assert list(session.scalars(select(IdempotencyRecord.key))) == ["new"]
 
 
-def test_concurrent_workers_never_run_a_job_twice(db: Database, database_url: str) -> None:
-    if db.is_sqlite:
-        pytest.skip("several workers are a PostgreSQL deployment")
+def test_concurrent_workers_never_run_a_job_twice(db: Database, settings: Settings) -> None:
+    """PostgreSQL claims with SKIP LOCKED, SQLite in an immediate (write-locked) transaction."""
     with db.transaction() as session:
         for n in range(40):
             enqueue(session, "test.count", {"name": f"job-{n}"})
-    workers = [Worker(db, poll_seconds=0.01) for _ in range(4)]
+    workers = [Worker(db, settings) for _ in range(4)]
 
     def drain(worker: Worker) -> None:
         while worker.run_once():

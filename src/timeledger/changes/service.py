@@ -1,14 +1,35 @@
-"""Appending to the change log inside the writing transaction."""
+"""Appending to the change log inside the writing transaction, and announcing the
+workspaces that changed once the transaction commits."""
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import update
-from sqlalchemy.orm import Session
+from sqlalchemy import event, func, select, update
+from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
+from timeledger.events.hub import WakeUps
 from timeledger.kit.timeutil import utcnow
 from timeledger.models import Change, Workspace
+
+CHANGES_CHANNEL = "timeledger_changes"
+"""The PostgreSQL NOTIFY channel; the payload is the changed workspace's id."""
+COMMITTED_CHANGES = WakeUps()
+"""Announced per workspace id after a commit that recorded changes in this process, or
+on a notification from another process."""
+_CHANGED_WORKSPACES = "timeledger_changed_workspaces"
+
+
+@dataclass(frozen=True)
+class ChangeOf:
+    """One change to append: what changed and how, and the object as the API shows it."""
+
+    entity: str
+    entity_id: int
+    op: str
+    data: dict[str, Any]
 
 
 def record_change(
@@ -21,16 +42,36 @@ def record_change(
     op: str,
     data: dict[str, Any],
 ) -> Change:
-    """Append one change with the workspace's next revision.
+    """Append one change with the workspace's next revision (see `record_changes`)."""
+    (change,) = record_changes(
+        session,
+        workspace_id=workspace_id,
+        actor_user_id=actor_user_id,
+        changes=[ChangeOf(entity, entity_id, op, data)],
+    )
+    return change
+
+
+def record_changes(
+    session: Session,
+    *,
+    workspace_id: int,
+    actor_user_id: int | None,
+    changes: Sequence[ChangeOf],
+) -> list[Change]:
+    """Append changes with the workspace's next revisions, in order: one counter update
+    and one insert however many there are.
 
     Incrementing the workspace's counter row locks it until the transaction ends, so
     writers of one workspace take revisions in commit order: a reader never sees
     revision N+1 before N is committed, and a rolled-back transaction leaves no gap.
     """
-    revision = session.execute(
+    if not changes:
+        return []
+    last = session.execute(
         update(Workspace)
         .where(Workspace.id == workspace_id)
-        .values(revision=Workspace.revision + 1)
+        .values(revision=Workspace.revision + len(changes))
         .returning(Workspace.revision)
         .execution_options(synchronize_session=False)
     ).scalar_one()
@@ -38,17 +79,47 @@ def record_change(
     # reporting the old revision until refreshed.
     loaded = session.identity_map.get(identity_key(Workspace, workspace_id))
     if loaded is not None:
-        set_committed_value(loaded, "revision", revision)
-    change = Change(
-        workspace_id=workspace_id,
-        revision=revision,
-        entity=entity,
-        entity_id=entity_id,
-        op=op,
-        actor_user_id=actor_user_id,
-        at=utcnow(),
-        data=data,
-    )
-    session.add(change)
+        set_committed_value(loaded, "revision", last)
+    at = utcnow()
+    first = last - len(changes) + 1
+    rows = [
+        Change(
+            workspace_id=workspace_id,
+            revision=revision,
+            entity=change.entity,
+            entity_id=change.entity_id,
+            op=change.op,
+            actor_user_id=actor_user_id,
+            at=at,
+            data=change.data,
+        )
+        for revision, change in enumerate(changes, start=first)
+    ]
+    session.add_all(rows)
     session.flush()
-    return change
+    session.info.setdefault(_CHANGED_WORKSPACES, set()).add(workspace_id)
+    return rows
+
+
+@event.listens_for(Session, "before_commit")
+def _notify_other_processes(session: Session) -> None:
+    """PostgreSQL delivers a NOTIFY only when its transaction commits, and drops it on a
+    rollback: no process hears of a change before it is committed. One per workspace and
+    transaction, however many changes it recorded."""
+    changed: set[int] = session.info.get(_CHANGED_WORKSPACES, set())
+    if not changed or session.get_bind().dialect.name != "postgresql":
+        return
+    for workspace_id in sorted(changed):
+        session.execute(select(func.pg_notify(CHANGES_CHANNEL, str(workspace_id))))
+
+
+@event.listens_for(Session, "after_commit")
+def _announce_committed(session: Session) -> None:
+    for workspace_id in session.info.pop(_CHANGED_WORKSPACES, set()):
+        COMMITTED_CHANGES.announce(workspace_id)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_uncommitted(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(_CHANGED_WORKSPACES, None)

@@ -1,5 +1,7 @@
 """SQL of time entries."""
 
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -31,8 +33,23 @@ class EntryRepository:
             )
         ).first()
 
+    def employees_with_timers_started_before(self, cutoff: datetime) -> list[int]:
+        """The employees whose running timer started before `cutoff`, by id."""
+        return list(
+            self.session.scalars(
+                select(TimeEntry.employee_id)
+                .where(TimeEntry.timer_started_at < cutoff)
+                .order_by(TimeEntry.employee_id)
+            )
+        )
+
     def add(self, entry: TimeEntry) -> None:
         self.session.add(entry)
+        self.session.flush()
+
+    def add_all(self, entries: list[TimeEntry]) -> None:
+        """Insert `entries` in one flush (batched INSERT statements)."""
+        self.session.add_all(entries)
         self.session.flush()
 
     def delete(self, entry: TimeEntry) -> None:

@@ -35,14 +35,15 @@ class Audience:
         scope = self.viewer.scope_for(reading.area, reading.action)
         if scope is None:
             return False
+        if reading.reach == "owner":
+            # Personal objects (bookmarks) are read by their owner alone, whatever the scope.
+            return bool(change.data.get("user_id") == self.viewer.user_id)
         if scope is Scope.ALL:
             return True
         return self._within(reading, scope, change)
 
     def _within(self, reading: Reading, scope: Scope, change: Change) -> bool:
         data: dict[str, Any] = change.data
-        if reading.reach == "owner":
-            return data.get("user_id") == self.viewer.user_id
         if reading.reach == "user":
             if change.entity_id == self.viewer.user_id:
                 return True

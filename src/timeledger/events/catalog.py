@@ -21,7 +21,8 @@ class Reading:
     reach: str = "workspace"
     """workspace: the permission's `*` scope alone; employee: `data.employee_id` (or the
     change's own id for employees) within the scope; user: the user in scope; owner: only
-    the user named by `data.user_id`; project: `*`, or membership for `own`."""
+    the user named by `data.user_id`, whatever the scope; project: `*`, or membership for
+    `own`."""
 
 
 READINGS: dict[str, Reading] = {

@@ -1,11 +1,13 @@
-"""Reading the change log by revision; the session scopes it to the workspace."""
+"""Reading the change log by revision, and the stream tickets; the session scopes both to
+the workspace (a ticket is redeemed before any workspace is known, by its unique prefix)."""
 
 from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from timeledger.models import Change, Workspace
+from timeledger.models import Change, StreamTicket, Workspace
 
 
 class ChangeRepository:
@@ -23,6 +25,8 @@ class ChangeRepository:
         """The changes with revisions in (after, through], oldest first, of `entities`
         (all when empty). Revisions are gapless, so the window bounds the rows read
         whatever the log's size: a primary-key range scan."""
+        if through <= after:
+            return []
         statement = (
             select(Change)
             .where(Change.revision > after, Change.revision <= through)
@@ -31,3 +35,39 @@ class ChangeRepository:
         if entities:
             statement = statement.where(Change.entity.in_(entities))
         return list(self.session.scalars(statement))
+
+
+class StreamTicketRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, ticket: StreamTicket) -> None:
+        self.session.add(ticket)
+        self.session.flush()
+
+    def delete_expired(self, now: datetime) -> None:
+        self.session.execute(
+            delete(StreamTicket)
+            .where(StreamTicket.expires_at <= now)
+            .execution_options(synchronize_session=False)
+        )
+
+    def by_prefix(self, prefix: str) -> StreamTicket | None:
+        return self.session.scalars(
+            select(StreamTicket).where(StreamTicket.prefix == prefix)
+        ).one_or_none()
+
+    def mark_used(self, ticket_id: int, now: datetime) -> bool:
+        """Whether this call used the ticket: only one caller ever does, and only before
+        it expires."""
+        result = self.session.execute(
+            update(StreamTicket)
+            .where(
+                StreamTicket.id == ticket_id,
+                StreamTicket.used_at.is_(None),
+                StreamTicket.expires_at > now,
+            )
+            .values(used_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return bool(result.rowcount == 1)  # type: ignore[attr-defined]

@@ -18,3 +18,10 @@ class EventPage(BaseModel):
     next_after: int = Field(description="Pass as `after` to read on from here.")
     head_revision: int = Field(description="The newest revision committed when this was read.")
     has_more: bool = Field(description="Whether revisions after `next_after` exist already.")
+
+
+class StreamTicketIssued(BaseModel):
+    ticket: str = Field(
+        description="Pass once as `GET /api/sse?ticket=...`; shown only now, stored hashed."
+    )
+    expires_at: datetime = Field(description="When an unused ticket stops being accepted.")

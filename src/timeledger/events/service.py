@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 from timeledger.events.audience import Audience
 from timeledger.events.catalog import TypeFilter, event_type
 from timeledger.events.repository import ChangeRepository
-from timeledger.events.schemas import Event, EventPage
+from timeledger.events.schemas import Event
 from timeledger.models import Change
 
 SCAN_WINDOW = 1000
@@ -53,11 +53,12 @@ def visible_changes(
 
 def read_events(
     session: Session, audience: Audience, after: int, types: TypeFilter, limit: int
-) -> EventPage:
+) -> dict[str, Any]:
+    """One page of the feed as JSON-ready data (an `EventPage`)."""
     changes, next_after, head = visible_changes(session, audience, after, types, limit)
-    return EventPage(
-        items=[event_view(change) for change in changes],
-        next_after=next_after,
-        head_revision=head,
-        has_more=next_after < head,
-    )
+    return {
+        "items": [event_document(change) for change in changes],
+        "next_after": next_after,
+        "head_revision": head,
+        "has_more": next_after < head,
+    }

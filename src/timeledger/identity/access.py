@@ -164,9 +164,15 @@ def _caller_verified(request: Request, verified: VerifiedCredential) -> Caller:
     )
 
 
-def caller_of(
-    request: Request, user: User, kind: TokenKind | None, credential_id: int, label: str
+def caller_of_user(
+    user: User,
+    *,
+    kind: TokenKind | None,
+    credential_id: int,
+    label: str,
+    address: str | None,
 ) -> Caller:
+    """The caller `user` is now, with the permissions of the user's role of now."""
     return Caller(
         workspace_id=user.workspace_id,
         user_id=user.id,
@@ -176,24 +182,22 @@ def caller_of(
         credential_kind=kind,
         credential_id=credential_id,
         credential_label=label,
-        client_address=client_address(request),
+        client_address=address,
+    )
+
+
+def caller_of(
+    request: Request, user: User, kind: TokenKind | None, credential_id: int, label: str
+) -> Caller:
+    return caller_of_user(
+        user, kind=kind, credential_id=credential_id, label=label, address=client_address(request)
     )
 
 
 def caller_acting_as(user: User, label: str) -> Caller:
     """The caller a background task acts as on a user's behalf (a webhook subscription's
-    creator, an inbound endpoint's service user), with the user's permissions of now."""
-    return Caller(
-        workspace_id=user.workspace_id,
-        user_id=user.id,
-        user_kind=user.kind,
-        role_name=user.role.name,
-        permissions=frozenset(user.role.permissions),
-        credential_kind=None,
-        credential_id=0,
-        credential_label=label,
-        client_address=None,
-    )
+    creator, an inbound endpoint's service user)."""
+    return caller_of_user(user, kind=None, credential_id=0, label=label, address=None)
 
 
 async def authenticate(request: Request, session: UnitOfWork) -> Caller:

@@ -8,7 +8,7 @@ A job whose worker died is claimed again once its lease has expired.
 """
 
 import threading
-import traceback
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,16 +17,19 @@ import structlog
 import timeledger.jobs.kinds  # noqa: F401  (registers every job kind and cycle task)
 from timeledger.auth.service import purge_old_sign_in_attempts
 from timeledger.config import Settings
-from timeledger.jobs.registry import CYCLE_TASKS, HANDLERS, JobCancelled, JobContext
+from timeledger.jobs.failures import error_summary
+from timeledger.jobs.registry import CLAIM_LEASE, CYCLE_TASKS, HANDLERS, JobCancelled, JobContext
 from timeledger.jobs.repository import JobRepository
 from timeledger.kit.db import Database
+from timeledger.kit.errors import Problem
 from timeledger.kit.idempotency import purge_expired_idempotency_records
 from timeledger.kit.timeutil import utcnow
 from timeledger.models import Job
 
 log = structlog.get_logger(__name__)
 
-CLAIM_LEASE = timedelta(minutes=5)
+__all__ = ["CLAIM_LEASE", "MAX_ATTEMPTS", "Worker", "backoff"]
+
 MAX_ATTEMPTS = 10
 UPKEEP_EVERY = timedelta(minutes=10)
 BATCH = 10
@@ -34,6 +37,27 @@ BATCH = 10
 
 def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(2**attempts * 5, 3600))
+
+
+@dataclass(frozen=True)
+class ClaimedJob:
+    job_id: int
+    kind: str
+    payload: dict[str, Any]
+    attempts: int
+    """The attempt this worker runs: it finishes the job only if no other took it over."""
+    workspace_id: int | None
+    created_by_user_id: int | None
+
+
+@dataclass
+class Outcome:
+    result: dict[str, Any] | None = None
+    error: str | None = None
+    final: bool = False
+    """A problem (a rule the job broke) is not retried: running it again would break it
+    again."""
+    cancelled: bool = False
 
 
 class Worker:
@@ -54,11 +78,18 @@ class Worker:
                 job.attempts += 1
                 job.started_at = job.started_at or now
             claimed = [
-                (job.id, job.kind, dict(job.payload), job.attempts, job.workspace_id)
+                ClaimedJob(
+                    job_id=job.id,
+                    kind=job.kind,
+                    payload=dict(job.payload),
+                    attempts=job.attempts,
+                    workspace_id=job.workspace_id,
+                    created_by_user_id=job.created_by_user_id,
+                )
                 for job in jobs
             ]
-        for job_id, kind, payload, attempts, workspace_id in claimed:
-            self._run(job_id, kind, payload, attempts, workspace_id)
+        for claimed_job in claimed:
+            self._run(claimed_job)
         done = len(claimed)
         for task in CYCLE_TASKS:
             try:
@@ -68,43 +99,64 @@ class Worker:
         self._upkeep(now)
         return done
 
-    def _run(
-        self,
-        job_id: int,
-        kind: str,
-        payload: dict[str, Any],
-        attempts: int,
-        workspace_id: int | None,
-    ) -> None:
-        handler = HANDLERS.get(kind)
-        context = JobContext(self.db, self.settings, job_id, workspace_id)
-        error: str | None = None
-        result: dict[str, Any] | None = None
-        cancelled = False
+    def _still_ours(self, claimed: ClaimedJob) -> bool:
+        """Renew the lease of a job claimed earlier in the batch, unless it ran out while
+        the jobs before it ran and another worker took the job over."""
+        with self.db.transaction() as session:
+            return JobRepository(session).renew_lease(
+                claimed.job_id, claimed.attempts, utcnow() + CLAIM_LEASE
+            )
+
+    def _run(self, claimed: ClaimedJob) -> None:
+        if not self._still_ours(claimed):
+            return
+        handler = HANDLERS.get(claimed.kind)
+        context = JobContext(
+            self.db,
+            self.settings,
+            claimed.job_id,
+            claimed.workspace_id,
+            claimed.created_by_user_id,
+        )
+        outcome = Outcome()
         try:
             if handler is None:
-                raise LookupError(f"no handler for job kind {kind!r}")
+                raise LookupError(f"no handler for job kind {claimed.kind!r}")
             context.check_cancelled()
-            result = handler(context, payload)
+            outcome.result = handler(context, claimed.payload)
         except JobCancelled:
-            cancelled = True
-        except Exception:
-            error = traceback.format_exc(limit=5)[-2000:]
-            log.warning("job_failed", job_id=job_id, kind=kind, attempts=attempts)
+            outcome.cancelled = True
+        except Problem as problem:
+            outcome.error, outcome.final = error_summary(problem), True
+            log.info("job_refused", job_id=claimed.job_id, kind=claimed.kind, detail=problem.detail)
+        except Exception as unexpected:
+            outcome.error = error_summary(unexpected)
+            log.warning(
+                "job_failed",
+                job_id=claimed.job_id,
+                kind=claimed.kind,
+                attempts=claimed.attempts,
+                exc_info=True,
+            )
+        self._finish(claimed, outcome)
+
+    def _finish(self, claimed: ClaimedJob, outcome: Outcome) -> None:
         with self.db.transaction() as session:
-            job = session.get(Job, job_id)
-            if job is None:
+            job = session.get(Job, claimed.job_id)
+            if job is None or job.status != "running" or job.attempts != claimed.attempts:
+                # Deleted, or its lease ran out and another worker holds it now.
                 return
             now = utcnow()
             job.locked_until = None
-            if cancelled:
+            if outcome.cancelled or (outcome.error and job.cancel_requested_at is not None):
                 job.status, job.finished_at = "cancelled", now
-            elif error is None:
-                job.status, job.finished_at, job.result = "done", now, result
-            elif attempts >= MAX_ATTEMPTS:
-                job.status, job.finished_at, job.last_error = "failed", now, error
+            elif outcome.error is None:
+                job.status, job.finished_at, job.result = "done", now, outcome.result
+            elif outcome.final or claimed.attempts >= MAX_ATTEMPTS:
+                job.status, job.finished_at, job.last_error = "failed", now, outcome.error
             else:
-                job.status, job.run_at, job.last_error = "pending", now + backoff(attempts), error
+                job.status, job.last_error = "pending", outcome.error
+                job.run_at = now + backoff(claimed.attempts)
 
     def _upkeep(self, now: datetime) -> None:
         if self._last_upkeep is not None and now - self._last_upkeep < UPKEEP_EVERY:

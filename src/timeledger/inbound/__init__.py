@@ -1,0 +1,1 @@
+"""Inbound webhooks: external systems push signed events that the worker applies."""

@@ -1,0 +1,1 @@
+"""Outbound webhooks: the change log POSTed, signed, to subscribers' URLs."""

@@ -1,0 +1,257 @@
+"""Rules for webhook subscriptions: who may manage them, what a URL may be, the secret."""
+
+import base64
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from timeledger.config import Settings
+from timeledger.events.catalog import parse_types
+from timeledger.events.repository import ChangeRepository
+from timeledger.identity.access import Caller
+from timeledger.identity.audit import record_audit
+from timeledger.jobs.registry import enqueue
+from timeledger.kit.errors import Conflict, NotFound, Unprocessable
+from timeledger.kit.etag import etag_for
+from timeledger.kit.pagination import PageRequest, fetch_page
+from timeledger.kit.secretbox import SecretBox
+from timeledger.kit.timeutil import utcnow
+from timeledger.models import WebhookDelivery, WebhookSubscription
+from timeledger.webhooks.delivery import SECRET_PREFIX
+from timeledger.webhooks.destinations import DestinationRefused, check_destination
+from timeledger.webhooks.repository import DeliveryRepository, SubscriptionRepository
+from timeledger.webhooks.schemas import (
+    Delivery,
+    DeliveryRequested,
+    Subscription,
+    SubscriptionCreate,
+    SubscriptionState,
+    SubscriptionUpdate,
+)
+
+MAX_SUBSCRIPTIONS_PER_WORKSPACE = 100
+SECRET_BYTES = 32
+ENTITY = "webhook_subscription"
+REDELIVER_JOB = "webhooks.redeliver"
+TEST_JOB = "webhooks.test"
+IfMatch = Callable[[str], None]
+
+
+def state_of(subscription: WebhookSubscription) -> SubscriptionState:
+    if not subscription.active:
+        return "disabled" if subscription.disabled_reason else "paused"
+    return "failing" if subscription.failed_attempts else "active"
+
+
+def subscription_view(subscription: WebhookSubscription) -> Subscription:
+    return Subscription(
+        id=subscription.id,
+        url=subscription.url,
+        description=subscription.description,
+        event_types=list(subscription.event_types),
+        active=subscription.active,
+        state=state_of(subscription),
+        disabled_reason=subscription.disabled_reason,
+        disabled_at=subscription.disabled_at,
+        delivered_revision=subscription.delivered_revision,
+        failed_attempts=subscription.failed_attempts,
+        failing_since=subscription.failing_since,
+        next_attempt_at=subscription.next_attempt_at,
+        created_by_user_id=subscription.created_by_user_id,
+        created_at=subscription.created_at,
+        updated_at=subscription.updated_at,
+    )
+
+
+def subscription_etag(subscription: WebhookSubscription) -> str:
+    return etag_for(ENTITY, subscription.id, subscription.row_version)
+
+
+def delivery_view(delivery: WebhookDelivery) -> Delivery:
+    return Delivery.model_validate(delivery, from_attributes=True)
+
+
+def checked_url(url: str, settings: Settings) -> str:
+    """The URL if it may receive webhooks now (422 naming the reason otherwise). It
+    resolves the host, so call it before the request's first query: on SQLite a writing
+    transaction holds the database's write lock from its first statement on."""
+    try:
+        check_destination(url, allow_private=settings.webhook_allow_private_destinations)
+    except DestinationRefused as refused:
+        raise Unprocessable.at(
+            "body.url",
+            f"The URL cannot receive webhooks: {refused.reason}.",
+            f"destination refused: {refused.reason}",
+        ) from None
+    return url
+
+
+def _event_types(types: list[str]) -> list[str]:
+    parse_types(types, "body.event_types")
+    return list(dict.fromkeys(types))
+
+
+def _new_secret() -> str:
+    return SECRET_PREFIX + base64.b64encode(secrets.token_bytes(SECRET_BYTES)).decode()
+
+
+def _audit(session: Session, caller: Caller, action: str, subscription_id: int) -> None:
+    # The URL stays out of the audit trail: receivers often carry a token in it.
+    record_audit(
+        session,
+        caller.audit_record(
+            action, "success", target_type=ENTITY, target_id=subscription_id, detail={}
+        ),
+    )
+
+
+def list_subscriptions(
+    session: Session, page: PageRequest
+) -> tuple[list[WebhookSubscription], str | None]:
+    repository = SubscriptionRepository(session)
+    return fetch_page(
+        session,
+        repository.listing(),
+        page,
+        sort_columns={"id": WebhookSubscription.id, "created_at": WebhookSubscription.created_at},
+        id_column=WebhookSubscription.id,
+    )
+
+
+def get_subscription(
+    session: Session, subscription_id: int, *, for_update: bool = False
+) -> WebhookSubscription:
+    subscription = SubscriptionRepository(session).get(subscription_id, for_update=for_update)
+    if subscription is None:
+        raise NotFound(f"Webhook subscription {subscription_id} does not exist.")
+    return subscription
+
+
+def create_subscription(
+    session: Session, caller: Caller, settings: Settings, data: SubscriptionCreate
+) -> tuple[WebhookSubscription, str]:
+    """The new subscription and its signing secret, which is never shown again. It
+    receives the changes committed after it."""
+    url = checked_url(data.url, settings)
+    event_types = _event_types(data.event_types)
+    repository = SubscriptionRepository(session)
+    if repository.count() >= MAX_SUBSCRIPTIONS_PER_WORKSPACE:
+        raise Conflict(
+            f"The workspace has {MAX_SUBSCRIPTIONS_PER_WORKSPACE} webhook subscriptions, the "
+            "most it may keep; delete one first."
+        )
+    secret = _new_secret()
+    now = utcnow()
+    subscription = repository.add(
+        WebhookSubscription(
+            workspace_id=caller.workspace_id,
+            url=url,
+            description=data.description,
+            event_types=event_types,
+            secret_encrypted=SecretBox(settings.resolved_secret_key()).seal(secret),
+            active=data.active,
+            created_by_user_id=caller.user_id,
+            delivered_revision=ChangeRepository(session).head_revision(caller.workspace_id),
+            failed_attempts=0,
+            row_version=1,
+            created_at=now,
+            updated_at=now,
+        )
+    )
+    _audit(session, caller, "webhook.created", subscription.id)
+    return subscription, secret
+
+
+def _restart(subscription: WebhookSubscription) -> None:
+    """A fresh start of the retry schedule, from the subscription's cursor."""
+    subscription.disabled_reason = None
+    subscription.disabled_at = None
+    subscription.failed_attempts = 0
+    subscription.failing_since = None
+    subscription.next_attempt_at = None
+
+
+def update_subscription(
+    session: Session,
+    caller: Caller,
+    settings: Settings,
+    subscription_id: int,
+    data: SubscriptionUpdate,
+    if_match: IfMatch,
+) -> WebhookSubscription:
+    # `null` leaves a field as it is.
+    values: dict[str, Any] = {
+        name: value
+        for name, value in data.model_dump(exclude_unset=True).items()
+        if value is not None
+    }
+    if "url" in values:
+        values["url"] = checked_url(values["url"], settings)
+    if "event_types" in values:
+        values["event_types"] = _event_types(values["event_types"])
+    subscription = get_subscription(session, subscription_id, for_update=True)
+    if_match(subscription_etag(subscription))
+    reactivated = values.get("active") is True and not subscription.active
+    new_url = "url" in values and values["url"] != subscription.url
+    for name, value in values.items():
+        setattr(subscription, name, value)
+    if reactivated or new_url:
+        _restart(subscription)
+    subscription.row_version += 1
+    subscription.updated_at = utcnow()
+    session.flush()
+    _audit(session, caller, "webhook.updated", subscription.id)
+    return subscription
+
+
+def delete_subscription(session: Session, caller: Caller, subscription_id: int) -> None:
+    subscription = get_subscription(session, subscription_id, for_update=True)
+    SubscriptionRepository(session).delete(subscription)
+    _audit(session, caller, "webhook.deleted", subscription_id)
+
+
+def list_deliveries(
+    session: Session, subscription_id: int, page: PageRequest
+) -> tuple[list[WebhookDelivery], str | None]:
+    get_subscription(session, subscription_id)
+    return fetch_page(
+        session,
+        DeliveryRepository(session).of_subscription(subscription_id),
+        page,
+        sort_columns={"id": WebhookDelivery.id},
+        id_column=WebhookDelivery.id,
+    )
+
+
+def request_redelivery(
+    session: Session, caller: Caller, subscription_id: int, delivery_id: int
+) -> DeliveryRequested:
+    """Queue the event of an earlier attempt to be sent again, with its webhook-id."""
+    get_subscription(session, subscription_id)
+    delivery = DeliveryRepository(session).get(subscription_id, delivery_id)
+    if delivery is None:
+        raise NotFound(f"Webhook subscription {subscription_id} has no delivery {delivery_id}.")
+    job = enqueue(
+        session,
+        REDELIVER_JOB,
+        {"subscription_id": subscription_id, "delivery_id": delivery_id},
+        workspace_id=caller.workspace_id,
+        created_by_user_id=caller.user_id,
+    )
+    return DeliveryRequested(job_id=job.id, message_id=delivery.message_id)
+
+
+def request_test(session: Session, caller: Caller, subscription_id: int) -> DeliveryRequested:
+    """Queue a `webhook.test` event for the subscription's URL."""
+    get_subscription(session, subscription_id)
+    message_id = f"evt_test_{secrets.token_hex(12)}"
+    job = enqueue(
+        session,
+        TEST_JOB,
+        {"subscription_id": subscription_id, "message_id": message_id},
+        workspace_id=caller.workspace_id,
+        created_by_user_id=caller.user_id,
+    )
+    return DeliveryRequested(job_id=job.id, message_id=message_id)
