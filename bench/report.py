@@ -27,11 +27,17 @@ SCENARIO_ROWS = (
     " department head's key, 1 connection |",
     "| 5 | Clock-in/clock-out | `POST .../clock-in` then `.../clock-out`, 20 clients for 20"
     " employees; then 20 clients on 2 employees (409s expected); open intervals checked by SQL |",
-    "| 6 | Bulk create | {bulk:,} entries: batches of 100"
-    " `POST /api/employees/{{id}}/timesheet/entries`, 4 at a time (no bulk endpoint yet);"
-    " TimeTagger: one `PUT /records` of 100 records per batch |",
-    "| 7 | Event feed | `GET /api/events` from the latest revision, 10 and 1,000,000 changes |",
+    "| 6 | Bulk create | {bulk:,} entries in batches of 100: one"
+    " `POST /api/timesheet/entries/batch` of 100 entries per batch, 4 batches in flight;"
+    " TimeTagger: one `PUT /records` of 100 records per batch, the same way |",
+    "| 7 | Event feed | `GET /api/events?after=<head>&limit=100` (the latest revision: an empty"
+    " page), owner key, 4 connections: on a fresh workspace's log (the few dozen changes of"
+    " creating it) and on the dataset's (about 1,000,000 changes) |",
 )
+EVENTS_SMALL, EVENTS_LARGE = "7-events-small", "7-events-large"
+EVENTS_RATIO_FLOOR = 0.8
+"""Scenario 7 passes when the large log's throughput is at least this share of the small
+log's: reading from the head must not depend on the log's length (target: ratio ~1.0)."""
 
 TARGETS: dict[str, str] = {
     # scenario key: the target of issue #5
@@ -138,6 +144,30 @@ def _verdict(key: str, runs: list[dict[str, Any]]) -> str:
     return "-"
 
 
+def events_ratio(
+    results: list[dict[str, Any]], engine: str
+) -> tuple[str, str, float, float] | None:
+    """Scenario 7 on one engine: both logs' figures as text and the large log's throughput
+    and p99 divided by the small log's; None unless both were measured."""
+    figures = []
+    for key in (EVENTS_SMALL, EVENTS_LARGE):
+        loads = [r["load"] for r in _of(results, key, engine, "timeledger") if r.get("load")]
+        if not loads:
+            return None
+        throughput = statistics.mean(load["throughput"] for load in loads)
+        p99 = max(load["p99_ms"] for load in loads)
+        figures.append((throughput, p99))
+    (small_rate, small_p99), (large_rate, large_p99) = figures
+    if not small_rate or not small_p99:
+        return None
+    return (
+        f"{small_rate:,.0f} req/s, p99 {small_p99:.1f} ms",
+        f"{large_rate:,.0f} req/s, p99 {large_p99:.1f} ms",
+        large_rate / small_rate,
+        large_p99 / small_p99,
+    )
+
+
 def _peak_overall(results: list[dict[str, Any]], engine: str) -> float | None:
     peaks = [
         r["peak_rss_mib"]
@@ -191,7 +221,8 @@ def render(report: dict[str, Any], current: str) -> str:
         )
         add(
             f"| {engine} data | {counts.get('time_entries', 0):,} entries, "
-            f"{counts.get('presence_intervals', 0):,} presence intervals ({how}); the "
+            f"{counts.get('presence_intervals', 0):,} presence intervals, "
+            f"{counts.get('changes', 0):,} generated changes ({how}); the "
             f"manager's team: {data['manager_employees']} employees |"
         )
     for skipped in report.get("skipped", []):
@@ -273,6 +304,26 @@ def render(report: dict[str, Any], current: str) -> str:
         )
     else:
         add("Not measured in this run.\n")
+    add("## Event feed: does the log's length matter? (scenario 7)\n")
+    add(
+        "Large / small: the feed read from the head of the dataset's log beside the same read "
+        f"of a fresh workspace's; target about 1.0 (pass: throughput ratio at least "
+        f"{EVENTS_RATIO_FLOOR:g}).\n"
+    )
+    add("| Engine | Small log | Large log | Throughput ratio | p99 ratio | Verdict |")
+    add("|---|---|---|---|---|---|")
+    for engine in engines:
+        ratio = events_ratio(results, engine)
+        if ratio is None:
+            add(f"| {engine} | - | - | - | - | not measured |")
+            continue
+        small, large, throughput_ratio, p99_ratio = ratio
+        verdict = "pass" if throughput_ratio >= EVENTS_RATIO_FLOOR else "miss"
+        add(
+            f"| {engine} | {small} | {large} | {throughput_ratio:.2f} | {p99_ratio:.2f} "
+            f"| {verdict} |"
+        )
+    add("")
     add("## Targets of issue #5 beside the measured values\n")
     add("| Target | Engine | Measured | Verdict |")
     add("|---|---|---|---|")

@@ -2,8 +2,9 @@
 
 A run prepares the dataset once per engine (SQLite: a cached file keyed by size, seed and
 generator, copied for the run; PostgreSQL: a schema of this run, dropped at its end),
-starts one server process per engine, runs the read scenarios, then the writing ones,
-and (on SQLite) alternates scenarios 2 and 6 with the peer, TimeTagger.
+starts one server process per engine, runs the read scenarios (scenario 7 on the dataset's
+change log of about 1,000,000 changes and on a fresh workspace's few), then the writing
+ones, and (on SQLite) alternates scenarios 2 and 6 with the peer, TimeTagger.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from sqlalchemy import create_engine, make_url, select, text
 
 import timeledger.benchdata
 from bench import peer_timetagger as peer
-from bench.load import LoadResult, Request, Response, run_batches, run_load
+from bench.load import LoadResult, Request, Response, run_load
 from bench.server import TIMELEDGER, ServerProcess, running, timeledger_server
 from timeledger.models import TimeEntry
 
@@ -79,6 +80,8 @@ QUICK = Sizes(
 )
 
 BATCH = 100
+BATCH_PATH = "/api/timesheet/entries/batch"
+EVENTS_PATH = "/api/events"
 GENERATE_TIMEOUT_SECONDS = 900
 READ_CONNECTIONS = 4
 LATENCY_CONNECTIONS = 1
@@ -491,22 +494,26 @@ def scenario_clock(measured: Measured, dataset: Dataset) -> list[ScenarioResult]
     return [distinct, contended]
 
 
-def entry_factory(dataset: Dataset, activity_id: int) -> Callable[[int, int], Request]:
+def batch_factory(dataset: Dataset, activity_id: int) -> Callable[[int, int], Request]:
+    """Request n carries entries n*100 .. n*100+99: the sample employees in turn, each on
+    the 28 days after the dataset's period in turn."""
     ids = [int(i) for i in dataset.info["sample_employee_ids"]]
     first = dataset.last_day + timedelta(days=1)
 
     def factory(_worker: int, sequence: int) -> Request:
-        employee = ids[sequence % len(ids)]
-        day = first + timedelta(days=(sequence // len(ids)) % 28)
-        body = {
-            "date": day.isoformat(),
-            "minutes": 30,
-            "activity_id": activity_id,
-            "note": f"bench entry {sequence}",
-        }
-        return Request(
-            "POST", f"/api/employees/{employee}/timesheet/entries", dataset.admin, json=body
-        )
+        items = []
+        for number in range(sequence * BATCH, (sequence + 1) * BATCH):
+            day = first + timedelta(days=(number // len(ids)) % 28)
+            items.append(
+                {
+                    "employee_id": ids[number % len(ids)],
+                    "date": day.isoformat(),
+                    "minutes": 30,
+                    "activity_id": activity_id,
+                    "note": f"bench entry {number}",
+                }
+            )
+        return Request("POST", BATCH_PATH, dataset.admin, json={"items": items})
 
     return factory
 
@@ -516,16 +523,15 @@ def bulk_timeledger(measured: Measured, dataset: Dataset, activity_id: int) -> S
     measured.server.reset_peak()
     _say(f"timeledger/{measured.engine}: 6-bulk {sizes.bulk_entries} entries")
     result = _run(
-        run_batches(
+        run_load(
             measured.server.base_url,
-            entry_factory(dataset, activity_id),
+            batch_factory(dataset, activity_id),
             label="6-bulk",
             connections=READ_CONNECTIONS,
-            batches=sizes.bulk_entries // BATCH,
-            batch_requests=BATCH,
             duration=sizes.bulk_seconds,
+            max_requests=sizes.bulk_entries // BATCH,
             expected=(201,),
-            count_items=lambda response: 1,
+            count_items=_items,
         )
     )
     scenario = ScenarioResult(
@@ -537,9 +543,8 @@ def bulk_timeledger(measured: Measured, dataset: Dataset, activity_id: int) -> S
         measured.server.peak_rss_mib(),
     )
     scenario.notes.append(
-        "a batch = 100 `POST /api/employees/{id}/timesheet/entries` (no bulk endpoint yet), "
-        f"sent over {READ_CONNECTIONS} connections at once, the next batch after the last "
-        "answer; entries/s = created entries / wall time"
+        f"a batch = one `POST {BATCH_PATH}` of 100 entries (20 employees, admin key), "
+        f"{READ_CONNECTIONS} batches in flight; entries/s = created entries / wall time"
     )
     if result.items < sizes.bulk_entries:
         scenario.notes.append(
@@ -549,19 +554,73 @@ def bulk_timeledger(measured: Measured, dataset: Dataset, activity_id: int) -> S
     return scenario
 
 
-def scenario_events(server: ServerProcess, dataset: Dataset, engine: str) -> ScenarioResult:
-    response = httpx.get(f"{server.base_url}/api/events", headers=dataset.admin, timeout=30)
-    scenario = ScenarioResult(
-        "7-events", "Event feed from the latest revision", engine, "timeledger", available=False
+def small_workspace(dataset: Dataset, workdir: Path) -> dict[str, Any]:
+    """A fresh workspace beside the dataset's, made by `timeledger init --json`: its change
+    log holds only what creating a workspace records. Answers its `workspace_id` and
+    owner's `api_key`."""
+    env = {
+        **os.environ,
+        "TIMELEDGER_DATABASE_URL": dataset.database_url,
+        "TIMELEDGER_DATA_DIR": str(workdir / "var"),
+    }
+    command = [
+        TIMELEDGER,
+        "init",
+        "--workspace",
+        f"events-small-{os.getpid()}",
+        "--owner-email",
+        "owner@events-small.bench.example",
+        "--json",
+    ]
+    done = subprocess.run(  # noqa: S603 (our own command)
+        command, env=env, capture_output=True, text=True, check=False, timeout=120
     )
-    if response.status_code == 404:
-        scenario.notes.append("not available until #6: `GET /api/events` answers 404")
-    else:
-        scenario.notes.append(
-            f"`GET /api/events` answers {response.status_code}; the scenario "
-            "(10 and 1,000,000 changes in the log) is not written yet"
+    if done.returncode != 0:
+        raise RuntimeError(f"creating the small workspace failed: {done.stderr[-2000:]}")
+    created: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return created
+
+
+def head_revision(http: httpx.Client, headers: dict[str, str]) -> int:
+    """The newest revision of the caller's change log, as the event feed reports it."""
+    response = http.get(EVENTS_PATH, params={"after": 0, "limit": 1}, headers=headers)
+    if response.status_code != 200:
+        raise RuntimeError(f"{EVENTS_PATH} answered {response.status_code}: {response.text[:300]}")
+    return int(response.json()["head_revision"])
+
+
+def events_factory(head: int, headers: dict[str, str]) -> Callable[[int, int], Request]:
+    path = f"{EVENTS_PATH}?after={head}&limit=100"
+
+    def factory(_worker: int, _sequence: int) -> Request:
+        return Request("GET", path, headers)
+
+    return factory
+
+
+def scenario_events(measured: Measured, dataset: Dataset, workdir: Path) -> list[ScenarioResult]:
+    """The feed read from the head of a log of a few changes and of the dataset's log."""
+    small = small_workspace(dataset, workdir)
+    logs = (
+        ("7-events-small", {"Authorization": f"Bearer {small['api_key']}"}, "a fresh workspace"),
+        ("7-events-large", dataset.admin, "the dataset's workspace"),
+    )
+    results = []
+    for key, headers, whose in logs:
+        with httpx.Client(base_url=measured.server.base_url, timeout=30) as http:
+            head = head_revision(http, headers)
+        scenario, _ = measured.load(
+            key,
+            f"Event feed from the latest revision, {head:,} changes in the log",
+            events_factory(head, headers),
+            connections=READ_CONNECTIONS,
         )
-    return scenario
+        scenario.notes.append(
+            f"{whose}, owner key; `GET {EVENTS_PATH}?after={head}&limit=100` (the head: "
+            "an empty page)"
+        )
+        results.append(scenario)
+    return results
 
 
 # --- the peer ---------------------------------------------------------------------------
@@ -684,7 +743,7 @@ def run_engine(
                 results.append(peer_range(peer_, sizes))
         results.append(scenario_group_by(measured, dataset))
         results.append(scenario_team(measured, dataset))
-        results.append(scenario_events(server, dataset, dataset.engine))
+        results.extend(scenario_events(measured, dataset, workdir))
         results.extend(scenario_clock(measured, dataset))
         activity = work_activity_id(dataset)
         for round_ in range(sizes.rounds):

@@ -18,7 +18,7 @@ from timeledger.compat.mctime.wire import render_mctime_problem
 from timeledger.compat.mite.endpoints import MITE_PREFIX, mite_router
 from timeledger.compat.mite.formats import render_mite_problem
 from timeledger.config import Settings, get_settings
-from timeledger.entries.endpoints import entries_router
+from timeledger.entries.endpoints import entries_router, entry_batches_router
 from timeledger.entries.list_endpoints import entries_list_router
 from timeledger.events.endpoints import events_router
 from timeledger.events.stream import ChangeDelivery
@@ -122,6 +122,7 @@ def create_app(
         projects_router,
         presence_router,
         entries_router,
+        entry_batches_router,
         entries_list_router,
         bookmarks_router,
         timebank_router,

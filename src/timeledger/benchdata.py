@@ -6,15 +6,17 @@ vacations and sick days, customers, projects with members and tasks, and per emp
 working day one presence interval with a lunch break and its time entries (1.2 a day on
 average by default: about 1,000,000 for 1,000 employees over 4 years), priced by the rate
 order of `timeledger.projects.rates`. `entry_day_totals` is summed while the
-entries are generated, so it equals `recompute_totals`.
+entries are generated, so it equals `recompute_totals`. The change log holds an
+`entry.created` change for each of the first `changes` entries (default 250 per employee
+and year: 1,000,000 for the default size), after the changes of the configuration, so its
+revisions stay gapless and the workspace's revision counter ends on the last one.
 
 The configuration (workspace, owner, activities, calendar, terms, reasons) goes through the
 services; people and billing buckets through ORM bulk inserts; presence, breaks, entries and
-totals (millions of rows) through the driver: `executemany` of tuples on SQLite, `COPY` on
-PostgreSQL, one transaction per month. Everything random comes from `random.Random(seed)`
-and the period ends on a fixed date, so a seed always gives the same rows (API keys, the
-owner's password and the configuration's `created_at` stamps aside). Nothing is written to
-the change log.
+totals (millions of rows) and their change log through the driver: `executemany` of tuples on
+SQLite, `COPY` on PostgreSQL, one transaction per month. Everything random comes from
+`random.Random(seed)` and the period ends on a fixed date, so a seed always gives the same
+rows (API keys, the owner's password and the configuration's `created_at` stamps aside).
 """
 
 import bisect
@@ -27,7 +29,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, func, insert, select, text
+import orjson
+from sqlalchemy import Connection, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from timeledger.configuration.store import Actor
@@ -51,7 +54,9 @@ from timeledger.models import (
     Role,
     Task,
     TaskVersion,
+    TimeEntry,
     User,
+    Workspace,
 )
 from timeledger.projects.rates import revenue_minor
 from timeledger.settings.service import (
@@ -69,6 +74,8 @@ DEFAULT_EMPLOYEES = 1_000
 DEFAULT_YEARS = 4
 DEFAULT_SEED = 1
 DEFAULT_UNTIL = date(2025, 12, 31)
+CHANGES_PER_EMPLOYEE_YEAR = 250
+"""The default length of the generated change log: 1,000,000 for the default size."""
 """The last day of the generated period: fixed, so a seed gives the same data every day."""
 
 TIMEZONE = "Europe/Berlin"
@@ -142,7 +149,7 @@ CUSTOMER_WORDS = (
 CUSTOMER_KINDS = ("Logistik", "Bank", "Energie", "Handel", "Software", "Medien", "Bau")
 
 ENTRY_COLUMNS = (
-    "workspace_id", "employee_id", "day", "minutes", "started_at", "ended_at", "timezone",
+    "id", "workspace_id", "employee_id", "day", "minutes", "started_at", "ended_at", "timezone",
     "breaks", "break_minutes", "activity_id", "project_id", "task_id", "customer_id",
     "dimension_values", "note", "billable", "hourly_rate_minor", "revenue_minor",
     "rate_source", "billing_state", "approval_status", "creation_type", "locked",
@@ -155,6 +162,9 @@ INTERVAL_COLUMNS = (
     "updated_at", "row_version",
 )  # fmt: skip
 BREAK_COLUMNS = ("workspace_id", "interval_id", "started_at", "ended_at")
+CHANGE_COLUMNS = (
+    "workspace_id", "revision", "entity", "entity_id", "op", "actor_user_id", "at", "data",
+)  # fmt: skip
 TOTAL_COLUMNS = (
     "workspace_id", "employee_id", "day", "week_start", "month_start", "activity_id",
     "project_key", "customer_key", "billable", "minutes", "revenue_minor", "entries",
@@ -343,15 +353,22 @@ def generate_dataset(
     seed: int = DEFAULT_SEED,
     until: date = DEFAULT_UNTIL,
     entries_per_day: float = DEFAULT_ENTRIES_PER_DAY,
+    changes: int | None = None,
     name: str | None = None,
     hashing: PasswordHashing | None = None,
     progress: Progress | None = None,
 ) -> GeneratedDataset:
     """Create the benchmark workspace `name` (default `bench-<seed>-<employees>`) with
-    `employees` people and `years` calendar years of time up to `until`. Refuses (a
-    Conflict problem) when a workspace of that name exists."""
+    `employees` people and `years` calendar years of time up to `until`, and `entry.created`
+    changes for the first `changes` entries (default `CHANGES_PER_EMPLOYEE_YEAR` per
+    employee and year; at most one per entry). Refuses (a Conflict problem) when a
+    workspace of that name exists."""
     if employees < 1 or years < 1 or entries_per_day < 1:
         raise ValueError("employees, years and entries per day must be at least 1")
+    if changes is None:
+        changes = CHANGES_PER_EMPLOYEE_YEAR * employees * years
+    if changes < 0:
+        raise ValueError("changes must not be negative")
     began = time.monotonic()
     say = progress or (lambda _message: None)
     rng = random.Random(seed)  # noqa: S311 (reproducible data, not secrets)
@@ -425,6 +442,7 @@ def generate_dataset(
         first_day,
         until,
         entries_per_day,
+        changes,
         say,
     )
     counts.update(employees=len(people), projects=len(projects), org_units=len(units))
@@ -942,11 +960,18 @@ def _generate_time(
     first_day: date,
     until: date,
     entries_per_day: float,
+    changes: int,
     say: Progress,
 ) -> dict[str, int]:
-    counts = {"presence_intervals": 0, "presence_breaks": 0, "time_entries": 0, "totals": 0}
+    counts = {
+        "presence_intervals": 0, "presence_breaks": 0, "time_entries": 0, "totals": 0,
+        "changes": 0,
+    }  # fmt: skip
     with db.transaction() as session:  # unscoped: ids are shared by all workspaces
         next_interval = (session.scalar(select(func.max(PresenceInterval.id))) or 0) + 1
+        next_entry = (session.scalar(select(func.max(TimeEntry.id))) or 0) + 1
+        revision = session.scalar(select(Workspace.revision).where(Workspace.id == workspace_id))
+    log = ChangeLog(workspace_id, revision or 0, changes)
     work_activities = [activities["work"], activities["travel"]]
     home_office = activities["home_office"]
     whole_entries = int(entries_per_day)
@@ -983,14 +1008,17 @@ def _generate_time(
                         months_back=months_back,
                     )
                 day += timedelta(days=1)
+            entries = [(id_, *row) for id_, row in enumerate(rows.entries, next_entry)]
+            next_entry += len(entries)
             with connection.begin():
                 if connection.dialect.name == "postgresql":
                     _tune_postgresql(connection)
                 writer = BulkWriter(connection)
                 writer.write("presence_intervals", INTERVAL_COLUMNS, rows.intervals)
                 writer.write("presence_breaks", BREAK_COLUMNS, rows.breaks)
-                writer.write("time_entries", ENTRY_COLUMNS, rows.entries)
+                writer.write("time_entries", ENTRY_COLUMNS, entries)
                 writer.write("entry_day_totals", TOTAL_COLUMNS, rows.totals)
+                writer.write("changes", CHANGE_COLUMNS, log.created(entries))
             counts["presence_intervals"] += len(rows.intervals)
             counts["presence_breaks"] += len(rows.breaks)
             counts["time_entries"] += len(rows.entries)
@@ -998,8 +1026,59 @@ def _generate_time(
             if month_first.month == 12 or month_last == until:
                 say(f"{month_first.year}: {counts['time_entries']} entries so far")
     with db.transaction(workspace_id=workspace_id) as session:
+        session.execute(
+            update(Workspace).where(Workspace.id == workspace_id).values(revision=log.revision)
+        )
         _finish(session)
+    counts["changes"] = log.written
     return counts
+
+
+ENTRY_INDEX = {name: index for index, name in enumerate(ENTRY_COLUMNS)}
+LOGGED_ENTRY_FIELDS = (
+    "id", "employee_id", "minutes", "activity_id", "project_id", "task_id", "customer_id",
+    "note", "billable", "hourly_rate_minor", "revenue_minor", "billing_state",
+    "approval_status", "creation_type", "locked",
+)  # fmt: skip
+LOGGED_INSTANTS = ("started_at", "ended_at", "created_at")
+
+
+class ChangeLog:
+    """Numbers `entry.created` changes from the workspace's revision on, until `limit`
+    are written; `revision` is the last number given."""
+
+    def __init__(self, workspace_id: int, revision: int, limit: int) -> None:
+        self.workspace_id = workspace_id
+        self.revision = revision
+        self.remaining = limit
+        self.written = 0
+
+    def created(self, entries: list[Row]) -> list[Row]:
+        """The change rows of as many of `entries` (rows of ENTRY_COLUMNS) as remain."""
+        logged = entries[: self.remaining]
+        rows = []
+        created_by, created_at = ENTRY_INDEX["created_by_user_id"], ENTRY_INDEX["created_at"]
+        for entry in logged:
+            self.revision += 1
+            rows.append(
+                (self.workspace_id, self.revision, "entry", entry[0], "created",
+                 entry[created_by], entry[created_at], _entry_data(entry))
+            )  # fmt: skip
+        self.remaining -= len(logged)
+        self.written += len(logged)
+        return rows
+
+
+def _entry_data(entry: Row) -> str:
+    """A compact version of the entry as the API shows it: its identity, whose it is (the
+    event feed decides visibility by `employee_id`), its figures and states."""
+    data = {name: entry[ENTRY_INDEX[name]] for name in LOGGED_ENTRY_FIELDS}
+    data["user_id"] = entry[ENTRY_INDEX["created_by_user_id"]]
+    data["date"] = entry[ENTRY_INDEX["day"]]
+    for name in LOGGED_INSTANTS:
+        micros = entry[ENTRY_INDEX[name]]
+        data[name] = None if micros is None else _iso_instant(micros)
+    return orjson.dumps(data).decode()
 
 
 def _tune_postgresql(connection: Connection) -> None:
@@ -1032,18 +1111,16 @@ def _bulk_connection(db: Database) -> Iterator[Connection]:
 
 
 def _finish(session: Session) -> None:
-    """Explicit interval ids bypassed PostgreSQL's sequence; move it past them. Fresh
+    """Explicit interval and entry ids bypassed PostgreSQL's sequences; move them past
+    those ids. Fresh
     statistics of every table let the planner see a million entries (measured: with only
     the entry and presence tables analyzed, a manager's team list took 142 ms at p99
     instead of 17)."""
     if session.get_bind().dialect.name != "postgresql":
         return
-    session.execute(
-        text(
-            "SELECT setval(pg_get_serial_sequence('presence_intervals', 'id'), "
-            "(SELECT max(id) FROM presence_intervals))"
-        )
-    )
+    for table in ("presence_intervals", "time_entries"):
+        last_id = f"(SELECT max(id) FROM {table})"  # noqa: S608 (our table names)
+        session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {last_id})"))
     tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
     session.execute(text(f"ANALYZE {tables}"))
 

@@ -214,6 +214,14 @@ def bench_generate(
     entries_per_day: Annotated[
         float, typer.Option(min=1.0, help="Mean entries per worked day (4.5: ~1,000 a year).")
     ] = DEFAULT_ENTRIES_PER_DAY,
+    changes: Annotated[
+        int | None,
+        typer.Option(
+            min=0,
+            help="entry.created changes in the change log, one per entry from the first on; "
+            "default 250 per employee and year (1,000,000 for the default size).",
+        ),
+    ] = None,
     name: Annotated[
         str | None, typer.Option(help="Workspace name; default bench-<seed>-<employees>.")
     ] = None,
@@ -240,6 +248,7 @@ def bench_generate(
             seed=seed,
             until=last_day,
             entries_per_day=entries_per_day,
+            changes=changes,
             name=name,
             hashing=PasswordHashing(get_settings().argon2_memory_kib),
             progress=lambda message: console.print(message),
@@ -255,7 +264,8 @@ def bench_generate(
     console.print(
         f"workspace {dataset.workspace_name!r} (id {dataset.workspace_id}): "
         f"{dataset.employees} employees, {counts['time_entries']} entries, "
-        f"{counts['presence_intervals']} presence intervals, {dataset.first_day} to "
+        f"{counts['presence_intervals']} presence intervals, {counts['changes']} changes, "
+        f"{dataset.first_day} to "
         f"{dataset.last_day}, in {dataset.seconds:.1f} s"
     )
     console.print(f"owner: {dataset.owner_email}  password: {dataset.owner_password}")

@@ -1,5 +1,5 @@
-"""The benchmark dataset generator: sizes, determinism, consistent totals and presence, and
-data the API serves."""
+"""The benchmark dataset generator: sizes, determinism, consistent totals and presence, a
+gapless change log, and data the API serves."""
 
 import hashlib
 import json
@@ -21,6 +21,7 @@ from timeledger.identity.credentials import PasswordHashing
 from timeledger.kit.db import Database
 from timeledger.models import (
     Activity,
+    Change,
     Customer,
     Employee,
     EmployeeVersion,
@@ -285,3 +286,59 @@ def test_cli_prints_what_the_scenarios_need(database_url: str, tmp_path: Path) -
     assert printed["owner_api_key"].startswith("tl_ak_")
     assert printed["manager"]["api_key"].startswith("tl_ak_")
     assert printed["sample_employee"]["employee_id"]
+
+
+def test_the_change_log_is_gapless_and_new_writes_continue_it(
+    db: Database, hashing: PasswordHashing, client: TestClient
+) -> None:
+    dataset = generate_dataset(
+        db, employees=5, years=1, seed=7, until=UNTIL, changes=300, hashing=hashing
+    )
+    assert dataset.counts["changes"] == 300
+    with db.transaction(workspace_id=dataset.workspace_id) as session:
+        revisions = list(session.scalars(select(Change.revision).order_by(Change.revision)))
+        workspace = session.get(Workspace, dataset.workspace_id)
+        assert workspace is not None
+        head = workspace.revision
+        created = session.scalars(
+            select(Change).where(Change.entity == "entry").order_by(Change.revision)
+        ).all()
+        first_entries = session.scalars(select(TimeEntry).order_by(TimeEntry.id).limit(300)).all()
+        work = session.scalar(select(Activity.id).where(Activity.key == "work"))
+    # The configuration's own changes come first, then one per entry, in entry order.
+    assert revisions == list(range(1, head + 1))
+    assert len(created) == 300 and created[-1].revision == head
+    assert [(c.op, c.entity_id) for c in created] == [("created", e.id) for e in first_entries]
+    logged = created[0].data
+    entry = first_entries[0]
+    assert (logged["employee_id"], logged["minutes"], logged["date"]) == (
+        entry.employee_id,
+        entry.minutes,
+        entry.day.isoformat(),
+    )
+    # The event feed reads it, and a write after generation takes the next revision.
+    owner = {"Authorization": f"Bearer {dataset.owner_api_key}"}
+    feed = client.get("/api/events", params={"after": head - 2}, headers=owner)
+    assert feed.status_code == 200, feed.text
+    assert [event["revision"] for event in feed.json()["items"]] == [head - 1, head]
+    response = client.post(
+        f"/api/employees/{dataset.sample_employee_id}/timesheet/entries",
+        json={"date": "2025-12-30", "minutes": 15, "activity_id": work},
+        headers=owner,
+    )
+    assert response.status_code == 201, response.text
+    with db.transaction(workspace_id=dataset.workspace_id) as session:
+        assert session.scalar(select(func.max(Change.revision))) == head + 1
+        newest = session.scalar(select(Change).where(Change.revision == head + 1))
+        assert newest is not None and newest.entity_id == response.json()["id"]
+
+
+def test_the_default_change_log_is_proportional_and_capped_by_the_entries(
+    db: Database, hashing: PasswordHashing
+) -> None:
+    dataset = _generate(db, hashing)  # 5 employees x 1 year: 1,250 changes by default
+    assert dataset.counts["changes"] == min(1_250, dataset.counts["time_entries"])
+    everything = generate_dataset(
+        db, employees=2, years=1, seed=7, until=UNTIL, changes=10**9, name="all", hashing=hashing
+    )
+    assert everything.counts["changes"] == everything.counts["time_entries"]

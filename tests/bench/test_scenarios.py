@@ -1,5 +1,6 @@
 """The benchmark harness: percentile math, the load generator's bounds and HTTP reading,
-the server process wrapper, the peer's record mapping and the report."""
+the server process wrapper, the peer's record mapping, the requests of scenarios 6 and 7
+against the API, and the report."""
 
 import asyncio
 import json
@@ -11,11 +12,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bench.load import Connection, Request, percentile, run_batches, run_load
+from bench.load import Connection, Request, percentile, run_load
 from bench.server import process_tree, running, timeledger_server
+from fastapi.testclient import TestClient
 
 from bench import peer_timetagger as peer
-from bench import report
+from bench import report, scenarios
+from timeledger.benchdata import generate_dataset
+from timeledger.identity.credentials import PasswordHashing
+from timeledger.kit.db import Database
 
 
 def test_percentile_is_nearest_rank() -> None:
@@ -134,33 +139,6 @@ def test_chunked_bodies_are_read_and_counted() -> None:
     assert result.items == 12
 
 
-def test_run_batches_sends_whole_batches_with_distinct_sequence_numbers() -> None:
-    seen: list[int] = []
-
-    def factory(worker: int, sequence: int) -> Request:
-        seen.append(sequence)
-        return Request("GET", "/")
-
-    async def scenario() -> Any:
-        async with http_server(delay=0) as base_url:
-            return await run_batches(
-                base_url,
-                factory,
-                label="t",
-                connections=4,
-                batches=3,
-                batch_requests=10,
-                duration=10,
-                expected=(200,),
-                count_items=lambda response: 1,
-            )
-
-    result = asyncio.run(scenario())
-    assert result.requests == 30
-    assert result.items == 30
-    assert sorted(seen) == list(range(30))
-
-
 def test_a_refused_connection_is_a_transport_error_not_a_hang() -> None:
     async def scenario() -> Any:
         async with http_server(delay=0) as base_url:
@@ -264,3 +242,48 @@ def test_report_keeps_the_dataset_section_and_renders_a_run() -> None:
     assert "| PostgreSQL: no server answers" in text or "Skipped | PostgreSQL" in text
     assert "not available until #6" in text
     assert "its numbers mean nothing" in text
+
+
+def test_scenarios_6_and_7_requests_are_served(
+    db: Database, hashing: PasswordHashing, client: TestClient, database_url: str, tmp_path: Path
+) -> None:
+    generated = generate_dataset(
+        db, employees=3, years=1, seed=2, until=date(2025, 12, 31), changes=50, hashing=hashing
+    )
+    dataset = scenarios.Dataset("sqlite", database_url, generated.as_json(), None, False)
+    head = scenarios.head_revision(client, dataset.admin)
+    batch = scenarios.batch_factory(dataset, scenarios.work_activity_id(dataset))(0, 1)
+
+    created = client.post(batch.path, json=batch.json, headers=dict(batch.headers))
+
+    assert created.status_code == 201, created.text
+    notes = [item["note"] for item in created.json()["items"]]
+    assert notes == [f"bench entry {n}" for n in range(100, 200)]
+    assert scenarios.head_revision(client, dataset.admin) == head + 100
+    small = scenarios.small_workspace(dataset, tmp_path)
+    small_headers = {"Authorization": f"Bearer {small['api_key']}"}
+    small_head = scenarios.head_revision(client, small_headers)
+    assert 0 < small_head < 100
+    for at, headers in ((head + 100, dataset.admin), (small_head, small_headers)):
+        read = scenarios.events_factory(at, headers)(0, 0)
+        page = client.get(read.path, headers=dict(read.headers))
+        assert page.status_code == 200, page.text
+        assert page.json()["items"] == [] and page.json()["head_revision"] == at
+
+
+def test_report_shows_the_event_feed_ratio_per_engine() -> None:
+    def run(key: str, throughput: float, p99: float) -> dict[str, Any]:
+        load = {"throughput": throughput, "p50_ms": 1.0, "p99_ms": p99, "requests": 10,
+                "items_per_second": 0.0, "unexpected": 0, "statuses": {"200": 10}}  # fmt: skip
+        return {"key": key, "title": key, "engine": "sqlite", "system": "timeledger",
+                "load": load, "peak_rss_mib": 100.0, "notes": [], "available": True}  # fmt: skip
+
+    fast_enough = [run("7-events-small", 400.0, 10.0), run("7-events-large", 380.0, 12.0)]
+    slowed = [run("7-events-small", 400.0, 10.0), run("7-events-large", 100.0, 40.0)]
+
+    assert report.events_ratio(fast_enough, "sqlite") == (
+        "400 req/s, p99 10.0 ms", "380 req/s, p99 12.0 ms", 0.95, 1.2
+    )  # fmt: skip
+    assert report.events_ratio(slowed, "sqlite") is not None
+    assert report.events_ratio(slowed[:1], "sqlite") is None
+    assert report.events_ratio(fast_enough, "postgresql") is None

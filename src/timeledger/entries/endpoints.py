@@ -1,20 +1,29 @@
-"""Routes of one employee's time entries and timer: parse, call the service, render.
-(Lists live in list_endpoints.py.)"""
+"""Routes of one employee's time entries and timer, and of batches of entries: parse, call
+the service, render. (Lists live in list_endpoints.py.)"""
 
 from typing import Annotated, Any
 
 from fastapi import Query, Request, Response, status
 
 from timeledger.entries import service
-from timeledger.entries.schemas import EntryCreate, EntryRead, EntryUpdate, TimerState
+from timeledger.entries.schemas import (
+    EntryBatch,
+    EntryBatchCreate,
+    EntryCreate,
+    EntryRead,
+    EntryUpdate,
+    TimerState,
+)
 from timeledger.identity.access import Allowed, Caller
 from timeledger.kit.etag import set_etag
+from timeledger.kit.jsonio import FastJSONResponse
 from timeledger.kit.routing import ResourceId, api_router, created, if_match_of
 from timeledger.kit.uow import UnitOfWork
 from timeledger.models import TimeEntry
 from timeledger.timesheet.scope import ReadableEmployeeId, WritableEmployeeId
 
 entries_router = api_router("Timesheet", prefix="/employees/{employee_id}/timesheet")
+entry_batches_router = api_router("Timesheet", prefix="/timesheet/entries")
 
 Force = Annotated[
     bool,
@@ -164,3 +173,25 @@ def stop_timer(
 ) -> Any:
     stopped = service.stop_timer(session, caller, employee_id)
     return _timer_state(session, caller, service.TimerSwitch(tracking=None, stopped=stopped))
+
+
+@entry_batches_router.post(
+    "/batch",
+    status_code=status.HTTP_201_CREATED,
+    response_model=EntryBatch,
+    summary="Register many entries at once, all or none",
+    description="Each item is an entry of `employee_id`'s timesheet, checked by the rules "
+    "and permission of registering one entry. One refused item refuses the batch: nothing "
+    "is stored and the problem's `errors[]` name every refused item at "
+    "`body.items.<index>.<field>`, with that item's `status` (404 and 403 as for one entry, "
+    "422 for values). The answer carries no Location or ETag; each created entry has its "
+    "own, see `GET /api/employees/{employee_id}/timesheet/entries/{entry_id}`.",
+)
+def create_entries(
+    body: EntryBatchCreate,
+    session: UnitOfWork,
+    caller: Annotated[Caller, Allowed("timesheet:write:own")],
+) -> FastJSONResponse:
+    entries = service.create_entries(session, caller, body.items)
+    items = service.entry_views(session, caller, entries)
+    return FastJSONResponse({"items": items}, status_code=status.HTTP_201_CREATED)

@@ -11,6 +11,7 @@ from timeledger.configuration.schemas import ConfigDate, ReferenceId, Text
 MINUTES_PER_DAY = 24 * 60
 MAX_NOTE_LENGTH = 10_000
 MAX_DIMENSION_VALUES = 50
+MAX_BATCH_ITEMS = 100
 
 
 class BillingState(StrEnum):
@@ -101,6 +102,20 @@ class EntryCreate(EntryFields):
     activity_id: ReferenceId = Field(description="What the time was spent on.")
 
 
+class EntryBatchItem(EntryCreate):
+    employee_id: ReferenceId = Field(description="Whose timesheet the entry goes to.")
+
+
+class EntryBatchCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    items: list[EntryBatchItem] = Field(
+        min_length=1,
+        max_length=MAX_BATCH_ITEMS,
+        description=f"1 to {MAX_BATCH_ITEMS} entries, created in this order, all or none.",
+    )
+
+
 class EntryUpdate(EntryFields):
     """Fields sent replace the stored ones; `null` clears `project_id`, `task_id`,
     `started_at`/`ended_at` and `creation_type`."""
@@ -141,6 +156,10 @@ class EntryRead(BaseModel):
     presence_interval_id: int | None
     created_at: datetime
     updated_at: datetime
+
+
+class EntryBatch(BaseModel):
+    items: list[EntryRead] = Field(description="The created entries, in the request's order.")
 
 
 class TimerState(BaseModel):

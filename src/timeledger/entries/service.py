@@ -1,15 +1,16 @@
 """Rules of time entries: what an entry's values become when written (derived minutes,
 rounding, billable default, rate and revenue, customer), who may write which entry, locks,
-settled entries and timers. Every write keeps the per-day totals and the change log."""
+settled entries and timers. Every write keeps the per-day totals and the change log; a
+batch creates many entries by the same rules, all of them or none."""
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from timeledger.changes.service import record_change
+from timeledger.changes.service import ChangeOf, record_change, record_changes
 from timeledger.configuration.store import workspace_today
 from timeledger.entries import validators
 from timeledger.entries.rendering import render_entry
@@ -18,22 +19,32 @@ from timeledger.entries.schemas import (
     MINUTES_PER_DAY,
     ApprovalStatus,
     BillingState,
+    EntryBatchItem,
     EntryCreate,
     EntryFields,
     EntryUpdate,
 )
 from timeledger.identity.access import Caller
-from timeledger.kit.errors import Conflict, Forbidden, NotFound, Unprocessable
+from timeledger.kit.errors import Conflict, Forbidden, NotFound, Problem, Unprocessable
 from timeledger.kit.etag import etag_for
 from timeledger.kit.jsonio import to_jsonable
 from timeledger.kit.timeutil import local_date, utcnow
-from timeledger.models import Employee, TimeEntry, Workspace
-from timeledger.organization.repository import EmployeeRepository
-from timeledger.projects.rates import resolve_hourly_rate, revenue_minor
+from timeledger.models import Employee, Employment, TimeEntry, Workspace
+from timeledger.organization.repository import EmployeeRepository, EmploymentRepository
+from timeledger.projects.rates import (
+    RateResolution,
+    VersionReads,
+    resolve_hourly_rate,
+    revenue_minor,
+)
 from timeledger.projects.rounding import round_minutes
 from timeledger.projects.service import PROJECTS
 from timeledger.timesheet.scope import employee_ids_in_scope, reachable_employee
-from timeledger.timesheet.totals import EntryFigures, record_entry_change
+from timeledger.timesheet.totals import (
+    EntryFigures,
+    record_entries_created,
+    record_entry_change,
+)
 
 IfMatch = Callable[[str], None]
 SETTABLE_BY_OWNER = {
@@ -41,6 +52,7 @@ SETTABLE_BY_OWNER = {
     (ApprovalStatus.DISAPPROVED, ApprovalStatus.UNDER_APPROVAL),
     (ApprovalStatus.UNDER_APPROVAL, ApprovalStatus.NOT_APPROVED_YET),
 }
+ENTITY = "entry"
 FROZEN_RATE_STATES = {BillingState.BILLED, BillingState.PAID}
 SPAN_FIELDS = ("started_at", "ended_at", "breaks")
 UNCHANGED_WHEN_NULL = frozenset(
@@ -64,6 +76,58 @@ class Writer:
         return self.employee.user_id == self.caller.user_id
 
 
+@dataclass
+class Lookups:
+    """What settling an entry reads besides its own values: the employee's employment
+    periods and time zone, the versions its references have on its day, its rate. A batch
+    shares one, so its items ask the database once for what they have in common."""
+
+    session: Session
+    periods: dict[int, list[Employment]] = field(default_factory=dict)
+    timezones: dict[tuple[int, date], str] = field(default_factory=dict)
+    references: dict[tuple[date, int, int | None, int | None], validators.References] = field(
+        default_factory=dict
+    )
+    rates: dict[tuple[Any, ...], RateResolution] = field(default_factory=dict)
+    rate_versions: VersionReads = field(default_factory=VersionReads)
+
+    def employment_periods(self, employee: Employee) -> list[Employment]:
+        if employee.id not in self.periods:
+            query = EmploymentRepository(self.session).of(employee.id)
+            self.periods[employee.id] = list(self.session.scalars(query))
+        return self.periods[employee.id]
+
+    def timezone(self, employee: Employee, day: date) -> str:
+        key = (employee.id, day)
+        if key not in self.timezones:
+            self.timezones[key] = _timezone_of(self.session, employee, day)
+        return self.timezones[key]
+
+    def effective_references(
+        self, day: date, activity_id: int, project_id: int | None, task_id: int | None
+    ) -> validators.References:
+        key = (day, activity_id, project_id, task_id)
+        if key not in self.references:
+            self.references[key] = validators.references_effective(
+                self.session, day, activity_id, project_id, task_id
+            )
+        return self.references[key]
+
+    def hourly_rate(self, employee: Employee, values: dict[str, Any]) -> RateResolution:
+        asked = {
+            "day": values["day"],
+            "activity_id": values["activity_id"],
+            "project_id": values.get("project_id"),
+            "task_id": values.get("task_id"),
+            "user_id": employee.user_id,
+            "employee_id": employee.id,
+        }
+        key = tuple(asked.values())
+        if key not in self.rates:
+            self.rates[key] = resolve_hourly_rate(self.session, **asked, reads=self.rate_versions)
+        return self.rates[key]
+
+
 @dataclass(frozen=True)
 class TimerSwitch:
     tracking: TimeEntry | None
@@ -81,12 +145,24 @@ def currency_of(session: Session, caller: Caller) -> str:
 
 
 def entry_view(session: Session, caller: Caller, entry: TimeEntry) -> dict[str, Any]:
-    employee = session.get(Employee, entry.employee_id)
-    return render_entry(
-        entry,
-        user_id=employee.user_id if employee is not None else None,
-        currency=currency_of(session, caller),
-    )
+    return entry_views(session, caller, [entry])[0]
+
+
+def entry_views(
+    session: Session, caller: Caller, entries: Sequence[TimeEntry]
+) -> list[dict[str, Any]]:
+    """The entries as the API shows them; the currency and each employee are read once."""
+    currency = currency_of(session, caller)
+    employees = {
+        employee_id: session.get(Employee, employee_id)
+        for employee_id in {entry.employee_id for entry in entries}
+    }
+    views = []
+    for entry in entries:
+        employee = employees[entry.employee_id]
+        user_id = employee.user_id if employee is not None else None
+        views.append(render_entry(entry, user_id=user_id, currency=currency))
+    return views
 
 
 def _writer(session: Session, caller: Caller, employee_id: int) -> Writer:
@@ -211,7 +287,7 @@ def _merge(entry: TimeEntry | None, requested: dict[str, Any]) -> dict[str, Any]
     return values
 
 
-def _settle_span(session: Session, employee: Employee, values: dict[str, Any]) -> None:
+def _settle_span(lookups: Lookups, employee: Employee, values: dict[str, Any]) -> None:
     """Derive the date, time zone and minutes of an entry with a start and end."""
     started_at, ended_at = values.get("started_at"), values.get("ended_at")
     validators.end_after_start(started_at, ended_at)
@@ -228,7 +304,7 @@ def _settle_span(session: Session, employee: Employee, values: dict[str, Any]) -
             values["minutes"] = 0
         return
     validators.span_within_a_day(started_at, ended_at)
-    timezone = _timezone_of(session, employee, local_date(started_at, "UTC"))
+    timezone = lookups.timezone(employee, local_date(started_at, "UTC"))
     start_day = local_date(started_at, timezone)
     if values.get("day") not in (None, start_day):
         raise Unprocessable(
@@ -248,19 +324,19 @@ def _settle_span(session: Session, employee: Employee, values: dict[str, Any]) -
 
 
 def _settle(
-    session: Session, writer: Writer, values: dict[str, Any], entry: TimeEntry | None
+    lookups: Lookups, writer: Writer, values: dict[str, Any], entry: TimeEntry | None
 ) -> dict[str, Any]:
     """Check the complete values against every rule and derive what follows from them."""
     employee = writer.employee
-    _settle_span(session, employee, values)
+    _settle_span(lookups, employee, values)
     day: date = values["day"]
-    validators.date_within_employment(session, employee, day)
-    references = validators.references_effective(
-        session, day, values["activity_id"], values.get("project_id"), values.get("task_id")
+    validators.date_within_employment(employee, lookups.employment_periods(employee), day)
+    references = lookups.effective_references(
+        day, values["activity_id"], values.get("project_id"), values.get("task_id")
     )
     validators.project_when_required(references, values["activity_id"])
     validators.dimension_values_allowed(
-        session, day, references.activity, values.get("dimension_values") or {}
+        lookups.session, day, references.activity, values.get("dimension_values") or {}
     )
     project = references.project
     if project is not None and project.rounding_method != "none":
@@ -273,7 +349,7 @@ def _settle(
     values["customer_id"] = project.customer_id if project is not None else None
     values.setdefault("billing_state", BillingState.UNBILLED)
     values.setdefault("approval_status", ApprovalStatus.NOT_APPROVED_YET)
-    _price(session, employee, values, entry)
+    _price(lookups, employee, values, entry)
     return values
 
 
@@ -285,21 +361,13 @@ def _default_billable(references: validators.References) -> bool:
 
 
 def _price(
-    session: Session, employee: Employee, values: dict[str, Any], entry: TimeEntry | None
+    lookups: Lookups, employee: Employee, values: dict[str, Any], entry: TimeEntry | None
 ) -> None:
     """Rate and revenue from the rate order; a billed or paid entry keeps its rate."""
     if entry is not None and values["billing_state"] in FROZEN_RATE_STATES:
         rate, source = entry.hourly_rate_minor, entry.rate_source
     else:
-        resolution = resolve_hourly_rate(
-            session,
-            day=values["day"],
-            activity_id=values["activity_id"],
-            project_id=values.get("project_id"),
-            task_id=values.get("task_id"),
-            user_id=employee.user_id,
-            employee_id=employee.id,
-        )
+        resolution = lookups.hourly_rate(employee, values)
         rate, source = resolution.hourly_rate_minor, resolution.source
     values["hourly_rate_minor"] = rate
     values["rate_source"] = source
@@ -353,15 +421,18 @@ def _apply(entry: TimeEntry, values: dict[str, Any]) -> None:
     entry.breaks = to_jsonable(values.get("breaks") or [])
 
 
-def _log(session: Session, caller: Caller, entry: TimeEntry, op: str) -> None:
+def _log(
+    session: Session, caller: Caller, entry: TimeEntry, op: str, view: dict[str, Any] | None = None
+) -> None:
+    """Record the change of `entry` with its `view` (rendered here unless given)."""
     record_change(
         session,
         workspace_id=caller.workspace_id,
         actor_user_id=caller.user_id,
-        entity="entry",
+        entity=ENTITY,
         entity_id=entry.id,
         op=op,
-        data=to_jsonable(entry_view(session, caller, entry)),
+        data=to_jsonable(view if view is not None else entry_view(session, caller, entry)),
     )
 
 
@@ -381,21 +452,125 @@ def create_entry(
     validators.force_allowed(force=force, may_force=writer.may_force)
     requested = _requested(data)
     _check_privileged_fields(writer, None, requested)
-    values = _settle(session, writer, _merge(None, requested), None)
-    now = utcnow()
+    values = _settle(Lookups(session), writer, _merge(None, requested), None)
+    entry = _new_entry(caller, writer, values, utcnow())
+    entry.presence_interval_id = presence_interval_id
+    EntryRepository(session).add(entry)
+    record_entry_change(session, caller.workspace_id, None, EntryFigures.of(entry))
+    _log(session, caller, entry, "created")
+    return entry
+
+
+def _new_entry(caller: Caller, writer: Writer, values: dict[str, Any], now: datetime) -> TimeEntry:
     entry = TimeEntry(
         employee_id=writer.employee.id,
         created_by_user_id=caller.user_id,
         created_at=now,
         updated_at=now,
         row_version=1,
-        presence_interval_id=presence_interval_id,
     )
     _apply(entry, values)
-    EntryRepository(session).add(entry)
-    record_entry_change(session, caller.workspace_id, None, EntryFigures.of(entry))
-    _log(session, caller, entry, "created")
     return entry
+
+
+def create_entries(
+    session: Session, caller: Caller, items: Sequence[EntryBatchItem]
+) -> list[TimeEntry]:
+    """Create every item as `create_entry` would, or none: each item is checked by the
+    same rules, then all are stored with one flush, one totals update and one change-log
+    entry each. A refusal names every failing item (see `_refusal`)."""
+    # Referenced until the batch is done: the session's identity map drops objects nobody
+    # refers to, and every item reads the workspace again (rates, totals, views).
+    workspace = session.get(Workspace, caller.workspace_id)
+    assert workspace is not None
+    writers, refused = _writers_of(session, caller, [item.employee_id for item in items])
+    lookups = Lookups(session)
+    settled: list[tuple[Writer, dict[str, Any]]] = []
+    for index, item in enumerate(items):
+        writer = writers.get(item.employee_id)
+        if writer is None:
+            continue
+        requested = _requested(item)
+        del requested["employee_id"]  # whose timesheet, not a value of the entry
+        try:
+            _check_privileged_fields(writer, None, requested)
+            settled.append((writer, _settle(lookups, writer, _merge(None, requested), None)))
+        except Problem as problem:
+            refused.append((index, problem))
+    if refused:
+        raise _refusal(refused, len(items))
+    now = utcnow()
+    entries = [_new_entry(caller, writer, values, now) for writer, values in settled]
+    EntryRepository(session).add_all(entries)
+    record_entries_created(session, caller.workspace_id, map(EntryFigures.of, entries))
+    views = entry_views(session, caller, entries)
+    record_changes(
+        session,
+        workspace_id=caller.workspace_id,
+        actor_user_id=caller.user_id,
+        changes=[
+            ChangeOf(ENTITY, entry.id, "created", to_jsonable(view))
+            for entry, view in zip(entries, views, strict=True)
+        ],
+    )
+    return entries
+
+
+def _writers_of(
+    session: Session, caller: Caller, employee_ids: list[int]
+) -> tuple[dict[int, Writer], list[tuple[int, Problem]]]:
+    """The writer of each employee the caller may write to, and (item index, problem) for
+    the items naming another: 404 or 403 as for a single entry."""
+    writers: dict[int, Writer] = {}
+    unreachable: dict[int, Problem] = {}
+    for employee_id in dict.fromkeys(employee_ids):
+        try:
+            writers[employee_id] = _writer(session, caller, employee_id)
+        except (NotFound, Forbidden) as problem:
+            message = "not found" if isinstance(problem, NotFound) else "not writable"
+            unreachable[employee_id] = type(problem)(
+                problem.detail, errors=[{"location": "body.employee_id", "message": message}]
+            )
+    refused = [
+        (index, unreachable[employee_id])
+        for index, employee_id in enumerate(employee_ids)
+        if employee_id in unreachable
+    ]
+    return writers, refused
+
+
+REFUSAL_PRECEDENCE = (NotFound.status, Forbidden.status)
+"""The status a refused batch answers with: 404 before 403 before every other problem, as
+a single entry's request checks the employee before the values."""
+
+
+def _refusal(refused: list[tuple[int, Problem]], item_count: int) -> Problem:
+    """One problem for the whole batch: the status of the most fundamental refusal, its
+    detail naming the first such item, `errors[]` every refused item's errors at
+    `body.items.<index>.<field>` with each item's own status."""
+
+    def rank(status: int) -> int:
+        if status in REFUSAL_PRECEDENCE:
+            return REFUSAL_PRECEDENCE.index(status)
+        return len(REFUSAL_PRECEDENCE)
+
+    refused.sort(key=lambda pair: pair[0])
+    first_index, first = min(refused, key=lambda pair: (rank(pair[1].status), pair[0]))
+    errors: list[dict[str, Any]] = []
+    for index, problem in refused:
+        # A rule names a field as `body.<field>`; one about the whole entry names none.
+        for error in problem.errors or [{"location": "body", "message": problem.detail}]:
+            location = str(error["location"])
+            field_path = (
+                location.removeprefix("body") if location.startswith("body") else "." + location
+            )
+            errors.append(
+                {**error, "location": f"body.items.{index}{field_path}", "status": problem.status}
+            )
+    others = len(refused) - 1
+    detail = f"Item {first_index}: {first.detail} Nothing of the batch of {item_count} was stored"
+    detail += f"; {others} more item(s) refused, see errors." if others else "."
+    return type(first)(detail, errors=errors)
 
 
 def _changeable(
@@ -432,7 +607,7 @@ def update_entry(
     ):
         raise _timer_counts_minutes(entry)
     before = EntryFigures.of(entry)
-    values = _settle(session, writer, _merge(entry, requested), entry)
+    values = _settle(Lookups(session), writer, _merge(entry, requested), entry)
     _apply(entry, values)
     entry.updated_at = utcnow()
     entry.row_version += 1

@@ -1,6 +1,7 @@
 """One function per rule a time entry must satisfy. Each raises the problem that names
 what is wrong; the service runs them on the complete values an entry would have."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -11,7 +12,6 @@ from timeledger.configuration.store import ConfigKind, require_effective
 from timeledger.entries.schemas import MINUTES_PER_DAY, ApprovalStatus
 from timeledger.kit.errors import Conflict, Forbidden, Locked, Unprocessable
 from timeledger.models import Employee, Employment, TimeEntry
-from timeledger.organization.repository import EmploymentRepository
 from timeledger.projects.service import PROJECTS, TASKS
 from timeledger.settings.service import ACTIVITIES, DIMENSIONS
 
@@ -83,10 +83,10 @@ def minutes_within_a_day(minutes: int) -> None:
         )
 
 
-def date_within_employment(session: Session, employee: Employee, day: date) -> None:
-    """An employee with employment periods records time only inside one of them; one
-    without any (for example created for a user by the compatibility faces) is unbounded."""
-    periods: list[Employment] = list(session.scalars(EmploymentRepository(session).of(employee.id)))
+def date_within_employment(employee: Employee, periods: Sequence[Employment], day: date) -> None:
+    """An employee with employment periods (`periods`: all of theirs) records time only
+    inside one of them; one without any (for example created for a user by the
+    compatibility faces) is unbounded."""
     if not periods:
         return
     if any(p.starts_on <= day and (p.ends_on is None or day <= p.ends_on) for p in periods):

@@ -16,7 +16,7 @@ effective-dated. Rates are integers in minor units of the workspace currency.
 """
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -66,6 +66,22 @@ def revenue_minor(minutes: int, hourly_rate_minor: int) -> int:
     return magnitude if total >= 0 else -magnitude
 
 
+@dataclass
+class VersionReads:
+    """The versions in force that resolving rates read, remembered per entity and day: a
+    request resolving many rates (a batch of entries) reads each of them once."""
+
+    found: dict[tuple[str, int, date], Any] = field(default_factory=dict)
+
+    def in_force(
+        self, session: Session, kind: ConfigKind[Any, Any], entity_id: int, day: date
+    ) -> Any:
+        key = (kind.name, entity_id, day)
+        if key not in self.found:
+            self.found[key] = _in_force(session, kind, entity_id, day)
+        return self.found[key]
+
+
 def _in_force(session: Session, kind: ConfigKind[Any, Any], entity_id: int, day: date) -> Any:
     entity = session.get(kind.entity_model, entity_id)
     if entity is None or entity.deleted_at is not None:
@@ -73,12 +89,12 @@ def _in_force(session: Session, kind: ConfigKind[Any, Any], entity_id: int, day:
     return kind.history.as_of(session, entity_id, day)
 
 
-def _task_rate(session: Session, task_id: int, day: date) -> int | None:
+def _task_rate(session: Session, reads: VersionReads, task_id: int, day: date) -> int | None:
     current: int | None = task_id
     for _ in range(MAX_NESTING):
         if current is None:
             return None
-        version = _in_force(session, TASKS, current, day)
+        version = reads.in_force(session, TASKS, current, day)
         if version is not None and version.hourly_rate_minor is not None:
             rate: int = version.hourly_rate_minor
             return rate
@@ -105,6 +121,7 @@ def _employee_rate(
 
 def _candidates(
     session: Session,
+    reads: VersionReads,
     *,
     day: date,
     activity_id: int | None,
@@ -115,7 +132,7 @@ def _candidates(
 ) -> Iterator[tuple[RateSource, int | None]]:
     """Each step of the order with its rate, computed only when the earlier ones had none."""
     if task_id is not None:
-        yield "task", _task_rate(session, task_id, day)
+        yield "task", _task_rate(session, reads, task_id, day)
     if project_id is not None:
         if activity_id is not None:
             yield (
@@ -136,13 +153,13 @@ def _candidates(
                     )
                 ),
             )
-        project = _in_force(session, PROJECTS, project_id, day)
+        project = reads.in_force(session, PROJECTS, project_id, day)
         yield "project", project.hourly_rate_minor if project is not None else None
         if project is not None and project.customer_id is not None:
-            customer = _in_force(session, CUSTOMERS, project.customer_id, day)
+            customer = reads.in_force(session, CUSTOMERS, project.customer_id, day)
             yield "customer", customer.hourly_rate_minor if customer is not None else None
     if activity_id is not None:
-        activity = _in_force(session, ACTIVITIES, activity_id, day)
+        activity = reads.in_force(session, ACTIVITIES, activity_id, day)
         yield "activity", activity.hourly_rate_minor if activity is not None else None
     yield "employee", _employee_rate(session, employee_id, user_id, day)
 
@@ -156,9 +173,11 @@ def resolve_hourly_rate(
     task_id: int | None = None,
     user_id: int | None = None,
     employee_id: int | None = None,
+    reads: VersionReads | None = None,
 ) -> RateResolution:
     """The hourly rate of a registration on `day` (see the module docstring for the order);
-    the project defaults to the task's. The session must be scoped to a workspace."""
+    the project defaults to the task's. The session must be scoped to a workspace. Pass
+    one `reads` to resolve many rates of one request."""
     workspace_id = session_workspace_id(session)
     if workspace_id is None:
         raise RuntimeError("resolve_hourly_rate needs a session scoped to a workspace")
@@ -169,6 +188,7 @@ def resolve_hourly_rate(
         project_id = task.project_id if task is not None else None
     for source, rate in _candidates(
         session,
+        reads or VersionReads(),
         day=day,
         activity_id=activity_id,
         project_id=project_id,

@@ -89,21 +89,71 @@ def _week_start_setting(session: Session, workspace_id: int) -> int:
     return workspace.week_start
 
 
+def record_entries_created(
+    session: Session, workspace_id: int, created: Iterable[EntryFigures]
+) -> None:
+    """Add many new entries to the totals at once: summed per totals row first, then one
+    upsert statement for all of those rows."""
+    week_start = _week_start_setting(session, workspace_id)
+    rows = [
+        _total_row(workspace_id, week_start, key, *sums)
+        for key, sums in _sums_by_key(created).items()
+    ]
+    if rows:
+        _upsert(session, rows)
+
+
+def _sums_by_key(figures: Iterable[EntryFigures]) -> dict[tuple[Any, ...], list[int]]:
+    """Minutes, revenue and entry count per totals row."""
+    sums: dict[tuple[Any, ...], list[int]] = {}
+    for entry in figures:
+        totals = sums.setdefault(entry.key(), [0, 0, 0])
+        totals[0] += entry.minutes
+        totals[1] += entry.revenue_minor or 0
+        totals[2] += 1
+    return sums
+
+
+def _total_row(
+    workspace_id: int,
+    week_start: int,
+    key: tuple[Any, ...],
+    minutes: int,
+    revenue_minor: int,
+    entries: int,
+) -> dict[str, Any]:
+    row = dict(zip(KEY_COLUMNS, key, strict=True))
+    row.update(
+        workspace_id=workspace_id,
+        week_start=week_start_of(row["day"], week_start),
+        month_start=row["day"].replace(day=1),
+        minutes=minutes,
+        revenue_minor=revenue_minor,
+        entries=entries,
+    )
+    return row
+
+
 def _add(
     session: Session, workspace_id: int, week_start: int, figures: EntryFigures, *, sign: int
 ) -> None:
-    row = dict(zip(KEY_COLUMNS, figures.key(), strict=True))
-    row.update(
-        workspace_id=workspace_id,
-        week_start=week_start_of(figures.day, week_start),
-        month_start=figures.day.replace(day=1),
-        minutes=sign * figures.minutes,
-        revenue_minor=sign * (figures.revenue_minor or 0),
-        entries=sign,
+    row = _total_row(
+        workspace_id,
+        week_start,
+        figures.key(),
+        sign * figures.minutes,
+        sign * (figures.revenue_minor or 0),
+        sign,
     )
+    _upsert(session, [row])
+
+
+def _upsert(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Add the figures of `rows` to the stored rows of their keys (at most one row per key:
+    PostgreSQL refuses to update a row twice in one statement)."""
     dialect = session.get_bind().dialect.name
     upsert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = upsert(EntryDayTotal).values(**row)
+    statement = upsert(EntryDayTotal)
     table = EntryDayTotal.__table__
     statement = statement.on_conflict_do_update(
         index_elements=["workspace_id", *KEY_COLUMNS],
@@ -113,7 +163,7 @@ def _add(
             "entries": table.c.entries + statement.excluded.entries,
         },
     )
-    session.execute(statement)
+    session.execute(statement, rows)
 
 
 def _drop_if_empty(session: Session, figures: EntryFigures) -> None:
@@ -142,24 +192,10 @@ def recompute_totals(session: Session, workspace_id: int) -> None:
     to repair); the session is scoped to the workspace."""
     session.execute(delete(EntryDayTotal))
     week_start = _week_start_setting(session, workspace_id)
-    sums: dict[tuple[Any, ...], list[int]] = {}
-    for entry in _all_entry_figures(session):
-        totals = sums.setdefault(entry.key(), [0, 0, 0])
-        totals[0] += entry.minutes
-        totals[1] += entry.revenue_minor or 0
-        totals[2] += 1
-    rows = []
-    for key, (minutes, revenue, count) in sums.items():
-        row = dict(zip(KEY_COLUMNS, key, strict=True))
-        row.update(
-            workspace_id=workspace_id,
-            week_start=week_start_of(row["day"], week_start),
-            month_start=row["day"].replace(day=1),
-            minutes=minutes,
-            revenue_minor=revenue,
-            entries=count,
-        )
-        rows.append(row)
+    rows = [
+        _total_row(workspace_id, week_start, key, *sums)
+        for key, sums in _sums_by_key(_all_entry_figures(session)).items()
+    ]
     if rows:
         session.execute(insert(EntryDayTotal), rows)
 

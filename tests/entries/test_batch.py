@@ -1,0 +1,262 @@
+"""Batches of entries: the same values and rules as single creates, all or nothing, the
+caller's reach per item, totals and the change log kept."""
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from tests.conftest import WorkspaceFixture
+from tests.entries.support import create_references
+from tests.identity.support import assert_problem
+from tests.timesheet.support import Person, person_in
+from timeledger.kit.db import Database
+from timeledger.models import Change, EntryDayTotal, TimeEntry
+from timeledger.timesheet.totals import recompute_totals
+
+BATCH = "/api/timesheet/entries/batch"
+DAY = "2026-03-10"
+UNCOMPARABLE = ("id", "created_at", "updated_at")
+
+
+def _stored_totals(db: Database, workspace_id: int) -> set[tuple[Any, ...]]:
+    with db.transaction(workspace_id=workspace_id) as session:
+        return {
+            (row.employee_id, row.day, row.week_start, row.month_start, row.activity_id,
+             row.project_key, row.customer_key, row.billable, row.minutes, row.revenue_minor,
+             row.entries)
+            for row in session.scalars(select(EntryDayTotal))
+        }  # fmt: skip
+
+
+def _stored(db: Database, workspace_id: int) -> tuple[int, set[tuple[Any, ...]], int]:
+    """Entries, totals rows and changes of the workspace."""
+    with db.transaction(workspace_id=workspace_id) as session:
+        entries = session.scalar(select(func.count()).select_from(TimeEntry))
+        changes = session.scalar(select(func.count()).select_from(Change))
+    return int(entries or 0), _stored_totals(db, workspace_id), int(changes or 0)
+
+
+def _comparable(entry: dict[str, Any]) -> dict[str, Any]:
+    return {name: value for name, value in entry.items() if name not in UNCOMPARABLE}
+
+
+def _priced_items(
+    client: TestClient, workspace: WorkspaceFixture, person: Person, activities: dict[str, int]
+) -> list[dict[str, Any]]:
+    """Entries whose rate, revenue, rounding, customer and billable flag are all derived."""
+    references = create_references(client, workspace.headers)
+    priced = {"hourly_rate_minor": 12000, "rounding_method": "up", "rounding_minutes": 15,
+              "effective_from": "2024-01-01"}  # fmt: skip
+    rounded = client.patch(
+        f"/api/projects/{references.project_id}", json=priced, headers=workspace.headers
+    )
+    assert rounded.status_code == 200, rounded.text
+    work = activities["work"]
+    return [
+        {"date": DAY, "minutes": 50, "activity_id": work, "project_id": references.project_id,
+         "task_id": references.task_id, "note": "Rounded up and priced"},
+        {"started_at": "2026-03-11T08:00:00+01:00", "ended_at": "2026-03-11T09:10:00+01:00",
+         "activity_id": work, "project_id": references.bare_project_id},
+        {"date": DAY, "minutes": 30, "activity_id": activities["vacation"]},
+    ]  # fmt: skip
+
+
+def test_a_batch_creates_entries_as_single_creates_would(
+    client: TestClient,
+    db: Database,
+    workspace: WorkspaceFixture,
+    person: Person,
+    activities: dict[str, int],
+) -> None:
+    items = _priced_items(client, workspace, person, activities)
+    singles = []
+    for item in items:
+        response = client.post(person.entries, json=item, headers=workspace.headers)
+        assert response.status_code == 201, response.text
+        singles.append(response.json())
+
+    response = client.post(
+        BATCH,
+        json={"items": [{**item, "employee_id": person.employee_id} for item in items]},
+        headers=workspace.headers,
+    )
+
+    assert response.status_code == 201, response.text
+    created = response.json()["items"]
+    assert [_comparable(entry) for entry in created] == [_comparable(e) for e in singles]
+    assert created[0]["minutes"] == 60 and created[0]["revenue_minor"] == 12000
+    assert created[0]["customer_id"] is not None and created[0]["billable"] is True
+    for entry in created:
+        stored = client.get(f"{person.entries}/{entry['id']}", headers=person.headers)
+        assert stored.json() == entry
+
+
+def test_one_bad_item_refuses_the_batch_and_stores_nothing(
+    client: TestClient,
+    db: Database,
+    workspace: WorkspaceFixture,
+    person: Person,
+    activities: dict[str, int],
+) -> None:
+    good = {"employee_id": person.employee_id, "date": DAY, "minutes": 30}
+    client.post(BATCH, json={"items": [{**good, "activity_id": activities["work"]}]},
+                headers=workspace.headers)  # fmt: skip
+    before = _stored(db, workspace.id)
+
+    response = client.post(
+        BATCH,
+        json={
+            "items": [
+                {**good, "activity_id": activities["work"]},
+                {**good, "activity_id": activities["work"], "task_id": 1},
+                {**good, "activity_id": activities["work"]},
+                {**good, "activity_id": 999_999},
+            ]
+        },
+        headers=workspace.headers,
+    )
+
+    problem = assert_problem(response, 422)
+    assert [(e["location"], e["status"]) for e in problem["errors"]] == [
+        ("body.items.1.task_id", 422),
+        ("body.items.3.activity_id", 422),
+    ]
+    assert problem["detail"].startswith("Item 1: ")
+    assert _stored(db, workspace.id) == before
+
+
+def test_more_than_100_items_are_refused(
+    client: TestClient, db: Database, workspace: WorkspaceFixture, person: Person,
+    activities: dict[str, int],
+) -> None:  # fmt: skip
+    item = {"employee_id": person.employee_id, "date": DAY, "minutes": 1,
+            "activity_id": activities["work"]}  # fmt: skip
+
+    too_many = client.post(BATCH, json={"items": [item] * 101}, headers=workspace.headers)
+    empty = client.post(BATCH, json={"items": []}, headers=workspace.headers)
+
+    assert assert_problem(too_many, 422)["errors"][0]["location"] == "body.items"
+    assert assert_problem(empty, 422)["errors"][0]["location"] == "body.items"
+    assert _stored(db, workspace.id)[0] == 0
+    full = client.post(BATCH, json={"items": [item] * 100}, headers=workspace.headers)
+    assert full.status_code == 201, full.text
+    assert _stored(db, workspace.id)[0] == 100
+
+
+def test_an_unreachable_employee_answers_404_for_its_item_and_nothing_is_stored(
+    client: TestClient,
+    db: Database,
+    workspace: WorkspaceFixture,
+    other_workspace: WorkspaceFixture,
+    person: Person,
+    activities: dict[str, int],
+) -> None:
+    stranger = person_in(client, db, other_workspace)
+    item = {"date": DAY, "minutes": 30, "activity_id": activities["work"]}
+    before = _stored(db, workspace.id)
+
+    response = client.post(
+        BATCH,
+        json={
+            "items": [
+                {**item, "employee_id": person.employee_id},
+                {**item, "employee_id": stranger.employee_id},
+                {**item, "employee_id": person.employee_id, "task_id": 1},
+            ]
+        },
+        headers=workspace.headers,
+    )
+
+    problem = assert_problem(response, 404)
+    assert [(e["location"], e["status"]) for e in problem["errors"]] == [
+        ("body.items.1.employee_id", 404),
+        ("body.items.2.task_id", 422),
+    ]
+    assert _stored(db, workspace.id) == before
+    assert _stored(db, other_workspace.id)[0] == 0
+
+
+def test_an_employee_batches_only_their_own_entries(
+    client: TestClient,
+    db: Database,
+    workspace: WorkspaceFixture,
+    person: Person,
+    activities: dict[str, int],
+) -> None:
+    colleague = person_in(client, db, workspace)
+    item = {"date": DAY, "minutes": 30, "activity_id": activities["work"]}
+    own = {**item, "employee_id": person.employee_id}
+
+    mixed = client.post(
+        BATCH,
+        json={"items": [own, {**item, "employee_id": colleague.employee_id}]},
+        headers=person.headers,
+    )
+    locking = client.post(BATCH, json={"items": [{**own, "locked": True}]},
+                          headers=person.headers)  # fmt: skip
+    alone = client.post(BATCH, json={"items": [own, own]}, headers=person.headers)
+
+    problem = assert_problem(mixed, 404)
+    assert problem["errors"][0]["location"] == "body.items.1.employee_id"
+    assert assert_problem(locking, 403)["errors"][0]["location"] == "body.items.0"
+    assert alone.status_code == 201, alone.text
+    assert [entry["employee_id"] for entry in alone.json()["items"]] == [person.employee_id] * 2
+    assert _stored(db, workspace.id)[0] == 2
+
+
+def test_totals_equal_a_recomputation_and_each_entry_is_logged_once(
+    client: TestClient,
+    db: Database,
+    workspace: WorkspaceFixture,
+    person: Person,
+    activities: dict[str, int],
+) -> None:
+    colleague = person_in(client, db, workspace)
+    items = [
+        {**item, "employee_id": employee_id}
+        for item in _priced_items(client, workspace, person, activities)
+        for employee_id in (person.employee_id, colleague.employee_id)
+    ]
+    same_row = {"employee_id": person.employee_id, "date": DAY, "minutes": 15,
+                "activity_id": activities["vacation"]}  # fmt: skip
+    with db.transaction(workspace_id=workspace.id) as session:
+        revision_before = session.scalar(select(func.max(Change.revision))) or 0
+
+    response = client.post(BATCH, json={"items": [*items, same_row]}, headers=workspace.headers)
+
+    assert response.status_code == 201, response.text
+    created = response.json()["items"]
+    stored = _stored_totals(db, workspace.id)
+    with db.transaction(workspace_id=workspace.id) as session:
+        recompute_totals(session, workspace.id)
+    assert _stored_totals(db, workspace.id) == stored
+    assert sum(row[-1] for row in stored) == len(created)
+    with db.transaction(workspace_id=workspace.id) as session:
+        logged = session.scalars(
+            select(Change).where(Change.revision > revision_before).order_by(Change.revision)
+        ).all()
+        assert [(c.entity, c.op, c.entity_id) for c in logged] == [
+            ("entry", "created", entry["id"]) for entry in created
+        ]
+        assert [c.revision for c in logged] == list(
+            range(revision_before + 1, revision_before + 1 + len(created))
+        )
+        assert [c.data for c in logged] == created
+
+
+def test_an_idempotency_key_replays_the_batch_instead_of_creating_it_again(
+    client: TestClient, db: Database, workspace: WorkspaceFixture, person: Person,
+    activities: dict[str, int],
+) -> None:  # fmt: skip
+    body = {"items": [{"employee_id": person.employee_id, "date": DAY, "minutes": 30,
+                       "activity_id": activities["work"]}] * 3}  # fmt: skip
+    headers = {**workspace.headers, "Idempotency-Key": "batch-1"}
+
+    first = client.post(BATCH, json=body, headers=headers)
+    again = client.post(BATCH, json=body, headers=headers)
+
+    assert first.status_code == again.status_code == 201, first.text
+    assert again.json() == first.json()
+    assert again.headers["idempotent-replayed"] == "true"
+    assert _stored(db, workspace.id)[0] == 3
