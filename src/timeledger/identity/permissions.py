@@ -8,6 +8,7 @@ satisfies an operation that declares `timesheet:read:own`.
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum
+from functools import lru_cache
 
 from timeledger.kit.errors import Unprocessable
 
@@ -44,12 +45,18 @@ class Permission:
 
 
 def widest_scope(held: Iterable[str], area: str, action: str) -> Scope | None:
-    scopes = [
-        permission.scope
-        for permission in map(Permission.parse, held)
-        if permission.area == area and permission.action == action
-    ]
-    return max(scopes, default=None)
+    return _widest_scopes(frozenset(held)).get((area, action))
+
+
+@lru_cache(maxsize=1024)
+def _widest_scopes(held: frozenset[str]) -> dict[tuple[str, str], Scope]:
+    """The widest scope per (area, action) of one set of permissions: a role's set is
+    parsed once per process, not on every permission check."""
+    widest: dict[tuple[str, str], Scope] = {}
+    for permission in map(Permission.parse, held):
+        key = (permission.area, permission.action)
+        widest[key] = max(widest.get(key, permission.scope), permission.scope)
+    return widest
 
 
 def grants(held: Iterable[str], required: str) -> bool:

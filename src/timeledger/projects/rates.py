@@ -68,25 +68,60 @@ def revenue_minor(minutes: int, hourly_rate_minor: int) -> int:
 
 @dataclass
 class VersionReads:
-    """The versions in force that resolving rates read, remembered per entity and day: a
-    request resolving many rates (a batch of entries) reads each of them once."""
+    """The version histories that resolving rates reads, each loaded once: a request
+    resolving many rates (a batch of entries on many days) reads every entity's versions
+    with one query and picks the one in force on each day in memory."""
 
-    found: dict[tuple[str, int, date], Any] = field(default_factory=dict)
+    histories: dict[tuple[type[Any], int], list[Any]] = field(default_factory=dict)
+    entities: dict[tuple[type[Any], int], Any] = field(default_factory=dict)
+    """Held here because the session's identity map holds objects only while someone
+    does: without this, every `session.get` of a batch would query again."""
+
+    def entity(self, session: Session, model: type[Any], entity_id: int) -> Any:
+        key = (model, entity_id)
+        if key not in self.entities:
+            self.entities[key] = session.get(model, entity_id)
+        return self.entities[key]
+
+    def version_on(
+        self, session: Session, history: VersionHistory[Any], owner_id: int, day: date
+    ) -> Any:
+        """The version in force on `day`: the latest effective on or before it, the one
+        recorded last among those of the same date (as `VersionHistory.in_force_on`)."""
+        key = (history.model, owner_id)
+        if key not in self.histories:
+            self.histories[key] = history.history(session, owner_id)
+        in_force = None
+        for version in self.histories[key]:
+            if version.effective_from > day:
+                break
+            in_force = version
+        return in_force
 
     def in_force(
         self, session: Session, kind: ConfigKind[Any, Any], entity_id: int, day: date
     ) -> Any:
-        key = (kind.name, entity_id, day)
-        if key not in self.found:
-            self.found[key] = _in_force(session, kind, entity_id, day)
-        return self.found[key]
+        entity = self.entity(session, kind.entity_model, entity_id)
+        if entity is None or entity.deleted_at is not None:
+            return None
+        return self.version_on(session, kind.history, entity_id, day)
 
-
-def _in_force(session: Session, kind: ConfigKind[Any, Any], entity_id: int, day: date) -> Any:
-    entity = session.get(kind.entity_model, entity_id)
-    if entity is None or entity.deleted_at is not None:
-        return None
-    return kind.history.as_of(session, entity_id, day)
+    def employee_rate(
+        self, session: Session, employee_id: int | None, user_id: int | None, day: date
+    ) -> int | None:
+        if employee_id is None and user_id is not None:
+            employee_id = session.scalar(
+                select(Employee.id).where(
+                    Employee.user_id == user_id, Employee.deleted_at.is_(None)
+                )
+            )
+        if employee_id is None:
+            return None
+        employee = self.entity(session, Employee, employee_id)
+        if employee is None or employee.deleted_at is not None:
+            return None
+        version = self.version_on(session, EMPLOYEE_VERSIONS, employee_id, day)
+        return version.hourly_rate_minor if version is not None else None
 
 
 def _task_rate(session: Session, reads: VersionReads, task_id: int, day: date) -> int | None:
@@ -98,25 +133,9 @@ def _task_rate(session: Session, reads: VersionReads, task_id: int, day: date) -
         if version is not None and version.hourly_rate_minor is not None:
             rate: int = version.hourly_rate_minor
             return rate
-        task = session.get(Task, current)
+        task = reads.entity(session, Task, current)
         current = task.parent_task_id if task is not None else None
     return None
-
-
-def _employee_rate(
-    session: Session, employee_id: int | None, user_id: int | None, day: date
-) -> int | None:
-    if employee_id is None and user_id is not None:
-        employee_id = session.scalar(
-            select(Employee.id).where(Employee.user_id == user_id, Employee.deleted_at.is_(None))
-        )
-    if employee_id is None:
-        return None
-    employee = session.get(Employee, employee_id)
-    if employee is None or employee.deleted_at is not None:
-        return None
-    version = EMPLOYEE_VERSIONS.as_of(session, employee_id, day)
-    return version.hourly_rate_minor if version is not None else None
 
 
 def _candidates(
@@ -161,7 +180,7 @@ def _candidates(
     if activity_id is not None:
         activity = reads.in_force(session, ACTIVITIES, activity_id, day)
         yield "activity", activity.hourly_rate_minor if activity is not None else None
-    yield "employee", _employee_rate(session, employee_id, user_id, day)
+    yield "employee", reads.employee_rate(session, employee_id, user_id, day)
 
 
 def resolve_hourly_rate(
