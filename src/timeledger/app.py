@@ -19,6 +19,7 @@ from timeledger.compat.mite.endpoints import MITE_PREFIX, mite_router
 from timeledger.compat.mite.formats import render_mite_problem
 from timeledger.config import Settings, get_settings
 from timeledger.entries.endpoints import entries_router, entry_batches_router
+from timeledger.entries.lane import EMPLOYEE_ENTRIES_LANE
 from timeledger.entries.list_endpoints import entries_list_router
 from timeledger.events.endpoints import events_router
 from timeledger.events.stream import ChangeDelivery
@@ -28,6 +29,7 @@ from timeledger.jobs.endpoints import jobs_router
 from timeledger.jobs.worker import Worker
 from timeledger.kit.db import Database
 from timeledger.kit.errors import install_problem_handlers, render_problems_of_face
+from timeledger.kit.fastlane import FastLane
 from timeledger.kit.memory import limit_malloc_arenas
 from timeledger.kit.observability import (
     RequestContextMiddleware,
@@ -109,6 +111,7 @@ def create_app(
     app.state.settings = settings
     app.state.db = db
     app.state.password_hashing = password_hashing or PasswordHashing(settings.argon2_memory_kib)
+    app.add_middleware(FastLane, routes=[EMPLOYEE_ENTRIES_LANE])
     app.add_middleware(RequestContextMiddleware)
     install_problem_handlers(app)
 

@@ -672,8 +672,13 @@ def list_entries(
     if len(rows) > page.limit:
         rows = rows[: page.limit]
         last = rows[-1]
-        next_cursor = encode_cursor(page, _sort_value_of(sort, last), last.id)
+        next_cursor = next_cursor_of(page, sort, last)
     return _rendered(rows, filters), next_cursor
+
+
+def next_cursor_of(page: PageRequest, sort: EntrySort, last: Any) -> str:
+    """The cursor of the page after the one ending on entry row `last`."""
+    return encode_cursor(page, _sort_value_of(sort, last), last.id)
 
 
 def list_entries_window(
@@ -720,6 +725,7 @@ __all__ = [
     "WorkspaceFacts",
     "list_entries",
     "list_entries_window",
+    "next_cursor_of",
     "page_of",
     "resolve_filters",
 ]

@@ -72,12 +72,25 @@ def client_address(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
-def bearer_token(request: Request) -> str:
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
+def _token_of(authorization: str) -> str | None:
+    scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized("Send an API key or session token as 'Authorization: Bearer <token>'.")
+        return None
     return token.strip()
+
+
+def bearer_token(request: Request) -> str:
+    token = _token_of(request.headers.get("authorization", ""))
+    if token is None:
+        raise Unauthorized("Send an API key or session token as 'Authorization: Bearer <token>'.")
+    return token
+
+
+def recently_verified(authorization: str | None) -> VerifiedCredential | None:
+    """The credential of an `Authorization` header if the full authentication verified it
+    moments ago (see `credential_cache`); None asks for the full authentication."""
+    token = _token_of(authorization or "")
+    return None if token is None else CREDENTIALS.get(token)
 
 
 def _credential_row(session: Session, token: str) -> ApiKey | AuthSession | None:

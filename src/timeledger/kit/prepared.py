@@ -1,0 +1,95 @@
+"""Core SELECTs compiled once per dialect and run on a raw driver connection.
+
+For the hottest reads, SQLAlchemy's per-execution work (building the statement, its cache
+key, the result machinery) costs more than the query itself: about 1 ms against 0.2 ms
+for one employee's month of entries on SQLite. A `PreparedQuery` keeps the query written
+in Core, so tables, columns and types stay the single source of truth, and pays for the
+compilation once; each run converts parameters and values with the columns' own bind and
+result processors, so the rows are the values SQLAlchemy would have answered.
+"""
+
+import threading
+from collections import namedtuple
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Select
+from sqlalchemy.engine import Dialect, Engine
+
+Processor = Callable[[Any], Any] | None
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    positional_names: tuple[str, ...] | None
+    bind_processors: Mapping[str, Processor]
+    defaults: Mapping[str, Any]
+    """Values of the parameters the compiler added itself (SQLite's `OFFSET 0`)."""
+    result_processors: tuple[Processor, ...]
+    row_type: Any
+
+
+class PreparedQuery:
+    """`statement` with named `bindparam`s; `rows(engine, **values)` runs it."""
+
+    def __init__(self, statement: Select[Any]) -> None:
+        self.statement = statement
+        self._by_dialect: dict[str, _Compiled] = {}
+        self._lock = threading.Lock()
+
+    def _compiled(self, dialect: Dialect) -> _Compiled:
+        found = self._by_dialect.get(dialect.name)
+        if found is not None:
+            return found
+        compiled = self.statement.compile(dialect=dialect)
+        columns = list(self.statement.selected_columns)
+        prepared = _Compiled(
+            sql=compiled.string,
+            positional_names=tuple(compiled.positiontup or ()) if compiled.positional else None,
+            bind_processors={
+                name: bind.type.dialect_impl(dialect).bind_processor(dialect)
+                for name, bind in compiled.binds.items()
+            },
+            defaults={
+                name: bind.value for name, bind in compiled.binds.items() if not bind.required
+            },
+            result_processors=tuple(
+                column.type.dialect_impl(dialect).result_processor(dialect, None)
+                for column in columns
+            ),
+            row_type=namedtuple("PreparedRow", [column.key for column in columns]),  # type: ignore[misc]
+        )
+        with self._lock:
+            self._by_dialect[dialect.name] = prepared
+        return prepared
+
+    def rows(self, engine: Engine, **values: Any) -> list[Any]:
+        """The rows, as named tuples of the selected columns' keys."""
+        compiled = self._compiled(engine.dialect)
+        converted = {
+            name: value if (process := compiled.bind_processors.get(name)) is None
+            else process(value)
+            for name, value in {**compiled.defaults, **values}.items()
+        }  # fmt: skip
+        parameters: Any = (
+            converted
+            if compiled.positional_names is None
+            else tuple(converted[name] for name in compiled.positional_names)
+        )
+        connection = engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            cursor.execute(compiled.sql, parameters)
+            fetched = cursor.fetchall()
+            cursor.close()
+        finally:
+            connection.close()
+        processors = compiled.result_processors
+        make = compiled.row_type._make
+        return [
+            make([value if process is None else process(value)
+                  for process, value in zip(processors, row, strict=True)])
+            for row in fetched
+        ]  # fmt: skip
