@@ -103,6 +103,28 @@ def test_no_overlap_names_the_other_interval(
     record(client, headers, new_employee(client, headers, "E2"), _at("08:00"), _at("12:00"))
 
 
+def test_of_several_overlapped_intervals_the_earliest_is_named(
+    client: TestClient, workspace: WorkspaceFixture
+) -> None:
+    headers = workspace.headers
+    employee = new_employee(client, headers)
+    before = record(client, headers, employee, _at("06:00"), _at("07:00"))
+    morning = record(client, headers, employee, _at("08:00"), _at("10:00"))
+    noon = record(client, headers, employee, _at("11:00"), _at("12:00"))
+    opened = call(client, headers, employee, "clock-in", at=_at("14:00")).json()
+    for (started, ended), named in (
+        ((_at("09:00"), _at("15:00")), morning),
+        ((_at("10:30"), _at("15:00")), noon),
+        ((_at("06:30"), _at("11:30")), before),
+        ((_at("12:30"), _at("15:00")), opened),
+    ):
+        problem = assert_problem(
+            call(client, headers, employee, "presence", started_at=started, ended_at=ended), 409
+        )
+        assert problem["interval_id"] == named["id"], (started, ended)
+    record(client, headers, employee, _at("12:00"), _at("14:00"))
+
+
 def test_an_open_interval_reaches_into_the_future(
     client: TestClient, workspace: WorkspaceFixture
 ) -> None:

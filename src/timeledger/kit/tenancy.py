@@ -4,6 +4,7 @@ A session bound to a workspace adds `workspace_id = :ws` to every SELECT, UPDATE
 on tenant models and stamps new tenant rows with it, so a repository cannot forget scoping.
 """
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
@@ -47,12 +48,15 @@ def _add_workspace_criteria(state: ORMExecuteState) -> None:
         return
     if state.is_update and _parameter_sets(state):
         _check_rows_updated_by_primary_key(state, workspace_id)
-    state.statement = state.statement.options(
-        with_loader_criteria(
-            TenantMixin,
-            lambda cls: cls.workspace_id == workspace_id,
-            include_aliases=True,
-        )
+    state.statement = state.statement.options(_workspace_criteria(workspace_id))
+
+
+@functools.lru_cache(maxsize=4096)
+def _workspace_criteria(workspace_id: int) -> Any:
+    """The loader criteria of one workspace, built once: building them (a lambda element
+    analysed for its closure) cost more than running a short query."""
+    return with_loader_criteria(
+        TenantMixin, lambda cls: cls.workspace_id == workspace_id, include_aliases=True
     )
 
 

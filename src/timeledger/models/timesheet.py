@@ -28,6 +28,8 @@ class PresenceInterval(IdMixin, TenantMixin, Base):
             postgresql_where=text("ended_at IS NULL"),
         ),
         Index("ix_presence_intervals_employee_started", "employee_id", "started_at"),
+        # The overlap check seeks the closed intervals ending after a start.
+        Index("ix_presence_intervals_employee_ended", "employee_id", "ended_at"),
     )
 
     employee_id: Mapped[int] = mapped_column(

@@ -65,17 +65,27 @@ class PresenceRepository:
         exclude_id: int | None = None,
     ) -> PresenceInterval | None:
         """The earliest interval of the employee sharing time with [started_at, ended_at);
-        an open interval (and `ended_at` None) reaches into the future without end."""
-        statement = select(PresenceInterval).where(
-            PresenceInterval.employee_id == employee_id,
-            PresenceInterval.ended_at.is_(None) | (PresenceInterval.ended_at > started_at),
-        )
+        an open interval (and `ended_at` None) reaches into the future without end.
+
+        Asked as two index seeks, the open interval and the first closed one ending after
+        `started_at`: one condition ORing both scans all of the employee's intervals.
+        Closed intervals of an employee never overlap, so the first to end is the first
+        to start."""
+        base = select(PresenceInterval).where(PresenceInterval.employee_id == employee_id)
         if ended_at is not None:
-            statement = statement.where(PresenceInterval.started_at < ended_at)
+            base = base.where(PresenceInterval.started_at < ended_at)
         if exclude_id is not None:
-            statement = statement.where(PresenceInterval.id != exclude_id)
-        statement = statement.order_by(PresenceInterval.started_at, PresenceInterval.id).limit(1)
-        return self.session.scalars(statement).first()
+            base = base.where(PresenceInterval.id != exclude_id)
+        open_one = self.session.scalars(
+            base.where(PresenceInterval.ended_at.is_(None)).limit(1)
+        ).first()
+        first_closed = self.session.scalars(
+            base.where(PresenceInterval.ended_at > started_at)
+            .order_by(PresenceInterval.ended_at, PresenceInterval.id)
+            .limit(1)
+        ).first()
+        found = [interval for interval in (open_one, first_closed) if interval is not None]
+        return min(found, key=lambda interval: (interval.started_at, interval.id), default=None)
 
     def listing(
         self, employee_id: int, first_day: date | None, last_day: date | None
