@@ -8,7 +8,7 @@ from tests.conftest import WorkspaceFixture
 from tests.entries.support import insert_entries
 from tests.timesheet.support import Person
 from timeledger.kit.db import Database
-from timeledger.kit.prepared import PreparedQuery
+from timeledger.kit.prepared import PreparedQuery, driver_connection
 from timeledger.models import TimeEntry
 
 ENTRIES = TimeEntry.__table__
@@ -44,7 +44,8 @@ def test_rows_are_the_values_sqlalchemy_answers(
     with db.engine.connect() as connection:
         expected = [tuple(row) for row in connection.execute(STATEMENT, values)]
 
-    rows = PreparedQuery(STATEMENT).rows(db.engine, **values)
+    with driver_connection(db.engine) as connection:
+        rows = PreparedQuery(STATEMENT).rows(connection, db.engine.dialect, **values)
 
     assert [tuple(row) for row in rows] == expected
     assert [row.day for row in rows] == [date(2026, 3, 5), date(2026, 3, 4), date(2026, 3, 3)]
@@ -56,4 +57,10 @@ def test_rows_are_the_values_sqlalchemy_answers(
 def test_no_rows(db: Database, workspace: WorkspaceFixture) -> None:
     query = PreparedQuery(STATEMENT)
 
-    assert query.rows(db.engine, workspace_id=workspace.id, first=date(2026, 1, 1), rows=5) == []
+    with driver_connection(db.engine) as connection:
+        rows = query.rows(
+            connection, db.engine.dialect, workspace_id=workspace.id, first=date(2026, 1, 1),
+            rows=5,
+        )  # fmt: skip
+
+    assert rows == []

@@ -24,7 +24,7 @@ from timeledger.identity.permissions import Scope, grants, widest_scope
 from timeledger.kit.db import Database
 from timeledger.kit.fastlane import LaneRequest, LaneRoute
 from timeledger.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT
-from timeledger.kit.prepared import PreparedQuery
+from timeledger.kit.prepared import PreparedQuery, driver_connection
 from timeledger.kit.routing import MAX_ID
 from timeledger.kit.timeutil import utcnow
 from timeledger.models import Employee, Workspace
@@ -91,20 +91,25 @@ def answer_employee_entries(request: LaneRequest) -> bytes | None:
     if limit > MAX_LIMIT:
         return None
     db: Database = request.state.db
-    reached = REACHABLE_EMPLOYEE.rows(
-        db.engine, workspace_id=credential.workspace_id, employee_id=employee_id
-    )
-    if not reached or (scope is Scope.OWN and reached[0].user_id != credential.user_id):
-        return None
+    with driver_connection(db.engine) as connection:
+        reached = REACHABLE_EMPLOYEE.rows(
+            connection,
+            db.engine.dialect,
+            workspace_id=credential.workspace_id,
+            employee_id=employee_id,
+        )
+        if not reached or (scope is Scope.OWN and reached[0].user_id != credential.user_id):
+            return None
+        rows = ENTRIES_OF_EMPLOYEE.rows(
+            connection,
+            db.engine.dialect,
+            workspace_id=credential.workspace_id,
+            employee_id=employee_id,
+            first=first,
+            last=last,
+            rows=limit + 1,
+        )
     user_id, currency = reached[0]
-    rows = ENTRIES_OF_EMPLOYEE.rows(
-        db.engine,
-        workspace_id=credential.workspace_id,
-        employee_id=employee_id,
-        first=first,
-        last=last,
-        rows=limit + 1,
-    )
     cursor = None
     if len(rows) > limit:
         rows = rows[:limit]

@@ -11,6 +11,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from timeledger.kit.jsonio import load_json_column
 from timeledger.kit.tenancy import scope_session_to_workspace
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
@@ -28,7 +29,13 @@ def create_db_engine(url: str) -> Engine:
         return _create_sqlite_engine(url)
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
-    return create_engine(parsed, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    return create_engine(
+        parsed,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=20,
+        json_deserializer=load_json_column,
+    )
 
 
 def _create_sqlite_engine(url: str) -> Engine:
@@ -36,7 +43,9 @@ def _create_sqlite_engine(url: str) -> Engine:
     if database and database != ":memory:":
         Path(database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(
-        url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False}
+        url,
+        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+        json_deserializer=load_json_column,
     )
 
     @event.listens_for(engine, "connect")

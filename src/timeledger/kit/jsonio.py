@@ -1,5 +1,6 @@
 """Fast JSON encoding shared by responses, the change log and stored idempotent replies."""
 
+import json
 from typing import Any
 
 import orjson
@@ -27,3 +28,13 @@ def to_jsonable(value: Any) -> Any:
 
 def load_json(raw: bytes | str) -> Any:
     return orjson.loads(raw)
+
+
+def load_json_column(text: str) -> Any:
+    """The engines' reader of JSON columns: orjson, about five times faster than the
+    standard library; values orjson refuses (integers beyond 64 bits, NaN) fall back to
+    the standard library, which wrote them."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)

@@ -1,6 +1,6 @@
 """Declarative base, column types and mixins every model uses."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import BigInteger, ForeignKey, Integer, MetaData, TypeDecorator
@@ -36,7 +36,7 @@ class EpochInstant(TypeDecorator[datetime]):
             return None
         if value.tzinfo is None:
             raise ValueError("naive datetimes cannot be stored; attach a time zone")
-        delta = value - datetime(1970, 1, 1, tzinfo=UTC)
+        delta = value - EPOCH
         return (delta.days * 86_400 + delta.seconds) * MICROSECONDS + delta.microseconds
 
     def process_result_value(self, value: int | None, dialect: Dialect) -> datetime | None:
@@ -45,9 +45,11 @@ class EpochInstant(TypeDecorator[datetime]):
         return from_epoch_micros(value)
 
 
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 def from_epoch_micros(value: int) -> datetime:
-    seconds, micros = divmod(value, MICROSECONDS)
-    return datetime.fromtimestamp(seconds, UTC).replace(microsecond=micros)
+    return EPOCH + timedelta(microseconds=value)
 
 
 class Base(DeclarativeBase):

@@ -10,7 +10,8 @@ result processors, so the rows are the values SQLAlchemy would have answered.
 
 import threading
 from collections import namedtuple
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,7 +33,8 @@ class _Compiled:
 
 
 class PreparedQuery:
-    """`statement` with named `bindparam`s; `rows(engine, **values)` runs it."""
+    """`statement` with named `bindparam`s; `rows(connection, dialect, **values)` runs
+    it."""
 
     def __init__(self, statement: Select[Any]) -> None:
         self.statement = statement
@@ -65,9 +67,10 @@ class PreparedQuery:
             self._by_dialect[dialect.name] = prepared
         return prepared
 
-    def rows(self, engine: Engine, **values: Any) -> list[Any]:
-        """The rows, as named tuples of the selected columns' keys."""
-        compiled = self._compiled(engine.dialect)
+    def rows(self, connection: Any, dialect: Dialect, **values: Any) -> list[Any]:
+        """The rows on `connection` (a driver connection of `dialect`, see
+        `driver_connection`), as named tuples of the selected columns' keys."""
+        compiled = self._compiled(dialect)
         converted = {
             name: value if (process := compiled.bind_processors.get(name)) is None
             else process(value)
@@ -78,14 +81,12 @@ class PreparedQuery:
             if compiled.positional_names is None
             else tuple(converted[name] for name in compiled.positional_names)
         )
-        connection = engine.raw_connection()
+        cursor = connection.cursor()
         try:
-            cursor = connection.cursor()
             cursor.execute(compiled.sql, parameters)
             fetched = cursor.fetchall()
-            cursor.close()
         finally:
-            connection.close()
+            cursor.close()
         processors = compiled.result_processors
         make = compiled.row_type._make
         return [
@@ -93,3 +94,15 @@ class PreparedQuery:
                   for process, value in zip(processors, row, strict=True)])
             for row in fetched
         ]  # fmt: skip
+
+
+@contextmanager
+def driver_connection(engine: Engine) -> Iterator[Any]:
+    """A pooled driver connection for a few prepared reads; back to the pool (rolled
+    back) afterwards. One checkout for all of a request's reads: each checkout pings a
+    PostgreSQL connection and each return rolls it back."""
+    connection = engine.raw_connection()
+    try:
+        yield connection
+    finally:
+        connection.close()
