@@ -177,6 +177,43 @@ def _peak_overall(results: list[dict[str, Any]], engine: str) -> float | None:
     return max(peaks) if peaks else None
 
 
+WHERE_THE_TIME_GOES = """## Where the time goes (profiled in process, 2026-12-01)
+
+Measured with yappi on the benchmark's SQLite file, one request at a time, by calling
+the ASGI application directly (no network, no load generator); this machine's speed
+varied by a factor of two during the day, so the figures are shares, not promises.
+
+- **Every operation pays for FastAPI's routing.** FastAPI 0.165 keeps included routers
+  as nested candidates and, per request, matches the path against the routes of each
+  included router and again when handling: about 230 route checks for an operation
+  near the end of the list. That is three quarters of the floor's `GET /api/` (the
+  last route) and why the floor stays a few hundred requests per second here.
+- **One employee's month of entries (scenario 1)** took 12 ms in process: routing and
+  dependency solving about half, the ORM reads of the reach check and the workspace
+  2.5 ms, the list 2.2 ms (statement building and result processing; the query itself
+  0.2 ms). The fast lane (`kit/fastlane.py`, `entries/lane.py`, see
+  [entries-listing.md](entries-listing.md#the-fast-lane-of-one-employees-entries))
+  answers it in about 1 ms: two prepared queries on one driver connection, values
+  converted by the columns' processors (JSON columns by orjson, instants by one
+  addition), rendered by the same function as the full operation. Over HTTP, the
+  first run with the lane (2026-12-01 22:22 UTC) measured 570 requests/s at p99 16 ms
+  on SQLite, 1.3 times that run's floor; the last run without it, 97 requests/s at
+  p99 76 ms.
+- **Clock-in and clock-out (scenario 5)** cost about 34 ms an operation in process: the
+  SQL 0.7 ms (14.5 statements, after the overlap check became two index seeks: it had
+  scanned all of an employee's intervals, 4.5 ms an operation), the commit 0.5 ms, the
+  service functions 11-13 ms of ORM work (loader criteria, identity map, flushes, two
+  renderings of the interval with its breaks), and the rest FastAPI's routing,
+  dependencies and three hops to worker threads. 500 operations/s from 20 clients
+  needs about 2 ms an operation in all: the writes would need the lane's treatment
+  (prepared statements, no ORM objects, no thread hops), with the rules still in one
+  place; not done yet.
+- **A manager's team list (scenario 4)** spends about a third of its time resolving the
+  team (the org units in force today, walked through the ORM) before its one list
+  query over the team's 391 employees.
+"""
+
+
 def render(report: dict[str, Any], current: str) -> str:
     info = machine()
     results: list[dict[str, Any]] = report["scenarios"]
@@ -345,6 +382,7 @@ def render(report: dict[str, Any], current: str) -> str:
                 verdict = _verdict(key, runs)
             add(f"| {target} | {engine} | {measured} | {verdict} |")
     add("")
+    add(WHERE_THE_TIME_GOES)
     if report["mode"] != "full":
         add(f"**This is a `{report['mode']}` run: its numbers mean nothing.**\n")
     add("## Reproduce\n")
