@@ -9,13 +9,32 @@ import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
 
-from tests.conftest import WorkspaceFixture
+from tests.conftest import WorkspaceFixture, make_workspace
 from tests.organization.support import create_unit
 from tests.timesheet.support import Person, person_in
+from timeledger.identity.credentials import PasswordHashing
 from timeledger.kit.db import Database
 
 BASE = "/compat/mctime/api/v2/auth"
-ZONE = ZoneInfo("Europe/Copenhagen")
+
+
+def _zone_well_into_its_day() -> ZoneInfo:
+    """These tests record times early today (01:00 to 06:00) in the workspace's zone:
+    they must lie in the past, and today must not end during the run. Of these three
+    zones, 6 to 9 hours apart, one is always between 07:00 and 22:59."""
+    for name in ("Europe/Copenhagen", "Asia/Tokyo", "America/New_York"):
+        zone = ZoneInfo(name)
+        if 7 <= datetime.now(zone).hour <= 22:
+            return zone
+    raise AssertionError("three zones 6 to 9 hours apart cannot all be in their night")
+
+
+ZONE = _zone_well_into_its_day()
+
+
+@pytest.fixture
+def workspace(db: Database, hashing: PasswordHashing) -> WorkspaceFixture:
+    return make_workspace(db, hashing, "Acme", timezone=ZONE.key)
 
 
 def _today_at(hour: int, minute: int = 0) -> datetime:
