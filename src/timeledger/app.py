@@ -39,6 +39,7 @@ from timeledger.kit.observability import (
 from timeledger.kit.openapi import build_openapi
 from timeledger.organization.endpoints import organization
 from timeledger.presence.endpoints import presence_router
+from timeledger.presence.lane import CLOCK_IN_LANE, CLOCK_OUT_LANE
 from timeledger.projects.endpoints import projects_router
 from timeledger.settings.endpoints import settings_router
 from timeledger.timebank.endpoints import timebank_router
@@ -111,7 +112,7 @@ def create_app(
     app.state.settings = settings
     app.state.db = db
     app.state.password_hashing = password_hashing or PasswordHashing(settings.argon2_memory_kib)
-    app.add_middleware(FastLane, routes=[EMPLOYEE_ENTRIES_LANE])
+    app.add_middleware(FastLane, routes=[EMPLOYEE_ENTRIES_LANE, CLOCK_IN_LANE, CLOCK_OUT_LANE])
     app.add_middleware(RequestContextMiddleware)
     install_problem_handlers(app)
 

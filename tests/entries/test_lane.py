@@ -70,7 +70,8 @@ def _scope(app: FastAPI, path: str, query: dict[str, str] | str, key: str) -> di
 
 def _lane_answer(app: FastAPI, path: str, query: dict[str, str] | str, key: str) -> bytes | None:
     request = EMPLOYEE_ENTRIES_LANE.request_of(_scope(app, path, query, key))
-    return None if request is None else EMPLOYEE_ENTRIES_LANE.answer(request)
+    reply = None if request is None else EMPLOYEE_ENTRIES_LANE.answer(request)
+    return None if reply is None else reply.body
 
 
 def _full_answer(client: TestClient, path: str, query: dict[str, str], key: str) -> bytes:

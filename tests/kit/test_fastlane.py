@@ -5,17 +5,24 @@ from typing import Any
 
 from starlette.types import Message, Receive, Scope, Send
 
-from timeledger.kit.fastlane import FastLane, LaneRequest, LaneRoute
+from timeledger.kit.fastlane import MAX_BODY_BYTES, FastLane, LaneReply, LaneRequest, LaneRoute
 from timeledger.kit.observability import route_template
 
 
-def _answer(request: LaneRequest) -> bytes | None:
+def _answer(request: LaneRequest) -> LaneReply | None:
     if request.query.get("serve") != "yes":
         return None
-    return f'{{"id": {request.path_params["thing_id"]}}}'.encode()
+    return LaneReply(f'{{"id": {request.path_params["thing_id"]}}}'.encode())
+
+
+def _write(request: LaneRequest) -> LaneReply | None:
+    if request.body != b'{"serve": true}':
+        return None
+    return LaneReply(b"{}", status=201, headers=((b"location", b"/things/8"),))
 
 
 ROUTE = LaneRoute("/things/{thing_id:int}", frozenset({"serve", "other"}), _answer)
+WRITING = LaneRoute("/things/{thing_id:int}/made", frozenset(), _write, "POST", writes=True)
 
 
 class Behind:
@@ -23,25 +30,47 @@ class Behind:
 
     def __init__(self) -> None:
         self.reached: list[str] = []
+        self.bodies: list[bytes] = []
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         self.reached.append(f"{scope['method']} {scope['path']}?{scope['query_string'].decode()}")
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body", False):
+                break
+        self.bodies.append(body)
         await send({"type": "http.response.start", "status": 204, "headers": []})
         await send({"type": "http.response.body", "body": b""})
 
 
-def _call(lane: FastLane, method: str, path: str, query: str) -> tuple[list[Message], Scope]:
+def _call(
+    lane: FastLane,
+    method: str,
+    path: str,
+    query: str = "",
+    body: bytes = b"",
+    *,
+    declared: bool = True,
+) -> tuple[list[Message], Scope]:
+    headers = [(b"content-length", str(len(body)).encode())] if declared else []
     scope: dict[str, Any] = {
         "type": "http",
         "method": method,
         "path": path,
         "query_string": query.encode(),
-        "headers": [],
+        "headers": headers,
     }
     sent: list[Message] = []
+    # The body arrives in two messages, as a server may deliver it.
+    pending = [
+        {"type": "http.request", "body": body[:3], "more_body": True},
+        {"type": "http.request", "body": body[3:], "more_body": False},
+    ]
 
     async def receive() -> Message:
-        return {"type": "http.request", "body": b""}
+        return pending.pop(0) if pending else {"type": "http.disconnect"}
 
     async def send(message: Message) -> None:
         sent.append(message)
@@ -81,3 +110,35 @@ def test_everything_else_reaches_the_app() -> None:
         assert sent[0]["status"] == 204
 
     assert behind.reached == [f"{method} {path}?{query}" for method, path, query in declined]
+
+
+def test_a_writing_route_reads_the_body_and_answers_with_its_status_and_headers() -> None:
+    behind = Behind()
+
+    lane = FastLane(behind, [WRITING])
+
+    sent, scope = _call(lane, "POST", "/things/7/made", body=b'{"serve": true}')
+
+    assert behind.reached == []
+    assert sent[0]["status"] == 201
+    headers = dict(sent[0]["headers"])
+    assert (headers[b"location"], headers[b"content-type"]) == (b"/things/8", b"application/json")
+    assert sent[1]["body"] == b"{}"
+    assert scope["route"] is WRITING
+
+
+def test_a_declined_or_unread_body_reaches_the_app_whole() -> None:
+    behind = Behind()
+    lane = FastLane(behind, [WRITING])
+    large = b'{"serve": true, "pad": "' + b"x" * MAX_BODY_BYTES + b'"}'
+    cases = [
+        (b'{"serve": false}', True),
+        (large, True),
+        (b'{"serve": true}', False),
+    ]
+
+    for body, declared in cases:
+        sent, _ = _call(lane, "POST", "/things/7/made", body=body, declared=declared)
+        assert sent[0]["status"] == 204
+
+    assert behind.bodies == [body for body, _ in cases]

@@ -1,15 +1,24 @@
-"""A prepared query answers the rows SQLAlchemy answers for the same statement."""
+"""A prepared query answers the rows SQLAlchemy answers for the same statement, and
+writes in a transaction begun the engine's way."""
 
 from datetime import UTC, date, datetime
+from typing import Any
 
-from sqlalchemy import Integer, bindparam, select
+import pytest
+from sqlalchemy import Integer, bindparam, insert, select, update
 
 from tests.conftest import WorkspaceFixture
 from tests.entries.support import insert_entries
 from tests.timesheet.support import Person
 from timeledger.kit.db import Database
-from timeledger.kit.prepared import PreparedQuery, driver_connection
-from timeledger.models import TimeEntry
+from timeledger.kit.prepared import (
+    PreparedQuery,
+    driver_connection,
+    driver_transaction,
+    new,
+    new_values,
+)
+from timeledger.models import EntryBookmark, TimeEntry
 
 ENTRIES = TimeEntry.__table__
 COLUMNS = [ENTRIES.c[name] for name in ("id", "day", "started_at", "breaks", "billable", "note")]
@@ -64,3 +73,60 @@ def test_no_rows(db: Database, workspace: WorkspaceFixture) -> None:
         )  # fmt: skip
 
     assert rows == []
+
+
+BOOKMARKS = EntryBookmark.__table__
+ADD_BOOKMARK = PreparedQuery(
+    insert(EntryBookmark)
+    .values(new_values(column for column in BOOKMARKS.c if column.key != "id"))
+    .returning(BOOKMARKS.c.id, BOOKMARKS.c.name, BOOKMARKS.c.query)
+)
+RENAME_BOOKMARKS = PreparedQuery(
+    update(EntryBookmark)
+    .where(EntryBookmark.workspace_id == bindparam("workspace_id"))
+    .values(new_values([BOOKMARKS.c.name]))
+)
+
+
+def _bookmark(workspace: WorkspaceFixture, name: str) -> dict[str, Any]:
+    now = datetime.now(UTC)
+    return new(
+        workspace_id=workspace.id,
+        user_id=workspace.owner_id,
+        name=name,
+        query="note=x",
+        row_version=1,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def _names(db: Database) -> list[str]:
+    with db.session(write=False) as session:
+        return list(session.scalars(select(EntryBookmark.name).order_by(EntryBookmark.id)))
+
+
+def test_a_writing_transaction_returns_rows_and_commits(
+    db: Database, workspace: WorkspaceFixture
+) -> None:
+    with driver_transaction(db.writer) as connection:
+        (added,) = ADD_BOOKMARK.rows(connection, db.engine.dialect, **_bookmark(workspace, "a"))
+        renamed = RENAME_BOOKMARKS.rows(
+            connection, db.engine.dialect, workspace_id=workspace.id, **new(name="b")
+        )
+
+    assert (added.name, added.query) == ("a", "note=x")
+    assert renamed == []
+    assert _names(db) == ["b"]
+
+
+def test_a_writing_transaction_that_raises_leaves_nothing(
+    db: Database, workspace: WorkspaceFixture
+) -> None:
+    with pytest.raises(LookupError), driver_transaction(db.writer) as connection:
+        ADD_BOOKMARK.rows(connection, db.engine.dialect, **_bookmark(workspace, "a"))
+        raise LookupError
+
+    assert _names(db) == []
+    with db.transaction() as session:  # the write gate (SQLite) was released
+        session.execute(update(EntryBookmark).values(name="c"))

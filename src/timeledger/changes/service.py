@@ -1,16 +1,20 @@
 """Appending to the change log inside the writing transaction, and announcing the
-workspaces that changed once the transaction commits."""
+workspaces that changed once the transaction commits: through a session
+(`record_changes`), or with prepared statements on a driver connection for the fast lanes
+(`record_change_on`, then `announce_committed`)."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import event, func, select, update
+from sqlalchemy import String, bindparam, event, func, insert, select, update
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from timeledger.events.hub import WakeUps
+from timeledger.kit.prepared import PreparedQuery, new, new_values
 from timeledger.kit.timeutil import utcnow
 from timeledger.models import Change, Workspace
 
@@ -20,6 +24,9 @@ COMMITTED_CHANGES = WakeUps()
 """Announced per workspace id after a commit that recorded changes in this process, or
 on a notification from another process."""
 _CHANGED_WORKSPACES = "timeledger_changed_workspaces"
+NOTIFY = PreparedQuery(
+    select(func.pg_notify(CHANGES_CHANNEL, bindparam("payload", type_=String())).label("sent"))
+)
 
 
 @dataclass(frozen=True)
@@ -110,16 +117,61 @@ def _notify_other_processes(session: Session) -> None:
     if not changed or session.get_bind().dialect.name != "postgresql":
         return
     for workspace_id in sorted(changed):
-        session.execute(select(func.pg_notify(CHANGES_CHANNEL, str(workspace_id))))
+        session.execute(NOTIFY.statement, {"payload": str(workspace_id)})
 
 
 @event.listens_for(Session, "after_commit")
 def _announce_committed(session: Session) -> None:
     for workspace_id in session.info.pop(_CHANGED_WORKSPACES, set()):
-        COMMITTED_CHANGES.announce(workspace_id)
+        announce_committed(workspace_id)
 
 
 @event.listens_for(Session, "after_transaction_end")
 def _forget_uncommitted(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:
         session.info.pop(_CHANGED_WORKSPACES, None)
+
+
+TAKE_REVISION = PreparedQuery(
+    update(Workspace)
+    .where(Workspace.id == bindparam("workspace_id"))
+    .values(revision=Workspace.revision + 1)
+    .returning(Workspace.revision)
+)
+APPEND_CHANGE = PreparedQuery(insert(Change).values(new_values(Change.__table__.c)))
+
+
+def record_change_on(
+    connection: Any,
+    dialect: Dialect,
+    *,
+    workspace_id: int,
+    actor_user_id: int | None,
+    change: ChangeOf,
+) -> int:
+    """`record_change` on a driver connection inside its writing transaction (see
+    `kit.prepared.driver_transaction`): the same counter update and row, and on
+    PostgreSQL the same notification, delivered on commit. Answers the revision; call
+    `announce_committed` once the transaction committed."""
+    (taken,) = TAKE_REVISION.rows(connection, dialect, workspace_id=workspace_id)
+    APPEND_CHANGE.rows(
+        connection,
+        dialect,
+        **new(
+            workspace_id=workspace_id,
+            revision=taken.revision,
+            entity=change.entity,
+            entity_id=change.entity_id,
+            op=change.op,
+            actor_user_id=actor_user_id,
+            at=utcnow(),
+            data=change.data,
+        ),
+    )
+    if dialect.name == "postgresql":
+        NOTIFY.rows(connection, dialect, payload=str(workspace_id))
+    return int(taken.revision)
+
+
+def announce_committed(workspace_id: int) -> None:
+    COMMITTED_CHANGES.announce(workspace_id)

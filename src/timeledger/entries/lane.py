@@ -22,7 +22,7 @@ from timeledger.entries.rendering import render_entry
 from timeledger.identity.access import recently_verified
 from timeledger.identity.permissions import Scope, grants, widest_scope
 from timeledger.kit.db import Database
-from timeledger.kit.fastlane import LaneRequest, LaneRoute
+from timeledger.kit.fastlane import LaneReply, LaneRequest, LaneRoute
 from timeledger.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from timeledger.kit.prepared import PreparedQuery, driver_connection
 from timeledger.kit.routing import MAX_ID
@@ -72,7 +72,7 @@ def _day(value: str | None, default: date) -> date | None:
         return None
 
 
-def answer_employee_entries(request: LaneRequest) -> bytes | None:
+def answer_employee_entries(request: LaneRequest) -> LaneReply | None:
     credential = recently_verified(request.header(b"authorization"))
     if credential is None or not grants(credential.permissions, READ_PERMISSION):
         return None
@@ -119,9 +119,11 @@ def answer_employee_entries(request: LaneRequest) -> bytes | None:
     items: list[dict[str, Any]] = [
         render_entry(row, user_id=user_id, currency=currency, now=now) for row in rows
     ]
-    return orjson.dumps(
-        {"items": items, "next_cursor": cursor},
-        option=orjson.OPT_NON_STR_KEYS | orjson.OPT_UTC_Z,
+    return LaneReply(
+        orjson.dumps(
+            {"items": items, "next_cursor": cursor},
+            option=orjson.OPT_NON_STR_KEYS | orjson.OPT_UTC_Z,
+        )
     )
 
 

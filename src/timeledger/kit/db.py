@@ -116,10 +116,10 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = create_db_engine(url)
+        self.writer = self.engine.execution_options(**{IMMEDIATE: True})
+        """The engine as writers use it: on SQLite each transaction takes the write lock."""
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
-        self._writer = sessionmaker(
-            self.engine.execution_options(**{IMMEDIATE: True}), expire_on_commit=False
-        )
+        self._writer = sessionmaker(self.writer, expire_on_commit=False)
 
     @property
     def is_sqlite(self) -> bool:

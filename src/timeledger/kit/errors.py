@@ -115,7 +115,7 @@ _STATUS_PROBLEMS: dict[int, type[Problem]] = {
 }
 
 
-def problem_response(
+def problem_document(
     status: int,
     *,
     slug: str,
@@ -123,9 +123,8 @@ def problem_response(
     detail: str,
     instance: str | None = None,
     errors: Sequence[dict[str, Any]] = (),
-    headers: dict[str, str] | None = None,
     extra: dict[str, Any] | None = None,
-) -> Response:
+) -> bytes:
     body: dict[str, Any] = {
         "type": PROBLEM_TYPE_BASE + slug,
         "title": title,
@@ -137,8 +136,33 @@ def problem_response(
     if errors:
         body["errors"] = list(errors)
     body.update(extra or {})
+    return dump_json(body)
+
+
+def problem_response(
+    status: int,
+    *,
+    headers: dict[str, str] | None = None,
+    **document: Any,
+) -> Response:
     return Response(
-        dump_json(body), status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers
+        problem_document(status, **document),
+        status_code=status,
+        media_type=PROBLEM_MEDIA_TYPE,
+        headers=headers,
+    )
+
+
+def native_problem_document(problem: Problem, instance: str) -> bytes:
+    """The problem+json document of `problem` raised by a native operation at `instance`."""
+    return problem_document(
+        problem.status,
+        slug=problem.slug,
+        title=problem.title,
+        detail=problem.detail,
+        instance=instance,
+        errors=problem.errors,
+        extra=problem.extra,
     )
 
 
@@ -167,15 +191,11 @@ def render_problem(request: Request, problem: Problem) -> Response:
     renderer = _face_renderer(request)
     if renderer is not None:
         return renderer(request, problem)
-    return problem_response(
-        problem.status,
-        slug=problem.slug,
-        title=problem.title,
-        detail=problem.detail,
-        instance=request.url.path,
-        errors=problem.errors,
+    return Response(
+        native_problem_document(problem, request.url.path),
+        status_code=problem.status,
+        media_type=PROBLEM_MEDIA_TYPE,
         headers=problem.headers,
-        extra=problem.extra,
     )
 
 

@@ -1,24 +1,43 @@
-"""Core SELECTs compiled once per dialect and run on a raw driver connection.
+"""Core statements compiled once per dialect and run on a raw driver connection.
 
-For the hottest reads, SQLAlchemy's per-execution work (building the statement, its cache
-key, the result machinery) costs more than the query itself: about 1 ms against 0.2 ms
-for one employee's month of entries on SQLite. A `PreparedQuery` keeps the query written
-in Core, so tables, columns and types stay the single source of truth, and pays for the
-compilation once; each run converts parameters and values with the columns' own bind and
-result processors, so the rows are the values SQLAlchemy would have answered.
+For the hottest operations, SQLAlchemy's per-execution work (building the statement, its
+cache key, the result machinery) costs more than the SQL itself: about 1 ms against 0.2 ms
+for one employee's month of entries on SQLite. A `PreparedQuery` keeps the statement
+written in Core, so tables, columns and types stay the single source of truth, and pays
+for the compilation once; each run converts parameters and values with the columns' own
+bind and result processors, so the rows are the values SQLAlchemy would have answered.
+Reads run on `driver_connection`, writes in `driver_transaction`.
 """
 
 import threading
 from collections import namedtuple
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import BindParameter, ColumnElement, Select, bindparam
 from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.sql.dml import UpdateBase
 
 Processor = Callable[[Any], Any] | None
+NEW = "new_"
+"""Prefix of the parameters of the values an INSERT or UPDATE writes: SQLAlchemy keeps
+the column names themselves for its own parameters."""
+
+
+def new_values(columns: Iterable[ColumnElement[Any]]) -> dict[str, BindParameter[Any]]:
+    """The columns' values as parameters `new_<column>`, for `insert().values()` and
+    `update().values()`; `new(...)` names the values of a run."""
+    return {
+        column.key: bindparam(f"{NEW}{column.key}", type_=column.type)
+        for column in columns
+        if column.key is not None
+    }
+
+
+def new(**values: Any) -> dict[str, Any]:
+    return {f"{NEW}{name}": value for name, value in values.items()}
 
 
 @dataclass(frozen=True)
@@ -33,10 +52,10 @@ class _Compiled:
 
 
 class PreparedQuery:
-    """`statement` with named `bindparam`s; `rows(connection, dialect, **values)` runs
-    it."""
+    """`statement` (a SELECT, or an INSERT, UPDATE or DELETE with or without RETURNING)
+    with named `bindparam`s; `rows(connection, dialect, **values)` runs it."""
 
-    def __init__(self, statement: Select[Any]) -> None:
+    def __init__(self, statement: Select[Any] | UpdateBase) -> None:
         self.statement = statement
         self._by_dialect: dict[str, _Compiled] = {}
         self._lock = threading.Lock()
@@ -46,7 +65,7 @@ class PreparedQuery:
         if found is not None:
             return found
         compiled = self.statement.compile(dialect=dialect)
-        columns = list(self.statement.selected_columns)
+        columns = list(self.statement.exported_columns)
         prepared = _Compiled(
             sql=compiled.string,
             positional_names=tuple(compiled.positiontup or ()) if compiled.positional else None,
@@ -69,7 +88,8 @@ class PreparedQuery:
 
     def rows(self, connection: Any, dialect: Dialect, **values: Any) -> list[Any]:
         """The rows on `connection` (a driver connection of `dialect`, see
-        `driver_connection`), as named tuples of the selected columns' keys."""
+        `driver_connection`), as named tuples of the selected (or returned) columns' keys;
+        none for a statement that answers no rows."""
         compiled = self._compiled(dialect)
         converted = {
             name: value if (process := compiled.bind_processors.get(name)) is None
@@ -84,7 +104,7 @@ class PreparedQuery:
         cursor = connection.cursor()
         try:
             cursor.execute(compiled.sql, parameters)
-            fetched = cursor.fetchall()
+            fetched = cursor.fetchall() if cursor.description is not None else []
         finally:
             cursor.close()
         processors = compiled.result_processors
@@ -106,3 +126,12 @@ def driver_connection(engine: Engine) -> Iterator[Any]:
         yield connection
     finally:
         connection.close()
+
+
+@contextmanager
+def driver_transaction(writer: Engine) -> Iterator[Any]:
+    """A driver connection in a transaction of `writer` (a `Database.writer`: on SQLite
+    it passes the process's write gate and begins IMMEDIATE, see `kit.db`): committed
+    when the block ends, rolled back when it raises."""
+    with writer.connect() as connection, connection.begin():
+        yield connection.connection.driver_connection

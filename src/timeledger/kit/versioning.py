@@ -9,7 +9,7 @@ version for an effective date that already has one supersedes it, and both stay 
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import ColumnElement, Date, and_, exists, or_, select
+from sqlalchemy import BindParameter, ColumnElement, Date, and_, exists, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Mapped, Session, aliased, mapped_column
 
 from timeledger.kit.errors import Unprocessable
@@ -37,8 +37,9 @@ class VersionHistory(Generic[VersionT]):
         # Built once: an alias builds proxies of all its columns on first use (~3 ms).
         self._later: Any = aliased(version_model)
 
-    def in_force_on(self, day: date) -> ColumnElement[bool]:
-        """Criterion selecting, per owner, the one version in force on `day`."""
+    def in_force_on(self, day: date | BindParameter[date]) -> ColumnElement[bool]:
+        """Criterion selecting, per owner, the one version in force on `day` (a date, or
+        a parameter of a prepared statement)."""
         model: Any = self.model
         later = self._later
         later_owner = getattr(later, self.owner_column.key)

@@ -36,7 +36,7 @@ PresencePage = Annotated[
 ]
 
 
-def _location(employee_id: int, interval_id: int) -> str:
+def interval_location(employee_id: int, interval_id: int) -> str:
     return f"/api/employees/{employee_id}/timesheet/presence/{interval_id}"
 
 
@@ -60,7 +60,7 @@ def clock_in(
 ) -> PresenceRead:
     """Opens a presence interval; 409 naming the open interval when there is one."""
     interval = service.clock_in(session, caller, employee_id, body)
-    created(response, _location(employee_id, interval.id))
+    created(response, interval_location(employee_id, interval.id))
     return _answer(session, response, interval)
 
 
@@ -146,7 +146,7 @@ def create_presence(
 ) -> PresenceRead:
     """A closed interval after the fact; 409 naming an interval it would overlap."""
     interval = service.create_interval(session, caller, employee_id, body)
-    created(response, _location(employee_id, interval.id))
+    created(response, interval_location(employee_id, interval.id))
     return _answer(session, response, interval)
 
 

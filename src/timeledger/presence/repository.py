@@ -2,12 +2,34 @@
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from typing import Protocol, TypeVar
 
 from sqlalchemy import Select, delete, select
 from sqlalchemy.orm import Session
 
 from timeledger.models import Employee, PresenceBreak, PresenceInterval, Workspace
 from timeledger.organization.repository import EmployeeRepository
+
+
+class IntervalFacts(Protocol):
+    """What the rules read of a stored interval: an ORM object or a prepared row."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def started_at(self) -> datetime: ...
+    @property
+    def ended_at(self) -> datetime | None: ...
+
+
+IntervalT = TypeVar("IntervalT", bound=IntervalFacts)
+
+
+def earliest_of(open_one: IntervalT | None, first_closed: IntervalT | None) -> IntervalT | None:
+    """Of the open interval and the first closed one that overlap a span (see
+    `PresenceRepository.overlapping`), the one that starts first."""
+    found = [interval for interval in (open_one, first_closed) if interval is not None]
+    return min(found, key=lambda interval: (interval.started_at, interval.id), default=None)
 
 
 class PresenceRepository:
@@ -84,8 +106,7 @@ class PresenceRepository:
             .order_by(PresenceInterval.ended_at, PresenceInterval.id)
             .limit(1)
         ).first()
-        found = [interval for interval in (open_one, first_closed) if interval is not None]
-        return min(found, key=lambda interval: (interval.started_at, interval.id), default=None)
+        return earliest_of(open_one, first_closed)
 
     def listing(
         self, employee_id: int, first_day: date | None, last_day: date | None
@@ -155,6 +176,9 @@ class PresenceRepository:
         version = EmployeeRepository(self.session).versions_on([employee_id], day).get(employee_id)
         if version is not None and version.timezone:
             return version.timezone
+        return self.workspace(workspace_id).timezone
+
+    def workspace_timezone(self, workspace_id: int) -> str:
         return self.workspace(workspace_id).timezone
 
     def workspace(self, workspace_id: int) -> Workspace:

@@ -13,7 +13,7 @@ One validator per time rule, each raising its own problem:
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -25,7 +25,7 @@ from timeledger.kit.errors import Conflict, NotFound, Unprocessable
 from timeledger.kit.etag import etag_for
 from timeledger.kit.timeutil import DateKeyword, keyword_range, local_date, utcnow
 from timeledger.models import PresenceBreak, PresenceInterval
-from timeledger.presence.repository import PresenceRepository
+from timeledger.presence.repository import IntervalFacts, PresenceRepository
 from timeledger.presence.schemas import (
     BreakAt,
     BreakRead,
@@ -45,6 +45,26 @@ MAX_INTERVAL = timedelta(hours=24)
 FUTURE_TOLERANCE = timedelta(minutes=5)
 IfMatch = Callable[[str], None]
 Span = tuple[datetime, datetime | None]
+
+
+class IntervalLookup(Protocol):
+    """What the rules ask of the stored intervals and zones: `PresenceRepository`, and
+    the prepared statements of the clocking lane (`presence.lane`)."""
+
+    def open_interval(self, employee_id: int) -> IntervalFacts | None: ...
+
+    def overlapping(
+        self,
+        employee_id: int,
+        started_at: datetime,
+        ended_at: datetime | None,
+        *,
+        exclude_id: int | None = None,
+    ) -> IntervalFacts | None: ...
+
+    def timezone_of(self, employee_id: int, workspace_id: int, day: date) -> str: ...
+
+    def workspace_timezone(self, workspace_id: int) -> str: ...
 
 
 # The time rules
@@ -88,7 +108,7 @@ def require_not_in_future(instant: datetime, now: datetime, *, location: str) ->
         )
 
 
-def _naming(interval: PresenceInterval) -> dict[str, Any]:
+def _naming(interval: IntervalFacts) -> dict[str, Any]:
     return {
         "interval_id": interval.id,
         "started_at": _iso(interval.started_at),
@@ -96,7 +116,7 @@ def _naming(interval: PresenceInterval) -> dict[str, Any]:
     }
 
 
-def _open_conflict(interval: PresenceInterval | None) -> Conflict:
+def _open_conflict(interval: IntervalFacts | None) -> Conflict:
     if interval is None:  # the other writer's interval is gone again
         return Conflict("The employee is clocked in already.")
     return Conflict(
@@ -106,14 +126,14 @@ def _open_conflict(interval: PresenceInterval | None) -> Conflict:
     )
 
 
-def require_no_open_interval(repository: PresenceRepository, employee_id: int) -> None:
+def require_no_open_interval(repository: IntervalLookup, employee_id: int) -> None:
     open_interval = repository.open_interval(employee_id)
     if open_interval is not None:
         raise _open_conflict(open_interval)
 
 
 def require_no_overlap(
-    repository: PresenceRepository,
+    repository: IntervalLookup,
     employee_id: int,
     started_at: datetime,
     ended_at: datetime | None,
@@ -288,12 +308,12 @@ def _log(session: Session, caller: Caller, interval: PresenceInterval, op: str) 
     )
 
 
-def _local_day(
-    repository: PresenceRepository, caller: Caller, employee_id: int, at: datetime
+def local_day_of(
+    repository: IntervalLookup, workspace_id: int, employee_id: int, at: datetime
 ) -> tuple[str, date]:
     """The zone the employee records `at` in and the local date of `at` there."""
-    workspace_day = local_date(at, repository.workspace(caller.workspace_id).timezone)
-    timezone = repository.timezone_of(employee_id, caller.workspace_id, workspace_day)
+    workspace_day = local_date(at, repository.workspace_timezone(workspace_id))
+    timezone = repository.timezone_of(employee_id, workspace_id, workspace_day)
     return timezone, local_date(at, timezone)
 
 
@@ -321,10 +341,14 @@ def _insert_interval(
         raise _open_conflict(repository.open_interval(employee_id)) from None
 
 
+def not_clocked_in(employee_id: int) -> Conflict:
+    return Conflict(f"Employee {employee_id} is not clocked in.")
+
+
 def _require_open(repository: PresenceRepository, employee_id: int) -> PresenceInterval:
     interval = repository.open_interval(employee_id)
     if interval is None:
-        raise Conflict(f"Employee {employee_id} is not clocked in.")
+        raise not_clocked_in(employee_id)
     return interval
 
 
@@ -364,7 +388,7 @@ def clock_in(session: Session, caller: Caller, employee_id: int, body: ClockIn) 
     require_not_in_future(at, now, location="body.at")
     require_no_open_interval(repository, employee_id)
     require_no_overlap(repository, employee_id, at, None)
-    timezone, day = _local_day(repository, caller, employee_id, at)
+    timezone, day = local_day_of(repository, caller.workspace_id, employee_id, at)
     _require_references(session, body.reason_id, body.activity_id, day)
     interval = PresenceInterval(
         workspace_id=caller.workspace_id,
@@ -494,7 +518,7 @@ def create_interval(
     now = utcnow()
     spans = _spans(body.breaks)
     _require_closed_interval(repository, employee_id, body.started_at, body.ended_at, spans, now)
-    timezone, day = _local_day(repository, caller, employee_id, body.started_at)
+    timezone, day = local_day_of(repository, caller.workspace_id, employee_id, body.started_at)
     _require_references(session, body.reason_id, body.activity_id, day)
     interval = PresenceInterval(
         workspace_id=caller.workspace_id,
@@ -583,7 +607,7 @@ def update_interval(
         )
         interval.ended_at = ended_at
     timezone, day = (
-        _local_day(repository, caller, employee_id, started_at)
+        local_day_of(repository, caller.workspace_id, employee_id, started_at)
         if started_at != interval.started_at
         else (interval.timezone, interval.day)
     )
