@@ -177,40 +177,47 @@ def _peak_overall(results: list[dict[str, Any]], engine: str) -> float | None:
     return max(peaks) if peaks else None
 
 
-WHERE_THE_TIME_GOES = """## Where the time goes (profiled in process, 2026-12-01)
+WHERE_THE_TIME_GOES = """## Where the time goes (profiled in process, 2026-12-01 and 2026-12-02)
 
 Measured with yappi on the benchmark's SQLite file, one request at a time, by calling
-the ASGI application directly (no network, no load generator); this machine's speed
-varied by a factor of two during the day, so the figures are shares, not promises.
+the ASGI application directly (no network, no load generator). This machine's speed
+varies by a factor of two from one hour to the next (the floor below measured 361
+requests/s on the evening of 2026-12-01 and 686-999 on the morning after), so the
+figures are shares, not promises, and a target met by a few percent may miss on a busier
+hour.
 
 - **Every operation pays for FastAPI's routing.** FastAPI 0.165 keeps included routers
   as nested candidates and, per request, matches the path against the routes of each
   included router and again when handling: about 230 route checks for an operation
   near the end of the list. That is three quarters of the floor's `GET /api/` (the
-  last route) and why the floor stays a few hundred requests per second here.
-- **One employee's month of entries (scenario 1)** took 12 ms in process: routing and
-  dependency solving about half, the ORM reads of the reach check and the workspace
-  2.5 ms, the list 2.2 ms (statement building and result processing; the query itself
-  0.2 ms). The fast lane (`kit/fastlane.py`, `entries/lane.py`, see
-  [entries-listing.md](entries-listing.md#the-fast-lane-of-one-employees-entries))
-  answers it in about 1 ms: two prepared queries on one driver connection, values
-  converted by the columns' processors (JSON columns by orjson, instants by one
-  addition), rendered by the same function as the full operation. Over HTTP, the
-  first run with the lane (2026-12-01 22:22 UTC) measured 570 requests/s at p99 16 ms
-  on SQLite, 1.3 times that run's floor; the last run without it, 97 requests/s at
-  p99 76 ms.
-- **Clock-in and clock-out (scenario 5)** cost about 34 ms an operation in process: the
-  SQL 0.7 ms (14.5 statements, after the overlap check became two index seeks: it had
-  scanned all of an employee's intervals, 4.5 ms an operation), the commit 0.5 ms, the
-  service functions 11-13 ms of ORM work (loader criteria, identity map, flushes, two
-  renderings of the interval with its breaks), and the rest FastAPI's routing,
-  dependencies and three hops to worker threads. 500 operations/s from 20 clients
-  needs about 2 ms an operation in all: the writes would need the lane's treatment
-  (prepared statements, no ORM objects, no thread hops), with the rules still in one
-  place; not done yet.
-- **A manager's team list (scenario 4)** spends about a third of its time resolving the
-  team (the org units in force today, walked through the ORM) before its one list
-  query over the team's 391 employees.
+  last route) and why the floor stays below a thousand requests per second here.
+- **The fast lanes** (`kit/fastlane.py`) answer the two hottest operations in front of
+  the routing with prepared statements (`kit/prepared.py`: Core compiled once per
+  dialect, run on a driver connection, values converted by the columns' processors)
+  and the operations' own rules and renderers:
+  - *one employee's month of entries (scenario 1)*: 12 ms in process through FastAPI
+    and the ORM, about 1 ms in the lane (`entries/lane.py`, see
+    [entries-listing.md](entries-listing.md#the-fast-lane-of-one-employees-entries));
+    97 requests/s over HTTP before the lane, 1,200 after.
+  - *clock-in and clock-out (scenario 5)*: about 10 ms an operation in process through
+    FastAPI and the ORM, the test client included (the SQL 0.7 ms of it, the commit
+    0.5 ms; the rest loader criteria, identity map, flushes, two renderings of the
+    interval, routing, dependencies and three thread hops), which held 20 clients to
+    about 100 operations/s. The clocking lane (`presence/lane.py`, see
+    [presence.md](presence.md#the-fast-lane-of-clocking)) runs the same validators on
+    rows of prepared statements in one writing transaction: about 3 ms an operation in
+    process with the same test client, and 514-588 operations/s over HTTP in the four
+    runs of 2026-12-02, with 409s answered in the lane too (before, they went to the
+    full operation and the contended run stayed at 176).
+- **A manager's team list (scenario 4)** resolves the team (the org units in force
+  today, walked through the ORM) in about 4 ms before its one list query over the team's
+  391 employees. Without planner statistics SQLite picks the workspace index for the
+  correlated "version in force" subquery and the same resolution takes 35-55 ms:
+  `timeledger serve` refreshes the statistics when it starts and the worker at every
+  upkeep, so the benchmark's server has them.
+- **PostgreSQL** pays a round trip per statement to a server on the same 2 cores, plus
+  the pool's ping and the rollback on return; the lanes' statements are the same, and
+  the figures are reported beside SQLite's, for which the targets are set.
 """
 
 
