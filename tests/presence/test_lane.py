@@ -317,3 +317,18 @@ def test_simultaneous_lane_clock_ins_open_one_interval(
         writers - 1
     )
     assert _open_intervals(db, employee) == 1
+
+
+def test_an_employee_of_another_workspace_goes_to_the_full_operation_and_is_not_found(
+    app: FastAPI,
+    client: TestClient,
+    db: Database,
+    workspace: WorkspaceFixture,
+    other_workspace: WorkspaceFixture,
+) -> None:
+    theirs = new_employee(client, other_workspace.headers)
+    client.get("/api/employees", headers=workspace.headers)
+
+    assert _lane(app, theirs, "clock-in", {}, workspace.api_key) is None
+    assert_problem(call(client, workspace.headers, theirs, "clock-in"), 404)
+    assert _open_intervals(db, theirs) == 0
