@@ -1,11 +1,15 @@
 """Helpers for the presence tests: employees and calls through the API."""
 
-from typing import Any
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from fastapi.testclient import TestClient
 from httpx import Response
 
 from tests.organization.support import create_employee
+
+T = TypeVar("T")
 
 
 def new_employee(client: TestClient, headers: dict[str, str], number: str = "E1") -> int:
@@ -50,3 +54,27 @@ def create_setting(client: TestClient, headers: dict[str, str], kind: str, **bod
     assert response.status_code == 201, response.text
     setting_id: int = response.json()["id"]
     return setting_id
+
+
+def at_once(count: int, action: Callable[[], T]) -> list[T]:
+    """What `action` answered in each of `count` threads released together; an exception
+    in a thread fails the caller."""
+    start = threading.Barrier(count)
+    answers: list[T] = []
+    failures: list[str] = []
+
+    def run() -> None:
+        try:
+            start.wait()
+            answers.append(action())
+        except BaseException as error:  # reported by the calling thread
+            failures.append(repr(error))
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert failures == []
+    assert len(answers) == count
+    return answers

@@ -1,7 +1,6 @@
 """At most one open interval per employee, whatever the number of simultaneous writers;
 the database's partial unique index is the last word."""
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -10,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from tests.conftest import WorkspaceFixture
-from tests.presence.support import call, new_employee
+from tests.presence.support import at_once, call, new_employee
 from timeledger.kit.db import Database
 from timeledger.kit.timeutil import utcnow
 from timeledger.models import PresenceInterval
@@ -36,24 +35,11 @@ def test_simultaneous_clock_ins_give_one_201_and_the_rest_409(
     client: TestClient, db: Database, workspace: WorkspaceFixture, writers: int
 ) -> None:
     employee = new_employee(client, workspace.headers)
-    start = threading.Barrier(writers)
-    statuses: list[int] = []
-    failures: list[str] = []
 
-    def clock_in() -> None:
-        try:
-            start.wait()
-            response = call(client, workspace.headers, employee, "clock-in")
-            statuses.append(response.status_code)
-        except BaseException as error:  # reported by the main thread
-            failures.append(repr(error))
+    statuses = at_once(
+        writers, lambda: call(client, workspace.headers, employee, "clock-in").status_code
+    )
 
-    threads = [threading.Thread(target=clock_in) for _ in range(writers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    assert failures == []
     assert sorted(statuses) == [201] + [409] * (writers - 1)
     assert _open_intervals(db, employee) == 1
 
@@ -64,23 +50,17 @@ def test_simultaneous_clock_in_and_out_rounds(
     """Writers racing in and out never leave two open intervals, and every interval they
     leave is closed or the one open one."""
     employee = new_employee(client, workspace.headers)
-    start = threading.Barrier(4)
-    unexpected: list[str] = []
 
-    def worker() -> None:
-        start.wait()
+    def rounds() -> list[str]:
+        unexpected: list[str] = []
         for _ in range(5):
             for operation in ("clock-in", "clock-out"):
                 response = call(client, workspace.headers, employee, operation)
                 if response.status_code not in (200, 201, 409):
                     unexpected.append(f"{operation}: {response.status_code} {response.text}")
+        return unexpected
 
-    threads = [threading.Thread(target=worker) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    assert unexpected == []
+    assert at_once(4, rounds) == [[], [], [], []]
     assert _open_intervals(db, employee) <= 1
 
 

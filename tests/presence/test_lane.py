@@ -1,7 +1,6 @@
 """The clocking lane answers and stores exactly what the full operations would, and
 declines whatever it does not serve, refusals included, leaving nothing written."""
 
-import threading
 from datetime import timedelta
 from typing import Any
 
@@ -13,7 +12,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import WorkspaceFixture
 from tests.identity.support import assert_problem
-from tests.presence.support import call, create_setting, new_employee, record, timesheet
+from tests.presence.support import at_once, call, create_setting, new_employee, record, timesheet
 from tests.timesheet.support import person_in
 from timeledger.identity.credential_cache import CREDENTIALS
 from timeledger.kit.db import Database
@@ -294,24 +293,9 @@ def test_simultaneous_lane_clock_ins_open_one_interval(
 ) -> None:
     employee = new_employee(client, workspace.headers)
     writers = 6
-    start = threading.Barrier(writers)
-    replies: list[LaneReply | None] = []
-    failures: list[str] = []
 
-    def clock_in() -> None:
-        try:
-            start.wait()
-            replies.append(_lane(app, employee, "clock-in", {}, workspace.api_key))
-        except BaseException as error:  # reported by the main thread
-            failures.append(repr(error))
+    replies = at_once(writers, lambda: _lane(app, employee, "clock-in", {}, workspace.api_key))
 
-    threads = [threading.Thread(target=clock_in) for _ in range(writers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-
-    assert failures == []
     assert None not in replies
     assert sorted(reply.status for reply in replies if reply is not None) == [201] + [409] * (
         writers - 1

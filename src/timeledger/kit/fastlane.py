@@ -28,7 +28,9 @@ from urllib.parse import parse_qsl
 
 import anyio.to_thread
 from starlette.routing import compile_path
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from timeledger.kit.asgi import body_replayed
 
 MAX_BODY_BYTES = 4096
 
@@ -119,19 +121,6 @@ async def _small_body(scope: Scope, receive: Receive) -> bytes | None:
             return b"".join(chunks)
 
 
-def _replaying(body: bytes, receive: Receive) -> Receive:
-    delivered = False
-
-    async def replay() -> Message:
-        nonlocal delivered
-        if delivered:
-            return await receive()
-        delivered = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return replay
-
-
 class FastLane:
     def __init__(self, app: ASGIApp, routes: Sequence[LaneRoute]) -> None:
         self.app = app
@@ -147,7 +136,7 @@ class FastLane:
                     body = await _small_body(scope, receive)
                     if body is None:
                         break
-                    receive = _replaying(body, receive)
+                    receive = body_replayed(body, receive)
                     request = dataclasses.replace(request, body=body)
                 reply = (
                     await anyio.to_thread.run_sync(route.answer, request)

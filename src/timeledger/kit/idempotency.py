@@ -29,6 +29,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.types import Message, Receive, Scope, Send
 
+from timeledger.kit.asgi import body_replayed
 from timeledger.kit.db import Database
 from timeledger.kit.errors import BadRequest, Conflict, Unprocessable
 from timeledger.kit.timeutil import utcnow
@@ -246,15 +247,6 @@ class IdempotentRoute(APIRoute):
             await replay(scope, receive, send)
             return
 
-        body_delivered = False
-
-        async def receive_body_again() -> Message:
-            nonlocal body_delivered
-            if body_delivered:
-                return await receive()
-            body_delivered = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
         recorder = _ResponseRecorder()
 
         async def send_and_record(message: Message) -> None:
@@ -262,7 +254,7 @@ class IdempotentRoute(APIRoute):
             await send(message)
 
         try:
-            await super().handle(scope, receive_body_again, send_and_record)
+            await super().handle(scope, body_replayed(body, receive), send_and_record)
         finally:
             with anyio.CancelScope(shield=True):
                 await run_in_threadpool(

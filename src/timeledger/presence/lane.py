@@ -14,6 +14,8 @@ clock-in while clocked in is a 409 a busy kiosk sees often). tests/presence/test
 compares both answers and both stored results.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -41,6 +43,7 @@ from timeledger.presence.repository import earliest_of
 from timeledger.presence.schemas import LATEST, ClockIn, ClockOut
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
+ClockBodyT = TypeVar("ClockBodyT", ClockIn, ClockOut)
 INTERVALS = PresenceInterval.__table__
 BREAKS = PresenceBreak.__table__
 EMPLOYEES = Employee.__table__
@@ -262,10 +265,33 @@ def _etag(interval: Any) -> tuple[bytes, bytes]:
     return (b"etag", service.interval_etag(interval).encode())
 
 
-def answer_clock_in(request: LaneRequest) -> LaneReply | None:
+@dataclass(frozen=True)
+class Clock:
+    """One clock operation the lane runs: on whose rows, by whom, for whom, and when."""
+
+    presence: PreparedPresence
+    credential: VerifiedCredential
+    employee_id: int
+    at: datetime
+    now: datetime
+
+    def record(self, interval_id: int, op: str, view: dict[str, Any]) -> None:
+        record_change_on(
+            self.presence.connection,
+            self.presence.dialect,
+            workspace_id=self.credential.workspace_id,
+            actor_user_id=self.credential.user_id,
+            change=ChangeOf(service.ENTITY, interval_id, op, view),
+        )
+
+
+def _clocked(
+    request: LaneRequest, body: ClockBodyT, step: Callable[[Clock, ClockBodyT], LaneReply]
+) -> LaneReply | None:
+    """`step` in a writing transaction after the checks every clock operation makes;
+    committed when it answers, rolled back when a rule refuses or the lane declines."""
     clocking = _clocking(request)
-    body = _body(ClockIn, request)
-    if clocking is None or body is None or body.reason_id or body.activity_id:
+    if clocking is None:
         return None
     credential, employee_id = clocking
     db: Database = request.state.db
@@ -276,89 +302,72 @@ def answer_clock_in(request: LaneRequest) -> LaneReply | None:
             now = utcnow()
             at = body.at or now
             service.require_not_in_future(at, now, location="body.at")
-            service.require_no_open_interval(presence, employee_id)
-            service.require_no_overlap(presence, employee_id, at, None)
-            timezone, day = service.local_day_of(presence, credential.workspace_id, employee_id, at)
-            interval = presence.add_interval(
-                employee_id=employee_id,
-                started_at=at,
-                ended_at=None,
-                day=day,
-                timezone=timezone,
-                reason_id=None,
-                activity_id=None,
-                note=body.note,
-                source=body.source.value,
-                created_by_user_id=credential.user_id,
-                created_at=now,
-                updated_at=now,
-                row_version=1,
-            )
-            view = service.interval_view(interval, [], now).model_dump(mode="json")
-            _record(presence, credential, interval.id, "clock_in", view)
+            reply = step(Clock(presence, credential, employee_id, at, now), body)
     except Declined:
         return None
     except Problem as refusal:
         return _refused(refusal, request)
     announce_committed(credential.workspace_id)
+    return reply
+
+
+def _clock_in(clock: Clock, body: ClockIn) -> LaneReply:
+    presence, employee_id, at = clock.presence, clock.employee_id, clock.at
+    service.require_no_open_interval(presence, employee_id)
+    service.require_no_overlap(presence, employee_id, at, None)
+    timezone, day = service.local_day_of(presence, presence.workspace_id, employee_id, at)
+    interval = presence.add_interval(
+        employee_id=employee_id,
+        started_at=at,
+        ended_at=None,
+        day=day,
+        timezone=timezone,
+        reason_id=None,
+        activity_id=None,
+        note=body.note,
+        source=body.source.value,
+        created_by_user_id=clock.credential.user_id,
+        created_at=clock.now,
+        updated_at=clock.now,
+        row_version=1,
+    )
+    view = service.interval_view(interval, [], clock.now).model_dump(mode="json")
+    clock.record(interval.id, "clock_in", view)
     location = interval_location(employee_id, interval.id).encode()
     return _reply(view, 201, ((b"location", location), _etag(interval)))
 
 
-def answer_clock_out(request: LaneRequest) -> LaneReply | None:
-    clocking = _clocking(request)
-    body = _body(ClockOut, request)
-    if clocking is None or body is None:
-        return None
-    credential, employee_id = clocking
-    db: Database = request.state.db
-    try:
-        with driver_transaction(db.writer) as connection:
-            presence = PreparedPresence(connection, db.engine.dialect, credential.workspace_id)
-            presence.lock_employee(employee_id, credential)
-            now = utcnow()
-            at = body.at or now
-            service.require_not_in_future(at, now, location="body.at")
-            interval = presence.open_interval(employee_id)
-            if interval is None:
-                raise service.not_clocked_in(employee_id)
-            service.require_end_after_start(interval.started_at, at, location="body.at")
-            service.require_not_too_long(interval.started_at, at, location="body.at")
-            breaks = presence.breaks_of(interval.id)
-            spans = [(pause.started_at, pause.ended_at or at) for pause in breaks]
-            service.require_breaks_inside(
-                interval.started_at, at, spans, location_of=lambda _: "body.at"
-            )
-            service.require_no_overlap(
-                presence, employee_id, interval.started_at, at, exclude_id=interval.id
-            )
-            note = interval.note if body.note is None else body.note
-            closed = presence.close(interval.id, at, note, now)
-            ended = [pause._replace(ended_at=pause.ended_at or at) for pause in breaks]
-            view = service.interval_view(closed, ended, now).model_dump(mode="json")
-            _record(presence, credential, closed.id, "clock_out", view)
-    except Declined:
-        return None
-    except Problem as refusal:
-        return _refused(refusal, request)
-    announce_committed(credential.workspace_id)
+def _clock_out(clock: Clock, body: ClockOut) -> LaneReply:
+    presence, employee_id, at = clock.presence, clock.employee_id, clock.at
+    interval = presence.open_interval(employee_id)
+    if interval is None:
+        raise service.not_clocked_in(employee_id)
+    service.require_end_after_start(interval.started_at, at, location="body.at")
+    service.require_not_too_long(interval.started_at, at, location="body.at")
+    breaks = presence.breaks_of(interval.id)
+    spans = [(pause.started_at, pause.ended_at or at) for pause in breaks]
+    service.require_breaks_inside(interval.started_at, at, spans, location_of=lambda _: "body.at")
+    service.require_no_overlap(
+        presence, employee_id, interval.started_at, at, exclude_id=interval.id
+    )
+    note = interval.note if body.note is None else body.note
+    closed = presence.close(interval.id, at, note, clock.now)
+    ended = [pause._replace(ended_at=pause.ended_at or at) for pause in breaks]
+    view = service.interval_view(closed, ended, clock.now).model_dump(mode="json")
+    clock.record(closed.id, "clock_out", view)
     return _reply(view, 200, (_etag(closed),))
 
 
-def _record(
-    presence: PreparedPresence,
-    credential: VerifiedCredential,
-    interval_id: int,
-    op: str,
-    view: dict[str, Any],
-) -> None:
-    record_change_on(
-        presence.connection,
-        presence.dialect,
-        workspace_id=credential.workspace_id,
-        actor_user_id=credential.user_id,
-        change=ChangeOf(service.ENTITY, interval_id, op, view),
-    )
+def answer_clock_in(request: LaneRequest) -> LaneReply | None:
+    body = _body(ClockIn, request)
+    if body is None or body.reason_id or body.activity_id:
+        return None
+    return _clocked(request, body, _clock_in)
+
+
+def answer_clock_out(request: LaneRequest) -> LaneReply | None:
+    body = _body(ClockOut, request)
+    return None if body is None else _clocked(request, body, _clock_out)
 
 
 CLOCK_PATH = "/api/employees/{employee_id:int}/timesheet"
