@@ -74,37 +74,33 @@ def _iso(instant: datetime | None) -> str | None:
     return instant.isoformat() if instant is not None else None
 
 
-def _invalid(location: str, message: str, detail: str) -> Unprocessable:
-    return Unprocessable(detail, errors=[{"location": location, "message": message}])
-
-
 def require_end_after_start(started_at: datetime, ended_at: datetime, *, location: str) -> None:
     if ended_at <= started_at:
-        raise _invalid(
+        raise Unprocessable.at(
             location,
-            "must lie after the start",
             f"{location.removeprefix('body.')} ({_iso(ended_at)}) must lie after the start "
             f"({_iso(started_at)}).",
+            "must lie after the start",
         )
 
 
 def require_not_too_long(started_at: datetime, ended_at: datetime, *, location: str) -> None:
     if ended_at - started_at > MAX_INTERVAL:
-        raise _invalid(
+        raise Unprocessable.at(
             location,
-            "interval longer than 24 hours",
             f"An interval from {_iso(started_at)} to {_iso(ended_at)} is longer than 24 hours; "
             "record it as several intervals.",
+            "interval longer than 24 hours",
         )
 
 
 def require_not_in_future(instant: datetime, now: datetime, *, location: str) -> None:
     if instant > now + FUTURE_TOLERANCE:
-        raise _invalid(
+        raise Unprocessable.at(
             location,
-            "more than 5 minutes in the future",
             f"{location.removeprefix('body.')} ({_iso(instant)}) lies more than 5 minutes in "
             f"the future (now is {_iso(now)}).",
+            "more than 5 minutes in the future",
         )
 
 
@@ -176,18 +172,18 @@ def require_breaks_inside(
         if break_start < started_at or (
             ended_at is not None and (break_end is None or break_end > ended_at)
         ):
-            raise _invalid(
+            raise Unprocessable.at(
                 where,
-                "break outside its interval",
                 f"The break from {_iso(break_start)} to {_iso(break_end) or 'now'} does not "
                 f"lie inside its interval ({_iso(started_at)} to {_iso(ended_at) or 'now'}).",
+                "break outside its interval",
             )
         if previous is not None and (previous[1] is None or break_start < previous[1]):
-            raise _invalid(
+            raise Unprocessable.at(
                 where,
-                "breaks overlap",
                 f"The break starting {_iso(break_start)} overlaps the break from "
                 f"{_iso(previous[0])} to {_iso(previous[1]) or 'now'}.",
+                "breaks overlap",
             )
         previous = (break_start, break_end)
 
@@ -563,16 +559,16 @@ def update_interval(
     given = body.model_dump(exclude_unset=True)
     for field in ("started_at", "ended_at"):
         if field in given and given[field] is None:
-            raise _invalid(f"body.{field}", "may not be null", f"{field} may not be null.")
+            raise Unprocessable.at(f"body.{field}", f"{field} may not be null.", "may not be null")
     started_at: datetime = body.started_at or interval.started_at
     if interval.ended_at is None:
         for field in ("ended_at", "breaks"):
             if field in given:
-                raise _invalid(
+                raise Unprocessable.at(
                     f"body.{field}",
-                    "interval is open",
                     f"Interval {interval.id} is open: change {field} through clock-out and "
                     "the break operations.",
+                    "interval is open",
                 )
         require_not_in_future(started_at, now, location="body.started_at")
         current = repository.breaks_of([interval.id])[interval.id]
