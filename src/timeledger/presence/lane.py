@@ -16,7 +16,7 @@ compares both answers and both stored results.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 import orjson
@@ -48,7 +48,7 @@ INTERVALS = PresenceInterval.__table__
 BREAKS = PresenceBreak.__table__
 EMPLOYEES = Employee.__table__
 WORKSPACES = Workspace.__table__
-JSON_TYPES = (b"application/json", b"application/json; charset=utf-8")
+JSON_TYPES = frozenset({"application/json", "application/json; charset=utf-8"})
 NO_INTERVAL = 0
 """`other_than` when no interval is left out: ids start at 1."""
 
@@ -189,7 +189,7 @@ class PreparedPresence:
         assert self._workspace_timezone
         return self._workspace_timezone
 
-    def timezone_of(self, employee_id: int, workspace_id: int, day: Any) -> str:
+    def timezone_of(self, employee_id: int, workspace_id: int, day: date) -> str:
         found = self._rows(EMPLOYEE_ZONE_ON, employee_id=employee_id, day=day)
         if found and found[0].timezone:
             return str(found[0].timezone)
@@ -228,7 +228,7 @@ def _clocking(request: LaneRequest) -> tuple[VerifiedCredential, int] | None:
     """The caller and the path's employee, when the lane may try this request."""
     if request.header(IDEMPOTENCY_HEADER.lower().encode()) is not None:
         return None
-    if request.header(b"content-type") not in {kind.decode() for kind in JSON_TYPES}:
+    if request.header(b"content-type") not in JSON_TYPES:
         return None
     credential = recently_verified(request.header(b"authorization"))
     if credential is None or not grants(credential.permissions, WRITE):
