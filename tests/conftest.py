@@ -9,6 +9,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,7 @@ from sqlalchemy import make_url, text
 from timeledger.app import create_app
 from timeledger.config import Settings
 from timeledger.identity.credentials import PasswordHashing
+from timeledger.kit.clock import Clock, clock_in_use, clock_starting_at
 from timeledger.kit.db import Database
 from timeledger.kit.model import Base
 from timeledger.migrations import upgrade_to_head
@@ -134,9 +136,20 @@ def hashing() -> PasswordHashing:
     return PasswordHashing(19_456)
 
 
+@pytest.fixture(autouse=True)
+def clock() -> Iterator[Clock]:
+    """The test's clock, current in the test and used by its app and workers: the system
+    clock, or with TIMELEDGER_TEST_CLOCK_START (an ISO instant) one starting there for
+    each test, to run the suite at a chosen time of day (docs/testing.md)."""
+    start = os.environ.get("TIMELEDGER_TEST_CLOCK_START")
+    chosen = clock_starting_at(datetime.fromisoformat(start) if start else None)
+    with clock_in_use(chosen):
+        yield chosen
+
+
 @pytest.fixture
-def app(settings: Settings, db: Database, hashing: PasswordHashing) -> FastAPI:
-    return create_app(settings, db, password_hashing=hashing)
+def app(settings: Settings, db: Database, hashing: PasswordHashing, clock: Clock) -> FastAPI:
+    return create_app(settings, db, password_hashing=hashing, clock=clock)
 
 
 @pytest.fixture

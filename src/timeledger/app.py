@@ -27,6 +27,7 @@ from timeledger.identity.credentials import PasswordHashing
 from timeledger.inbound.endpoints import inbound_router
 from timeledger.jobs.endpoints import jobs_router
 from timeledger.jobs.worker import Worker
+from timeledger.kit.clock import Clock, CurrentClockMiddleware, clock_starting_at
 from timeledger.kit.db import Database
 from timeledger.kit.errors import install_problem_handlers, render_problems_of_face
 from timeledger.kit.fastlane import FastLane
@@ -79,13 +80,15 @@ def create_app(
     *,
     run_worker: bool = False,
     password_hashing: PasswordHashing | None = None,
+    clock: Clock | None = None,
 ) -> FastAPI:
     settings = settings or get_settings()
     db = db or Database(settings.database_url)
+    clock = clock or clock_starting_at(settings.clock_start)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        worker = Worker(db, settings) if run_worker else None
+        worker = Worker(db, settings, clock) if run_worker else None
         if worker is not None:
             worker.start_thread()
         change_delivery = ChangeDelivery(db)
@@ -111,9 +114,11 @@ def create_app(
     )
     app.state.settings = settings
     app.state.db = db
+    app.state.clock = clock
     app.state.password_hashing = password_hashing or PasswordHashing(settings.argon2_memory_kib)
     app.add_middleware(FastLane, routes=[EMPLOYEE_ENTRIES_LANE, CLOCK_IN_LANE, CLOCK_OUT_LANE])
     app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(CurrentClockMiddleware, clock=clock)
     install_problem_handlers(app)
 
     for router in (

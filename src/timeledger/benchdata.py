@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 
 from timeledger.configuration.store import Actor
 from timeledger.identity.credentials import PasswordHashing, generate_password
+from timeledger.kit.clock import utcnow
 from timeledger.kit.db import IMMEDIATE, Database
 from timeledger.kit.model import Base
 from timeledger.models import (
@@ -404,7 +405,7 @@ def generate_dataset(
             if key is not None
         }
         roles = {role: id_ for role, id_ in session.execute(select(Role.name, Role.id))}
-        now = datetime.now(UTC)
+        now = utcnow()
         _insert_units(session, workspace_id, units, founded, now)
         _insert_people(session, workspace_id, people, units, reference, roles, now)
         projects = _insert_buckets(session, rng, workspace_id, employees, founded, now)

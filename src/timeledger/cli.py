@@ -14,6 +14,7 @@ from timeledger.config import get_settings
 from timeledger.demo import DEMO_WORKSPACE, create_demo
 from timeledger.identity.credentials import PasswordHashing, generate_password
 from timeledger.jobs.worker import Worker
+from timeledger.kit.clock import clock_starting_at
 from timeledger.kit.db import Database
 from timeledger.kit.errors import Problem
 from timeledger.kit.observability import configure_logging
@@ -90,8 +91,9 @@ def serve(
 def worker() -> None:
     """Run the background worker alone, until interrupted."""
     db = _database()
+    settings = get_settings()
     try:
-        Worker(db, get_settings()).run_forever()
+        Worker(db, settings, clock_starting_at(settings.clock_start)).run_forever()
     except KeyboardInterrupt:
         pass
     finally:

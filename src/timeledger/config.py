@@ -4,7 +4,7 @@ import secrets
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import AwareDatetime, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DATA_DIR = Path("var")
@@ -62,6 +62,11 @@ class Settings(BaseSettings):
     )
     stream_ticket_ttl_seconds: int = Field(
         default=60, gt=0, le=600, description="Lifetime of a single-use event-stream ticket."
+    )
+    clock_start: AwareDatetime | None = Field(
+        default=None,
+        description="Testing aid: the instant (ISO 8601 with offset) the server's and worker's "
+        "clock starts at, ticking from there; unset, the system clock.",
     )
 
     def resolved_secret_key(self) -> str:

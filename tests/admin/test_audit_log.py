@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 
 from tests.conftest import WorkspaceFixture
 from tests.identity.support import PASSWORD, assert_problem, bearer, login, new_person
+from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
-from timeledger.kit.timeutil import utcnow
 
 
 def _events(

@@ -9,8 +9,8 @@ from httpx import Response
 from tests.conftest import WorkspaceFixture
 from tests.identity.support import PASSWORD, assert_problem
 from timeledger.auth.service import MAX_FAILURES_PER_ACCOUNT, MAX_FAILURES_PER_ADDRESS
+from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
-from timeledger.kit.timeutil import utcnow
 from timeledger.models import SignInAttempt
 
 WINDOW_SECONDS = 15 * 60

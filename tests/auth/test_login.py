@@ -14,8 +14,8 @@ from tests.identity.support import (
     new_service_user,
 )
 from timeledger.identity.credentials import PasswordHashing
+from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
-from timeledger.kit.timeutil import utcnow
 
 URLSAFE = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 

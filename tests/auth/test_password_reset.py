@@ -17,8 +17,8 @@ from tests.identity.support import (
     new_person,
 )
 from timeledger.identity.credentials import PasswordHashing
+from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
-from timeledger.kit.timeutil import utcnow
 from timeledger.models import PasswordResetToken
 
 NEW_PASSWORD = "new-" + PASSWORD

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from tests.conftest import WorkspaceFixture
 from tests.identity.support import new_service_user
 from tests.timesheet.support import Person
+from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
-from timeledger.kit.timeutil import utcnow
 from timeledger.models import Change, EntryBookmark
 
 BOOKMARKS = "/api/me/bookmarks"

@@ -13,8 +13,8 @@ from tests.jobs.support import read_job, start_job
 from tests.timesheet.support import Person, person_in
 from timeledger.config import Settings
 from timeledger.jobs.worker import Worker
+from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
-from timeledger.kit.timeutil import utcnow
 from timeledger.models import Change, TimeEntry, User
 
 STOP_TIMERS = "timesheet.stop-timers"

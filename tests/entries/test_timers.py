@@ -11,8 +11,8 @@ from sqlalchemy import func, select, update
 from tests.conftest import WorkspaceFixture
 from tests.identity.support import assert_problem
 from tests.timesheet.support import Person, create
+from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
-from timeledger.kit.timeutil import utcnow
 from timeledger.models import TimeEntry
 
 DAY = "2026-03-10"

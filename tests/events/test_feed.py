@@ -12,8 +12,8 @@ from tests.identity.support import assert_problem, new_person
 from tests.organization.support import create_unit
 from tests.timesheet.support import Person, create, person_in
 from timeledger.events.service import SCAN_WINDOW
+from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
-from timeledger.kit.timeutil import utcnow
 from timeledger.models import Change, Workspace
 
 DAY = "2026-03-10"

@@ -12,8 +12,8 @@ from tests.conftest import WorkspaceFixture
 from tests.events.support import EVENT_STREAM, STREAM, TICKETS, StreamLines, head, unit_named
 from tests.identity.support import assert_problem, bearer, new_person
 from timeledger.config import Settings
+from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
-from timeledger.kit.timeutil import utcnow
 from timeledger.models import StreamTicket
 
 BEAT_SECONDS = 0.2

@@ -17,8 +17,8 @@ from httpx import Response
 from sqlalchemy import update
 
 from timeledger.identity.credentials import PasswordHashing
+from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
-from timeledger.kit.timeutil import utcnow
 from timeledger.models import ApiKey, AuthSession, PasswordResetToken
 from timeledger.users.repository import RoleRepository
 from timeledger.users.schemas import ApiKeyCreate

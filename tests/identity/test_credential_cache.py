@@ -11,8 +11,8 @@ from tests.conftest import WorkspaceFixture
 from tests.identity.support import bearer, new_person
 from timeledger.identity.credential_cache import CREDENTIALS, CredentialCache, VerifiedCredential
 from timeledger.identity.credentials import TokenKind
+from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
-from timeledger.kit.timeutil import utcnow
 from timeledger.models import User
 
 VERIFIED = VerifiedCredential(

@@ -15,8 +15,8 @@ from tests.identity.support import (
     openapi_document,
     operations,
 )
+from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
-from timeledger.kit.timeutil import utcnow
 from timeledger.models import WebhookDelivery
 
 

@@ -11,7 +11,7 @@ from httpx import Response
 from standardwebhooks import Webhook
 
 from tests.conftest import WorkspaceFixture
-from timeledger.kit.timeutil import utcnow
+from timeledger.kit.clock import utcnow
 
 ENDPOINTS = "/api/webhooks/inbound-endpoints"
 

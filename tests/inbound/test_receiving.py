@@ -16,8 +16,8 @@ from tests.timesheet.support import Person
 from timeledger.config import Settings
 from timeledger.inbound.service import MAX_EVENT_BYTES
 from timeledger.jobs.worker import Worker
+from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
-from timeledger.kit.timeutil import utcnow
 from timeledger.models import Change, InboundEvent, Job
 
 CLOCK_IN_AT = "2026-01-05T08:00:00+01:00"

@@ -11,8 +11,8 @@ from sqlalchemy import update
 from timeledger.config import Settings
 from timeledger.jobs.registry import JobContext, enqueue, job_handler
 from timeledger.jobs.worker import Worker
+from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
-from timeledger.kit.timeutil import utcnow
 from timeledger.models import Job
 
 runs: Counter[int] = Counter()

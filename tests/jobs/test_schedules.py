@@ -17,8 +17,8 @@ from timeledger.config import Settings
 from timeledger.jobs.cron import first_run_after
 from timeledger.jobs.schedules import fire_due_schedules
 from timeledger.jobs.worker import Worker
+from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
-from timeledger.kit.timeutil import utcnow
 from timeledger.models import Job, JobSchedule
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")

@@ -12,8 +12,8 @@ from timeledger.config import Settings
 from timeledger.jobs import worker as worker_module
 from timeledger.jobs.registry import JobContext, enqueue, job_handler
 from timeledger.jobs.worker import MAX_ATTEMPTS, Worker
+from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
-from timeledger.kit.timeutil import utcnow
 from timeledger.models import IdempotencyRecord, Job
 
 ran: Counter[str] = Counter()

@@ -3,6 +3,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from timeledger.kit.clock import FixedClock, clock_in_use
 from timeledger.kit.errors import BadRequest, Unprocessable
 from timeledger.kit.timeutil import (
     DateKeyword,
@@ -241,13 +242,12 @@ def test_keyword_range_in_zone_accepts_any_offset_for_now() -> None:
     ) == DateRange(date(2026, 1, 4), date(2026, 1, 4))
 
 
-def test_keyword_range_in_zone_defaults_to_now() -> None:
-    before = datetime.now(UTC)
-    found = keyword_range_in_zone(DateKeyword.TODAY, timezone="Pacific/Kiritimati", week_start=1)
-    after = datetime.now(UTC)
-    possible = {local_date(before, "Pacific/Kiritimati"), local_date(after, "Pacific/Kiritimati")}
-    assert found.start == found.end
-    assert found.start in possible
+def test_keyword_range_in_zone_defaults_to_now_by_the_current_clock() -> None:
+    with clock_in_use(FixedClock(datetime(2026, 1, 4, 10, 30, tzinfo=UTC))):
+        found = keyword_range_in_zone(
+            DateKeyword.TODAY, timezone="Pacific/Kiritimati", week_start=MONDAY
+        )
+    assert found == DateRange(date(2026, 1, 5), date(2026, 1, 5))
 
 
 def test_instants_of_a_local_range_follow_the_zone_and_daylight_saving() -> None:

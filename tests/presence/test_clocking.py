@@ -7,8 +7,9 @@ from fastapi.testclient import TestClient
 from tests.conftest import WorkspaceFixture
 from tests.identity.support import assert_problem
 from tests.presence.support import call, create_setting, new_employee, record, timesheet
+from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
-from timeledger.kit.timeutil import local_date, utcnow
+from timeledger.kit.timeutil import local_date
 from timeledger.models import Change
 
 

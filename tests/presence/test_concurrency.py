@@ -10,8 +10,8 @@ from sqlalchemy.exc import IntegrityError
 
 from tests.conftest import WorkspaceFixture
 from tests.presence.support import at_once, call, new_employee
+from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
-from timeledger.kit.timeutil import utcnow
 from timeledger.models import PresenceInterval
 from timeledger.presence.repository import PresenceRepository
 

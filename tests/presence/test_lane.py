@@ -15,9 +15,9 @@ from tests.identity.support import assert_problem
 from tests.presence.support import at_once, call, create_setting, new_employee, record, timesheet
 from tests.timesheet.support import person_in
 from timeledger.identity.credential_cache import CREDENTIALS
+from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
 from timeledger.kit.fastlane import LaneReply, LaneRoute
-from timeledger.kit.timeutil import utcnow
 from timeledger.models import Change, PresenceInterval
 from timeledger.presence.lane import CLOCK_IN_LANE, CLOCK_OUT_LANE
 

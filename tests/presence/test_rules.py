@@ -8,7 +8,7 @@ from fastapi.testclient import TestClient
 from tests.conftest import WorkspaceFixture
 from tests.identity.support import assert_problem
 from tests.presence.support import call, new_employee, record
-from timeledger.kit.timeutil import utcnow
+from timeledger.kit.clock import utcnow
 
 DAY = "2026-01-05"
 

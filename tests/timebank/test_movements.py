@@ -12,8 +12,8 @@ from tests.conftest import WorkspaceFixture
 from tests.identity.support import assert_problem
 from tests.organization.support import create_unit
 from tests.timesheet.support import Person, person_in
+from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
-from timeledger.kit.timeutil import utcnow
 from timeledger.models import Change, TimebankMovement
 
 ACCOUNTS = "/api/settings/timebank-accounts"

@@ -7,8 +7,8 @@ from fastapi.testclient import TestClient
 
 from tests.conftest import WorkspaceFixture
 from tests.identity.support import assert_problem, bearer, new_person
+from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
-from timeledger.kit.timeutil import utcnow
 
 URLSAFE = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
 

@@ -28,8 +28,8 @@ from timeledger.changes.service import record_change
 from timeledger.config import Settings
 from timeledger.events.service import SCAN_WINDOW
 from timeledger.jobs.worker import Worker
+from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
-from timeledger.kit.timeutil import utcnow
 from timeledger.models import Change, User, WebhookSubscription, Workspace
 from timeledger.webhooks import dispatcher
 from timeledger.webhooks.dispatcher import STEPS_PER_SUBSCRIPTION, deliver_due

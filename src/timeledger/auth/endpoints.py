@@ -10,9 +10,9 @@ from timeledger.auth.schemas import LoginRequest, LoginResult, PasswordResetRede
 from timeledger.identity.access import Allowed, Caller, client_address
 from timeledger.identity.credentials import TokenKind
 from timeledger.identity.hashing import Hashing
+from timeledger.kit.clock import utcnow
 from timeledger.kit.pagination import Page, PageRequest, fetch_page, page_request
 from timeledger.kit.routing import ResourceId, api_router
-from timeledger.kit.timeutil import utcnow
 from timeledger.kit.uow import DatabaseDep, UnitOfWork
 from timeledger.models import AuthSession
 from timeledger.users.repository import CredentialRepository

@@ -20,9 +20,9 @@ from timeledger.identity.credentials import (
     token_prefix,
 )
 from timeledger.identity.permissions import grants
+from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
 from timeledger.kit.errors import BadRequest, Conflict, NotFound, TooManyRequests, Unauthorized
-from timeledger.kit.timeutil import utcnow
 from timeledger.models import AuthSession, SignInAttempt, User
 from timeledger.users.repository import CredentialRepository, UserRepository
 from timeledger.workspaces.repository import WorkspaceRepository

@@ -10,9 +10,9 @@ from timeledger.bookmarks.repository import BookmarkRepository
 from timeledger.bookmarks.schemas import BookmarkCreate, BookmarkRead, BookmarkUpdate
 from timeledger.changes.service import record_change
 from timeledger.identity.access import Caller
+from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import Conflict, NotFound
 from timeledger.kit.etag import etag_for
-from timeledger.kit.timeutil import utcnow
 from timeledger.models import EntryBookmark
 
 MAX_BOOKMARKS_PER_USER = 200

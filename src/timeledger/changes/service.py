@@ -14,8 +14,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from timeledger.events.hub import WakeUps
+from timeledger.kit.clock import utcnow
 from timeledger.kit.prepared import PreparedQuery, new, new_values
-from timeledger.kit.timeutil import utcnow
 from timeledger.models import Change, Workspace
 
 CHANGES_CHANNEL = "timeledger_changes"

@@ -19,9 +19,10 @@ from sqlalchemy import Select, false, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from timeledger.changes.service import record_change
+from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import Conflict, NotFound, Unprocessable
 from timeledger.kit.etag import etag_for
-from timeledger.kit.timeutil import local_date, utcnow
+from timeledger.kit.timeutil import local_date
 from timeledger.kit.versioning import VersionHistory, VersionMixin
 from timeledger.models import Workspace
 from timeledger.models.configuration import ConfigEntity

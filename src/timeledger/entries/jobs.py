@@ -9,8 +9,8 @@ from timeledger.entries import service
 from timeledger.entries.repository import EntryRepository
 from timeledger.jobs.acting import caller_of_job
 from timeledger.jobs.registry import JobContext, job_handler
+from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import Conflict, NotFound
-from timeledger.kit.timeutil import utcnow
 
 STOP_TIMERS = "timesheet.stop-timers"
 MINUTES_PER_WEEK = 7 * 24 * 60

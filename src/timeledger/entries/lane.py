@@ -21,12 +21,12 @@ from timeledger.entries.listing import ENTRIES, ENTRY_COLUMNS, EntrySort, next_c
 from timeledger.entries.rendering import render_entry
 from timeledger.identity.access import recently_verified
 from timeledger.identity.permissions import Scope, grants, widest_scope
+from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
 from timeledger.kit.fastlane import LaneReply, LaneRequest, LaneRoute
 from timeledger.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from timeledger.kit.prepared import PreparedQuery, driver_connection
 from timeledger.kit.routing import MAX_ID
-from timeledger.kit.timeutil import utcnow
 from timeledger.models import Employee, Workspace
 
 READ_PERMISSION = "timesheet:read:own"

@@ -26,17 +26,11 @@ from sqlalchemy.orm import Session
 from timeledger.configuration.store import contains_text
 from timeledger.entries.rendering import render_entry
 from timeledger.identity.access import Caller
+from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import BadRequest, Problem, Unprocessable
 from timeledger.kit.filters import MAX_ID, parse_id_list
 from timeledger.kit.pagination import Direction, PageRequest, decode_cursor, encode_cursor
-from timeledger.kit.timeutil import (
-    DateKeyword,
-    DateRange,
-    keyword_range,
-    local_date,
-    parse_instant,
-    utcnow,
-)
+from timeledger.kit.timeutil import DateKeyword, DateRange, keyword_range, local_date, parse_instant
 from timeledger.models import Employee, EmployeeVersion, EntryDayTotal, TimeEntry, Workspace
 from timeledger.models.settings import ActivityVersion
 from timeledger.organization.repository import EMPLOYEE_VERSIONS, OrgUnitRepository

@@ -5,7 +5,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from timeledger.kit.timeutil import utcnow
+from timeledger.kit.clock import utcnow
 
 
 def tracking_of(row: Any, now: datetime) -> dict[str, Any] | None:

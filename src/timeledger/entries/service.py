@@ -25,10 +25,11 @@ from timeledger.entries.schemas import (
     EntryUpdate,
 )
 from timeledger.identity.access import Caller
+from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import Conflict, Forbidden, NotFound, Problem, Unprocessable
 from timeledger.kit.etag import etag_for
 from timeledger.kit.jsonio import to_jsonable
-from timeledger.kit.timeutil import local_date, utcnow
+from timeledger.kit.timeutil import local_date
 from timeledger.models import Employee, Employment, TimeEntry, Workspace
 from timeledger.organization.repository import EmployeeRepository, EmploymentRepository
 from timeledger.projects.rates import (

@@ -11,7 +11,6 @@ open while the stream waits.
 
 import asyncio
 import contextlib
-import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated
@@ -35,6 +34,7 @@ from timeledger.identity.access import (
     caller_from_token,
     caller_of_user,
 )
+from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
 from timeledger.kit.errors import Problem, Unauthorized
 from timeledger.kit.tenancy import scope_session_to_workspace
@@ -214,7 +214,7 @@ class EventStream:
         credential is revoked or expired (checked at the same interval). It reads when
         woken by an announcement, and by itself every `poll_seconds`."""
         workspace_id = self.reader.caller.workspace_id
-        last_sent = verified_at = looked_at = time.monotonic()
+        last_sent = verified_at = looked_at = _seconds_now()
         look = True
         while True:
             announcement = COMMITTED_CHANGES.next_announcement(workspace_id)
@@ -223,29 +223,34 @@ class EventStream:
                 self.after = batch.next_after
                 for message in batch.messages:
                     yield message
-                looked_at = time.monotonic()
+                looked_at = _seconds_now()
                 if batch.messages:
                     last_sent = looked_at
                 if batch.next_after < batch.head:
                     continue
-            if time.monotonic() - verified_at >= self.heartbeat_seconds:
+            if _seconds_now() - verified_at >= self.heartbeat_seconds:
                 renewed = await run_in_threadpool(current_caller, self.request, self.reader.caller)
                 if renewed is None:
                     return
                 self.reader.renew(renewed)
-                verified_at = time.monotonic()
-            now = time.monotonic()
+                verified_at = _seconds_now()
+            now = _seconds_now()
             wait = min(
                 looked_at + self.poll_seconds - now,
                 last_sent + self.heartbeat_seconds - now,
                 verified_at + self.heartbeat_seconds - now,
             )
             look = await _announced(announcement, wait)
-            now = time.monotonic()
+            now = _seconds_now()
             if now - last_sent >= self.heartbeat_seconds:
                 yield ServerSentEvent(comment=HEARTBEAT_COMMENT)
                 last_sent = now
             look = look or now - looked_at >= self.poll_seconds
+
+
+def _seconds_now() -> float:
+    """Heartbeats keep the application's clock, so a frozen clock sends none."""
+    return utcnow().timestamp()
 
 
 async def _announced(announcement: asyncio.Event, within_seconds: float) -> bool:

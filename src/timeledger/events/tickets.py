@@ -14,8 +14,8 @@ from timeledger.events.repository import StreamTicketRepository
 from timeledger.events.schemas import StreamTicketIssued
 from timeledger.identity.access import Caller, caller_of
 from timeledger.identity.credentials import ID_PART_LENGTH, SECRET_BYTES, token_matches
+from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import Unauthorized
-from timeledger.kit.timeutil import utcnow
 from timeledger.kit.uow import database
 from timeledger.models import StreamTicket, User
 

@@ -21,10 +21,10 @@ from timeledger.identity.audit import AuditRecord, record_audit_apart
 from timeledger.identity.credential_cache import CREDENTIALS, TOUCH_ONLY, VerifiedCredential
 from timeledger.identity.credentials import TokenKind, token_kind, token_matches, token_prefix
 from timeledger.identity.permissions import Permission, Scope, grants, widest_scope
+from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
 from timeledger.kit.errors import Forbidden, Unauthorized
 from timeledger.kit.tenancy import scope_session_to_workspace
-from timeledger.kit.timeutil import utcnow
 from timeledger.kit.uow import UnitOfWork, database
 from timeledger.models import ApiKey, AuthSession, User
 

@@ -5,8 +5,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
-from timeledger.kit.timeutil import utcnow
 from timeledger.models import AuditEvent
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from timeledger.identity.credentials import TokenKind
-from timeledger.kit.timeutil import utcnow
+from timeledger.kit.clock import utcnow
 from timeledger.models import ApiKey, AuthSession, Role, User
 
 TTL_SECONDS = 5.0

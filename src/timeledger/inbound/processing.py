@@ -24,9 +24,9 @@ from timeledger.inbound.schemas import (
 )
 from timeledger.inbound.service import PROCESS_INBOUND_EVENT
 from timeledger.jobs.registry import JobContext, job_handler
+from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import Conflict, NotFound, Problem
 from timeledger.kit.routing import unconditional
-from timeledger.kit.timeutil import utcnow
 from timeledger.models import InboundEvent
 from timeledger.organization import service as organization
 from timeledger.organization.repository import EmployeeRepository

@@ -33,6 +33,7 @@ from timeledger.inbound.schemas import (
     InboundMessage,
 )
 from timeledger.jobs.registry import enqueue
+from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import (
     NotFound,
     PayloadTooLarge,
@@ -43,7 +44,6 @@ from timeledger.kit.errors import (
 from timeledger.kit.etag import etag_for
 from timeledger.kit.secretbox import SecretBox
 from timeledger.kit.tenancy import scope_session_to_workspace
-from timeledger.kit.timeutil import utcnow
 from timeledger.models import InboundEndpoint, InboundEvent
 
 PROCESS_INBOUND_EVENT = "inbound.process"

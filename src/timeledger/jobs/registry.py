@@ -16,9 +16,9 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from timeledger.config import Settings
+from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
 from timeledger.kit.errors import Unprocessable, validation_errors
-from timeledger.kit.timeutil import utcnow
 from timeledger.models import Job
 
 CLAIM_LEASE = timedelta(minutes=5)

@@ -20,10 +20,10 @@ from timeledger.jobs.cron import checked_cron, first_run_after
 from timeledger.jobs.registry import cycle_task, enqueue, startable_kind
 from timeledger.jobs.repository import ScheduleRepository
 from timeledger.jobs.schemas import ScheduleCreate, ScheduleRead, ScheduleUpdate
+from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
 from timeledger.kit.errors import NotFound
 from timeledger.kit.etag import etag_for
-from timeledger.kit.timeutil import utcnow
 from timeledger.models import JobSchedule, Workspace
 
 FIRED_PER_CYCLE = 50

@@ -9,9 +9,9 @@ from timeledger.identity.access import Caller
 from timeledger.jobs.registry import enqueue, startable_kind
 from timeledger.jobs.repository import JobRepository
 from timeledger.jobs.schemas import FINISHED, JobProgress, JobRead, JobStart, JobStatus
+from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import Conflict, NotFound
 from timeledger.kit.pagination import Page, PageRequest, fetch_page
-from timeledger.kit.timeutil import utcnow
 from timeledger.models import Job
 
 SORTS = {"id": Job.id, "run_at": Job.run_at}

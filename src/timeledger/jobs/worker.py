@@ -20,10 +20,10 @@ from timeledger.config import Settings
 from timeledger.jobs.failures import error_summary
 from timeledger.jobs.registry import CLAIM_LEASE, CYCLE_TASKS, HANDLERS, JobCancelled, JobContext
 from timeledger.jobs.repository import JobRepository
+from timeledger.kit.clock import Clock, clock_in_use, current_clock, utcnow
 from timeledger.kit.db import Database
 from timeledger.kit.errors import Problem
 from timeledger.kit.idempotency import purge_expired_idempotency_records
-from timeledger.kit.timeutil import utcnow
 from timeledger.models import Job
 
 log = structlog.get_logger(__name__)
@@ -61,14 +61,20 @@ class Outcome:
 
 
 class Worker:
-    def __init__(self, db: Database, settings: Settings) -> None:
+    def __init__(self, db: Database, settings: Settings, clock: Clock | None = None) -> None:
         self.db = db
         self.settings = settings
+        self.clock = clock or current_clock()
         self.stopping = threading.Event()
         self._last_upkeep: datetime | None = None
 
     def run_once(self) -> int:
-        """Run the jobs due now and one round of every cycle task; returns how much ran."""
+        """Run the jobs due now and one round of every cycle task by the worker's clock;
+        returns how much ran."""
+        with clock_in_use(self.clock):
+            return self._run_due()
+
+    def _run_due(self) -> int:
         now = utcnow()
         with self.db.transaction() as session:
             jobs = JobRepository(session).claim_due(now, BATCH)

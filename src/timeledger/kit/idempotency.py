@@ -30,9 +30,9 @@ from starlette.datastructures import Headers
 from starlette.types import Message, Receive, Scope, Send
 
 from timeledger.kit.asgi import body_replayed
+from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
 from timeledger.kit.errors import BadRequest, Conflict, Unprocessable
-from timeledger.kit.timeutil import utcnow
 from timeledger.models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"

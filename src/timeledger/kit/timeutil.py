@@ -6,11 +6,8 @@ from enum import StrEnum
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import BadRequest, Unprocessable
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def parse_instant(value: str, *, parameter: str) -> datetime:

@@ -12,9 +12,9 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import BindParameter, ColumnElement, Date, and_, exists, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Mapped, Session, aliased, mapped_column
 
+from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import Unprocessable
 from timeledger.kit.model import Identifier
-from timeledger.kit.timeutil import utcnow
 
 
 class VersionMixin:

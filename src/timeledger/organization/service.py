@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 from timeledger.changes.service import record_change
 from timeledger.configuration.store import workspace_today
 from timeledger.identity.access import Caller
+from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import Conflict, Forbidden, NotFound, Unprocessable
 from timeledger.kit.etag import etag_for
-from timeledger.kit.timeutil import utcnow
 from timeledger.models import (
     Employee,
     EmployeeVersion,

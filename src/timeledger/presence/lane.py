@@ -28,13 +28,13 @@ from timeledger.changes.service import ChangeOf, announce_committed, record_chan
 from timeledger.identity.access import recently_verified
 from timeledger.identity.credential_cache import VerifiedCredential
 from timeledger.identity.permissions import Scope, grants, widest_scope
+from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
 from timeledger.kit.errors import PROBLEM_MEDIA_TYPE, Problem, native_problem_document
 from timeledger.kit.fastlane import LaneReply, LaneRequest, LaneRoute
 from timeledger.kit.idempotency import HEADER as IDEMPOTENCY_HEADER
 from timeledger.kit.prepared import PreparedQuery, driver_transaction, new, new_values
 from timeledger.kit.routing import MAX_ID
-from timeledger.kit.timeutil import utcnow
 from timeledger.models import Employee, EmployeeVersion, PresenceBreak, PresenceInterval, Workspace
 from timeledger.organization.repository import EMPLOYEE_VERSIONS
 from timeledger.presence import service

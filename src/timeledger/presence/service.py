@@ -21,9 +21,10 @@ from sqlalchemy.orm import Session
 from timeledger.changes.service import record_change
 from timeledger.configuration.store import require_effective, workspace_today
 from timeledger.identity.access import Caller
+from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import Conflict, NotFound, Unprocessable
 from timeledger.kit.etag import etag_for
-from timeledger.kit.timeutil import DateKeyword, keyword_range, local_date, utcnow
+from timeledger.kit.timeutil import DateKeyword, keyword_range, local_date
 from timeledger.models import PresenceBreak, PresenceInterval
 from timeledger.presence.repository import IntervalFacts, PresenceRepository
 from timeledger.presence.schemas import (

@@ -18,8 +18,8 @@ from timeledger.configuration.store import (
 )
 from timeledger.identity.access import Caller
 from timeledger.identity.permissions import Scope
+from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import NotFound, Unprocessable
-from timeledger.kit.timeutil import utcnow
 from timeledger.models import (
     Activity,
     Customer,

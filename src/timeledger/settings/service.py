@@ -312,7 +312,7 @@ def _touch_calendar(
     custom: HolidayCustomDay,
 ) -> None:
     from timeledger.changes.service import record_change
-    from timeledger.kit.timeutil import utcnow
+    from timeledger.kit.clock import utcnow
 
     calendar.row_version += 1
     calendar.updated_at = utcnow()

@@ -23,9 +23,9 @@ from timeledger.identity.permissions import (
     ROLE_DESCRIPTIONS,
     validate_role_permissions,
 )
+from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import Conflict, Forbidden, NotFound, Unprocessable
 from timeledger.kit.etag import etag_for
-from timeledger.kit.timeutil import utcnow
 from timeledger.models import ApiKey, PasswordResetToken, Role, User
 from timeledger.organization.service import ensure_employee_for_user
 from timeledger.users.repository import CredentialRepository, RoleRepository, UserRepository

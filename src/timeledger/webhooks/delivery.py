@@ -25,8 +25,8 @@ from standardwebhooks.webhooks import Webhook
 from timeledger import __version__
 from timeledger.config import Settings
 from timeledger.events.service import event_document
+from timeledger.kit.clock import utcnow
 from timeledger.kit.jsonio import dump_json
-from timeledger.kit.timeutil import utcnow
 from timeledger.models import Change
 from timeledger.webhooks.destinations import (
     DestinationRefused,

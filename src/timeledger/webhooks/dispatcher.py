@@ -25,10 +25,10 @@ from timeledger.events.catalog import parse_types
 from timeledger.events.service import visible_changes
 from timeledger.identity.access import caller_acting_as
 from timeledger.identity.audit import AuditRecord, record_audit
+from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
 from timeledger.kit.errors import Unprocessable
 from timeledger.kit.secretbox import SecretBox
-from timeledger.kit.timeutil import utcnow
 from timeledger.models import User, WebhookDelivery, WebhookSubscription
 from timeledger.webhooks.delivery import (
     Message,

@@ -13,11 +13,11 @@ from timeledger.events.repository import ChangeRepository
 from timeledger.identity.access import Caller
 from timeledger.identity.audit import record_audit
 from timeledger.jobs.registry import enqueue
+from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import Conflict, NotFound, Unprocessable
 from timeledger.kit.etag import etag_for
 from timeledger.kit.pagination import PageRequest, fetch_page
 from timeledger.kit.secretbox import SecretBox
-from timeledger.kit.timeutil import utcnow
 from timeledger.models import WebhookDelivery, WebhookSubscription
 from timeledger.webhooks.delivery import SECRET_PREFIX
 from timeledger.webhooks.destinations import DestinationRefused, check_destination

@@ -13,16 +13,11 @@ from timeledger.configuration.store import Actor
 from timeledger.identity.access import Caller
 from timeledger.identity.audit import record_audit
 from timeledger.identity.credentials import PasswordHashing, check_password_strength
+from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import Conflict, NotFound, Unprocessable
 from timeledger.kit.etag import etag_for
 from timeledger.kit.tenancy import scope_session_to_workspace
-from timeledger.kit.timeutil import (
-    DateKeyword,
-    instants_of,
-    keyword_range_in_zone,
-    utcnow,
-    zone,
-)
+from timeledger.kit.timeutil import DateKeyword, instants_of, keyword_range_in_zone, zone
 from timeledger.models import User, Workspace
 from timeledger.settings.service import create_default_activities
 from timeledger.timesheet.totals import restate_week_starts

@@ -18,9 +18,9 @@ from fastapi import Request
 from timeledger.auth.service import ClientInfo
 from timeledger.config import Settings
 from timeledger.identity.access import Allowed, Caller, caller_of
+from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import Forbidden, Unauthorized
 from timeledger.kit.tenancy import scope_session_to_workspace
-from timeledger.kit.timeutil import utcnow
 from timeledger.kit.uow import UnitOfWork, database
 from timeledger.models import User, Workspace
 from timeledger.workspaces.service import goodtime_face

@@ -36,6 +36,7 @@ from timeledger.entries.listing import (
 )
 from timeledger.entries.schemas import BreakSpan, CreationType, EntryCreate, EntryUpdate
 from timeledger.identity.access import Caller
+from timeledger.kit.clock import utcnow as utc_now
 from timeledger.kit.errors import (
     BadRequest,
     Conflict,
@@ -47,7 +48,6 @@ from timeledger.kit.errors import (
 )
 from timeledger.kit.pagination import Direction, count_rows, fetch_window
 from timeledger.kit.routing import RawBody, unconditional
-from timeledger.kit.timeutil import utcnow as utc_now
 from timeledger.kit.uow import UnitOfWork
 from timeledger.models import OrgUnit, User
 from timeledger.organization.repository import EmployeeRepository, OrgUnitRepository
