@@ -22,7 +22,7 @@ from sqlalchemy import make_url, text
 from timeledger.app import create_app
 from timeledger.config import Settings
 from timeledger.identity.credentials import PasswordHashing
-from timeledger.kit.clock import Clock, clock_in_use, clock_starting_at
+from timeledger.kit.clock import Clock, FixedClock, clock_in_use, clock_starting_at
 from timeledger.kit.db import Database
 from timeledger.kit.model import Base
 from timeledger.migrations import upgrade_to_head
@@ -137,12 +137,15 @@ def hashing() -> PasswordHashing:
 
 
 @pytest.fixture(autouse=True)
-def clock() -> Iterator[Clock]:
+def clock(request: pytest.FixtureRequest) -> Iterator[Clock]:
     """The test's clock, current in the test and used by its app and workers: the system
     clock, or with TIMELEDGER_TEST_CLOCK_START (an ISO instant) one starting there for
-    each test, to run the suite at a chosen time of day (docs/testing.md)."""
+    each test, to run the suite at a chosen time of day (docs/testing.md). A test marked
+    `frozen_clock` gets a FixedClock standing at that start (or at the test's start)."""
     start = os.environ.get("TIMELEDGER_TEST_CLOCK_START")
     chosen = clock_starting_at(datetime.fromisoformat(start) if start else None)
+    if request.node.get_closest_marker("frozen_clock") is not None:
+        chosen = FixedClock(chosen.now())
     with clock_in_use(chosen):
         yield chosen
 
