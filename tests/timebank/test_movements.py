@@ -3,8 +3,8 @@ listing, deleting, balances as of a date, and who reaches whose timebank."""
 
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -14,6 +14,7 @@ from tests.organization.support import create_unit
 from tests.timesheet.support import Person, person_in
 from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
+from timeledger.kit.timeutil import local_date
 from timeledger.models import Change, TimebankMovement
 
 ACCOUNTS = "/api/settings/timebank-accounts"
@@ -244,6 +245,7 @@ def test_balances_sum_the_movements_up_to_as_of(
     assert entitled["cause"] == "entitlement"
 
 
+@pytest.mark.frozen_clock
 def test_balances_default_to_today_and_leave_out_deleted_and_future_accounts(
     client: TestClient, workspace: WorkspaceFixture, person: Person
 ) -> None:
@@ -257,8 +259,7 @@ def test_balances_default_to_today_and_leave_out_deleted_and_future_accounts(
 
     found = balances(client, headers, person.employee_id)
 
-    today = datetime.now(ZoneInfo("Europe/Copenhagen")).date()
-    assert date.fromisoformat(found["as_of"]) == today
+    assert date.fromisoformat(found["as_of"]) == local_date(utcnow(), "Europe/Copenhagen")
     assert [(item["account_name"], item["balance"]) for item in found["items"]] == [("Flex", 45)]
 
 

@@ -1,7 +1,8 @@
 """The McTime face walked through the seed's `GET /times` and the endpoints of
 compat/mctime.md, over the real database on both engines."""
 
-from datetime import datetime, timedelta
+from collections.abc import Iterator
+from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -13,23 +14,23 @@ from tests.conftest import WorkspaceFixture, make_workspace
 from tests.organization.support import create_unit
 from tests.timesheet.support import Person, person_in
 from timeledger.identity.credentials import PasswordHashing
+from timeledger.kit.clock import Clock, FixedClock, clock_in_use, utcnow
 from timeledger.kit.db import Database
 
 BASE = "/compat/mctime/api/v2/auth"
 
 
-def _zone_well_into_its_day() -> ZoneInfo:
-    """These tests record times early today (01:00 to 06:00) in the workspace's zone:
-    they must lie in the past, and today must not end during the run. Of these three
-    zones, 6 to 9 hours apart, one is always between 07:00 and 22:59."""
-    for name in ("Europe/Copenhagen", "Asia/Tokyo", "America/New_York"):
-        zone = ZoneInfo(name)
-        if 7 <= datetime.now(zone).hour <= 22:
-            return zone
-    raise AssertionError("three zones 6 to 9 hours apart cannot all be in their night")
+ZONE = ZoneInfo("Europe/Copenhagen")
 
 
-ZONE = _zone_well_into_its_day()
+@pytest.fixture
+def clock(clock: Clock) -> Iterator[Clock]:
+    """Noon of the test clock's day in the workspace's zone, standing still: these tests
+    record times early today (01:00 to 06:00), which must lie in the past, on a day that
+    does not end during the run."""
+    at_noon = FixedClock(datetime.combine(clock.now().astimezone(ZONE).date(), time(12), ZONE))
+    with clock_in_use(at_noon):
+        yield at_noon
 
 
 @pytest.fixture
@@ -40,7 +41,7 @@ def workspace(db: Database, hashing: PasswordHashing) -> WorkspaceFixture:
 def _today_at(hour: int, minute: int = 0) -> datetime:
     """Early today, in the workspace's zone: after every version made today took effect,
     and in the past."""
-    now = datetime.now(ZONE)
+    now = utcnow().astimezone(ZONE)
     return now.replace(hour=hour, minute=minute, second=0, microsecond=0)
 
 
@@ -437,7 +438,7 @@ def test_accounts_are_the_timebank_balances(
     assert one["userId"] == str(employee.principal.user_id)
     assert (one["timeBalanceHours"], one["vacationBalanceDays"]) == (1.0, 23.5)
     assert one["vacationEntitlementDays"] == 25.0
-    assert abs(one["timeBalanceAsOf"] - datetime.now(ZONE).timestamp() * 1000) < 120_000
+    assert one["timeBalanceAsOf"] == utcnow().timestamp() * 1000
     listed = mctime.client.get(f"{BASE}/accounts", headers=mctime.headers).json()["items"]
     by_user = {item["data"]["userId"]: item["data"] for item in listed}
     assert by_user[str(employee.principal.user_id)] == one
