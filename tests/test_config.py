@@ -1,7 +1,9 @@
 import stat
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
 from timeledger.config import Settings
 
@@ -35,3 +37,12 @@ def test_explicit_secret_key_wins(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path / "var", secret_key="given")
     assert settings.resolved_secret_key() == "given"
     assert not (tmp_path / "var").exists()
+
+
+def test_the_clock_start_is_an_instant_with_an_offset(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Settings().clock_start is None
+    monkeypatch.setenv("TIMELEDGER_CLOCK_START", "2026-03-29T01:59:30+01:00")
+    assert Settings().clock_start == datetime(2026, 3, 29, 0, 59, 30, tzinfo=UTC)
+    monkeypatch.setenv("TIMELEDGER_CLOCK_START", "2026-03-29T01:59:30")
+    with pytest.raises(ValidationError, match="timezone"):
+        Settings()

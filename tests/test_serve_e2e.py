@@ -1,6 +1,7 @@
 """Starts the real `timeledger serve` process and speaks HTTP to it."""
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -8,12 +9,25 @@ import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 
+from tests.conftest import make_workspace
+from timeledger.identity.credentials import PasswordHashing
+from timeledger.kit.clock import SYSTEM_CLOCK, ShiftedClock, clock_in_use, current_clock, utcnow
+from timeledger.kit.db import Database
+
 TIMELEDGER = str(Path(sys.executable).parent / "timeledger")
+
+
+def clock_environment() -> dict[str, str]:
+    """Starts a server or worker process at the test's time when the test runs shifted."""
+    if current_clock() is SYSTEM_CLOCK:
+        return {}
+    return {"TIMELEDGER_CLOCK_START": utcnow().isoformat()}
 
 
 def free_port() -> int:
@@ -29,6 +43,7 @@ def serving(database_url: str, tmp_path: Path, *options: str) -> Iterator[str]:
         **os.environ,
         "TIMELEDGER_DATABASE_URL": database_url,
         "TIMELEDGER_DATA_DIR": str(tmp_path / "var"),
+        **clock_environment(),
     }
     process = subprocess.Popen(
         [TIMELEDGER, "serve", "--port", str(port), *options],
@@ -97,3 +112,23 @@ def test_several_processes_serve_one_postgresql_database(
         )
         assert login.status_code == 401
         assert login.headers["content-type"] == "application/problem+json"
+
+
+@pytest.mark.e2e
+def test_a_server_keeps_the_time_its_clock_was_started_at(
+    tmp_path: Path, sqlite_template: Path, hashing: PasswordHashing
+) -> None:
+    shutil.copyfile(sqlite_template, tmp_path / "timeledger.db")
+    url = f"sqlite:///{tmp_path / 'timeledger.db'}"
+    db = Database(url)
+    workspace = make_workspace(db, hashing, "Acme")
+    db.dispose()
+    start = datetime(2030, 1, 1, 22, 59, 30, tzinfo=UTC)
+    began = time.monotonic()
+    with clock_in_use(ShiftedClock(start)), serving(url, tmp_path) as base_url:
+        issued = httpx.post(f"{base_url}/api/sse/tickets", headers=workspace.headers, timeout=10)
+        elapsed = timedelta(seconds=time.monotonic() - began)
+    assert issued.status_code == 201, issued.text
+    expires_at = datetime.fromisoformat(issued.json()["expires_at"])
+    lifetime = timedelta(seconds=60)
+    assert start + lifetime <= expires_at <= start + lifetime + elapsed

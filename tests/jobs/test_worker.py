@@ -2,7 +2,7 @@
 
 import threading
 from collections import Counter
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -11,8 +11,8 @@ from sqlalchemy import select
 from timeledger.config import Settings
 from timeledger.jobs import worker as worker_module
 from timeledger.jobs.registry import JobContext, enqueue, job_handler
-from timeledger.jobs.worker import MAX_ATTEMPTS, Worker
-from timeledger.kit.clock import utcnow
+from timeledger.jobs.worker import MAX_ATTEMPTS, Worker, backoff
+from timeledger.kit.clock import FixedClock, utcnow
 from timeledger.kit.db import Database
 from timeledger.models import IdempotencyRecord, Job
 
@@ -77,6 +77,19 @@ def test_failing_job_is_retried_with_backoff_then_given_up(
         stored.run_at = utcnow()
     worker.run_once()
     assert _job(db, job_id).status == "failed"
+
+
+def test_the_worker_runs_and_retries_by_its_own_clock(db: Database, settings: Settings) -> None:
+    clock = FixedClock(datetime(2026, 10, 25, 0, 59, 30, tzinfo=UTC))
+    with db.transaction() as session:
+        job_id = enqueue(session, "test.explode", {}, run_at=clock.now() + timedelta(minutes=1)).id
+    worker = Worker(db, settings, clock)
+    assert worker.run_once() == 0
+    clock.advance(timedelta(minutes=1))
+    worker.run_once()
+    job = _job(db, job_id)
+    assert (job.attempts, job.started_at) == (1, clock.now())
+    assert job.run_at == clock.now() + backoff(1)
 
 
 def test_unknown_job_kind_is_an_error_not_a_crash(db: Database, settings: Settings) -> None:

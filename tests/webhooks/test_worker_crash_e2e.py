@@ -14,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import WorkspaceFixture
+from tests.test_serve_e2e import clock_environment
 from tests.webhooks.support import make_changes, receiving, subscribe
 from timeledger.config import Settings
 from timeledger.kit.db import Database
@@ -32,6 +33,7 @@ def worker_process(settings: Settings, log: Path) -> Iterator[subprocess.Popen[b
         "TIMELEDGER_WEBHOOK_ALLOW_PRIVATE_DESTINATIONS": "true",
         "TIMELEDGER_WEBHOOK_RETRY_DELAYS_SECONDS": "[0.2, 0.2, 0.2, 0.2, 0.2]",
         "TIMELEDGER_WEBHOOK_TIMEOUT_SECONDS": "0.5",
+        **clock_environment(),
     }
     with log.open("ab") as output:
         process = subprocess.Popen([TIMELEDGER, "worker"], env=env, stdout=output, stderr=output)
