@@ -1,7 +1,6 @@
 """Recently verified credentials are remembered briefly, never by the token itself, and
 forgotten as soon as a change to identities commits."""
 
-import time
 from datetime import timedelta
 
 from fastapi.testclient import TestClient
@@ -11,7 +10,7 @@ from tests.conftest import WorkspaceFixture
 from tests.identity.support import bearer, new_person
 from timeledger.identity.credential_cache import CREDENTIALS, CredentialCache, VerifiedCredential
 from timeledger.identity.credentials import TokenKind
-from timeledger.kit.clock import utcnow
+from timeledger.kit.clock import FixedClock, clock_in_use, utcnow
 from timeledger.kit.db import Database
 from timeledger.models import User
 
@@ -28,23 +27,29 @@ VERIFIED = VerifiedCredential(
 
 
 def test_an_entry_lives_for_its_ttl_and_is_keyed_by_a_hash() -> None:
-    cache = CredentialCache(ttl_seconds=0.2)
-    cache.put("tl_ak_secret", VERIFIED, None)
-    assert cache.get("tl_ak_secret") == VERIFIED
-    assert cache.get("tl_ak_other") is None
-    assert all("tl_ak_secret" not in key for key in cache._entries)
-    time.sleep(0.25)
-    assert cache.get("tl_ak_secret") is None
+    clock = FixedClock(utcnow())
+    cache = CredentialCache(ttl_seconds=30)
+    with clock_in_use(clock):
+        cache.put("tl_ak_secret", VERIFIED, None)
+        assert cache.get("tl_ak_other") is None
+        assert all("tl_ak_secret" not in key for key in cache._entries)
+        clock.advance(timedelta(seconds=29))
+        assert cache.get("tl_ak_secret") == VERIFIED
+        clock.advance(timedelta(seconds=1))
+        assert cache.get("tl_ak_secret") is None
 
 
 def test_a_credential_expiring_sooner_than_the_ttl_bounds_its_entry() -> None:
+    clock = FixedClock(utcnow())
     cache = CredentialCache(ttl_seconds=60)
-    cache.put("expired", VERIFIED, utcnow() - timedelta(seconds=1))
-    cache.put("soon", VERIFIED, utcnow() + timedelta(seconds=0.2))
-    assert cache.get("expired") is None
-    assert cache.get("soon") == VERIFIED
-    time.sleep(0.25)
-    assert cache.get("soon") is None
+    with clock_in_use(clock):
+        cache.put("expired", VERIFIED, clock.now())
+        cache.put("soon", VERIFIED, clock.now() + timedelta(seconds=10))
+        assert cache.get("expired") is None
+        clock.advance(timedelta(seconds=9))
+        assert cache.get("soon") == VERIFIED
+        clock.advance(timedelta(seconds=1))
+        assert cache.get("soon") is None
 
 
 def test_a_committed_identity_change_forgets_every_credential(

@@ -1,13 +1,14 @@
 """Effective-dated versions, on tables of their own (not on timeledger's metadata)."""
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import ForeignKey, MetaData, String, select
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
+from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
 from timeledger.kit.errors import Unprocessable
 from timeledger.kit.model import NAMING_CONVENTION, EpochInstant, Identifier
@@ -79,6 +80,7 @@ def test_the_version_in_force_between_and_after_versions(versioned_db: Database)
         assert _rate(session, card, date(2030, 12, 31)) == 130
 
 
+@pytest.mark.frozen_clock
 def test_a_retroactive_version_takes_effect_between_existing_ones(versioned_db: Database) -> None:
     with versioned_db.transaction() as session:
         card = _card(session, "standard", (JAN_1, 100), (JUN_1, 130))
@@ -86,7 +88,7 @@ def test_a_retroactive_version_takes_effect_between_existing_ones(versioned_db: 
         retro = HISTORY.add(session, card, RateVersion(effective_from=MAR_1, hourly_rate=115))
         assert retro.card_id == card
         assert retro.recorded_at.tzinfo is not None
-        assert abs(datetime.now(UTC) - retro.recorded_at) < timedelta(minutes=1)
+        assert retro.recorded_at == utcnow()
     with versioned_db.session(write=False) as session:
         assert _rate(session, card, MAR_1 - timedelta(days=1)) == 100
         assert _rate(session, card, MAR_1) == 115

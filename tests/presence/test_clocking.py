@@ -1,7 +1,8 @@
 """Clocking in and out and breaks while clocked in."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import WorkspaceFixture
@@ -167,8 +168,8 @@ def test_naive_timestamps_are_400(client: TestClient, workspace: WorkspaceFixtur
     )
 
 
+@pytest.mark.frozen_clock
 def test_clocked_in_for_a_minute(client: TestClient, workspace: WorkspaceFixture) -> None:
-    now = datetime.now(UTC)
     employee = new_employee(client, workspace.headers)
-    at = _iso(now - timedelta(seconds=61))
+    at = _iso(utcnow() - timedelta(seconds=61))
     assert call(client, workspace.headers, employee, "clock-in", at=at).json()["minutes"] == 1

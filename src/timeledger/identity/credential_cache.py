@@ -10,9 +10,8 @@ notices such a change within `TTL_SECONDS`. A credential's own expiry bounds its
 
 import hashlib
 import threading
-import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import event
@@ -48,7 +47,7 @@ class VerifiedCredential:
 class CredentialCache:
     def __init__(self, ttl_seconds: float = TTL_SECONDS) -> None:
         self.ttl_seconds = ttl_seconds
-        self._entries: dict[str, tuple[float, VerifiedCredential]] = {}
+        self._entries: dict[str, tuple[datetime, VerifiedCredential]] = {}
         self._lock = threading.Lock()
 
     @staticmethod
@@ -62,21 +61,22 @@ class CredentialCache:
             if found is None:
                 return None
             valid_until, credential = found
-            if time.monotonic() >= valid_until:
+            if utcnow() >= valid_until:
                 del self._entries[key]
                 return None
             return credential
 
     def put(self, token: str, credential: VerifiedCredential, expires_at: datetime | None) -> None:
-        lifetime = self.ttl_seconds
+        now = utcnow()
+        valid_until = now + timedelta(seconds=self.ttl_seconds)
         if expires_at is not None:
-            lifetime = min(lifetime, (expires_at - utcnow()).total_seconds())
-        if lifetime <= 0:
+            valid_until = min(valid_until, expires_at)
+        if valid_until <= now:
             return
         with self._lock:
             if len(self._entries) >= MAX_ENTRIES:
                 self._entries.clear()
-            self._entries[self._key(token)] = (time.monotonic() + lifetime, credential)
+            self._entries[self._key(token)] = (valid_until, credential)
 
     def clear(self) -> None:
         with self._lock:
