@@ -3,6 +3,7 @@
 from typing import Any
 
 from fastapi.testclient import TestClient
+from httpx import Response
 from sqlalchemy import select
 
 from tests.conftest import WorkspaceFixture
@@ -35,7 +36,7 @@ def _listed(client: TestClient, headers: dict[str, str], query: str = "") -> lis
     return items
 
 
-def _restore(client: TestClient, headers: dict[str, str], entity: str, entity_id: int) -> Any:
+def _restore(client: TestClient, headers: dict[str, str], entity: str, entity_id: int) -> Response:
     return client.post(f"{DELETED}/{entity}/{entity_id}/restore", headers=headers)
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bench.load import Connection, Request, percentile, run_load
+from bench.load import Connection, LoadResult, Request, percentile, run_load
 from bench.server import process_tree, running, timeledger_server
 from fastapi.testclient import TestClient
 
@@ -79,7 +79,7 @@ async def http_server(
 
 
 def test_run_load_stops_at_its_deadline_and_measures_latency() -> None:
-    async def scenario() -> Any:
+    async def scenario() -> tuple[LoadResult, float]:
         async with http_server(delay=0.02) as base_url:
             began = time.perf_counter()
             result = await run_load(
@@ -100,7 +100,7 @@ def test_run_load_stops_at_its_deadline_and_measures_latency() -> None:
 
 
 def test_run_load_respects_the_request_budget_and_counts_unexpected_statuses() -> None:
-    async def scenario() -> Any:
+    async def scenario() -> LoadResult:
         async with http_server(delay=0) as base_url:
             return await run_load(
                 base_url,
@@ -122,7 +122,7 @@ def test_run_load_respects_the_request_budget_and_counts_unexpected_statuses() -
 def test_chunked_bodies_are_read_and_counted() -> None:
     body = json.dumps({"items": [1, 2, 3]}).encode()
 
-    async def scenario() -> Any:
+    async def scenario() -> LoadResult:
         async with http_server(delay=0, body=body, chunked=True) as base_url:
             return await run_load(
                 base_url,
@@ -140,7 +140,7 @@ def test_chunked_bodies_are_read_and_counted() -> None:
 
 
 def test_a_refused_connection_is_a_transport_error_not_a_hang() -> None:
-    async def scenario() -> Any:
+    async def scenario() -> LoadResult:
         async with http_server(delay=0) as base_url:
             pass  # closed again: nothing listens on that port now
         return await run_load(

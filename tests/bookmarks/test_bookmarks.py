@@ -3,6 +3,7 @@
 from typing import Any
 
 from fastapi.testclient import TestClient
+from httpx import Response
 from sqlalchemy import select
 
 from tests.conftest import WorkspaceFixture
@@ -32,7 +33,7 @@ def names(client: TestClient, headers: dict[str, str]) -> list[str]:
     return [item["name"] for item in response.json()["items"]]
 
 
-def error_messages(response: Any) -> str:
+def error_messages(response: Response) -> str:
     assert response.headers["content-type"].startswith(PROBLEM_JSON)
     return " ".join(error["message"] for error in response.json()["errors"])
 

@@ -1,5 +1,6 @@
 """The shared store of effective-dated configuration, on a kind of its own."""
 
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -34,7 +35,7 @@ def _kind(**hooks: Any) -> ConfigKind[Reason, ReasonVersion]:
 
 
 @pytest.fixture
-def session(db: Database, workspace: WorkspaceFixture) -> Any:
+def session(db: Database, workspace: WorkspaceFixture) -> Iterator[Session]:
     with db.transaction() as session:
         scope_session_to_workspace(session, workspace.id)
         yield session
@@ -105,7 +106,7 @@ def test_never_before_creation(session: Session, workspace: WorkspaceFixture) ->
             effective_from=JAN,
             if_match=no_check,
         )
-    assert require_effective(session, kind, [created.entity.id], FEB, location="x") is None
+    require_effective(session, kind, [created.entity.id], FEB, location="x")
     with pytest.raises(Unprocessable, match="not effective on 2026-01-01"):
         require_effective(session, kind, [created.entity.id], JAN, location="body.x")
 

@@ -15,10 +15,13 @@ from timeledger.kit.db import Database
 DAY = "2026-03-10"
 
 
-def _post(client: TestClient, path: str, body: dict[str, Any], headers: dict[str, str]) -> Any:
+def _post(
+    client: TestClient, path: str, body: dict[str, Any], headers: dict[str, str]
+) -> dict[str, Any]:
     response = client.post(path, json=body, headers=headers)
     assert response.status_code == 201, response.text
-    return response.json()
+    created: dict[str, Any] = response.json()
+    return created
 
 
 def _project(client: TestClient, workspace: WorkspaceFixture, **fields: Any) -> dict[str, Any]:

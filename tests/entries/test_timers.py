@@ -18,12 +18,13 @@ from timeledger.models import TimeEntry
 DAY = "2026-03-10"
 
 
-def _start_new(client: TestClient, person: Person, activity_id: int, **body: Any) -> Any:
+def _start_new(client: TestClient, person: Person, activity_id: int, **body: Any) -> dict[str, Any]:
     response = client.post(
         person.timer, json={"activity_id": activity_id, **body}, headers=person.headers
     )
     assert response.status_code == 201, response.text
-    return response.json()
+    started: dict[str, Any] = response.json()
+    return started
 
 
 def _rewind_timer(db: Database, entry_id: int, minutes: int) -> None:

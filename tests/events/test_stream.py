@@ -5,6 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select, text, update
 
@@ -109,9 +110,9 @@ def test_a_change_nobody_announced_is_found_by_the_stream_itself(
 
 
 def test_a_process_serves_a_bounded_number_of_streams(
-    client: TestClient, workspace: WorkspaceFixture
+    app: FastAPI, client: TestClient, workspace: WorkspaceFixture
 ) -> None:
-    client.app.state.change_delivery.slots.capacity = 1  # type: ignore[attr-defined]
+    app.state.change_delivery.slots.capacity = 1
     with client.stream("GET", STREAM, headers=workspace.headers) as first:
         assert first.status_code == 200
         refused = client.get(STREAM, headers=workspace.headers)

@@ -190,7 +190,7 @@ class Operation:
     ) -> Response:
         """The operation with a minimal JSON body for writes (an empty object: enough to
         get past authorization, and at worst refused as invalid)."""
-        body = {} if self.method in ("post", "put", "patch") else None
+        body: dict[str, Any] | None = {} if self.method in ("post", "put", "patch") else None
         url = self.url(values or {}, default)
         if self.streams:
             # Status and headers only: an accepted stream is closed unread.

@@ -1,6 +1,8 @@
 """Every operation of the OpenAPI document by every built-in role: allowed exactly when the
 role holds the permission the operation declares (x-required-permission)."""
 
+from typing import Any
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -38,7 +40,8 @@ def holds(held: tuple[str, ...], required: str) -> bool:
     )
 
 
-def _call_as(client: TestClient, operation: Operation, caller: Principal) -> tuple[int, dict]:
+def _call_as(client: TestClient, operation: Operation, caller: Principal) -> tuple[int, Any]:
+    """The status and the JSON body (any JSON on success; a problem object on refusal)."""
     # Reads get the caller's own id (an object that exists); writes get an id that does
     # not, so an allowed write cannot disable the caller for the operations after it.
     values = {"user_id": caller.user_id} if operation.method == "get" else {}

@@ -3,6 +3,7 @@ cancelling, within the caller's workspace only."""
 
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -46,7 +47,7 @@ def crash(_context: JobContext, _payload: dict[str, Any]) -> None:
     raise KeyError("missing-key")
 
 
-def _wait_until(predicate: Any) -> None:
+def _wait_until(predicate: Callable[[], bool]) -> None:
     deadline = time.monotonic() + WAIT_SECONDS
     while not predicate():
         assert time.monotonic() < deadline, "timed out"

@@ -1,7 +1,8 @@
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import CursorResult, Result, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from tests.conftest import WorkspaceFixture
@@ -25,6 +26,13 @@ def _all_roles(db: Database) -> list[tuple[int, str, str]]:
             select(Role.workspace_id, Role.name, Role.description).order_by(Role.id)
         ).all()
     return [(row[0], row[1], row[2]) for row in rows]
+
+
+def _rowcount(result: Result[Any]) -> int:
+    """The rows a DML statement matched: Session.execute is typed as returning a Result, but
+    for UPDATE and DELETE it is a CursorResult, which counts them."""
+    assert isinstance(result, CursorResult)
+    return result.rowcount
 
 
 def _role_ids(db: Database, workspace_id: int) -> set[int]:
@@ -83,11 +91,11 @@ def test_orm_updates_change_only_its_workspace(
     theirs = min(_role_ids(db, other_workspace.id))
     with db.transaction(workspace_id=workspace.id) as session:
         changed = session.execute(update(Role).values(description="changed"))
-        assert changed.rowcount == len(_role_ids(db, workspace.id))  # type: ignore[attr-defined]
+        assert _rowcount(changed) == len(_role_ids(db, workspace.id))
         aimed = session.execute(
             update(Role).where(Role.id == theirs).values(description="aimed at the other")
         )
-        assert aimed.rowcount == 0  # type: ignore[attr-defined]
+        assert _rowcount(aimed) == 0
     descriptions = {(ws, description == "changed") for ws, _, description in _all_roles(db)}
     assert descriptions == {(workspace.id, True), (other_workspace.id, False)}
     # An ORM bulk UPDATE by primary key naming a row of the other workspace is refused.
@@ -103,8 +111,8 @@ def test_orm_updates_change_only_its_workspace(
     assert [ws for ws, _, description in _all_roles(db) if description == "bulk"] == []
     with db.transaction(workspace_id=workspace.id) as session:
         session.execute(update(Role), [{"id": id_, "description": "bulk"} for id_ in ours[:2]])
-    changed = [ws for ws, _, description in _all_roles(db) if description == "bulk"]
-    assert changed == [workspace.id, workspace.id]
+    updated = [ws for ws, _, description in _all_roles(db) if description == "bulk"]
+    assert updated == [workspace.id, workspace.id]
 
 
 def test_orm_delete_removes_only_its_workspace(
@@ -115,7 +123,7 @@ def test_orm_delete_removes_only_its_workspace(
             session.add_all([_role("temp-a", workspace_id), _role("temp-b", workspace_id)])
     with db.transaction(workspace_id=workspace.id) as session:
         deleted = session.execute(delete(Role).where(Role.name.like("temp-%")))
-        assert deleted.rowcount == 2  # type: ignore[attr-defined]
+        assert _rowcount(deleted) == 2
     remaining = [(ws, name) for ws, name, _ in _all_roles(db) if name.startswith("temp-")]
     assert remaining == [(other_workspace.id, "temp-a"), (other_workspace.id, "temp-b")]
 

@@ -8,6 +8,7 @@ import orjson
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from httpx import Response
 from sqlalchemy import func, select
 
 from tests.conftest import WorkspaceFixture
@@ -58,7 +59,7 @@ def _lane(
 
 def _full(
     client: TestClient, headers: dict[str, str], employee_id: int, operation: str, **body: Any
-) -> Any:
+) -> Response:
     """The full operation's answer (an Idempotency-Key is one thing the lane declines)."""
     with_key = {**headers, "Idempotency-Key": f"{operation}-{employee_id}-{utcnow()}"}
     response = client.post(timesheet(employee_id, operation), json=body, headers=with_key)
@@ -72,7 +73,9 @@ def _without_written(view: dict[str, Any]) -> dict[str, Any]:
     return kept
 
 
-def _stored(client: TestClient, headers: dict[str, str], employee_id: int, interval_id: int) -> Any:
+def _stored(
+    client: TestClient, headers: dict[str, str], employee_id: int, interval_id: int
+) -> Response:
     response = client.get(timesheet(employee_id, f"presence/{interval_id}"), headers=headers)
     assert response.status_code == 200, response.text
     return response
@@ -176,7 +179,7 @@ def test_an_employee_clocks_themselves_through_the_lane_over_http(
     assert _open_intervals(db, person.employee_id) == 0
 
 
-def _same_problem(reply: LaneReply | None, full: Any, status: int) -> None:
+def _same_problem(reply: LaneReply | None, full: Response, status: int) -> None:
     """The lane's refusal is the full operation's: the same document, but for the moment
     of "now" a detail may name."""
     assert reply is not None
@@ -219,8 +222,12 @@ def test_the_lane_refuses_as_the_full_operation_with_nothing_written(
 
 
 def _full_refusal(
-    client: TestClient, headers: dict[str, str], employee: int, operation: str, body: Any
-) -> Any:
+    client: TestClient,
+    headers: dict[str, str],
+    employee: int,
+    operation: str,
+    body: dict[str, Any],
+) -> Response:
     with_key = {**headers, "Idempotency-Key": f"refused-{utcnow()}"}
     return client.post(timesheet(employee, operation), json=body, headers=with_key)
 
@@ -231,7 +238,11 @@ def _full_refusal(
     ids=["long-note", "unknown-field", "recorded-source", "not-an-instant"],
 )
 def test_a_body_the_model_refuses_goes_to_the_full_operation(
-    app: FastAPI, client: TestClient, db: Database, workspace: WorkspaceFixture, body: Any
+    app: FastAPI,
+    client: TestClient,
+    db: Database,
+    workspace: WorkspaceFixture,
+    body: dict[str, Any],
 ) -> None:
     employee = new_employee(client, workspace.headers)
 

@@ -3,9 +3,10 @@
 from typing import Any
 
 from fastapi.testclient import TestClient
+from httpx import Response
 
 from tests.conftest import WorkspaceFixture
-from tests.identity.support import assert_problem, new_person
+from tests.identity.support import Principal, assert_problem, new_person
 from tests.projects.support import customer, items, project, task
 from timeledger.kit.db import Database
 
@@ -208,7 +209,7 @@ def test_employees_see_only_the_projects_they_are_members_of(
     outsider = new_person(db, workspace.id, "employee")
     _put_members(client, workspace, mine["id"], member.user_id)
 
-    def get(who: Any, url: str) -> Any:
+    def get(who: Principal, url: str) -> Response:
         return client.get(url, headers=who.headers)
 
     listed = get(member, BASE).json()["items"]

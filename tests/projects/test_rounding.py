@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from timeledger.projects.rounding import round_minutes
+from timeledger.projects.rounding import RoundingMethod, round_minutes
 
 minutes = st.integers(min_value=0, max_value=100_000)
 steps = st.integers(min_value=1, max_value=60)
@@ -34,17 +34,19 @@ def test_nearest_is_a_closest_multiple_and_ties_go_up(value: int, step: int) -> 
 
 
 @given(minutes, steps, st.sampled_from(["down", "nearest", "up"]))
-def test_multiples_stay_and_rounding_is_idempotent(value: int, step: int, method: str) -> None:
-    assert round_minutes(value * step, method, step) == value * step  # type: ignore[arg-type]
-    once = round_minutes(value, method, step)  # type: ignore[arg-type]
-    assert round_minutes(once, method, step) == once  # type: ignore[arg-type]
+def test_multiples_stay_and_rounding_is_idempotent(
+    value: int, step: int, method: RoundingMethod
+) -> None:
+    assert round_minutes(value * step, method, step) == value * step
+    once = round_minutes(value, method, step)
+    assert round_minutes(once, method, step) == once
 
 
 @given(minutes, steps)
 def test_none_and_a_step_of_one_change_nothing(value: int, step: int) -> None:
     assert round_minutes(value, "none", step) == value
     for method in ("down", "nearest", "up"):
-        assert round_minutes(value, method, 1) == value  # type: ignore[arg-type]
+        assert round_minutes(value, method, 1) == value
 
 
 def test_examples() -> None:

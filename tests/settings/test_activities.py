@@ -54,8 +54,8 @@ def _create(
     return result
 
 
-def _all(client: TestClient, workspace: WorkspaceFixture, query: str = "") -> list[dict]:
-    items: list[dict] = []
+def _all(client: TestClient, workspace: WorkspaceFixture, query: str = "") -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
     url = f"{BASE}?limit=200{query}"
     response = client.get(url, headers=workspace.headers)
     assert response.status_code == 200, response.text

@@ -202,7 +202,7 @@ def test_expired_forged_and_outdated_tokens_are_refused(
         settings, sub=claims["sub"], workspace_id=workspace.id, pwv=1, aud="mctime"
     )
     no_workspace = _forged(settings, sub=claims["sub"], pwv=1)
-    unsigned = jwt.encode(claims, key=None, algorithm="none")
+    unsigned = jwt.encode(claims, key="", algorithm="none")  # "" is PyJWT's typed "no key"
     for token in (expired, wrong_key, wrong_audience, no_workspace, unsigned, "garbage"):
         response = client.get(f"{TIME}/timetypes", headers={"Authorization": f"Bearer {token}"})
         assert assert_error(response, 401) == "The token is invalid or expired; log in again."
@@ -253,7 +253,7 @@ def test_while_disabled_everything_but_hello_answers_403(
     enable(client, workspace, password=None, enabled=False)
     email = admin.principal.email
     window = {"useremail": email, "start": "2026-09-01", "end": "2026-09-30"}
-    calls = [
+    calls: list[tuple[str, str, dict[str, Any]]] = [
         ("GET", "timetypes", {}),
         ("GET", "users", {}),
         ("GET", "projects", {}),

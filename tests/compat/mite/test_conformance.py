@@ -74,6 +74,7 @@ def test_users_are_listed_filtered_and_forbidden_to_time_trackers(
     emails = {user["email"] for user in users}
     assert {workspace.owner_email, person.principal.email} <= emails
     assert [user["name"] for user in users] == sorted(user["name"] for user in users)
+    assert person.principal.email is not None
     by_email = unwrap(mite.ok("users.json", email=person.principal.email.upper()), "user")
     assert [user["id"] for user in by_email] == [person.principal.user_id]
     assert by_email[0]["role"] == "time_tracker"
@@ -248,8 +249,8 @@ def test_time_entry_of_the_seed_in_json_and_xml(
     root = xml(bare)
     assert root.tag == "time-entry"
     assert child(root, "date-at").get("type") == "date"
-    assert child(root, "revenue").attrib == {"type": "float", "nil": "true"}
-    assert child(root, "project-id").attrib == {"type": "integer", "nil": "true"}
+    assert dict(child(root, "revenue").items()) == {"type": "float", "nil": "true"}
+    assert dict(child(root, "project-id").items()) == {"type": "integer", "nil": "true"}
     assert root.findtext("note") == ""
     assert root.findtext("hourly-rate") == "0"
     assert int(root.findtext("service-id") or 0) == activities["work"]
@@ -379,11 +380,12 @@ def test_time_trackers_touch_only_their_own_entries(
     own = tracker_mite.entry(date_at=DAY.isoformat(), minutes=10)
     assert own["user_id"] == person.principal.user_id
     assert _ids(tracker_mite.ok("time_entries.json")) == [own["id"]]
-    for method, kwargs in (
+    attempts: tuple[tuple[str, dict[str, Any]], ...] = (
         ("GET", {}),
         ("PATCH", {"json": {"time_entry": {"minutes": 1}}}),
         ("DELETE", {}),
-    ):
+    )
+    for method, kwargs in attempts:
         response = tracker_mite.request(method, f"time_entries/{others['id']}.json", **kwargs)
         assert response.status_code == 404, (method, response.text)
         assert set(response.json()) == {"error"}
