@@ -14,6 +14,7 @@ from timeledger.kit.pagination import Page, PageRequest, fetch_page, page_reques
 from timeledger.kit.routing import ResourceId, api_router
 from timeledger.kit.timeutil import utcnow
 from timeledger.kit.uow import DatabaseDep, UnitOfWork
+from timeledger.kit.views import Attributes
 from timeledger.models import AuthSession
 from timeledger.users.repository import CredentialRepository
 
@@ -76,17 +77,7 @@ def list_sessions(
     current = caller.credential_id if caller.credential_kind is TokenKind.SESSION else None
     return Page(
         items=[
-            SessionRead(
-                id=row.id,
-                prefix=row.prefix,
-                created_at=row.created_at,
-                last_used_at=row.last_used_at,
-                expires_at=row.expires_at,
-                client_address=row.client_address,
-                user_agent=row.user_agent,
-                current=row.id == current,
-            )
-            for row in rows
+            SessionRead.model_validate(Attributes(row, current=row.id == current)) for row in rows
         ],
         next_cursor=cursor,
     )
