@@ -1,11 +1,17 @@
-"""Read schemas built from several objects: named values, then each source in turn."""
+"""Read schemas built from several rows and computed values."""
 
 from types import SimpleNamespace
 
 import pytest
-from pydantic import BaseModel, ConfigDict
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, ValidationError
 
-from timeledger.kit.views import Attributes
+from timeledger.kit.views import view_of
+
+
+class Part(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
 
 
 class Shown(BaseModel):
@@ -13,26 +19,31 @@ class Shown(BaseModel):
 
     id: int
     name: str
+    occurred_at: str = Field(validation_alias=AliasChoices("occurred_at", "at"))
     manager_ids: list[int]
+    parts: list[Part] = []
 
 
-ENTITY = SimpleNamespace(id=1, key="sales")
+ENTITY = SimpleNamespace(id=1, key="sales", at="2026-01-01T00:00:00Z")
 VERSION = SimpleNamespace(id=99, name="Sales", effective_from="2026-01-01")
 
 
-def test_named_values_come_first_then_the_sources_in_order() -> None:
-    attributes = Attributes(ENTITY, VERSION, key="named")
-    assert (attributes.key, attributes.id, attributes.name) == ("named", 1, "Sales")
-    assert Attributes(VERSION, ENTITY).id == 99
+def test_values_given_come_first_then_the_rows_in_order() -> None:
+    shown = view_of(Shown, ENTITY, VERSION, manager_ids=[4], name="Given")
+    assert (shown.id, shown.name, shown.manager_ids) == (1, "Given", [4])
+    assert view_of(Shown, VERSION, ENTITY, manager_ids=[]).id == 99
 
 
-def test_a_schema_is_validated_from_them() -> None:
-    shown = Shown.model_validate(Attributes(ENTITY, VERSION, manager_ids=[4]))
-    assert shown == Shown(id=1, name="Sales", manager_ids=[4])
+def test_a_field_is_read_by_its_validation_alias() -> None:
+    shown = view_of(Shown, ENTITY, VERSION, manager_ids=[])
+    assert shown.occurred_at == "2026-01-01T00:00:00Z"
 
 
-def test_an_attribute_no_source_has_is_missing() -> None:
-    with pytest.raises(AttributeError):
-        _ = Attributes(ENTITY, VERSION).manager_ids
-    with pytest.raises(ValueError, match="manager_ids"):
-        Shown.model_validate(Attributes(ENTITY, VERSION))
+def test_nested_schemas_are_read_from_their_rows() -> None:
+    shown = view_of(Shown, ENTITY, VERSION, manager_ids=[], parts=[SimpleNamespace(id=3)])
+    assert shown.parts == [Part(id=3)]
+
+
+def test_a_field_no_row_has_is_missing() -> None:
+    with pytest.raises(ValidationError, match="manager_ids"):
+        view_of(Shown, ENTITY, VERSION)

@@ -14,7 +14,7 @@ from timeledger.kit.pagination import Page, PageRequest, fetch_page, page_reques
 from timeledger.kit.routing import ResourceId, api_router
 from timeledger.kit.timeutil import utcnow
 from timeledger.kit.uow import DatabaseDep, UnitOfWork
-from timeledger.kit.views import Attributes
+from timeledger.kit.views import view_of
 from timeledger.models import AuthSession
 from timeledger.users.repository import CredentialRepository
 
@@ -76,9 +76,7 @@ def list_sessions(
     )
     current = caller.credential_id if caller.credential_kind is TokenKind.SESSION else None
     return Page(
-        items=[
-            SessionRead.model_validate(Attributes(row, current=row.id == current)) for row in rows
-        ],
+        items=[view_of(SessionRead, row, current=row.id == current) for row in rows],
         next_cursor=cursor,
     )
 

@@ -8,7 +8,7 @@ from timeledger.events.audience import Audience
 from timeledger.events.catalog import TypeFilter, event_type
 from timeledger.events.repository import ChangeRepository
 from timeledger.events.schemas import Event
-from timeledger.kit.views import Attributes
+from timeledger.kit.views import view_of
 from timeledger.models import Change
 
 SCAN_WINDOW = 1000
@@ -18,7 +18,7 @@ items but still moves `next_after` on, so its cost never depends on the log's si
 
 def event_view(change: Change) -> Event:
     """The change as an event: its type named from the changed entity and the operation."""
-    return Event.model_validate(Attributes(change, type=event_type(change.entity, change.op)))
+    return view_of(Event, change, type=event_type(change.entity, change.op))
 
 
 def event_document(change: Change) -> dict[str, Any]:

@@ -43,7 +43,7 @@ from timeledger.kit.etag import etag_for
 from timeledger.kit.secretbox import SecretBox
 from timeledger.kit.tenancy import scope_session_to_workspace
 from timeledger.kit.timeutil import utcnow
-from timeledger.kit.views import Attributes
+from timeledger.kit.views import view_of
 from timeledger.models import InboundEndpoint, InboundEvent
 
 PROCESS_INBOUND_EVENT = "inbound.process"
@@ -79,7 +79,7 @@ def endpoint_etag(endpoint: InboundEndpoint) -> str:
 
 
 def endpoint_view(endpoint: InboundEndpoint) -> InboundEndpointRead:
-    return InboundEndpointRead.model_validate(Attributes(endpoint, url=receive_url(endpoint.id)))
+    return view_of(InboundEndpointRead, endpoint, url=receive_url(endpoint.id))
 
 
 def _new_secret() -> str:
@@ -113,9 +113,7 @@ def get_endpoint(session: Session, endpoint_id: int) -> InboundEndpoint:
 
 
 def _created(endpoint: InboundEndpoint, secret: str) -> InboundEndpointCreated:
-    return InboundEndpointCreated.model_validate(
-        Attributes(endpoint, url=receive_url(endpoint.id), secret=secret)
-    )
+    return view_of(InboundEndpointCreated, endpoint, url=receive_url(endpoint.id), secret=secret)
 
 
 def create_endpoint(

@@ -24,7 +24,7 @@ from timeledger.kit.db import Database
 from timeledger.kit.errors import NotFound
 from timeledger.kit.etag import etag_for
 from timeledger.kit.timeutil import utcnow
-from timeledger.kit.views import Attributes
+from timeledger.kit.views import view_of
 from timeledger.models import JobSchedule, Workspace
 
 FIRED_PER_CYCLE = 50
@@ -43,7 +43,7 @@ def schedule_etag(schedule: JobSchedule) -> str:
 def schedule_view(session: Session, schedule: JobSchedule) -> ScheduleRead:
     """The schedule as shown, with the time zone its `cron` is read in."""
     timezone = _timezone_of(session, schedule.workspace_id)
-    return ScheduleRead.model_validate(Attributes(schedule, timezone=timezone))
+    return view_of(ScheduleRead, schedule, timezone=timezone)
 
 
 def _next_run(schedule: JobSchedule, timezone: str, now: datetime) -> datetime | None:

@@ -12,7 +12,7 @@ from timeledger.jobs.schemas import FINISHED, JobProgress, JobRead, JobStart, Jo
 from timeledger.kit.errors import Conflict, NotFound
 from timeledger.kit.pagination import Page, PageRequest, fetch_page
 from timeledger.kit.timeutil import utcnow
-from timeledger.kit.views import Attributes
+from timeledger.kit.views import view_of
 from timeledger.models import Job
 
 SORTS = {"id": Job.id, "run_at": Job.run_at}
@@ -29,7 +29,7 @@ def _percent(job: Job) -> int | None:
 def job_view(job: Job) -> JobRead:
     """The job as shown: its progress is counted from its columns."""
     progress = JobProgress(done=job.progress_done, total=job.progress_total, percent=_percent(job))
-    return JobRead.model_validate(Attributes(job, progress=progress))
+    return view_of(JobRead, job, progress=progress)
 
 
 def list_jobs(

@@ -19,7 +19,7 @@ from timeledger.identity.access import Caller
 from timeledger.kit.errors import Conflict, Forbidden, NotFound, Unprocessable
 from timeledger.kit.etag import etag_for
 from timeledger.kit.timeutil import utcnow
-from timeledger.kit.views import Attributes
+from timeledger.kit.views import view_of
 from timeledger.models import (
     Employee,
     EmployeeVersion,
@@ -123,7 +123,7 @@ def unit_etag(unit: OrgUnit) -> str:
 
 def unit_view(unit: OrgUnit, version: OrgUnitVersion, manager_ids: list[int]) -> OrgUnitRead:
     """The unit as its version shows it, with its managers."""
-    return OrgUnitRead.model_validate(Attributes(unit, version, manager_ids=manager_ids))
+    return view_of(OrgUnitRead, unit, version, manager_ids=manager_ids)
 
 
 def unit_views(session: Session, units: list[OrgUnit], day: date) -> list[OrgUnitRead]:
@@ -378,7 +378,7 @@ def employee_etag(employee: Employee) -> str:
 
 def employee_view(employee: Employee, version: EmployeeVersion) -> EmployeeRead:
     """The employee as their version shows them."""
-    return EmployeeRead.model_validate(Attributes(employee, version))
+    return view_of(EmployeeRead, employee, version)
 
 
 def employee_views(session: Session, employees: list[Employee], day: date) -> list[EmployeeRead]:
@@ -677,9 +677,7 @@ def ensure_employee_for_user(session: Session, user: User, actor: Caller | None)
 
 def employment_view(row: Employment) -> EmploymentRead:
     """The employment with its percentage, stored in hundredths."""
-    return EmploymentRead.model_validate(
-        Attributes(row, percentage=row.percentage_hundredths / 100)
-    )
+    return view_of(EmploymentRead, row, percentage=row.percentage_hundredths / 100)
 
 
 def _hundredths(percentage: Decimal) -> int:

@@ -24,7 +24,7 @@ from timeledger.identity.access import Caller
 from timeledger.kit.errors import Conflict, NotFound, Unprocessable
 from timeledger.kit.etag import etag_for
 from timeledger.kit.timeutil import DateKeyword, keyword_range, local_date, utcnow
-from timeledger.kit.views import Attributes
+from timeledger.kit.views import view_of
 from timeledger.models import PresenceBreak, PresenceInterval
 from timeledger.presence.repository import IntervalFacts, PresenceRepository
 from timeledger.presence.schemas import (
@@ -210,14 +210,13 @@ def interval_view(
         timedelta(0),
     )
     worked = max(timedelta(0), until - interval.started_at) - paused
-    return PresenceRead.model_validate(
-        Attributes(
-            interval,
-            breaks=breaks,
-            break_minutes=_minutes(paused),
-            minutes=_minutes(worked),
-            open=interval.ended_at is None,
-        )
+    return view_of(
+        PresenceRead,
+        interval,
+        breaks=breaks,
+        break_minutes=_minutes(paused),
+        minutes=_minutes(worked),
+        open=interval.ended_at is None,
     )
 
 

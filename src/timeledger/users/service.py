@@ -26,7 +26,7 @@ from timeledger.identity.permissions import (
 from timeledger.kit.errors import Conflict, Forbidden, NotFound, Unprocessable
 from timeledger.kit.etag import etag_for
 from timeledger.kit.timeutil import utcnow
-from timeledger.kit.views import Attributes
+from timeledger.kit.views import view_of
 from timeledger.models import ApiKey, PasswordResetToken, Role, User
 from timeledger.organization.service import ensure_employee_for_user
 from timeledger.users.repository import CredentialRepository, RoleRepository, UserRepository
@@ -646,7 +646,7 @@ def issue_api_key(
                 detail={"owner_user_id": owner.id, "prefix": key.prefix},
             ),
         )
-    return ApiKeyCreated.model_validate(Attributes(key, key=issued.token))
+    return view_of(ApiKeyCreated, key, key=issued.token)
 
 
 def issue_service_user_key(

@@ -18,7 +18,7 @@ from timeledger.kit.etag import etag_for
 from timeledger.kit.pagination import PageRequest, fetch_page
 from timeledger.kit.secretbox import SecretBox
 from timeledger.kit.timeutil import utcnow
-from timeledger.kit.views import Attributes
+from timeledger.kit.views import view_of
 from timeledger.models import WebhookDelivery, WebhookSubscription
 from timeledger.webhooks.delivery import SECRET_PREFIX
 from timeledger.webhooks.destinations import DestinationRefused, check_destination
@@ -46,7 +46,7 @@ def state_of(subscription: WebhookSubscription) -> SubscriptionState:
 
 
 def subscription_view(subscription: WebhookSubscription) -> Subscription:
-    return Subscription.model_validate(Attributes(subscription, state=state_of(subscription)))
+    return view_of(Subscription, subscription, state=state_of(subscription))
 
 
 def subscription_etag(subscription: WebhookSubscription) -> str:
