@@ -14,6 +14,7 @@ from timeledger.kit.clock import utcnow
 from timeledger.kit.pagination import Page, PageRequest, fetch_page, page_request
 from timeledger.kit.routing import ResourceId, api_router
 from timeledger.kit.uow import DatabaseDep, UnitOfWork
+from timeledger.kit.views import view_of
 from timeledger.models import AuthSession
 from timeledger.users.repository import CredentialRepository
 
@@ -75,19 +76,7 @@ def list_sessions(
     )
     current = caller.credential_id if caller.credential_kind is TokenKind.SESSION else None
     return Page(
-        items=[
-            SessionRead(
-                id=row.id,
-                prefix=row.prefix,
-                created_at=row.created_at,
-                last_used_at=row.last_used_at,
-                expires_at=row.expires_at,
-                client_address=row.client_address,
-                user_agent=row.user_agent,
-                current=row.id == current,
-            )
-            for row in rows
-        ],
+        items=[view_of(SessionRead, row, current=row.id == current) for row in rows],
         next_cursor=cursor,
     )
 

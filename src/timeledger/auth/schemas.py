@@ -27,6 +27,8 @@ class LoginResult(BaseModel):
 
 
 class SessionRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     prefix: str
     created_at: datetime

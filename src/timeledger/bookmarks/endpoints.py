@@ -24,7 +24,7 @@ def list_bookmarks(
 ) -> Page[BookmarkRead]:
     """All of your saved time-entry queries, by name (one page: at most 200 exist)."""
     rows = service.list_bookmarks(session, caller)
-    return Page(items=[service.bookmark_view(row) for row in rows], next_cursor=None)
+    return Page(items=[BookmarkRead.model_validate(row) for row in rows], next_cursor=None)
 
 
 @bookmarks_router.post(
@@ -38,7 +38,7 @@ def create_bookmark(
 ) -> BookmarkRead:
     bookmark = service.create_bookmark(session, caller, body)
     created(response, f"/api/me/bookmarks/{bookmark.id}", service.bookmark_etag(bookmark))
-    return service.bookmark_view(bookmark)
+    return BookmarkRead.model_validate(bookmark)
 
 
 @bookmarks_router.get("/me/bookmarks/{bookmark_id}", response_model=BookmarkRead)
@@ -50,7 +50,7 @@ def get_bookmark(
 ) -> BookmarkRead:
     bookmark = service.get_bookmark(session, caller, bookmark_id)
     set_etag(response, service.bookmark_etag(bookmark))
-    return service.bookmark_view(bookmark)
+    return BookmarkRead.model_validate(bookmark)
 
 
 @bookmarks_router.patch("/me/bookmarks/{bookmark_id}", response_model=BookmarkRead)
@@ -64,7 +64,7 @@ def update_bookmark(
 ) -> BookmarkRead:
     bookmark = service.update_bookmark(session, caller, bookmark_id, body, if_match_of(request))
     set_etag(response, service.bookmark_etag(bookmark))
-    return service.bookmark_view(bookmark)
+    return BookmarkRead.model_validate(bookmark)
 
 
 @bookmarks_router.delete("/me/bookmarks/{bookmark_id}", status_code=status.HTTP_204_NO_CONTENT)

@@ -84,6 +84,8 @@ class BookmarkUpdate(BaseModel):
 
 
 class BookmarkRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     name: str
     query: str

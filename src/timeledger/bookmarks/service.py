@@ -20,16 +20,6 @@ ENTITY = "bookmark"
 IfMatch = Callable[[str], None]
 
 
-def bookmark_view(bookmark: EntryBookmark) -> BookmarkRead:
-    return BookmarkRead(
-        id=bookmark.id,
-        name=bookmark.name,
-        query=bookmark.query,
-        created_at=bookmark.created_at,
-        updated_at=bookmark.updated_at,
-    )
-
-
 def bookmark_etag(bookmark: EntryBookmark) -> str:
     return etag_for(ENTITY, bookmark.id, bookmark.row_version)
 
@@ -48,7 +38,10 @@ def _log(session: Session, caller: Caller, bookmark_id: int, op: str, data: dict
 
 def _logged_view(bookmark: EntryBookmark) -> dict[str, Any]:
     """The change's data: the bookmark and its owner, whom a change feed must filter on."""
-    return {**bookmark_view(bookmark).model_dump(mode="json"), "user_id": bookmark.user_id}
+    return {
+        **BookmarkRead.model_validate(bookmark).model_dump(mode="json"),
+        "user_id": bookmark.user_id,
+    }
 
 
 def _name_taken(name: str) -> Conflict:

@@ -18,13 +18,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, get_args
 
 from sqlalchemy import BigInteger, ColumnElement, Select, and_, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from timeledger.configuration.store import contains_text
+from timeledger.entries.fields import READ_COLUMNS
 from timeledger.entries.rendering import render_entry
+from timeledger.entries.schemas import ApprovalStatus, BillingState, CreationType
 from timeledger.identity.access import Caller
 from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import BadRequest, Problem, Unprocessable
@@ -34,6 +36,7 @@ from timeledger.kit.timeutil import DateKeyword, DateRange, keyword_range, local
 from timeledger.models import Employee, EmployeeVersion, EntryDayTotal, TimeEntry, Workspace
 from timeledger.models.settings import ActivityVersion
 from timeledger.organization.repository import EMPLOYEE_VERSIONS, OrgUnitRepository
+from timeledger.settings.schemas import ActivityType
 from timeledger.timesheet.scope import employee_ids_in_scope, own_employee_id
 
 ENTRIES = TimeEntry.__table__
@@ -69,50 +72,31 @@ def default_direction(sort: EntrySort) -> Direction:
     return Direction.DESC if sort in DESCENDING_BY_DEFAULT else Direction.ASC
 
 
-def _or_missing(column: Any) -> ColumnElement[Any]:
-    return func.coalesce(column, literal(MISSING_SORTS_AS, BigInteger), type_=BigInteger)
+SORT_COLUMNS = {
+    EntrySort.DATE: "day",
+    EntrySort.USER: "employee_id",
+    EntrySort.CUSTOMER: "customer_id",
+    EntrySort.PROJECT: "project_id",
+    EntrySort.ACTIVITY: "activity_id",
+    EntrySort.NOTE: "note",
+    EntrySort.MINUTES: "minutes",
+    EntrySort.REVENUE: "revenue_minor",
+}
+"""The column each sort orders by; people, customers, projects and activities by id (their
+names are effective-dated, ids are stable and indexed). A column that may be missing
+(`NULL`) sorts as `MISSING_SORTS_AS` there."""
 
 
 def _sort_expression(sort: EntrySort) -> ColumnElement[Any]:
-    """What each sort orders by; people, customers, projects and activities by id (their
-    names are effective-dated, ids are stable and indexed)."""
-    match sort:
-        case EntrySort.DATE:
-            return ENTRIES.c.day
-        case EntrySort.USER:
-            return ENTRIES.c.employee_id
-        case EntrySort.CUSTOMER:
-            return _or_missing(ENTRIES.c.customer_id)
-        case EntrySort.PROJECT:
-            return _or_missing(ENTRIES.c.project_id)
-        case EntrySort.ACTIVITY:
-            return ENTRIES.c.activity_id
-        case EntrySort.NOTE:
-            return ENTRIES.c.note
-        case EntrySort.MINUTES:
-            return ENTRIES.c.minutes
-        case EntrySort.REVENUE:
-            return _or_missing(ENTRIES.c.revenue_minor)
+    column = ENTRIES.c[SORT_COLUMNS[sort]]
+    if not column.nullable:
+        return column
+    return func.coalesce(column, literal(MISSING_SORTS_AS, BigInteger), type_=BigInteger)
 
 
 def _sort_value_of(sort: EntrySort, row: Any) -> Any:
-    match sort:
-        case EntrySort.DATE:
-            return row.day
-        case EntrySort.USER:
-            return row.employee_id
-        case EntrySort.CUSTOMER:
-            return MISSING_SORTS_AS if row.customer_id is None else row.customer_id
-        case EntrySort.PROJECT:
-            return MISSING_SORTS_AS if row.project_id is None else row.project_id
-        case EntrySort.ACTIVITY:
-            return row.activity_id
-        case EntrySort.NOTE:
-            return row.note
-        case EntrySort.MINUTES:
-            return row.minutes
-        case EntrySort.REVENUE:
-            return MISSING_SORTS_AS if row.revenue_minor is None else row.revenue_minor
+    value = getattr(row, SORT_COLUMNS[sort])
+    return MISSING_SORTS_AS if value is None else value
 
 
 def _fits_sort(sort: EntrySort, value: Any) -> bool:
@@ -399,7 +383,7 @@ def _people(
     return chosen, echo
 
 
-ACTIVITY_TYPES = ("work", "timeoff", "non-work", "allowance")
+ACTIVITY_TYPES = get_args(ActivityType)
 
 
 def _activities(session: Session, query: EntryQuery) -> tuple[set[int] | None, dict[str, Any]]:
@@ -511,9 +495,9 @@ def _choices(
     return tuple(chosen)
 
 
-APPROVAL_STATUSES = ("not_approved_yet", "under_approval", "approved", "disapproved", "exported")
-BILLING_STATES = ("unbilled", "billed", "paid")
-CREATION_TYPES = ("times", "clock", "wtm", "null")
+APPROVAL_STATUSES = tuple(status.value for status in ApprovalStatus)
+BILLING_STATES = tuple(state.value for state in BillingState)
+CREATION_TYPES = (*(kind.value for kind in CreationType), "null")
 
 
 def resolve_filters(
@@ -592,38 +576,7 @@ def resolve_filters(
 # The list
 
 
-ENTRY_COLUMNS = tuple(
-    ENTRIES.c[name]
-    for name in (
-        "id",
-        "employee_id",
-        "day",
-        "minutes",
-        "started_at",
-        "ended_at",
-        "timezone",
-        "breaks",
-        "break_minutes",
-        "activity_id",
-        "project_id",
-        "task_id",
-        "customer_id",
-        "dimension_values",
-        "note",
-        "billable",
-        "hourly_rate_minor",
-        "revenue_minor",
-        "rate_source",
-        "billing_state",
-        "approval_status",
-        "creation_type",
-        "locked",
-        "timer_started_at",
-        "presence_interval_id",
-        "created_at",
-        "updated_at",
-    )
-)
+ENTRY_COLUMNS = tuple(ENTRIES.c[name] for name in READ_COLUMNS)
 
 
 def _entries_statement(filters: EntryFilters) -> Select[Any]:

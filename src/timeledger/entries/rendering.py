@@ -2,10 +2,16 @@
 ORM object or a Core row), so single reads and fast lists render identically."""
 
 from datetime import datetime, time, timedelta
+from operator import attrgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from timeledger.entries.fields import STORED_COLUMNS, STORED_FIELDS
+from timeledger.entries.schemas import EntryRead
 from timeledger.kit.clock import utcnow
+
+_EMPTY_ENTRY = dict.fromkeys(EntryRead.model_fields)
+_stored_values = attrgetter(*STORED_COLUMNS)
 
 
 def tracking_of(row: Any, now: datetime) -> dict[str, Any] | None:
@@ -19,38 +25,14 @@ def tracking_of(row: Any, now: datetime) -> dict[str, Any] | None:
 def render_entry(
     row: Any, *, user_id: int | None, currency: str, now: datetime | None = None
 ) -> dict[str, Any]:
-    """The `EntryRead` fields of `row` as plain values (JSON-ready with orjson)."""
-    return {
-        "id": row.id,
-        "employee_id": row.employee_id,
-        "user_id": user_id,
-        "date": row.day,
-        "minutes": row.minutes,
-        "started_at": row.started_at,
-        "ended_at": row.ended_at,
-        "timezone": row.timezone,
-        "breaks": row.breaks or [],
-        "break_minutes": row.break_minutes,
-        "activity_id": row.activity_id,
-        "project_id": row.project_id,
-        "task_id": row.task_id,
-        "customer_id": row.customer_id,
-        "dimension_values": row.dimension_values or {},
-        "note": row.note,
-        "billable": row.billable,
-        "hourly_rate_minor": row.hourly_rate_minor,
-        "revenue_minor": row.revenue_minor,
-        "currency": currency,
-        "rate_source": row.rate_source,
-        "billing_state": row.billing_state,
-        "approval_status": row.approval_status,
-        "creation_type": row.creation_type,
-        "locked": row.locked,
-        "tracking": tracking_of(row, now or utcnow()),
-        "presence_interval_id": row.presence_interval_id,
-        "created_at": row.created_at,
-        "updated_at": row.updated_at,
-    }
+    """The `EntryRead` fields of `row` as plain values (JSON-ready with orjson), in the
+    schema's order."""
+    entry = _EMPTY_ENTRY.copy()
+    entry.update(zip(STORED_FIELDS, _stored_values(row), strict=True))
+    entry["user_id"] = user_id
+    entry["currency"] = currency
+    entry["tracking"] = tracking_of(row, now or utcnow())
+    return entry
 
 
 def span_of(entry: dict[str, Any], timezone: str) -> tuple[datetime, datetime]:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from timeledger.changes.service import ChangeOf, record_change, record_changes
 from timeledger.configuration.store import workspace_today
 from timeledger.entries import validators
+from timeledger.entries.fields import SETTABLE_COLUMNS, STORED_COLUMNS, column_of
 from timeledger.entries.rendering import render_entry
 from timeledger.entries.repository import EntryRepository
 from timeledger.entries.schemas import (
@@ -56,6 +57,14 @@ SETTABLE_BY_OWNER = {
 ENTITY = "entry"
 FROZEN_RATE_STATES = {BillingState.BILLED, BillingState.PAID}
 SPAN_FIELDS = ("started_at", "ended_at", "breaks")
+BOOKKEEPING_COLUMNS = frozenset(
+    {"id", "employee_id", "presence_interval_id", "created_at", "updated_at"}
+)
+SETTLED_COLUMNS = tuple(
+    column for column in STORED_COLUMNS if column not in BOOKKEEPING_COLUMNS | {"breaks"}
+)
+"""What `_settle` derives from the request and the stored entry: every shown column but
+the entry's bookkeeping and its breaks (stored as JSON)."""
 UNCHANGED_WHEN_NULL = frozenset(
     {"day", "minutes", "activity_id", "breaks", "dimension_values", "note", "billing_state",
      "approval_status", "locked"}
@@ -231,9 +240,7 @@ def _stored_breaks(spans: list[tuple[datetime, datetime]]) -> list[dict[str, Any
 
 
 def _requested(data: EntryFields) -> dict[str, Any]:
-    values = data.model_dump(exclude_unset=True)
-    if "date" in values:
-        values["day"] = values.pop("date")
+    values = {column_of(name): value for name, value in data.model_dump(exclude_unset=True).items()}
     for name in ("started_at", "ended_at"):
         if values.get(name) is not None:
             values[name] = values[name].astimezone(UTC)
@@ -257,23 +264,10 @@ def _merge(entry: TimeEntry | None, requested: dict[str, Any]) -> dict[str, Any]
             "creation_type": None,
         }
     else:
-        values = {
-            "day": entry.day,
-            "minutes": entry.minutes,
-            "started_at": entry.started_at,
-            "ended_at": entry.ended_at,
-            "breaks": _spans(entry.breaks),
-            "activity_id": entry.activity_id,
-            "project_id": entry.project_id,
-            "task_id": entry.task_id,
-            "dimension_values": dict(entry.dimension_values or {}),
-            "note": entry.note,
-            "billable": entry.billable,
-            "billing_state": entry.billing_state,
-            "approval_status": entry.approval_status,
-            "creation_type": entry.creation_type,
-            "locked": entry.locked,
-        }
+        values = {column: getattr(entry, column) for column in SETTABLE_COLUMNS}
+        values.update(
+            breaks=_spans(entry.breaks), dimension_values=dict(entry.dimension_values or {})
+        )
     requested = {
         name: value
         for name, value in requested.items()
@@ -396,29 +390,8 @@ def _check_privileged_fields(writer: Writer, entry: TimeEntry | None, requested:
 
 
 def _apply(entry: TimeEntry, values: dict[str, Any]) -> None:
-    for name in (
-        "day",
-        "minutes",
-        "started_at",
-        "ended_at",
-        "timezone",
-        "break_minutes",
-        "activity_id",
-        "project_id",
-        "task_id",
-        "customer_id",
-        "dimension_values",
-        "note",
-        "billable",
-        "hourly_rate_minor",
-        "revenue_minor",
-        "rate_source",
-        "billing_state",
-        "approval_status",
-        "creation_type",
-        "locked",
-    ):
-        setattr(entry, name, values.get(name))
+    for column in SETTLED_COLUMNS:
+        setattr(entry, column, values.get(column))
     entry.breaks = to_jsonable(values.get("breaks") or [])
 
 

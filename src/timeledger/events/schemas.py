@@ -1,15 +1,20 @@
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 
 class Event(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     revision: int = Field(description="Position in the workspace's change log; only grows.")
     type: str = Field(examples=["entry.created"], description="`entity.operation`.")
-    occurred_at: datetime
+    occurred_at: datetime = Field(validation_alias=AliasChoices("occurred_at", "at"))
     actor_user_id: int | None = Field(description="Who made the change; null for the system.")
-    object_id: int = Field(description="The id of the changed object.")
+    object_id: int = Field(
+        validation_alias=AliasChoices("object_id", "entity_id"),
+        description="The id of the changed object.",
+    )
     data: dict[str, Any] = Field(description="The object as the API showed it after the change.")
 
 

@@ -8,6 +8,7 @@ from timeledger.events.audience import Audience
 from timeledger.events.catalog import TypeFilter, event_type
 from timeledger.events.repository import ChangeRepository
 from timeledger.events.schemas import Event
+from timeledger.kit.views import view_of
 from timeledger.models import Change
 
 SCAN_WINDOW = 1000
@@ -16,14 +17,8 @@ items but still moves `next_after` on, so its cost never depends on the log's si
 
 
 def event_view(change: Change) -> Event:
-    return Event(
-        revision=change.revision,
-        type=event_type(change.entity, change.op),
-        occurred_at=change.at,
-        actor_user_id=change.actor_user_id,
-        object_id=change.entity_id,
-        data=change.data,
-    )
+    """The change as an event: its type named from the changed entity and the operation."""
+    return view_of(Event, change, type=event_type(change.entity, change.op))
 
 
 def event_document(change: Change) -> dict[str, Any]:

@@ -165,7 +165,7 @@ def list_events(
         sort_columns=EVENT_SORTS,
         id_column=InboundEvent.id,
     )
-    return Page(items=[service.event_view(row) for row in rows], next_cursor=cursor)
+    return Page(items=[InboundEventRead.model_validate(row) for row in rows], next_cursor=cursor)
 
 
 # Receiving

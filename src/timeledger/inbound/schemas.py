@@ -4,7 +4,15 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, model_validator
+from pydantic import (
+    AliasChoices,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    model_validator,
+)
 
 from timeledger.kit.text import WITHOUT_NUL
 from timeledger.organization.schemas import (
@@ -40,6 +48,8 @@ class InboundEndpointUpdate(BaseModel):
 
 
 class InboundEndpointRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     name: str
     service_user_id: int
@@ -62,10 +72,12 @@ class InboundEventStatus(StrEnum):
 
 
 class InboundEventRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     event_id: str = Field(description="The sender's webhook-id.")
-    type: str
-    data: dict[str, Any]
+    type: str = Field(validation_alias=AliasChoices("type", "event_type"))
+    data: dict[str, Any] = Field(validation_alias=AliasChoices("data", "payload"))
     status: InboundEventStatus
     error: str | None = Field(description="Why processing failed.")
     received_at: datetime

@@ -28,7 +28,6 @@ from timeledger.inbound.schemas import (
     InboundEndpointCreated,
     InboundEndpointRead,
     InboundEndpointUpdate,
-    InboundEventRead,
     InboundEventStatus,
     InboundMessage,
 )
@@ -44,6 +43,7 @@ from timeledger.kit.errors import (
 from timeledger.kit.etag import etag_for
 from timeledger.kit.secretbox import SecretBox
 from timeledger.kit.tenancy import scope_session_to_workspace
+from timeledger.kit.views import view_of
 from timeledger.models import InboundEndpoint, InboundEvent
 
 PROCESS_INBOUND_EVENT = "inbound.process"
@@ -79,28 +79,7 @@ def endpoint_etag(endpoint: InboundEndpoint) -> str:
 
 
 def endpoint_view(endpoint: InboundEndpoint) -> InboundEndpointRead:
-    return InboundEndpointRead(
-        id=endpoint.id,
-        name=endpoint.name,
-        service_user_id=endpoint.service_user_id,
-        active=endpoint.active,
-        url=receive_url(endpoint.id),
-        created_at=endpoint.created_at,
-        updated_at=endpoint.updated_at,
-    )
-
-
-def event_view(event: InboundEvent) -> InboundEventRead:
-    return InboundEventRead(
-        id=event.id,
-        event_id=event.event_id,
-        type=event.event_type,
-        data=event.payload,
-        status=InboundEventStatus(event.status),
-        error=event.error,
-        received_at=event.received_at,
-        processed_at=event.processed_at,
-    )
+    return view_of(InboundEndpointRead, endpoint, url=receive_url(endpoint.id))
 
 
 def _new_secret() -> str:
@@ -134,7 +113,7 @@ def get_endpoint(session: Session, endpoint_id: int) -> InboundEndpoint:
 
 
 def _created(endpoint: InboundEndpoint, secret: str) -> InboundEndpointCreated:
-    return InboundEndpointCreated(**endpoint_view(endpoint).model_dump(), secret=secret)
+    return view_of(InboundEndpointCreated, endpoint, url=receive_url(endpoint.id), secret=secret)
 
 
 def create_endpoint(

@@ -24,6 +24,7 @@ from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
 from timeledger.kit.errors import NotFound
 from timeledger.kit.etag import etag_for
+from timeledger.kit.views import view_of
 from timeledger.models import JobSchedule, Workspace
 
 FIRED_PER_CYCLE = 50
@@ -40,20 +41,9 @@ def schedule_etag(schedule: JobSchedule) -> str:
 
 
 def schedule_view(session: Session, schedule: JobSchedule) -> ScheduleRead:
-    return ScheduleRead(
-        id=schedule.id,
-        name=schedule.name,
-        kind=schedule.kind,
-        cron=schedule.cron,
-        timezone=_timezone_of(session, schedule.workspace_id),
-        parameters=schedule.payload,
-        active=schedule.active,
-        next_run_at=schedule.next_run_at,
-        last_run_at=schedule.last_run_at,
-        created_by_user_id=schedule.created_by_user_id,
-        created_at=schedule.created_at,
-        updated_at=schedule.updated_at,
-    )
+    """The schedule as shown, with the time zone its `cron` is read in."""
+    timezone = _timezone_of(session, schedule.workspace_id)
+    return view_of(ScheduleRead, schedule, timezone=timezone)
 
 
 def _next_run(schedule: JobSchedule, timezone: str, now: datetime) -> datetime | None:

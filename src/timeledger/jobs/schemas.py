@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from timeledger.kit.text import WITHOUT_NUL
 
@@ -61,14 +61,17 @@ class JobProgress(BaseModel):
 
 
 class JobRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     kind: str
-    parameters: dict[str, Any]
+    parameters: dict[str, Any] = Field(validation_alias=AliasChoices("parameters", "payload"))
     status: JobStatus
     progress: JobProgress
     result: dict[str, Any] | None = Field(description="What a finished job reported.")
     error: str | None = Field(
-        description="The last failure's summary: the error's type and message, one line."
+        validation_alias=AliasChoices("error", "last_error"),
+        description="The last failure's summary: the error's type and message, one line.",
     )
     attempts: int
     run_at: datetime = Field(description="When the job is (or was last) due.")
@@ -102,12 +105,14 @@ class ScheduleUpdate(BaseModel):
 
 
 class ScheduleRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     name: str
     kind: str
     cron: str
     timezone: str = Field(description="The workspace's time zone, in which `cron` is read.")
-    parameters: dict[str, Any]
+    parameters: dict[str, Any] = Field(validation_alias=AliasChoices("parameters", "payload"))
     active: bool
     next_run_at: datetime | None = Field(description="In UTC; null while inactive.")
     last_run_at: datetime | None

@@ -12,6 +12,7 @@ from timeledger.jobs.schemas import FINISHED, JobProgress, JobRead, JobStart, Jo
 from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import Conflict, NotFound
 from timeledger.kit.pagination import Page, PageRequest, fetch_page
+from timeledger.kit.views import view_of
 from timeledger.models import Job
 
 SORTS = {"id": Job.id, "run_at": Job.run_at}
@@ -26,25 +27,9 @@ def _percent(job: Job) -> int | None:
 
 
 def job_view(job: Job) -> JobRead:
-    return JobRead(
-        id=job.id,
-        kind=job.kind,
-        parameters=job.payload,
-        status=JobStatus(job.status),
-        progress=JobProgress(
-            done=job.progress_done, total=job.progress_total, percent=_percent(job)
-        ),
-        result=job.result,
-        error=job.last_error,
-        attempts=job.attempts,
-        run_at=job.run_at,
-        created_at=job.created_at,
-        started_at=job.started_at,
-        finished_at=job.finished_at,
-        cancel_requested_at=job.cancel_requested_at,
-        schedule_id=job.schedule_id,
-        created_by_user_id=job.created_by_user_id,
-    )
+    """The job as shown: its progress is counted from its columns."""
+    progress = JobProgress(done=job.progress_done, total=job.progress_total, percent=_percent(job))
+    return view_of(JobRead, job, progress=progress)
 
 
 def list_jobs(

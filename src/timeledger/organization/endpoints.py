@@ -274,7 +274,7 @@ def add_employee_version(
 ) -> EmployeeVersionRead:
     version = service.add_employee_version(session, caller, employee_id, body)
     created(response, f"/api/employees/{employee_id}?as_of={version.effective_from.isoformat()}")
-    return service.employee_version_view(version)
+    return EmployeeVersionRead.model_validate(version)
 
 
 @organization.delete("/employees/{employee_id}", status_code=status.HTTP_204_NO_CONTENT)

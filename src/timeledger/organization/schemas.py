@@ -82,6 +82,8 @@ class OrgUnitUpdate(BaseModel):
 
 
 class OrgUnitRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     key: str | None
     name: str
@@ -95,6 +97,8 @@ class OrgUnitRead(BaseModel):
 
 
 class OrgUnitVersionRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     effective_from: date
     name: str
@@ -150,6 +154,8 @@ class EmployeeVersionCreate(EmployeeVersionFields):
 
 
 class EmployeeRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     employee_number: str
     user_id: int | None
@@ -168,6 +174,8 @@ class EmployeeRead(BaseModel):
 
 
 class EmployeeVersionRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     effective_from: date
     first_name: str
@@ -206,6 +214,8 @@ class EmploymentUpdate(BaseModel):
 
 
 class EmploymentRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     employee_id: int
     starts_on: date

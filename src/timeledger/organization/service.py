@@ -19,6 +19,7 @@ from timeledger.identity.access import Caller
 from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import Conflict, Forbidden, NotFound, Unprocessable
 from timeledger.kit.etag import etag_for
+from timeledger.kit.views import view_of
 from timeledger.models import (
     Employee,
     EmployeeVersion,
@@ -121,30 +122,8 @@ def unit_etag(unit: OrgUnit) -> str:
 
 
 def unit_view(unit: OrgUnit, version: OrgUnitVersion, manager_ids: list[int]) -> OrgUnitRead:
-    return OrgUnitRead(
-        id=unit.id,
-        key=unit.key,
-        name=version.name,
-        type=version.type,
-        parent_id=version.parent_id,
-        valid_to=version.valid_to,
-        effective_from=version.effective_from,
-        manager_ids=manager_ids,
-        created_at=unit.created_at,
-        updated_at=unit.updated_at,
-    )
-
-
-def unit_version_view(version: OrgUnitVersion) -> OrgUnitVersionRead:
-    return OrgUnitVersionRead(
-        id=version.id,
-        effective_from=version.effective_from,
-        name=version.name,
-        type=version.type,
-        parent_id=version.parent_id,
-        valid_to=version.valid_to,
-        recorded_at=version.recorded_at,
-    )
+    """The unit as its version shows it, with its managers."""
+    return view_of(OrgUnitRead, unit, version, manager_ids=manager_ids)
 
 
 def unit_views(session: Session, units: list[OrgUnit], day: date) -> list[OrgUnitRead]:
@@ -294,7 +273,10 @@ def update_unit(
 
 def unit_history(session: Session, unit_id: int) -> list[OrgUnitVersionRead]:
     unit = get_unit(session, unit_id)
-    return [unit_version_view(version) for version in UNIT_VERSIONS.history(session, unit.id)]
+    return [
+        OrgUnitVersionRead.model_validate(version)
+        for version in UNIT_VERSIONS.history(session, unit.id)
+    ]
 
 
 def delete_unit(session: Session, caller: Caller, unit_id: int) -> None:
@@ -395,39 +377,8 @@ def employee_etag(employee: Employee) -> str:
 
 
 def employee_view(employee: Employee, version: EmployeeVersion) -> EmployeeRead:
-    return EmployeeRead(
-        id=employee.id,
-        employee_number=employee.employee_number,
-        user_id=employee.user_id,
-        key=employee.key,
-        first_name=version.first_name,
-        last_name=version.last_name,
-        email=version.email,
-        org_unit_id=version.org_unit_id,
-        employment_terms_id=version.employment_terms_id,
-        timezone=version.timezone,
-        weekly_pattern_minutes=list(version.weekly_pattern_minutes),
-        hourly_rate_minor=version.hourly_rate_minor,
-        effective_from=version.effective_from,
-        created_at=employee.created_at,
-        updated_at=employee.updated_at,
-    )
-
-
-def employee_version_view(version: EmployeeVersion) -> EmployeeVersionRead:
-    return EmployeeVersionRead(
-        id=version.id,
-        effective_from=version.effective_from,
-        first_name=version.first_name,
-        last_name=version.last_name,
-        email=version.email,
-        org_unit_id=version.org_unit_id,
-        employment_terms_id=version.employment_terms_id,
-        timezone=version.timezone,
-        weekly_pattern_minutes=list(version.weekly_pattern_minutes),
-        hourly_rate_minor=version.hourly_rate_minor,
-        recorded_at=version.recorded_at,
-    )
+    """The employee as their version shows them."""
+    return view_of(EmployeeRead, employee, version)
 
 
 def employee_views(session: Session, employees: list[Employee], day: date) -> list[EmployeeRead]:
@@ -614,7 +565,10 @@ def employee_history(
     session: Session, caller: Caller, employee_id: int
 ) -> list[EmployeeVersionRead]:
     employee = get_visible_employee(session, caller, employee_id)
-    return [employee_version_view(row) for row in EMPLOYEE_VERSIONS.history(session, employee.id)]
+    return [
+        EmployeeVersionRead.model_validate(row)
+        for row in EMPLOYEE_VERSIONS.history(session, employee.id)
+    ]
 
 
 def delete_employee(session: Session, caller: Caller, employee_id: int) -> None:
@@ -722,14 +676,8 @@ def ensure_employee_for_user(session: Session, user: User, actor: Caller | None)
 
 
 def employment_view(row: Employment) -> EmploymentRead:
-    return EmploymentRead(
-        id=row.id,
-        employee_id=row.employee_id,
-        starts_on=row.starts_on,
-        ends_on=row.ends_on,
-        percentage=row.percentage_hundredths / 100,
-        created_at=row.created_at,
-    )
+    """The employment with its percentage, stored in hundredths."""
+    return view_of(EmploymentRead, row, percentage=row.percentage_hundredths / 100)
 
 
 def _hundredths(percentage: Decimal) -> int:

@@ -113,12 +113,16 @@ class PresenceUpdate(BaseModel):
 
 
 class BreakRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     started_at: datetime
     ended_at: datetime | None
 
 
 class PresenceRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     employee_id: int
     started_at: datetime

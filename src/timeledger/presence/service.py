@@ -25,17 +25,16 @@ from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import Conflict, NotFound, Unprocessable
 from timeledger.kit.etag import etag_for
 from timeledger.kit.timeutil import DateKeyword, keyword_range, local_date
+from timeledger.kit.views import view_of
 from timeledger.models import PresenceBreak, PresenceInterval
 from timeledger.presence.repository import IntervalFacts, PresenceRepository
 from timeledger.presence.schemas import (
     BreakAt,
-    BreakRead,
     BreakSpan,
     ClockIn,
     ClockOut,
     PresenceCreate,
     PresenceRead,
-    PresenceSource,
     PresenceUpdate,
 )
 from timeledger.settings.service import ACTIVITIES, REASONS
@@ -212,26 +211,13 @@ def interval_view(
         timedelta(0),
     )
     worked = max(timedelta(0), until - interval.started_at) - paused
-    return PresenceRead(
-        id=interval.id,
-        employee_id=interval.employee_id,
-        started_at=interval.started_at,
-        ended_at=interval.ended_at,
-        day=interval.day,
-        timezone=interval.timezone,
-        reason_id=interval.reason_id,
-        activity_id=interval.activity_id,
-        note=interval.note,
-        source=PresenceSource(interval.source),
-        breaks=[
-            BreakRead(id=pause.id, started_at=pause.started_at, ended_at=pause.ended_at)
-            for pause in breaks
-        ],
+    return view_of(
+        PresenceRead,
+        interval,
+        breaks=breaks,
         break_minutes=_minutes(paused),
         minutes=_minutes(worked),
         open=interval.ended_at is None,
-        created_at=interval.created_at,
-        updated_at=interval.updated_at,
     )
 
 

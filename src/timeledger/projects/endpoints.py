@@ -14,6 +14,7 @@ from timeledger.kit.filters import parse_id_list
 from timeledger.kit.pagination import Page, PageRequest, fetch_page, page_request
 from timeledger.kit.routing import MAX_ID, ResourceId, api_router, created, if_match_of
 from timeledger.kit.uow import UnitOfWork
+from timeledger.kit.views import view_of
 from timeledger.models import Employee, ProjectMember, ProjectVersion, Task, TaskVersion, User
 from timeledger.projects import schemas, service
 from timeledger.projects.rates import resolve_hourly_rate
@@ -105,12 +106,7 @@ def get_hourly_rate(
         user_id=user_id,
         employee_id=employee_id,
     )
-    return RateRead(
-        hourly_rate_minor=resolution.hourly_rate_minor,
-        currency=resolution.currency,
-        source=resolution.source,
-        as_of=day,
-    )
+    return view_of(RateRead, resolution, as_of=day)
 
 
 def _unknown(location: str, message: str) -> Unprocessable:

@@ -233,6 +233,8 @@ RateSource = Literal[
 
 
 class RateRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     hourly_rate_minor: int | None = Field(description="Null when no step of the order has one.")
     currency: str = Field(description="The workspace currency (ISO 4217).")
     source: RateSource | None = Field(description="The step of the order the rate came from.")

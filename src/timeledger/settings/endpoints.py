@@ -19,7 +19,7 @@ from timeledger.identity.access import Allowed, Caller
 from timeledger.kit.pagination import Page
 from timeledger.kit.routing import ResourceId, api_router, created
 from timeledger.kit.uow import UnitOfWork
-from timeledger.models import ActivityVersion, HolidayCustomDay
+from timeledger.models import ActivityVersion
 from timeledger.settings import schemas, service
 from timeledger.settings.schemas import ActivityType, CustomDayCreate, CustomDayRead, HolidayDay
 
@@ -77,10 +77,6 @@ for spec in (
 # Holiday calendar days
 
 
-def _custom_day_read(custom: HolidayCustomDay) -> CustomDayRead:
-    return CustomDayRead(id=custom.id, day=custom.day, name=custom.name, removed=custom.removed)
-
-
 @settings_router.get(
     "/holiday-calendars/{calendar_id}/days",
     response_model=list[HolidayDay],
@@ -109,7 +105,7 @@ def list_custom_days(
     _caller: Annotated[Caller, Allowed("settings:read:*")],
 ) -> Page[CustomDayRead]:
     days = service.custom_days(session, calendar_id)
-    return Page(items=[_custom_day_read(day) for day in days], next_cursor=None)
+    return Page(items=[CustomDayRead.model_validate(day) for day in days], next_cursor=None)
 
 
 def existing_calendar(calendar_id: ResourceId, session: UnitOfWork) -> int:
@@ -135,7 +131,7 @@ def add_custom_day(
         response,
         f"/api/settings/holiday-calendars/{calendar_id}/custom-days/{custom.day.isoformat()}",
     )
-    return _custom_day_read(custom)
+    return CustomDayRead.model_validate(custom)
 
 
 @settings_router.delete(

@@ -228,6 +228,8 @@ class CustomDayCreate(BaseModel):
 
 
 class CustomDayRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     day: date
     name: str

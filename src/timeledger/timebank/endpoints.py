@@ -77,7 +77,7 @@ def list_movements(
         limit=limit,
         cursor=cursor,
     )
-    return Page(items=[service.movement_view(row) for row in rows], next_cursor=next_cursor)
+    return Page(items=[MovementRead.model_validate(row) for row in rows], next_cursor=next_cursor)
 
 
 @timebank_router.post(
@@ -96,7 +96,7 @@ def post_movement(
     """422 when the account is not live and in force on `day`."""
     movement = service.post_movement(session, caller, employee_id, body)
     created(response, service.movement_location(movement))
-    return service.movement_view(movement)
+    return MovementRead.model_validate(movement)
 
 
 @timebank_router.get(
@@ -110,7 +110,9 @@ def get_movement(
     caller: Annotated[Caller, Allowed(READ)],
     employee_id: ReadableEmployeeId,
 ) -> MovementRead:
-    return service.movement_view(service.get_movement(session, caller, employee_id, movement_id))
+    return MovementRead.model_validate(
+        service.get_movement(session, caller, employee_id, movement_id)
+    )
 
 
 @timebank_router.delete(
@@ -142,15 +144,5 @@ def get_balances(
     found = service.balances(session, caller, employee_id, day)
     return Balances(
         as_of=day,
-        items=[
-            BalanceRead(
-                account_id=balance.account_id,
-                account_name=balance.account_name,
-                unit=balance.unit,
-                balance=balance.balance,
-                entitlement=balance.entitlement,
-                last_movement_at=balance.last_movement_at,
-            )
-            for balance in found
-        ],
+        items=[BalanceRead.model_validate(balance) for balance in found],
     )

@@ -63,6 +63,8 @@ class MovementCreate(BaseModel):
 
 
 class MovementRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     employee_id: int
     account_id: int
@@ -75,6 +77,8 @@ class MovementRead(BaseModel):
 
 
 class BalanceRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     account_id: int
     account_name: str
     unit: str = Field(description="`hours` (amounts in minutes) or `days` (hundredths).")

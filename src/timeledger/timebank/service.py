@@ -26,7 +26,6 @@ from timeledger.timebank.repository import TimebankRepository
 from timeledger.timebank.schemas import (
     MAX_AMOUNT,
     POSTED_CAUSES,
-    Cause,
     MovementCreate,
     MovementRead,
 )
@@ -101,20 +100,6 @@ def reachable_employee(
 
 
 # Movements
-
-
-def movement_view(movement: TimebankMovement) -> MovementRead:
-    return MovementRead(
-        id=movement.id,
-        employee_id=movement.employee_id,
-        account_id=movement.account_id,
-        day=movement.day,
-        amount=movement.amount,
-        cause=Cause(movement.cause),
-        note=movement.note,
-        created_by_user_id=movement.created_by_user_id,
-        created_at=movement.created_at,
-    )
 
 
 def movement_location(movement: TimebankMovement) -> str:
@@ -213,7 +198,13 @@ def post_movement(
             created_at=utcnow(),
         )
     )
-    _log(session, caller, movement.id, "created", movement_view(movement).model_dump(mode="json"))
+    _log(
+        session,
+        caller,
+        movement.id,
+        "created",
+        MovementRead.model_validate(movement).model_dump(mode="json"),
+    )
     return movement
 
 

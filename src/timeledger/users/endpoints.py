@@ -71,7 +71,7 @@ def list_users(
         caller, status=status_filter, role=role, text=q, ids=parse_id_list(ids, parameter="ids")
     )
     rows, cursor = fetch_page(session, statement, page, sort_columns=USER_SORTS, id_column=User.id)
-    return Page(items=[service.user_view(user) for user in rows], next_cursor=cursor)
+    return Page(items=[UserRead.model_validate(user) for user in rows], next_cursor=cursor)
 
 
 @users.post("/users", status_code=status.HTTP_201_CREATED, response_model=UserRead)
@@ -84,7 +84,7 @@ def create_user(
 ) -> UserRead:
     user = service.create_user(session, caller, body, hashing)
     created(response, f"/api/users/{user.id}", service.user_etag(user))
-    return service.user_view(user)
+    return UserRead.model_validate(user)
 
 
 @users.get("/users/{user_id}", response_model=UserRead)
@@ -96,7 +96,7 @@ def get_user(
 ) -> UserRead:
     user = service.get_visible_person(session, caller, user_id)
     set_etag(response, service.user_etag(user))
-    return service.user_view(user)
+    return UserRead.model_validate(user)
 
 
 @users.patch("/users/{user_id}", response_model=UserRead)
@@ -110,21 +110,21 @@ def update_user(
 ) -> UserRead:
     user = service.update_user(session, caller, user_id, body, if_match_of(request))
     set_etag(response, service.user_etag(user))
-    return service.user_view(user)
+    return UserRead.model_validate(user)
 
 
 @users.post("/users/{user_id}/suspend", response_model=UserRead)
 def suspend_user(
     user_id: ResourceId, session: UnitOfWork, caller: Annotated[Caller, Allowed("users:update:*")]
 ) -> UserRead:
-    return service.user_view(service.set_user_status(session, caller, user_id, "suspended"))
+    return UserRead.model_validate(service.set_user_status(session, caller, user_id, "suspended"))
 
 
 @users.post("/users/{user_id}/reactivate", response_model=UserRead)
 def reactivate_user(
     user_id: ResourceId, session: UnitOfWork, caller: Annotated[Caller, Allowed("users:update:*")]
 ) -> UserRead:
-    return service.user_view(service.reactivate_user(session, caller, user_id))
+    return UserRead.model_validate(service.reactivate_user(session, caller, user_id))
 
 
 @users.delete("/users/{user_id}", status_code=status.HTTP_204_NO_CONTENT)
@@ -162,7 +162,7 @@ def list_roles(
         sort_columns={"id": Role.id, "name": Role.name},
         id_column=Role.id,
     )
-    return Page(items=[service.role_view(role) for role in rows], next_cursor=cursor)
+    return Page(items=[RoleRead.model_validate(role) for role in rows], next_cursor=cursor)
 
 
 @users.get("/roles/permissions", response_model=list[str])
@@ -179,7 +179,7 @@ def create_role(
 ) -> RoleRead:
     role = service.create_role(session, caller, body)
     created(response, f"/api/roles/{role.id}", service.role_etag(role))
-    return service.role_view(role)
+    return RoleRead.model_validate(role)
 
 
 @users.get("/roles/{role_id}", response_model=RoleRead)
@@ -191,7 +191,7 @@ def get_role(
 ) -> RoleRead:
     role = service.get_role(session, role_id)
     set_etag(response, service.role_etag(role))
-    return service.role_view(role)
+    return RoleRead.model_validate(role)
 
 
 @users.patch("/roles/{role_id}", response_model=RoleRead)
@@ -205,7 +205,7 @@ def update_role(
 ) -> RoleRead:
     role = service.update_role(session, caller, role_id, body, if_match_of(request))
     set_etag(response, service.role_etag(role))
-    return service.role_view(role)
+    return RoleRead.model_validate(role)
 
 
 @users.delete("/roles/{role_id}", status_code=status.HTTP_204_NO_CONTENT)
@@ -231,7 +231,7 @@ def list_service_users(
         sort_columns={"id": User.id, "name": User.name, "created_at": User.created_at},
         id_column=User.id,
     )
-    return Page(items=[service.service_user_view(user) for user in rows], next_cursor=cursor)
+    return Page(items=[ServiceUserRead.model_validate(user) for user in rows], next_cursor=cursor)
 
 
 @users.post("/service-users", status_code=status.HTTP_201_CREATED, response_model=ServiceUserRead)
@@ -243,7 +243,7 @@ def create_service_user(
 ) -> ServiceUserRead:
     user = service.create_service_user(session, caller, body)
     created(response, f"/api/service-users/{user.id}", service.user_etag(user))
-    return service.service_user_view(user)
+    return ServiceUserRead.model_validate(user)
 
 
 @users.get("/service-users/{user_id}", response_model=ServiceUserRead)
@@ -255,7 +255,7 @@ def get_service_user(
 ) -> ServiceUserRead:
     user = service.get_visible_service_user(session, caller, user_id)
     set_etag(response, service.user_etag(user))
-    return service.service_user_view(user)
+    return ServiceUserRead.model_validate(user)
 
 
 @users.patch("/service-users/{user_id}", response_model=ServiceUserRead)
@@ -269,7 +269,7 @@ def update_service_user(
 ) -> ServiceUserRead:
     user = service.update_service_user(session, caller, user_id, body, if_match_of(request))
     set_etag(response, service.user_etag(user))
-    return service.service_user_view(user)
+    return ServiceUserRead.model_validate(user)
 
 
 @users.delete("/service-users/{user_id}", status_code=status.HTTP_204_NO_CONTENT)
@@ -289,7 +289,7 @@ def _key_page(session: UnitOfWork, owner: User, page: PageRequest) -> Page[ApiKe
         sort_columns={"id": ApiKey.id, "created_at": ApiKey.created_at},
         id_column=ApiKey.id,
     )
-    return Page(items=[service.key_view(key) for key in rows], next_cursor=cursor)
+    return Page(items=[ApiKeyRead.model_validate(key) for key in rows], next_cursor=cursor)
 
 
 @users.get("/service-users/{user_id}/api-keys", response_model=Page[ApiKeyRead])
@@ -341,7 +341,7 @@ def get_me(
 ) -> UserRead:
     user = service.get_me(session, caller)
     set_etag(response, service.user_etag(user))
-    return service.user_view(user)
+    return UserRead.model_validate(user)
 
 
 @me.patch("/me", response_model=UserRead)
@@ -354,7 +354,7 @@ def update_me(
 ) -> UserRead:
     user = service.update_me(session, caller, body, if_match_of(request))
     set_etag(response, service.user_etag(user))
-    return service.user_view(user)
+    return UserRead.model_validate(user)
 
 
 @me.post("/me/password", status_code=status.HTTP_204_NO_CONTENT)

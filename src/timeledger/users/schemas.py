@@ -1,7 +1,16 @@
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, EmailStr, Field
+from pydantic import (
+    AfterValidator,
+    AliasChoices,
+    AliasPath,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+)
 
 from timeledger.kit.text import WITHOUT_NUL
 from timeledger.kit.timeutil import is_known_timezone
@@ -45,11 +54,17 @@ class UserUpdate(BaseModel):
     language: Language | None = None
 
 
+ROLE_NAME = AliasChoices(AliasPath("role", "name"), "role")
+"""A user's role is shown by its name."""
+
+
 class UserRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     email: str | None
     name: str
-    role: str
+    role: str = Field(validation_alias=ROLE_NAME)
     status: str
     timezone: str | None
     language: str
@@ -92,9 +107,11 @@ class ServiceUserUpdate(BaseModel):
 
 
 class ServiceUserRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     name: str
-    role: str
+    role: str = Field(validation_alias=ROLE_NAME)
     status: str
     created_at: datetime
     updated_at: datetime
@@ -110,6 +127,8 @@ class ApiKeyCreate(BaseModel):
 
 
 class ApiKeyRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     name: str
     prefix: str
@@ -141,6 +160,8 @@ class RoleUpdate(BaseModel):
 
 
 class RoleRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     name: str
     description: str

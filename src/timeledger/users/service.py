@@ -26,13 +26,13 @@ from timeledger.identity.permissions import (
 from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import Conflict, Forbidden, NotFound, Unprocessable
 from timeledger.kit.etag import etag_for
+from timeledger.kit.views import view_of
 from timeledger.models import ApiKey, PasswordResetToken, Role, User
 from timeledger.organization.service import ensure_employee_for_user
 from timeledger.users.repository import CredentialRepository, RoleRepository, UserRepository
 from timeledger.users.schemas import (
     ApiKeyCreate,
     ApiKeyCreated,
-    ApiKeyRead,
     MeUpdate,
     PasswordChange,
     RoleCreate,
@@ -49,52 +49,6 @@ from timeledger.users.schemas import (
 PASSWORD_RESET_TTL = timedelta(hours=24)
 LEAST_ROLE = "employee"
 IfMatch = Callable[[str], None]
-
-
-def user_view(user: User) -> UserRead:
-    return UserRead(
-        id=user.id,
-        email=user.email,
-        name=user.name,
-        role=user.role.name,
-        status=user.status,
-        timezone=user.timezone,
-        language=user.language,
-        created_at=user.created_at,
-        updated_at=user.updated_at,
-    )
-
-
-def service_user_view(user: User) -> ServiceUserRead:
-    return ServiceUserRead(
-        id=user.id,
-        name=user.name,
-        role=user.role.name,
-        status=user.status,
-        created_at=user.created_at,
-        updated_at=user.updated_at,
-    )
-
-
-def role_view(role: Role) -> RoleRead:
-    return RoleRead(
-        id=role.id,
-        name=role.name,
-        description=role.description,
-        permissions=list(role.permissions),
-        builtin=role.builtin,
-    )
-
-
-def key_view(key: ApiKey) -> ApiKeyRead:
-    return ApiKeyRead(
-        id=key.id,
-        name=key.name,
-        prefix=key.prefix,
-        created_at=key.created_at,
-        last_used_at=key.last_used_at,
-        expires_at=key.expires_at,
-    )
 
 
 def user_etag(user: User) -> str:
@@ -188,7 +142,7 @@ def sync_builtin_roles(session: Session, workspace_ids: Sequence[int]) -> int:
                 op = "updated"
             changed += 1
             _log(session, None, workspace_id, "role", role.id, op,
-                 role_view(role).model_dump(mode="json"))  # fmt: skip
+                 RoleRead.model_validate(role).model_dump(mode="json"))  # fmt: skip
     return changed
 
 
@@ -254,7 +208,7 @@ def create_role(session: Session, caller: Caller, data: RoleCreate) -> Role:
         "role",
         role.id,
         "created",
-        role_view(role).model_dump(mode="json"),
+        RoleRead.model_validate(role).model_dump(mode="json"),
     )
     return role
 
@@ -283,7 +237,7 @@ def update_role(
         "role",
         role.id,
         "updated",
-        role_view(role).model_dump(mode="json"),
+        RoleRead.model_validate(role).model_dump(mode="json"),
     )
     return role
 
@@ -375,7 +329,7 @@ def add_person(
         "user",
         user.id,
         "created",
-        user_view(user).model_dump(mode="json"),
+        UserRead.model_validate(user).model_dump(mode="json"),
     )
     ensure_employee_for_user(session, user, actor)
     return user
@@ -442,7 +396,7 @@ def update_user(
         "user",
         user.id,
         "updated",
-        user_view(user).model_dump(mode="json"),
+        UserRead.model_validate(user).model_dump(mode="json"),
     )
     return user
 
@@ -474,7 +428,7 @@ def set_user_status(session: Session, caller: Caller, user_id: int, status: str)
         "user",
         user.id,
         op,
-        user_view(user).model_dump(mode="json"),
+        UserRead.model_validate(user).model_dump(mode="json"),
     )
     return user
 
@@ -542,7 +496,7 @@ def update_me(session: Session, caller: Caller, data: MeUpdate, if_match: IfMatc
         "user",
         user.id,
         "updated",
-        user_view(user).model_dump(mode="json"),
+        UserRead.model_validate(user).model_dump(mode="json"),
     )
     return user
 
@@ -602,7 +556,7 @@ def add_service_user(
         "service_user",
         user.id,
         "created",
-        service_user_view(user).model_dump(mode="json"),
+        ServiceUserRead.model_validate(user).model_dump(mode="json"),
     )
     return user
 
@@ -637,7 +591,7 @@ def update_service_user(
         "service_user",
         user.id,
         "updated",
-        service_user_view(user).model_dump(mode="json"),
+        ServiceUserRead.model_validate(user).model_dump(mode="json"),
     )
     return user
 
@@ -692,7 +646,7 @@ def issue_api_key(
                 detail={"owner_user_id": owner.id, "prefix": key.prefix},
             ),
         )
-    return ApiKeyCreated(**key_view(key).model_dump(), key=issued.token)
+    return view_of(ApiKeyCreated, key, key=issued.token)
 
 
 def issue_service_user_key(

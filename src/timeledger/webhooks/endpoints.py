@@ -112,7 +112,7 @@ def list_deliveries(
     """Every attempt to deliver to the subscription, newest first: status code, duration
     and a short error; the receiver's response body is never kept."""
     rows, next_cursor = service.list_deliveries(session, subscription_id, page)
-    return Page(items=[service.delivery_view(row) for row in rows], next_cursor=next_cursor)
+    return Page(items=[Delivery.model_validate(row) for row in rows], next_cursor=next_cursor)
 
 
 @webhooks_router.post(

@@ -53,6 +53,8 @@ class SubscriptionUpdate(BaseModel):
 
 
 class Subscription(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     url: str
     description: str
@@ -85,6 +87,8 @@ class SubscriptionCreated(Subscription):
 
 
 class Delivery(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     message_id: str = Field(description="The webhook-id header, the same on every attempt.")
     revision: int | None = Field(description="The change delivered; null for a test event.")

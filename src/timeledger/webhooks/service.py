@@ -18,12 +18,12 @@ from timeledger.kit.errors import Conflict, NotFound, Unprocessable
 from timeledger.kit.etag import etag_for
 from timeledger.kit.pagination import PageRequest, fetch_page
 from timeledger.kit.secretbox import SecretBox
+from timeledger.kit.views import view_of
 from timeledger.models import WebhookDelivery, WebhookSubscription
 from timeledger.webhooks.delivery import SECRET_PREFIX
 from timeledger.webhooks.destinations import DestinationRefused, check_destination
 from timeledger.webhooks.repository import DeliveryRepository, SubscriptionRepository
 from timeledger.webhooks.schemas import (
-    Delivery,
     DeliveryRequested,
     Subscription,
     SubscriptionCreate,
@@ -46,31 +46,11 @@ def state_of(subscription: WebhookSubscription) -> SubscriptionState:
 
 
 def subscription_view(subscription: WebhookSubscription) -> Subscription:
-    return Subscription(
-        id=subscription.id,
-        url=subscription.url,
-        description=subscription.description,
-        event_types=list(subscription.event_types),
-        active=subscription.active,
-        state=state_of(subscription),
-        disabled_reason=subscription.disabled_reason,
-        disabled_at=subscription.disabled_at,
-        delivered_revision=subscription.delivered_revision,
-        failed_attempts=subscription.failed_attempts,
-        failing_since=subscription.failing_since,
-        next_attempt_at=subscription.next_attempt_at,
-        created_by_user_id=subscription.created_by_user_id,
-        created_at=subscription.created_at,
-        updated_at=subscription.updated_at,
-    )
+    return view_of(Subscription, subscription, state=state_of(subscription))
 
 
 def subscription_etag(subscription: WebhookSubscription) -> str:
     return etag_for(ENTITY, subscription.id, subscription.row_version)
-
-
-def delivery_view(delivery: WebhookDelivery) -> Delivery:
-    return Delivery.model_validate(delivery, from_attributes=True)
 
 
 def checked_url(url: str, settings: Settings) -> str:
