@@ -3,6 +3,8 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from timeledger.kit.shown_once import ShownOnce
+
 
 class Event(BaseModel):
     revision: int = Field(description="Position in the workspace's change log; only grows.")
@@ -21,7 +23,7 @@ class EventPage(BaseModel):
 
 
 class StreamTicketIssued(BaseModel):
-    ticket: str = Field(
+    ticket: ShownOnce = Field(
         description="Pass once as `GET /api/sse?ticket=...`; shown only now, stored hashed."
     )
     expires_at: datetime = Field(description="When an unused ticket stops being accepted.")

@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, EmailStr, Field, model_validator
 
+from timeledger.kit.shown_once import ShownOnce
 from timeledger.kit.text import WITHOUT_NUL
 from timeledger.organization.schemas import (
     EffectiveFrom,
@@ -50,7 +51,7 @@ class InboundEndpointRead(BaseModel):
 
 
 class InboundEndpointCreated(InboundEndpointRead):
-    secret: str = Field(
+    secret: ShownOnce = Field(
         description="The whsec_ signing secret, shown this once: give it to the sender."
     )
 

@@ -13,6 +13,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.openapi.utils import get_openapi
 
 from timeledger.kit.errors import PROBLEM_MEDIA_TYPE
+from timeledger.kit.shown_once import NO_STORE
 
 PROBLEM_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -52,6 +53,11 @@ IF_MATCH_PARAMETER: dict[str, Any] = {
     "required": False,
     "description": "The ETag you read; the update is refused with 412 if it changed since.",
     "schema": {"type": "string"},
+}
+
+NO_STORE_HEADER: dict[str, Any] = {
+    "description": "The answer shows a secret once: no cache may keep it.",
+    "schema": {"type": "string", "const": NO_STORE},
 }
 
 COMMON_ERROR_STATUSES = ("400", "401", "403", "404", "409", "412", "413", "422", "423", "429")
@@ -102,6 +108,8 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
             if extensions:
                 operation["security"] = [{"bearer": []}]
             _document_conventions(method, operation)
+            if getattr(route.original_route, "shows_secret_once", False):
+                _document_no_store(operation)
     app.openapi_schema = document
     return document
 
@@ -121,3 +129,9 @@ def _document_conventions(method: str, operation: dict[str, Any]) -> None:
     }
     for status in COMMON_ERROR_STATUSES:
         responses.setdefault(status, {"description": "Problem details", **problem})
+
+
+def _document_no_store(operation: dict[str, Any]) -> None:
+    for status, response in operation["responses"].items():
+        if status.startswith("2"):
+            response.setdefault("headers", {})["Cache-Control"] = NO_STORE_HEADER

@@ -1,20 +1,49 @@
 """Routers and small helpers every endpoint module uses."""
 
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Path, Request, Response
+from starlette.types import Message, Receive, Scope, Send
 
 from timeledger.kit.etag import check_if_match, set_etag
 from timeledger.kit.idempotency import IdempotentRoute
+from timeledger.kit.shown_once import NO_STORE, shows_secret_once
 
 MAX_ID = 2**63 - 1
 
 ResourceId = Annotated[int, Path(ge=1, le=MAX_ID, description="Numeric id.")]
 
 
+class ApiRoute(IdempotentRoute):
+    """Route class of the native API: Idempotency-Key on POST, and `Cache-Control: no-store`
+    on every answer of an operation whose response model shows a secret once."""
+
+    def __init__(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
+        super().__init__(path, endpoint, **kwargs)
+        self.shows_secret_once = shows_secret_once(self.response_model)
+
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not self.shows_secret_once:
+            await super().handle(scope, receive, send)
+            return
+
+        async def send_uncacheable(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [
+                    (name, value)
+                    for name, value in message.get("headers", [])
+                    if name.lower() != b"cache-control"
+                ]
+                headers.append((b"cache-control", NO_STORE.encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await super().handle(scope, receive, send_uncacheable)
+
+
 def api_router(tag: str, prefix: str = "") -> APIRouter:
-    return APIRouter(prefix=prefix, tags=[tag], route_class=IdempotentRoute)
+    return APIRouter(prefix=prefix, tags=[tag], route_class=ApiRoute)
 
 
 def if_match_of(request: Request) -> Callable[[str], None]:

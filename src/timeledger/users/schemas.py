@@ -3,6 +3,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, EmailStr, Field
 
+from timeledger.kit.shown_once import ShownOnce
 from timeledger.kit.text import WITHOUT_NUL
 from timeledger.kit.timeutil import is_known_timezone
 
@@ -73,7 +74,7 @@ class PasswordChange(BaseModel):
 
 
 class PasswordResetIssued(BaseModel):
-    token: str = Field(description="Single-use; hand it to the person. Shown only here.")
+    token: ShownOnce = Field(description="Single-use; hand it to the person. Shown only here.")
     expires_at: datetime
 
 
@@ -119,7 +120,7 @@ class ApiKeyRead(BaseModel):
 
 
 class ApiKeyCreated(ApiKeyRead):
-    key: str = Field(description="The secret; shown only in this response.")
+    key: ShownOnce = Field(description="The secret; shown only in this response.")
 
 
 PermissionName = Annotated[str, Field(max_length=100)]
