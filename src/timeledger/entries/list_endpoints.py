@@ -5,7 +5,6 @@ only document the shape.
 """
 
 from dataclasses import dataclass, replace
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Depends, Query
@@ -28,6 +27,7 @@ from timeledger.kit.jsonio import FastJSONResponse
 from timeledger.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT, Direction, Page
 from timeledger.kit.routing import ResourceId, api_router
 from timeledger.kit.text import WITHOUT_NUL
+from timeledger.kit.timeutil import IsoDate
 from timeledger.kit.uow import UnitOfWork
 from timeledger.timesheet.scope import reachable_employee
 
@@ -65,16 +65,16 @@ class EntryGroup(BaseModel):
     customer_id: int | None = None
     project_id: int | None = None
     activity_id: int | None = None
-    day: date | None = None
-    week: date | None = Field(default=None, description="First day of the week.")
+    day: IsoDate | None = None
+    week: IsoDate | None = Field(default=None, description="First day of the week.")
     month: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}$")
     year: int | None = None
     minutes: int
     revenue_minor: int
     currency: str
     entries: int
-    first_date: date = Field(description="Date of the group's earliest entry.")
-    last_date: date = Field(description="Date of the group's latest entry.")
+    first_date: IsoDate = Field(description="Date of the group's earliest entry.")
+    last_date: IsoDate = Field(description="Date of the group's latest entry.")
     entries_params: dict[str, Any] = Field(
         description="Query parameters of this list that list exactly this group's entries."
     )
