@@ -13,7 +13,9 @@ from pydantic import BaseModel, Field
 from timeledger.configuration.store import workspace_today
 from timeledger.entries.grouping import list_groups, parse_group_by
 from timeledger.entries.listing import (
+    CURRENT,
     MAX_TIMESTAMP_WINDOW_DAYS,
+    NONE,
     EntryFilters,
     EntryQuery,
     EntrySort,
@@ -23,6 +25,7 @@ from timeledger.entries.listing import (
 )
 from timeledger.entries.schemas import EntryRead
 from timeledger.identity.access import Allowed, Caller
+from timeledger.kit.filters import MAX_ID_LIST_LENGTH, IdListValue, id_list_pattern
 from timeledger.kit.jsonio import FastJSONResponse
 from timeledger.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT, Direction, Page
 from timeledger.kit.routing import ResourceId, api_router
@@ -33,16 +36,15 @@ from timeledger.timesheet.scope import reachable_employee
 
 entries_list_router = api_router("Timesheet")
 
-Ids = Annotated[
-    list[Annotated[str, Field(max_length=4000, pattern=WITHOUT_NUL)]] | None,
-    Query(description="Ids, comma-separated or repeated."),
-]
+Ids = Annotated[list[IdListValue] | None, Query(description="Ids, comma-separated or repeated.")]
 IdsOrNone = Annotated[
-    list[Annotated[str, Field(max_length=4000, pattern=WITHOUT_NUL)]] | None,
+    list[Annotated[str, Field(max_length=MAX_ID_LIST_LENGTH, pattern=id_list_pattern(NONE))]]
+    | None,
     Query(description="Ids, comma-separated or repeated; `none` matches entries without one."),
 ]
 IdsOrCurrent = Annotated[
-    list[Annotated[str, Field(max_length=4000, pattern=WITHOUT_NUL)]] | None,
+    list[Annotated[str, Field(max_length=MAX_ID_LIST_LENGTH, pattern=id_list_pattern(CURRENT))]]
+    | None,
     Query(description="Ids, comma-separated or repeated; `current` names the caller's own."),
 ]
 Choices = Annotated[

@@ -13,6 +13,7 @@ from fastapi.dependencies.models import Dependant
 from fastapi.openapi.utils import get_openapi
 
 from timeledger.kit.errors import PROBLEM_MEDIA_TYPE
+from timeledger.kit.idempotency import MAX_KEY_LENGTH
 from timeledger.kit.shown_once import NO_STORE
 
 PROBLEM_SCHEMA: dict[str, Any] = {
@@ -39,12 +40,15 @@ PROBLEM_SCHEMA: dict[str, Any] = {
     "required": ["type", "title", "status", "detail"],
 }
 
+IDEMPOTENCY_KEY_PATTERN = rf"^[\u0020-\u007e\u00a1-\u00ac\u00ae-\u00ff]{{1,{MAX_KEY_LENGTH}}}$"
+"""The printable characters (str.isprintable) a header, read as Latin-1, can carry."""
+
 IDEMPOTENCY_KEY_PARAMETER: dict[str, Any] = {
     "name": "Idempotency-Key",
     "in": "header",
     "required": False,
     "description": "Repeat a POST safely: the same key and body return the stored response.",
-    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+    "schema": {"type": "string", "pattern": IDEMPOTENCY_KEY_PATTERN},
 }
 
 IF_MATCH_PARAMETER: dict[str, Any] = {

@@ -70,13 +70,13 @@ def zone(name: str) -> ZoneInfo:
 
 
 @cache
-def _known_timezones() -> frozenset[str]:
+def known_timezones() -> frozenset[str]:
     # available_timezones() walks the time zone database on every call (tens of ms).
     return frozenset(available_timezones())
 
 
 def is_known_timezone(name: str) -> bool:
-    return name in _known_timezones()
+    return name in known_timezones()
 
 
 def local_date(instant: datetime, timezone: str) -> date:

@@ -1,11 +1,19 @@
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, EmailStr, Field
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    WithJsonSchema,
+)
 
 from timeledger.kit.shown_once import ShownOnce
 from timeledger.kit.text import WITHOUT_NUL
-from timeledger.kit.timeutil import is_known_timezone
+from timeledger.kit.timeutil import is_known_timezone, known_timezones
 
 
 def _known_timezone(value: str | None) -> str | None:
@@ -14,7 +22,12 @@ def _known_timezone(value: str | None) -> str | None:
     return value
 
 
-TimeZoneName = Annotated[str, Field(max_length=64), AfterValidator(_known_timezone)]
+TimeZoneName = Annotated[
+    str,
+    Field(max_length=64),
+    AfterValidator(_known_timezone),
+    WithJsonSchema({"type": "string", "enum": sorted(known_timezones())}),
+]
 Name = Annotated[str, Field(min_length=1, max_length=200, pattern=WITHOUT_NUL)]
 Password = Annotated[str, Field(min_length=1, max_length=256)]
 RoleName = Annotated[str, Field(min_length=1, max_length=64, pattern=WITHOUT_NUL)]
