@@ -1,13 +1,22 @@
+import json
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from fastapi.testclient import TestClient
+from pydantic import TypeAdapter, ValidationError
 
+from tests.conftest import WorkspaceFixture
+from tests.timesheet.support import Person
 from timeledger.kit.clock import FixedClock, clock_in_use
 from timeledger.kit.errors import BadRequest, Unprocessable
 from timeledger.kit.timeutil import (
+    ISO_DATE_PATTERN,
     DateKeyword,
     DateRange,
+    IsoDate,
     instants_of,
     is_known_timezone,
     keyword_range,
@@ -256,3 +265,62 @@ def test_instants_of_a_local_range_follow_the_zone_and_daylight_saving() -> None
     assert start == datetime(2026, 3, 28, 23, 0, tzinfo=UTC)
     assert end == datetime(2026, 3, 29, 22, 0, tzinfo=UTC)
     assert end - start == timedelta(hours=23)
+
+
+# IsoDate
+
+
+@pytest.mark.parametrize("value", ["2026-01-31", date(2026, 1, 31)])
+def test_an_iso_date_is_a_date(value: object) -> None:
+    assert TypeAdapter(IsoDate).validate_python(value) == date(2026, 1, 31)
+    assert TypeAdapter(IsoDate).validate_json('"2026-01-31"') == date(2026, 1, 31)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [0, 86400, 1.5, "0", "86400", "20260131", "2026-W05-6", "2026-01-31T00:00:00", " 2026-01-31"],
+)
+def test_only_yyyy_mm_dd_is_an_iso_date(value: object) -> None:
+    with pytest.raises(ValidationError):
+        TypeAdapter(IsoDate).validate_python(value)
+    with pytest.raises(ValidationError):
+        TypeAdapter(IsoDate).validate_json(json.dumps(value))
+
+
+def test_a_datetime_is_not_an_iso_date() -> None:
+    with pytest.raises(ValidationError):
+        TypeAdapter(IsoDate).validate_python(datetime(2026, 1, 31, tzinfo=UTC))
+
+
+def test_every_date_of_the_document_is_an_iso_date(client: TestClient) -> None:
+    document = client.get("/api/openapi.json").json()
+    dates = list(_dates_in(document))
+    assert dates
+    assert all(schema.get("pattern") == ISO_DATE_PATTERN for schema in dates), dates
+
+
+def _dates_in(node: object) -> Iterator[dict[str, Any]]:
+    if isinstance(node, dict):
+        if node.get("format") == "date":
+            yield node
+        for value in node.values():
+            yield from _dates_in(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _dates_in(value)
+
+
+@pytest.mark.parametrize("as_of", ["0", "86400", "1", "20260131"])
+def test_numbers_are_not_dates_of_the_api(
+    client: TestClient, workspace: WorkspaceFixture, person: Person, as_of: str
+) -> None:
+    for path in (f"/api/employees/{person.employee_id}/timebank/balances", "/api/customers"):
+        response = client.get(path, params={"as_of": as_of}, headers=workspace.headers)
+        assert response.status_code == 422, (path, response.text)
+        assert response.headers["content-type"] == "application/problem+json"
+    refused = client.post(
+        "/api/customers",
+        json={"name": "Acme", "effective_from": 0},
+        headers=workspace.headers,
+    )
+    assert refused.status_code == 422, refused.text

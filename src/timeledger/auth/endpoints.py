@@ -3,7 +3,7 @@
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import Request, Response, status
+from fastapi import Request, status
 
 from timeledger.auth import service
 from timeledger.auth.schemas import LoginRequest, LoginResult, PasswordResetRedeem, SessionRead
@@ -33,7 +33,6 @@ def _client(request: Request) -> service.ClientInfo:
 def login(
     body: LoginRequest,
     request: Request,
-    response: Response,
     session: UnitOfWork,
     db: DatabaseDep,
     hashing: Hashing,
@@ -46,7 +45,6 @@ def login(
         hashing,
         timedelta(hours=request.app.state.settings.session_ttl_hours),
     )
-    response.headers["Cache-Control"] = "no-store"
     return LoginResult(
         token=started.token,
         expires_at=started.row.expires_at,

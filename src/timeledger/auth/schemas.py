@@ -3,6 +3,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from timeledger.kit.shown_once import ShownOnce
 from timeledger.kit.text import WITHOUT_NUL
 
 Secret = Annotated[str, Field(min_length=1, max_length=256, pattern=WITHOUT_NUL)]
@@ -19,7 +20,7 @@ class LoginRequest(BaseModel):
 
 
 class LoginResult(BaseModel):
-    token: str = Field(description="Opaque session token; send it as a Bearer token.")
+    token: ShownOnce = Field(description="Opaque session token; send it as a Bearer token.")
     expires_at: datetime
     session_id: int
     user_id: int

@@ -20,7 +20,7 @@ from timeledger.configuration.schemas import ConfigDate, read_of, version_read_o
 from timeledger.configuration.store import Actor, ConfigKind, workspace_today
 from timeledger.identity.access import Allowed, Caller
 from timeledger.kit.etag import set_etag
-from timeledger.kit.filters import parse_id_list
+from timeledger.kit.filters import IdListValue, parse_id_list
 from timeledger.kit.pagination import Page, PageRequest, fetch_page, page_request
 from timeledger.kit.routing import ResourceId, created, if_match_of
 from timeledger.kit.uow import UnitOfWork
@@ -94,8 +94,8 @@ def add_config_routes(router: APIRouter, spec: ConfigRoutes) -> None:
             Query(max_length=200, pattern=r"^[^\x00]*$", description="Part of the name."),
         ] = None,
         ids: Annotated[
-            list[str] | None,
-            Query(max_length=4000, description="Ids, repeated or comma-separated."),
+            list[IdListValue] | None,
+            Query(description="Ids, repeated or comma-separated."),
         ] = None,
     ) -> Any:
         day = as_of or workspace_today(session, caller.workspace_id)

@@ -6,6 +6,7 @@ from typing import Annotated, Any, TypeVar
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from timeledger.kit.routing import MAX_ID
+from timeledger.kit.timeutil import IsoDate
 
 MIN_DATE = date(1900, 1, 1)
 MAX_DATE = date(2999, 12, 31)
@@ -17,7 +18,7 @@ def _plausible(value: date | None) -> date | None:
     return value
 
 
-ConfigDate = Annotated[date, AfterValidator(_plausible)]
+ConfigDate = Annotated[IsoDate, AfterValidator(_plausible)]
 Key = Annotated[
     str,
     Field(
@@ -67,14 +68,14 @@ class ConfigUpdate(BaseModel):
 class ConfigRead(BaseModel):
     id: int
     key: str | None
-    effective_from: date = Field(description="Start of the version shown.")
+    effective_from: IsoDate = Field(description="Start of the version shown.")
     created_at: datetime
     updated_at: datetime
 
 
 class ConfigVersionRead(BaseModel):
     version_id: int
-    effective_from: date
+    effective_from: IsoDate
     recorded_at: datetime
 
 

@@ -5,7 +5,6 @@ only document the shape.
 """
 
 from dataclasses import dataclass, replace
-from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Depends, Query
@@ -14,7 +13,9 @@ from pydantic import BaseModel, Field
 from timeledger.configuration.store import workspace_today
 from timeledger.entries.grouping import list_groups, parse_group_by
 from timeledger.entries.listing import (
+    CURRENT,
     MAX_TIMESTAMP_WINDOW_DAYS,
+    NONE,
     EntryFilters,
     EntryQuery,
     EntrySort,
@@ -24,25 +25,26 @@ from timeledger.entries.listing import (
 )
 from timeledger.entries.schemas import EntryRead
 from timeledger.identity.access import Allowed, Caller
+from timeledger.kit.filters import MAX_ID_LIST_LENGTH, IdListValue, id_list_pattern
 from timeledger.kit.jsonio import FastJSONResponse
 from timeledger.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT, Direction, Page
 from timeledger.kit.routing import ResourceId, api_router
 from timeledger.kit.text import WITHOUT_NUL
+from timeledger.kit.timeutil import IsoDate
 from timeledger.kit.uow import UnitOfWork
 from timeledger.timesheet.scope import reachable_employee
 
 entries_list_router = api_router("Timesheet")
 
-Ids = Annotated[
-    list[Annotated[str, Field(max_length=4000, pattern=WITHOUT_NUL)]] | None,
-    Query(description="Ids, comma-separated or repeated."),
-]
+Ids = Annotated[list[IdListValue] | None, Query(description="Ids, comma-separated or repeated.")]
 IdsOrNone = Annotated[
-    list[Annotated[str, Field(max_length=4000, pattern=WITHOUT_NUL)]] | None,
+    list[Annotated[str, Field(max_length=MAX_ID_LIST_LENGTH, pattern=id_list_pattern(NONE))]]
+    | None,
     Query(description="Ids, comma-separated or repeated; `none` matches entries without one."),
 ]
 IdsOrCurrent = Annotated[
-    list[Annotated[str, Field(max_length=4000, pattern=WITHOUT_NUL)]] | None,
+    list[Annotated[str, Field(max_length=MAX_ID_LIST_LENGTH, pattern=id_list_pattern(CURRENT))]]
+    | None,
     Query(description="Ids, comma-separated or repeated; `current` names the caller's own."),
 ]
 Choices = Annotated[
@@ -65,16 +67,16 @@ class EntryGroup(BaseModel):
     customer_id: int | None = None
     project_id: int | None = None
     activity_id: int | None = None
-    day: date | None = None
-    week: date | None = Field(default=None, description="First day of the week.")
+    day: IsoDate | None = None
+    week: IsoDate | None = Field(default=None, description="First day of the week.")
     month: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}$")
     year: int | None = None
     minutes: int
     revenue_minor: int
     currency: str
     entries: int
-    first_date: date = Field(description="Date of the group's earliest entry.")
-    last_date: date = Field(description="Date of the group's latest entry.")
+    first_date: IsoDate = Field(description="Date of the group's earliest entry.")
+    last_date: IsoDate = Field(description="Date of the group's latest entry.")
     entries_params: dict[str, Any] = Field(
         description="Query parameters of this list that list exactly this group's entries."
     )

@@ -1,12 +1,13 @@
 """Shapes of time entries in the native API."""
 
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 from timeledger.configuration.schemas import ConfigDate, ReferenceId, Text
+from timeledger.kit.timeutil import IsoDate
 
 MINUTES_PER_DAY = 24 * 60
 MAX_NOTE_LENGTH = 10_000
@@ -130,7 +131,7 @@ class EntryRead(BaseModel):
     id: int
     employee_id: int
     user_id: int | None
-    date: date
+    date: IsoDate
     minutes: int
     started_at: datetime | None
     ended_at: datetime | None

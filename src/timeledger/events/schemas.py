@@ -3,6 +3,8 @@ from typing import Any
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
+from timeledger.kit.shown_once import ShownOnce
+
 
 class Event(BaseModel):
     model_config = ConfigDict(from_attributes=True)
@@ -26,7 +28,7 @@ class EventPage(BaseModel):
 
 
 class StreamTicketIssued(BaseModel):
-    ticket: str = Field(
+    ticket: ShownOnce = Field(
         description="Pass once as `GET /api/sse?ticket=...`; shown only now, stored hashed."
     )
     expires_at: datetime = Field(description="When an unused ticket stops being accepted.")

@@ -77,7 +77,6 @@ def create_endpoint(
     """The answer holds the signing secret, this once."""
     endpoint, answer = service.create_endpoint(session, caller, _settings(request), body)
     created(response, f"/api/webhooks{ENDPOINTS}/{endpoint.id}", service.endpoint_etag(endpoint))
-    response.headers["Cache-Control"] = "no-store"
     return answer
 
 
@@ -141,7 +140,6 @@ def rotate_secret(
     """The old secret stops working at once; the answer holds the new one, this once."""
     endpoint, answer = service.rotate_secret(session, caller, _settings(request), endpoint_id)
     set_etag(response, service.endpoint_etag(endpoint))
-    response.headers["Cache-Control"] = "no-store"
     return answer
 
 

@@ -14,6 +14,7 @@ from pydantic import (
     model_validator,
 )
 
+from timeledger.kit.shown_once import ShownOnce
 from timeledger.kit.text import WITHOUT_NUL
 from timeledger.organization.schemas import (
     EffectiveFrom,
@@ -60,7 +61,7 @@ class InboundEndpointRead(BaseModel):
 
 
 class InboundEndpointCreated(InboundEndpointRead):
-    secret: str = Field(
+    secret: ShownOnce = Field(
         description="The whsec_ signing secret, shown this once: give it to the sender."
     )
 

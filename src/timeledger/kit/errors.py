@@ -4,12 +4,13 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import structlog
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Request, routing
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.body_limit import MAX_BODY_SIZE_SCOPE_KEY
+from starlette.routing import Match
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from timeledger.kit.jsonio import dump_json
@@ -240,11 +241,25 @@ async def _on_http_exception(request: Request, exc: Exception) -> Response:
         detail = f"{request.method} is not allowed on {request.url.path}."
     if exc.status_code == 413:
         detail = _too_large_detail(request.scope.get(MAX_BODY_SIZE_SCOPE_KEY))
-    problem = (known or Problem)(detail, headers=dict(exc.headers or {}))
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        headers["Allow"] = ", ".join(_allowed_methods(request))
+    problem = (known or Problem)(detail, headers=headers)
     if known is None:
         problem.status = exc.status_code
         problem.slug, problem.title = f"http-{exc.status_code}", "Request failed"
     return render_problem(request, problem)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route answers at this path; the router names only the first
+    route's, while each method of a path is a route of its own."""
+    allowed: set[str] = set()
+    for route in routing.iter_route_contexts(request.app.routes):
+        match, _ = route.matches(request.scope)
+        if match is not Match.NONE:
+            allowed |= route.methods or set()
+    return sorted(allowed)
 
 
 async def _on_unexpected(request: Request, exc: Exception) -> Response:

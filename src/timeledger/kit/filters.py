@@ -1,6 +1,9 @@
 """Parsing of list filters shared by every list endpoint."""
 
 from collections.abc import Sequence
+from typing import Annotated
+
+from pydantic import Field
 
 from timeledger.kit.errors import Unprocessable
 
@@ -8,6 +11,19 @@ MAX_IDS_PER_FILTER = 500
 # Ids are 64-bit signed integers on every engine; a larger number can name no row and would
 # overflow the driver's integer binding.
 MAX_ID = 2**63 - 1
+MAX_ID_LIST_LENGTH = 4000
+
+
+def id_list_pattern(*words: str) -> str:
+    """The pattern of one value of an id filter: ids (and `words`, in any case) separated
+    by commas, as `parse_id_list` reads them."""
+    any_case = ("".join(f"[{c.lower()}{c.upper()}]" for c in word) for word in words)
+    token = "|".join(["[0-9]{1,19}", *any_case])
+    return rf"^\s*({token})?\s*(,\s*({token})?\s*)*$"
+
+
+IdListValue = Annotated[str, Field(max_length=MAX_ID_LIST_LENGTH, pattern=id_list_pattern())]
+"""One value of an id filter: `?ids=1,2&ids=3` has two."""
 
 
 def parse_id_list(values: Sequence[str] | None, *, parameter: str) -> list[int] | None:

@@ -13,6 +13,8 @@ from fastapi.dependencies.models import Dependant
 from fastapi.openapi.utils import get_openapi
 
 from timeledger.kit.errors import PROBLEM_MEDIA_TYPE
+from timeledger.kit.idempotency import MAX_KEY_LENGTH
+from timeledger.kit.shown_once import NO_STORE
 
 PROBLEM_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -38,12 +40,15 @@ PROBLEM_SCHEMA: dict[str, Any] = {
     "required": ["type", "title", "status", "detail"],
 }
 
+IDEMPOTENCY_KEY_PATTERN = rf"^[\u0020-\u007e\u00a1-\u00ac\u00ae-\u00ff]{{1,{MAX_KEY_LENGTH}}}$"
+"""The printable characters (str.isprintable) a header, read as Latin-1, can carry."""
+
 IDEMPOTENCY_KEY_PARAMETER: dict[str, Any] = {
     "name": "Idempotency-Key",
     "in": "header",
     "required": False,
     "description": "Repeat a POST safely: the same key and body return the stored response.",
-    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+    "schema": {"type": "string", "pattern": IDEMPOTENCY_KEY_PATTERN},
 }
 
 IF_MATCH_PARAMETER: dict[str, Any] = {
@@ -52,6 +57,11 @@ IF_MATCH_PARAMETER: dict[str, Any] = {
     "required": False,
     "description": "The ETag you read; the update is refused with 412 if it changed since.",
     "schema": {"type": "string"},
+}
+
+NO_STORE_HEADER: dict[str, Any] = {
+    "description": "The answer shows a secret once: no cache may keep it.",
+    "schema": {"type": "string", "const": NO_STORE},
 }
 
 COMMON_ERROR_STATUSES = ("400", "401", "403", "404", "409", "412", "413", "422", "423", "429")
@@ -102,6 +112,8 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
             if extensions:
                 operation["security"] = [{"bearer": []}]
             _document_conventions(method, operation)
+            if getattr(route.original_route, "shows_secret_once", False):
+                _document_no_store(operation)
     app.openapi_schema = document
     return document
 
@@ -121,3 +133,9 @@ def _document_conventions(method: str, operation: dict[str, Any]) -> None:
     }
     for status in COMMON_ERROR_STATUSES:
         responses.setdefault(status, {"description": "Problem details", **problem})
+
+
+def _document_no_store(operation: dict[str, Any]) -> None:
+    for status, response in operation["responses"].items():
+        if status.startswith("2"):
+            response.setdefault("headers", {})["Cache-Control"] = NO_STORE_HEADER

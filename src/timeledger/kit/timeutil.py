@@ -1,13 +1,36 @@
 """Instants, local dates and named date ranges."""
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from functools import cache
+from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from pydantic import BeforeValidator, WithJsonSchema
 
 from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import BadRequest, Unprocessable
+
+ISO_DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+
+
+def _iso_date_only(value: object) -> object:
+    """Pydantic alone also takes numbers (seconds since 1970) and timestamps at midnight."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and re.fullmatch(ISO_DATE_PATTERN, value):
+        return value
+    raise ValueError("must be a date as YYYY-MM-DD")
+
+
+IsoDate = Annotated[
+    date,
+    BeforeValidator(_iso_date_only),
+    WithJsonSchema({"type": "string", "format": "date", "pattern": ISO_DATE_PATTERN}),
+]
+"""A calendar date, written YYYY-MM-DD: the date type of every schema and parameter."""
 
 
 def parse_instant(value: str, *, parameter: str) -> datetime:
@@ -44,13 +67,13 @@ def zone(name: str) -> ZoneInfo:
 
 
 @cache
-def _known_timezones() -> frozenset[str]:
+def known_timezones() -> frozenset[str]:
     # available_timezones() walks the time zone database on every call (tens of ms).
     return frozenset(available_timezones())
 
 
 def is_known_timezone(name: str) -> bool:
-    return name in _known_timezones()
+    return name in known_timezones()
 
 
 def local_date(instant: datetime, timezone: str) -> date:

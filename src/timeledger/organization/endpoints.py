@@ -1,6 +1,5 @@
 """Routes of org units, employees and employments: parse, call a service, render."""
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, Query, Request, Response, status
@@ -11,6 +10,7 @@ from timeledger.kit.filters import parse_id_list
 from timeledger.kit.pagination import Page, PageRequest, fetch_page, page_request
 from timeledger.kit.routing import MAX_ID, ResourceId, api_router, created, if_match_of
 from timeledger.kit.text import WITHOUT_NUL
+from timeledger.kit.timeutil import IsoDate
 from timeledger.kit.uow import UnitOfWork
 from timeledger.models import Employee, Employment, OrgUnit
 from timeledger.organization import service
@@ -39,7 +39,7 @@ from timeledger.organization.schemas import (
 organization = api_router("Organization")
 
 AsOf = Annotated[
-    date | None,
+    IsoDate | None,
     Query(description="Read the version in force on this date (default: today)."),
 ]
 FilterId = Annotated[int | None, Query(ge=1, le=MAX_ID)]

@@ -1,4 +1,4 @@
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
@@ -7,6 +7,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
 
 from timeledger.kit.routing import MAX_ID
 from timeledger.kit.text import WITHOUT_NUL
+from timeledger.kit.timeutil import IsoDate
 from timeledger.users.schemas import TimeZoneName
 
 
@@ -50,7 +51,7 @@ WeeklyPattern = Annotated[
 ]
 DEFAULT_PATTERN = [480, 480, 480, 480, 480, 0, 0]
 EffectiveFrom = Annotated[
-    date | None,
+    IsoDate | None,
     Field(description="First day the values apply (default: today in the workspace)."),
 ]
 
@@ -63,7 +64,7 @@ class OrgUnitCreate(BaseModel):
     name: Name
     type: OrgUnitType = OrgUnitType.DEPARTMENT
     parent_id: RefId | None = None
-    valid_to: date | None = None
+    valid_to: IsoDate | None = None
     key: Key | None = None
     effective_from: EffectiveFrom = None
 
@@ -76,7 +77,7 @@ class OrgUnitUpdate(BaseModel):
     name: Name | None = None
     type: OrgUnitType | None = None
     parent_id: RefId | None = None
-    valid_to: date | None = None
+    valid_to: IsoDate | None = None
     key: Key | None = None
     effective_from: EffectiveFrom = None
 
@@ -89,8 +90,8 @@ class OrgUnitRead(BaseModel):
     name: str
     type: str
     parent_id: int | None
-    valid_to: date | None
-    effective_from: date = Field(description="Start of the version shown.")
+    valid_to: IsoDate | None
+    effective_from: IsoDate = Field(description="Start of the version shown.")
     manager_ids: list[int]
     created_at: datetime
     updated_at: datetime
@@ -100,11 +101,11 @@ class OrgUnitVersionRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
-    effective_from: date
+    effective_from: IsoDate
     name: str
     type: str
     parent_id: int | None
-    valid_to: date | None
+    valid_to: IsoDate | None
     recorded_at: datetime
 
 
@@ -150,7 +151,7 @@ class EmployeeUpdate(EmployeeVersionFields):
 
 
 class EmployeeVersionCreate(EmployeeVersionFields):
-    effective_from: date
+    effective_from: IsoDate
 
 
 class EmployeeRead(BaseModel):
@@ -168,7 +169,7 @@ class EmployeeRead(BaseModel):
     timezone: str | None
     weekly_pattern_minutes: list[int]
     hourly_rate_minor: int | None
-    effective_from: date = Field(description="Start of the version shown.")
+    effective_from: IsoDate = Field(description="Start of the version shown.")
     created_at: datetime
     updated_at: datetime
 
@@ -177,7 +178,7 @@ class EmployeeVersionRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
-    effective_from: date
+    effective_from: IsoDate
     first_name: str
     last_name: str
     email: str | None
@@ -200,16 +201,16 @@ Percentage = Annotated[
 class EmploymentCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    starts_on: date
-    ends_on: date | None = None
+    starts_on: IsoDate
+    ends_on: IsoDate | None = None
     percentage: Percentage = Decimal(100)
 
 
 class EmploymentUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    starts_on: date | None = None
-    ends_on: date | None = None
+    starts_on: IsoDate | None = None
+    ends_on: IsoDate | None = None
     percentage: Percentage | None = None
 
 
@@ -218,7 +219,7 @@ class EmploymentRead(BaseModel):
 
     id: int
     employee_id: int
-    starts_on: date
-    ends_on: date | None
+    starts_on: IsoDate
+    ends_on: IsoDate | None
     percentage: float
     created_at: datetime

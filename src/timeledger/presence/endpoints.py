@@ -1,7 +1,6 @@
 """Routes of presence: clock in/out, breaks and presence intervals. Parse, call a
 service, render."""
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import Query, Request, Response, status
@@ -11,7 +10,7 @@ from timeledger.identity.access import Allowed, Caller
 from timeledger.kit.etag import set_etag
 from timeledger.kit.pagination import Direction, Page, PageRequest, fetch_page, page_request
 from timeledger.kit.routing import ResourceId, api_router, created, if_match_of
-from timeledger.kit.timeutil import DateKeyword
+from timeledger.kit.timeutil import DateKeyword, IsoDate
 from timeledger.kit.uow import UnitOfWork
 from timeledger.models import PresenceInterval
 from timeledger.presence import service
@@ -110,13 +109,13 @@ def list_presence(
     employee_id: ReadableEmployeeId,
     page: PresencePage,
     first: Annotated[
-        date | None, Query(alias="from", description="First local date (inclusive).")
+        IsoDate | None, Query(alias="from", description="First local date (inclusive).")
     ] = None,
     last: Annotated[
-        date | None, Query(alias="to", description="Last local date (inclusive).")
+        IsoDate | None, Query(alias="to", description="Last local date (inclusive).")
     ] = None,
     at: Annotated[
-        DateKeyword | date | None,
+        DateKeyword | IsoDate | None,
         Query(description="One local date, or a named range in the employee's time zone."),
     ] = None,
 ) -> Page[PresenceRead]:

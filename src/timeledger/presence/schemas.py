@@ -1,6 +1,6 @@
 """Request and response bodies of presence intervals, clocking and breaks."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated
 
@@ -8,6 +8,7 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 from timeledger.kit.routing import MAX_ID
 from timeledger.kit.text import WITHOUT_NUL
+from timeledger.kit.timeutil import IsoDate
 
 EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
 LATEST = datetime(9000, 1, 1, tzinfo=UTC)
@@ -127,7 +128,7 @@ class PresenceRead(BaseModel):
     employee_id: int
     started_at: datetime
     ended_at: datetime | None
-    day: date = Field(description="Local date of the start in `timezone`.")
+    day: IsoDate = Field(description="Local date of the start in `timezone`.")
     timezone: str
     reason_id: int | None
     activity_id: int | None

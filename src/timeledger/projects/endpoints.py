@@ -10,7 +10,7 @@ from timeledger.configuration.store import contains_text, require_effective, wor
 from timeledger.identity.access import Allowed, Caller
 from timeledger.kit.errors import Unprocessable
 from timeledger.kit.etag import set_etag
-from timeledger.kit.filters import parse_id_list
+from timeledger.kit.filters import IdListValue, parse_id_list
 from timeledger.kit.pagination import Page, PageRequest, fetch_page, page_request
 from timeledger.kit.routing import MAX_ID, ResourceId, api_router, created, if_match_of
 from timeledger.kit.uow import UnitOfWork
@@ -41,9 +41,7 @@ FilterId = Annotated[int | None, Query(ge=1, le=MAX_ID)]
 Text = Annotated[
     str | None, Query(max_length=200, pattern=r"^[^\x00]*$", description="Part of the name.")
 ]
-Ids = Annotated[
-    list[str] | None, Query(max_length=4000, description="Ids, repeated or comma-separated.")
-]
+Ids = Annotated[list[IdListValue] | None, Query(description="Ids, repeated or comma-separated.")]
 
 
 # Customers: the shared operations of every effective-dated kind.

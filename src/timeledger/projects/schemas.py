@@ -1,6 +1,5 @@
 """Requests and responses of the Projects area."""
 
-from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -15,6 +14,7 @@ from timeledger.configuration.schemas import (
     ReferenceId,
     Text,
 )
+from timeledger.kit.timeutil import IsoDate
 from timeledger.projects.rounding import RoundingMethod
 from timeledger.settings.schemas import MinorUnits
 
@@ -82,8 +82,8 @@ class ProjectValues(BaseModel):
     )
     rounding_method: RoundingMethod
     rounding_minutes: int
-    planned_start: date | None
-    planned_end: date | None
+    planned_start: IsoDate | None
+    planned_end: IsoDate | None
     archived: bool
 
 
@@ -238,4 +238,4 @@ class RateRead(BaseModel):
     hourly_rate_minor: int | None = Field(description="Null when no step of the order has one.")
     currency: str = Field(description="The workspace currency (ISO 4217).")
     source: RateSource | None = Field(description="The step of the order the rate came from.")
-    as_of: date = Field(description="The date the rate was resolved for.")
+    as_of: IsoDate = Field(description="The date the rate was resolved for.")

@@ -1,4 +1,3 @@
-from datetime import date
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -13,6 +12,7 @@ from timeledger.configuration.schemas import (
     ReferenceId,
     Text,
 )
+from timeledger.kit.timeutil import IsoDate
 
 ActivityType = Literal["work", "timeoff", "non-work", "allowance"]
 TimebankUnit = Literal["days", "hours"]
@@ -231,13 +231,13 @@ class CustomDayRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
-    day: date
+    day: IsoDate
     name: str
     removed: bool
 
 
 class HolidayDay(BaseModel):
-    day: date
+    day: IsoDate
     name: str
     source: Literal["generated", "custom"]
 

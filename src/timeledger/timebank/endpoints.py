@@ -1,7 +1,6 @@
 """Routes of one employee's timebank movements and balances: parse, call the service,
 render."""
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import Depends, Query, Response, status
@@ -9,6 +8,7 @@ from fastapi import Depends, Query, Response, status
 from timeledger.identity.access import Allowed, Caller, authenticate
 from timeledger.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
 from timeledger.kit.routing import MAX_ID, ResourceId, api_router, created
+from timeledger.kit.timeutil import IsoDate
 from timeledger.kit.uow import UnitOfWork
 from timeledger.timebank import service
 from timeledger.timebank.schemas import BalanceRead, Balances, MovementCreate, MovementRead
@@ -52,8 +52,10 @@ def list_movements(
     account_id: Annotated[
         int | None, Query(ge=1, le=MAX_ID, description="Only this account.")
     ] = None,
-    first: Annotated[date | None, Query(alias="from", description="First day (inclusive).")] = None,
-    last: Annotated[date | None, Query(alias="to", description="Last day (inclusive).")] = None,
+    first: Annotated[
+        IsoDate | None, Query(alias="from", description="First day (inclusive).")
+    ] = None,
+    last: Annotated[IsoDate | None, Query(alias="to", description="Last day (inclusive).")] = None,
     limit: Annotated[
         int,
         Query(
@@ -136,7 +138,7 @@ def get_balances(
     caller: Annotated[Caller, Allowed(READ)],
     employee_id: ReadableEmployeeId,
     as_of: Annotated[
-        date | None, Query(description="Count movements up to this day (default: today).")
+        IsoDate | None, Query(description="Count movements up to this day (default: today).")
     ] = None,
 ) -> Balances:
     """The balance on every live account in force `as_of`, 0 without movements."""

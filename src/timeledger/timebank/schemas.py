@@ -1,12 +1,13 @@
 """Shapes of timebank movements and balances in the native API."""
 
-from datetime import date, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from timeledger.configuration.schemas import ConfigDate, ReferenceId, Text
+from timeledger.kit.timeutil import IsoDate
 
 MAX_AMOUNT = 10_000_000
 MAX_NOTE_LENGTH = 10_000
@@ -68,7 +69,7 @@ class MovementRead(BaseModel):
     id: int
     employee_id: int
     account_id: int
-    day: date
+    day: IsoDate
     amount: int
     cause: Cause
     note: str
@@ -92,5 +93,5 @@ class BalanceRead(BaseModel):
 
 
 class Balances(BaseModel):
-    as_of: date
+    as_of: IsoDate
     items: list[BalanceRead]

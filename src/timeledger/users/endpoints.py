@@ -8,7 +8,7 @@ from timeledger.identity.access import Allowed, Caller
 from timeledger.identity.hashing import Hashing
 from timeledger.identity.permissions import CATALOG
 from timeledger.kit.etag import set_etag
-from timeledger.kit.filters import parse_id_list
+from timeledger.kit.filters import IdListValue, parse_id_list
 from timeledger.kit.pagination import Page, PageRequest, fetch_page, page_request
 from timeledger.kit.routing import ResourceId, api_router, created, if_match_of
 from timeledger.kit.text import WITHOUT_NUL
@@ -63,8 +63,8 @@ def list_users(
         Query(max_length=200, pattern=WITHOUT_NUL, description="Part of name or email."),
     ] = None,
     ids: Annotated[
-        list[str] | None,
-        Query(max_length=4000, description="User ids, repeated or comma-separated."),
+        list[IdListValue] | None,
+        Query(description="User ids, repeated or comma-separated."),
     ] = None,
 ) -> Page[UserRead]:
     statement = UserRepository(session).people_matching(

@@ -10,10 +10,12 @@ from pydantic import (
     ConfigDict,
     EmailStr,
     Field,
+    WithJsonSchema,
 )
 
+from timeledger.kit.shown_once import ShownOnce
 from timeledger.kit.text import WITHOUT_NUL
-from timeledger.kit.timeutil import is_known_timezone
+from timeledger.kit.timeutil import is_known_timezone, known_timezones
 
 
 def _known_timezone(value: str | None) -> str | None:
@@ -22,7 +24,12 @@ def _known_timezone(value: str | None) -> str | None:
     return value
 
 
-TimeZoneName = Annotated[str, Field(max_length=64), AfterValidator(_known_timezone)]
+TimeZoneName = Annotated[
+    str,
+    Field(max_length=64),
+    AfterValidator(_known_timezone),
+    WithJsonSchema({"type": "string", "enum": sorted(known_timezones())}),
+]
 Name = Annotated[str, Field(min_length=1, max_length=200, pattern=WITHOUT_NUL)]
 Password = Annotated[str, Field(min_length=1, max_length=256)]
 RoleName = Annotated[str, Field(min_length=1, max_length=64, pattern=WITHOUT_NUL)]
@@ -88,7 +95,7 @@ class PasswordChange(BaseModel):
 
 
 class PasswordResetIssued(BaseModel):
-    token: str = Field(description="Single-use; hand it to the person. Shown only here.")
+    token: ShownOnce = Field(description="Single-use; hand it to the person. Shown only here.")
     expires_at: datetime
 
 
@@ -138,7 +145,7 @@ class ApiKeyRead(BaseModel):
 
 
 class ApiKeyCreated(ApiKeyRead):
-    key: str = Field(description="The secret; shown only in this response.")
+    key: ShownOnce = Field(description="The secret; shown only in this response.")
 
 
 PermissionName = Annotated[str, Field(max_length=100)]

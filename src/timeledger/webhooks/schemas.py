@@ -4,6 +4,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from timeledger.events.catalog import MAX_TYPE_FILTERS
+from timeledger.kit.shown_once import ShownOnce
 from timeledger.kit.text import WITHOUT_NUL
 from timeledger.webhooks.destinations import MAX_URL_LENGTH
 
@@ -80,7 +81,7 @@ class Subscription(BaseModel):
 
 
 class SubscriptionCreated(Subscription):
-    secret: str = Field(
+    secret: ShownOnce = Field(
         description="The whsec_ signing secret. Shown in this response only: store it now.",
         examples=["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"],
     )
