@@ -11,7 +11,6 @@ from typing import Annotated, Any
 from fastapi import Depends, Query
 from pydantic import BaseModel, Field
 
-from timeledger.configuration.store import workspace_today
 from timeledger.entries.grouping import list_groups, parse_group_by
 from timeledger.entries.listing import (
     MAX_TIMESTAMP_WINDOW_DAYS,
@@ -29,7 +28,6 @@ from timeledger.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT, Direction, Page
 from timeledger.kit.routing import ResourceId, api_router
 from timeledger.kit.text import WITHOUT_NUL
 from timeledger.kit.uow import UnitOfWork
-from timeledger.timesheet.scope import reachable_employee
 
 entries_list_router = api_router("Timesheet")
 
@@ -242,8 +240,5 @@ def list_employee_time_entries(
     options: Options,
 ) -> FastJSONResponse:
     """As the workspace-wide list, for one employee (404 when out of the caller's reach)."""
-    reachable_employee(
-        session, caller, employee_id, "read", workspace_today(session, caller.workspace_id)
-    )
     filters = resolve_filters(session, caller, query, employee_id=employee_id)
     return _respond(session, filters, options)

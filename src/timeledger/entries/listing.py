@@ -39,8 +39,9 @@ from timeledger.kit.timeutil import (
 )
 from timeledger.models import Employee, EmployeeVersion, EntryDayTotal, TimeEntry, Workspace
 from timeledger.models.settings import ActivityVersion
+from timeledger.organization.reach import Access, Area, employee_ids_reached, reached_employee
 from timeledger.organization.repository import EMPLOYEE_VERSIONS, OrgUnitRepository
-from timeledger.timesheet.scope import employee_ids_in_scope, own_employee_id
+from timeledger.timesheet.scope import own_employee_id
 
 ENTRIES = TimeEntry.__table__
 EMPLOYEES = Employee.__table__
@@ -530,17 +531,18 @@ def resolve_filters(
     employee_id: int | None = None,
 ) -> EntryFilters:
     """Filters for the caller: their read scope narrowed by the request; or, on the
-    per-employee route (which checked the caller's reach), that one employee."""
+    per-employee route, that one employee (404 when out of the caller's reach)."""
+    if employee_id is not None:
+        reached_employee(session, caller, Area.TIMESHEET, employee_id)
     facts = WorkspaceFacts.load(session, caller.workspace_id)
     params: dict[str, Any] = {}
     people, echo = _people(session, caller, query, facts)
     params.update(echo)
     if employee_id is not None:
-        # The per-employee route has already checked the caller reaches this employee.
         people = _narrow(people, [employee_id])
         params["employee_id"] = employee_id
     else:
-        scope = employee_ids_in_scope(session, caller, "read", facts.today)
+        scope = employee_ids_reached(session, caller, Area.TIMESHEET, Access.READ, facts.today)
         if scope is not None:
             people = _narrow(people, scope)
     customers = _id_choice(query.customer_id, "customer_id")

@@ -50,6 +50,7 @@ from timeledger.kit.routing import RawBody, unconditional
 from timeledger.kit.timeutil import utcnow as utc_now
 from timeledger.kit.uow import UnitOfWork
 from timeledger.models import OrgUnit, User
+from timeledger.organization.reach import Access, Area, reached_employee_of_user
 from timeledger.organization.repository import EmployeeRepository, OrgUnitRepository
 from timeledger.organization.service import versions_on_days
 from timeledger.presence import service as presence
@@ -57,7 +58,6 @@ from timeledger.presence.schemas import BreakAt, ClockIn, PresenceUpdate
 from timeledger.settings.service import ACTIVITIES
 from timeledger.timebank.service import Balance, balances
 from timeledger.timesheet.clocking import stop_clock_into_entry
-from timeledger.timesheet.scope import employee_id_of_user
 from timeledger.users.repository import UserRepository
 from timeledger.workspaces.service import get_workspace
 
@@ -79,10 +79,10 @@ def _pages(count: int, size: int) -> int:
     return max(1, math.ceil(count / size))
 
 
-def _visible_employee(session: Session, caller: Caller, user_id: int, action: str) -> int:
+def _visible_employee(session: Session, caller: Caller, user_id: int, access: Access) -> int:
     """McTime answers 401 for a user the caller may not see."""
     try:
-        return employee_id_of_user(session, caller, user_id, action)
+        return reached_employee_of_user(session, caller, Area.TIMESHEET, user_id, access).id
     except NotFound:
         raise Unauthorized(NOT_VISIBLE.format(what=f"user {user_id}"), headers={}) from None
 
@@ -148,7 +148,7 @@ def get_times(
         )
     user_ids = ids(request.query_params.getlist("userIds"), "userIds")
     for user_id in user_ids:
-        _visible_employee(session, caller, user_id, "read")
+        _visible_employee(session, caller, user_id, Access.READ)
     statuses = request.query_params.getlist("approvalStatuses")
     for status in statuses:
         if status not in APPROVAL_STATUSES:
@@ -350,7 +350,7 @@ def _save_time(
         )  # fmt: skip
     else:
         entry_id = ids([time.id], "id")[0]
-        found = entries.locate_entry(session, caller, entry_id, "write")
+        found = entries.locate_entry(session, caller, entry_id, Access.WRITE)
         if found.employee_id != employee_id:
             raise NotFound(f"No time {entry_id} of this user.")
         # McTime reports an edited time's creation type as null.
@@ -378,7 +378,7 @@ def post_times(
     own, reported as its own item."""
     data: _Times = _body(body, _Times)
     user_id = ids([data.userId], "userId")[0] if data.userId else caller.user_id
-    employee_id = _visible_employee(session, caller, user_id, "write")
+    employee_id = _visible_employee(session, caller, user_id, Access.WRITE)
     timezone = get_workspace(session, caller).timezone
     results = []
     for index, values in enumerate(data.times):
@@ -502,7 +502,7 @@ def _local(instant: datetime, timezone: str) -> str:
 
 
 def _clock_view(session: Session, caller: Caller, user_id: int, employee_id: int) -> dict[str, Any]:
-    state = presence.clock_state(session, employee_id)
+    state = presence.clock_state(session, caller, employee_id)
     timezone = get_workspace(session, caller).timezone
     return {
         "userId": str(user_id),
@@ -521,7 +521,7 @@ def post_clock(
     data: _Clock = _body(body, _Clock)
     at = _aware(data.dateTime, "dateTime") if data.dateTime is not None else None
     user_id = ids([data.userId], "userId")[0] if data.userId else caller.user_id
-    employee_id = _visible_employee(session, caller, user_id, "write")
+    employee_id = _visible_employee(session, caller, user_id, Access.WRITE)
     activity_ids = _time_type_ids(session, [data.timeType] if data.timeType else [])
     activity_id = activity_ids[0] if activity_ids else None
     organization = data.organization or (
@@ -532,7 +532,7 @@ def post_clock(
     timezone = get_workspace(session, caller).timezone
     _require_own_unit(session, employee_id, organization, at or utc_now(), timezone)
     result: dict[str, Any] = {}
-    state = presence.clock_state(session, employee_id)
+    state = presence.clock_state(session, caller, employee_id)
     match data.action:
         case "start":
             presence.clock_in(
@@ -657,7 +657,9 @@ def get_accounts(
     readable: list[tuple[int, int]] = []
     for person in people:
         try:
-            readable.append((person.id, employee_id_of_user(session, caller, person.id)))
+            readable.append(
+                (person.id, reached_employee_of_user(session, caller, Area.TIMESHEET, person.id).id)
+            )
         except (NotFound, Forbidden, Unprocessable):
             continue
     now = utc_now()
@@ -675,7 +677,7 @@ def get_account(
     caller: Annotated[Caller, McTimeAllowed("timebank:read:own")],
 ) -> Response:
     wanted = ids([user_id], "userId")[0]
-    employee_id = _visible_employee(session, caller, wanted, "read")
+    employee_id = _visible_employee(session, caller, wanted, Access.READ)
     try:
         found = balances(session, caller, employee_id)
     except NotFound:
