@@ -18,7 +18,7 @@ from timeledger.kit.errors import Conflict, NotFound, Unprocessable
 from timeledger.kit.pagination import DEFAULT_LIMIT, Direction, PageRequest, fetch_page
 from timeledger.kit.timeutil import utcnow
 from timeledger.models import TimebankMovement
-from timeledger.organization.reach import Access, Area, reached_employee
+from timeledger.organization.reach import Access, Area, employee_ids_reached, reached_employee
 from timeledger.settings.service import TIMEBANK_ACCOUNTS
 from timeledger.timebank.repository import TimebankRepository
 from timeledger.timebank.schemas import (
@@ -28,6 +28,7 @@ from timeledger.timebank.schemas import (
     MovementCreate,
     MovementRead,
 )
+from timeledger.users.repository import UserRepository
 
 ENTITY = "timebank-movement"
 NEWEST_FIRST = "day"
@@ -192,32 +193,60 @@ def delete_movement(session: Session, caller: Caller, employee_id: int, movement
 # Balances
 
 
+@dataclass(frozen=True)
+class PersonBalances:
+    user_id: int
+    employee_id: int
+    balances: list[Balance]
+
+
 def balances(
     session: Session, caller: Caller, employee_id: int, as_of: date | None = None
 ) -> list[Balance]:
     """The employee's balance on every live account in force on `as_of` (default today in
     the workspace), by account name: 0 on an account without movements."""
     _reached(session, caller, employee_id, Access.READ)
-    day = as_of if as_of is not None else today(session, caller)
+    return _balances_of(session, [employee_id], as_of or today(session, caller))[employee_id]
+
+
+def balances_of_people(
+    session: Session, caller: Caller, *, limit: int, offset: int, as_of: date | None = None
+) -> list[PersonBalances]:
+    """The balances of the people whose timebank the caller reads (people with an employee
+    record), in user id order, `limit` of them from `offset`; in a few queries whatever
+    the page's size."""
+    reached = employee_ids_reached(session, caller, Area.TIMEBANK, Access.READ)
+    people = UserRepository(session).people_with_records(reached, limit=limit, offset=offset)
+    found = _balances_of(
+        session, [employee_id for _, employee_id in people], as_of or today(session, caller)
+    )
+    return [
+        PersonBalances(user_id, employee_id, found[employee_id]) for user_id, employee_id in people
+    ]
+
+
+def _balances_of(session: Session, employee_ids: list[int], day: date) -> dict[int, list[Balance]]:
     repository = TimebankRepository(session)
     accounts = repository.accounts_in_force(day)
     totals = repository.totals(
-        employee_id,
+        employee_ids,
         [account.timebank_account_id for account in accounts],
         day,
         date(day.year, 1, 1),
     )
-    result = []
-    for account in accounts:
-        found = totals.get(account.timebank_account_id)
-        result.append(
-            Balance(
-                account_id=account.timebank_account_id,
-                account_name=account.name,
-                unit=account.unit,
-                balance=found.balance if found else 0,
-                entitlement=found.entitlement if found else 0,
-                last_movement_at=found.last_movement_at if found else None,
+    result: dict[int, list[Balance]] = {}
+    for employee_id in employee_ids:
+        result[employee_id] = []
+        for account in accounts:
+            found = totals.get((employee_id, account.timebank_account_id))
+            result[employee_id].append(
+                Balance(
+                    account_id=account.timebank_account_id,
+                    account_name=account.name,
+                    unit=account.unit,
+                    balance=found.balance if found else 0,
+                    entitlement=found.entitlement if found else 0,
+                    last_movement_at=found.last_movement_at if found else None,
+                )
             )
-        )
     return result

@@ -176,6 +176,24 @@ def test_times_filters(
     assert sum(len(user["times"]) for user in pending) == 3
 
 
+def test_an_organization_shows_the_times_of_the_days_its_users_belonged_to_it(
+    client: TestClient, db: Database, workspace: WorkspaceFixture, mctime: McTime,
+    unit: dict[str, Any],
+) -> None:  # fmt: skip
+    """The admin joined the unit today: their time of yesterday is not the unit's."""
+    yesterday = {
+        "from": _q(_today_at(1) - timedelta(days=1)),
+        "to": _q(_today_at(2) - timedelta(days=1)),
+        "timeType": "work",
+    }
+    assert [item["valid"] for item in _add(mctime, yesterday, _work(1, 1))] == [True, True]
+    assert [len(user["times"]) for user in mctime.times()] == [2]
+    for named in ({"organizationIds": [str(unit["id"])]}, {"organizationNames": ["Test Project"]}):
+        (user,) = mctime.times(**named)
+        assert [time["from"] for time in user["times"]] == [_q(_today_at(1))], named
+        assert [time["organizationId"] for time in user["times"]] == [str(unit["id"])]
+
+
 def test_times_page_twenty_users(
     client: TestClient, db: Database, workspace: WorkspaceFixture, mctime: McTime
 ) -> None:
@@ -331,6 +349,18 @@ def test_organizations_with_children_types_and_search(
     found = mctime.data(mctime.get("/organizations", organizationName="test"))["organizations"]
     assert [o["organizationName"] for o in found] == ["Test Project"]
     assert mctime.get("/organizations", types="moon").status_code == 400
+
+
+def test_organizations_of_every_type_they_show_can_be_asked_for(
+    client: TestClient, workspace: WorkspaceFixture, mctime: McTime
+) -> None:
+    create_unit(client, workspace.headers, "Sales", type="department")
+    create_unit(client, workspace.headers, "Red", type="team")
+    shown = mctime.data(mctime.get("/organizations"))["organizations"]
+    assert {o["type"] for o in shown} == {"department", "team"}
+    for unit_type, name in (("department", "Sales"), ("team", "Red")):
+        found = mctime.data(mctime.get("/organizations", types=unit_type))["organizations"]
+        assert [o["organizationName"] for o in found] == [name]
 
 
 # Clock
