@@ -1,6 +1,8 @@
 """The McTime face walked through the seed's `GET /times` and the endpoints of
 compat/mctime.md, over the real database on both engines."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -8,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
+from sqlalchemy import event
 
 from tests.conftest import WorkspaceFixture, make_workspace
 from tests.organization.support import create_unit
@@ -482,3 +485,39 @@ def test_accounts_are_the_timebank_balances(
     assert [item["data"]["userId"] for item in own] == [str(employee.principal.user_id)]
     hidden = own_view.get(f"/accounts/{admin.principal.user_id}")
     assert hidden.status_code == 401
+
+
+# Lists paged by the database
+
+
+@contextmanager
+def _statements_run(db: Database) -> Iterator[list[str]]:
+    run: list[str] = []
+
+    def count(*args: Any) -> None:
+        run.append(args[2])
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield run
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
+def test_users_and_accounts_cost_the_same_queries_for_two_people_or_ten(
+    client: TestClient, db: Database, workspace: WorkspaceFixture, mctime: McTime
+) -> None:
+    flex = _account(client, workspace, "Flex", "hours")
+
+    def queries(path: str, **params: Any) -> int:
+        assert mctime.get(path, **params).status_code == 200  # warm: credentials, workspace
+        with _statements_run(db) as run:
+            answer = mctime.get(path, **params)
+        assert answer.status_code == 200, answer.text
+        return len(run)
+
+    few = {path: queries(path, pageSize=10) for path in ("/users", "/accounts")}
+    for _ in range(8):
+        _move(client, workspace, person_in(client, db, workspace), flex, 60)
+    many = {path: queries(path, pageSize=10) for path in ("/users", "/accounts")}
+    assert many == few
