@@ -20,7 +20,7 @@ from timeledger.kit.jsonio import FastJSONResponse
 from timeledger.kit.routing import ResourceId, api_router, created, if_match_of
 from timeledger.kit.uow import UnitOfWork
 from timeledger.models import TimeEntry
-from timeledger.timesheet.scope import ReadableEmployeeId, WritableEmployeeId
+from timeledger.organization.reach import TimesheetReadable, TimesheetWritable
 
 entries_router = api_router("Timesheet", prefix="/employees/{employee_id}/timesheet")
 entry_batches_router = api_router("Timesheet", prefix="/timesheet/entries")
@@ -49,7 +49,7 @@ def create_entry(
     response: Response,
     session: UnitOfWork,
     caller: Annotated[Caller, Allowed("timesheet:write:own")],
-    employee_id: WritableEmployeeId,
+    employee_id: TimesheetWritable,
     force: Force = False,
 ) -> Any:
     entry = service.create_entry(session, caller, employee_id, body, force=force)
@@ -63,7 +63,7 @@ def get_entry(
     response: Response,
     session: UnitOfWork,
     caller: Annotated[Caller, Allowed("timesheet:read:own")],
-    employee_id: ReadableEmployeeId,
+    employee_id: TimesheetReadable,
 ) -> Any:
     entry = service.get_entry(session, caller, employee_id, entry_id)
     set_etag(response, service.entry_etag(entry))
@@ -80,7 +80,7 @@ def update_entry(
     response: Response,
     session: UnitOfWork,
     caller: Annotated[Caller, Allowed("timesheet:write:own")],
-    employee_id: WritableEmployeeId,
+    employee_id: TimesheetWritable,
     force: Force = False,
 ) -> Any:
     entry = service.update_entry(
@@ -100,7 +100,7 @@ def delete_entry(
     request: Request,
     session: UnitOfWork,
     caller: Annotated[Caller, Allowed("timesheet:write:own")],
-    employee_id: WritableEmployeeId,
+    employee_id: TimesheetWritable,
     force: Force = False,
 ) -> None:
     service.delete_entry(
@@ -125,7 +125,7 @@ def _timer_state(
 def get_timer(
     session: UnitOfWork,
     caller: Annotated[Caller, Allowed("timesheet:read:own")],
-    employee_id: ReadableEmployeeId,
+    employee_id: TimesheetReadable,
 ) -> Any:
     running = service.running_timer(session, caller, employee_id)
     return _timer_state(session, caller, service.TimerSwitch(tracking=running, stopped=None))
@@ -142,7 +142,7 @@ def start_timer_on_new_entry(
     response: Response,
     session: UnitOfWork,
     caller: Annotated[Caller, Allowed("timesheet:write:own")],
-    employee_id: WritableEmployeeId,
+    employee_id: TimesheetWritable,
 ) -> Any:
     switch = service.start_timer_on_new_entry(session, caller, employee_id, body)
     assert switch.tracking is not None
@@ -159,7 +159,7 @@ def start_timer(
     entry_id: ResourceId,
     session: UnitOfWork,
     caller: Annotated[Caller, Allowed("timesheet:write:own")],
-    employee_id: WritableEmployeeId,
+    employee_id: TimesheetWritable,
 ) -> Any:
     switch = service.start_timer(session, caller, employee_id, entry_id)
     return _timer_state(session, caller, switch)
@@ -169,7 +169,7 @@ def start_timer(
 def stop_timer(
     session: UnitOfWork,
     caller: Annotated[Caller, Allowed("timesheet:write:own")],
-    employee_id: WritableEmployeeId,
+    employee_id: TimesheetWritable,
 ) -> Any:
     stopped = service.stop_timer(session, caller, employee_id)
     return _timer_state(session, caller, service.TimerSwitch(tracking=None, stopped=stopped))

@@ -28,6 +28,7 @@ from timeledger.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from timeledger.kit.prepared import PreparedQuery, driver_connection
 from timeledger.kit.routing import MAX_ID
 from timeledger.models import Employee, Workspace
+from timeledger.organization.reach import Access, Area, reached_by_scopes
 
 READ_PERMISSION = "timesheet:read:own"
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -98,7 +99,9 @@ def answer_employee_entries(request: LaneRequest) -> LaneReply | None:
             workspace_id=credential.workspace_id,
             employee_id=employee_id,
         )
-        if not reached or (scope is Scope.OWN and reached[0].user_id != credential.user_id):
+        own = bool(reached) and reached[0].user_id == credential.user_id
+        decided = reached_by_scopes(credential.permissions, Area.TIMESHEET, Access.READ, own=own)
+        if not reached or decided is not True:
             return None
         rows = ENTRIES_OF_EMPLOYEE.rows(
             connection,

@@ -10,7 +10,6 @@ from typing import Annotated, Any
 from fastapi import Depends, Query
 from pydantic import BaseModel, Field
 
-from timeledger.configuration.store import workspace_today
 from timeledger.entries.grouping import list_groups, parse_group_by
 from timeledger.entries.listing import (
     CURRENT,
@@ -32,7 +31,6 @@ from timeledger.kit.routing import ResourceId, api_router
 from timeledger.kit.text import WITHOUT_NUL
 from timeledger.kit.timeutil import IsoDate
 from timeledger.kit.uow import UnitOfWork
-from timeledger.timesheet.scope import reachable_employee
 
 entries_list_router = api_router("Timesheet")
 
@@ -244,8 +242,5 @@ def list_employee_time_entries(
     options: Options,
 ) -> FastJSONResponse:
     """As the workspace-wide list, for one employee (404 when out of the caller's reach)."""
-    reachable_employee(
-        session, caller, employee_id, "read", workspace_today(session, caller.workspace_id)
-    )
     filters = resolve_filters(session, caller, query, employee_id=employee_id)
     return _respond(session, filters, options)

@@ -15,12 +15,22 @@ statement here names `workspace_id` itself.
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, get_args
 
-from sqlalchemy import BigInteger, ColumnElement, Select, and_, func, literal, or_, select
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Select,
+    and_,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from timeledger.configuration.store import contains_text
@@ -35,9 +45,10 @@ from timeledger.kit.pagination import Direction, PageRequest, decode_cursor, enc
 from timeledger.kit.timeutil import DateKeyword, DateRange, keyword_range, local_date, parse_instant
 from timeledger.models import Employee, EmployeeVersion, EntryDayTotal, TimeEntry, Workspace
 from timeledger.models.settings import ActivityVersion
+from timeledger.organization.reach import Access, Area, employee_ids_reached, reached_employee
 from timeledger.organization.repository import EMPLOYEE_VERSIONS, OrgUnitRepository
 from timeledger.settings.schemas import ActivityType
-from timeledger.timesheet.scope import employee_ids_in_scope, own_employee_id
+from timeledger.timesheet.scope import own_employee_id
 
 ENTRIES = TimeEntry.__table__
 EMPLOYEES = Employee.__table__
@@ -212,12 +223,16 @@ class EntryFilters:
     approval_statuses: tuple[str, ...] = ()
     billing_states: tuple[str, ...] = ()
     creation_types: tuple[str, ...] = ()
+    units_on_entry_day: frozenset[int] | None = None
+    """Only entries whose employee's version in force on the entry's date lies in one of
+    these units (see `placed_on_entry_day`)."""
     params: dict[str, Any] = field(default_factory=dict)
 
     @property
     def matches_nothing(self) -> bool:
         return (
             (self.employee_ids is not None and not self.employee_ids)
+            or (self.units_on_entry_day is not None and not self.units_on_entry_day)
             or (self.activity_ids is not None and not self.activity_ids)
             or (
                 self.first_day is not None
@@ -238,6 +253,7 @@ class EntryFilters:
             or self.approval_statuses
             or self.billing_states
             or self.creation_types
+            or self.units_on_entry_day is not None
         )
 
     def entry_conditions(self) -> list[ColumnElement[bool]]:
@@ -272,6 +288,15 @@ class EntryFilters:
             conditions.append(c.billing_state.in_(self.billing_states))
         if self.creation_types:
             conditions.append(_creation_type_condition(self.creation_types))
+        if self.units_on_entry_day is not None:
+            conditions.append(
+                exists().where(
+                    EmployeeVersion.workspace_id == self.workspace.id,
+                    EmployeeVersion.employee_id == c.employee_id,
+                    EmployeeVersion.org_unit_id.in_(sorted(self.units_on_entry_day)),
+                    EMPLOYEE_VERSIONS.in_force_on(c.day),
+                )
+            )
         return conditions
 
     def totals_conditions(self) -> list[ColumnElement[bool]]:
@@ -508,17 +533,18 @@ def resolve_filters(
     employee_id: int | None = None,
 ) -> EntryFilters:
     """Filters for the caller: their read scope narrowed by the request; or, on the
-    per-employee route (which checked the caller's reach), that one employee."""
+    per-employee route, that one employee (404 when out of the caller's reach)."""
+    if employee_id is not None:
+        reached_employee(session, caller, Area.TIMESHEET, employee_id)
     facts = WorkspaceFacts.load(session, caller.workspace_id)
     params: dict[str, Any] = {}
     people, echo = _people(session, caller, query, facts)
     params.update(echo)
     if employee_id is not None:
-        # The per-employee route has already checked the caller reaches this employee.
         people = _narrow(people, [employee_id])
         params["employee_id"] = employee_id
     else:
-        scope = employee_ids_in_scope(session, caller, "read", facts.today)
+        scope = employee_ids_reached(session, caller, Area.TIMESHEET, Access.READ, facts.today)
         if scope is not None:
             people = _narrow(people, scope)
     customers = _id_choice(query.customer_id, "customer_id")
@@ -571,6 +597,23 @@ def resolve_filters(
         creation_types=creation,
         params=params,
     )
+
+
+def placed_on_entry_day(
+    session: Session, filters: EntryFilters, unit_ids: Iterable[int]
+) -> EntryFilters:
+    """`filters` narrowed to the entries of people who, on each entry's date, belonged to
+    one of these units or a unit below them (an org unit's times, as McTime asks for them;
+    `org_unit_id` picks people by where they are today)."""
+    tree = OrgUnitRepository(session).subtree(unit_ids, filters.workspace.today)
+    return replace(filters, units_on_entry_day=frozenset(tree))
+
+
+def only_employees(filters: EntryFilters, employee_ids: Iterable[int]) -> EntryFilters:
+    """`filters` narrowed to these employees."""
+    wanted = frozenset(employee_ids)
+    narrowed = wanted if filters.employee_ids is None else filters.employee_ids & wanted
+    return replace(filters, employee_ids=narrowed)
 
 
 # The list

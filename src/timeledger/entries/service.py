@@ -32,6 +32,7 @@ from timeledger.kit.etag import etag_for
 from timeledger.kit.jsonio import to_jsonable
 from timeledger.kit.timeutil import local_date
 from timeledger.models import Employee, Employment, TimeEntry, Workspace
+from timeledger.organization.reach import Access, Area, reached_employee, reaches
 from timeledger.organization.repository import EmployeeRepository, EmploymentRepository
 from timeledger.projects.rates import (
     RateResolution,
@@ -41,7 +42,6 @@ from timeledger.projects.rates import (
 )
 from timeledger.projects.rounding import round_minutes
 from timeledger.projects.service import PROJECTS
-from timeledger.timesheet.scope import employee_ids_in_scope, reachable_employee
 from timeledger.timesheet.totals import (
     EntryFigures,
     record_entries_created,
@@ -177,33 +177,29 @@ def entry_views(
 
 def _writer(session: Session, caller: Caller, employee_id: int) -> Writer:
     today = workspace_today(session, caller.workspace_id)
-    employee = reachable_employee(session, caller, employee_id, "write", today)
-    approvers_reach = employee_ids_in_scope(session, caller, "approve", today)
+    employee = reached_employee(session, caller, Area.TIMESHEET, employee_id, Access.WRITE)
     return Writer(
         caller=caller,
         employee=employee,
         today=today,
         may_force=caller.may("timesheet:force:*"),
-        may_approve=caller.scope_for("timesheet", "approve") is not None
-        and (approvers_reach is None or employee.id in approvers_reach),
+        may_approve=reaches(session, caller, Area.TIMESHEET, Access.APPROVE, employee.id),
     )
 
 
 def get_entry(session: Session, caller: Caller, employee_id: int, entry_id: int) -> TimeEntry:
-    today = workspace_today(session, caller.workspace_id)
-    reachable_employee(session, caller, employee_id, "read", today)
+    reached_employee(session, caller, Area.TIMESHEET, employee_id)
     return _entry_of(session, employee_id, entry_id)
 
 
-def locate_entry(session: Session, caller: Caller, entry_id: int, action: str) -> TimeEntry:
+def locate_entry(session: Session, caller: Caller, entry_id: int, access: Access) -> TimeEntry:
     """An entry addressed by its id alone, as the faces address them: 404 when the caller
-    cannot read its employee's timesheet, 403 when they can read it but not `action` it."""
+    cannot read its employee's timesheet, 403 when they can read it but not `access` it."""
     entry = EntryRepository(session).get(entry_id)
-    today = workspace_today(session, caller.workspace_id)
     try:
         if entry is None:
             raise NotFound(f"No time entry {entry_id}.")
-        reachable_employee(session, caller, entry.employee_id, action, today)
+        reached_employee(session, caller, Area.TIMESHEET, entry.employee_id, access)
     except NotFound:
         raise NotFound(f"No time entry {entry_id}.") from None
     return entry
@@ -621,8 +617,7 @@ def _timer_counts_minutes(entry: TimeEntry) -> Unprocessable:
 
 
 def running_timer(session: Session, caller: Caller, employee_id: int) -> TimeEntry | None:
-    today = workspace_today(session, caller.workspace_id)
-    employee = reachable_employee(session, caller, employee_id, "read", today)
+    employee = reached_employee(session, caller, Area.TIMESHEET, employee_id)
     return EntryRepository(session).running_timer(employee.id)
 
 

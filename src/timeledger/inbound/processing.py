@@ -11,7 +11,6 @@ from typing import Any
 from pydantic import TypeAdapter
 from sqlalchemy.orm import Session
 
-from timeledger.configuration.store import workspace_today
 from timeledger.identity.access import Caller, caller_acting_as
 from timeledger.inbound.repository import InboundRepository
 from timeledger.inbound.schemas import (
@@ -33,7 +32,6 @@ from timeledger.organization.repository import EmployeeRepository
 from timeledger.organization.schemas import EmployeeUpdate
 from timeledger.presence import service as presence
 from timeledger.presence.schemas import ClockIn, ClockOut, ClockSource
-from timeledger.timesheet.scope import reachable_employee
 
 MAX_ERROR_LENGTH = 1000
 STORED_MESSAGES: TypeAdapter[InboundMessage] = TypeAdapter(InboundMessage)
@@ -47,12 +45,6 @@ def _employee_id(session: Session, reference: EmployeeReference) -> int:
     if employee is None or employee.deleted_at is not None:
         raise NotFound(f"No employee has the employee number {reference.employee_number!r}.")
     return employee.id
-
-
-def _clockable_employee_id(session: Session, caller: Caller, reference: EmployeeReference) -> int:
-    employee_id = _employee_id(session, reference)
-    today = workspace_today(session, caller.workspace_id)
-    return reachable_employee(session, caller, employee_id, "write", today).id
 
 
 def _apply(session: Session, caller: Caller, message: InboundMessage) -> None:
@@ -71,14 +63,14 @@ def _apply(session: Session, caller: Caller, message: InboundMessage) -> None:
         presence.clock_in(
             session,
             caller,
-            _clockable_employee_id(session, caller, message.data),
+            _employee_id(session, message.data),
             ClockIn(at=message.data.at, note=message.data.note or "", source=ClockSource.CLOCK),
         )
     elif isinstance(message, ClockedOut):
         presence.clock_out(
             session,
             caller,
-            _clockable_employee_id(session, caller, message.data),
+            _employee_id(session, message.data),
             ClockOut(at=message.data.at, note=message.data.note),
         )
 

@@ -37,9 +37,11 @@ class VersionHistory(Generic[VersionT]):
         # Built once: an alias builds proxies of all its columns on first use (~3 ms).
         self._later: Any = aliased(version_model)
 
-    def in_force_on(self, day: date | BindParameter[date]) -> ColumnElement[bool]:
-        """Criterion selecting, per owner, the one version in force on `day` (a date, or
-        a parameter of a prepared statement)."""
+    def in_force_on(
+        self, day: date | BindParameter[date] | ColumnElement[date]
+    ) -> ColumnElement[bool]:
+        """Criterion selecting, per owner, the one version in force on `day` (a date, a
+        parameter of a prepared statement, or a column of the row it is asked for)."""
         model: Any = self.model
         later = self._later
         later_owner = getattr(later, self.owner_column.key)

@@ -82,6 +82,33 @@ def versions_on_days(
     return found
 
 
+def require_placed_in(
+    session: Session,
+    employee_id: int,
+    day: date,
+    *,
+    unit_id: int | None = None,
+    unit_name: str | None = None,
+) -> None:
+    """Time belongs to the org unit its employee is placed in on its day: naming another
+    unit (by id, else by its name that day) is refused with 422. Naming none passes."""
+    if unit_id is None and unit_name is None:
+        return
+    placed = versions_on_days(session, [(employee_id, day)])[(employee_id, day)]
+    placed_id = placed.org_unit_id if placed is not None else None
+    names = OrgUnitRepository(session).versions_on([placed_id], day) if placed_id else {}
+    placed_name = names[placed_id].name if placed_id in names else None
+    if (unit_id is not None and unit_id != placed_id) or (
+        unit_id is None and unit_name != placed_name
+    ):
+        raise Unprocessable.at(
+            "organization",
+            "A time belongs to the organization of its user on its day"
+            + (f" ({placed_name}, id {placed_id})." if placed_id else "; the user has none."),
+            "not the user's organization",
+        )
+
+
 def today(session: Session, caller: Caller) -> date:
     return workspace_today(session, caller.workspace_id)
 

@@ -8,13 +8,13 @@ from sqlalchemy.orm import Session
 
 from timeledger.identity.access import Allowed, Caller
 from timeledger.kit.etag import set_etag
-from timeledger.kit.pagination import Direction, Page, PageRequest, fetch_page, page_request
+from timeledger.kit.pagination import Direction, Page, PageRequest, page_request
 from timeledger.kit.routing import ResourceId, api_router, created, if_match_of
 from timeledger.kit.timeutil import DateKeyword, IsoDate
 from timeledger.kit.uow import UnitOfWork
 from timeledger.models import PresenceInterval
+from timeledger.organization.reach import TimesheetReadable, TimesheetWritable
 from timeledger.presence import service
-from timeledger.presence.repository import PresenceRepository
 from timeledger.presence.schemas import (
     BreakAt,
     ClockIn,
@@ -23,15 +23,14 @@ from timeledger.presence.schemas import (
     PresenceRead,
     PresenceUpdate,
 )
-from timeledger.timesheet.scope import ReadableEmployeeId, WritableEmployeeId
 
 presence_router = api_router("Timesheet", prefix="/employees/{employee_id}/timesheet")
 
 READ = "timesheet:read:own"
 WRITE = "timesheet:write:own"
-SORTS = {"started_at": PresenceInterval.started_at, "day": PresenceInterval.day}
 PresencePage = Annotated[
-    PageRequest, page_request(tuple(SORTS), "started_at", default_direction=Direction.DESC)
+    PageRequest,
+    page_request(tuple(service.INTERVAL_SORTS), "started_at", default_direction=Direction.DESC),
 ]
 
 
@@ -54,7 +53,7 @@ def clock_in(
     response: Response,
     session: UnitOfWork,
     caller: Annotated[Caller, Allowed(WRITE)],
-    employee_id: WritableEmployeeId,
+    employee_id: TimesheetWritable,
     body: ClockIn,
 ) -> PresenceRead:
     """Opens a presence interval; 409 naming the open interval when there is one."""
@@ -68,7 +67,7 @@ def clock_out(
     response: Response,
     session: UnitOfWork,
     caller: Annotated[Caller, Allowed(WRITE)],
-    employee_id: WritableEmployeeId,
+    employee_id: TimesheetWritable,
     body: ClockOut,
 ) -> PresenceRead:
     """Closes the open interval (and its open break) at `at`; 409 when none is open."""
@@ -81,7 +80,7 @@ def break_start(
     response: Response,
     session: UnitOfWork,
     caller: Annotated[Caller, Allowed(WRITE)],
-    employee_id: WritableEmployeeId,
+    employee_id: TimesheetWritable,
     body: BreakAt,
 ) -> PresenceRead:
     interval = service.start_break(session, caller, employee_id, body)
@@ -93,7 +92,7 @@ def break_end(
     response: Response,
     session: UnitOfWork,
     caller: Annotated[Caller, Allowed(WRITE)],
-    employee_id: WritableEmployeeId,
+    employee_id: TimesheetWritable,
     body: BreakAt,
 ) -> PresenceRead:
     interval = service.end_break(session, caller, employee_id, body)
@@ -106,7 +105,7 @@ def break_end(
 def list_presence(
     session: UnitOfWork,
     caller: Annotated[Caller, Allowed(READ)],
-    employee_id: ReadableEmployeeId,
+    employee_id: TimesheetReadable,
     page: PresencePage,
     first: Annotated[
         IsoDate | None, Query(alias="from", description="First local date (inclusive).")
@@ -120,12 +119,8 @@ def list_presence(
     ] = None,
 ) -> Page[PresenceRead]:
     """Newest first by default; `day` is the local date an interval started on."""
-    days = service.day_filter(
-        session, employee_id, caller.workspace_id, first=first, last=last, at=at
-    )
-    statement = PresenceRepository(session).listing(employee_id, days.first, days.last)
-    rows, cursor = fetch_page(
-        session, statement, page, sort_columns=SORTS, id_column=PresenceInterval.id
+    rows, cursor = service.intervals_of(
+        session, caller, employee_id, page, first=first, last=last, at=at
     )
     return Page(items=service.read_intervals(session, rows), next_cursor=cursor)
 
@@ -140,7 +135,7 @@ def create_presence(
     response: Response,
     session: UnitOfWork,
     caller: Annotated[Caller, Allowed(WRITE)],
-    employee_id: WritableEmployeeId,
+    employee_id: TimesheetWritable,
     body: PresenceCreate,
 ) -> PresenceRead:
     """A closed interval after the fact; 409 naming an interval it would overlap."""
@@ -157,9 +152,10 @@ def get_presence(
     response: Response,
     session: UnitOfWork,
     caller: Annotated[Caller, Allowed(READ)],
-    employee_id: ReadableEmployeeId,
+    employee_id: TimesheetReadable,
 ) -> PresenceRead:
-    return _answer(session, response, service.get_interval(session, employee_id, interval_id))
+    interval = service.get_interval(session, caller, employee_id, interval_id)
+    return _answer(session, response, interval)
 
 
 @presence_router.patch(
@@ -173,7 +169,7 @@ def update_presence(
     response: Response,
     session: UnitOfWork,
     caller: Annotated[Caller, Allowed(WRITE)],
-    employee_id: WritableEmployeeId,
+    employee_id: TimesheetWritable,
     body: PresenceUpdate,
 ) -> PresenceRead:
     interval = service.update_interval(
@@ -192,6 +188,6 @@ def delete_presence(
     request: Request,
     session: UnitOfWork,
     caller: Annotated[Caller, Allowed(WRITE)],
-    employee_id: WritableEmployeeId,
+    employee_id: TimesheetWritable,
 ) -> None:
     service.delete_interval(session, caller, employee_id, interval_id, if_match_of(request))

@@ -4,13 +4,14 @@ without FastAPI's routing, dependency solving and ORM, by prepared statements in
 writing transaction.
 
 It serves the bodies `ClockIn` (without a reason or an activity) and `ClockOut` validate,
-for a caller whose timesheet scopes reach everyone or who clocks their own employee
-record, and declines everything else to the full operations in `presence.endpoints`: a
-team scope, a credential not verified moments ago, an `Idempotency-Key`, a body the
-models refuse. The rules are the service's (`presence.service`), asked of the rows these
-statements read, in the service's order; when one refuses, the lane rolls its
-transaction back and answers the rule's problem as the full operation renders it (a
-clock-in while clocked in is a 409 a busy kiosk sees often). tests/presence/test_lane.py
+for a caller `organization.reach` lets clock this employee without asking the org tree
+(everyone's timesheets, or their own record), and declines everything else to the full
+operations in `presence.endpoints`: another's timesheet reached through a team, a
+credential not verified moments ago, an `Idempotency-Key`, a body the models refuse. The
+rules are the service's (`presence.service`), asked of the rows these statements read, in
+the service's order; when one refuses, the lane rolls its transaction back and answers
+the rule's problem as the full operation renders it (a clock-in while clocked in is a 409
+a busy kiosk sees often). tests/presence/test_lane.py
 compares both answers and both stored results.
 """
 
@@ -27,7 +28,7 @@ from sqlalchemy.engine import Dialect
 from timeledger.changes.service import ChangeOf, announce_committed, record_change_on
 from timeledger.identity.access import recently_verified
 from timeledger.identity.credential_cache import VerifiedCredential
-from timeledger.identity.permissions import Scope, grants, widest_scope
+from timeledger.identity.permissions import grants
 from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
 from timeledger.kit.errors import PROBLEM_MEDIA_TYPE, Problem, native_problem_document
@@ -36,6 +37,7 @@ from timeledger.kit.idempotency import HEADER as IDEMPOTENCY_HEADER
 from timeledger.kit.prepared import PreparedQuery, driver_transaction, new, new_values
 from timeledger.kit.routing import MAX_ID
 from timeledger.models import Employee, EmployeeVersion, PresenceBreak, PresenceInterval, Workspace
+from timeledger.organization.reach import Access, Area, reached_by_scopes
 from timeledger.organization.repository import EMPLOYEE_VERSIONS
 from timeledger.presence import service
 from timeledger.presence.endpoints import WRITE, interval_location
@@ -216,12 +218,10 @@ class PreparedPresence:
 
 def _reaches(credential: VerifiedCredential, employee_user_id: int | None) -> bool:
     """Whether the full operation would let this caller clock this employee, decided
-    without the org tree: everyone's timesheets, or the caller's own."""
-    read = widest_scope(credential.permissions, "timesheet", "read")
-    write = widest_scope(credential.permissions, "timesheet", "write")
-    if read is Scope.ALL and write is Scope.ALL:
-        return True
-    return read is not None and employee_user_id == credential.user_id
+    without the org tree (when the teams decide, the full operation asks them)."""
+    own = employee_user_id == credential.user_id
+    reached = reached_by_scopes(credential.permissions, Area.TIMESHEET, Access.WRITE, own=own)
+    return reached is True
 
 
 def _clocking(request: LaneRequest) -> tuple[VerifiedCredential, int] | None:

@@ -19,14 +19,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from timeledger.changes.service import record_change
-from timeledger.configuration.store import require_effective, workspace_today
+from timeledger.configuration.store import require_effective
 from timeledger.identity.access import Caller
 from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import Conflict, NotFound, Unprocessable
 from timeledger.kit.etag import etag_for
+from timeledger.kit.pagination import PageRequest, fetch_page
+from timeledger.kit.routing import unconditional
 from timeledger.kit.timeutil import DateKeyword, keyword_range, local_date
 from timeledger.kit.views import view_of
 from timeledger.models import PresenceBreak, PresenceInterval
+from timeledger.organization.reach import Access, Area, employee_ids_reached, reached_employee
 from timeledger.presence.repository import IntervalFacts, PresenceRepository
 from timeledger.presence.schemas import (
     BreakAt,
@@ -38,9 +41,9 @@ from timeledger.presence.schemas import (
     PresenceUpdate,
 )
 from timeledger.settings.service import ACTIVITIES, REASONS
-from timeledger.timesheet.scope import employee_ids_in_scope
 
 ENTITY = "presence"
+INTERVAL_SORTS = {"started_at": PresenceInterval.started_at, "day": PresenceInterval.day}
 MAX_INTERVAL = timedelta(hours=24)
 FUTURE_TOLERANCE = timedelta(minutes=5)
 IfMatch = Callable[[str], None]
@@ -232,7 +235,20 @@ def read_intervals(session: Session, intervals: Sequence[PresenceInterval]) -> l
     return [interval_view(row, breaks[row.id], now) for row in intervals]
 
 
-def get_interval(session: Session, employee_id: int, interval_id: int) -> PresenceInterval:
+def _reached(session: Session, caller: Caller, employee_id: int, access: Access) -> None:
+    """404 when the caller cannot read the employee's timesheet, 403 when they can read
+    but not `access` it (organization.reach)."""
+    reached_employee(session, caller, Area.TIMESHEET, employee_id, access)
+
+
+def get_interval(
+    session: Session, caller: Caller, employee_id: int, interval_id: int
+) -> PresenceInterval:
+    _reached(session, caller, employee_id, Access.READ)
+    return _interval_of(session, employee_id, interval_id)
+
+
+def _interval_of(session: Session, employee_id: int, interval_id: int) -> PresenceInterval:
     interval = PresenceRepository(session).get(employee_id, interval_id)
     if interval is None:
         raise NotFound(f"Employee {employee_id} has no presence interval {interval_id}.")
@@ -243,6 +259,26 @@ def get_interval(session: Session, employee_id: int, interval_id: int) -> Presen
 class DayFilter:
     first: date | None
     last: date | None
+
+
+def intervals_of(
+    session: Session,
+    caller: Caller,
+    employee_id: int,
+    page: PageRequest,
+    *,
+    first: date | None,
+    last: date | None,
+    at: DateKeyword | date | None,
+) -> tuple[list[PresenceInterval], str | None]:
+    """One page of the employee's intervals on the days `day_filter` selects, with the next
+    page's cursor."""
+    _reached(session, caller, employee_id, Access.READ)
+    days = day_filter(session, employee_id, caller.workspace_id, first=first, last=last, at=at)
+    statement = PresenceRepository(session).listing(employee_id, days.first, days.last)
+    return fetch_page(
+        session, statement, page, sort_columns=INTERVAL_SORTS, id_column=PresenceInterval.id
+    )
 
 
 def day_filter(
@@ -324,8 +360,12 @@ def _insert_interval(
         raise _open_conflict(repository.open_interval(employee_id)) from None
 
 
-def not_clocked_in(employee_id: int) -> Conflict:
-    return Conflict(f"Employee {employee_id} is not clocked in.")
+class NotClockedIn(Conflict):
+    """An operation on the open interval of an employee who has none."""
+
+
+def not_clocked_in(employee_id: int) -> NotClockedIn:
+    return NotClockedIn(f"Employee {employee_id} is not clocked in.")
 
 
 def _require_open(repository: PresenceRepository, employee_id: int) -> PresenceInterval:
@@ -343,15 +383,17 @@ class ClockState:
 
 def clocked_in(session: Session, caller: Caller) -> list[ClockState]:
     """Who of the employees whose timesheet the caller reads is clocked in now."""
-    today = workspace_today(session, caller.workspace_id)
     repository = PresenceRepository(session)
-    intervals = repository.open_intervals(employee_ids_in_scope(session, caller, "read", today))
+    intervals = repository.open_intervals(
+        employee_ids_reached(session, caller, Area.TIMESHEET, Access.READ)
+    )
     pausing = repository.open_break_ids(interval.id for interval in intervals)
     return [ClockState(interval, interval.id in pausing) for interval in intervals]
 
 
-def clock_state(session: Session, employee_id: int) -> ClockState | None:
-    """The employee's open interval, if any (the caller's reach is checked already)."""
+def clock_state(session: Session, caller: Caller, employee_id: int) -> ClockState | None:
+    """The employee's open interval, if any."""
+    _reached(session, caller, employee_id, Access.READ)
     repository = PresenceRepository(session)
     interval = repository.open_interval(employee_id)
     if interval is None:
@@ -364,6 +406,7 @@ def breaks_of(session: Session, interval: PresenceInterval) -> list[PresenceBrea
 
 
 def clock_in(session: Session, caller: Caller, employee_id: int, body: ClockIn) -> PresenceInterval:
+    _reached(session, caller, employee_id, Access.WRITE)
     repository = PresenceRepository(session)
     repository.lock_employee(employee_id)
     now = utcnow()
@@ -397,6 +440,7 @@ def clock_in(session: Session, caller: Caller, employee_id: int, body: ClockIn) 
 def clock_out(
     session: Session, caller: Caller, employee_id: int, body: ClockOut
 ) -> PresenceInterval:
+    _reached(session, caller, employee_id, Access.WRITE)
     repository = PresenceRepository(session)
     repository.lock_employee(employee_id)
     now = utcnow()
@@ -424,6 +468,7 @@ def clock_out(
 def start_break(
     session: Session, caller: Caller, employee_id: int, body: BreakAt
 ) -> PresenceInterval:
+    _reached(session, caller, employee_id, Access.WRITE)
     repository = PresenceRepository(session)
     repository.lock_employee(employee_id)
     now = utcnow()
@@ -453,6 +498,7 @@ def start_break(
 def end_break(
     session: Session, caller: Caller, employee_id: int, body: BreakAt
 ) -> PresenceInterval:
+    _reached(session, caller, employee_id, Access.WRITE)
     repository = PresenceRepository(session)
     repository.lock_employee(employee_id)
     now = utcnow()
@@ -496,6 +542,7 @@ def _require_closed_interval(
 def create_interval(
     session: Session, caller: Caller, employee_id: int, body: PresenceCreate
 ) -> PresenceInterval:
+    _reached(session, caller, employee_id, Access.WRITE)
     repository = PresenceRepository(session)
     repository.lock_employee(employee_id)
     now = utcnow()
@@ -538,9 +585,10 @@ def update_interval(
     body: PresenceUpdate,
     if_match: IfMatch,
 ) -> PresenceInterval:
+    _reached(session, caller, employee_id, Access.WRITE)
     repository = PresenceRepository(session)
     repository.lock_employee(employee_id)
-    interval = get_interval(session, employee_id, interval_id)
+    interval = _interval_of(session, employee_id, interval_id)
     if_match(interval_etag(interval))
     now = utcnow()
     given = body.model_dump(exclude_unset=True)
@@ -622,9 +670,10 @@ def update_interval(
 def delete_interval(
     session: Session, caller: Caller, employee_id: int, interval_id: int, if_match: IfMatch
 ) -> None:
+    _reached(session, caller, employee_id, Access.WRITE)
     repository = PresenceRepository(session)
     repository.lock_employee(employee_id)
-    interval = get_interval(session, employee_id, interval_id)
+    interval = _interval_of(session, employee_id, interval_id)
     if_match(interval_etag(interval))
     data = read_interval(session, interval).model_dump(mode="json")
     repository.delete(interval)
@@ -637,3 +686,33 @@ def delete_interval(
         op="deleted",
         data=data,
     )
+
+
+# The open interval named by its employee alone, as clocks name it (McTime's `POST /clock`)
+
+
+def toggle_break(
+    session: Session, caller: Caller, employee_id: int, body: BreakAt
+) -> PresenceInterval:
+    """End the open break, else start one."""
+    _reached(session, caller, employee_id, Access.WRITE)
+    repository = PresenceRepository(session)
+    interval = _require_open(repository, employee_id)
+    on_break = repository.open_break(interval.id) is not None
+    change = end_break if on_break else start_break
+    return change(session, caller, employee_id, body)
+
+
+def update_open_interval(
+    session: Session, caller: Caller, employee_id: int, body: PresenceUpdate
+) -> PresenceInterval:
+    _reached(session, caller, employee_id, Access.WRITE)
+    interval = _require_open(PresenceRepository(session), employee_id)
+    return update_interval(session, caller, employee_id, interval.id, body, unconditional)
+
+
+def discard_open_interval(session: Session, caller: Caller, employee_id: int) -> None:
+    """Clocking in undone: the open interval and its breaks are deleted."""
+    _reached(session, caller, employee_id, Access.WRITE)
+    interval = _require_open(PresenceRepository(session), employee_id)
+    delete_interval(session, caller, employee_id, interval.id, unconditional)

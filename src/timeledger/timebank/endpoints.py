@@ -3,13 +3,14 @@ render."""
 
 from typing import Annotated
 
-from fastapi import Depends, Query, Response, status
+from fastapi import Query, Response, status
 
-from timeledger.identity.access import Allowed, Caller, authenticate
+from timeledger.identity.access import Allowed, Caller
 from timeledger.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
 from timeledger.kit.routing import MAX_ID, ResourceId, api_router, created
 from timeledger.kit.timeutil import IsoDate
 from timeledger.kit.uow import UnitOfWork
+from timeledger.organization.reach import TimebankReadable, TimebankWritable
 from timeledger.timebank import service
 from timeledger.timebank.schemas import BalanceRead, Balances, MovementCreate, MovementRead
 
@@ -20,35 +21,13 @@ READ = "timebank:read:own"
 ADJUST = "timebank:adjust:*"
 
 
-# The path's employee resolved in a dependency declared after the operation's permission:
-# an employee the caller cannot reach answers 404 (or 403) before the body is validated.
-def _readable_employee_id(
-    employee_id: ResourceId,
-    session: UnitOfWork,
-    caller: Annotated[Caller, Depends(authenticate)],
-) -> int:
-    return service.reachable_employee(session, caller, employee_id, service.READ).id
-
-
-def _adjustable_employee_id(
-    employee_id: ResourceId,
-    session: UnitOfWork,
-    caller: Annotated[Caller, Depends(authenticate)],
-) -> int:
-    return service.reachable_employee(session, caller, employee_id, service.ADJUST).id
-
-
-ReadableEmployeeId = Annotated[int, Depends(_readable_employee_id)]
-AdjustableEmployeeId = Annotated[int, Depends(_adjustable_employee_id)]
-
-
 @timebank_router.get(
     f"{BASE}/movements", response_model=Page[MovementRead], summary="List timebank movements"
 )
 def list_movements(
     session: UnitOfWork,
     caller: Annotated[Caller, Allowed(READ)],
-    employee_id: ReadableEmployeeId,
+    employee_id: TimebankReadable,
     account_id: Annotated[
         int | None, Query(ge=1, le=MAX_ID, description="Only this account.")
     ] = None,
@@ -92,7 +71,7 @@ def post_movement(
     response: Response,
     session: UnitOfWork,
     caller: Annotated[Caller, Allowed(ADJUST)],
-    employee_id: AdjustableEmployeeId,
+    employee_id: TimebankWritable,
     body: MovementCreate,
 ) -> MovementRead:
     """422 when the account is not live and in force on `day`."""
@@ -110,7 +89,7 @@ def get_movement(
     movement_id: ResourceId,
     session: UnitOfWork,
     caller: Annotated[Caller, Allowed(READ)],
-    employee_id: ReadableEmployeeId,
+    employee_id: TimebankReadable,
 ) -> MovementRead:
     return MovementRead.model_validate(
         service.get_movement(session, caller, employee_id, movement_id)
@@ -126,7 +105,7 @@ def delete_movement(
     movement_id: ResourceId,
     session: UnitOfWork,
     caller: Annotated[Caller, Allowed(ADJUST)],
-    employee_id: AdjustableEmployeeId,
+    employee_id: TimebankWritable,
 ) -> None:
     """Only movements posted by hand; one written by the rules answers 409."""
     service.delete_movement(session, caller, employee_id, movement_id)
@@ -136,7 +115,7 @@ def delete_movement(
 def get_balances(
     session: UnitOfWork,
     caller: Annotated[Caller, Allowed(READ)],
-    employee_id: ReadableEmployeeId,
+    employee_id: TimebankReadable,
     as_of: Annotated[
         IsoDate | None, Query(description="Count movements up to this day (default: today).")
     ] = None,

@@ -65,12 +65,12 @@ class TimebankRepository:
         return list(self.session.scalars(statement))
 
     def totals(
-        self, employee_id: int, account_ids: list[int], as_of: date, year_start: date
-    ) -> dict[int, AccountTotals]:
-        """Per account: the sum of the movements counting from `as_of` or earlier, the sum
-        of the entitlement movements among them from `year_start` on, and when the latest
-        of them was recorded."""
-        if not account_ids:
+        self, employee_ids: list[int], account_ids: list[int], as_of: date, year_start: date
+    ) -> dict[tuple[int, int], AccountTotals]:
+        """Per employee and account: the sum of the movements counting from `as_of` or
+        earlier, the sum of the entitlement movements among them from `year_start` on, and
+        when the latest of them was recorded."""
+        if not employee_ids or not account_ids:
             return {}
         entitled = case(
             (
@@ -81,19 +81,22 @@ class TimebankRepository:
         )
         rows = self.session.execute(
             select(
+                TimebankMovement.employee_id,
                 TimebankMovement.account_id,
                 func.coalesce(func.sum(TimebankMovement.amount), 0),
                 func.coalesce(func.sum(entitled), 0),
                 func.max(TimebankMovement.created_at),
             )
             .where(
-                TimebankMovement.employee_id == employee_id,
+                TimebankMovement.employee_id.in_(sorted(set(employee_ids))),
                 TimebankMovement.account_id.in_(account_ids),
                 TimebankMovement.day <= as_of,
             )
-            .group_by(TimebankMovement.account_id)
+            .group_by(TimebankMovement.employee_id, TimebankMovement.account_id)
         ).all()
         return {
-            account_id: AccountTotals(account_id, int(balance), int(entitlement), last)
-            for account_id, balance, entitlement, last in rows
+            (employee_id, account_id): AccountTotals(
+                account_id, int(balance), int(entitlement), last
+            )
+            for employee_id, account_id, balance, entitlement, last in rows
         }

@@ -1,10 +1,8 @@
 """Rules of timebank movements and balances.
 
-Whose timebank a caller reaches: `timebank:<action>:own` their own employee record,
-`:team` also the employees of the org units they manage (recursively), `:*` everyone.
-404 before 403: an employee outside the read scope does not exist for the caller; one
-inside it but outside the scope of `action` answers 403. Every public function checks
-this itself, so a face calling it needs no check of its own.
+Every public function asks `organization.reach` whether the caller reaches the employee's
+timebank (`timebank:read`, `timebank:adjust`), so a route or face calling it checks
+nothing itself.
 """
 
 from dataclasses import dataclass
@@ -17,10 +15,10 @@ from timeledger.changes.service import record_change
 from timeledger.configuration.store import require_effective, workspace_today
 from timeledger.identity.access import Caller
 from timeledger.kit.clock import utcnow
-from timeledger.kit.errors import Conflict, Forbidden, NotFound, Unprocessable
+from timeledger.kit.errors import Conflict, NotFound, Unprocessable
 from timeledger.kit.pagination import DEFAULT_LIMIT, Direction, PageRequest, fetch_page
-from timeledger.models import Employee, TimebankMovement
-from timeledger.organization.repository import EmployeeRepository
+from timeledger.models import TimebankMovement
+from timeledger.organization.reach import Access, Area, employee_ids_reached, reached_employee
 from timeledger.settings.service import TIMEBANK_ACCOUNTS
 from timeledger.timebank.repository import TimebankRepository
 from timeledger.timebank.schemas import (
@@ -29,12 +27,9 @@ from timeledger.timebank.schemas import (
     MovementCreate,
     MovementRead,
 )
+from timeledger.users.repository import UserRepository
 
-AREA = "timebank"
-READ = "read"
-ADJUST = "adjust"
 ENTITY = "timebank-movement"
-SCOPES_KEY = "timebank_scopes"
 NEWEST_FIRST = "day"
 
 
@@ -53,50 +48,13 @@ class Balance:
     """When the latest movement counted in `balance` was recorded; None without one."""
 
 
-# Reach
-
-
 def today(session: Session, caller: Caller) -> date:
     """Today in the caller's workspace: the default `as_of` of balances."""
     return workspace_today(session, caller.workspace_id)
 
 
-def _ids_in_scope(session: Session, caller: Caller, action: str, on: date) -> set[int] | None:
-    """The employees whose timebank `action` reaches for the caller on a day (teams change
-    over time); None means all. Remembered for the rest of the session's transaction (a
-    request asks several times)."""
-    scope = caller.scope_for(AREA, action)
-    remembered: dict[tuple[int, object, date], set[int] | None] = session.info.setdefault(
-        SCOPES_KEY, {}
-    )
-    key = (caller.user_id, scope, on)
-    if key not in remembered:
-        remembered[key] = EmployeeRepository(session).ids_in_scope(caller, scope, on)
-    found = remembered[key]
-    return None if found is None else set(found)
-
-
-def reachable_employee(
-    session: Session, caller: Caller, employee_id: int, action: str = READ
-) -> Employee:
-    """The live employee if the caller may `action` (`read` | `adjust`) their timebank:
-    404 when the caller cannot even read it, 403 when they can read but not `action`."""
-    on = today(session, caller)
-    employee = session.get(Employee, employee_id)
-    readable = _ids_in_scope(session, caller, READ, on)
-    if (
-        employee is None
-        or employee.deleted_at is not None
-        or (readable is not None and employee.id not in readable)
-    ):
-        raise NotFound(f"No employee with id {employee_id}.")
-    if action != READ:
-        allowed = _ids_in_scope(session, caller, action, on)
-        if allowed is not None and employee.id not in allowed:
-            raise Forbidden(
-                f"You may read the timebank of employee {employee_id} but not {action} it."
-            )
-    return employee
+def _reached(session: Session, caller: Caller, employee_id: int, access: Access) -> None:
+    reached_employee(session, caller, Area.TIMEBANK, employee_id, access)
 
 
 # Movements
@@ -119,7 +77,7 @@ def movements_of(
 ) -> tuple[list[TimebankMovement], str | None]:
     """One page of an employee's movements, newest first (by day, then id), narrowed to an
     account and to days from `first` to `last` (inclusive); with the next page's cursor."""
-    reachable_employee(session, caller, employee_id, READ)
+    _reached(session, caller, employee_id, Access.READ)
     if first is not None and last is not None and first > last:
         raise Unprocessable.at("query.from", f"from ({first}) lies after to ({last}).", "after to")
     statement = TimebankRepository(session).listing(
@@ -138,7 +96,7 @@ def movements_of(
 def get_movement(
     session: Session, caller: Caller, employee_id: int, movement_id: int
 ) -> TimebankMovement:
-    reachable_employee(session, caller, employee_id, READ)
+    _reached(session, caller, employee_id, Access.READ)
     movement = TimebankRepository(session).get(employee_id, movement_id)
     if movement is None:
         raise NotFound(f"Employee {employee_id} has no timebank movement {movement_id}.")
@@ -180,7 +138,7 @@ def post_movement(
 ) -> TimebankMovement:
     """A movement of cause adjustment or entitlement on an account live and in force on
     `data.day` (422 otherwise); needs `timebank:adjust` reaching the employee."""
-    reachable_employee(session, caller, employee_id, ADJUST)
+    _reached(session, caller, employee_id, Access.WRITE)
     _check_posted(data)
     require_effective(
         session, TIMEBANK_ACCOUNTS, [data.account_id], data.day, location="body.account_id"
@@ -210,7 +168,7 @@ def post_movement(
 
 def delete_movement(session: Session, caller: Caller, employee_id: int, movement_id: int) -> None:
     """Take back a movement posted by hand (adjustment or entitlement; others 409)."""
-    reachable_employee(session, caller, employee_id, ADJUST)
+    _reached(session, caller, employee_id, Access.WRITE)
     movement = get_movement(session, caller, employee_id, movement_id)
     if movement.cause not in POSTED_CAUSES:
         raise Conflict(
@@ -226,32 +184,60 @@ def delete_movement(session: Session, caller: Caller, employee_id: int, movement
 # Balances
 
 
+@dataclass(frozen=True)
+class PersonBalances:
+    user_id: int
+    employee_id: int
+    balances: list[Balance]
+
+
 def balances(
     session: Session, caller: Caller, employee_id: int, as_of: date | None = None
 ) -> list[Balance]:
     """The employee's balance on every live account in force on `as_of` (default today in
     the workspace), by account name: 0 on an account without movements."""
-    reachable_employee(session, caller, employee_id, READ)
-    day = as_of if as_of is not None else today(session, caller)
+    _reached(session, caller, employee_id, Access.READ)
+    return _balances_of(session, [employee_id], as_of or today(session, caller))[employee_id]
+
+
+def balances_of_people(
+    session: Session, caller: Caller, *, limit: int, offset: int, as_of: date | None = None
+) -> list[PersonBalances]:
+    """The balances of the people whose timebank the caller reads (people with an employee
+    record), in user id order, `limit` of them from `offset`; in a few queries whatever
+    the page's size."""
+    reached = employee_ids_reached(session, caller, Area.TIMEBANK, Access.READ)
+    people = UserRepository(session).people_with_records(reached, limit=limit, offset=offset)
+    found = _balances_of(
+        session, [employee_id for _, employee_id in people], as_of or today(session, caller)
+    )
+    return [
+        PersonBalances(user_id, employee_id, found[employee_id]) for user_id, employee_id in people
+    ]
+
+
+def _balances_of(session: Session, employee_ids: list[int], day: date) -> dict[int, list[Balance]]:
     repository = TimebankRepository(session)
     accounts = repository.accounts_in_force(day)
     totals = repository.totals(
-        employee_id,
+        employee_ids,
         [account.timebank_account_id for account in accounts],
         day,
         date(day.year, 1, 1),
     )
-    result = []
-    for account in accounts:
-        found = totals.get(account.timebank_account_id)
-        result.append(
-            Balance(
-                account_id=account.timebank_account_id,
-                account_name=account.name,
-                unit=account.unit,
-                balance=found.balance if found else 0,
-                entitlement=found.entitlement if found else 0,
-                last_movement_at=found.last_movement_at if found else None,
+    result: dict[int, list[Balance]] = {}
+    for employee_id in employee_ids:
+        result[employee_id] = []
+        for account in accounts:
+            found = totals.get((employee_id, account.timebank_account_id))
+            result[employee_id].append(
+                Balance(
+                    account_id=account.timebank_account_id,
+                    account_name=account.name,
+                    unit=account.unit,
+                    balance=found.balance if found else 0,
+                    entitlement=found.entitlement if found else 0,
+                    last_movement_at=found.last_movement_at if found else None,
+                )
             )
-        )
     return result

@@ -1,6 +1,7 @@
 """Queries on users, roles and credentials; tenant scoping comes from the session."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -10,9 +11,17 @@ from sqlalchemy.orm import Session
 from timeledger.identity.access import Caller
 from timeledger.identity.permissions import Scope
 from timeledger.identity.teams import managed_user_ids
-from timeledger.models import ApiKey, AuthSession, Role, User
+from timeledger.models import ApiKey, AuthSession, Employee, Role, User
 
 LIVE_STATUSES = ("active", "suspended")
+
+
+@dataclass(frozen=True)
+class RoleNames:
+    """Roles by name: those named, or (`all_but`) every role but those named."""
+
+    names: frozenset[str]
+    all_but: bool = False
 
 
 def _contains(column: Any, text: str) -> ColumnElement[bool]:
@@ -45,17 +54,26 @@ class UserRepository:
         name: str | None = None,
         email: str | None = None,
         ids: list[int] | None = None,
+        among: Collection[int] | None = None,
+        roles: RoleNames | None = None,
     ) -> Select[User]:
         """The people visible to the caller, filtered; `text` is a literal part of the name
         or email, `name` and `email` of that field alone (`%` and `_` match only
-        themselves)."""
+        themselves); `among` None is everyone, else only those (none when empty)."""
         statement = self.visible_to(caller, "person")
         if ids:
             statement = statement.where(User.id.in_(ids))
+        if among is not None:
+            statement = statement.where(User.id.in_(sorted(among)))
         if status:
             statement = statement.where(User.status == status)
         if role:
             statement = statement.join(Role, User.role_id == Role.id).where(Role.name == role)
+        if roles is not None:
+            named = Role.name.in_(sorted(roles.names))
+            statement = statement.join(Role, User.role_id == Role.id).where(
+                ~named if roles.all_but else named
+            )
         if text:
             statement = statement.where(_contains(User.name, text) | _contains(User.email, text))
         if name:
@@ -63,6 +81,25 @@ class UserRepository:
         if email:
             statement = statement.where(_contains(User.email, email))
         return statement
+
+    def people_with_records(
+        self, employee_ids: Collection[int] | None, *, limit: int, offset: int
+    ) -> list[tuple[int, int]]:
+        """`(user id, employee id)` of the live people with a live employee record among
+        `employee_ids` (None: any), in user id order, `limit` of them from `offset`."""
+        statement = (
+            select(User.id, Employee.id)
+            .join(Employee, Employee.user_id == User.id)
+            .where(
+                User.kind == "person",
+                User.status.in_(LIVE_STATUSES),
+                Employee.deleted_at.is_(None),
+            )
+        )
+        if employee_ids is not None:
+            statement = statement.where(Employee.id.in_(sorted(employee_ids)))
+        rows = self.session.execute(statement.order_by(User.id).limit(limit).offset(offset))
+        return [(user_id, employee_id) for user_id, employee_id in rows]
 
     def by_ids(self, user_ids: Iterable[int]) -> list[User]:
         wanted = sorted(set(user_ids))

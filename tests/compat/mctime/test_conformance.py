@@ -2,6 +2,7 @@
 compat/mctime.md, over the real database on both engines."""
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -9,6 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
+from sqlalchemy import event
 
 from tests.conftest import WorkspaceFixture, make_workspace
 from tests.organization.support import create_unit
@@ -177,6 +179,24 @@ def test_times_filters(
     assert sum(len(user["times"]) for user in pending) == 3
 
 
+def test_an_organization_shows_the_times_of_the_days_its_users_belonged_to_it(
+    client: TestClient, db: Database, workspace: WorkspaceFixture, mctime: McTime,
+    unit: dict[str, Any],
+) -> None:  # fmt: skip
+    """The admin joined the unit today: their time of yesterday is not the unit's."""
+    yesterday = {
+        "from": _q(_today_at(1) - timedelta(days=1)),
+        "to": _q(_today_at(2) - timedelta(days=1)),
+        "timeType": "work",
+    }
+    assert [item["valid"] for item in _add(mctime, yesterday, _work(1, 1))] == [True, True]
+    assert [len(user["times"]) for user in mctime.times()] == [2]
+    for named in ({"organizationIds": [str(unit["id"])]}, {"organizationNames": ["Test Project"]}):
+        (user,) = mctime.times(**named)
+        assert [time["from"] for time in user["times"]] == [_q(_today_at(1))], named
+        assert [time["organizationId"] for time in user["times"]] == [str(unit["id"])]
+
+
 def test_times_page_twenty_users(
     client: TestClient, db: Database, workspace: WorkspaceFixture, mctime: McTime
 ) -> None:
@@ -334,6 +354,18 @@ def test_organizations_with_children_types_and_search(
     assert mctime.get("/organizations", types="moon").status_code == 400
 
 
+def test_organizations_of_every_type_they_show_can_be_asked_for(
+    client: TestClient, workspace: WorkspaceFixture, mctime: McTime
+) -> None:
+    create_unit(client, workspace.headers, "Sales", type="department")
+    create_unit(client, workspace.headers, "Red", type="team")
+    shown = mctime.data(mctime.get("/organizations"))["organizations"]
+    assert {o["type"] for o in shown} == {"department", "team"}
+    for unit_type, name in (("department", "Sales"), ("team", "Red")):
+        found = mctime.data(mctime.get("/organizations", types=unit_type))["organizations"]
+        assert [o["organizationName"] for o in found] == [name]
+
+
 # Clock
 
 
@@ -453,3 +485,39 @@ def test_accounts_are_the_timebank_balances(
     assert [item["data"]["userId"] for item in own] == [str(employee.principal.user_id)]
     hidden = own_view.get(f"/accounts/{admin.principal.user_id}")
     assert hidden.status_code == 401
+
+
+# Lists paged by the database
+
+
+@contextmanager
+def _statements_run(db: Database) -> Iterator[list[str]]:
+    run: list[str] = []
+
+    def count(*args: Any) -> None:
+        run.append(args[2])
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield run
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
+def test_users_and_accounts_cost_the_same_queries_for_two_people_or_ten(
+    client: TestClient, db: Database, workspace: WorkspaceFixture, mctime: McTime
+) -> None:
+    flex = _account(client, workspace, "Flex", "hours")
+
+    def queries(path: str, **params: Any) -> int:
+        assert mctime.get(path, **params).status_code == 200  # warm: credentials, workspace
+        with _statements_run(db) as run:
+            answer = mctime.get(path, **params)
+        assert answer.status_code == 200, answer.text
+        return len(run)
+
+    few = {path: queries(path, pageSize=10) for path in ("/users", "/accounts")}
+    for _ in range(8):
+        _move(client, workspace, person_in(client, db, workspace), flex, 60)
+    many = {path: queries(path, pageSize=10) for path in ("/users", "/accounts")}
+    assert many == few

@@ -39,9 +39,9 @@ from timeledger.kit.pagination import Direction, fetch_window
 from timeledger.kit.routing import unconditional
 from timeledger.kit.uow import UnitOfWork, database
 from timeledger.models import User
+from timeledger.organization.reach import Access, Area, reached_employee_of_user
 from timeledger.projects import service as projects
 from timeledger.settings.service import ACTIVITIES
-from timeledger.timesheet.scope import employee_id_of_user
 from timeledger.users.repository import UserRepository
 from timeledger.workspaces.service import get_workspace, goodtime_face
 
@@ -246,7 +246,9 @@ def create_time_entry(
         raise Unprocessable.at(
             "useremail", f"No user with the login email {email[:100]!r}.", "unknown user"
         )
-    employee_id = employee_id_of_user(session, caller, user.id, "write")
+    employee_id = reached_employee_of_user(
+        session, caller, Area.TIMESHEET, user.id, Access.WRITE
+    ).id
     data = validated(
         EntryCreate,
         {
@@ -272,7 +274,7 @@ def delete_time_entry(
     if wanted is None:
         raise missing
     try:
-        entry = entries.locate_entry(session, caller, wanted, "write")
+        entry = entries.locate_entry(session, caller, wanted, Access.WRITE)
     except NotFound:
         raise missing from None
     entries.delete_entry(

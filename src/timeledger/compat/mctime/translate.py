@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from timeledger.entries.rendering import span_of
 from timeledger.models import EmployeeVersion, User
+from timeledger.users.repository import RoleNames
 
 # McTime's roles for Timeledger's built-in roles; custom roles count as employees.
 MCTIME_ROLES = {
@@ -21,6 +22,14 @@ EMPLOYEE = "employee"
 
 def role_of(user: User) -> str:
     return MCTIME_ROLES.get(user.role.name, EMPLOYEE)
+
+
+def roles_named(mctime_roles: set[str]) -> RoleNames:
+    """Timeledger's roles that McTime's roles name: custom roles count as employees."""
+    named = frozenset(role for role, mctime in MCTIME_ROLES.items() if mctime in mctime_roles)
+    if EMPLOYEE in mctime_roles:
+        return RoleNames(frozenset(MCTIME_ROLES) - named, all_but=True)
+    return RoleNames(named)
 
 
 def names_of(user: User, version: EmployeeVersion | None) -> tuple[str, str]:

@@ -1,6 +1,7 @@
 """McTime's wire conventions: the `API_KEY` header, the `items`/`data`/`valid` envelope,
 and timestamps that must carry an offset."""
 
+import math
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -82,6 +83,11 @@ def page_number(request: Request) -> int:
     if not value.isascii() or not value.isdigit() or not 1 <= int(value) <= 1_000_000:
         raise BadRequest(f"page: {value[:20]!r} is not a page number (1 or more).")
     return int(value)
+
+
+def page_count(count: int, size: int) -> int:
+    """McTime's `pageSize`: the number of pages, at least one."""
+    return max(1, math.ceil(count / size))
 
 
 def flag(request: Request, name: str) -> bool:

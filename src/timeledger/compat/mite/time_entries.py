@@ -37,9 +37,9 @@ from timeledger.kit.pagination import Direction
 from timeledger.kit.routing import RawBody, unconditional
 from timeledger.kit.uow import UnitOfWork
 from timeledger.models import TimeEntry
+from timeledger.organization.reach import Access, Area, reached_employee_of_user
 from timeledger.settings.service import default_work_activity_id
 from timeledger.timesheet.names import ReferenceNames, reference_names
-from timeledger.timesheet.scope import employee_id_of_user
 
 time_entries = APIRouter()
 GET = ["GET", "HEAD"]
@@ -239,7 +239,7 @@ def follow_bookmark(
 
 
 def _own_employee_id(session: Session, caller: Caller) -> int:
-    return employee_id_of_user(session, caller, caller.user_id)
+    return reached_employee_of_user(session, caller, Area.TIMESHEET, caller.user_id).id
 
 
 def _activity_id(session: Session, service_id: int | None) -> int:
@@ -265,7 +265,7 @@ def create_time_entry(
 ) -> Response:
     data = fields_of(body, fmt, "time_entry", translate.TimeEntryIn)
     employee_id = (
-        employee_id_of_user(session, caller, data.user_id, "write")
+        reached_employee_of_user(session, caller, Area.TIMESHEET, data.user_id, Access.WRITE).id
         if data.user_id is not None
         else _own_employee_id(session, caller)
     )
@@ -295,7 +295,7 @@ def get_time_entry(
     session: UnitOfWork,
     caller: Annotated[Caller, MiteAllowed("timesheet:read:own")],
 ) -> Response:
-    entry = entries.locate_entry(session, caller, resource_id(entry_id, "time entry"), "read")
+    entry = entries.locate_entry(session, caller, resource_id(entry_id, "time entry"), Access.READ)
     return one(fmt, "time_entry", _entry(session, caller, entry))
 
 
@@ -332,7 +332,7 @@ def update_time_entry(
     caller: Annotated[Caller, MiteAllowed("timesheet:write:own")],
 ) -> Response:
     data = fields_of(body, fmt, "time_entry", translate.TimeEntryIn)
-    entry = entries.locate_entry(session, caller, resource_id(entry_id, "time entry"), "write")
+    entry = entries.locate_entry(session, caller, resource_id(entry_id, "time entry"), Access.WRITE)
     if data.user_id is not None and data.user_id != _user_id_of(session, caller, entry):
         raise Unprocessable.at(
             "user_id",
@@ -362,7 +362,7 @@ def delete_time_entry(
 ) -> Response:
     data = fields_of(body, fmt, "time_entry", translate.TimeEntryIn)
     force = bool(data.force) or bool(flag(request, "force"))
-    entry = entries.locate_entry(session, caller, resource_id(entry_id, "time entry"), "write")
+    entry = entries.locate_entry(session, caller, resource_id(entry_id, "time entry"), Access.WRITE)
     entries.delete_entry(
         session, caller, entry.employee_id, entry.id, force=force, if_match=unconditional
     )

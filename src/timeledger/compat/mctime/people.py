@@ -1,0 +1,118 @@
+"""McTime's users (20 a page) and organizations (org units, 50 a page), paged by the
+database."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Request, Response
+
+from timeledger.compat.mctime import translate
+from timeledger.compat.mctime.wire import (
+    McTimeAllowed,
+    envelope,
+    flag,
+    ids,
+    item,
+    page_count,
+    page_number,
+)
+from timeledger.configuration.store import workspace_today
+from timeledger.identity.access import Caller
+from timeledger.kit.errors import BadRequest
+from timeledger.kit.pagination import count_rows, fetch_window
+from timeledger.kit.uow import UnitOfWork
+from timeledger.models import OrgUnit, User
+from timeledger.organization.repository import EmployeeRepository, OrgUnitRepository
+from timeledger.organization.schemas import OrgUnitType
+from timeledger.users.repository import UserRepository
+
+USERS_PER_PAGE = 20
+ORGANIZATIONS_PER_PAGE = 50
+ORGANIZATION_TYPES = tuple(unit_type.value for unit_type in OrgUnitType)
+
+people_router = APIRouter()
+
+
+@people_router.get("/users")
+def get_users(
+    request: Request,
+    session: UnitOfWork,
+    caller: Annotated[Caller, McTimeAllowed("users:read:own")],
+) -> Response:
+    today = workspace_today(session, caller.workspace_id)
+    organization_id = request.query_params.get("organizationId")
+    organization_name = request.query_params.get("organizationName")
+    members: set[int] | None = None
+    if organization_id:
+        units = ids([organization_id], "organizationId")
+        members = EmployeeRepository(session).user_ids_in_units(units, today)
+    elif organization_name:
+        named = OrgUnitRepository(session).named([organization_name], today)[organization_name]
+        members = EmployeeRepository(session).user_ids_in_units(named, today)
+    roles = request.query_params.getlist("roles")
+    statement = UserRepository(session).people_matching(
+        caller,
+        status="suspended" if flag(request, "inactive") else "active",
+        ids=ids(request.query_params.getlist("userIds"), "userIds") or None,
+        among=members,
+        roles=translate.roles_named(set(roles)) if roles else None,
+    )
+    page = page_number(request)
+    rows: list[User] = fetch_window(
+        session,
+        statement,
+        order_by=(User.id,),
+        limit=USERS_PER_PAGE,
+        offset=(page - 1) * USERS_PER_PAGE,
+    )
+    versions = EmployeeRepository(session).versions_of_users([row.id for row in rows], today)
+    data = {
+        "users": [translate.user(row, versions.get(row.id)) for row in rows],
+        "page": str(page),
+        "pageSize": str(page_count(count_rows(session, statement), USERS_PER_PAGE)),
+    }
+    return envelope([item(data)])
+
+
+@people_router.get("/organizations")
+def get_organizations(
+    request: Request,
+    session: UnitOfWork,
+    caller: Annotated[Caller, McTimeAllowed("org-units:read:*")],
+) -> Response:
+    today = workspace_today(session, caller.workspace_id)
+    repository = OrgUnitRepository(session)
+    types = request.query_params.getlist("types")
+    for unit_type in types:
+        if unit_type not in ORGANIZATION_TYPES:
+            raise BadRequest(
+                f"types: {unit_type[:40]!r} is not one of {', '.join(ORGANIZATION_TYPES)}."
+            )
+    unit_ids: set[int] | None = None
+    organization_id = request.query_params.get("organizationId")
+    if organization_id:
+        parent = ids([organization_id], "organizationId")[0]
+        unit_ids = {parent} | repository.children_on([parent], today)
+    statement = repository.matching(
+        today,
+        text=request.query_params.get("organizationName") or None,
+        unit_types=types,
+        unit_ids=unit_ids,
+        active=not flag(request, "inactive"),
+    )
+    page = page_number(request)
+    units: list[OrgUnit] = fetch_window(
+        session,
+        statement,
+        order_by=(OrgUnit.id,),
+        limit=ORGANIZATIONS_PER_PAGE,
+        offset=(page - 1) * ORGANIZATIONS_PER_PAGE,
+    )
+    versions = repository.versions_on([unit.id for unit in units], today)
+    data = {
+        "organizations": [
+            translate.organization(unit.id, versions[unit.id], today) for unit in units
+        ],
+        "page": str(page),
+        "pageSize": str(page_count(count_rows(session, statement), ORGANIZATIONS_PER_PAGE)),
+    }
+    return envelope([item(data)])

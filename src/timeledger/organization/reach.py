@@ -1,0 +1,171 @@
+"""Reach: whether a caller may act on an employee's timesheet, timebank or time off.
+
+Each area names the permission actions that read it and that change it
+(docs/permissions.md). The scope of the caller's widest permission for an action reaches:
+`own` their own employee record, `team` also the employees whose version in force today
+lies in an org unit they manage (recursively), `*` everyone.
+
+404 before 403: an employee outside the read scope does not exist for the caller; one
+inside it but outside the scope of the action answers 403. Every service that acts on an
+employee asks here, so the routes and faces that call those services check nothing.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+from typing import Annotated, Any
+
+from fastapi import Depends
+from sqlalchemy.orm import Session
+
+from timeledger.configuration.store import workspace_today
+from timeledger.identity.access import Caller, authenticate
+from timeledger.identity.permissions import Scope, widest_scope
+from timeledger.kit.errors import Forbidden, NotFound, Unprocessable
+from timeledger.kit.routing import ResourceId
+from timeledger.kit.uow import UnitOfWork
+from timeledger.models import Employee
+from timeledger.organization.repository import EmployeeRepository
+
+REMEMBERED_KEY = "employees_reached"
+
+
+@dataclass(frozen=True)
+class AreaActions:
+    permission_area: str
+    noun: str
+    read: str
+    write: str
+    approve: str | None
+
+
+class Area(Enum):
+    TIMESHEET = AreaActions("timesheet", "timesheet", "read", "write", "approve")
+    TIMEBANK = AreaActions("timebank", "timebank", "read", "adjust", None)
+    TIME_OFF = AreaActions("time-off", "time off", "read", "write", "approve")
+
+
+class Access(Enum):
+    READ = "read"
+    WRITE = "write"
+    APPROVE = "approve"
+
+
+def action_of(area: Area, access: Access) -> str | None:
+    """The permission action of `access` in `area`; None when the area has none."""
+    actions = area.value
+    match access:
+        case Access.READ:
+            return actions.read
+        case Access.WRITE:
+            return actions.write
+        case Access.APPROVE:
+            return actions.approve
+
+
+def _scope(permissions: Iterable[str], area: Area, access: Access) -> Scope | None:
+    action = action_of(area, access)
+    if action is None:
+        return None
+    return widest_scope(permissions, area.value.permission_area, action)
+
+
+def reached_by_scopes(
+    permissions: Iterable[str], area: Area, access: Access, *, own: bool
+) -> bool | None:
+    """Whether the caller holding `permissions` reaches an employee for `access`, decided
+    from the scopes alone: `own` says whether the employee is the caller's own record.
+    None when it depends on the teams the caller manages."""
+    held = frozenset(permissions)
+    scopes = {_scope(held, area, Access.READ), _scope(held, area, access)}
+    if None in scopes:
+        return False
+    if own or scopes == {Scope.ALL}:
+        return True
+    return None if Scope.OWN not in scopes else False
+
+
+def employee_ids_reached(
+    session: Session, caller: Caller, area: Area, access: Access, today: date | None = None
+) -> set[int] | None:
+    """The live employees whose `area` the caller reaches for `access`; None means all.
+    Remembered for the rest of the session's transaction (a request asks several times)."""
+    on = today if today is not None else workspace_today(session, caller.workspace_id)
+    scope = _scope(caller.permissions, area, access)
+    remembered: dict[tuple[int, Scope | None, date], set[int] | None] = session.info.setdefault(
+        REMEMBERED_KEY, {}
+    )
+    key = (caller.user_id, scope, on)
+    if key not in remembered:
+        remembered[key] = EmployeeRepository(session).ids_in_scope(caller, scope, on)
+    found = remembered[key]
+    return None if found is None else set(found)
+
+
+def reaches(session: Session, caller: Caller, area: Area, access: Access, employee_id: int) -> bool:
+    """Whether the caller's scope for `access` in `area` includes the employee."""
+    reached = employee_ids_reached(session, caller, area, access)
+    return reached is None or employee_id in reached
+
+
+def reached_employee(
+    session: Session, caller: Caller, area: Area, employee_id: int, access: Access = Access.READ
+) -> Employee:
+    """The live employee if the caller may `access` their `area`: 404 when the caller
+    cannot even read it, 403 when they can read it but not `access` it."""
+    employee = session.get(Employee, employee_id)
+    if (
+        employee is None
+        or employee.deleted_at is not None
+        or not reaches(session, caller, area, Access.READ, employee_id)
+    ):
+        raise NotFound(f"No employee with id {employee_id}.")
+    if access is not Access.READ and not reaches(session, caller, area, access, employee_id):
+        raise Forbidden(
+            f"You may read the {area.value.noun} of employee {employee_id} but not "
+            f"{action_of(area, access) or access.value} it."
+        )
+    return employee
+
+
+def reached_employee_of_user(
+    session: Session, caller: Caller, area: Area, user_id: int, access: Access = Access.READ
+) -> Employee:
+    """The employee record of user `user_id` (the faces name people by user): 404 when the
+    caller cannot read their `area`, 403 when they can read but not `access` it, 422 when
+    the caller names themselves and has no employee record."""
+    employee = EmployeeRepository(session).by_user(user_id)
+    if employee is None or employee.deleted_at is not None:
+        if user_id == caller.user_id:
+            raise Unprocessable.at(
+                "user_id",
+                "You have no employee record, so you cannot record time; an administrator "
+                "can link you to one.",
+                "no employee record",
+            )
+        raise NotFound(f"No user {user_id} recording time.")
+    try:
+        return reached_employee(session, caller, area, employee.id, access)
+    except NotFound:
+        raise NotFound(f"No user {user_id} recording time.") from None
+
+
+def _reached_in_path(area: Area, access: Access) -> Any:
+    """A route's `{employee_id}`, checked as its service will check it, but before FastAPI
+    validates the body: an employee out of reach answers 404 (or 403) whatever was sent."""
+
+    def employee_id_reached(
+        employee_id: ResourceId,
+        session: UnitOfWork,
+        caller: Annotated[Caller, Depends(authenticate)],
+    ) -> int:
+        return reached_employee(session, caller, area, employee_id, access).id
+
+    return Depends(employee_id_reached)
+
+
+TimesheetReadable = Annotated[int, _reached_in_path(Area.TIMESHEET, Access.READ)]
+TimesheetWritable = Annotated[int, _reached_in_path(Area.TIMESHEET, Access.WRITE)]
+TimebankReadable = Annotated[int, _reached_in_path(Area.TIMEBANK, Access.READ)]
+TimebankWritable = Annotated[int, _reached_in_path(Area.TIMEBANK, Access.WRITE)]

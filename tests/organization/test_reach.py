@@ -1,0 +1,248 @@
+"""The one reach check: each area and scope, for the caller's own employee record, one of
+their team, another, a deleted one and one of another workspace."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.conftest import WorkspaceFixture
+from tests.identity.support import new_person
+from tests.organization.support import create_employee, create_unit, employee_of_user
+from timeledger.identity.access import PERSON, Caller
+from timeledger.kit.db import Database
+from timeledger.kit.errors import Forbidden, NotFound, Unprocessable
+from timeledger.organization.reach import (
+    Access,
+    Area,
+    action_of,
+    employee_ids_reached,
+    reached_by_scopes,
+    reached_employee,
+    reached_employee_of_user,
+)
+
+OK, HIDDEN, REFUSED = "ok", "404", "403"
+Outcomes = Callable[[Area, Access, set[str]], dict[str, str]]
+"""How the check answers for each employee of the world, for an area, access and
+permissions."""
+
+
+@dataclass(frozen=True)
+class World:
+    workspace_id: int
+    caller_user_id: int
+    own: int
+    team: int
+    other: int
+    deleted: int
+    foreign: int
+
+    def employees(self) -> dict[str, int]:
+        return {
+            "own": self.own,
+            "team": self.team,
+            "other": self.other,
+            "deleted": self.deleted,
+            "foreign": self.foreign,
+        }
+
+
+@pytest.fixture
+def world(
+    client: TestClient,
+    db: Database,
+    workspace: WorkspaceFixture,
+    other_workspace: WorkspaceFixture,
+) -> World:
+    headers = workspace.headers
+    caller = new_person(db, workspace.id, "employee")
+    unit = create_unit(client, headers, "Managed")
+    below = create_unit(client, headers, "Below", parent_id=unit["id"])
+    managed = client.put(
+        f"/api/org-units/{unit['id']}/managers",
+        json={"user_ids": [caller.user_id]},
+        headers=headers,
+    )
+    assert managed.status_code == 200, managed.text
+    team = create_employee(client, headers, "T1", org_unit_id=below["id"])
+    other = create_employee(client, headers, "O1")
+    deleted = create_employee(client, headers, "D1", org_unit_id=unit["id"])
+    gone = client.delete(f"/api/employees/{deleted['id']}", headers=headers)
+    assert gone.status_code == 204, gone.text
+    foreign = create_employee(client, other_workspace.headers, "F1")
+    return World(
+        workspace_id=workspace.id,
+        caller_user_id=caller.user_id,
+        own=employee_of_user(client, headers, caller.user_id)["id"],
+        team=team["id"],
+        other=other["id"],
+        deleted=deleted["id"],
+        foreign=foreign["id"],
+    )
+
+
+def _caller(world: World, permissions: set[str]) -> Caller:
+    return Caller(
+        workspace_id=world.workspace_id,
+        user_id=world.caller_user_id,
+        user_kind=PERSON,
+        role_name="custom",
+        permissions=frozenset(permissions),
+        credential_kind=None,
+        credential_id=0,
+        credential_label="test",
+        client_address=None,
+    )
+
+
+def _granted(area: Area, read: str | None, acting: str | None, access: Access) -> set[str]:
+    name = area.value.permission_area
+    held = {f"{name}:{area.value.read}:{read}"} if read else set()
+    action = action_of(area, access)
+    if acting and action:
+        held.add(f"{name}:{action}:{acting}")
+    return held
+
+
+@pytest.fixture
+def reach_outcomes(db: Database, world: World) -> Outcomes:
+    def outcomes(area: Area, access: Access, permissions: set[str]) -> dict[str, str]:
+        caller = _caller(world, permissions)
+        found = {}
+        with db.transaction(workspace_id=world.workspace_id) as session:
+            for name, employee_id in world.employees().items():
+                try:
+                    employee = reached_employee(session, caller, area, employee_id, access)
+                except NotFound:
+                    found[name] = HIDDEN
+                except Forbidden:
+                    found[name] = REFUSED
+                else:
+                    assert employee.id == employee_id
+                    found[name] = OK
+        return found
+
+    return outcomes
+
+
+# (read scope, scope of the action, access) -> own, team, other, deleted, foreign
+CASES = [
+    ("own", None, Access.READ, [OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN]),
+    ("team", None, Access.READ, [OK, OK, HIDDEN, HIDDEN, HIDDEN]),
+    ("*", None, Access.READ, [OK, OK, OK, HIDDEN, HIDDEN]),
+    (None, None, Access.READ, [HIDDEN] * 5),
+    ("own", "own", Access.WRITE, [OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN]),
+    ("team", "team", Access.WRITE, [OK, OK, HIDDEN, HIDDEN, HIDDEN]),
+    ("*", "*", Access.WRITE, [OK, OK, OK, HIDDEN, HIDDEN]),
+    ("*", "team", Access.WRITE, [OK, OK, REFUSED, HIDDEN, HIDDEN]),
+    ("*", "own", Access.WRITE, [OK, REFUSED, REFUSED, HIDDEN, HIDDEN]),
+    ("team", None, Access.WRITE, [REFUSED, REFUSED, HIDDEN, HIDDEN, HIDDEN]),
+    ("own", "*", Access.WRITE, [OK, HIDDEN, HIDDEN, HIDDEN, HIDDEN]),
+    (None, "*", Access.WRITE, [HIDDEN] * 5),
+]
+
+
+@pytest.mark.parametrize("area", list(Area))
+def test_each_scope_reaches_exactly_its_employees(reach_outcomes: Outcomes, area: Area) -> None:
+    mismatches = []
+    for read, acting, access, expected in CASES:
+        found = reach_outcomes(area, access, _granted(area, read, acting, access))
+        if list(found.values()) != expected:
+            mismatches.append(f"read {read}, {access.value} {acting}: {found}, not {expected}")
+    assert not mismatches, "\n".join(mismatches)
+
+
+def test_an_area_reaches_by_its_own_permissions_alone(reach_outcomes: Outcomes) -> None:
+    timesheet_everyone = {"timesheet:read:*", "timesheet:write:*", "timesheet:approve:*"}
+    for area in (Area.TIMEBANK, Area.TIME_OFF):
+        for access in Access:
+            found = reach_outcomes(area, access, timesheet_everyone)
+            assert set(found.values()) == {HIDDEN}, (area, access, found)
+
+
+def test_timebank_is_written_by_adjust_and_has_nothing_to_approve(
+    reach_outcomes: Outcomes,
+) -> None:
+    adjusting = {"timebank:read:*", "timebank:adjust:*"}
+    assert reach_outcomes(Area.TIMEBANK, Access.WRITE, adjusting)["other"] == OK
+    assert reach_outcomes(Area.TIMEBANK, Access.WRITE, {"timebank:read:*", "timebank:write:*"})[
+        "other"
+    ] == (REFUSED)
+    assert reach_outcomes(Area.TIMEBANK, Access.APPROVE, adjusting)["own"] == REFUSED
+
+
+def test_a_refusal_names_the_area_and_its_action(db: Database, world: World) -> None:
+    caller = _caller(world, {"timebank:read:*"})
+    with (
+        db.transaction(workspace_id=world.workspace_id) as session,
+        pytest.raises(Forbidden) as refused,
+    ):
+        reached_employee(session, caller, Area.TIMEBANK, world.other, Access.WRITE)
+    assert refused.value.detail == (
+        f"You may read the timebank of employee {world.other} but not adjust it."
+    )
+
+
+def test_the_reached_set_is_none_for_everyone_and_live_ids_otherwise(
+    db: Database, world: World
+) -> None:
+    with db.transaction(workspace_id=world.workspace_id) as session:
+        everyone = _caller(world, {"timesheet:read:*"})
+        assert employee_ids_reached(session, everyone, Area.TIMESHEET, Access.READ) is None
+        team = _caller(world, {"timesheet:read:team"})
+        assert employee_ids_reached(session, team, Area.TIMESHEET, Access.READ) == {
+            world.own,
+            world.team,
+        }
+        assert employee_ids_reached(session, team, Area.TIMESHEET, Access.WRITE) == set()
+
+
+def test_a_user_is_reached_through_their_employee_record(
+    db: Database, world: World, workspace: WorkspaceFixture
+) -> None:
+    caller = _caller(world, {"timesheet:read:own", "timesheet:write:own"})
+    with db.transaction(workspace_id=world.workspace_id) as session:
+        found = reached_employee_of_user(
+            session, caller, Area.TIMESHEET, world.caller_user_id, Access.WRITE
+        )
+        assert found.id == world.own
+        # The owner has an employee record of their own, out of this caller's reach.
+        with pytest.raises(NotFound, match=f"No user {workspace.owner_id} recording time"):
+            reached_employee_of_user(session, caller, Area.TIMESHEET, workspace.owner_id)
+
+
+def test_a_caller_without_an_employee_record_is_told_so(
+    db: Database, world: World, client: TestClient, workspace: WorkspaceFixture
+) -> None:
+    gone = client.delete(f"/api/employees/{world.own}", headers=workspace.headers)
+    assert gone.status_code == 204, gone.text
+    caller = _caller(world, {"timesheet:read:*"})
+    with (
+        db.transaction(workspace_id=world.workspace_id) as session,
+        pytest.raises(Unprocessable) as refused,
+    ):
+        reached_employee_of_user(session, caller, Area.TIMESHEET, world.caller_user_id)
+    assert refused.value.status == 422
+
+
+# Decided from the scopes alone (the clocking lane): never different from the full check.
+
+SCOPES = (None, "own", "team", "*")
+
+
+def test_the_scopes_alone_decide_only_what_the_full_check_decides_alike(
+    reach_outcomes: Outcomes,
+) -> None:
+    for read in SCOPES:
+        for acting in SCOPES:
+            permissions = _granted(Area.TIMESHEET, read, acting, Access.WRITE)
+            found = reach_outcomes(Area.TIMESHEET, Access.WRITE, permissions)
+            for name, own in (("own", True), ("team", False), ("other", False)):
+                decided = reached_by_scopes(permissions, Area.TIMESHEET, Access.WRITE, own=own)
+                if decided is not None:
+                    assert decided == (found[name] == OK), (read, acting, name, found)
+            teams_decide = {read, acting} <= {"team", "*"} and "team" in {read, acting}
+            undecided = reached_by_scopes(permissions, Area.TIMESHEET, Access.WRITE, own=False)
+            assert (undecided is None) == teams_decide, (read, acting)
