@@ -14,7 +14,7 @@ from typing import Any
 import holidays
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from timeledger.benchdata import GeneratedDataset, generate_dataset
 from timeledger.identity.credentials import PasswordHashing
@@ -102,7 +102,7 @@ def test_small_dataset_is_complete_and_consistent(db: Database, hashing: Passwor
         )
 
         # Every reference resolves (PostgreSQL loads skip the foreign-key triggers).
-        def count(statement: Any) -> int:
+        def count(statement: Select[int]) -> int:
             return int(session.scalar(statement) or 0)
 
         entries = select(func.count()).select_from(TimeEntry)

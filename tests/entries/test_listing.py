@@ -3,6 +3,7 @@ and timestamps, bad input, and who sees what."""
 
 import base64
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -42,7 +43,7 @@ class Dataset:
     activity_types: dict[int, str]
     entries: list[Stored]
 
-    def ids(self, predicate: Any = lambda entry: True) -> set[int]:
+    def ids(self, predicate: Callable[[Stored], bool] = lambda entry: True) -> set[int]:
         return {entry.id for entry in self.entries if predicate(entry)}
 
 

@@ -79,8 +79,10 @@ def send(
     return response
 
 
-def events(client: TestClient, workspace: WorkspaceFixture, endpoint: Endpoint) -> list[Any]:
+def events(
+    client: TestClient, workspace: WorkspaceFixture, endpoint: Endpoint
+) -> list[dict[str, Any]]:
     response = client.get(endpoint.events, headers=workspace.headers)
     assert response.status_code == 200, response.text
-    items: list[Any] = response.json()["items"]
+    items: list[dict[str, Any]] = response.json()["items"]
     return items

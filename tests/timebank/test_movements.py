@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx import Response
 from sqlalchemy import select
 
 from tests.conftest import WorkspaceFixture
@@ -81,7 +82,7 @@ def balances(
     return result
 
 
-def error_locations(response: Any) -> list[str]:
+def error_locations(response: Response) -> list[str]:
     body = assert_problem(response, 422)
     return [error["location"] for error in body["errors"]]
 

@@ -182,10 +182,12 @@ def first_attempt_fails(receiver: Receiver, message_id: str) -> Reply:
     return (500, {}) if receiver.attempts_of(message_id) == 0 else (200, {})
 
 
-def deliveries(client: TestClient, workspace: WorkspaceFixture, subscription_id: int) -> list[Any]:
+def deliveries(
+    client: TestClient, workspace: WorkspaceFixture, subscription_id: int
+) -> list[dict[str, Any]]:
     response = client.get(
         f"{SUBSCRIPTIONS}/{subscription_id}/deliveries?limit=200", headers=workspace.headers
     )
     assert response.status_code == 200, response.text
-    items: list[Any] = response.json()["items"]
+    items: list[dict[str, Any]] = response.json()["items"]
     return items
