@@ -697,6 +697,7 @@ def toggle_break(
     """End the open break, else start one."""
     _reached(session, caller, employee_id, Access.WRITE)
     repository = PresenceRepository(session)
+    repository.lock_employee(employee_id)
     interval = _require_open(repository, employee_id)
     on_break = repository.open_break(interval.id) is not None
     change = end_break if on_break else start_break
