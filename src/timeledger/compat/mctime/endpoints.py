@@ -56,6 +56,7 @@ from timeledger.presence import service as presence
 from timeledger.presence.schemas import BreakAt, ClockIn, PresenceUpdate
 from timeledger.settings.service import ACTIVITIES
 from timeledger.timebank.service import Balance, balances
+from timeledger.timesheet import spans
 from timeledger.timesheet.clocking import stop_clock_into_entry
 from timeledger.timesheet.scope import employee_id_of_user
 from timeledger.users.repository import UserRepository
@@ -298,7 +299,7 @@ def _time_of(values: dict[str, Any], index: int) -> _Time:
 def _aware(value: datetime, name: str) -> datetime:
     if value.tzinfo is None:
         raise Unprocessable.at(name, f"{name} has no offset.", "needs an offset")
-    return value
+    return spans.require_within_range(value, location=name)
 
 
 def _require_own_unit(
