@@ -81,25 +81,21 @@ class Writer:
 @dataclass(frozen=True)
 class EarlierItem:
     """An item settled earlier in the same batch: not stored yet, so the day's total and
-    the overlap rule count it from here."""
+    the overlap rule count it from here. `id` is its index in the batch."""
 
-    index: int
+    id: int
     employee_id: int
-    values: dict[str, Any]
+    day: date
+    minutes: int
+    started_at: datetime | None
+    ended_at: datetime | None
 
-    @property
-    def id(self) -> int:
-        return self.index
-
-    @property
-    def started_at(self) -> datetime | None:
-        started_at: datetime | None = self.values["started_at"]
-        return started_at
-
-    @property
-    def ended_at(self) -> datetime | None:
-        ended_at: datetime | None = self.values["ended_at"]
-        return ended_at
+    @classmethod
+    def of(cls, index: int, employee_id: int, values: dict[str, Any]) -> "EarlierItem":
+        return cls(
+            index, employee_id, values["day"], values["minutes"], values.get("started_at"),
+            values.get("ended_at"),
+        )  # fmt: skip
 
 
 @dataclass
@@ -410,9 +406,9 @@ def _require_room_on_the_day(
         employee.id, day, exclude_id=entry.id if entry is not None else None
     )
     in_batch = sum(
-        int(item.values["minutes"])
+        item.minutes
         for item in lookups.earlier_items
-        if item.employee_id == employee.id and item.values["day"] == day
+        if item.employee_id == employee.id and item.day == day
     )
     spans.require_day_total_within_a_day(day, values["minutes"], stored + in_batch)
 
@@ -590,7 +586,7 @@ def create_entries(
             refused.append((index, problem))
         else:
             settled.append((writer, values))
-            lookups.earlier_items.append(EarlierItem(index, writer.employee.id, values))
+            lookups.earlier_items.append(EarlierItem.of(index, writer.employee.id, values))
     if refused:
         raise _refusal(refused, len(items))
     now = utcnow()
