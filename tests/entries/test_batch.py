@@ -75,6 +75,9 @@ def test_a_batch_creates_entries_as_single_creates_would(
         response = client.post(person.entries, json=item, headers=workspace.headers)
         assert response.status_code == 201, response.text
         singles.append(response.json())
+    for single in singles:  # the batch's spans would overlap them
+        deleted = client.delete(f"{person.entries}/{single['id']}", headers=workspace.headers)
+        assert deleted.status_code == 204, deleted.text
 
     response = client.post(
         BATCH,

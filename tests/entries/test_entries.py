@@ -140,6 +140,17 @@ def test_sending_minutes_turns_a_span_entry_into_a_duration_entry(
         ),
         (
             {
+                "started_at": "2026-03-10T08:00:00+00:00",
+                "ended_at": "2026-03-10T09:00:00+00:00",
+                "breaks": [
+                    {"started_at": "2026-03-10T08:30:00Z", "ended_at": "2026-03-10T08:40:00Z"},
+                    {"started_at": "2026-03-10T07:50:00Z", "ended_at": "2026-03-10T08:10:00Z"},
+                ],
+            },
+            "body.breaks.1",
+        ),
+        (
+            {
                 "date": DAY,
                 "breaks": [
                     {"started_at": "2026-03-10T08:10:00Z", "ended_at": "2026-03-10T08:30:00Z"}
@@ -163,6 +174,7 @@ def test_sending_minutes_turns_a_span_entry_into_a_duration_entry(
         "over-24-hours",
         "break-outside",
         "breaks-overlap",
+        "break-outside-sent-second",
         "breaks-without-span",
         "no-date",
         "date-differs-from-start",

@@ -153,3 +153,16 @@ def test_parallel_timer_starts_leave_exactly_one_timer_running(
             )
         )
     assert running == 1
+
+
+def test_a_stopped_timer_counts_up_to_what_is_left_of_its_day(
+    client: TestClient, db: Database, person: Person, activities: dict[str, int]
+) -> None:
+    create(client, person, {"date": DAY, "minutes": 1400, "activity_id": activities["work"]})
+    started = _start_new(client, person, activities["work"], date=DAY, minutes=10)
+    _rewind_timer(db, started["tracking_entry"]["id"], 90)
+
+    stopped = client.delete(person.timer, headers=person.headers)
+
+    assert stopped.status_code == 200, stopped.text
+    assert stopped.json()["stopped_entry"]["minutes"] == 40

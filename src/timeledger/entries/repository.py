@@ -1,8 +1,8 @@
 """SQL of time entries."""
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from timeledger.models import Employee, TimeEntry
@@ -25,6 +25,33 @@ class EntryRepository:
 
     def get(self, entry_id: int) -> TimeEntry | None:
         return self.session.get(TimeEntry, entry_id)
+
+    def minutes_on(self, employee_id: int, day: date, *, exclude_id: int | None) -> int:
+        """The minutes of the employee's entries dated `day`, but for entry `exclude_id`."""
+        statement = select(func.coalesce(func.sum(TimeEntry.minutes), 0)).where(
+            TimeEntry.employee_id == employee_id, TimeEntry.day == day
+        )
+        if exclude_id is not None:
+            statement = statement.where(TimeEntry.id != exclude_id)
+        return int(self.session.scalar(statement) or 0)
+
+    def overlapping(
+        self, employee_id: int, day: date, started_at: datetime, ended_at: datetime,
+        *, exclude_id: int | None,
+    ) -> TimeEntry | None:  # fmt: skip
+        """The employee's earliest entry whose span shares time with this one, dated `day`
+        (a span lasts at most a day, so the other's date is at most two days away)."""
+        statement = select(TimeEntry).where(
+            TimeEntry.employee_id == employee_id,
+            TimeEntry.day.between(day - timedelta(days=2), day + timedelta(days=2)),
+            TimeEntry.started_at < ended_at,
+            TimeEntry.ended_at > started_at,
+        )
+        if exclude_id is not None:
+            statement = statement.where(TimeEntry.id != exclude_id)
+        return self.session.scalars(
+            statement.order_by(TimeEntry.started_at, TimeEntry.id).limit(1)
+        ).first()
 
     def running_timer(self, employee_id: int) -> TimeEntry | None:
         return self.session.scalars(

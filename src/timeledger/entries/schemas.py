@@ -8,8 +8,8 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
 from timeledger.configuration.schemas import ConfigDate, ReferenceId, Text
 from timeledger.kit.timeutil import IsoDate
+from timeledger.timesheet.spans import MINUTES_PER_DAY
 
-MINUTES_PER_DAY = 24 * 60
 MAX_NOTE_LENGTH = 10_000
 MAX_DIMENSION_VALUES = 50
 MAX_BATCH_ITEMS = 100

@@ -5,7 +5,7 @@ batch creates many entries by the same rules, all of them or none."""
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -17,7 +17,6 @@ from timeledger.entries.fields import SETTABLE_COLUMNS, STORED_COLUMNS, column_o
 from timeledger.entries.rendering import render_entry
 from timeledger.entries.repository import EntryRepository
 from timeledger.entries.schemas import (
-    MINUTES_PER_DAY,
     ApprovalStatus,
     BillingState,
     EntryBatchItem,
@@ -42,6 +41,8 @@ from timeledger.projects.rates import (
 )
 from timeledger.projects.rounding import round_minutes
 from timeledger.projects.service import PROJECTS
+from timeledger.timesheet import spans
+from timeledger.timesheet.spans import MINUTES_PER_DAY
 from timeledger.timesheet.totals import (
     EntryFigures,
     record_entries_created,
@@ -78,6 +79,7 @@ class Writer:
     caller: Caller
     employee: Employee
     today: date
+    now: datetime
     may_force: bool
     may_approve: bool
 
@@ -86,11 +88,32 @@ class Writer:
         return self.employee.user_id == self.caller.user_id
 
 
+@dataclass(frozen=True)
+class EarlierItem:
+    """An item settled earlier in the same batch: not stored yet, so the day's total and
+    the overlap rule count it from here. `id` is its index in the batch."""
+
+    id: int
+    employee_id: int
+    day: date
+    minutes: int
+    started_at: datetime | None
+    ended_at: datetime | None
+
+    @classmethod
+    def of(cls, index: int, employee_id: int, values: dict[str, Any]) -> "EarlierItem":
+        return cls(
+            index, employee_id, values["day"], values["minutes"], values.get("started_at"),
+            values.get("ended_at"),
+        )  # fmt: skip
+
+
 @dataclass
 class Lookups:
     """What settling an entry reads besides its own values: the employee's employment
-    periods and time zone, the versions its references have on its day, its rate. A batch
-    shares one, so its items ask the database once for what they have in common."""
+    periods and time zone, the versions its references have on its day, its rate, and the
+    items a batch settled before it. A batch shares one, so its items ask the database once
+    for what they have in common."""
 
     session: Session
     periods: dict[int, list[Employment]] = field(default_factory=dict)
@@ -100,6 +123,7 @@ class Lookups:
     )
     rates: dict[tuple[Any, ...], RateResolution] = field(default_factory=dict)
     rate_versions: VersionReads = field(default_factory=VersionReads)
+    earlier_items: list[EarlierItem] = field(default_factory=list)
 
     def employment_periods(self, employee: Employee) -> list[Employment]:
         if employee.id not in self.periods:
@@ -182,6 +206,7 @@ def _writer(session: Session, caller: Caller, employee_id: int) -> Writer:
         caller=caller,
         employee=employee,
         today=today,
+        now=utcnow(),
         may_force=caller.may("timesheet:force:*"),
         may_approve=reaches(session, caller, Area.TIMESHEET, Access.APPROVE, employee.id),
     )
@@ -239,11 +264,14 @@ def _requested(data: EntryFields) -> dict[str, Any]:
     values = {column_of(name): value for name, value in data.model_dump(exclude_unset=True).items()}
     for name in ("started_at", "ended_at"):
         if values.get(name) is not None:
-            values[name] = values[name].astimezone(UTC)
+            values[name] = spans.require_within_range(values[name], location=f"body.{name}")
     if values.get("breaks") is not None:
         values["breaks"] = [
-            (item["started_at"].astimezone(UTC), item["ended_at"].astimezone(UTC))
-            for item in values["breaks"]
+            tuple(
+                spans.require_within_range(item[name], location=f"body.breaks.{index}.{name}")
+                for name in ("started_at", "ended_at")
+            )
+            for index, item in enumerate(values["breaks"])
         ]
     return values
 
@@ -278,12 +306,13 @@ def _merge(entry: TimeEntry | None, requested: dict[str, Any]) -> dict[str, Any]
     return values
 
 
-def _settle_span(lookups: Lookups, employee: Employee, values: dict[str, Any]) -> None:
+def _settle_span(lookups: Lookups, writer: Writer, values: dict[str, Any]) -> None:
     """Derive the date, time zone and minutes of an entry with a start and end."""
+    employee = writer.employee
     started_at, ended_at = values.get("started_at"), values.get("ended_at")
-    validators.end_after_start(started_at, ended_at)
+    spans.require_both_or_neither(started_at, ended_at)
     breaks = values.get("breaks") or []
-    validators.breaks_inside_span(breaks, started_at, ended_at)
+    spans.require_span_for_breaks(breaks, started_at, ended_at)
     if started_at is None or ended_at is None:
         values.update(timezone=None, break_minutes=0, breaks=[])
         if values.get("day") is None:
@@ -294,7 +323,10 @@ def _settle_span(lookups: Lookups, employee: Employee, values: dict[str, Any]) -
         if values.get("minutes") is None:
             values["minutes"] = 0
         return
-    validators.span_within_a_day(started_at, ended_at)
+    spans.require_end_after_start(started_at, ended_at, location="body.ended_at")
+    spans.require_not_too_long(started_at, ended_at, location="body.ended_at")
+    spans.require_not_in_future(ended_at, writer.now, location="body.ended_at")
+    spans.require_breaks_inside(started_at, ended_at, breaks)
     timezone = lookups.timezone(employee, local_date(started_at, "UTC"))
     start_day = local_date(started_at, timezone)
     if values.get("day") not in (None, start_day):
@@ -303,7 +335,7 @@ def _settle_span(lookups: Lookups, employee: Employee, values: dict[str, Any]) -
             f"in {timezone}); leave date out to derive it.",
             errors=[{"location": "body.date", "message": "differs from started_at"}],
         )
-    break_minutes = sum((end - start for start, end in breaks), timedelta()) // timedelta(minutes=1)
+    break_minutes = spans.break_minutes(breaks)
     worked = (ended_at - started_at) // timedelta(minutes=1) - break_minutes
     values.update(
         day=start_day,
@@ -319,8 +351,10 @@ def _settle(
 ) -> dict[str, Any]:
     """Check the complete values against every rule and derive what follows from them."""
     employee = writer.employee
-    _settle_span(lookups, employee, values)
+    _settle_span(lookups, writer, values)
     day: date = values["day"]
+    if not _kept(entry, values, "day"):
+        spans.require_within_planning_horizon(day, writer.today)
     validators.date_within_employment(employee, lookups.employment_periods(employee), day)
     references = lookups.effective_references(
         day, values["activity_id"], values.get("project_id"), values.get("task_id")
@@ -334,7 +368,11 @@ def _settle(
         values["minutes"] = round_minutes(
             values["minutes"], project.rounding_method, project.rounding_minutes
         )
-    validators.minutes_within_a_day(values["minutes"])
+    spans.require_minutes_within_a_day(values["minutes"])
+    if entry is None or entry.day != day or values["minutes"] > entry.minutes:
+        _require_room_on_the_day(lookups, employee, values, entry)
+    if not _kept(entry, values, "started_at", "ended_at"):
+        _require_apart_from_other_spans(lookups, employee, values, entry)
     if values.get("billable") is None:
         values["billable"] = _default_billable(references)
     values["customer_id"] = project.customer_id if project is not None else None
@@ -342,6 +380,52 @@ def _settle(
     values.setdefault("approval_status", ApprovalStatus.NOT_APPROVED_YET)
     _price(lookups, employee, values, entry)
     return values
+
+
+def _kept(entry: TimeEntry | None, values: dict[str, Any], *names: str) -> bool:
+    """Whether a change leaves these values of the stored entry as they are: the limits of
+    time are checked when time is added or moved, so an entry stored before a limit
+    existed still changes in other ways."""
+    return entry is not None and all(getattr(entry, name) == values.get(name) for name in names)
+
+
+def _require_room_on_the_day(
+    lookups: Lookups, employee: Employee, values: dict[str, Any], entry: TimeEntry | None
+) -> None:
+    day: date = values["day"]
+    stored = EntryRepository(lookups.session).minutes_on(
+        employee.id, day, exclude_id=entry.id if entry is not None else None
+    )
+    in_batch = sum(
+        item.minutes
+        for item in lookups.earlier_items
+        if item.employee_id == employee.id and item.day == day
+    )
+    spans.require_day_total_within_a_day(day, values["minutes"], stored + in_batch)
+
+
+def _require_apart_from_other_spans(
+    lookups: Lookups, employee: Employee, values: dict[str, Any], entry: TimeEntry | None
+) -> None:
+    """The spans of one employee's entries never share time (touching is fine)."""
+    started_at, ended_at = values.get("started_at"), values.get("ended_at")
+    if started_at is None or ended_at is None:
+        return
+    for item in lookups.earlier_items:
+        if (
+            item.employee_id == employee.id
+            and item.started_at is not None
+            and spans.overlap((started_at, ended_at), (item.started_at, item.ended_at))
+        ):
+            spans.require_apart(item, kind="item")
+    other = EntryRepository(lookups.session).overlapping(
+        employee.id,
+        values["day"],
+        started_at,
+        ended_at,
+        exclude_id=entry.id if entry is not None else None,
+    )
+    spans.require_apart(other, kind="entry")
 
 
 def _default_billable(references: validators.References) -> bool:
@@ -419,6 +503,7 @@ def create_entry(
     presence_interval_id: int | None = None,
 ) -> TimeEntry:
     writer = _writer(session, caller, employee_id)
+    EntryRepository(session).serialize_writes_of(writer.employee.id)
     validators.force_allowed(force=force, may_force=writer.may_force)
     requested = _requested(data)
     _check_privileged_fields(writer, None, requested)
@@ -454,19 +539,24 @@ def create_entries(
     workspace = session.get(Workspace, caller.workspace_id)
     assert workspace is not None
     writers, refused = _writers_of(session, caller, [item.employee_id for item in items])
+    for employee_id in sorted(writers):
+        EntryRepository(session).serialize_writes_of(employee_id)
     lookups = Lookups(session)
     settled: list[tuple[Writer, dict[str, Any]]] = []
     for index, item in enumerate(items):
         writer = writers.get(item.employee_id)
         if writer is None:
             continue
-        requested = _requested(item)
-        del requested["employee_id"]  # whose timesheet, not a value of the entry
         try:
+            requested = _requested(item)
+            del requested["employee_id"]  # whose timesheet, not a value of the entry
             _check_privileged_fields(writer, None, requested)
-            settled.append((writer, _settle(lookups, writer, _merge(None, requested), None)))
+            values = _settle(lookups, writer, _merge(None, requested), None)
         except Problem as problem:
             refused.append((index, problem))
+        else:
+            settled.append((writer, values))
+            lookups.earlier_items.append(EarlierItem.of(index, writer.employee.id, values))
     if refused:
         raise _refusal(refused, len(items))
     now = utcnow()
@@ -629,10 +719,12 @@ def _stop(session: Session, caller: Caller, entry: TimeEntry) -> TimeEntry:
     project_rounding = _project_rounding(session, entry)
     if project_rounding is not None:
         minutes = min(MINUTES_PER_DAY, round_minutes(minutes, *project_rounding))
-    entry.minutes = minutes
+    others = EntryRepository(session).minutes_on(entry.employee_id, entry.day, exclude_id=entry.id)
+    # A timer never refuses to stop: it counts up to what is left of the day.
+    entry.minutes = max(entry.minutes, min(minutes, MINUTES_PER_DAY - others))
     entry.timer_started_at = None
     if entry.hourly_rate_minor is not None and entry.billable:
-        entry.revenue_minor = revenue_minor(minutes, entry.hourly_rate_minor)
+        entry.revenue_minor = revenue_minor(entry.minutes, entry.hourly_rate_minor)
     entry.updated_at = utcnow()
     entry.row_version += 1
     session.flush()

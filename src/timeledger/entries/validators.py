@@ -1,15 +1,16 @@
-"""One function per rule a time entry must satisfy. Each raises the problem that names
-what is wrong; the service runs them on the complete values an entry would have."""
+"""One function per rule a time entry must satisfy besides the time rules of
+`timesheet.spans`. Each raises the problem that names what is wrong; the service runs
+them on the complete values an entry would have."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from timeledger.configuration.store import ConfigKind, require_effective
-from timeledger.entries.schemas import MINUTES_PER_DAY, ApprovalStatus
+from timeledger.entries.schemas import ApprovalStatus
 from timeledger.kit.errors import Conflict, Forbidden, Locked, Unprocessable
 from timeledger.models import Employee, Employment, TimeEntry
 from timeledger.projects.service import PROJECTS, TASKS
@@ -25,62 +26,6 @@ class References:
     activity: Any
     project: Any | None
     task: Any | None
-
-
-def end_after_start(started_at: datetime | None, ended_at: datetime | None) -> None:
-    if (started_at is None) != (ended_at is None):
-        raise Unprocessable.at(
-            "body.ended_at" if ended_at is None else "body.started_at",
-            "started_at and ended_at go together: give both or neither.",
-            "both or neither",
-        )
-    if started_at is not None and ended_at is not None and ended_at <= started_at:
-        raise Unprocessable.at(
-            "body.ended_at", "ended_at must be after started_at.", "not after start"
-        )
-
-
-def span_within_a_day(started_at: datetime, ended_at: datetime) -> None:
-    if ended_at - started_at > timedelta(minutes=MINUTES_PER_DAY):
-        raise Unprocessable.at(
-            "body.ended_at",
-            "An entry spans at most 24 hours; split longer work into several entries.",
-            "longer than 24 hours",
-        )
-
-
-def breaks_inside_span(
-    breaks: list[tuple[datetime, datetime]], started_at: datetime | None, ended_at: datetime | None
-) -> None:
-    if not breaks:
-        return
-    if started_at is None or ended_at is None:
-        raise Unprocessable.at(
-            "body.breaks", "Breaks need the entry's started_at and ended_at.", "needs a span"
-        )
-    ordered = sorted(breaks)
-    for index, (start, end) in enumerate(ordered):
-        if end <= start:
-            raise Unprocessable.at(
-                f"body.breaks.{index}", "A break must end after it starts.", "empty"
-            )
-        if start < started_at or end > ended_at:
-            raise Unprocessable.at(
-                f"body.breaks.{index}",
-                "Breaks must lie between the entry's started_at and ended_at.",
-                "outside the entry",
-            )
-        if index and start < ordered[index - 1][1]:
-            raise Unprocessable.at(f"body.breaks.{index}", "Breaks must not overlap.", "overlap")
-
-
-def minutes_within_a_day(minutes: int) -> None:
-    if not 0 <= minutes <= MINUTES_PER_DAY:
-        raise Unprocessable.at(
-            "body.minutes",
-            f"An entry has between 0 and {MINUTES_PER_DAY} minutes; this one would have {minutes}.",
-            "out of range",
-        )
 
 
 def date_within_employment(employee: Employee, periods: Sequence[Employment], day: date) -> None:

@@ -8,10 +8,10 @@ for a caller `organization.reach` lets clock this employee without asking the or
 (everyone's timesheets, or their own record), and declines everything else to the full
 operations in `presence.endpoints`: another's timesheet reached through a team, a
 credential not verified moments ago, an `Idempotency-Key`, a body the models refuse. The
-rules are the service's (`presence.service`), asked of the rows these statements read, in
-the service's order; when one refuses, the lane rolls its transaction back and answers
-the rule's problem as the full operation renders it (a clock-in while clocked in is a 409
-a busy kiosk sees often). tests/presence/test_lane.py
+rules are those of `timesheet.spans` and the service (`presence.service`), asked of the
+rows these statements read, in the service's order; when one refuses, the lane rolls its
+transaction back and answers the rule's problem as the full operation renders it (a
+clock-in while clocked in is a 409 a busy kiosk sees often). tests/presence/test_lane.py
 compares both answers and both stored results.
 """
 
@@ -42,7 +42,9 @@ from timeledger.organization.repository import EMPLOYEE_VERSIONS
 from timeledger.presence import service
 from timeledger.presence.endpoints import WRITE, interval_location
 from timeledger.presence.repository import earliest_of
-from timeledger.presence.schemas import LATEST, ClockIn, ClockOut
+from timeledger.presence.schemas import ClockIn, ClockOut
+from timeledger.timesheet import spans
+from timeledger.timesheet.spans import LATEST
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 ClockBodyT = TypeVar("ClockBodyT", ClockIn, ClockOut)
@@ -301,7 +303,7 @@ def _clocked(
             presence.lock_employee(employee_id, credential)
             now = utcnow()
             at = body.at or now
-            service.require_not_in_future(at, now, location="body.at")
+            spans.require_not_in_future(at, now, location="body.at")
             reply = step(Clock(presence, credential, employee_id, at, now), body)
     except Declined:
         return None
@@ -342,11 +344,11 @@ def _clock_out(clock: Clock, body: ClockOut) -> LaneReply:
     interval = presence.open_interval(employee_id)
     if interval is None:
         raise service.not_clocked_in(employee_id)
-    service.require_end_after_start(interval.started_at, at, location="body.at")
-    service.require_not_too_long(interval.started_at, at, location="body.at")
+    spans.require_end_after_start(interval.started_at, at, location="body.at")
+    spans.require_not_too_long(interval.started_at, at, location="body.at")
     breaks = presence.breaks_of(interval.id)
-    spans = [(pause.started_at, pause.ended_at or at) for pause in breaks]
-    service.require_breaks_inside(interval.started_at, at, spans, location_of=lambda _: "body.at")
+    closed = [(pause.started_at, pause.ended_at or at) for pause in breaks]
+    spans.require_breaks_inside(interval.started_at, at, closed, location_of=lambda _: "body.at")
     service.require_no_overlap(
         presence, employee_id, interval.started_at, at, exclude_id=interval.id
     )

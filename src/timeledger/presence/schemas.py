@@ -1,6 +1,6 @@
 """Request and response bodies of presence intervals, clocking and breaks."""
 
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
@@ -9,26 +9,13 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 from timeledger.kit.routing import MAX_ID
 from timeledger.kit.text import WITHOUT_NUL
 from timeledger.kit.timeutil import IsoDate
+from timeledger.timesheet.spans import utc_within_range
 
-EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
-LATEST = datetime(9000, 1, 1, tzinfo=UTC)
 MAX_BREAKS = 50
-
-
-def _utc_within_range(value: datetime) -> datetime:
-    """In UTC, and far enough from the calendar's ends that any time zone can show it."""
-    try:
-        instant = value.astimezone(UTC)
-    except OverflowError:
-        raise ValueError("timestamp out of range") from None
-    if not EARLIEST <= instant < LATEST:
-        raise ValueError("timestamp must lie between the years 1900 and 8999")
-    return instant
-
 
 Instant = Annotated[
     AwareDatetime,
-    AfterValidator(_utc_within_range),
+    AfterValidator(utc_within_range),
     Field(description="ISO 8601 instant with UTC offset; answered in UTC."),
 ]
 RefId = Annotated[int, Field(ge=1, le=MAX_ID)]

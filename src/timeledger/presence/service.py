@@ -5,9 +5,8 @@ the checks below see every committed interval of the employee and cannot race. T
 database still has the last word on "one open interval (break)": a violation of its
 partial unique index answers 409 like the check would have.
 
-One validator per time rule, each raising its own problem:
-`require_end_after_start`, `require_not_too_long`, `require_not_in_future`,
-`require_no_open_interval`, `require_no_overlap`, `require_breaks_inside`.
+The rules of spans and breaks are `timesheet.spans`; the two that read the stored
+intervals are here: `require_no_open_interval` and `require_no_overlap`.
 """
 
 from collections.abc import Callable, Sequence
@@ -41,13 +40,12 @@ from timeledger.presence.schemas import (
     PresenceUpdate,
 )
 from timeledger.settings.service import ACTIVITIES, REASONS
+from timeledger.timesheet import spans
+from timeledger.timesheet.spans import Span
 
 ENTITY = "presence"
 INTERVAL_SORTS = {"started_at": PresenceInterval.started_at, "day": PresenceInterval.day}
-MAX_INTERVAL = timedelta(hours=24)
-FUTURE_TOLERANCE = timedelta(minutes=5)
 IfMatch = Callable[[str], None]
-Span = tuple[datetime, datetime | None]
 
 
 class IntervalLookup(Protocol):
@@ -70,41 +68,7 @@ class IntervalLookup(Protocol):
     def workspace_timezone(self, workspace_id: int) -> str: ...
 
 
-# The time rules
-
-
-def _iso(instant: datetime | None) -> str | None:
-    return instant.isoformat() if instant is not None else None
-
-
-def require_end_after_start(started_at: datetime, ended_at: datetime, *, location: str) -> None:
-    if ended_at <= started_at:
-        raise Unprocessable.at(
-            location,
-            f"{location.removeprefix('body.')} ({_iso(ended_at)}) must lie after the start "
-            f"({_iso(started_at)}).",
-            "must lie after the start",
-        )
-
-
-def require_not_too_long(started_at: datetime, ended_at: datetime, *, location: str) -> None:
-    if ended_at - started_at > MAX_INTERVAL:
-        raise Unprocessable.at(
-            location,
-            f"An interval from {_iso(started_at)} to {_iso(ended_at)} is longer than 24 hours; "
-            "record it as several intervals.",
-            "interval longer than 24 hours",
-        )
-
-
-def require_not_in_future(instant: datetime, now: datetime, *, location: str) -> None:
-    if instant > now + FUTURE_TOLERANCE:
-        raise Unprocessable.at(
-            location,
-            f"{location.removeprefix('body.')} ({_iso(instant)}) lies more than 5 minutes in "
-            f"the future (now is {_iso(now)}).",
-            "more than 5 minutes in the future",
-        )
+# The rules that read stored intervals (the others are `timesheet.spans`)
 
 
 def _naming(interval: IntervalFacts) -> dict[str, Any]:
@@ -113,6 +77,10 @@ def _naming(interval: IntervalFacts) -> dict[str, Any]:
         "started_at": _iso(interval.started_at),
         "ended_at": _iso(interval.ended_at),
     }
+
+
+def _iso(instant: datetime | None) -> str | None:
+    return instant.isoformat() if instant is not None else None
 
 
 def _open_conflict(interval: IntervalFacts | None) -> Conflict:
@@ -141,54 +109,7 @@ def require_no_overlap(
 ) -> None:
     """Intervals of one employee never share time; an open one lasts until it is closed."""
     other = repository.overlapping(employee_id, started_at, ended_at, exclude_id=exclude_id)
-    if other is None:
-        return
-    until = "still open" if other.ended_at is None else f"until {_iso(other.ended_at)}"
-    raise Conflict(
-        f"The interval overlaps interval {other.id} of the same employee "
-        f"(from {_iso(other.started_at)}, {until}).",
-        extra=_naming(other),
-    )
-
-
-def _break_location(index: int) -> str:
-    return f"body.breaks.{index}"
-
-
-def require_breaks_inside(
-    started_at: datetime,
-    ended_at: datetime | None,
-    breaks: Sequence[Span],
-    *,
-    location_of: Callable[[int], str] = _break_location,
-) -> None:
-    """Each break ends after it starts, lies inside its interval (an open interval or break
-    has no end yet), and no two breaks share time."""
-    previous: Span | None = None
-    for index, (break_start, break_end) in sorted(
-        enumerate(breaks), key=lambda item: (item[1][0], item[0])
-    ):
-        where = location_of(index)
-        if break_end is not None:
-            end_location = f"{where}.ended_at" if where.startswith("body.breaks") else where
-            require_end_after_start(break_start, break_end, location=end_location)
-        if break_start < started_at or (
-            ended_at is not None and (break_end is None or break_end > ended_at)
-        ):
-            raise Unprocessable.at(
-                where,
-                f"The break from {_iso(break_start)} to {_iso(break_end) or 'now'} does not "
-                f"lie inside its interval ({_iso(started_at)} to {_iso(ended_at) or 'now'}).",
-                "break outside its interval",
-            )
-        if previous is not None and (previous[1] is None or break_start < previous[1]):
-            raise Unprocessable.at(
-                where,
-                f"The break starting {_iso(break_start)} overlaps the break from "
-                f"{_iso(previous[0])} to {_iso(previous[1]) or 'now'}.",
-                "breaks overlap",
-            )
-        previous = (break_start, break_end)
+    spans.require_apart(other, kind="interval")
 
 
 # Reading
@@ -411,7 +332,7 @@ def clock_in(session: Session, caller: Caller, employee_id: int, body: ClockIn) 
     repository.lock_employee(employee_id)
     now = utcnow()
     at = body.at or now
-    require_not_in_future(at, now, location="body.at")
+    spans.require_not_in_future(at, now, location="body.at")
     require_no_open_interval(repository, employee_id)
     require_no_overlap(repository, employee_id, at, None)
     timezone, day = local_day_of(repository, caller.workspace_id, employee_id, at)
@@ -445,13 +366,13 @@ def clock_out(
     repository.lock_employee(employee_id)
     now = utcnow()
     at = body.at or now
-    require_not_in_future(at, now, location="body.at")
+    spans.require_not_in_future(at, now, location="body.at")
     interval = _require_open(repository, employee_id)
-    require_end_after_start(interval.started_at, at, location="body.at")
-    require_not_too_long(interval.started_at, at, location="body.at")
+    spans.require_end_after_start(interval.started_at, at, location="body.at")
+    spans.require_not_too_long(interval.started_at, at, location="body.at")
     breaks = repository.breaks_of([interval.id])[interval.id]
     closed: list[Span] = [(pause.started_at, pause.ended_at or at) for pause in breaks]
-    require_breaks_inside(interval.started_at, at, closed, location_of=lambda _: "body.at")
+    spans.require_breaks_inside(interval.started_at, at, closed, location_of=lambda _: "body.at")
     require_no_overlap(repository, employee_id, interval.started_at, at, exclude_id=interval.id)
     for pause in breaks:
         if pause.ended_at is None:
@@ -473,14 +394,14 @@ def start_break(
     repository.lock_employee(employee_id)
     now = utcnow()
     at = body.at or now
-    require_not_in_future(at, now, location="body.at")
+    spans.require_not_in_future(at, now, location="body.at")
     interval = _require_open(repository, employee_id)
     if repository.open_break(interval.id) is not None:
         raise Conflict(f"A break of interval {interval.id} is open already.")
     breaks = repository.breaks_of([interval.id])[interval.id]
-    spans: list[Span] = [(pause.started_at, pause.ended_at) for pause in breaks]
-    require_breaks_inside(
-        interval.started_at, None, [*spans, (at, None)], location_of=lambda _: "body.at"
+    stored: list[Span] = [(pause.started_at, pause.ended_at) for pause in breaks]
+    spans.require_breaks_inside(
+        interval.started_at, None, [*stored, (at, None)], location_of=lambda _: "body.at"
     )
     pause = PresenceBreak(
         workspace_id=caller.workspace_id, interval_id=interval.id, started_at=at, ended_at=None
@@ -503,12 +424,12 @@ def end_break(
     repository.lock_employee(employee_id)
     now = utcnow()
     at = body.at or now
-    require_not_in_future(at, now, location="body.at")
+    spans.require_not_in_future(at, now, location="body.at")
     interval = _require_open(repository, employee_id)
     pause = repository.open_break(interval.id)
     if pause is None:
         raise Conflict(f"No break of interval {interval.id} is open.")
-    require_end_after_start(pause.started_at, at, location="body.at")
+    spans.require_end_after_start(pause.started_at, at, location="body.at")
     pause.ended_at = at
     _touch(interval, now)
     repository.flush()
@@ -529,13 +450,13 @@ def _require_closed_interval(
     now: datetime,
     *,
     exclude_id: int | None = None,
-    break_location: Callable[[int], str] = _break_location,
+    break_location: Callable[[int], str] = spans.break_location,
 ) -> None:
     """Every rule a closed interval obeys."""
-    require_end_after_start(started_at, ended_at, location="body.ended_at")
-    require_not_too_long(started_at, ended_at, location="body.ended_at")
-    require_not_in_future(ended_at, now, location="body.ended_at")
-    require_breaks_inside(started_at, ended_at, breaks, location_of=break_location)
+    spans.require_end_after_start(started_at, ended_at, location="body.ended_at")
+    spans.require_not_too_long(started_at, ended_at, location="body.ended_at")
+    spans.require_not_in_future(ended_at, now, location="body.ended_at")
+    spans.require_breaks_inside(started_at, ended_at, breaks, location_of=break_location)
     require_no_overlap(repository, employee_id, started_at, ended_at, exclude_id=exclude_id)
 
 
@@ -546,8 +467,10 @@ def create_interval(
     repository = PresenceRepository(session)
     repository.lock_employee(employee_id)
     now = utcnow()
-    spans = _spans(body.breaks)
-    _require_closed_interval(repository, employee_id, body.started_at, body.ended_at, spans, now)
+    break_spans = _spans(body.breaks)
+    _require_closed_interval(
+        repository, employee_id, body.started_at, body.ended_at, break_spans, now
+    )
     timezone, day = local_day_of(repository, caller.workspace_id, employee_id, body.started_at)
     _require_references(session, body.reason_id, body.activity_id, day)
     interval = PresenceInterval(
@@ -567,7 +490,7 @@ def create_interval(
         row_version=1,
     )
     _insert_interval(repository, employee_id, interval)
-    repository.add_breaks(interval, spans)
+    repository.add_breaks(interval, break_spans)
     _log(session, caller, interval, "created")
     return interval
 
@@ -605,25 +528,25 @@ def update_interval(
                     "the break operations.",
                     "interval is open",
                 )
-        require_not_in_future(started_at, now, location="body.started_at")
+        spans.require_not_in_future(started_at, now, location="body.started_at")
         current = repository.breaks_of([interval.id])[interval.id]
-        require_breaks_inside(
+        spans.require_breaks_inside(
             started_at,
             None,
             [(pause.started_at, pause.ended_at) for pause in current],
             location_of=lambda _: "body.started_at",
         )
         require_no_overlap(repository, employee_id, started_at, None, exclude_id=interval.id)
-        spans = None
+        break_spans = None
     else:
         ended_at: datetime = body.ended_at or interval.ended_at
-        break_location: Callable[[int], str] = _break_location
+        break_location: Callable[[int], str] = spans.break_location
         if body.breaks is not None:
-            spans = _spans(body.breaks)
-            checked: list[Span] = list(spans)
+            break_spans = _spans(body.breaks)
+            checked: list[Span] = list(break_spans)
         else:
             break_location = _kept_breaks_location
-            spans = None
+            break_spans = None
             current = repository.breaks_of([interval.id])[interval.id]
             checked = [(pause.started_at, pause.ended_at) for pause in current]
         _require_closed_interval(
@@ -658,9 +581,9 @@ def update_interval(
     interval.activity_id = activity_id
     if body.note is not None:
         interval.note = body.note
-    if spans is not None:
+    if break_spans is not None:
         repository.delete_breaks(interval.id)
-        repository.add_breaks(interval, spans)
+        repository.add_breaks(interval, break_spans)
     _touch(interval, now)
     repository.flush()
     _log(session, caller, interval, "updated")

@@ -395,6 +395,25 @@ def test_an_entry_created_through_goodtime_reads_back_everywhere(
     assert by_query.json() == [expected]
 
 
+def test_an_entry_overlapping_another_of_the_person_is_refused(
+    goodtime: GoodTime, person: Person, activities: dict[str, int]
+) -> None:
+    span = {
+        "starttime": "2026-09-15T08:00:00",
+        "endtime": "2026-09-15T10:30:00",
+        "useremail": person.principal.email or "",
+        "timetypeid": gt_id(activities["work"]),
+    }
+    first = goodtime.create(**span)
+
+    again = goodtime.request("POST", "createtimeentry", json=span)
+
+    assert str(native(first)) in assert_error(again, 409)
+    goodtime.create(
+        **{**span, "starttime": "2026-09-15T10:30:00", "endtime": "2026-09-15T11:00:00"}
+    )
+
+
 def test_offsets_windows_and_entries_of_a_date_and_minutes(
     client: TestClient, goodtime: GoodTime, workspace: WorkspaceFixture, person: Person,
     activities: dict[str, int],

@@ -307,6 +307,36 @@ def test_a_body_that_is_not_times_is_a_400(mctime: McTime) -> None:
         assert response.json()["valid"] is False
 
 
+EDGES_OF_THE_CALENDAR = ["9999-12-31T23:00:00-12:00", "0001-01-01T00:10:00+14:00"]
+
+
+@pytest.mark.parametrize("instant", EDGES_OF_THE_CALENDAR)
+def test_a_time_at_the_edge_of_the_calendar_is_refused_on_its_own(
+    mctime: McTime, instant: str
+) -> None:
+    items = _add(
+        mctime,
+        {"from": instant, "to": _q(_today_at(2)), "timeType": "work"},
+        {"from": _q(_today_at(1)), "to": instant, "timeType": "work"},
+    )
+    assert [item["valid"] for item in items] == [False, False]
+    assert "from" in items[0]["message"]
+    assert "to" in items[1]["message"]
+
+
+@pytest.mark.parametrize("instant", EDGES_OF_THE_CALENDAR)
+@pytest.mark.parametrize("action", ["start", "stop"])
+def test_clocking_at_the_edge_of_the_calendar_is_refused_in_mctimes_shape(
+    mctime: McTime, instant: str, action: str
+) -> None:
+    response = mctime.post("/clock", {"action": action, "dateTime": instant})
+
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/json"
+    assert response.json()["valid"] is False
+    assert "dateTime" in response.json()["items"][0]["message"]
+
+
 # Users and organizations
 
 

@@ -16,6 +16,7 @@ from timeledger.kit.errors import BadRequest, NotFound, Unauthorized, Unprocessa
 from timeledger.organization.reach import Access, Area, reached_employee_of_user
 from timeledger.organization.repository import OrgUnitRepository
 from timeledger.settings.service import ACTIVITIES
+from timeledger.timesheet import spans
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 MAX_TIMES_PER_POST = 100
@@ -109,7 +110,7 @@ def time_of(values: dict[str, Any], index: int) -> TimeIn:
 def aware(value: datetime, name: str) -> datetime:
     if value.tzinfo is None:
         raise Unprocessable.at(name, f"{name} has no offset.", "needs an offset")
-    return value
+    return spans.require_within_range(value, location=name)
 
 
 def user_of(body_user_id: str | None, caller: Caller) -> int:

@@ -14,11 +14,12 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from timeledger.entries.grouping import GroupKey
-from timeledger.entries.schemas import MAX_NOTE_LENGTH, MINUTES_PER_DAY
+from timeledger.entries.schemas import MAX_NOTE_LENGTH
 from timeledger.identity.access import Caller
 from timeledger.kit.routing import MAX_ID
 from timeledger.models import User, Workspace
 from timeledger.timesheet.names import ReferenceNames
+from timeledger.timesheet.spans import MINUTES_PER_DAY
 from timeledger.workspaces.service import get_workspace
 
 # mite's roles for Timeledger's built-in roles; custom roles count as coworkers.
