@@ -11,8 +11,8 @@ from sqlalchemy import update
 
 from tests.identity.support import assert_problem
 from tests.timesheet.support import Person, create
+from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
-from timeledger.kit.timeutil import utcnow
 from timeledger.models import TimeEntry
 from timeledger.timesheet.spans import PLANNING_HORIZON_DAYS
 

@@ -10,9 +10,9 @@ from fastapi.testclient import TestClient
 from tests.conftest import WorkspaceFixture
 from tests.presence.support import call, new_employee
 from timeledger.identity.access import PERSON, Caller
+from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
 from timeledger.kit.errors import NotFound
-from timeledger.kit.timeutil import utcnow
 from timeledger.presence import service
 from timeledger.presence.schemas import BreakAt, PresenceUpdate
 
