@@ -22,14 +22,19 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@contextmanager
-def serving(database_url: str, tmp_path: Path, *options: str) -> Iterator[str]:
-    port = free_port()
-    env = {
+def environment_of(database_url: str, tmp_path: Path, **settings: str) -> dict[str, str]:
+    return {
         **os.environ,
         "TIMELEDGER_DATABASE_URL": database_url,
         "TIMELEDGER_DATA_DIR": str(tmp_path / "var"),
+        **{f"TIMELEDGER_{name.upper()}": value for name, value in settings.items()},
     }
+
+
+@contextmanager
+def serving(database_url: str, tmp_path: Path, *options: str, **settings: str) -> Iterator[str]:
+    port = free_port()
+    env = environment_of(database_url, tmp_path, **settings)
     process = subprocess.Popen(
         [TIMELEDGER, "serve", "--port", str(port), *options],
         env=env,
@@ -97,3 +102,42 @@ def test_several_processes_serve_one_postgresql_database(
         )
         assert login.status_code == 401
         assert login.headers["content-type"] == "application/problem+json"
+
+
+OWNER_EMAIL, OWNER_PASSWORD = "owner@example.com", "correct horse battery staple"
+FORWARDED_FOR = "203.0.113.9"
+
+
+def _signed_in_from(base_url: str) -> str:
+    """The client address the server records for a sign-in claiming X-Forwarded-For."""
+    login = httpx.post(
+        f"{base_url}/api/auth/login",
+        json={"email": OWNER_EMAIL, "password": OWNER_PASSWORD},
+        headers={"X-Forwarded-For": FORWARDED_FOR},
+        timeout=10,
+    )
+    assert login.status_code == 200, login.text
+    sessions = httpx.get(
+        f"{base_url}/api/auth/sessions",
+        headers={"Authorization": f"Bearer {login.json()['token']}"},
+        timeout=10,
+    )
+    current = [item for item in sessions.json()["items"] if item["current"]]
+    address: str = current[0]["client_address"]
+    return address
+
+
+@pytest.mark.e2e
+def test_forwarded_addresses_are_believed_only_from_trusted_proxies(tmp_path: Path) -> None:
+    database_url = f"sqlite:///{tmp_path / 'serve.db'}"
+    owner = ["--owner-email", OWNER_EMAIL, "--owner-password", OWNER_PASSWORD]
+    subprocess.run(
+        [TIMELEDGER, "init", "--workspace", "Acme", *owner],
+        env=environment_of(database_url, tmp_path),
+        check=True,
+        capture_output=True,
+    )
+    with serving(database_url, tmp_path) as base_url:
+        assert _signed_in_from(base_url) == "127.0.0.1"
+    with serving(database_url, tmp_path, trusted_proxies="127.0.0.1") as base_url:
+        assert _signed_in_from(base_url) == FORWARDED_FOR
