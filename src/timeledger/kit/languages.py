@@ -5,6 +5,10 @@ import locale
 import re
 from functools import cache
 
+LANGUAGE_TAG_PATTERN = r"^[a-z]{2,3}(-([A-Z]{2}|[0-9]{3}))?$"
+"""The form of every known tag (the OpenAPI document declares it; a list of them all
+would be an enum that client generators choke on)."""
+
 _LOCALE_NAME = re.compile(r"^([a-z]{2,3})(?:_([A-Z]{2}|[0-9]{3}))?(?:[.@].*)?$")
 
 

@@ -29,9 +29,9 @@ from timeledger.presence.repository import IntervalFacts, PresenceRepository
 from timeledger.presence.schemas import (
     BreakAt,
     BreakRead,
-    BreakSpan,
     ClockIn,
     ClockOut,
+    PresenceBreakSpan,
     PresenceCreate,
     PresenceRead,
     PresenceSource,
@@ -483,7 +483,7 @@ def end_break(
     return interval
 
 
-def _spans(breaks: Sequence[BreakSpan]) -> list[tuple[datetime, datetime]]:
+def _spans(breaks: Sequence[PresenceBreakSpan]) -> list[tuple[datetime, datetime]]:
     return [(pause.started_at, pause.ended_at) for pause in breaks]
 
 

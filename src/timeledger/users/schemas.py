@@ -11,10 +11,10 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from timeledger.kit.languages import known_language_tags
+from timeledger.kit.languages import LANGUAGE_TAG_PATTERN, known_language_tags
 from timeledger.kit.shown_once import ShownOnce
 from timeledger.kit.text import WITHOUT_NUL
-from timeledger.kit.timeutil import is_known_timezone, known_timezones
+from timeledger.kit.timeutil import TIMEZONE_NAME_PATTERN, is_known_timezone
 
 
 def _known_timezone(value: str | None) -> str | None:
@@ -27,7 +27,14 @@ TimeZoneName = Annotated[
     str,
     Field(max_length=64),
     AfterValidator(_known_timezone),
-    WithJsonSchema({"type": "string", "enum": sorted(known_timezones())}),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "maxLength": 64,
+            "pattern": TIMEZONE_NAME_PATTERN,
+            "description": "An IANA time zone name, such as Europe/Berlin.",
+        }
+    ),
 ]
 Name = Annotated[str, Field(min_length=1, max_length=200, pattern=WITHOUT_NUL)]
 Password = Annotated[str, Field(min_length=1, max_length=256)]
@@ -47,8 +54,9 @@ Language = Annotated[
     WithJsonSchema(
         {
             "type": "string",
-            "enum": sorted(known_language_tags()),
-            "description": "A BCP 47 language tag: a language, or a language and region.",
+            "pattern": LANGUAGE_TAG_PATTERN,
+            "description": "A BCP 47 language tag the server knows: a language, or a "
+            "language and region (de, de-CH).",
         }
     ),
 ]

@@ -34,7 +34,7 @@ from timeledger.entries.listing import (
     list_entries_window,
     resolve_filters,
 )
-from timeledger.entries.schemas import BreakSpan, CreationType, EntryCreate, EntryUpdate
+from timeledger.entries.schemas import CreationType, EntryBreakSpan, EntryCreate, EntryUpdate
 from timeledger.identity.access import Caller
 from timeledger.kit.errors import (
     BadRequest,
@@ -331,7 +331,7 @@ def _save_time(
     _require_own_unit(session, employee_id, time.organization, start, timezone)
     activity_ids = _time_type_ids(session, [time.timeType]) or []
     breaks = [
-        BreakSpan(
+        EntryBreakSpan(
             started_at=_aware(pause.from_, "breaks.from"), ended_at=_aware(pause.to, "breaks.to")
         )
         for pause in time.breaks
