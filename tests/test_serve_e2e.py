@@ -13,7 +13,13 @@ from pathlib import Path
 import httpx
 import pytest
 
+from timeledger.kit.errors import MAX_URL_BYTES
+from timeledger.kit.errors import PROBLEM_MEDIA_TYPE as PROBLEM
+
 TIMELEDGER = str(Path(sys.executable).parent / "timeledger")
+SERVER_MAX_URL_BYTES = 65_535
+"""httptools' parser keeps URL offsets in 16 bits: a longer request target is refused by
+the web server itself (400 text/plain, docs/api-conventions.md)."""
 
 
 def free_port() -> int:
@@ -141,3 +147,33 @@ def test_forwarded_addresses_are_believed_only_from_trusted_proxies(tmp_path: Pa
         assert _signed_in_from(base_url) == "127.0.0.1"
     with serving(database_url, tmp_path, trusted_proxies="127.0.0.1") as base_url:
         assert _signed_in_from(base_url) == FORWARDED_FOR
+
+
+def _first_response_to(base_url: str, target: str) -> tuple[int, str]:
+    """Status and media type of the answer to a GET of `target`, sent as raw bytes (an
+    HTTP client library may refuse to send a URL this long)."""
+    host, port = base_url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=20) as connection:
+        connection.sendall(f"GET {target} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+        received = b""
+        while b"\r\n\r\n" not in received:
+            chunk = connection.recv(65_536)
+            if not chunk:
+                break
+            received += chunk
+    status_line, *header_lines = received.split(b"\r\n\r\n", 1)[0].decode().split("\r\n")
+    headers = dict(line.lower().split(": ", 1) for line in header_lines)
+    return int(status_line.split()[1]), headers.get("content-type", "")
+
+
+@pytest.mark.e2e
+def test_long_urls_get_problem_documents_up_to_the_servers_limit(server: str) -> None:
+    def target(length: int) -> str:
+        path = "/api/customers?q="
+        return path + "a" * (length - len(path))
+
+    assert _first_response_to(server, target(MAX_URL_BYTES)) == (401, PROBLEM)
+    assert _first_response_to(server, target(MAX_URL_BYTES + 1)) == (414, PROBLEM)
+    assert _first_response_to(server, target(SERVER_MAX_URL_BYTES)) == (414, PROBLEM)
+    status, _ = _first_response_to(server, target(SERVER_MAX_URL_BYTES + 1))
+    assert status == 400

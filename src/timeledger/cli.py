@@ -84,6 +84,9 @@ def serve(
         workers=workers,
         log_level="warning",
         server_header=False,
+        # The parser whose limit docs/api-conventions.md names: a request target of up to
+        # 65,535 bytes reaches the application (which refuses above MAX_URL_BYTES).
+        http="httptools",
         proxy_headers=bool(settings.trusted_proxies),
         forwarded_allow_ips=settings.trusted_proxies or None,
     )
