@@ -5,9 +5,11 @@ only document the shape.
 """
 
 from dataclasses import dataclass, fields, replace
+from functools import cache
 from typing import Annotated, Any
 
 from fastapi import Depends, Query
+from fastapi._compat import ModelField
 from fastapi.dependencies.utils import get_dependant, request_params_to_args
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
@@ -255,14 +257,20 @@ def list_employee_time_entries(
     return _respond(session, filters, options)
 
 
-def check_saved_list_query(session: Session, caller: Caller, query_string: str) -> None:
-    """Refuses a query string that `GET /api/timesheet/entries` would refuse: its declared
-    parameters, then the same parsing and resolution, for this caller (no rows read)."""
-    declared = [
+@cache
+def _declared_list_parameters() -> tuple[ModelField, ...]:
+    """The query parameters `GET /api/timesheet/entries` declares, as FastAPI reads them."""
+    return tuple(
         field
         for dependant in with_dependencies(get_dependant(path="", call=list_time_entries))
         for field in dependant.query_params
-    ]
+    )
+
+
+def check_saved_list_query(session: Session, caller: Caller, query_string: str) -> None:
+    """Refuses a query string that `GET /api/timesheet/entries` would refuse: its declared
+    parameters, then the same parsing and resolution, for this caller (no rows read)."""
+    declared = _declared_list_parameters()
     values, errors = request_params_to_args(declared, QueryParams(query_string))
     try:
         if errors:
