@@ -4,12 +4,18 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck pytest bench bench-quick lock clean
+.PHONY: install venv run test lint typecheck pytest bench bench-quick lock clean
 
-install: $(STAMP)
+# Idempotent and self-healing: an interrupted install leaves no stamp, so the next one runs
+# again, on a virtual environment made anew if the last was left without a working pip.
+install: venv
+	@$(MAKE) --no-print-directory $(STAMP)
+
+venv:
+	@$(BIN)/python -m pip --version >/dev/null 2>&1 || { \
+		echo "creating $(VENV)"; rm -rf $(VENV) && $(PYTHON) -m venv $(VENV); }
 
 $(STAMP): requirements.lock pyproject.toml
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)

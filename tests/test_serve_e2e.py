@@ -19,8 +19,13 @@ from tests.conftest import make_workspace
 from timeledger.identity.credentials import PasswordHashing
 from timeledger.kit.clock import SYSTEM_CLOCK, ShiftedClock, clock_in_use, current_clock, utcnow
 from timeledger.kit.db import Database
+from timeledger.kit.errors import MAX_URL_BYTES
+from timeledger.kit.errors import PROBLEM_MEDIA_TYPE as PROBLEM
 
 TIMELEDGER = str(Path(sys.executable).parent / "timeledger")
+SERVER_MAX_URL_BYTES = 65_535
+"""httptools' parser keeps URL offsets in 16 bits: a longer request target is refused by
+the web server itself (400 text/plain, docs/api-conventions.md)."""
 
 
 def clock_environment() -> dict[str, str]:
@@ -36,15 +41,20 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-@contextmanager
-def serving(database_url: str, tmp_path: Path, *options: str) -> Iterator[str]:
-    port = free_port()
-    env = {
+def environment_of(database_url: str, tmp_path: Path, **settings: str) -> dict[str, str]:
+    return {
         **os.environ,
         "TIMELEDGER_DATABASE_URL": database_url,
         "TIMELEDGER_DATA_DIR": str(tmp_path / "var"),
         **clock_environment(),
+        **{f"TIMELEDGER_{name.upper()}": value for name, value in settings.items()},
     }
+
+
+@contextmanager
+def serving(database_url: str, tmp_path: Path, *options: str, **settings: str) -> Iterator[str]:
+    port = free_port()
+    env = environment_of(database_url, tmp_path, **settings)
     process = subprocess.Popen(
         [TIMELEDGER, "serve", "--port", str(port), *options],
         env=env,
@@ -132,3 +142,72 @@ def test_a_server_keeps_the_time_its_clock_was_started_at(
     expires_at = datetime.fromisoformat(issued.json()["expires_at"])
     lifetime = timedelta(seconds=60)
     assert start + lifetime <= expires_at <= start + lifetime + elapsed
+
+
+OWNER_EMAIL, OWNER_PASSWORD = "owner@example.com", "correct horse battery staple"
+FORWARDED_FOR = "203.0.113.9"
+
+
+def _signed_in_from(base_url: str) -> str:
+    """The client address the server records for a sign-in claiming X-Forwarded-For."""
+    login = httpx.post(
+        f"{base_url}/api/auth/login",
+        json={"email": OWNER_EMAIL, "password": OWNER_PASSWORD},
+        headers={"X-Forwarded-For": FORWARDED_FOR},
+        timeout=10,
+    )
+    assert login.status_code == 200, login.text
+    sessions = httpx.get(
+        f"{base_url}/api/auth/sessions",
+        headers={"Authorization": f"Bearer {login.json()['token']}"},
+        timeout=10,
+    )
+    current = [item for item in sessions.json()["items"] if item["current"]]
+    address: str = current[0]["client_address"]
+    return address
+
+
+@pytest.mark.e2e
+def test_forwarded_addresses_are_believed_only_from_trusted_proxies(tmp_path: Path) -> None:
+    database_url = f"sqlite:///{tmp_path / 'serve.db'}"
+    owner = ["--owner-email", OWNER_EMAIL, "--owner-password", OWNER_PASSWORD]
+    subprocess.run(
+        [TIMELEDGER, "init", "--workspace", "Acme", *owner],
+        env=environment_of(database_url, tmp_path),
+        check=True,
+        capture_output=True,
+    )
+    with serving(database_url, tmp_path) as base_url:
+        assert _signed_in_from(base_url) == "127.0.0.1"
+    with serving(database_url, tmp_path, trusted_proxies="127.0.0.1") as base_url:
+        assert _signed_in_from(base_url) == FORWARDED_FOR
+
+
+def _first_response_to(base_url: str, target: str) -> tuple[int, str]:
+    """Status and media type of the answer to a GET of `target`, sent as raw bytes (an
+    HTTP client library may refuse to send a URL this long)."""
+    host, port = base_url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=20) as connection:
+        connection.sendall(f"GET {target} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+        received = b""
+        while b"\r\n\r\n" not in received:
+            chunk = connection.recv(65_536)
+            if not chunk:
+                break
+            received += chunk
+    status_line, *header_lines = received.split(b"\r\n\r\n", 1)[0].decode().split("\r\n")
+    headers = dict(line.lower().split(": ", 1) for line in header_lines)
+    return int(status_line.split()[1]), headers.get("content-type", "")
+
+
+@pytest.mark.e2e
+def test_long_urls_get_problem_documents_up_to_the_servers_limit(server: str) -> None:
+    def target(length: int) -> str:
+        path = "/api/customers?q="
+        return path + "a" * (length - len(path))
+
+    assert _first_response_to(server, target(MAX_URL_BYTES)) == (401, PROBLEM)
+    assert _first_response_to(server, target(MAX_URL_BYTES + 1)) == (414, PROBLEM)
+    assert _first_response_to(server, target(SERVER_MAX_URL_BYTES)) == (414, PROBLEM)
+    status, _ = _first_response_to(server, target(SERVER_MAX_URL_BYTES + 1))
+    assert status == 400

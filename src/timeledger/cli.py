@@ -75,7 +75,8 @@ def serve(
     if workers > 1 and is_sqlite:
         raise _fail("more than one worker process needs PostgreSQL (TIMELEDGER_DATABASE_URL)")
     os.environ["TIMELEDGER_INPROCESS_WORKER"] = "false" if no_worker else "true"
-    get_settings().resolved_secret_key()
+    settings = get_settings()
+    settings.resolved_secret_key()
     uvicorn.run(
         "timeledger.app:app_from_environment",
         factory=True,
@@ -84,6 +85,11 @@ def serve(
         workers=workers,
         log_level="warning",
         server_header=False,
+        # The parser whose limit docs/api-conventions.md names: a request target of up to
+        # 65,535 bytes reaches the application (which refuses above MAX_URL_BYTES).
+        http="httptools",
+        proxy_headers=bool(settings.trusted_proxies),
+        forwarded_allow_ips=settings.trusted_proxies or None,
     )
 
 

@@ -27,6 +27,11 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(
         default=1_048_576, description="Largest accepted request body in bytes."
     )
+    trusted_proxies: str = Field(
+        default="",
+        description="Comma-separated addresses or networks of reverse proxies whose "
+        "X-Forwarded-For and X-Forwarded-Proto are believed (`*`: any); none by default.",
+    )
     session_ttl_hours: int = Field(default=12, description="Lifetime of a sign-in session.")
     idempotency_ttl_hours: int = Field(default=24, description="How long Idempotency-Keys live.")
     worker_poll_seconds: float = Field(

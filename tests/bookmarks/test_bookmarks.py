@@ -66,7 +66,7 @@ def test_empty_query_and_every_list_parameter_are_accepted(
 ) -> None:
     everything = (
         "employee_id=1&user_id=2&org_unit_id=3&customer_id=4&project_id=5,6&task_id=7"
-        "&activity_id=8&activity_type=work&note=call&at=last_week&from=2026-01-01"
+        "&activity_id=8&activity_type=work&note=call&from=2026-01-01"
         "&to=2026-01-31&billable=true&locked=false&tracking=false&approval_status=approved"
         "&billing_state=unbilled&creation_type=times&sort=date&direction=desc"
         "&group_by=project&limit=100"
@@ -341,3 +341,35 @@ def test_without_a_credential_is_401(client: TestClient, workspace: WorkspaceFix
     response = client.get(BOOKMARKS)
     assert response.status_code == 401
     assert response.headers["content-type"].startswith(PROBLEM_JSON)
+
+
+def test_a_query_the_list_would_refuse_is_not_saved(
+    client: TestClient, workspace: WorkspaceFixture
+) -> None:
+    for query in (
+        "group_by=planet",
+        "group_by=day,day",
+        "sort=planet",
+        "limit=0",
+        "billable=perhaps",
+        "project_id=x",
+        "from=20260101",
+        "from=2026-02-01&to=2026-01-01",
+        "approval_status=signed",
+    ):
+        refused_by_list = client.get(f"/api/timesheet/entries?{query}", headers=workspace.headers)
+        assert refused_by_list.status_code in {400, 422}, (query, refused_by_list.text)
+        response = client.post(
+            BOOKMARKS, json={"name": "Bad", "query": query}, headers=workspace.headers
+        )
+        assert response.status_code == 422, (query, response.text)
+        assert response.json()["errors"][0]["location"] == "body.query", query
+    assert names(client, workspace.headers) == []
+
+    bookmark = create(client, workspace.headers, "Fine", "group_by=project")
+    patched = client.patch(
+        f"{BOOKMARKS}/{bookmark['id']}",
+        json={"query": "group_by=planet"},
+        headers=workspace.headers,
+    )
+    assert patched.status_code == 422, patched.text

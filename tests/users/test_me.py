@@ -94,3 +94,17 @@ def test_changing_the_password_checks_the_current_one_and_the_rules(
         json={"email": workspace.owner_email, "password": workspace.owner_password},
     )
     assert_problem(old, 401)
+
+
+def test_a_language_is_a_tag_from_the_known_list(
+    client: TestClient, db: Database, workspace: WorkspaceFixture
+) -> None:
+    person = new_person(db, workspace.id, "employee")
+    for unknown in ("xx-klingon", "xx", "en-", "EN", "de_CH", "tlh"):
+        answer = client.patch("/api/me", json={"language": unknown}, headers=person.headers)
+        assert_problem(answer, 422)
+        assert answer.json()["errors"][0]["location"] == "body.language", unknown
+    for known in ("de-CH", "pt-BR", "nb"):
+        answer = client.patch("/api/me", json={"language": known}, headers=person.headers)
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["language"] == known

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from timeledger.bookmarks.repository import BookmarkRepository
 from timeledger.bookmarks.schemas import BookmarkCreate, BookmarkRead, BookmarkUpdate
 from timeledger.changes.service import record_change
+from timeledger.entries.list_endpoints import check_saved_list_query
 from timeledger.identity.access import Caller
 from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import Conflict, NotFound
@@ -73,6 +74,7 @@ def create_bookmark(session: Session, caller: Caller, data: BookmarkCreate) -> E
         )
     if repository.by_name(caller.user_id, data.name) is not None:
         raise _name_taken(data.name)
+    check_saved_list_query(session, caller, data.query)
     now = utcnow()
     bookmark = EntryBookmark(
         workspace_id=caller.workspace_id,
@@ -107,6 +109,8 @@ def update_bookmark(
         for name, value in data.model_dump(exclude_unset=True).items()
         if value is not None
     }
+    if "query" in values:
+        check_saved_list_query(session, caller, values["query"])
     new_name: str = values.get("name", bookmark.name)
     if new_name != bookmark.name and repository.by_name(caller.user_id, new_name) is not None:
         raise _name_taken(new_name)

@@ -4,11 +4,16 @@ Both answer with `FastJSONResponse` built from Core rows; the declared response 
 only document the shape.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
+from functools import cache
 from typing import Annotated, Any
 
 from fastapi import Depends, Query
+from fastapi._compat import ModelField
+from fastapi.dependencies.utils import get_dependant, request_params_to_args
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+from starlette.datastructures import QueryParams
 
 from timeledger.entries.grouping import list_groups, parse_group_by
 from timeledger.entries.listing import (
@@ -24,10 +29,11 @@ from timeledger.entries.listing import (
 )
 from timeledger.entries.schemas import EntryRead
 from timeledger.identity.access import Allowed, Caller
+from timeledger.kit.errors import Problem, Unprocessable, validation_errors
 from timeledger.kit.filters import MAX_ID_LIST_LENGTH, IdListValue, id_list_pattern
 from timeledger.kit.jsonio import FastJSONResponse
 from timeledger.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT, Direction, Page
-from timeledger.kit.routing import ResourceId, api_router
+from timeledger.kit.routing import ResourceId, api_router, with_dependencies
 from timeledger.kit.text import WITHOUT_NUL
 from timeledger.kit.timeutil import IsoDate
 from timeledger.kit.uow import UnitOfWork
@@ -244,3 +250,33 @@ def list_employee_time_entries(
     """As the workspace-wide list, for one employee (404 when out of the caller's reach)."""
     filters = resolve_filters(session, caller, query, employee_id=employee_id)
     return _respond(session, filters, options)
+
+
+@cache
+def _declared_list_parameters() -> tuple[ModelField, ...]:
+    """The query parameters `GET /api/timesheet/entries` declares, as FastAPI reads them."""
+    return tuple(
+        field
+        for dependant in with_dependencies(get_dependant(path="", call=list_time_entries))
+        for field in dependant.query_params
+    )
+
+
+def check_saved_list_query(session: Session, caller: Caller, query_string: str) -> None:
+    """Refuses a query string that `GET /api/timesheet/entries` would refuse: its declared
+    parameters, then the same parsing and resolution, for this caller (no rows read)."""
+    declared = _declared_list_parameters()
+    values, errors = request_params_to_args(declared, QueryParams(query_string))
+    try:
+        if errors:
+            raise Unprocessable("The list refuses this query.", errors=validation_errors(errors))
+        query = EntryQuery(**{field.name: values[field.name] for field in fields(EntryQuery)})
+        resolve_filters(session, caller, query)
+        if not parse_group_by(values["group_by"]):
+            page_of(limit=values["limit"], cursor=None, sort=values["sort"], direction=None)
+    except Problem as refused:
+        reasons = "; ".join(f"{e['location']}: {e['message']}" for e in refused.errors)
+        raise Unprocessable(
+            f"The time-entry list would refuse this query: {refused.detail}",
+            errors=[{"location": "body.query", "message": reasons or refused.detail}],
+        ) from None

@@ -58,7 +58,7 @@ def _dimension_keys(values: dict[str, str] | None) -> dict[str, str] | None:
 DimensionValues = Annotated[dict[str, DimensionValue], AfterValidator(_dimension_keys)]
 
 
-class BreakSpan(BaseModel):
+class EntryBreakSpan(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     started_at: AwareDatetime
@@ -82,7 +82,7 @@ class EntryFields(BaseModel):
     )
     started_at: AwareDatetime | None = None
     ended_at: AwareDatetime | None = None
-    breaks: list[BreakSpan] | None = Field(default=None, max_length=20)
+    breaks: list[EntryBreakSpan] | None = Field(default=None, max_length=20)
     activity_id: ReferenceId | None = None
     project_id: ReferenceId | None = None
     task_id: ReferenceId | None = None
@@ -136,7 +136,7 @@ class EntryRead(BaseModel):
     started_at: datetime | None
     ended_at: datetime | None
     timezone: str | None
-    breaks: list[BreakSpan]
+    breaks: list[EntryBreakSpan]
     break_minutes: int
     activity_id: int
     project_id: int | None

@@ -81,6 +81,10 @@ class PayloadTooLarge(Problem):
     status, slug, title = 413, "payload-too-large", "Request body too large"
 
 
+class UriTooLong(Problem):
+    status, slug, title = 414, "uri-too-long", "URI too long"
+
+
 class Unprocessable(Problem):
     status, slug, title = 422, "validation", "Invalid request"
 
@@ -109,6 +113,7 @@ _STATUS_PROBLEMS: dict[int, type[Problem]] = {
         Conflict,
         PreconditionFailed,
         PayloadTooLarge,
+        UriTooLong,
         Unprocessable,
         Locked,
         TooManyRequests,
@@ -319,6 +324,39 @@ class DeclaredBodyLimit:
         await self.app(scope, receive, send)
 
 
+MAX_URL_BYTES = 32_768
+"""Longest request target (path and query) the application serves: 414 above. The web
+server's own limit (65,535 bytes, docs/api-conventions.md) lies above it, so every
+refusal up to there is a problem document."""
+
+
+class UrlLengthLimit:
+    """Refuses a request whose target is longer than MAX_URL_BYTES with a 414 problem."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            raw_path: bytes = scope.get("raw_path") or scope["path"].encode()
+            query: bytes = scope.get("query_string", b"")
+            if len(raw_path) + (len(query) + 1 if query else 0) > MAX_URL_BYTES:
+                response = problem_response(
+                    UriTooLong.status,
+                    slug=UriTooLong.slug,
+                    title=UriTooLong.title,
+                    detail=f"The URL is longer than the {MAX_URL_BYTES} bytes this server "
+                    "accepts; send long filters in several requests.",
+                    headers={
+                        REQUEST_ID_HEADER: request_id_from(Headers(scope=scope)),
+                        "Connection": "close",
+                    },
+                )
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Problem, _on_problem)
     app.add_exception_handler(RequestValidationError, _on_validation_error)
@@ -327,10 +365,10 @@ def install_problem_handlers(app: FastAPI) -> None:
 
     build_middleware_stack = app.build_middleware_stack
 
-    def build_with_declared_body_limit() -> ASGIApp:
+    def build_with_request_limits() -> ASGIApp:
         stack = build_middleware_stack()
-        if app.max_body_size is None:
-            return stack
-        return DeclaredBodyLimit(stack, app.max_body_size)
+        if app.max_body_size is not None:
+            stack = DeclaredBodyLimit(stack, app.max_body_size)
+        return UrlLengthLimit(stack)
 
-    app.build_middleware_stack = build_with_declared_body_limit  # type: ignore[method-assign]
+    app.build_middleware_stack = build_with_request_limits  # type: ignore[method-assign]

@@ -114,8 +114,38 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
             _document_conventions(method, operation)
             if getattr(route.original_route, "shows_secret_once", False):
                 _document_no_store(operation)
+    _drop_unreferenced_schemas(document)
     app.openapi_schema = document
     return document
+
+
+def _references(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref" and isinstance(value, str):
+                yield value.rsplit("/", 1)[-1]
+            else:
+                yield from _references(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _references(value)
+
+
+def _drop_unreferenced_schemas(document: dict[str, Any]) -> None:
+    """FastAPI's validation-error schemas stay behind once 422 answers are problem
+    documents; a client generator would emit them as types no operation uses."""
+    schemas: dict[str, Any] = document["components"]["schemas"]
+    outside = {key: value for key, value in document.items() if key != "components"}
+    reached: set[str] = set()
+    pending = set(_references(outside))
+    while pending:
+        name = pending.pop()
+        if name in reached or name not in schemas:
+            continue
+        reached.add(name)
+        pending |= set(_references(schemas[name]))
+    for name in set(schemas) - reached:
+        del schemas[name]
 
 
 def _document_conventions(method: str, operation: dict[str, Any]) -> None:

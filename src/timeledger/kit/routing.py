@@ -32,7 +32,7 @@ class ApiRoute(IdempotentRoute):
     def _match_integer_parameters_by_digits(self) -> None:
         integers = {
             field.alias
-            for dependant in _with_dependencies(self.dependant)
+            for dependant in with_dependencies(self.dependant)
             for field in dependant.path_params
             if field.field_info.annotation is int
         }
@@ -63,10 +63,11 @@ class ApiRoute(IdempotentRoute):
 _PATH_PARAMETER = re.compile(r"\{(\w+)\}")
 
 
-def _with_dependencies(dependant: Dependant) -> Iterator[Dependant]:
+def with_dependencies(dependant: Dependant) -> Iterator[Dependant]:
+    """The dependant and every dependency of it, at any depth."""
     yield dependant
     for dependency in dependant.dependencies:
-        yield from _with_dependencies(dependency)
+        yield from with_dependencies(dependency)
 
 
 def api_router(tag: str, prefix: str = "") -> APIRouter:

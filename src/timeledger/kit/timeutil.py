@@ -66,6 +66,11 @@ def zone(name: str) -> ZoneInfo:
         ) from None
 
 
+TIMEZONE_NAME_PATTERN = r"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$"
+"""The form of every IANA zone name (the OpenAPI document declares it rather than an enum
+of some 600 names, in which GMT+0, GMT-0 and GMT0 collide as identifiers)."""
+
+
 @cache
 def known_timezones() -> frozenset[str]:
     # available_timezones() walks the time zone database on every call (tens of ms).

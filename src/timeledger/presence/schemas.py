@@ -62,14 +62,14 @@ class BreakAt(BaseModel):
     at: Instant | None = Field(default=None, description="When (default: now).")
 
 
-class BreakSpan(BaseModel):
+class PresenceBreakSpan(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     started_at: Instant
     ended_at: Instant
 
 
-Breaks = Annotated[list[BreakSpan], Field(max_length=MAX_BREAKS)]
+Breaks = Annotated[list[PresenceBreakSpan], Field(max_length=MAX_BREAKS)]
 
 
 class PresenceCreate(BaseModel):

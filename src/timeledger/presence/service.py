@@ -32,9 +32,9 @@ from timeledger.organization.reach import Access, Area, employee_ids_reached, re
 from timeledger.presence.repository import IntervalFacts, PresenceRepository
 from timeledger.presence.schemas import (
     BreakAt,
-    BreakSpan,
     ClockIn,
     ClockOut,
+    PresenceBreakSpan,
     PresenceCreate,
     PresenceRead,
     PresenceUpdate,
@@ -437,7 +437,7 @@ def end_break(
     return interval
 
 
-def _spans(breaks: Sequence[BreakSpan]) -> list[tuple[datetime, datetime]]:
+def _spans(breaks: Sequence[PresenceBreakSpan]) -> list[tuple[datetime, datetime]]:
     return [(pause.started_at, pause.ended_at) for pause in breaks]
 
 

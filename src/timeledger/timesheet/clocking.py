@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from timeledger.entries import service as entries
-from timeledger.entries.schemas import BreakSpan, CreationType, EntryCreate
+from timeledger.entries.schemas import CreationType, EntryBreakSpan, EntryCreate
 from timeledger.identity.access import Caller
 from timeledger.kit.errors import Unprocessable
 from timeledger.models import PresenceInterval, TimeEntry
@@ -44,7 +44,7 @@ def stop_clock_into_entry(
         )
     assert interval.ended_at is not None
     breaks = [
-        BreakSpan(started_at=pause.started_at, ended_at=pause.ended_at)
+        EntryBreakSpan(started_at=pause.started_at, ended_at=pause.ended_at)
         for pause in presence.breaks_of(session, interval)
         if pause.ended_at is not None
     ]

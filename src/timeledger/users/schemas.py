@@ -13,9 +13,10 @@ from pydantic import (
     WithJsonSchema,
 )
 
+from timeledger.kit.languages import LANGUAGE_TAG_PATTERN, known_language_tags
 from timeledger.kit.shown_once import ShownOnce
 from timeledger.kit.text import WITHOUT_NUL
-from timeledger.kit.timeutil import is_known_timezone, known_timezones
+from timeledger.kit.timeutil import TIMEZONE_NAME_PATTERN, is_known_timezone
 
 
 def _known_timezone(value: str | None) -> str | None:
@@ -28,13 +29,38 @@ TimeZoneName = Annotated[
     str,
     Field(max_length=64),
     AfterValidator(_known_timezone),
-    WithJsonSchema({"type": "string", "enum": sorted(known_timezones())}),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "maxLength": 64,
+            "pattern": TIMEZONE_NAME_PATTERN,
+            "description": "An IANA time zone name, such as Europe/Berlin.",
+        }
+    ),
 ]
 Name = Annotated[str, Field(min_length=1, max_length=200, pattern=WITHOUT_NUL)]
 Password = Annotated[str, Field(min_length=1, max_length=256)]
 RoleName = Annotated[str, Field(min_length=1, max_length=64, pattern=WITHOUT_NUL)]
+
+
+def _known_language(value: str) -> str:
+    if value not in known_language_tags():
+        raise ValueError(f"{value[:20]!r} is not a language tag this server knows (e.g. de-CH)")
+    return value
+
+
 Language = Annotated[
-    str, Field(min_length=2, max_length=16, pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+    str,
+    Field(max_length=16),
+    AfterValidator(_known_language),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": LANGUAGE_TAG_PATTERN,
+            "description": "A BCP 47 language tag the server knows: a language, or a "
+            "language and region (de, de-CH).",
+        }
+    ),
 ]
 
 

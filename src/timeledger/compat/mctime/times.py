@@ -44,7 +44,7 @@ from timeledger.entries.listing import (
     placed_on_entry_day,
     resolve_filters,
 )
-from timeledger.entries.schemas import BreakSpan, CreationType, EntryCreate, EntryUpdate
+from timeledger.entries.schemas import CreationType, EntryBreakSpan, EntryCreate, EntryUpdate
 from timeledger.identity.access import Caller
 from timeledger.kit.errors import BadRequest, NotFound, Problem
 from timeledger.kit.pagination import Direction
@@ -179,7 +179,7 @@ def _save_time(
         )
     activity_ids = time_type_ids(session, [time.timeType]) or []
     breaks = [
-        BreakSpan(
+        EntryBreakSpan(
             started_at=aware(pause.from_, "breaks.from"), ended_at=aware(pause.to, "breaks.to")
         )
         for pause in time.breaks
