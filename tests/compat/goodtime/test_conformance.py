@@ -74,7 +74,7 @@ def _claims(settings: Settings, token: str) -> dict[str, Any]:
 
 
 def _forged(settings: Settings, **claims: Any) -> str:
-    now = datetime.now(UTC)
+    now = utcnow()
     values = {"aud": "goodtime", "iat": now, "exp": now + timedelta(minutes=5), "jti": "x"}
     return jwt.encode({**values, **claims}, signing_key(settings), algorithm="HS256")
 
