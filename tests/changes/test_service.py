@@ -1,11 +1,12 @@
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, text
 
 from tests.conftest import WorkspaceFixture
 from timeledger.changes.service import record_change
+from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
 from timeledger.models import Change, Workspace
 
@@ -15,7 +16,7 @@ TRANSACTIONS_PER_WRITER = 25
 
 def _bare_workspace(db: Database, name: str) -> int:
     """A workspace row alone, with an empty change log."""
-    now = datetime.now(UTC)
+    now = utcnow()
     with db.transaction() as session:
         workspace = Workspace(
             name=name,
@@ -67,7 +68,7 @@ def test_revisions_start_at_one_and_grow_by_one(db: Database) -> None:
 
 
 def test_a_change_keeps_what_it_was_given(db: Database, workspace: WorkspaceFixture) -> None:
-    before = datetime.now(UTC)
+    before = utcnow()
     with db.transaction(workspace_id=workspace.id) as session:
         record_change(
             session,
@@ -92,7 +93,7 @@ def test_a_change_keeps_what_it_was_given(db: Database, workspace: WorkspaceFixt
             "permissions": ["users:read:*"],
             "nested": {"n": 1.5},
         }
-        assert before <= change.at <= datetime.now(UTC) + timedelta(seconds=1)
+        assert before <= change.at <= utcnow() + timedelta(seconds=1)
         assert change.at.tzinfo is not None
 
 

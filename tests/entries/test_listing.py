@@ -7,7 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
@@ -17,8 +16,9 @@ from tests.entries.support import References, create_references, insert_entries,
 from tests.identity.support import assert_problem, new_person
 from tests.organization.support import create_unit
 from tests.timesheet.support import Person, create, person_in
+from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
-from timeledger.kit.timeutil import DateKeyword, keyword_range
+from timeledger.kit.timeutil import DateKeyword, keyword_range, local_date
 
 LIST = "/api/timesheet/entries"
 MAX_ID = 2**63 - 1
@@ -271,6 +271,7 @@ def test_every_sort_pages_in_order_without_gaps_or_repeats(
             assert seen == expected, (sort, direction)
 
 
+@pytest.mark.frozen_clock
 def test_date_keywords_follow_the_workspace_zone_and_week_start(
     client: TestClient,
     db: Database,
@@ -278,7 +279,7 @@ def test_date_keywords_follow_the_workspace_zone_and_week_start(
     person: Person,
     activities: dict[str, int],
 ) -> None:
-    today = datetime.now(ZoneInfo("Europe/Copenhagen")).date()
+    today = local_date(utcnow(), "Europe/Copenhagen")
     days = [today - timedelta(days=offset) for offset in (0, 1, 6, 8, 20, 40, 400)]
     rows = [
         {

@@ -1,6 +1,7 @@
 """Receiving signed inbound events and applying them in the worker, as the endpoint's
 service user."""
 
+import contextvars
 import threading
 from datetime import timedelta
 from typing import Any
@@ -16,7 +17,7 @@ from tests.timesheet.support import Person
 from timeledger.config import Settings
 from timeledger.inbound.service import MAX_EVENT_BYTES
 from timeledger.jobs.worker import Worker
-from timeledger.kit.clock import utcnow
+from timeledger.kit.clock import Clock, FixedClock, utcnow
 from timeledger.kit.db import Database
 from timeledger.models import Change, InboundEvent, Job
 
@@ -198,6 +199,19 @@ MALFORMED: list[str | dict[str, Any]] = [
 ]
 
 
+@pytest.mark.frozen_clock
+def test_a_signature_is_as_old_as_the_servers_clock_says(
+    client: TestClient, endpoint: Endpoint, clock: Clock
+) -> None:
+    assert isinstance(clock, FixedClock)
+    signed_at = clock.now()
+    clock.advance(timedelta(minutes=6))
+    late = send(client, endpoint, _clock_in("E-1"), "evt_late", timestamp=signed_at)
+    assert_problem(late, 401)
+    in_time = send(client, endpoint, _clock_in("E-1"), "evt_in_time", timestamp=clock.now())
+    assert in_time.status_code == 202, in_time.text
+
+
 def test_a_malformed_event_is_422_and_nothing_is_stored(
     client: TestClient, db: Database, endpoint: Endpoint
 ) -> None:
@@ -279,7 +293,9 @@ def test_deliveries_of_one_event_racing_each_other_store_it_once(
         assert response.status_code == 202, response.text
         answers.append(response.json())
 
-    threads = [threading.Thread(target=deliver) for _ in range(4)]
+    threads = [
+        threading.Thread(target=contextvars.copy_context().run, args=(deliver,)) for _ in range(4)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -1,6 +1,7 @@
 """Schedules: cron read in the workspace's time zone, validated, and fired exactly once per
 run however many workers look at them."""
 
+import contextvars
 import threading
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -199,7 +200,9 @@ def test_two_workers_at_once_fire_a_due_schedule_once(
         together.wait()
         fired.append(fire_due_schedules(db, settings))
 
-    threads = [threading.Thread(target=worker) for _ in range(2)]
+    threads = [
+        threading.Thread(target=contextvars.copy_context().run, args=(worker,)) for _ in range(2)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -1,21 +1,19 @@
 import sqlite3
 import threading
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
+from timeledger.kit.clock import utcnow
 from timeledger.kit.db import SQLITE_BUSY_TIMEOUT_MS, Database, create_db_engine, is_sqlite
 from timeledger.models import Role, SignInAttempt
 
 
 def _attempt(email: str) -> SignInAttempt:
-    return SignInAttempt(
-        email=email, client_address="127.0.0.1", succeeded=False, at=datetime.now(UTC)
-    )
+    return SignInAttempt(email=email, client_address="127.0.0.1", succeeded=False, at=utcnow())
 
 
 def _sqlite_path(db: Database) -> str:
@@ -44,7 +42,7 @@ def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(sqlite_db: D
 
 
 def test_sqlite_enforces_foreign_keys(sqlite_db: Database) -> None:
-    now = datetime.now(UTC)
+    now = utcnow()
     with pytest.raises(IntegrityError), sqlite_db.transaction() as session:
         session.add(Role(workspace_id=4242, name="orphan", created_at=now, updated_at=now))
 

@@ -1,6 +1,6 @@
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from fastapi import FastAPI
@@ -9,6 +9,7 @@ from httpx import Response
 from sqlalchemy import func, select
 
 from tests.conftest import WorkspaceFixture
+from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
 from timeledger.kit.idempotency import (
     ABANDONED_CLAIM_AFTER,
@@ -111,7 +112,7 @@ def _claim(
     expires_in: timedelta = timedelta(hours=1),
     completed: bool = False,
 ) -> None:
-    created = datetime.now(UTC) - age
+    created = utcnow() - age
     with db.transaction() as session:
         session.add(
             IdempotencyRecord(
@@ -169,7 +170,7 @@ def test_an_expired_record_is_replaced(
     assert record.response_body is not None
     assert response.content not in record.response_body
     assert open_body(workspace.headers["Authorization"], record.response_body) == response.content
-    assert record.expires_at > datetime.now(UTC)
+    assert record.expires_at > utcnow()
 
 
 def test_purge_removes_only_expired_records(db: Database, workspace: WorkspaceFixture) -> None:

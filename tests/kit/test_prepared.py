@@ -10,6 +10,7 @@ from sqlalchemy import Integer, bindparam, insert, select, update
 from tests.conftest import WorkspaceFixture
 from tests.entries.support import insert_entries
 from tests.timesheet.support import Person
+from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
 from timeledger.kit.prepared import (
     PreparedQuery,
@@ -89,7 +90,7 @@ RENAME_BOOKMARKS = PreparedQuery(
 
 
 def _bookmark(workspace: WorkspaceFixture, name: str) -> dict[str, Any]:
-    now = datetime.now(UTC)
+    now = utcnow()
     return new(
         workspace_id=workspace.id,
         user_id=workspace.owner_id,

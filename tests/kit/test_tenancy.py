@@ -1,4 +1,3 @@
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -6,13 +5,14 @@ from sqlalchemy import CursorResult, Result, delete, func, insert, select, updat
 from sqlalchemy.orm import Session
 
 from tests.conftest import WorkspaceFixture
+from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
 from timeledger.kit.tenancy import CrossWorkspaceWrite, session_workspace_id
 from timeledger.models import ApiKey, Role, User
 
 
 def _role(name: str, workspace_id: int | None = None) -> Role:
-    now = datetime.now(UTC)
+    now = utcnow()
     role = Role(name=name, description="", permissions=[], created_at=now, updated_at=now)
     if workspace_id is not None:
         role.workspace_id = workspace_id
@@ -186,7 +186,7 @@ def test_changing_or_deleting_a_row_of_another_workspace_is_refused(
 def test_orm_bulk_insert_of_another_workspace_is_refused(
     db: Database, workspace: WorkspaceFixture, other_workspace: WorkspaceFixture
 ) -> None:
-    now = datetime.now(UTC)
+    now = utcnow()
     row = {"name": "bulk", "description": "", "permissions": [], "builtin": False}
     row |= {"row_version": 1, "created_at": now, "updated_at": now}
     with (

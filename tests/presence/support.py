@@ -1,5 +1,6 @@
 """Helpers for the presence tests: employees and calls through the API."""
 
+import contextvars
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -70,7 +71,10 @@ def at_once(count: int, action: Callable[[], T]) -> list[T]:
         except BaseException as error:  # reported by the calling thread
             failures.append(repr(error))
 
-    threads = [threading.Thread(target=run) for _ in range(count)]
+    # Each thread in a copy of the caller's context, so they keep the test's clock.
+    threads = [
+        threading.Thread(target=contextvars.copy_context().run, args=(run,)) for _ in range(count)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

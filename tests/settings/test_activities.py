@@ -1,12 +1,13 @@
 """Activities: defaults of a new workspace, nesting, references, versions, delete."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
 
 from tests.conftest import WorkspaceFixture
 from tests.identity.support import assert_problem
+from timeledger.kit.clock import utcnow
 from timeledger.settings.service import MCTIME_TIME_TYPES
 
 BASE = "/api/settings/activities"
@@ -298,7 +299,7 @@ def test_a_future_child_version_also_refers(
 ) -> None:
     parent = _create(client, workspace, effective_from="2026-01-01")
     child = _create(client, workspace, name="Child", effective_from="2026-01-01")
-    future = (datetime.now(UTC).date() + timedelta(days=400)).isoformat()
+    future = (utcnow().date() + timedelta(days=400)).isoformat()
     client.patch(
         f"{BASE}/{child['id']}",
         json={"parent_id": parent["id"], "effective_from": future},

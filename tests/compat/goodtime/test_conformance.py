@@ -25,8 +25,9 @@ from tests.compat.mite.support import Mite
 from tests.conftest import WorkspaceFixture
 from tests.timesheet.support import Person, person_in
 from timeledger.auth.service import MAX_FAILURES_PER_ACCOUNT
-from timeledger.compat.goodtime.auth import signing_key
+from timeledger.compat.goodtime.auth import TOKEN_LIFETIME, signing_key
 from timeledger.config import Settings
+from timeledger.kit.clock import Clock, FixedClock, utcnow
 from timeledger.kit.db import Database
 
 
@@ -73,7 +74,7 @@ def _claims(settings: Settings, token: str) -> dict[str, Any]:
 
 
 def _forged(settings: Settings, **claims: Any) -> str:
-    now = datetime.now(UTC)
+    now = utcnow()
     values = {"aud": "goodtime", "iat": now, "exp": now + timedelta(minutes=5), "jti": "x"}
     return jwt.encode({**values, **claims}, signing_key(settings), algorithm="HS256")
 
@@ -191,7 +192,7 @@ def test_expired_forged_and_outdated_tokens_are_refused(
     workspace: WorkspaceFixture,
 ) -> None:  # fmt: skip
     claims = _claims(settings, goodtime.token)
-    past = datetime.now(UTC) - timedelta(hours=2)
+    past = utcnow() - timedelta(hours=2)
     expired = jwt.encode(
         {**claims, "iat": past, "exp": past + timedelta(hours=1)},
         signing_key(settings),
@@ -214,6 +215,18 @@ def test_expired_forged_and_outdated_tokens_are_refused(
     assert_error(client.get(f"{TIME}/timetypes", headers=goodtime.headers), 401)
     assert login(client, admin.principal.email or "").status_code == 401
     assert login(client, admin.principal.email or "", "another-api-password-88").status_code == 200
+
+
+@pytest.mark.frozen_clock
+def test_a_token_lives_one_hour_by_the_servers_clock(
+    client: TestClient, goodtime: GoodTime, clock: Clock
+) -> None:
+    assert isinstance(clock, FixedClock)
+    clock.advance(TOKEN_LIFETIME - timedelta(seconds=1))
+    assert client.get(f"{TIME}/timetypes", headers=goodtime.headers).status_code == 200
+    clock.advance(timedelta(seconds=1))
+    response = client.get(f"{TIME}/timetypes", headers=goodtime.headers)
+    assert assert_error(response, 401) == "The token is invalid or expired; log in again."
 
 
 def test_a_token_is_bound_to_its_workspace(

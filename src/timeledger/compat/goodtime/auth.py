@@ -88,16 +88,27 @@ def _claims(request: Request, token: str) -> dict[str, Any]:
             signing_key(request.app.state.settings),
             algorithms=[ALGORITHM],
             audience=AUDIENCE,
-            options={"require": REQUIRED_CLAIMS},
+            # PyJWT would judge the times by the machine's clock, not the application's.
+            options={"require": REQUIRED_CLAIMS, "verify_exp": False, "verify_iat": False},
         )
     except jwt.InvalidTokenError:
         raise Unauthorized(INVALID_TOKEN) from None
+    if not _in_lifetime(claims["iat"], claims["exp"]):
+        raise Unauthorized(INVALID_TOKEN)
     subject, workspace_id = claims["sub"], claims[WORKSPACE_CLAIM]
     if not (isinstance(subject, str) and subject.isascii() and subject.isdigit()):
         raise Unauthorized(INVALID_TOKEN)
     if type(workspace_id) is not int or type(claims[PASSWORD_VERSION_CLAIM]) is not int:
         raise Unauthorized(INVALID_TOKEN)
     return claims
+
+
+def _in_lifetime(issued_at: object, expires_at: object) -> bool:
+    """Issued by now and not yet expired, as whole seconds since the epoch."""
+    if type(issued_at) is not int or type(expires_at) is not int:
+        return False
+    now = utcnow().timestamp()
+    return issued_at <= now < expires_at
 
 
 def _goodtime_caller(request: Request, session: UnitOfWork, *, while_disabled: bool) -> Caller:
