@@ -4,6 +4,7 @@ from typing import Any
 
 import pytest
 from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
 
 from timeledger.app import create_app
 from timeledger.config import Settings
@@ -17,11 +18,10 @@ from timeledger.kit.openapi import build_openapi
 def builds(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The titles of the documents FastAPI is asked to build."""
     built: list[str] = []
-    build = openapi.get_openapi
 
     def counted(**arguments: Any) -> dict[str, Any]:
         built.append(arguments["title"])
-        return build(**arguments)
+        return get_openapi(**arguments)
 
     monkeypatch.setattr(openapi, "get_openapi", counted)
     return built
