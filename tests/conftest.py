@@ -131,7 +131,8 @@ def postgres_reset(postgres_schema_url: str) -> Iterator[Callable[[], None]]:
         f'DELETE FROM "{table.name}";'  # noqa: S608 (our own table names)
         for table in reversed(Base.metadata.sorted_tables)
     )
-    reset = (deletes + RESTART_USED_SEQUENCES).encode()
+    # A connection a test left holding locks fails the test's teardown, not the whole run.
+    reset = ("SET LOCAL lock_timeout = '10s';" + deletes + RESTART_USED_SEQUENCES).encode()
     with psycopg.connect(dsn.render_as_string(hide_password=False)) as connection:
 
         def empty_schema() -> None:
