@@ -4,7 +4,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import yaml
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import PlainTextResponse, Response
 
 from timeledger import PRODUCT_NAME, __version__
@@ -64,6 +64,22 @@ TAGS = [
     {"name": "Auth", "description": "Interactive sign-in and sessions; not for API keys."},
     {"name": "Events & webhooks", "description": "Event feed, streaming and webhooks."},
 ]
+
+
+# Module-level endpoints, not closures over the app: FastAPI caches facts about every
+# endpoint and dependency callable process-wide, so a closure would keep its app alive.
+documents = APIRouter(prefix=API_PREFIX, include_in_schema=False)
+
+
+@documents.get("/", response_class=PlainTextResponse)
+def api_root() -> str:
+    return f"{PRODUCT_NAME} {__version__}"
+
+
+@documents.get("/openapi.yaml")
+def openapi_yaml(request: Request) -> Response:
+    document = yaml.safe_dump(request.app.openapi(), sort_keys=False, allow_unicode=True)
+    return Response(document, media_type="application/yaml")
 
 
 def app_from_environment() -> FastAPI:
@@ -149,15 +165,7 @@ def create_app(
     app.include_router(mctime_router)
     render_problems_of_face(app, MCTIME_PREFIX.removesuffix("/api/v2/auth"), render_mctime_problem)
 
-    @app.get(f"{API_PREFIX}/", response_class=PlainTextResponse, include_in_schema=False)
-    def api_root() -> str:
-        return f"{PRODUCT_NAME} {__version__}"
-
-    @app.get(f"{API_PREFIX}/openapi.yaml", include_in_schema=False)
-    def openapi_yaml() -> Response:
-        document = yaml.safe_dump(build_openapi(app), sort_keys=False, allow_unicode=True)
-        return Response(document, media_type="application/yaml")
-
+    app.include_router(documents)
     app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
     return app

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tests.conftest import WorkspaceFixture
-from timeledger.configuration.store import Actor, ConfigKind, require_effective
+from timeledger.configuration.store import Actor, ConfigKind, NewEntity, require_effective
 from timeledger.kit.db import Database
 from timeledger.kit.errors import Conflict, NotFound, PreconditionFailed, Unprocessable
 from timeledger.kit.tenancy import scope_session_to_workspace
@@ -224,3 +224,59 @@ def test_restore_checks_current_and_later_versions_again(
     with pytest.raises(Conflict, match="from 2026-06-01"):
         kind.restore(session, actor, entity_id, today=MAR)
     assert kind.get_deleted(session, entity_id).deleted_at is not None
+
+
+def test_many_created_at_once_are_logged_as_one_by_one(
+    session: Session, workspace: WorkspaceFixture
+) -> None:
+    kind = _kind()
+    actor = _actor(workspace)
+    single = kind.create(
+        session, actor, values={"name": "A", "archived": False}, effective_from=JAN, key="a"
+    )
+    many = kind.create_many(
+        session,
+        actor,
+        [
+            NewEntity({"name": "B", "archived": False}, key="b"),
+            NewEntity({"name": "C", "archived": True}),
+        ],
+        effective_from=FEB,
+    )
+    ids = [single.entity.id, *(created.entity.id for created in many)]
+    assert ids == sorted(ids)
+    assert [kind.as_of(session, id_, FEB).version.name for id_ in ids] == ["A", "B", "C"]
+    logged = session.execute(
+        select(Change.revision, Change.entity_id, Change.op, Change.data)
+        .where(Change.entity == "reason")
+        .order_by(Change.revision)
+    ).all()
+    assert [row.entity_id for row in logged] == ids
+    first = logged[0].revision
+    assert [row.revision for row in logged] == [first, first + 1, first + 2]
+    assert {row.op for row in logged} == {"created"}
+    assert [row.data for row in logged] == [
+        {"id": ids[0], "key": "a", "effective_from": "2026-01-01", "name": "A", "archived": False},
+        {"id": ids[1], "key": "b", "effective_from": "2026-02-01", "name": "B", "archived": False},
+        {"id": ids[2], "key": None, "effective_from": "2026-02-01", "name": "C", "archived": True},
+    ]
+
+
+def test_many_created_at_once_refuse_a_taken_key(
+    session: Session, workspace: WorkspaceFixture
+) -> None:
+    kind = _kind()
+    actor = _actor(workspace)
+    taken = kind.create(
+        session, actor, values={"name": "A", "archived": False}, effective_from=JAN, key="a"
+    )
+    with pytest.raises(Conflict, match=f"reason {taken.entity.id} already"):
+        kind.create_many(
+            session,
+            actor,
+            [
+                NewEntity({"name": "B", "archived": False}, key="b"),
+                NewEntity({"name": "C", "archived": False}, key="a"),
+            ],
+            effective_from=JAN,
+        )

@@ -8,8 +8,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from tests.conftest import WorkspaceFixture
+from tests.conftest import WorkspaceFixture, make_workspace
 from tests.identity.support import PASSWORD, assert_problem
+from timeledger.app import create_app
+from timeledger.config import Settings
 from timeledger.identity.credentials import (
     PasswordHashing,
     TokenKind,
@@ -65,13 +67,18 @@ def test_api_keys_are_stored_as_sha256_only(
 
 
 def test_password_hashes_are_argon2id_at_no_less_than_owasp_minimum(
-    client: TestClient, db: Database, workspace: WorkspaceFixture
+    settings: Settings, db: Database
 ) -> None:
-    created = client.post(
-        "/api/users",
-        json={"email": "new@example.com", "name": "New", "password": PASSWORD},
-        headers=workspace.headers,
-    )
+    """The application's hashing as configured, even below the minimum (the `hashing`
+    fixture hashes cheaply, the tests' own floor)."""
+    app = create_app(settings.model_copy(update={"argon2_memory_kib": 1024}), db)
+    workspace = make_workspace(db, app.state.password_hashing, "Acme")
+    with TestClient(app, raise_server_exceptions=False) as client:
+        created = client.post(
+            "/api/users",
+            json={"email": "new@example.com", "name": "New", "password": PASSWORD},
+            headers=workspace.headers,
+        )
     assert created.status_code == 201, created.text
     with db.transaction() as session:
         hashes = session.scalars(select(User.password_hash).where(User.kind == "person")).all()

@@ -18,7 +18,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import Select, false, func, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from timeledger.changes.service import record_change
+from timeledger.changes.service import ChangeOf, record_change, record_changes
 from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import Conflict, NotFound, Unprocessable
 from timeledger.kit.etag import etag_for
@@ -44,6 +44,16 @@ class Actor:
 
     workspace_id: int
     user_id: int | None
+
+
+@dataclass(frozen=True)
+class NewEntity:
+    """One entity for `ConfigKind.create_many`: its first version's values, its key and
+    any further columns of the entity row."""
+
+    values: dict[str, Any]
+    key: str | None = None
+    extra: dict[str, Any] | None = None
 
 
 @dataclass
@@ -266,14 +276,21 @@ class ConfigKind(Generic[EntityT, VersionT]):
 
     # Writing
 
-    def _check_key_free(self, session: Session, key: str | None, entity_id: int | None) -> None:
-        if key is None:
+    def _check_keys_free(
+        self, session: Session, keys: Sequence[str], entity_id: int | None
+    ) -> None:
+        if not keys:
             return
-        holder = session.scalar(select(self.entity_model.id).where(self.entity_model.key == key))
-        if holder is not None and holder != entity_id:
+        holders = session.execute(
+            select(self.entity_model.key, self.entity_model.id).where(
+                self.entity_model.key.in_(keys)
+            )
+        )
+        holder = next((row for row in holders if row.id != entity_id), None)
+        if holder is not None:
             raise Conflict(
-                f"The key {key!r} belongs to {self.label} {holder} already; keys are unique "
-                "per workspace (a deleted entity keeps its key).",
+                f"The key {holder.key!r} belongs to {self.label} {holder.id} already; keys "
+                "are unique per workspace (a deleted entity keeps its key).",
                 errors=[{"location": "body.key", "message": "key taken"}],
             )
 
@@ -288,25 +305,60 @@ class ConfigKind(Generic[EntityT, VersionT]):
         extra: dict[str, Any] | None = None,
     ) -> Versioned[EntityT, VersionT]:
         """The entity with its first version, effective from its creation date."""
-        self._check_key_free(session, key, None)
+        (created,) = self.create_many(
+            session, actor, [NewEntity(values, key, extra)], effective_from=effective_from
+        )
+        return created
+
+    def create_many(
+        self,
+        session: Session,
+        actor: Actor,
+        entities: Sequence[NewEntity],
+        *,
+        effective_from: date,
+    ) -> list[Versioned[EntityT, VersionT]]:
+        """Entities with their first versions, effective from their creation date: one
+        insert per table and one change-log write however many there are, with the
+        changes `create` would log one by one."""
+        self._check_keys_free(session, [new.key for new in entities if new.key is not None], None)
         if self.validate is not None:
-            self.validate(session, values, effective_from, None)
+            for new in entities:
+                self.validate(session, new.values, effective_from, None)
         now = utcnow()
         entity_model: Any = self.entity_model
-        entity: EntityT = entity_model(
-            workspace_id=actor.workspace_id,
-            key=key,
-            created_at=now,
-            updated_at=now,
-            row_version=1,
-            **(extra or {}),
-        )
-        session.add(entity)
+        created: list[EntityT] = [
+            entity_model(
+                workspace_id=actor.workspace_id,
+                key=new.key,
+                created_at=now,
+                updated_at=now,
+                row_version=1,
+                **(new.extra or {}),
+            )
+            for new in entities
+        ]
+        session.add_all(created)
         session.flush()
-        version = self._new_version(actor.workspace_id, effective_from, values)
-        self.history.add(session, entity.id, version)
-        self._log(session, actor, entity, "created", version)
-        return Versioned(entity, version)
+        versions = [
+            self._new_version(actor.workspace_id, effective_from, new.values) for new in entities
+        ]
+        self.history.add_first(
+            session,
+            [(entity.id, version) for entity, version in zip(created, versions, strict=True)],
+        )
+        record_changes(
+            session,
+            workspace_id=actor.workspace_id,
+            actor_user_id=actor.user_id,
+            changes=[
+                self._change(entity, "created", version)
+                for entity, version in zip(created, versions, strict=True)
+            ],
+        )
+        return [
+            Versioned(entity, version) for entity, version in zip(created, versions, strict=True)
+        ]
 
     def add_version(
         self,
@@ -338,7 +390,7 @@ class ConfigKind(Generic[EntityT, VersionT]):
             )
         values = {**self.values_of(base), **changes}
         if key is not None:
-            self._check_key_free(session, key, entity.id)
+            self._check_keys_free(session, [key], entity.id)
             entity.key = key
         if self.validate is not None:
             self.validate(session, values, effective_from, entity.id)
@@ -436,10 +488,15 @@ class ConfigKind(Generic[EntityT, VersionT]):
     def _log(
         self, session: Session, actor: Actor, entity: EntityT, op: str, version: VersionT
     ) -> None:
-        record_change(
+        record_changes(
             session,
             workspace_id=actor.workspace_id,
             actor_user_id=actor.user_id,
+            changes=[self._change(entity, op, version)],
+        )
+
+    def _change(self, entity: EntityT, op: str, version: VersionT) -> ChangeOf:
+        return ChangeOf(
             entity=self.name,
             entity_id=entity.id,
             op=op,

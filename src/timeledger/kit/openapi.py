@@ -5,7 +5,9 @@ them into every operation that uses it, so declaring a permission once both enfo
 and documents it.
 """
 
-from collections.abc import Iterator
+import copy
+import json
+from collections.abc import Hashable, Iterator
 from typing import Any
 
 from fastapi import FastAPI, routing
@@ -80,9 +82,49 @@ def declared_extensions(dependant: Dependant) -> dict[str, Any]:
     return extensions
 
 
+def _route_set(app: FastAPI) -> tuple[Hashable, ...]:
+    """What the document is built from: the app's description and its documented
+    operations (path, methods and the endpoint, which names its dependencies)."""
+    operations = sorted(
+        (
+            route.path_format or "",
+            tuple(sorted(route.methods or ())),
+            f"{route.endpoint.__module__}.{route.endpoint.__qualname__}"
+            if route.endpoint is not None
+            else "",
+        )
+        for route in routing.iter_route_contexts(app.routes)
+        if getattr(route, "include_in_schema", False)
+    )
+    return (
+        app.title,
+        app.version,
+        app.summary,
+        app.description,
+        json.dumps(app.openapi_tags),
+        json.dumps(app.servers),
+        tuple(operations),
+    )
+
+
+_DOCUMENTS: dict[tuple[Hashable, ...], dict[str, Any]] = {}
+"""Built documents by route set: building one takes seconds, and every app
+`create_app` makes has the same routes."""
+
+
 def build_openapi(app: FastAPI) -> dict[str, Any]:
+    """The app's document, built once per process for each set of routes (each app gets
+    its own copy)."""
     if app.openapi_schema:
         return app.openapi_schema
+    route_set = _route_set(app)
+    if route_set not in _DOCUMENTS:
+        _DOCUMENTS[route_set] = _build(app)
+    app.openapi_schema = copy.deepcopy(_DOCUMENTS[route_set])
+    return app.openapi_schema
+
+
+def _build(app: FastAPI) -> dict[str, Any]:
     document = get_openapi(
         title=app.title,
         version=app.version,
@@ -115,7 +157,6 @@ def build_openapi(app: FastAPI) -> dict[str, Any]:
             if getattr(route.original_route, "shows_secret_once", False):
                 _document_no_store(operation)
     _drop_unreferenced_schemas(document)
-    app.openapi_schema = document
     return document
 
 

@@ -6,6 +6,7 @@ Changing the past adds a retroactive version; a stored version is never rewritte
 version for an effective date that already has one supersedes it, and both stay in history.
 """
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
@@ -78,6 +79,15 @@ class VersionHistory(Generic[VersionT]):
             .order_by(model.effective_from)
             .limit(1)
         )
+
+    def add_first(self, session: Session, versions: Sequence[tuple[int, VersionT]]) -> None:
+        """The first versions of new entities, `(owner id, version)`, in one insert."""
+        recorded_at = utcnow()
+        for owner_id, version in versions:
+            setattr(version, self.owner_column.key, owner_id)
+            version.recorded_at = recorded_at
+        session.add_all([version for _, version in versions])
+        session.flush()
 
     def add(self, session: Session, owner_id: int, version: VersionT) -> VersionT:
         """Add a version, retroactive or future, never before the entity's creation."""

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from timeledger.configuration.store import (
     Actor,
     ConfigKind,
+    NewEntity,
     names_of,
     require_effective,
 )
@@ -494,21 +495,25 @@ def default_activity_name(key: str) -> str:
 def create_default_activities(session: Session, actor: Actor, day: date) -> None:
     """The activities every workspace starts with: one per McTime time type, keyed by its
     McTime name, effective from `day`."""
-    for key, activity_type in MCTIME_TIME_TYPES.items():
-        ACTIVITIES.create(
-            session,
-            actor,
-            values={
-                "name": default_activity_name(key),
-                "type": activity_type,
-                "parent_id": None,
-                "requires_project": False,
-                "required_dimension_ids": [],
-                "billable": False,
-                "hourly_rate_minor": None,
-                "color": None,
-                "archived": False,
-            },
-            effective_from=day,
-            key=key,
-        )
+    ACTIVITIES.create_many(
+        session,
+        actor,
+        [
+            NewEntity(
+                values={
+                    "name": default_activity_name(key),
+                    "type": activity_type,
+                    "parent_id": None,
+                    "requires_project": False,
+                    "required_dimension_ids": [],
+                    "billable": False,
+                    "hourly_rate_minor": None,
+                    "color": None,
+                    "archived": False,
+                },
+                key=key,
+            )
+            for key, activity_type in MCTIME_TIME_TYPES.items()
+        ],
+        effective_from=day,
+    )

@@ -214,6 +214,10 @@ class RoleRepository:
         self.session.flush()
         return role
 
+    def add_all(self, roles: Sequence[Role]) -> None:
+        self.session.add_all(roles)
+        self.session.flush()
+
 
 class CredentialRepository:
     def __init__(self, session: Session) -> None:

@@ -84,19 +84,19 @@ def _log(
 
 def create_builtin_roles(session: Session, workspace_id: int) -> dict[str, Role]:
     now = utcnow()
-    roles = {}
-    for name, permissions in BUILTIN_ROLES.items():
-        roles[name] = RoleRepository(session).add(
-            Role(
-                workspace_id=workspace_id,
-                name=name,
-                description=ROLE_DESCRIPTIONS[name],
-                permissions=sorted(permissions),
-                builtin=True,
-                created_at=now,
-                updated_at=now,
-            )
+    roles = {
+        name: Role(
+            workspace_id=workspace_id,
+            name=name,
+            description=ROLE_DESCRIPTIONS[name],
+            permissions=sorted(permissions),
+            builtin=True,
+            created_at=now,
+            updated_at=now,
         )
+        for name, permissions in BUILTIN_ROLES.items()
+    }
+    RoleRepository(session).add_all(list(roles.values()))
     return roles
 
 
