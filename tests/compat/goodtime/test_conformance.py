@@ -67,8 +67,13 @@ def catalog(client: TestClient, workspace: WorkspaceFixture, person: Person) -> 
 
 
 def _claims(settings: Settings, token: str) -> dict[str, Any]:
+    """The token's claims, its lifetime left to the server's clock."""
     claims: dict[str, Any] = jwt.decode(
-        token, signing_key(settings), algorithms=["HS256"], audience="goodtime"
+        token,
+        signing_key(settings),
+        algorithms=["HS256"],
+        audience="goodtime",
+        options={"verify_exp": False, "verify_iat": False},
     )
     return claims
 

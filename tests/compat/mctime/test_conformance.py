@@ -3,7 +3,7 @@ compat/mctime.md, over the real database on both engines."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -42,9 +42,14 @@ def workspace(db: Database, hashing: PasswordHashing) -> WorkspaceFixture:
 
 def _today_at(hour: int, minute: int = 0) -> datetime:
     """Early today, in the workspace's zone: after every version made today took effect,
-    and in the past."""
-    now = utcnow().astimezone(ZONE)
-    return now.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    and in the past. Counted in elapsed time from midnight, so that a span keeps its length
+    on a day with a daylight-saving change, and with the zone's offset then (an instant in
+    the zone's repeated hour compares unequal to any other zone's, PEP 495)."""
+    midnight = datetime.combine(utcnow().astimezone(ZONE).date(), time(0), ZONE)
+    instant = midnight.astimezone(UTC) + timedelta(hours=hour, minutes=minute)
+    offset = instant.astimezone(ZONE).utcoffset()
+    assert offset is not None
+    return instant.astimezone(timezone(offset))
 
 
 def _q(instant: datetime) -> str:
