@@ -54,10 +54,14 @@ def test_the_face_is_off_until_enabled_with_a_password(
         assert stored["api_password_hash"].startswith("$argon2id$")
         assert API_PASSWORD not in str(row.settings)
         changes = session.scalars(
-            select(Change).where(Change.workspace_id == workspace.id, Change.entity == "workspace")
+            select(Change)
+            .where(Change.workspace_id == workspace.id, Change.entity == "workspace")
+            .order_by(Change.revision)
         ).all()
         audits = session.scalars(
-            select(AuditEvent).where(AuditEvent.action == "workspace.goodtime_face.updated")
+            select(AuditEvent)
+            .where(AuditEvent.action == "workspace.goodtime_face.updated")
+            .order_by(AuditEvent.id)
         ).all()
     face_changes = [c.data for c in changes if "faces" in c.data]
     assert face_changes[0] == {
