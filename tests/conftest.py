@@ -30,9 +30,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import make_url
 
+from timeledger.access.credentials import PasswordHashing
 from timeledger.app import create_app
 from timeledger.config import Settings
-from timeledger.identity.credentials import PasswordHashing
 from timeledger.kit.clock import Clock, FixedClock, clock_in_use, clock_starting_at
 from timeledger.kit.db import Database
 from timeledger.kit.model import Base

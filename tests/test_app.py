@@ -5,9 +5,9 @@ import weakref
 
 from fastapi.testclient import TestClient
 
+from timeledger.access.credentials import PasswordHashing
 from timeledger.app import create_app
 from timeledger.config import Settings
-from timeledger.identity.credentials import PasswordHashing
 from timeledger.kit.db import Database
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from timeledger.identity.credentials import token_matches, token_prefix
+from timeledger.access.credentials import token_matches, token_prefix
 from timeledger.kit.db import Database
 from timeledger.models import ApiKey, User, Workspace
 

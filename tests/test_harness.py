@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import make_workspace
-from timeledger.identity.credentials import PasswordHashing
+from timeledger.access.credentials import PasswordHashing
 from timeledger.kit.db import Database
 from timeledger.models import Change, Workspace
 

@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from tests.conftest import make_workspace
-from timeledger.identity.credentials import PasswordHashing
+from timeledger.access.credentials import PasswordHashing
 from timeledger.kit.clock import SYSTEM_CLOCK, ShiftedClock, clock_in_use, current_clock, utcnow
 from timeledger.kit.db import Database
 from timeledger.kit.errors import MAX_URL_BYTES

@@ -7,9 +7,9 @@ import yaml
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import PlainTextResponse, Response
 
+import timeledger.job_kinds  # noqa: F401  (registers every job kind, cycle and upkeep task)
 from timeledger import PRODUCT_NAME, __version__
-from timeledger.admin.endpoints import admin
-from timeledger.auth.endpoints import auth
+from timeledger.access.credentials import PasswordHashing
 from timeledger.bookmarks.endpoints import bookmarks_router
 from timeledger.compat.goodtime.endpoints import GOODTIME_PREFIX, goodtime_router
 from timeledger.compat.goodtime.formats import render_goodtime_problem
@@ -23,7 +23,6 @@ from timeledger.entries.lane import EMPLOYEE_ENTRIES_LANE
 from timeledger.entries.list_endpoints import entries_list_router
 from timeledger.events.endpoints import events_router
 from timeledger.events.stream import ChangeDelivery
-from timeledger.identity.credentials import PasswordHashing
 from timeledger.inbound.endpoints import inbound_router
 from timeledger.jobs.endpoints import jobs_router
 from timeledger.jobs.worker import Worker
@@ -43,9 +42,11 @@ from timeledger.presence.endpoints import presence_router
 from timeledger.presence.lane import CLOCK_IN_LANE, CLOCK_OUT_LANE
 from timeledger.projects.endpoints import projects_router
 from timeledger.settings.endpoints import settings_router
+from timeledger.signin.endpoints import auth
 from timeledger.timebank.endpoints import timebank_router
 from timeledger.users.endpoints import me, users
 from timeledger.webhooks.endpoints import webhooks_router
+from timeledger.workspaces.endpoints import admin
 
 API_PREFIX = "/api"
 

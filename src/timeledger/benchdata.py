@@ -33,8 +33,8 @@ import orjson
 from sqlalchemy import Connection, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from timeledger.configuration.store import Actor
-from timeledger.identity.credentials import PasswordHashing, generate_password
+from timeledger.access.credentials import PasswordHashing, generate_password
+from timeledger.entries.day_totals import NO_REFERENCE, week_start_of
 from timeledger.kit.clock import utcnow
 from timeledger.kit.db import IMMEDIATE, Database
 from timeledger.kit.model import Base
@@ -66,7 +66,7 @@ from timeledger.settings.service import (
     REASONS,
     holiday_days,
 )
-from timeledger.timesheet.totals import NO_REFERENCE, week_start_of
+from timeledger.settings.store import Actor
 from timeledger.users.schemas import ApiKeyCreate
 from timeledger.users.service import issue_api_key
 from timeledger.workspaces.service import create_workspace

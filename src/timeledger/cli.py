@@ -9,10 +9,11 @@ import typer
 import uvicorn
 from rich.console import Console
 
+import timeledger.job_kinds  # noqa: F401  (registers every job kind, cycle and upkeep task)
+from timeledger.access.credentials import PasswordHashing, generate_password
 from timeledger.benchdata import DEFAULT_ENTRIES_PER_DAY, DEFAULT_UNTIL, generate_dataset
 from timeledger.config import get_settings
 from timeledger.demo import DEMO_WORKSPACE, create_demo
-from timeledger.identity.credentials import PasswordHashing, generate_password
 from timeledger.jobs.worker import Worker
 from timeledger.kit.clock import clock_starting_at
 from timeledger.kit.db import Database

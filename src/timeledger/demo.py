@@ -4,11 +4,12 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from timeledger.configuration.store import Actor, workspace_today
-from timeledger.identity.credentials import PasswordHashing, generate_password
+from timeledger.access.credentials import PasswordHashing, generate_password
 from timeledger.kit.db import Database
+from timeledger.organization.today import workspace_today
 from timeledger.projects.schemas import Member, Members
 from timeledger.projects.service import CUSTOMERS, PROJECTS, TASKS, put_members
+from timeledger.settings.store import Actor
 from timeledger.users.repository import RoleRepository
 from timeledger.users.schemas import ApiKeyCreate
 from timeledger.users.service import add_person, add_service_user, issue_api_key

@@ -16,8 +16,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Select, func, select
 
+from timeledger.access.credentials import PasswordHashing
 from timeledger.benchdata import GeneratedDataset, generate_dataset
-from timeledger.identity.credentials import PasswordHashing
+from timeledger.entries.day_totals import recompute_totals
 from timeledger.kit.db import Database
 from timeledger.models import (
     Activity,
@@ -36,7 +37,6 @@ from timeledger.models import (
     User,
     Workspace,
 )
-from timeledger.timesheet.totals import recompute_totals
 
 UNTIL = date(2025, 12, 31)
 TIMELEDGER = str(Path(sys.executable).parent / "timeledger")

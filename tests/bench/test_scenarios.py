@@ -18,8 +18,8 @@ from fastapi.testclient import TestClient
 
 from bench import peer_timetagger as peer
 from bench import report, scenarios
+from timeledger.access.credentials import PasswordHashing
 from timeledger.benchdata import generate_dataset
-from timeledger.identity.credentials import PasswordHashing
 from timeledger.kit.db import Database
 
 

@@ -6,8 +6,8 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy import select
 
+from tests.access.support import new_service_user
 from tests.conftest import WorkspaceFixture
-from tests.identity.support import new_service_user
 from tests.timesheet.support import Person
 from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database

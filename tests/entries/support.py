@@ -8,9 +8,9 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import delete
 
+from timeledger.entries.day_totals import EntryFigures, record_entry_change
 from timeledger.kit.db import Database
 from timeledger.models import EntryDayTotal, TimeEntry
-from timeledger.timesheet.totals import EntryFigures, record_entry_change
 
 CREATED_AT = datetime(2026, 1, 1, 12, tzinfo=UTC)
 

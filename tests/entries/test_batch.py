@@ -6,13 +6,13 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from tests.access.support import assert_problem
 from tests.conftest import WorkspaceFixture
 from tests.entries.support import create_references
-from tests.identity.support import assert_problem
 from tests.timesheet.support import Person, person_in
+from timeledger.entries.day_totals import recompute_totals
 from timeledger.kit.db import Database
 from timeledger.models import Change, EntryDayTotal, TimeEntry
-from timeledger.timesheet.totals import recompute_totals
 
 BATCH = "/api/timesheet/entries/batch"
 DAY = "2026-03-10"

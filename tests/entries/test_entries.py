@@ -6,8 +6,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.access.support import assert_problem, new_service_user
 from tests.conftest import WorkspaceFixture
-from tests.identity.support import assert_problem, new_service_user
 from tests.organization.support import create_unit
 from tests.timesheet.support import Person, create, person_in
 from timeledger.kit.db import Database

@@ -7,8 +7,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
+from tests.access.support import new_person
 from tests.conftest import WorkspaceFixture
-from tests.identity.support import new_person
 from tests.jobs.support import read_job, start_job
 from tests.timesheet.support import Person, person_in
 from timeledger.config import Settings

@@ -9,12 +9,12 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from tests.access.support import assert_problem
 from tests.conftest import WorkspaceFixture
 from tests.entries.support import insert_entries
-from tests.identity.support import assert_problem
 from tests.timesheet.support import Person, person_in
+from timeledger.access.credential_cache import CREDENTIALS
 from timeledger.entries.lane import EMPLOYEE_ENTRIES_LANE
-from timeledger.identity.credential_cache import CREDENTIALS
 from timeledger.kit.db import Database
 
 

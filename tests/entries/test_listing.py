@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.access.support import assert_problem, new_person
 from tests.conftest import WorkspaceFixture
 from tests.entries.support import References, create_references, insert_entries, list_all
-from tests.identity.support import assert_problem, new_person
 from tests.organization.support import create_unit
 from tests.timesheet.support import Person, create, person_in
 from timeledger.kit.clock import utcnow

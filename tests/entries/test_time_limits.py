@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
-from tests.identity.support import assert_problem
+from tests.access.support import assert_problem
 from tests.timesheet.support import Person, create
 from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database

@@ -8,8 +8,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 
+from tests.access.support import assert_problem
 from tests.conftest import WorkspaceFixture
-from tests.identity.support import assert_problem
 from tests.timesheet.support import Person, create
 from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database

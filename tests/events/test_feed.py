@@ -6,9 +6,9 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import insert, update
 
+from tests.access.support import assert_problem, new_person
 from tests.conftest import WorkspaceFixture
 from tests.events.support import EVENTS, every_event, feed, head, unit_named
-from tests.identity.support import assert_problem, new_person
 from tests.organization.support import create_unit
 from tests.timesheet.support import Person, create, person_in
 from timeledger.events.service import SCAN_WINDOW

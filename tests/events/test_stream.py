@@ -9,9 +9,9 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import select, text, update
 
+from tests.access.support import assert_problem, bearer, new_person
 from tests.conftest import WorkspaceFixture
 from tests.events.support import EVENT_STREAM, STREAM, TICKETS, StreamLines, head, unit_named
-from tests.identity.support import assert_problem, bearer, new_person
 from timeledger.config import Settings
 from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database

@@ -11,11 +11,11 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.access.support import bearer
 from tests.conftest import WorkspaceFixture, make_workspace
 from tests.events.support import EVENT_STREAM, STREAM, TICKETS, Message, StreamLines
-from tests.identity.support import bearer
 from tests.test_serve_e2e import serving
-from timeledger.identity.credentials import PasswordHashing
+from timeledger.access.credentials import PasswordHashing
 from timeledger.kit.db import Database
 
 BEAT_SECONDS = "0.3"

@@ -4,8 +4,8 @@ user is checked, and each workspace sees only its own endpoints."""
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from tests.access.support import assert_problem, new_person
 from tests.conftest import WorkspaceFixture
-from tests.identity.support import assert_problem, new_person
 from tests.inbound.support import ENDPOINTS, endpoint_in, send, service_user
 from timeledger.kit.db import Database
 from timeledger.models import AuditEvent, InboundEndpoint

@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from tests.access.support import assert_problem
 from tests.conftest import WorkspaceFixture
-from tests.identity.support import assert_problem
 from tests.inbound.support import Endpoint, endpoint_in, events, send, signed_headers
 from tests.timesheet.support import Person
 from timeledger.config import Settings

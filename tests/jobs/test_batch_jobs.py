@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import BaseModel, ConfigDict
 
+from tests.access.support import assert_problem, new_person
 from tests.conftest import WorkspaceFixture
-from tests.identity.support import assert_problem, new_person
 from tests.jobs.support import BATCH_JOBS, read_job, start_job
 from timeledger.config import Settings
 from timeledger.jobs.registry import JobContext, enqueue, job_handler

@@ -11,8 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
 
+from tests.access.support import assert_problem, new_person
 from tests.conftest import WorkspaceFixture
-from tests.identity.support import assert_problem, new_person
 from tests.jobs.support import SCHEDULES, read_job
 from timeledger.config import Settings
 from timeledger.jobs.cron import first_run_after

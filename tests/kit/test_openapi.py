@@ -6,9 +6,9 @@ import pytest
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from timeledger.access.credentials import PasswordHashing
 from timeledger.app import create_app
 from timeledger.config import Settings
-from timeledger.identity.credentials import PasswordHashing
 from timeledger.kit import openapi
 from timeledger.kit.db import Database
 from timeledger.kit.openapi import build_openapi

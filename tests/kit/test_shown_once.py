@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
 
+from tests.access.support import bearer, login
 from tests.conftest import WorkspaceFixture
-from tests.identity.support import bearer, login
 from timeledger.config import Settings
 from timeledger.kit.shown_once import SHOWN_ONCE
 

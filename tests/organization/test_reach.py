@@ -7,10 +7,10 @@ from dataclasses import dataclass
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.access.support import new_person
 from tests.conftest import WorkspaceFixture
-from tests.identity.support import new_person
 from tests.organization.support import create_employee, create_unit, employee_of_user
-from timeledger.identity.access import PERSON, Caller
+from timeledger.access.caller import PERSON, Caller
 from timeledger.kit.db import Database
 from timeledger.kit.errors import Forbidden, NotFound, Unprocessable
 from timeledger.organization.reach import (

@@ -2,8 +2,8 @@
 
 from fastapi.testclient import TestClient
 
+from tests.access.support import assert_problem, new_person
 from tests.conftest import WorkspaceFixture
-from tests.identity.support import assert_problem, new_person
 from tests.organization.support import create_unit, employee_of_user
 from timeledger.kit.db import Database
 

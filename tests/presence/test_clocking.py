@@ -5,8 +5,8 @@ from datetime import datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.access.support import assert_problem
 from tests.conftest import WorkspaceFixture
-from tests.identity.support import assert_problem
 from tests.presence.support import call, create_setting, new_employee, record, timesheet
 from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database

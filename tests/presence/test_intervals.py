@@ -2,8 +2,8 @@
 
 from fastapi.testclient import TestClient
 
+from tests.access.support import assert_problem
 from tests.conftest import WorkspaceFixture
-from tests.identity.support import assert_problem
 from tests.presence.support import call, create_setting, new_employee, record, timesheet
 
 DAY = "2026-01-05"

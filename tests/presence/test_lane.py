@@ -11,11 +11,11 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy import func, select
 
+from tests.access.support import assert_problem
 from tests.conftest import WorkspaceFixture
-from tests.identity.support import assert_problem
 from tests.presence.support import at_once, call, create_setting, new_employee, record, timesheet
 from tests.timesheet.support import person_in
-from timeledger.identity.credential_cache import CREDENTIALS
+from timeledger.access.credential_cache import CREDENTIALS
 from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
 from timeledger.kit.fastlane import LaneReply, LaneRoute

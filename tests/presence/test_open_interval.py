@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 
 from tests.conftest import WorkspaceFixture
 from tests.presence.support import call, new_employee
-from timeledger.identity.access import PERSON, Caller
+from timeledger.access.caller import PERSON, Caller
 from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
 from timeledger.kit.errors import NotFound

@@ -3,8 +3,8 @@ refers to them."""
 
 from fastapi.testclient import TestClient
 
+from tests.access.support import assert_problem, new_person
 from tests.conftest import WorkspaceFixture
-from tests.identity.support import assert_problem, new_person
 from tests.projects.support import customer, items, project
 from timeledger.kit.db import Database
 

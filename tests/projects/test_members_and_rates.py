@@ -5,8 +5,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from tests.access.support import assert_problem, new_person, new_service_user
 from tests.conftest import WorkspaceFixture
-from tests.identity.support import assert_problem, new_person, new_service_user
 from tests.projects.support import project
 from timeledger.kit.db import Database
 from timeledger.models import Change

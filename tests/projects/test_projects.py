@@ -5,8 +5,8 @@ from typing import Any
 from fastapi.testclient import TestClient
 from httpx import Response
 
+from tests.access.support import Principal, assert_problem, new_person
 from tests.conftest import WorkspaceFixture
-from tests.identity.support import Principal, assert_problem, new_person
 from tests.projects.support import customer, items, project, task
 from timeledger.kit.db import Database
 

@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.access.support import Principal, assert_problem, new_person
 from tests.conftest import WorkspaceFixture
-from tests.identity.support import Principal, assert_problem, new_person
 from tests.projects.support import customer, post, project, task
 from timeledger.kit.db import Database
 from timeledger.projects.rates import RATE_ORDER, resolve_hourly_rate, revenue_minor

@@ -2,8 +2,8 @@
 
 from fastapi.testclient import TestClient
 
+from tests.access.support import assert_problem
 from tests.conftest import WorkspaceFixture
-from tests.identity.support import assert_problem
 from tests.projects.support import items, project, task
 
 

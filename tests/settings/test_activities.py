@@ -5,8 +5,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from tests.access.support import assert_problem
 from tests.conftest import WorkspaceFixture
-from tests.identity.support import assert_problem
 from timeledger.kit.clock import utcnow
 from timeledger.settings.service import MCTIME_TIME_TYPES
 

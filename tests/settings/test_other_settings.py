@@ -4,8 +4,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from tests.access.support import assert_problem
 from tests.conftest import WorkspaceFixture
-from tests.identity.support import assert_problem
 
 SETTINGS = "/api/settings"
 NORM = [480, 480, 480, 480, 480, 0, 0]

@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy import select
 
+from tests.access.support import assert_problem
 from tests.conftest import WorkspaceFixture
-from tests.identity.support import assert_problem
 from tests.organization.support import create_unit
 from tests.timesheet.support import Person, person_in
 from timeledger.kit.clock import utcnow

@@ -5,8 +5,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from tests.access.support import Principal, new_person
 from tests.conftest import WorkspaceFixture
-from tests.identity.support import Principal, new_person
 from tests.organization.support import employee_of_user
 from timeledger.kit.db import Database
 

@@ -2,8 +2,7 @@
 
 from fastapi.testclient import TestClient
 
-from tests.conftest import WorkspaceFixture
-from tests.identity.support import (
+from tests.access.support import (
     PASSWORD,
     assert_problem,
     bearer,
@@ -11,6 +10,7 @@ from tests.identity.support import (
     new_person,
     new_service_user,
 )
+from tests.conftest import WorkspaceFixture
 from timeledger.kit.db import Database
 
 

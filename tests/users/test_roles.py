@@ -5,9 +5,9 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from tests.access.support import assert_problem, new_person, new_service_user
 from tests.conftest import WorkspaceFixture
-from tests.identity.support import assert_problem, new_person, new_service_user
-from timeledger.identity.permissions import BUILTIN_ROLES, CATALOG
+from timeledger.access.permissions import BUILTIN_ROLES, CATALOG
 from timeledger.kit.db import Database
 
 AUDITOR = {

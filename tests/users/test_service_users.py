@@ -5,8 +5,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from tests.access.support import assert_problem, bearer, new_person
 from tests.conftest import WorkspaceFixture
-from tests.identity.support import assert_problem, bearer, new_person
 from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
 

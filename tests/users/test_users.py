@@ -4,8 +4,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from tests.access.support import PASSWORD, assert_problem, new_person, new_service_user
 from tests.conftest import WorkspaceFixture
-from tests.identity.support import PASSWORD, assert_problem, new_person, new_service_user
 from timeledger.kit.db import Database
 
 

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from standardwebhooks.webhooks import Webhook
 
 from tests.conftest import WorkspaceFixture
-from timeledger.changes.service import record_change
+from timeledger.changelog.service import record_change
 from timeledger.kit.clock import Clock, current_clock
 from timeledger.kit.db import Database
 

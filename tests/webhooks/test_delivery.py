@@ -11,8 +11,8 @@ import structlog
 from fastapi.testclient import TestClient
 from sqlalchemy import insert, update
 
+from tests.access.support import new_person
 from tests.conftest import WorkspaceFixture
-from tests.identity.support import new_person
 from tests.webhooks.support import (
     BODY_MARKER,
     SUBSCRIPTIONS,
@@ -24,7 +24,7 @@ from tests.webhooks.support import (
     receiving,
     subscribe,
 )
-from timeledger.changes.service import record_change
+from timeledger.changelog.service import record_change
 from timeledger.config import Settings
 from timeledger.events.service import SCAN_WINDOW
 from timeledger.jobs.worker import Worker

@@ -9,9 +9,9 @@ from fastapi.testclient import TestClient
 
 from tests.conftest import WorkspaceFixture
 from tests.webhooks.support import SUBSCRIPTIONS, make_changes, receiving
+from timeledger.access.credentials import PasswordHashing
 from timeledger.app import create_app
 from timeledger.config import Settings
-from timeledger.identity.credentials import PasswordHashing
 from timeledger.kit.db import Database
 from timeledger.webhooks.destinations import DestinationRefused, check_destination
 from timeledger.webhooks.dispatcher import deliver_due

@@ -4,8 +4,8 @@ validation, permissions and workspace isolation."""
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from tests.access.support import new_person
 from tests.conftest import WorkspaceFixture
-from tests.identity.support import new_person
 from tests.webhooks.support import SUBSCRIPTIONS, make_changes
 from timeledger.config import Settings
 from timeledger.kit.db import Database

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from tests.conftest import WorkspaceFixture
 from tests.test_cli import run_cli
-from timeledger.identity.permissions import BUILTIN_ROLES
+from timeledger.access.permissions import BUILTIN_ROLES
 from timeledger.kit.db import Database
 from timeledger.models import Change, Role
 from timeledger.workspaces.service import sync_builtin_roles_of_all_workspaces

@@ -4,9 +4,9 @@ from typing import Annotated
 
 from fastapi import Request, Response, status
 
+from timeledger.access.caller import Allowed, Caller
 from timeledger.bookmarks import service
 from timeledger.bookmarks.schemas import BookmarkCreate, BookmarkRead, BookmarkUpdate
-from timeledger.identity.access import Allowed, Caller
 from timeledger.kit.etag import set_etag
 from timeledger.kit.pagination import Page
 from timeledger.kit.routing import ResourceId, api_router, created, if_match_of

@@ -6,11 +6,11 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from timeledger.access.caller import Caller
 from timeledger.bookmarks.repository import BookmarkRepository
 from timeledger.bookmarks.schemas import BookmarkCreate, BookmarkRead, BookmarkUpdate
-from timeledger.changes.service import record_change
+from timeledger.changelog.service import record_change
 from timeledger.entries.list_endpoints import check_saved_list_query
-from timeledger.identity.access import Caller
 from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import Conflict, NotFound
 from timeledger.kit.etag import etag_for

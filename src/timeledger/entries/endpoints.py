@@ -5,6 +5,7 @@ from typing import Annotated, Any
 
 from fastapi import Query, Request, Response, status
 
+from timeledger.access.caller import Allowed, Caller
 from timeledger.entries import service
 from timeledger.entries.schemas import (
     EntryBatch,
@@ -14,7 +15,6 @@ from timeledger.entries.schemas import (
     EntryUpdate,
     TimerState,
 )
-from timeledger.identity.access import Allowed, Caller
 from timeledger.kit.etag import set_etag
 from timeledger.kit.jsonio import FastJSONResponse
 from timeledger.kit.routing import ResourceId, api_router, created, if_match_of

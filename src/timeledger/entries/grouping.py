@@ -35,11 +35,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from timeledger.entries.day_totals import week_start_of
 from timeledger.entries.listing import EMPLOYEES, ENTRIES, NONE, TOTALS, EntryFilters
 from timeledger.kit.errors import BadRequest
 from timeledger.kit.filters import MAX_ID
 from timeledger.kit.jsonio import dump_json, load_json
-from timeledger.timesheet.totals import week_start_of
 
 
 class GroupKey(StrEnum):

@@ -17,10 +17,10 @@ from typing import Any
 import orjson
 from sqlalchemy import Integer, bindparam, select
 
+from timeledger.access.caller import recently_verified
+from timeledger.access.permissions import Scope, grants, widest_scope
 from timeledger.entries.listing import ENTRIES, ENTRY_COLUMNS, EntrySort, next_cursor_of, page_of
 from timeledger.entries.rendering import render_entry
-from timeledger.identity.access import recently_verified
-from timeledger.identity.permissions import Scope, grants, widest_scope
 from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
 from timeledger.kit.fastlane import LaneReply, LaneRequest, LaneRoute

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 from starlette.datastructures import QueryParams
 
+from timeledger.access.caller import Allowed, Caller
 from timeledger.entries.grouping import list_groups, parse_group_by
 from timeledger.entries.listing import (
     CURRENT,
@@ -28,7 +29,6 @@ from timeledger.entries.listing import (
     resolve_filters,
 )
 from timeledger.entries.schemas import EntryRead
-from timeledger.identity.access import Allowed, Caller
 from timeledger.kit.errors import Problem, Unprocessable, validation_errors
 from timeledger.kit.filters import MAX_ID_LIST_LENGTH, IdListValue, id_list_pattern
 from timeledger.kit.jsonio import FastJSONResponse

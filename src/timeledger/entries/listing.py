@@ -33,11 +33,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from timeledger.configuration.store import contains_text
+from timeledger.access.caller import Caller
 from timeledger.entries.fields import READ_COLUMNS
 from timeledger.entries.rendering import render_entry
 from timeledger.entries.schemas import ApprovalStatus, BillingState, CreationType
-from timeledger.identity.access import Caller
 from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import BadRequest, Problem, Unprocessable
 from timeledger.kit.filters import MAX_ID, parse_id_list
@@ -45,10 +44,16 @@ from timeledger.kit.pagination import Direction, PageRequest, decode_cursor, enc
 from timeledger.kit.timeutil import DateKeyword, DateRange, keyword_range, local_date, parse_instant
 from timeledger.models import Employee, EmployeeVersion, EntryDayTotal, TimeEntry, Workspace
 from timeledger.models.settings import ActivityVersion
-from timeledger.organization.reach import Access, Area, employee_ids_reached, reached_employee
+from timeledger.organization.reach import (
+    Access,
+    Area,
+    employee_ids_reached,
+    own_employee_id,
+    reached_employee,
+)
 from timeledger.organization.repository import EMPLOYEE_VERSIONS, OrgUnitRepository
 from timeledger.settings.schemas import ActivityType
-from timeledger.timesheet.scope import own_employee_id
+from timeledger.settings.store import contains_text
 
 ENTRIES = TimeEntry.__table__
 EMPLOYEES = Employee.__table__

@@ -6,8 +6,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 
-from timeledger.configuration.schemas import ConfigDate, ReferenceId, Text
 from timeledger.kit.timeutil import IsoDate
+from timeledger.settings.kind_schemas import ConfigDate, ReferenceId, Text
 from timeledger.timesheet.spans import MINUTES_PER_DAY
 
 MAX_NOTE_LENGTH = 10_000

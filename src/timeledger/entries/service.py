@@ -10,9 +10,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from timeledger.changes.service import ChangeOf, record_change, record_changes
-from timeledger.configuration.store import workspace_today
+from timeledger.access.caller import Caller
+from timeledger.changelog.service import ChangeOf, record_change, record_changes
 from timeledger.entries import validators
+from timeledger.entries.day_totals import (
+    EntryFigures,
+    record_entries_created,
+    record_entry_change,
+)
 from timeledger.entries.fields import SETTABLE_COLUMNS, STORED_COLUMNS, column_of
 from timeledger.entries.rendering import render_entry
 from timeledger.entries.repository import EntryRepository
@@ -24,7 +29,6 @@ from timeledger.entries.schemas import (
     EntryFields,
     EntryUpdate,
 )
-from timeledger.identity.access import Caller
 from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import Conflict, Forbidden, NotFound, Problem, Unprocessable
 from timeledger.kit.etag import etag_for
@@ -33,6 +37,7 @@ from timeledger.kit.timeutil import local_date
 from timeledger.models import Employee, Employment, TimeEntry, Workspace
 from timeledger.organization.reach import Access, Area, reached_employee, reaches
 from timeledger.organization.repository import EmployeeRepository, EmploymentRepository
+from timeledger.organization.today import workspace_today
 from timeledger.projects.rates import (
     RateResolution,
     VersionReads,
@@ -43,11 +48,6 @@ from timeledger.projects.rounding import round_minutes
 from timeledger.projects.service import PROJECTS
 from timeledger.timesheet import spans
 from timeledger.timesheet.spans import MINUTES_PER_DAY
-from timeledger.timesheet.totals import (
-    EntryFigures,
-    record_entries_created,
-    record_entry_change,
-)
 
 IfMatch = Callable[[str], None]
 SETTABLE_BY_OWNER = {

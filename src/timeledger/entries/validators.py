@@ -9,12 +9,12 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from timeledger.configuration.store import ConfigKind, require_effective
 from timeledger.entries.schemas import ApprovalStatus
 from timeledger.kit.errors import Conflict, Forbidden, Locked, Unprocessable
 from timeledger.models import Employee, Employment, TimeEntry
 from timeledger.projects.service import PROJECTS, TASKS
 from timeledger.settings.service import ACTIVITIES, DIMENSIONS
+from timeledger.settings.store import ConfigKind, require_effective
 
 SETTLED_STATUSES = frozenset({ApprovalStatus.APPROVED, ApprovalStatus.EXPORTED})
 

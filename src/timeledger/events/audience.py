@@ -6,13 +6,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from timeledger.configuration.store import workspace_today
+from timeledger.access.caller import Caller
+from timeledger.access.permissions import Scope
 from timeledger.events.catalog import READINGS, Reading
-from timeledger.identity.access import Caller
-from timeledger.identity.permissions import Scope
-from timeledger.identity.teams import managed_user_ids
 from timeledger.models import Change
 from timeledger.organization.repository import EmployeeRepository
+from timeledger.organization.teams import managed_user_ids
+from timeledger.organization.today import workspace_today
 from timeledger.projects.service import member_project_ids
 
 

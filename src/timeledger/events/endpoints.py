@@ -6,6 +6,7 @@ from fastapi import Header, Query, Request, status
 from fastapi.concurrency import run_in_threadpool
 from pydantic import Field
 
+from timeledger.access.caller import Allowed, Caller
 from timeledger.config import Settings
 from timeledger.events import service
 from timeledger.events.audience import Audience
@@ -21,7 +22,6 @@ from timeledger.events.stream import (
     head_revision,
 )
 from timeledger.events.tickets import issue_ticket
-from timeledger.identity.access import Allowed, Caller
 from timeledger.kit.errors import PROBLEM_MEDIA_TYPE
 from timeledger.kit.jsonio import FastJSONResponse
 from timeledger.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT

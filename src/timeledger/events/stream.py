@@ -20,20 +20,20 @@ from fastapi.concurrency import run_in_threadpool
 from sse_starlette import EventSourceResponse, ServerSentEvent
 from starlette.types import Receive, Scope, Send
 
-from timeledger.changes.service import CHANGES_CHANNEL, COMMITTED_CHANGES
-from timeledger.events.audience import Audience
-from timeledger.events.catalog import TypeFilter, event_type
-from timeledger.events.hub import NotificationListener
-from timeledger.events.repository import ChangeRepository
-from timeledger.events.service import event_view, visible_changes
-from timeledger.events.tickets import TICKET_LENGTH_LIMIT, caller_from_ticket
-from timeledger.identity.access import (
+from timeledger.access.caller import (
     Caller,
     authenticate,
     bearer_token,
     caller_from_token,
     caller_of_user,
 )
+from timeledger.changelog.hub import NotificationListener
+from timeledger.changelog.service import CHANGES_CHANNEL, COMMITTED_CHANGES
+from timeledger.events.audience import Audience
+from timeledger.events.catalog import TypeFilter, event_type
+from timeledger.events.repository import ChangeRepository
+from timeledger.events.service import event_view, visible_changes
+from timeledger.events.tickets import TICKET_LENGTH_LIMIT, caller_from_ticket
 from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
 from timeledger.kit.errors import Problem, Unauthorized

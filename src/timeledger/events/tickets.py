@@ -10,10 +10,10 @@ from datetime import timedelta
 from fastapi import Request
 from sqlalchemy.orm import Session
 
+from timeledger.access.caller import Caller, caller_of
+from timeledger.access.credentials import ID_PART_LENGTH, SECRET_BYTES, token_matches
 from timeledger.events.repository import StreamTicketRepository
 from timeledger.events.schemas import StreamTicketIssued
-from timeledger.identity.access import Caller, caller_of
-from timeledger.identity.credentials import ID_PART_LENGTH, SECRET_BYTES, token_matches
 from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import Unauthorized
 from timeledger.kit.uow import database

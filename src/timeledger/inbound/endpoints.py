@@ -6,8 +6,8 @@ from typing import Annotated, Any
 from fastapi import Header, Request, Response, status
 from pydantic import TypeAdapter
 
+from timeledger.access.caller import Allowed, Caller
 from timeledger.config import Settings
-from timeledger.identity.access import Allowed, Caller
 from timeledger.inbound import service
 from timeledger.inbound.repository import InboundRepository
 from timeledger.inbound.schemas import (

@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import TypeAdapter
 from sqlalchemy.orm import Session
 
-from timeledger.identity.access import Caller, caller_acting_as
+from timeledger.access.caller import Caller, caller_acting_as
 from timeledger.inbound.repository import InboundRepository
 from timeledger.inbound.schemas import (
     ClockedIn,

@@ -5,7 +5,7 @@ workspace (the signature decides whose it is)."""
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from timeledger.identity.access import SERVICE
+from timeledger.access.caller import SERVICE
 from timeledger.models import InboundEndpoint, InboundEvent, User
 
 

@@ -16,6 +16,7 @@ from pydantic import (
 
 from timeledger.kit.shown_once import ShownOnce
 from timeledger.kit.text import WITHOUT_NUL
+from timeledger.kit.timeutil import TimeZoneName
 from timeledger.organization.schemas import (
     EffectiveFrom,
     EmployeeNumber,
@@ -25,7 +26,6 @@ from timeledger.organization.schemas import (
     WeeklyPattern,
 )
 from timeledger.presence.schemas import Instant, Note
-from timeledger.users.schemas import TimeZoneName
 
 EndpointName = Annotated[str, Field(min_length=1, max_length=200, pattern=WITHOUT_NUL)]
 

@@ -20,9 +20,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from standardwebhooks import Webhook
 
+from timeledger.access.audit import record_audit
+from timeledger.access.caller import Caller
 from timeledger.config import Settings
-from timeledger.identity.access import Caller
-from timeledger.identity.audit import record_audit
 from timeledger.inbound.repository import InboundRepository
 from timeledger.inbound.schemas import (
     InboundEndpointCreate,

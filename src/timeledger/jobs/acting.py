@@ -4,7 +4,7 @@ like any other."""
 
 from sqlalchemy.orm import Session
 
-from timeledger.identity.access import Caller, caller_acting_as
+from timeledger.access.caller import Caller, caller_acting_as
 from timeledger.jobs.registry import JobContext
 from timeledger.kit.errors import Conflict
 from timeledger.models import User

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import Query, Request, Response, status
 
-from timeledger.identity.access import Allowed, Caller
+from timeledger.access.caller import Allowed, Caller
 from timeledger.jobs import schedules, service
 from timeledger.jobs.repository import ScheduleRepository
 from timeledger.jobs.schemas import (

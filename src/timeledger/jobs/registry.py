@@ -1,7 +1,7 @@
 """What the background worker can run: job kinds by name, and tasks of every cycle.
 
 Domains register here (`@job_handler("webhooks.redeliver")`, `@cycle_task`) and
-`timeledger.jobs.kinds` imports them all, so this module knows no domain. A kind people
+`timeledger.job_kinds` imports them all, so this module knows no domain. A kind people
 may start by hand or on a schedule says so and names the Pydantic model its parameters
 must pass: `@job_handler("timesheet.stop-timers", parameters=StopTimers, startable=True)`.
 """
@@ -64,6 +64,8 @@ JobHandler = Callable[[JobContext, dict[str, Any]], dict[str, Any] | None]
 """Runs one job; what it returns is stored as the job's result."""
 CycleTask = Callable[[Database, Settings], int]
 """Runs on every cycle of the worker; returns how much it did (0 lets the worker rest)."""
+UpkeepTask = Callable[[Database, datetime], None]
+"""Runs at the worker's upkeep (every few minutes): purges and other housekeeping."""
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,7 @@ class JobKind:
 KINDS: dict[str, JobKind] = {}
 HANDLERS: dict[str, JobHandler] = {}
 CYCLE_TASKS: list[CycleTask] = []
+UPKEEP_TASKS: list[UpkeepTask] = []
 
 
 def job_handler(
@@ -126,6 +129,11 @@ def startable_kind(name: str, *, location: str) -> JobKind:
 
 def cycle_task(task: CycleTask) -> CycleTask:
     CYCLE_TASKS.append(task)
+    return task
+
+
+def upkeep_task(task: UpkeepTask) -> UpkeepTask:
+    UPKEEP_TASKS.append(task)
     return task
 
 

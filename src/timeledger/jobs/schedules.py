@@ -14,8 +14,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from timeledger.access.caller import Caller
 from timeledger.config import Settings
-from timeledger.identity.access import Caller
 from timeledger.jobs.cron import checked_cron, first_run_after
 from timeledger.jobs.registry import cycle_task, enqueue, startable_kind
 from timeledger.jobs.repository import ScheduleRepository

@@ -4,8 +4,7 @@ check while running."""
 
 from sqlalchemy.orm import Session
 
-import timeledger.jobs.kinds  # noqa: F401  (registers the kinds people may start)
-from timeledger.identity.access import Caller
+from timeledger.access.caller import Caller
 from timeledger.jobs.registry import enqueue, startable_kind
 from timeledger.jobs.repository import JobRepository
 from timeledger.jobs.schemas import FINISHED, JobProgress, JobRead, JobStart, JobStatus

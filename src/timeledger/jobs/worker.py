@@ -14,11 +14,16 @@ from typing import Any
 
 import structlog
 
-import timeledger.jobs.kinds  # noqa: F401  (registers every job kind and cycle task)
-from timeledger.auth.service import purge_old_sign_in_attempts
 from timeledger.config import Settings
 from timeledger.jobs.failures import error_summary
-from timeledger.jobs.registry import CLAIM_LEASE, CYCLE_TASKS, HANDLERS, JobCancelled, JobContext
+from timeledger.jobs.registry import (
+    CLAIM_LEASE,
+    CYCLE_TASKS,
+    HANDLERS,
+    UPKEEP_TASKS,
+    JobCancelled,
+    JobContext,
+)
 from timeledger.jobs.repository import JobRepository
 from timeledger.kit.clock import Clock, clock_in_use, current_clock, utcnow
 from timeledger.kit.db import Database
@@ -169,7 +174,8 @@ class Worker:
             return
         self._last_upkeep = now
         purge_expired_idempotency_records(self.db)
-        purge_old_sign_in_attempts(self.db, now)
+        for task in UPKEEP_TASKS:
+            task(self.db, now)
         self.db.refresh_planner_statistics()
 
     def run_forever(self) -> None:

@@ -15,7 +15,8 @@ a credential therefore do not take part: their Idempotency-Key is ignored.
 import hashlib
 import os
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 import anyio
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -23,8 +24,9 @@ from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from fastapi import Request, Response
 from fastapi.routing import APIRoute
-from sqlalchemy import delete, select
+from sqlalchemy import LargeBinary, String, UniqueConstraint, delete, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, mapped_column
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import Headers
 from starlette.types import Message, Receive, Scope, Send
@@ -33,7 +35,7 @@ from timeledger.kit.asgi import body_replayed
 from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
 from timeledger.kit.errors import BadRequest, Conflict, Unprocessable
-from timeledger.models import IdempotencyRecord
+from timeledger.kit.model import Base, IdMixin, JsonDocument
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -41,6 +43,23 @@ MAX_KEY_LENGTH = 255
 MAX_STORED_BODY_BYTES = 1_048_576
 ABANDONED_CLAIM_AFTER = timedelta(minutes=5)
 REPLAYED_HEADERS = ("content-type", "location", "etag")
+
+
+class IdempotencyRecord(IdMixin, Base):
+    """The stored outcome of a POST made with an Idempotency-Key, per credential."""
+
+    __tablename__ = "idempotency_records"
+    __table_args__ = (UniqueConstraint("credential_hash", "key"),)
+
+    credential_hash: Mapped[str] = mapped_column(String(64))
+    key: Mapped[str] = mapped_column(String(255))
+    request_hash: Mapped[str] = mapped_column(String(64))
+    completed: Mapped[bool] = mapped_column(default=False)
+    response_status: Mapped[int | None]
+    response_headers: Mapped[dict[str, Any] | None] = mapped_column(JsonDocument)
+    response_body: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,8 @@
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import BigInteger, ForeignKey, Integer, MetaData, TypeDecorator
+from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, MetaData, TypeDecorator
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
@@ -17,6 +18,7 @@ NAMING_CONVENTION = {
 
 # SQLite only aliases the rowid (and so auto-increments) for a column typed exactly INTEGER.
 Identifier = BigInteger().with_variant(Integer(), "sqlite")
+JsonDocument = JSON().with_variant(JSONB(), "postgresql")
 
 MICROSECONDS = 1_000_000
 

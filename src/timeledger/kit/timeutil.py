@@ -8,7 +8,7 @@ from functools import cache
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from pydantic import BeforeValidator, WithJsonSchema
+from pydantic import AfterValidator, BeforeValidator, Field, WithJsonSchema
 
 from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import BadRequest, Unprocessable
@@ -154,3 +154,24 @@ def instants_of(days: DateRange, timezone: str) -> tuple[datetime, datetime]:
 
 def _next_month(first: date) -> date:
     return date(first.year + (first.month == 12), first.month % 12 + 1, 1)
+
+
+def _known_timezone(value: str | None) -> str | None:
+    if value is not None and not is_known_timezone(value):
+        raise ValueError(f"unknown IANA time zone {value!r}")
+    return value
+
+
+TimeZoneName = Annotated[
+    str,
+    Field(max_length=64),
+    AfterValidator(_known_timezone),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "maxLength": 64,
+            "pattern": TIMEZONE_NAME_PATTERN,
+            "description": "An IANA time zone name, such as Europe/Berlin.",
+        }
+    ),
+]

@@ -1,9 +1,9 @@
 """SQLAlchemy models, one module per domain; importing this package registers them all."""
 
+from timeledger.kit.idempotency import IdempotencyRecord
 from timeledger.models.bookmarks import EntryBookmark
 from timeledger.models.changelog import Change
 from timeledger.models.events import StreamTicket
-from timeledger.models.idempotency import IdempotencyRecord
 from timeledger.models.identity import (
     ApiKey,
     AuditEvent,

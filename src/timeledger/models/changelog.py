@@ -4,8 +4,7 @@ from typing import Any
 from sqlalchemy import BigInteger, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from timeledger.kit.model import Base, Identifier, TenantMixin
-from timeledger.models.types import JsonDocument
+from timeledger.kit.model import Base, Identifier, JsonDocument, TenantMixin
 
 
 class Change(TenantMixin, Base):

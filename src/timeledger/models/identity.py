@@ -4,8 +4,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from timeledger.kit.model import Base, Identifier, IdMixin, TenantMixin
-from timeledger.models.types import JsonDocument
+from timeledger.kit.model import Base, Identifier, IdMixin, JsonDocument, TenantMixin
 
 
 class Role(IdMixin, TenantMixin, Base):

@@ -6,10 +6,9 @@ from datetime import date
 from sqlalchemy import Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from timeledger.kit.model import Base, Identifier, IdMixin, TenantMixin
+from timeledger.kit.model import Base, Identifier, IdMixin, JsonDocument, TenantMixin
 from timeledger.kit.versioning import VersionMixin
 from timeledger.models.configuration import ConfigEntity
-from timeledger.models.types import JsonDocument
 
 
 class Activity(ConfigEntity, Base):

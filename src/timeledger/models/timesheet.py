@@ -7,8 +7,7 @@ from typing import Any
 from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from timeledger.kit.model import Base, Identifier, IdMixin, TenantMixin
-from timeledger.models.types import JsonDocument
+from timeledger.kit.model import Base, Identifier, IdMixin, JsonDocument, TenantMixin
 
 
 class PresenceInterval(IdMixin, TenantMixin, Base):

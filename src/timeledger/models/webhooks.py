@@ -4,8 +4,7 @@ from typing import Any
 from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from timeledger.kit.model import Base, Identifier, IdMixin, TenantMixin
-from timeledger.models.types import JsonDocument
+from timeledger.kit.model import Base, Identifier, IdMixin, JsonDocument, TenantMixin
 
 
 class WebhookSubscription(IdMixin, TenantMixin, Base):

@@ -4,8 +4,7 @@ from typing import Any
 from sqlalchemy import BigInteger, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from timeledger.kit.model import Base, IdMixin
-from timeledger.models.types import JsonDocument
+from timeledger.kit.model import Base, IdMixin, JsonDocument
 
 
 class Workspace(IdMixin, Base):

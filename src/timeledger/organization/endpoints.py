@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import Depends, Query, Request, Response, status
 
-from timeledger.identity.access import Allowed, Caller, authenticate
+from timeledger.access.caller import Allowed, Caller, authenticate
 from timeledger.kit.etag import set_etag
 from timeledger.kit.filters import parse_id_list
 from timeledger.kit.pagination import Page, PageRequest, fetch_page, page_request

@@ -19,14 +19,14 @@ from typing import Annotated, Any
 from fastapi import Depends
 from sqlalchemy.orm import Session
 
-from timeledger.configuration.store import workspace_today
-from timeledger.identity.access import Caller, authenticate
-from timeledger.identity.permissions import Scope, widest_scope
+from timeledger.access.caller import Caller, authenticate
+from timeledger.access.permissions import Scope, widest_scope
 from timeledger.kit.errors import Forbidden, NotFound, Unprocessable
 from timeledger.kit.routing import ResourceId
 from timeledger.kit.uow import UnitOfWork
 from timeledger.models import Employee
 from timeledger.organization.repository import EmployeeRepository
+from timeledger.organization.today import workspace_today
 
 REMEMBERED_KEY = "employees_reached"
 
@@ -169,3 +169,9 @@ TimesheetReadable = Annotated[int, _reached_in_path(Area.TIMESHEET, Access.READ)
 TimesheetWritable = Annotated[int, _reached_in_path(Area.TIMESHEET, Access.WRITE)]
 TimebankReadable = Annotated[int, _reached_in_path(Area.TIMEBANK, Access.READ)]
 TimebankWritable = Annotated[int, _reached_in_path(Area.TIMEBANK, Access.WRITE)]
+
+
+def own_employee_id(session: Session, caller: Caller) -> int | None:
+    """The caller's own employee record, if they have one (`user_id=current`)."""
+    employee = EmployeeRepository(session).by_user(caller.user_id)
+    return employee.id if employee is not None and employee.deleted_at is None else None

@@ -6,8 +6,8 @@ from datetime import date
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
-from timeledger.identity.access import PERSON, Caller
-from timeledger.identity.permissions import Scope
+from timeledger.access.caller import PERSON, Caller
+from timeledger.access.permissions import Scope
 from timeledger.kit.versioning import VersionHistory
 from timeledger.models import (
     Employee,

@@ -7,8 +7,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
 
 from timeledger.kit.routing import MAX_ID
 from timeledger.kit.text import WITHOUT_NUL
-from timeledger.kit.timeutil import IsoDate
-from timeledger.users.schemas import TimeZoneName
+from timeledger.kit.timeutil import IsoDate, TimeZoneName
 
 
 class OrgUnitType(StrEnum):

@@ -13,9 +13,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from timeledger.changes.service import record_change
-from timeledger.configuration.store import workspace_today
-from timeledger.identity.access import Caller
+from timeledger.access.caller import Caller
+from timeledger.changelog.service import record_change
 from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import Conflict, Forbidden, NotFound, Unprocessable
 from timeledger.kit.etag import etag_for
@@ -55,6 +54,7 @@ from timeledger.organization.schemas import (
     OrgUnitUpdate,
     OrgUnitVersionRead,
 )
+from timeledger.organization.today import workspace_today
 
 IfMatch = Callable[[str], None]
 # Every person records time except those whose built-in role only configures the API.

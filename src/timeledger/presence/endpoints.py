@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import Query, Request, Response, status
 from sqlalchemy.orm import Session
 
-from timeledger.identity.access import Allowed, Caller
+from timeledger.access.caller import Allowed, Caller
 from timeledger.kit.etag import set_etag
 from timeledger.kit.pagination import Direction, Page, PageRequest, page_request
 from timeledger.kit.routing import ResourceId, api_router, created, if_match_of

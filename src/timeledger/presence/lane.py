@@ -25,10 +25,10 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import Date, bindparam, insert, select, update
 from sqlalchemy.engine import Dialect
 
-from timeledger.changes.service import ChangeOf, announce_committed, record_change_on
-from timeledger.identity.access import recently_verified
-from timeledger.identity.credential_cache import VerifiedCredential
-from timeledger.identity.permissions import grants
+from timeledger.access.caller import recently_verified
+from timeledger.access.credential_cache import VerifiedCredential
+from timeledger.access.permissions import grants
+from timeledger.changelog.service import ChangeOf, announce_committed, record_change_on
 from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
 from timeledger.kit.errors import PROBLEM_MEDIA_TYPE, Problem, native_problem_document

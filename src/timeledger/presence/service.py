@@ -17,9 +17,8 @@ from typing import Any, Protocol
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from timeledger.changes.service import record_change
-from timeledger.configuration.store import require_effective
-from timeledger.identity.access import Caller
+from timeledger.access.caller import Caller
+from timeledger.changelog.service import record_change
 from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import Conflict, NotFound, Unprocessable
 from timeledger.kit.etag import etag_for
@@ -40,6 +39,7 @@ from timeledger.presence.schemas import (
     PresenceUpdate,
 )
 from timeledger.settings.service import ACTIVITIES, REASONS
+from timeledger.settings.store import require_effective
 from timeledger.timesheet import spans
 from timeledger.timesheet.spans import Span
 

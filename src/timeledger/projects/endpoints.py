@@ -4,10 +4,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request, Response, status
 
-from timeledger.configuration.routes import AsOf, ConfigRoutes, actor_of, add_config_routes
-from timeledger.configuration.schemas import read_of, version_read_of
-from timeledger.configuration.store import contains_text, require_effective, workspace_today
-from timeledger.identity.access import Allowed, Caller
+from timeledger.access.caller import Allowed, Caller
 from timeledger.kit.errors import Unprocessable
 from timeledger.kit.etag import set_etag
 from timeledger.kit.filters import IdListValue, parse_id_list
@@ -16,6 +13,7 @@ from timeledger.kit.routing import MAX_ID, ResourceId, api_router, created, if_m
 from timeledger.kit.uow import UnitOfWork
 from timeledger.kit.views import view_of
 from timeledger.models import Employee, ProjectMember, ProjectVersion, Task, TaskVersion, User
+from timeledger.organization.today import workspace_today
 from timeledger.projects import schemas, service
 from timeledger.projects.rates import resolve_hourly_rate
 from timeledger.projects.schemas import (
@@ -33,7 +31,10 @@ from timeledger.projects.schemas import (
     TaskUpdate,
     TaskVersionRead,
 )
+from timeledger.settings.kind_routes import AsOf, ConfigRoutes, actor_of, add_config_routes
+from timeledger.settings.kind_schemas import read_of, version_read_of
 from timeledger.settings.service import ACTIVITIES
+from timeledger.settings.store import contains_text, require_effective
 
 projects_router = api_router("Projects")
 

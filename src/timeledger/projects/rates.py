@@ -23,7 +23,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from timeledger.configuration.store import ConfigKind
 from timeledger.kit.tenancy import session_workspace_id
 from timeledger.kit.versioning import VersionHistory
 from timeledger.models import (
@@ -37,6 +36,7 @@ from timeledger.models import (
 from timeledger.projects.schemas import RateSource
 from timeledger.projects.service import CUSTOMERS, MAX_NESTING, PROJECTS, TASKS
 from timeledger.settings.service import ACTIVITIES
+from timeledger.settings.store import ConfigKind
 
 RATE_ORDER: tuple[RateSource, ...] = (
     "task",

@@ -4,7 +4,9 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from timeledger.configuration.schemas import (
+from timeledger.kit.timeutil import IsoDate
+from timeledger.projects.rounding import RoundingMethod
+from timeledger.settings.kind_schemas import (
     ConfigCreate,
     ConfigDate,
     ConfigRead,
@@ -14,8 +16,6 @@ from timeledger.configuration.schemas import (
     ReferenceId,
     Text,
 )
-from timeledger.kit.timeutil import IsoDate
-from timeledger.projects.rounding import RoundingMethod
 from timeledger.settings.schemas import MinorUnits
 
 BudgetKind = Literal["none", "hours", "money"]

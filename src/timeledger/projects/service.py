@@ -7,17 +7,9 @@ from typing import Any
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from timeledger.changes.service import record_change
-from timeledger.configuration.store import (
-    Actor,
-    ConfigKind,
-    IfMatch,
-    Versioned,
-    names_of,
-    require_effective,
-)
-from timeledger.identity.access import Caller
-from timeledger.identity.permissions import Scope
+from timeledger.access.caller import Caller
+from timeledger.access.permissions import Scope
+from timeledger.changelog.service import record_change
 from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import NotFound, Unprocessable
 from timeledger.models import (
@@ -34,7 +26,15 @@ from timeledger.models import (
     User,
 )
 from timeledger.projects.schemas import ActivityRates, Members, TaskCreate, TaskUpdate
-from timeledger.timesheet.references import entries_booked_on
+from timeledger.settings.referrers import entries_booked_on
+from timeledger.settings.store import (
+    Actor,
+    ConfigKind,
+    IfMatch,
+    Versioned,
+    names_of,
+    require_effective,
+)
 
 MAX_NESTING = 32
 LIVE_USER_STATUSES = ("active", "suspended")

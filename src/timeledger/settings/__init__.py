@@ -1,1 +1,2 @@
-"""Settings: activities, reasons, dimensions, timebank accounts, holiday calendars."""
+"""Workspace settings (activities, reasons, dimensions, timebank accounts, holiday calendars,
+employment terms) and the effective-dated store and route pattern they share."""

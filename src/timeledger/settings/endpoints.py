@@ -6,21 +6,21 @@ from typing import Annotated, Any
 from fastapi import Depends, Query, Response, status
 from sqlalchemy import Select
 
-from timeledger.configuration.routes import (
+from timeledger.access.caller import Allowed, Caller
+from timeledger.kit.pagination import Page
+from timeledger.kit.routing import ResourceId, api_router, created
+from timeledger.kit.uow import UnitOfWork
+from timeledger.models import ActivityVersion
+from timeledger.organization.today import workspace_today
+from timeledger.settings import schemas, service
+from timeledger.settings.kind_routes import (
     ConfigRoutes,
     Filter,
     actor_of,
     add_config_routes,
     no_filter,
 )
-from timeledger.configuration.schemas import ConfigDate
-from timeledger.configuration.store import workspace_today
-from timeledger.identity.access import Allowed, Caller
-from timeledger.kit.pagination import Page
-from timeledger.kit.routing import ResourceId, api_router, created
-from timeledger.kit.uow import UnitOfWork
-from timeledger.models import ActivityVersion
-from timeledger.settings import schemas, service
+from timeledger.settings.kind_schemas import ConfigDate
 from timeledger.settings.schemas import ActivityType, CustomDayCreate, CustomDayRead, HolidayDay
 
 settings_router = api_router("Settings", prefix="/settings")

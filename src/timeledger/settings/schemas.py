@@ -2,7 +2,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from timeledger.configuration.schemas import (
+from timeledger.kit.timeutil import IsoDate
+from timeledger.settings.kind_schemas import (
     ConfigCreate,
     ConfigDate,
     ConfigRead,
@@ -12,7 +13,6 @@ from timeledger.configuration.schemas import (
     ReferenceId,
     Text,
 )
-from timeledger.kit.timeutil import IsoDate
 
 ActivityType = Literal["work", "timeoff", "non-work", "allowance"]
 TimebankUnit = Literal["days", "hours"]

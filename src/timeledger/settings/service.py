@@ -7,13 +7,6 @@ from typing import Any
 import holidays
 from sqlalchemy.orm import Session
 
-from timeledger.configuration.store import (
-    Actor,
-    ConfigKind,
-    NewEntity,
-    names_of,
-    require_effective,
-)
 from timeledger.kit.errors import Conflict, NotFound, Unprocessable
 from timeledger.models import (
     Activity,
@@ -31,9 +24,16 @@ from timeledger.models import (
     TimebankAccountVersion,
     TimeEntry,
 )
+from timeledger.settings.referrers import entries_booked_on, movements_on
 from timeledger.settings.repository import HolidayDayRepository, projects_rating_activity
 from timeledger.settings.schemas import CustomDayCreate, HolidayDay
-from timeledger.timesheet.references import entries_booked_on, movements_on
+from timeledger.settings.store import (
+    Actor,
+    ConfigKind,
+    NewEntity,
+    names_of,
+    require_effective,
+)
 
 MAX_NESTING = 32
 
@@ -312,7 +312,7 @@ def _touch_calendar(
     op: str,
     custom: HolidayCustomDay,
 ) -> None:
-    from timeledger.changes.service import record_change
+    from timeledger.changelog.service import record_change
     from timeledger.kit.clock import utcnow
 
     calendar.row_version += 1

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import Query, Response, status
 
-from timeledger.identity.access import Allowed, Caller
+from timeledger.access.caller import Allowed, Caller
 from timeledger.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
 from timeledger.kit.routing import MAX_ID, ResourceId, api_router, created
 from timeledger.kit.timeutil import IsoDate

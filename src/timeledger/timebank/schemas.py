@@ -6,8 +6,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from timeledger.configuration.schemas import ConfigDate, ReferenceId, Text
 from timeledger.kit.timeutil import IsoDate
+from timeledger.settings.kind_schemas import ConfigDate, ReferenceId, Text
 
 MAX_AMOUNT = 10_000_000
 MAX_NOTE_LENGTH = 10_000

@@ -11,15 +11,16 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from timeledger.changes.service import record_change
-from timeledger.configuration.store import require_effective, workspace_today
-from timeledger.identity.access import Caller
+from timeledger.access.caller import Caller
+from timeledger.changelog.service import record_change
 from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import Conflict, NotFound, Unprocessable
 from timeledger.kit.pagination import DEFAULT_LIMIT, Direction, PageRequest, fetch_page
 from timeledger.models import TimebankMovement
 from timeledger.organization.reach import Access, Area, employee_ids_reached, reached_employee
+from timeledger.organization.today import workspace_today
 from timeledger.settings.service import TIMEBANK_ACCOUNTS
+from timeledger.settings.store import require_effective
 from timeledger.timebank.repository import TimebankRepository
 from timeledger.timebank.schemas import (
     MAX_AMOUNT,

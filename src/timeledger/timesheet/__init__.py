@@ -1,2 +1,2 @@
-"""What presence and entries share: whose timesheet a caller reaches, and the per-day
-totals of entries kept on write."""
+"""What presence, entries and the faces share about time: the rules of spans and breaks
+(`spans.py`), pure functions of plain values."""

@@ -4,9 +4,9 @@ from typing import Annotated
 
 from fastapi import Query, Request, Response, status
 
-from timeledger.identity.access import Allowed, Caller
-from timeledger.identity.hashing import Hashing
-from timeledger.identity.permissions import CATALOG
+from timeledger.access.caller import Allowed, Caller
+from timeledger.access.hashing import Hashing
+from timeledger.access.permissions import CATALOG
 from timeledger.kit.etag import set_etag
 from timeledger.kit.filters import IdListValue, parse_id_list
 from timeledger.kit.pagination import Page, PageRequest, fetch_page, page_request

@@ -8,10 +8,10 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, select, update
 from sqlalchemy.orm import Session
 
-from timeledger.identity.access import Caller
-from timeledger.identity.permissions import Scope
-from timeledger.identity.teams import managed_user_ids
+from timeledger.access.caller import Caller
+from timeledger.access.permissions import Scope
 from timeledger.models import ApiKey, AuthSession, Employee, Role, User
+from timeledger.organization.teams import managed_user_ids
 
 LIVE_STATUSES = ("active", "suspended")
 

@@ -16,28 +16,8 @@ from pydantic import (
 from timeledger.kit.languages import LANGUAGE_TAG_PATTERN, known_language_tags
 from timeledger.kit.shown_once import ShownOnce
 from timeledger.kit.text import WITHOUT_NUL
-from timeledger.kit.timeutil import TIMEZONE_NAME_PATTERN, is_known_timezone
+from timeledger.kit.timeutil import TimeZoneName
 
-
-def _known_timezone(value: str | None) -> str | None:
-    if value is not None and not is_known_timezone(value):
-        raise ValueError(f"unknown IANA time zone {value!r}")
-    return value
-
-
-TimeZoneName = Annotated[
-    str,
-    Field(max_length=64),
-    AfterValidator(_known_timezone),
-    WithJsonSchema(
-        {
-            "type": "string",
-            "maxLength": 64,
-            "pattern": TIMEZONE_NAME_PATTERN,
-            "description": "An IANA time zone name, such as Europe/Berlin.",
-        }
-    ),
-]
 Name = Annotated[str, Field(min_length=1, max_length=200, pattern=WITHOUT_NUL)]
 Password = Annotated[str, Field(min_length=1, max_length=256)]
 RoleName = Annotated[str, Field(min_length=1, max_length=64, pattern=WITHOUT_NUL)]

@@ -8,21 +8,21 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from timeledger.changes.service import record_change
-from timeledger.identity.access import PERSON, SERVICE, Caller
-from timeledger.identity.audit import record_audit
-from timeledger.identity.credentials import (
+from timeledger.access.audit import record_audit
+from timeledger.access.caller import PERSON, SERVICE, Caller
+from timeledger.access.credentials import (
     PasswordHashing,
     TokenKind,
     check_password_strength,
     issue_token,
 )
-from timeledger.identity.permissions import (
+from timeledger.access.permissions import (
     BUILTIN_ROLES,
     OWNER_ROLE,
     ROLE_DESCRIPTIONS,
     validate_role_permissions,
 )
+from timeledger.changelog.service import record_change
 from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import Conflict, Forbidden, NotFound, Unprocessable
 from timeledger.kit.etag import etag_for

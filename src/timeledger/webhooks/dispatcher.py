@@ -19,12 +19,12 @@ from typing import Any, Literal
 import structlog
 from sqlalchemy.orm import Session
 
+from timeledger.access.audit import AuditRecord, record_audit
+from timeledger.access.caller import caller_acting_as
 from timeledger.config import Settings
 from timeledger.events.audience import Audience
 from timeledger.events.catalog import parse_types
 from timeledger.events.service import visible_changes
-from timeledger.identity.access import caller_acting_as
-from timeledger.identity.audit import AuditRecord, record_audit
 from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
 from timeledger.kit.errors import Unprocessable

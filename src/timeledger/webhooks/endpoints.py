@@ -4,8 +4,8 @@ from typing import Annotated
 
 from fastapi import Request, Response, status
 
+from timeledger.access.caller import Allowed, Caller
 from timeledger.config import Settings
-from timeledger.identity.access import Allowed, Caller
 from timeledger.kit.etag import set_etag
 from timeledger.kit.pagination import Direction, Page, PageRequest, page_request
 from timeledger.kit.routing import ResourceId, api_router, created, if_match_of

@@ -7,11 +7,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from timeledger.access.audit import record_audit
+from timeledger.access.caller import Caller
 from timeledger.config import Settings
 from timeledger.events.catalog import parse_types
 from timeledger.events.repository import ChangeRepository
-from timeledger.identity.access import Caller
-from timeledger.identity.audit import record_audit
 from timeledger.jobs.registry import enqueue
 from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import Conflict, NotFound, Unprocessable

@@ -4,7 +4,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from timeledger.kit.text import WITHOUT_NUL
-from timeledger.users.schemas import TimeZoneName
+from timeledger.kit.timeutil import TimeZoneName
 
 Currency = Annotated[str, Field(pattern=r"^[A-Z]{3}$")]
 Locale = Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Z]{2})?$")]

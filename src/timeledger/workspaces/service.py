@@ -7,20 +7,20 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from timeledger.changes.service import record_change
-from timeledger.configuration.schemas import MIN_DATE
-from timeledger.configuration.store import Actor
-from timeledger.identity.access import Caller
-from timeledger.identity.audit import record_audit
-from timeledger.identity.credentials import PasswordHashing, check_password_strength
+from timeledger.access.audit import record_audit
+from timeledger.access.caller import Caller
+from timeledger.access.credentials import PasswordHashing, check_password_strength
+from timeledger.changelog.service import record_change
+from timeledger.entries.day_totals import restate_week_starts
 from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import Conflict, NotFound, Unprocessable
 from timeledger.kit.etag import etag_for
 from timeledger.kit.tenancy import scope_session_to_workspace
 from timeledger.kit.timeutil import DateKeyword, instants_of, keyword_range_in_zone, zone
 from timeledger.models import User, Workspace
+from timeledger.settings.kind_schemas import MIN_DATE
 from timeledger.settings.service import create_default_activities
-from timeledger.timesheet.totals import restate_week_starts
+from timeledger.settings.store import Actor
 from timeledger.users.schemas import ApiKeyCreate
 from timeledger.users.service import (
     add_person,

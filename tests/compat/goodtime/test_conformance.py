@@ -24,11 +24,11 @@ from tests.compat.goodtime.support import (
 from tests.compat.mite.support import Mite
 from tests.conftest import WorkspaceFixture
 from tests.timesheet.support import Person, person_in
-from timeledger.auth.service import MAX_FAILURES_PER_ACCOUNT
 from timeledger.compat.goodtime.auth import TOKEN_LIFETIME, signing_key
 from timeledger.config import Settings
 from timeledger.kit.clock import Clock, FixedClock, utcnow
 from timeledger.kit.db import Database
+from timeledger.signin.service import MAX_FAILURES_PER_ACCOUNT
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from sqlalchemy import event
 from tests.conftest import WorkspaceFixture, make_workspace
 from tests.organization.support import create_unit
 from tests.timesheet.support import Person, person_in
-from timeledger.identity.credentials import PasswordHashing
+from timeledger.access.credentials import PasswordHashing
 from timeledger.kit.clock import Clock, FixedClock, clock_in_use, utcnow
 from timeledger.kit.db import Database
 

@@ -16,10 +16,10 @@ import pytest
 from pymite import Mite
 from pymite.mite import MiteAPI
 
+from tests.access.support import Principal, new_person
 from tests.conftest import WorkspaceFixture, make_workspace
-from tests.identity.support import Principal, new_person
 from tests.test_serve_e2e import serving
-from timeledger.identity.credentials import PasswordHashing
+from timeledger.access.credentials import PasswordHashing
 from timeledger.kit.db import Database
 
 pytestmark = pytest.mark.e2e

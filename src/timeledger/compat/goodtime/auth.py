@@ -15,14 +15,14 @@ from typing import Any
 import jwt
 from fastapi import Request
 
-from timeledger.auth.service import ClientInfo
+from timeledger.access.caller import Allowed, Caller, caller_of
 from timeledger.config import Settings
-from timeledger.identity.access import Allowed, Caller, caller_of
 from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import Forbidden, Unauthorized
 from timeledger.kit.tenancy import scope_session_to_workspace
 from timeledger.kit.uow import UnitOfWork, database
 from timeledger.models import User, Workspace
+from timeledger.signin.service import ClientInfo
 from timeledger.workspaces.service import goodtime_face
 
 AUDIENCE = "goodtime"

@@ -7,7 +7,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request, Response
 from sqlalchemy.orm import Session
 
-from timeledger.auth.service import sign_in_to_goodtime
+from timeledger.access.caller import Allowed, Caller, caller_of
+from timeledger.access.credentials import PasswordHashing
 from timeledger.compat.goodtime.auth import (
     GoodTimeAllowed,
     client_of,
@@ -27,21 +28,21 @@ from timeledger.compat.goodtime.formats import (
     text_response,
     validated,
 )
-from timeledger.configuration.store import ConfigKind, workspace_today
 from timeledger.entries import service as entries
 from timeledger.entries.listing import EntryQuery, EntrySort, list_entries_window, resolve_filters
 from timeledger.entries.rendering import span_of
 from timeledger.entries.schemas import EntryCreate
-from timeledger.identity.access import Allowed, Caller, caller_of
-from timeledger.identity.credentials import PasswordHashing
 from timeledger.kit.errors import BadRequest, NotFound, Unprocessable
 from timeledger.kit.pagination import Direction, fetch_window
 from timeledger.kit.routing import unconditional
 from timeledger.kit.uow import UnitOfWork, database
 from timeledger.models import User
 from timeledger.organization.reach import Access, Area, reached_employee_of_user
+from timeledger.organization.today import workspace_today
 from timeledger.projects import service as projects
 from timeledger.settings.service import ACTIVITIES
+from timeledger.settings.store import ConfigKind
+from timeledger.signin.service import sign_in_to_goodtime
 from timeledger.users.repository import UserRepository
 from timeledger.workspaces.service import get_workspace, goodtime_face
 

@@ -5,10 +5,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Request, Response
 
+from timeledger.access.caller import Caller
 from timeledger.compat.mctime import translate
 from timeledger.compat.mctime.requests import NOT_VISIBLE, accounts_page_size, visible_employee
 from timeledger.compat.mctime.wire import McTimeAllowed, envelope, ids, item, page_number
-from timeledger.identity.access import Caller
 from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import NotFound, Unauthorized
 from timeledger.kit.uow import UnitOfWork

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Response
 from sqlalchemy.orm import Session
 
+from timeledger.access.caller import Caller
 from timeledger.compat.mctime import translate
 from timeledger.compat.mctime.requests import (
     ClockRequest,
@@ -19,9 +20,7 @@ from timeledger.compat.mctime.requests import (
     visible_employee,
 )
 from timeledger.compat.mctime.wire import McTimeAllowed, envelope, item
-from timeledger.configuration.store import workspace_today
 from timeledger.entries import service as entries
-from timeledger.identity.access import Caller
 from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import Conflict
 from timeledger.kit.routing import RawBody
@@ -29,9 +28,10 @@ from timeledger.kit.uow import UnitOfWork
 from timeledger.organization.reach import Access
 from timeledger.organization.repository import EmployeeRepository
 from timeledger.organization.service import require_placed_in, versions_on_days
+from timeledger.organization.today import workspace_today
 from timeledger.presence import service as presence
+from timeledger.presence.clocking import stop_clock_into_entry
 from timeledger.presence.schemas import BreakAt, ClockIn, PresenceUpdate
-from timeledger.timesheet.clocking import stop_clock_into_entry
 from timeledger.workspaces.service import get_workspace
 
 NOT_CLOCKED_IN = "The user is not clocked in."

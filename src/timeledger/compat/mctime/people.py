@@ -5,6 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Request, Response
 
+from timeledger.access.caller import Caller
 from timeledger.compat.mctime import translate
 from timeledger.compat.mctime.wire import (
     McTimeAllowed,
@@ -15,14 +16,13 @@ from timeledger.compat.mctime.wire import (
     page_count,
     page_number,
 )
-from timeledger.configuration.store import workspace_today
-from timeledger.identity.access import Caller
 from timeledger.kit.errors import BadRequest
 from timeledger.kit.pagination import count_rows, fetch_window
 from timeledger.kit.uow import UnitOfWork
 from timeledger.models import OrgUnit, User
 from timeledger.organization.repository import EmployeeRepository, OrgUnitRepository
 from timeledger.organization.schemas import OrgUnitType
+from timeledger.organization.today import workspace_today
 from timeledger.users.repository import UserRepository
 
 USERS_PER_PAGE = 20

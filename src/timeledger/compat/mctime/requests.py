@@ -9,12 +9,12 @@ from fastapi import Request
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.orm import Session
 
+from timeledger.access.caller import Caller
 from timeledger.compat.mctime.wire import ids
-from timeledger.configuration.store import workspace_today
-from timeledger.identity.access import Caller
 from timeledger.kit.errors import BadRequest, NotFound, Unauthorized, Unprocessable
 from timeledger.organization.reach import Access, Area, reached_employee_of_user
 from timeledger.organization.repository import OrgUnitRepository
+from timeledger.organization.today import workspace_today
 from timeledger.settings.service import ACTIVITIES
 from timeledger.timesheet import spans
 

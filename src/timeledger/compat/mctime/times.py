@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Request, Response
 from sqlalchemy.orm import Session
 
+from timeledger.access.caller import Caller
 from timeledger.compat.mctime import translate
 from timeledger.compat.mctime.requests import (
     TimeIn,
@@ -31,7 +32,6 @@ from timeledger.compat.mctime.wire import (
     page_count,
     page_number,
 )
-from timeledger.configuration.store import workspace_today
 from timeledger.entries import service as entries
 from timeledger.entries.grouping import GroupKey, list_groups
 from timeledger.entries.listing import (
@@ -45,7 +45,6 @@ from timeledger.entries.listing import (
     resolve_filters,
 )
 from timeledger.entries.schemas import CreationType, EntryBreakSpan, EntryCreate, EntryUpdate
-from timeledger.identity.access import Caller
 from timeledger.kit.errors import BadRequest, NotFound, Problem
 from timeledger.kit.pagination import Direction
 from timeledger.kit.routing import RawBody, unconditional
@@ -53,6 +52,7 @@ from timeledger.kit.uow import UnitOfWork
 from timeledger.organization.reach import Access
 from timeledger.organization.repository import OrgUnitRepository
 from timeledger.organization.service import require_placed_in, versions_on_days
+from timeledger.organization.today import workspace_today
 from timeledger.users.repository import UserRepository
 from timeledger.workspaces.service import get_workspace
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import Request, Response
 
-from timeledger.identity.access import Allowed, Caller, caller_from_token
+from timeledger.access.caller import Allowed, Caller, caller_from_token
 from timeledger.kit.errors import BadRequest, Problem, Unauthorized
 from timeledger.kit.jsonio import dump_json
 from timeledger.kit.tenancy import scope_session_to_workspace

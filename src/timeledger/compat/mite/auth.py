@@ -7,12 +7,12 @@ from functools import partial
 
 from fastapi import Request
 
-from timeledger.auth.service import ClientInfo, check_password
-from timeledger.identity.access import Allowed, Caller, caller_from_token, caller_of
-from timeledger.identity.credentials import PasswordHashing
+from timeledger.access.caller import Allowed, Caller, caller_from_token, caller_of
+from timeledger.access.credentials import PasswordHashing
 from timeledger.kit.errors import Unauthorized
 from timeledger.kit.tenancy import scope_session_to_workspace
 from timeledger.kit.uow import UnitOfWork, database
+from timeledger.signin.service import ClientInfo, check_password
 
 API_KEY_HEADER = "x-miteapikey"
 API_KEY_PARAMETER = "api_key"

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request, Response
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
+from timeledger.access.caller import Caller
 from timeledger.compat.mite import translate
 from timeledger.compat.mite.auth import MiteAllowed
 from timeledger.compat.mite.formats import many, one
@@ -18,13 +19,12 @@ from timeledger.compat.mite.kinds import (
     add_kind_routes,
 )
 from timeledger.compat.mite.requests import Fmt, Paging, native, resource_id
-from timeledger.configuration.routes import actor_of
-from timeledger.configuration.store import Versioned, workspace_today
-from timeledger.identity.access import Caller
+from timeledger.entries.reference_names import reference_names
 from timeledger.kit.pagination import fetch_window
 from timeledger.kit.routing import unconditional
 from timeledger.kit.uow import UnitOfWork
 from timeledger.models import User
+from timeledger.organization.today import workspace_today
 from timeledger.projects import service as projects
 from timeledger.projects.schemas import (
     ActivityRates,
@@ -33,9 +33,10 @@ from timeledger.projects.schemas import (
     ProjectCreate,
     ProjectUpdate,
 )
+from timeledger.settings.kind_routes import actor_of
 from timeledger.settings.schemas import ActivityCreate, ActivityUpdate
 from timeledger.settings.service import ACTIVITIES, WORK
-from timeledger.timesheet.names import reference_names
+from timeledger.settings.store import Versioned
 from timeledger.users import service as users
 from timeledger.users.repository import UserRepository
 from timeledger.workspaces.service import get_workspace

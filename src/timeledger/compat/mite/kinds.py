@@ -20,17 +20,18 @@ from pydantic import BaseModel
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
+from timeledger.access.caller import Caller
 from timeledger.compat.mite import translate
 from timeledger.compat.mite.auth import MiteAllowed
 from timeledger.compat.mite.formats import Format, empty, fields_of, many, one
 from timeledger.compat.mite.requests import Fmt, Paging, native, resource_id
-from timeledger.configuration.routes import actor_of
-from timeledger.configuration.schemas import MIN_DATE
-from timeledger.configuration.store import ConfigKind, Versioned, workspace_today
-from timeledger.identity.access import Caller
 from timeledger.kit.pagination import fetch_window
 from timeledger.kit.routing import RawBody, unconditional
 from timeledger.kit.uow import UnitOfWork
+from timeledger.organization.today import workspace_today
+from timeledger.settings.kind_routes import actor_of
+from timeledger.settings.kind_schemas import MIN_DATE
+from timeledger.settings.store import ConfigKind, Versioned
 
 GET = ["GET", "HEAD"]
 UPDATE = ["PATCH", "PUT"]

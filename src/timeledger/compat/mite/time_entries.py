@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 
+from timeledger.access.caller import Caller
 from timeledger.bookmarks import service as bookmarks
 from timeledger.compat.mite import translate
 from timeledger.compat.mite.auth import MiteAllowed
@@ -20,7 +21,6 @@ from timeledger.compat.mite.requests import (
     native,
     resource_id,
 )
-from timeledger.configuration.store import workspace_today
 from timeledger.entries import service as entries
 from timeledger.entries.grouping import GroupKey, list_groups
 from timeledger.entries.listing import (
@@ -30,16 +30,16 @@ from timeledger.entries.listing import (
     list_entries_window,
     resolve_filters,
 )
+from timeledger.entries.reference_names import ReferenceNames, reference_names
 from timeledger.entries.schemas import EntryCreate, EntryUpdate
-from timeledger.identity.access import Caller
 from timeledger.kit.errors import BadRequest, NotFound, Unprocessable
 from timeledger.kit.pagination import Direction
 from timeledger.kit.routing import RawBody, unconditional
 from timeledger.kit.uow import UnitOfWork
 from timeledger.models import TimeEntry
 from timeledger.organization.reach import Access, Area, reached_employee_of_user
+from timeledger.organization.today import workspace_today
 from timeledger.settings.service import default_work_activity_id
-from timeledger.timesheet.names import ReferenceNames, reference_names
 
 time_entries = APIRouter()
 GET = ["GET", "HEAD"]

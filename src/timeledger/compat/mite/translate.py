@@ -13,12 +13,12 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from sqlalchemy.orm import Session
 
+from timeledger.access.caller import Caller
 from timeledger.entries.grouping import GroupKey
+from timeledger.entries.reference_names import ReferenceNames
 from timeledger.entries.schemas import MAX_NOTE_LENGTH
-from timeledger.identity.access import Caller
 from timeledger.kit.routing import MAX_ID
 from timeledger.models import User, Workspace
-from timeledger.timesheet.names import ReferenceNames
 from timeledger.timesheet.spans import MINUTES_PER_DAY
 from timeledger.workspaces.service import get_workspace
 

@@ -1,1 +1,0 @@
-"""Workspace administration: workspace settings and the audit log."""

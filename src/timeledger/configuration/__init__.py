@@ -1,1 +1,0 @@
-"""Effective-dated configuration entities: the shared store every kind builds on."""

@@ -1,0 +1,11 @@
+"""Imports every module that registers job kinds, cycle tasks or upkeep tasks with the worker.
+
+The composition roots (`app.create_app`, the `worker` command) import it, so the `jobs`
+package itself knows no domain.
+"""
+
+import timeledger.entries.jobs
+import timeledger.inbound.processing
+import timeledger.jobs.schedules
+import timeledger.signin.service
+import timeledger.webhooks.tasks  # noqa: F401

@@ -1,0 +1,314 @@
+"""A key of workspace A finds nothing of workspace B: every object is 404, every list
+leaves B's rows out, and B's credentials and rows stay untouched."""
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from tests.access.support import (
+    Operation,
+    bearer,
+    login,
+    new_person,
+    new_service_user,
+    openapi_document,
+    operations,
+)
+from tests.conftest import WorkspaceFixture
+from timeledger.kit.clock import utcnow
+from timeledger.kit.db import Database
+from timeledger.models import WebhookDelivery
+
+
+def _b_objects(
+    client: TestClient, db: Database, other_workspace: WorkspaceFixture
+) -> dict[str, Any]:
+    headers = other_workspace.headers
+    person = new_person(db, other_workspace.id, "employee", email="shared@example.com")
+    robot = new_service_user(db, other_workspace.id, "developer", name="b-robot")
+    role = client.post(
+        "/api/roles",
+        json={"name": "b-auditor", "permissions": ["audit-log:read:*"]},
+        headers=headers,
+    )
+    assert role.status_code == 201, role.text
+    unit = client.post("/api/org-units", json={"name": "B unit"}, headers=headers)
+    assert unit.status_code == 201, unit.text
+    employees = client.get("/api/employees?limit=200", headers=headers).json()["items"]
+    employee_id = next(row["id"] for row in employees if row["user_id"] == person.user_id)
+    employment = client.post(
+        f"/api/employees/{employee_id}/employments",
+        json={"starts_on": "2024-01-01"},
+        headers=headers,
+    )
+    assert employment.status_code == 201, employment.text
+    interval = client.post(
+        f"/api/employees/{employee_id}/timesheet/presence",
+        json={"started_at": "2026-01-05T08:00:00Z", "ended_at": "2026-01-05T12:00:00Z"},
+        headers=headers,
+    )
+    assert interval.status_code == 201, interval.text
+    activities = client.get("/api/settings/activities?limit=1", headers=headers).json()["items"]
+    entry = client.post(
+        f"/api/employees/{employee_id}/timesheet/entries",
+        json={"date": "2026-01-05", "minutes": 60, "activity_id": activities[0]["id"]},
+        headers=headers,
+    )
+    assert entry.status_code == 201, entry.text
+    session = login(client, other_workspace.owner_email, other_workspace.owner_password)
+    # Suspended, so that reactivating it would succeed if A could reach it.
+    suspended = client.post(f"/api/users/{person.user_id}/suspend", headers=headers)
+    assert suspended.status_code == 200, suspended.text
+    settings = _b_settings(client, headers)
+    projects = _b_projects(client, headers)
+    bookmark = client.post(
+        "/api/me/bookmarks", json={"name": "B bookmark", "query": "at=today"}, headers=headers
+    )
+    assert bookmark.status_code == 201, bookmark.text
+    account_id = settings["settings/timebank-accounts"]
+    account = client.get(f"/api/settings/timebank-accounts/{account_id}", headers=headers)
+    movement = client.post(
+        f"/api/employees/{employee_id}/timebank/movements",
+        json={
+            "account_id": account_id,
+            "day": account.json()["effective_from"],
+            "amount": 60,
+            "cause": "adjustment",
+        },
+        headers=headers,
+    )
+    assert movement.status_code == 201, movement.text
+    return {
+        **settings,
+        **projects,
+        **_b_jobs_and_inbound_endpoint(client, headers, robot.user_id),
+        **_b_webhook_subscription(client, db, other_workspace),
+        "person": person,
+        "robot": robot,
+        "role_id": role.json()["id"],
+        "session_id": session["session_id"],
+        "session": session["token"],
+        "unit_id": unit.json()["id"],
+        "employee_id": employee_id,
+        "employment_id": employment.json()["id"],
+        "interval_id": interval.json()["id"],
+        "entry_id": entry.json()["id"],
+        "owner_key_id": client.get("/api/me/api-keys", headers=headers).json()["items"][0]["id"],
+        "bookmark_id": bookmark.json()["id"],
+        "movement_id": movement.json()["id"],
+    }
+
+
+def _b_jobs_and_inbound_endpoint(
+    client: TestClient, headers: dict[str, str], service_user_id: int
+) -> dict[str, Any]:
+    job = client.post(
+        "/api/admin/batch-jobs", json={"kind": "timesheet.stop-timers"}, headers=headers
+    )
+    assert job.status_code == 201, job.text
+    schedule = client.post(
+        "/api/admin/schedules",
+        json={"name": "B nightly", "kind": "timesheet.stop-timers", "cron": "0 23 * * *"},
+        headers=headers,
+    )
+    assert schedule.status_code == 201, schedule.text
+    endpoint = client.post(
+        "/api/webhooks/inbound-endpoints",
+        json={"name": "B clock", "service_user_id": service_user_id},
+        headers=headers,
+    )
+    assert endpoint.status_code == 201, endpoint.text
+    return {
+        "job_id": job.json()["id"],
+        "schedule_id": schedule.json()["id"],
+        "endpoint_id": endpoint.json()["id"],
+    }
+
+
+def _b_webhook_subscription(
+    client: TestClient, db: Database, other_workspace: WorkspaceFixture
+) -> dict[str, Any]:
+    """A subscription of B (to a public address literal: nothing resolves or sends here)
+    and one attempt in its deliveries."""
+    subscription = client.post(
+        "/api/webhooks/subscriptions",
+        json={"url": "https://93.184.215.14/hooks"},
+        headers=other_workspace.headers,
+    )
+    assert subscription.status_code == 201, subscription.text
+    subscription_id = subscription.json()["id"]
+    with db.transaction(workspace_id=other_workspace.id) as session:
+        delivery = WebhookDelivery(
+            workspace_id=other_workspace.id,
+            subscription_id=subscription_id,
+            message_id="evt_test",
+            revision=None,
+            event_type="webhook.test",
+            trigger="test",
+            attempt=1,
+            succeeded=True,
+            response_status=204,
+            duration_ms=3,
+            attempted_at=utcnow(),
+        )
+        session.add(delivery)
+        session.flush()
+        delivery_id = delivery.id
+    return {"subscription_id": subscription_id, "delivery_id": delivery_id}
+
+
+SETTINGS_KINDS = {
+    "activities": {"name": "B activity", "type": "work"},
+    "reasons": {"name": "B reason"},
+    "dimensions": {"name": "B dimension", "allowed_values": ["x"]},
+    "timebank-accounts": {"name": "B account", "unit": "hours"},
+    "holiday-calendars": {"name": "B calendar", "country": "US"},
+    "employment-terms": {"name": "B terms", "norm_minutes": [480] * 5 + [0, 0]},
+}
+
+
+def _b_settings(client: TestClient, headers: dict[str, str]) -> dict[str, Any]:
+    """One configuration entity of each kind, keyed by its path under /api/settings."""
+    made: dict[str, Any] = {}
+    for kind, body in SETTINGS_KINDS.items():
+        response = client.post(f"/api/settings/{kind}", json=body, headers=headers)
+        assert response.status_code == 201, response.text
+        made[f"settings/{kind}"] = response.json()["id"]
+    calendar = made["settings/holiday-calendars"]
+    day = client.post(
+        f"/api/settings/holiday-calendars/{calendar}/custom-days",
+        json={"day": "2026-06-05", "name": "B day"},
+        headers=headers,
+    )
+    assert day.status_code == 201, day.text
+    return made
+
+
+def _b_projects(client: TestClient, headers: dict[str, str]) -> dict[str, Any]:
+    customer = client.post("/api/customers", json={"name": "B customer"}, headers=headers)
+    assert customer.status_code == 201, customer.text
+    project = client.post(
+        "/api/projects",
+        json={"name": "B project", "customer_id": customer.json()["id"]},
+        headers=headers,
+    )
+    assert project.status_code == 201, project.text
+    project_id = project.json()["id"]
+    task = client.post(
+        f"/api/projects/{project_id}/tasks", json={"name": "B task"}, headers=headers
+    )
+    assert task.status_code == 201, task.text
+    return {
+        "customer_id": customer.json()["id"],
+        "project_id": project_id,
+        "task_id": task.json()["id"],
+    }
+
+
+def _b_ids(operation: Operation, b: dict[str, Any]) -> dict[str, Any]:
+    under_service_users = operation.path.startswith("/api/service-users")
+    values = {}
+    for name in operation.path_parameters():
+        if name == "user_id":
+            values[name] = b["robot"].user_id if under_service_users else b["person"].user_id
+        elif name == "key_id":
+            values[name] = b["robot"].key_id if under_service_users else b["owner_key_id"]
+        elif name == "role_id":
+            values[name] = b["role_id"]
+        elif name == "session_id":
+            values[name] = b["session_id"]
+        elif name in (
+            "unit_id",
+            "employee_id",
+            "employment_id",
+            "interval_id",
+            "entry_id",
+            "bookmark_id",
+            "movement_id",
+            "job_id",
+            "schedule_id",
+            "endpoint_id",
+            "subscription_id",
+            "delivery_id",
+        ):
+            values[name] = b[name]
+        elif name in ("entity_id", "calendar_id") and operation.path.startswith("/api/settings/"):
+            values[name] = b["settings/" + operation.path.split("/")[3]]
+        elif name == "entity_id" and operation.path.startswith("/api/customers/"):
+            values[name] = b["customer_id"]
+        elif name in ("project_id", "task_id"):
+            values[name] = b[name]
+        elif name in ("entity", "entity_id") and operation.path.startswith("/api/admin/deleted/"):
+            values[name] = "activity" if name == "entity" else b["settings/activities"]
+        elif name == "day":
+            values[name] = "2026-06-05"
+        else:
+            raise AssertionError(f"{operation.label}: say which object of B {name} names")
+    return values
+
+
+def test_every_object_of_another_workspace_is_not_found(
+    client: TestClient,
+    db: Database,
+    workspace: WorkspaceFixture,
+    other_workspace: WorkspaceFixture,
+) -> None:
+    b = _b_objects(client, db, other_workspace)
+    a_session = login(client, workspace.owner_email, workspace.owner_password)["token"]
+    leaks = []
+    checked = 0
+    for operation in operations(openapi_document(client)):
+        if operation.public or not operation.path_parameters():
+            continue
+        for token in (workspace.api_key, a_session):
+            response = operation.call(client, bearer(token), _b_ids(operation, b), None)
+            checked += 1
+            if response.status_code != 404:
+                leaks.append(f"{operation.label} -> {response.status_code} {response.text}")
+    assert checked >= 2 * 15
+    assert leaks == []
+    # B is untouched: its robot, session and owner key still work, its person is still
+    # suspended, its role still there.
+    for token in (b["robot"].key, b["session"], other_workspace.api_key):
+        assert client.get("/api/auth/sessions", headers=bearer(token)).status_code == 200
+    person = client.get(f"/api/users/{b['person'].user_id}", headers=other_workspace.headers)
+    assert person.json()["status"] == "suspended"
+    role = client.get(f"/api/roles/{b['role_id']}", headers=other_workspace.headers)
+    assert role.json()["permissions"] == ["audit-log:read:*"]
+
+
+def test_lists_never_show_rows_of_another_workspace(
+    client: TestClient,
+    db: Database,
+    workspace: WorkspaceFixture,
+    other_workspace: WorkspaceFixture,
+) -> None:
+    b = _b_objects(client, db, other_workspace)
+    # Activity in B that lands in its audit log: a denial and a sign-in.
+    denied = client.get("/api/admin/audit-log", headers=b["robot"].headers)
+    assert denied.status_code == 403
+    headers = workspace.headers
+
+    def items(url: str) -> list[dict[str, Any]]:
+        response = client.get(url, headers=headers)
+        assert response.status_code == 200, response.text
+        result: list[dict[str, Any]] = response.json()["items"]
+        return result
+
+    users = items("/api/users?limit=200")
+    assert [user["email"] for user in users] == [workspace.owner_email]
+    assert items("/api/users?q=shared") == []
+    assert items("/api/users?role=employee") == []
+    assert items("/api/service-users") == []
+    assert "b-auditor" not in {role["name"] for role in items("/api/roles?limit=200")}
+    assert len(items("/api/roles?limit=200")) == 5
+    assert {key["prefix"] for key in items("/api/me/api-keys")} == {workspace.api_key[:16]}
+    assert items("/api/auth/sessions") == []
+    a_events = items("/api/admin/audit-log?limit=200")
+    b_events = client.get("/api/admin/audit-log?limit=200", headers=other_workspace.headers)
+    b_event_ids = {event["id"] for event in b_events.json()["items"]}
+    assert len(b_event_ids) >= 2
+    assert {event["id"] for event in a_events}.isdisjoint(b_event_ids)
+    b_user_ids = {b["person"].user_id, b["robot"].user_id, other_workspace.owner_id}
+    assert all(event["actor_user_id"] not in b_user_ids for event in a_events)
+    assert client.get("/api/admin/workspace", headers=headers).json()["name"] == workspace.name
