@@ -2,6 +2,7 @@
 compat/goodtime.md, over the real database on both engines."""
 
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -26,9 +27,26 @@ from tests.conftest import WorkspaceFixture
 from tests.timesheet.support import Person, person_in
 from timeledger.compat.goodtime.auth import TOKEN_LIFETIME, signing_key
 from timeledger.config import Settings
-from timeledger.kit.clock import Clock, FixedClock, utcnow
+from timeledger.kit.clock import Clock, FixedClock, ShiftedClock, clock_in_use, utcnow
 from timeledger.kit.db import Database
 from timeledger.signin.service import MAX_FAILURES_PER_ACCOUNT
+
+EXAMPLES_PAST = datetime(2026, 9, 16, tzinfo=UTC)
+"""The day after the seed's examples (2026-09-15): their spans may not end in the future."""
+
+
+@pytest.fixture(autouse=True)
+def clock(clock: Clock) -> Iterator[Clock]:
+    """The test clock, moved to the same time of day after the seed's examples when it
+    stands before them (a suite run at a chosen earlier instant)."""
+    now = clock.now()
+    if now >= EXAMPLES_PAST:
+        yield clock
+        return
+    moved_to = datetime.combine(EXAMPLES_PAST.date(), now.timetz())
+    moved: Clock = FixedClock(moved_to) if isinstance(clock, FixedClock) else ShiftedClock(moved_to)
+    with clock_in_use(moved):
+        yield moved
 
 
 @pytest.fixture
