@@ -17,11 +17,14 @@ from timeledger.models import EntryDayTotal, TimeEntry
 
 DAYS = ["2026-03-01", "2026-03-02", "2026-03-09"]
 
+MINUTES_PER_OPERATION = 240
+"""Six operations of this many minutes stay within the 1,440 minutes a day may hold."""
+
 operation = st.one_of(
     st.tuples(
         st.just("create"),
         st.sampled_from(DAYS),
-        st.integers(0, 600),
+        st.integers(0, MINUTES_PER_OPERATION),
         st.booleans(),
         st.booleans(),
         st.sampled_from([None, True, False]),
@@ -30,7 +33,7 @@ operation = st.one_of(
         st.just("update"),
         st.integers(0, 20),
         st.sampled_from([*DAYS, None]),
-        st.integers(0, 600),
+        st.integers(0, MINUTES_PER_OPERATION),
         st.booleans(),
         st.sampled_from([None, True, False]),
     ),
