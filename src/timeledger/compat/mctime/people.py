@@ -1,9 +1,11 @@
 """McTime's users (20 a page) and organizations (org units, 50 a page), paged by the
 database."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request, Response
+from sqlalchemy import Select
+from sqlalchemy.orm import Session
 
 from timeledger.access.caller import Caller
 from timeledger.compat.mctime import translate
@@ -17,7 +19,7 @@ from timeledger.compat.mctime.wire import (
     page_number,
 )
 from timeledger.kit.errors import BadRequest
-from timeledger.kit.pagination import count_rows, fetch_window
+from timeledger.kit.pagination import RowT, count_rows, fetch_window
 from timeledger.kit.uow import UnitOfWork
 from timeledger.models import OrgUnit, User
 from timeledger.organization.repository import EmployeeRepository, OrgUnitRepository
@@ -30,6 +32,18 @@ ORGANIZATIONS_PER_PAGE = 50
 ORGANIZATION_TYPES = tuple(unit_type.value for unit_type in OrgUnitType)
 
 people_router = APIRouter()
+
+
+def _numbered_page(
+    session: Session, request: Request, statement: Select[RowT], key: Any, size: int
+) -> tuple[int, list[RowT], int]:
+    """McTime's numbered page of `statement`: the page asked for, its rows, and how many
+    pages there are."""
+    page = page_number(request)
+    rows: list[RowT] = fetch_window(
+        session, statement, order_by=(key,), limit=size, offset=(page - 1) * size
+    )
+    return page, rows, page_count(count_rows(session, statement), size)
 
 
 @people_router.get("/users")
@@ -56,19 +70,12 @@ def get_users(
         among=members,
         roles=translate.roles_named(set(roles)) if roles else None,
     )
-    page = page_number(request)
-    rows: list[User] = fetch_window(
-        session,
-        statement,
-        order_by=(User.id,),
-        limit=USERS_PER_PAGE,
-        offset=(page - 1) * USERS_PER_PAGE,
-    )
+    page, rows, pages = _numbered_page(session, request, statement, User.id, USERS_PER_PAGE)
     versions = EmployeeRepository(session).versions_of_users([row.id for row in rows], today)
     data = {
         "users": [translate.user(row, versions.get(row.id)) for row in rows],
         "page": str(page),
-        "pageSize": str(page_count(count_rows(session, statement), USERS_PER_PAGE)),
+        "pageSize": str(pages),
     }
     return envelope([item(data)])
 
@@ -99,13 +106,8 @@ def get_organizations(
         unit_ids=unit_ids,
         active=not flag(request, "inactive"),
     )
-    page = page_number(request)
-    units: list[OrgUnit] = fetch_window(
-        session,
-        statement,
-        order_by=(OrgUnit.id,),
-        limit=ORGANIZATIONS_PER_PAGE,
-        offset=(page - 1) * ORGANIZATIONS_PER_PAGE,
+    page, units, pages = _numbered_page(
+        session, request, statement, OrgUnit.id, ORGANIZATIONS_PER_PAGE
     )
     versions = repository.versions_on([unit.id for unit in units], today)
     data = {
@@ -113,6 +115,6 @@ def get_organizations(
             translate.organization(unit.id, versions[unit.id], today) for unit in units
         ],
         "page": str(page),
-        "pageSize": str(page_count(count_rows(session, statement), ORGANIZATIONS_PER_PAGE)),
+        "pageSize": str(pages),
     }
     return envelope([item(data)])
