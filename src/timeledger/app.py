@@ -6,6 +6,7 @@ from contextlib import asynccontextmanager
 import yaml
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import PlainTextResponse, Response
+from starlette.routing import Route
 
 import timeledger.job_kinds  # noqa: F401  (registers every job kind, cycle and upkeep task)
 from timeledger import PRODUCT_NAME, __version__
@@ -13,10 +14,11 @@ from timeledger.access.credentials import PasswordHashing
 from timeledger.bookmarks.endpoints import bookmarks_router
 from timeledger.compat.goodtime.endpoints import GOODTIME_PREFIX, goodtime_router
 from timeledger.compat.goodtime.formats import render_goodtime_problem
-from timeledger.compat.mctime.endpoints import MCTIME_PREFIX, mctime_router
-from timeledger.compat.mctime.wire import render_mctime_problem
-from timeledger.compat.mite.endpoints import MITE_PREFIX, mite_router
+from timeledger.compat.mctime.endpoints import MCTIME_ROUTERS
+from timeledger.compat.mctime.wire import MCTIME_PREFIX, render_mctime_problem
+from timeledger.compat.mite.endpoints import MITE_ROUTERS
 from timeledger.compat.mite.formats import render_mite_problem
+from timeledger.compat.mite.routes import MITE_PREFIX
 from timeledger.config import Settings, get_settings
 from timeledger.entries.endpoints import entries_router, entry_batches_router
 from timeledger.entries.lane import EMPLOYEE_ENTRIES_LANE
@@ -37,6 +39,8 @@ from timeledger.kit.observability import (
     metrics_endpoint,
 )
 from timeledger.kit.openapi import build_openapi
+from timeledger.kit.route_table import RouteTable
+from timeledger.kit.routing import API_PREFIX
 from timeledger.organization.endpoints import organization
 from timeledger.presence.endpoints import presence_router
 from timeledger.presence.lane import CLOCK_IN_LANE, CLOCK_OUT_LANE
@@ -47,8 +51,6 @@ from timeledger.timebank.endpoints import timebank_router
 from timeledger.users.endpoints import me, users
 from timeledger.webhooks.endpoints import webhooks_router
 from timeledger.workspaces.endpoints import admin
-
-API_PREFIX = "/api"
 
 TAGS = [
     {"name": "Settings", "description": "Configuration: activities, reasons, dimensions, ..."},
@@ -81,6 +83,35 @@ def api_root() -> str:
 def openapi_yaml(request: Request) -> Response:
     document = yaml.safe_dump(request.app.openapi(), sort_keys=False, allow_unicode=True)
     return Response(document, media_type="application/yaml")
+
+
+ROUTE_TABLE = RouteTable.of(
+    [
+        users,
+        me,
+        auth,
+        admin,
+        organization,
+        settings_router,
+        projects_router,
+        presence_router,
+        entries_router,
+        entry_batches_router,
+        entries_list_router,
+        bookmarks_router,
+        timebank_router,
+        events_router,
+        webhooks_router,
+        inbound_router,
+        jobs_router,
+        *MITE_ROUTERS,
+        goodtime_router,
+        *MCTIME_ROUTERS,
+        documents,
+    ],
+    Route("/metrics", metrics_endpoint, include_in_schema=False),
+)
+"""Every route of every app: built once per process (see `kit.route_table`)."""
 
 
 def app_from_environment() -> FastAPI:
@@ -138,35 +169,9 @@ def create_app(
     app.add_middleware(CurrentClockMiddleware, clock=clock)
     install_problem_handlers(app)
 
-    for router in (
-        users,
-        me,
-        auth,
-        admin,
-        organization,
-        settings_router,
-        projects_router,
-        presence_router,
-        entries_router,
-        entry_batches_router,
-        entries_list_router,
-        bookmarks_router,
-        timebank_router,
-        events_router,
-        webhooks_router,
-        inbound_router,
-        jobs_router,
-    ):
-        app.include_router(router, prefix=API_PREFIX)
-
-    app.include_router(mite_router)
+    app.router.routes.append(ROUTE_TABLE)
     render_problems_of_face(app, MITE_PREFIX, render_mite_problem)
-    app.include_router(goodtime_router)
     render_problems_of_face(app, GOODTIME_PREFIX, render_goodtime_problem)
-    app.include_router(mctime_router)
     render_problems_of_face(app, MCTIME_PREFIX.removesuffix("/api/v2/auth"), render_mctime_problem)
-
-    app.include_router(documents)
-    app.add_route("/metrics", metrics_endpoint, include_in_schema=False)
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
     return app

@@ -216,7 +216,7 @@ def commit_failing_client(app: FastAPI) -> Iterator[TestClient]:
     """A POST route whose unit of work fails only when it commits."""
     router = api_router("Test")
 
-    @router.post("/api/test-commit-fails", status_code=201)
+    @router.post("/test-commit-fails", status_code=201)
     def add_invalid_row(session: UnitOfWork) -> dict[str, str]:
         # No flush here: the NOT NULL violation surfaces when the unit of work commits.
         session.add(SignInAttempt(email=None, client_address="::1", succeeded=True))

@@ -7,7 +7,7 @@ from fastapi import Depends, Request
 from timeledger.access.credentials import PasswordHashing
 
 
-def password_hashing(request: Request) -> PasswordHashing:
+async def password_hashing(request: Request) -> PasswordHashing:
     hashing: PasswordHashing = request.app.state.password_hashing
     return hashing
 

@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from timeledger.kit.jsonio import dump_json
 from timeledger.kit.observability import REQUEST_ID_HEADER, request_id_from
+from timeledger.kit.route_table import every_route
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "urn:timeledger:problem:"
@@ -260,7 +261,7 @@ def _allowed_methods(request: Request) -> list[str]:
     """Every method some route answers at this path; the router names only the first
     route's, while each method of a path is a route of its own."""
     allowed: set[str] = set()
-    for route in routing.iter_route_contexts(request.app.routes):
+    for route in routing.iter_route_contexts(list(every_route(request.app.routes))):
         match, _ = route.matches(request.scope)
         if match is not Match.NONE:
             allowed |= route.methods or set()

@@ -16,6 +16,7 @@ from fastapi.openapi.utils import get_openapi
 
 from timeledger.kit.errors import PROBLEM_MEDIA_TYPE
 from timeledger.kit.idempotency import MAX_KEY_LENGTH
+from timeledger.kit.route_table import every_route
 from timeledger.kit.shown_once import NO_STORE
 
 PROBLEM_SCHEMA: dict[str, Any] = {
@@ -93,7 +94,7 @@ def _route_set(app: FastAPI) -> tuple[Hashable, ...]:
             if route.endpoint is not None
             else "",
         )
-        for route in routing.iter_route_contexts(app.routes)
+        for route in routing.iter_route_contexts(list(every_route(app.routes)))
         if getattr(route, "include_in_schema", False)
     )
     return (
@@ -129,7 +130,7 @@ def _build(app: FastAPI) -> dict[str, Any]:
         title=app.title,
         version=app.version,
         description=app.description,
-        routes=app.routes,
+        routes=list(every_route(app.routes)),
         tags=app.openapi_tags,
         servers=app.servers,
     )
@@ -141,7 +142,7 @@ def _build(app: FastAPI) -> dict[str, Any]:
             "description": "An API key (tl_ak_...) or a session token (tl_st_...).",
         }
     }
-    for route in routing.iter_route_contexts(app.routes):
+    for route in routing.iter_route_contexts(list(every_route(app.routes))):
         dependant = getattr(route, "dependant", None)
         if dependant is None or not getattr(route, "include_in_schema", False):
             continue

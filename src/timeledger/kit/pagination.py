@@ -61,7 +61,7 @@ def page_request(
     as `Annotated[PageRequest, page_request(...)]`."""
     sort_enum = _sort_field_enum(tuple(sortable))
 
-    def dependency(
+    async def dependency(
         limit: Annotated[
             int,
             Query(

@@ -14,6 +14,8 @@ from timeledger.kit.idempotency import IdempotentRoute
 from timeledger.kit.shown_once import NO_STORE, shows_secret_once
 
 MAX_ID = 2**63 - 1
+API_PREFIX = "/api"
+"""Where the native API answers: every router of it carries this prefix."""
 
 ResourceId = Annotated[int, Path(ge=1, le=MAX_ID, description="Numeric id.")]
 
@@ -71,7 +73,8 @@ def with_dependencies(dependant: Dependant) -> Iterator[Dependant]:
 
 
 def api_router(tag: str, prefix: str = "") -> APIRouter:
-    return APIRouter(prefix=prefix, tags=[tag], route_class=ApiRoute)
+    """A router of the native API, its routes at `API_PREFIX` + `prefix` + their paths."""
+    return APIRouter(prefix=API_PREFIX + prefix, tags=[tag], route_class=ApiRoute)
 
 
 def if_match_of(request: Request) -> Callable[[str], None]:

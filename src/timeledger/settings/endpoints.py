@@ -1,6 +1,6 @@
 """Routes of the Settings area: parse, call a service, render."""
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Response, status
@@ -26,7 +26,7 @@ from timeledger.settings.schemas import ActivityType, CustomDayCreate, CustomDay
 settings_router = api_router("Settings", prefix="/settings")
 
 
-def activity_filters(
+async def activity_filters(
     type_filter: Annotated[ActivityType | None, Query(alias="type")] = None,
     parent_id: Annotated[
         int | None, Query(ge=1, le=2**63 - 1, description="Children of this activity.")
@@ -50,7 +50,7 @@ def activity_filters(
 
 
 def _routes(
-    path: str, kind: Any, prefix: str, filters: Callable[..., Filter] | None = None
+    path: str, kind: Any, prefix: str, filters: Callable[..., Awaitable[Filter]] | None = None
 ) -> ConfigRoutes:
     return ConfigRoutes(
         path=path,

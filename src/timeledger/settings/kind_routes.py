@@ -8,7 +8,7 @@ GET    {path}/{id}/versions    the history
 DELETE {path}/{id}             soft delete (204; 409 while referred to)
 """
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -34,7 +34,7 @@ AsOf = Annotated[
 ]
 
 
-def no_filter() -> Filter:
+async def no_filter() -> Filter:
     return lambda statement: statement
 
 
@@ -53,7 +53,7 @@ class ConfigRoutes:
     read_schema: type[BaseModel]
     version_schema: type[BaseModel]
     area: str = "settings"
-    filters: Callable[..., Filter] = no_filter
+    filters: Callable[..., Awaitable[Filter]] = no_filter
     """A FastAPI dependency reading the kind's own query filters."""
     values_out: Callable[[Any], dict[str, Any]] | None = None
     """Values of a version as the read schemas show them (default: the stored fields)."""
@@ -130,7 +130,7 @@ def add_config_routes(router: APIRouter, spec: ConfigRoutes) -> None:
         )
         created(
             response,
-            f"/api{router.prefix}{spec.path}/{versioned.entity.id}",
+            f"{router.prefix}{spec.path}/{versioned.entity.id}",
             kind.etag(versioned.entity),
         )
         return read(versioned)

@@ -3,12 +3,19 @@
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 
 from timeledger.access.caller import Caller
 from timeledger.compat.mctime import translate
 from timeledger.compat.mctime.requests import NOT_VISIBLE, accounts_page_size, visible_employee
-from timeledger.compat.mctime.wire import McTimeAllowed, envelope, ids, item, page_number
+from timeledger.compat.mctime.wire import (
+    McTimeAllowed,
+    envelope,
+    ids,
+    item,
+    mctime_router,
+    page_number,
+)
 from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import NotFound, Unauthorized
 from timeledger.kit.uow import UnitOfWork
@@ -19,7 +26,7 @@ HOURS, DAYS = "hours", "days"
 MINUTES_PER_HOUR = 60
 HUNDREDTHS_PER_DAY = 100  # days accounts count hundredths of a day
 
-accounts_router = APIRouter()
+accounts_router = mctime_router()
 
 
 def _account_view(user_id: int, found: list[Balance], now: datetime) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Response
+from fastapi import Response
 from sqlalchemy.orm import Session
 
 from timeledger.access.caller import Caller
@@ -19,7 +19,7 @@ from timeledger.compat.mctime.requests import (
     user_of,
     visible_employee,
 )
-from timeledger.compat.mctime.wire import McTimeAllowed, envelope, item
+from timeledger.compat.mctime.wire import McTimeAllowed, envelope, item, mctime_router
 from timeledger.entries import service as entries
 from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import Conflict
@@ -36,7 +36,7 @@ from timeledger.workspaces.service import get_workspace
 
 NOT_CLOCKED_IN = "The user is not clocked in."
 
-clock_router = APIRouter()
+clock_router = mctime_router()
 
 
 def _local(instant: datetime, timezone: str) -> str:

@@ -3,7 +3,7 @@ database."""
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
@@ -15,6 +15,7 @@ from timeledger.compat.mctime.wire import (
     flag,
     ids,
     item,
+    mctime_router,
     page_count,
     page_number,
 )
@@ -31,7 +32,7 @@ USERS_PER_PAGE = 20
 ORGANIZATIONS_PER_PAGE = 50
 ORGANIZATION_TYPES = tuple(unit_type.value for unit_type in OrgUnitType)
 
-people_router = APIRouter()
+people_router = mctime_router()
 
 
 def _numbered_page(

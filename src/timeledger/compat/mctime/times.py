@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 from sqlalchemy.orm import Session
 
 from timeledger.access.caller import Caller
@@ -29,6 +29,7 @@ from timeledger.compat.mctime.wire import (
     ids,
     instant,
     item,
+    mctime_router,
     page_count,
     page_number,
 )
@@ -59,7 +60,7 @@ from timeledger.workspaces.service import get_workspace
 USERS_PER_PAGE = 20
 MAX_TIMES = 10_000
 
-times_router = APIRouter()
+times_router = mctime_router()
 
 
 @times_router.get("/times")

@@ -6,7 +6,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-from fastapi import Request, Response
+from fastapi import APIRouter, Request, Response
 
 from timeledger.access.caller import Allowed, Caller, caller_from_token
 from timeledger.kit.errors import BadRequest, Problem, Unauthorized
@@ -17,6 +17,13 @@ from timeledger.kit.uow import UnitOfWork
 API_KEY_HEADER = "api_key"
 MEDIA_TYPE = "application/json"
 SUCCESS = "Success"
+MCTIME_PREFIX = "/compat/mctime/api/v2/auth"
+
+
+def mctime_router() -> APIRouter:
+    """A router of the face: its routes are outside the native OpenAPI document
+    (docs/compat/mctime.md is this face's documentation)."""
+    return APIRouter(prefix=MCTIME_PREFIX, include_in_schema=False)
 
 
 def mctime_caller(request: Request, session: UnitOfWork) -> Caller:

@@ -4,7 +4,7 @@ kinds of `kinds.py`."""
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
@@ -19,6 +19,7 @@ from timeledger.compat.mite.kinds import (
     add_kind_routes,
 )
 from timeledger.compat.mite.requests import Fmt, Paging, native, resource_id
+from timeledger.compat.mite.routes import mite_router
 from timeledger.entries.reference_names import reference_names
 from timeledger.kit.pagination import fetch_window
 from timeledger.kit.routing import unconditional
@@ -41,7 +42,7 @@ from timeledger.users import service as users
 from timeledger.users.repository import UserRepository
 from timeledger.workspaces.service import get_workspace
 
-catalog = APIRouter()
+catalog = mite_router()
 
 
 # Account and people

@@ -16,7 +16,7 @@ MAX_PAGE = 1_000_000
 FLAGS = {"true": True, "1": True, "false": False, "0": False}
 
 
-def _format(fmt: str) -> Format:
+async def _format(fmt: str) -> Format:
     return format_of(fmt)
 
 
@@ -60,7 +60,7 @@ class Window:
         return items[self.offset : self.offset + self.limit]
 
 
-def window_of(request: Request) -> Window:
+async def window_of(request: Request) -> Window:
     limit = _positive(request, "limit", MAX_ROWS) or MAX_ROWS
     page = _positive(request, "page", MAX_PAGE) or 1
     return Window(limit=limit, offset=(page - 1) * limit)

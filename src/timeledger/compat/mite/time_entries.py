@@ -4,7 +4,7 @@ services (entries are addressed by id alone; people by user)."""
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import Request, Response
 from fastapi.responses import RedirectResponse
 from sqlalchemy.orm import Session
 
@@ -21,6 +21,7 @@ from timeledger.compat.mite.requests import (
     native,
     resource_id,
 )
+from timeledger.compat.mite.routes import mite_router
 from timeledger.entries import service as entries
 from timeledger.entries.grouping import GroupKey, list_groups
 from timeledger.entries.listing import (
@@ -41,7 +42,7 @@ from timeledger.organization.reach import Access, Area, reached_employee_of_user
 from timeledger.organization.today import workspace_today
 from timeledger.settings.service import default_work_activity_id
 
-time_entries = APIRouter()
+time_entries = mite_router()
 GET = ["GET", "HEAD"]
 UPDATE = ["PATCH", "PUT"]
 CURRENT = "current"
