@@ -4,7 +4,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from timeledger.config import Settings
+
+pytestmark = pytest.mark.slow
 
 FREED_IN_A_FRESH_PROCESS = """
 import gc, sys, threading, weakref

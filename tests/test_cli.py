@@ -13,6 +13,8 @@ from timeledger.access.credentials import token_matches, token_prefix
 from timeledger.kit.db import Database
 from timeledger.models import ApiKey, User, Workspace
 
+pytestmark = pytest.mark.slow
+
 TIMELEDGER = str(Path(sys.executable).parent / "timeledger")
 
 

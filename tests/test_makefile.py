@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow
+
 MAKEFILE = Path(__file__).parent.parent / "Makefile"
 
 

@@ -4,6 +4,7 @@ that conform to the document. It covers every operation, so it grows with each o
 import re
 from typing import Any
 
+import pytest
 import schemathesis
 from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
@@ -13,6 +14,8 @@ from tests.conftest import WorkspaceFixture
 
 # Revoking the credential the run itself uses would turn the rest of the run into 401s;
 # those operations have dedicated tests.
+pytestmark = pytest.mark.slow
+
 CREDENTIAL_ENDING = re.compile(r"(api-keys/\{key_id\}|auth/logout|auth/sessions/\{session_id\})$")
 # An event stream never ends, so its response cannot be read and checked; tests/events
 # covers it.

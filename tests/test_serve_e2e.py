@@ -22,6 +22,8 @@ from timeledger.kit.db import Database
 from timeledger.kit.errors import MAX_URL_BYTES
 from timeledger.kit.errors import PROBLEM_MEDIA_TYPE as PROBLEM
 
+pytestmark = pytest.mark.slow
+
 TIMELEDGER = str(Path(sys.executable).parent / "timeledger")
 SERVER_MAX_URL_BYTES = 65_535
 """httptools' parser keeps URL offsets in 16 bits: a longer request target is refused by

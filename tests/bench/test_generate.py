@@ -38,6 +38,8 @@ from timeledger.models import (
     Workspace,
 )
 
+pytestmark = pytest.mark.slow
+
 UNTIL = date(2025, 12, 31)
 TIMELEDGER = str(Path(sys.executable).parent / "timeledger")
 

@@ -18,6 +18,8 @@ from tests.test_serve_e2e import serving
 from timeledger.access.credentials import PasswordHashing
 from timeledger.kit.db import Database
 
+pytestmark = pytest.mark.slow
+
 BEAT_SECONDS = "0.3"
 LOOK_SECONDS = 60
 """How often the served streams look for changes by themselves: far off, so an event that
@@ -141,7 +143,7 @@ def test_a_ticket_opens_a_stream_once(served: Served) -> None:
 
 @pytest.mark.e2e
 @pytest.mark.postgresql
-@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+@pytest.mark.parametrize("database", ["postgresql"], indirect=True)
 def test_an_event_committed_through_one_process_is_announced_to_another(
     database_url: str,
     workspace: WorkspaceFixture,

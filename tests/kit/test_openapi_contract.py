@@ -9,11 +9,14 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import WorkspaceFixture
 from timeledger.kit.languages import known_language_tags
 from timeledger.kit.timeutil import known_timezones
+
+pytestmark = pytest.mark.slow
 
 
 def _document(client: TestClient) -> dict[str, Any]:

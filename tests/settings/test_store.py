@@ -69,7 +69,9 @@ def test_as_of_before_between_and_after(session: Session, workspace: WorkspaceFi
     assert [v.name for v in listed] == ["B"]
     assert kind.as_of(session, entity_id, JAN).entity.row_version == 3
     ops = session.scalars(
-        select(Change.op).where(Change.entity == "reason", Change.entity_id == entity_id)
+        select(Change.op)
+        .where(Change.entity == "reason", Change.entity_id == entity_id)
+        .order_by(Change.revision)
     ).all()
     assert ops == ["created", "updated", "updated"]
 

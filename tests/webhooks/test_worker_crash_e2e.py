@@ -19,6 +19,8 @@ from tests.webhooks.support import make_changes, receiving, subscribe
 from timeledger.config import Settings
 from timeledger.kit.db import Database
 
+pytestmark = pytest.mark.slow
+
 TIMELEDGER = str(Path(sys.executable).parent / "timeledger")
 
 

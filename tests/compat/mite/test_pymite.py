@@ -22,7 +22,7 @@ from tests.test_serve_e2e import serving
 from timeledger.access.credentials import PasswordHashing
 from timeledger.kit.db import Database
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 WORKSPACE_NAME = "Pymite Works"
 REALM = "timeledger"
