@@ -35,7 +35,9 @@ typecheck: install
 pytest: install
 	$(BIN)/pytest -n 2 --dist worksteal -q
 
-test: lint typecheck pytest
+# The type check (one core) runs beside the tests (two workers).
+test: lint
+	@$(MAKE) --no-print-directory -j2 typecheck pytest
 
 # The benchmark of issue #9 (docs/performance.md): default dataset, SQLite and PostgreSQL,
 # TimeTagger beside it; rewrites docs/performance.md. Under 20 minutes.
