@@ -3,9 +3,10 @@ import threading
 import time
 from pathlib import Path
 
+import psycopg
 import pytest
-from sqlalchemy import func, select, text
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, make_url, select, text
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from timeledger.kit.clock import utcnow
 from timeledger.kit.db import SQLITE_BUSY_TIMEOUT_MS, Database, create_db_engine, is_sqlite
@@ -144,6 +145,27 @@ def test_sessions_expose_the_engine_kind(db: Database) -> None:
         assert session.execute(text("SELECT 1")).scalar() == 1
     assert db.is_sqlite is (dialect == "sqlite")
     assert is_sqlite(db.url) is (dialect == "sqlite")
+
+
+@pytest.mark.postgresql
+@pytest.mark.parametrize("database", ["postgresql"], indirect=True)
+def test_a_connection_the_server_dropped_fails_once_and_the_next_request_connects_anew(
+    db: Database,
+) -> None:
+    """Without a ping at checkout (a round trip per request), a dropped connection is
+    noticed when it is used: that statement fails, the pool is emptied, and what comes
+    next works on a fresh connection."""
+    with db.engine.connect() as connection:
+        dropped_pid = connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    server = make_url(db.url).set(drivername="postgresql", query={})
+    with psycopg.connect(server.render_as_string(hide_password=False), autocommit=True) as admin:
+        admin.execute("SELECT pg_terminate_backend(%s)", (dropped_pid,))
+    with pytest.raises(DBAPIError) as failure, db.engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
+    assert failure.value.connection_invalidated
+    with db.engine.connect() as connection:
+        assert connection.execute(text("SELECT pg_backend_pid()")).scalar_one() != dropped_pid
+        assert connection.execute(text("SELECT 1")).scalar_one() == 1
 
 
 def test_plain_postgresql_urls_use_psycopg() -> None:

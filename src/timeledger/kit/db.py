@@ -29,9 +29,12 @@ def create_db_engine(url: str) -> Engine:
         return _create_sqlite_engine(url)
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
+    # No ping at checkout: it was a round trip before every request's first statement. A
+    # connection the server has dropped fails its statement once; SQLAlchemy then discards
+    # every pooled connection of before the failure, and the next request connects anew.
     return create_engine(
         parsed,
-        pool_pre_ping=True,
+        pool_pre_ping=False,
         pool_size=10,
         max_overflow=20,
         json_deserializer=load_json_column,
