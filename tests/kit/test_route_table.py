@@ -3,6 +3,8 @@
 import re
 from pathlib import Path
 
+import pytest
+from fastapi import APIRouter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from starlette.routing import BaseRoute, Match, Route
@@ -90,6 +92,14 @@ def test_a_route_of_any_length_is_a_candidate_of_every_path_in_its_order() -> No
     assert table.candidates("/files/a") == (first, exact)
     assert _found(table, _scope("GET", "/files/a/b/c")) == (Match.FULL, first)
     assert table.url_path_for("exact") == "/files/a"
+
+
+def test_a_router_including_another_is_refused() -> None:
+    outer, inner = APIRouter(prefix="/outer"), APIRouter()
+    inner.add_api_route("/inner", _endpoint)
+    outer.include_router(inner)
+    with pytest.raises(TypeError, match="give the table its routers apart"):
+        RouteTable.of([outer])
 
 
 def test_apps_share_one_table_and_route_nothing_outside_it(tmp_path: Path) -> None:

@@ -73,7 +73,8 @@ class RouteTable(BaseRoute):
         and `routes`, in that order."""
         for router in routers:
             for route in router.routes:
-                assert isinstance(route, Route), f"{route!r}: include nothing into {router!r}"
+                if not isinstance(route, Route):
+                    raise TypeError(f"{route!r} in {router!r}: give the table its routers apart")
         return cls(chain((route for router in routers for route in router.routes), routes))
 
     def candidates(self, path: str) -> tuple[BaseRoute, ...]:
