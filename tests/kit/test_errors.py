@@ -1,4 +1,5 @@
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import structlog
@@ -8,7 +9,7 @@ from httpx import Response
 
 from tests.conftest import WorkspaceFixture
 from timeledger.config import Settings
-from timeledger.kit.errors import PROBLEM_MEDIA_TYPE, PROBLEM_TYPE_BASE, Conflict
+from timeledger.kit.errors import MAX_URL_BYTES, PROBLEM_MEDIA_TYPE, PROBLEM_TYPE_BASE, Conflict
 
 SECRET_MESSAGE = "database password is hunter2"
 
@@ -161,3 +162,46 @@ def test_body_over_the_limit_is_a_413_problem(
     streamed = client.post("/api/roles", headers=headers, content=chunks())
     _assert_problem(streamed, 413)
     assert "content-length" not in {name.lower() for name in streamed.request.headers}
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/api/users?role=%00",
+        "/api/admin/audit-log?action=a%00b",
+        "/api/customers/%00",
+        "/api/timesheet/entries?note=%00&limit=5",
+    ],
+)
+def test_a_nul_in_the_url_is_a_400_problem_before_any_database_sees_it(
+    client: TestClient, workspace: WorkspaceFixture, target: str
+) -> None:
+    problem = _assert_problem(client.get(target, headers=workspace.headers), 400)
+    assert "NUL" in str(problem["detail"])
+
+
+@pytest.mark.parametrize(
+    ("target", "error_of"),
+    [
+        ("/compat/mite/users.json?name=a%00b", lambda body: body["error"]),
+        ("/compat/mite/time_entries.json?note=%00", lambda body: body["error"]),
+        ("/compat/goodtime/api/projects?name=%00", lambda body: body["error"]),
+        (
+            "/compat/mctime/api/v2/auth/users?organizationName=%00",
+            lambda body: body["items"][0]["message"],
+        ),
+    ],
+)
+def test_faces_refuse_a_nul_in_the_url_in_their_own_format(
+    client: TestClient, workspace: WorkspaceFixture, target: str, error_of: Any
+) -> None:
+    response = client.get(target, headers=workspace.headers)
+    assert response.status_code == 400
+    assert response.headers["content-type"].startswith("application/json")
+    assert "NUL" in error_of(response.json())
+
+
+def test_faces_refuse_an_overlong_url_in_their_own_format(client: TestClient) -> None:
+    response = client.get("/compat/mite/users.json?name=" + "a" * MAX_URL_BYTES)
+    assert response.status_code == 414
+    assert "longer than" in response.json()["error"]

@@ -292,8 +292,16 @@ def _too_large_detail(limit: int | None) -> str:
     return f"The request body is larger than the {limit} bytes this server accepts."
 
 
+async def _refuse(problem: Problem, scope: Scope, receive: Receive, send: Send) -> None:
+    """Answers `problem` before the request reaches a route, in the format of the face the
+    path belongs to, and closes the connection: what is left of the request is unread."""
+    headers = Headers(scope=scope)
+    problem.headers.update({REQUEST_ID_HEADER: request_id_from(headers), "Connection": "close"})
+    await render_problem(Request(scope), problem)(scope, receive, send)
+
+
 class DeclaredBodyLimit:
-    """Refuses a request whose Content-Length exceeds `limit` with a 413 problem document.
+    """Refuses a request whose Content-Length exceeds `limit` with a 413 problem.
 
     FastAPI's `max_body_size` answers such a request with a text/plain 413 from a layer
     outside every exception handler; this layer sits outside it and answers first. Bodies
@@ -306,21 +314,9 @@ class DeclaredBodyLimit:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            headers = Headers(scope=scope)
-            declared = headers.get("content-length", "")
+            declared = Headers(scope=scope).get("content-length", "")
             if declared.isascii() and declared.isdigit() and int(declared) > self.limit:
-                response = problem_response(
-                    PayloadTooLarge.status,
-                    slug=PayloadTooLarge.slug,
-                    title=PayloadTooLarge.title,
-                    detail=_too_large_detail(self.limit),
-                    instance=scope["path"],
-                    headers={
-                        REQUEST_ID_HEADER: request_id_from(headers),
-                        "Connection": "close",
-                    },
-                )
-                await response(scope, receive, send)
+                await _refuse(PayloadTooLarge(_too_large_detail(self.limit)), scope, receive, send)
                 return
         await self.app(scope, receive, send)
 
@@ -331,8 +327,10 @@ server's own limit (65,535 bytes, docs/api-conventions.md) lies above it, so eve
 refusal up to there is a problem document."""
 
 
-class UrlLengthLimit:
-    """Refuses a request whose target is longer than MAX_URL_BYTES with a 414 problem."""
+class RequestTargetLimits:
+    """Refuses a request target longer than MAX_URL_BYTES (414) or holding a NUL character
+    (400): no parameter of any face means one, and PostgreSQL text cannot hold it, so it is
+    refused here once rather than by a pattern on every parameter."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -342,18 +340,15 @@ class UrlLengthLimit:
             raw_path: bytes = scope.get("raw_path") or scope["path"].encode()
             query: bytes = scope.get("query_string", b"")
             if len(raw_path) + (len(query) + 1 if query else 0) > MAX_URL_BYTES:
-                response = problem_response(
-                    UriTooLong.status,
-                    slug=UriTooLong.slug,
-                    title=UriTooLong.title,
-                    detail=f"The URL is longer than the {MAX_URL_BYTES} bytes this server "
-                    "accepts; send long filters in several requests.",
-                    headers={
-                        REQUEST_ID_HEADER: request_id_from(Headers(scope=scope)),
-                        "Connection": "close",
-                    },
+                too_long = UriTooLong(
+                    f"The URL is longer than the {MAX_URL_BYTES} bytes this server accepts; "
+                    "send long filters in several requests."
                 )
-                await response(scope, receive, send)
+                await _refuse(too_long, scope, receive, send)
+                return
+            if "\x00" in scope["path"] or b"%00" in query or b"\x00" in query:
+                nul = BadRequest("The URL holds a NUL character (%00), which no parameter accepts.")
+                await _refuse(nul, scope, receive, send)
                 return
         await self.app(scope, receive, send)
 
@@ -370,6 +365,6 @@ def install_problem_handlers(app: FastAPI) -> None:
         stack = build_middleware_stack()
         if app.max_body_size is not None:
             stack = DeclaredBodyLimit(stack, app.max_body_size)
-        return UrlLengthLimit(stack)
+        return RequestTargetLimits(stack)
 
     app.build_middleware_stack = build_with_request_limits  # type: ignore[method-assign]
