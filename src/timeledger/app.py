@@ -41,6 +41,7 @@ from timeledger.kit.observability import (
 from timeledger.kit.openapi import build_openapi
 from timeledger.kit.route_table import RouteTable
 from timeledger.kit.routing import API_PREFIX
+from timeledger.kit.uow import UnitOfWorkRoute
 from timeledger.organization.endpoints import organization
 from timeledger.presence.endpoints import presence_router
 from timeledger.presence.lane import CLOCK_IN_LANE, CLOCK_OUT_LANE
@@ -71,7 +72,7 @@ TAGS = [
 
 # Module-level endpoints, not closures over the app: FastAPI caches facts about every
 # endpoint and dependency callable process-wide, so a closure would keep its app alive.
-documents = APIRouter(prefix=API_PREFIX, include_in_schema=False)
+documents = APIRouter(prefix=API_PREFIX, include_in_schema=False, route_class=UnitOfWorkRoute)
 
 
 @documents.get("/", response_class=PlainTextResponse)

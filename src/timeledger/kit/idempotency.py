@@ -23,7 +23,6 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from fastapi import Request, Response
-from fastapi.routing import APIRoute
 from sqlalchemy import LargeBinary, String, UniqueConstraint, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
@@ -36,6 +35,7 @@ from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
 from timeledger.kit.errors import BadRequest, Conflict, Unprocessable
 from timeledger.kit.model import Base, IdMixin, JsonDocument
+from timeledger.kit.uow import UnitOfWorkRoute
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -234,7 +234,7 @@ def _valid_key(key: str) -> str:
     return key
 
 
-class IdempotentRoute(APIRoute):
+class IdempotentRoute(UnitOfWorkRoute):
     """Route class of every router: adds Idempotency-Key handling to POST operations.
 
     It wraps the whole route application, not just the endpoint handler: FastAPI commits the

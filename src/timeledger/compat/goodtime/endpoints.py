@@ -35,7 +35,7 @@ from timeledger.entries.schemas import EntryCreate
 from timeledger.kit.errors import BadRequest, NotFound, Unprocessable
 from timeledger.kit.pagination import Direction, fetch_window
 from timeledger.kit.routing import unconditional
-from timeledger.kit.uow import UnitOfWork, database
+from timeledger.kit.uow import UnitOfWork, UnitOfWorkRoute, database
 from timeledger.models import User
 from timeledger.organization.reach import Access, Area, reached_employee_of_user
 from timeledger.organization.today import workspace_today
@@ -51,7 +51,9 @@ TIME = "/time-v2.1"
 # GoodTime's lists are unbounded; Timeledger answers at most this many rows.
 MAX_ROWS = 10_000
 
-goodtime_router = APIRouter(prefix=f"{GOODTIME_PREFIX}/api", include_in_schema=False)
+goodtime_router = APIRouter(
+    prefix=f"{GOODTIME_PREFIX}/api", include_in_schema=False, route_class=UnitOfWorkRoute
+)
 Fields = Annotated[dict[str, Any], Depends(request_fields)]
 
 

@@ -12,7 +12,7 @@ from timeledger.access.caller import Allowed, Caller, caller_from_token
 from timeledger.kit.errors import BadRequest, Problem, Unauthorized
 from timeledger.kit.jsonio import dump_json
 from timeledger.kit.tenancy import scope_session_to_workspace
-from timeledger.kit.uow import UnitOfWork
+from timeledger.kit.uow import UnitOfWork, UnitOfWorkRoute
 
 API_KEY_HEADER = "api_key"
 MEDIA_TYPE = "application/json"
@@ -23,7 +23,7 @@ MCTIME_PREFIX = "/compat/mctime/api/v2/auth"
 def mctime_router() -> APIRouter:
     """A router of the face: its routes are outside the native OpenAPI document
     (docs/compat/mctime.md is this face's documentation)."""
-    return APIRouter(prefix=MCTIME_PREFIX, include_in_schema=False)
+    return APIRouter(prefix=MCTIME_PREFIX, include_in_schema=False, route_class=UnitOfWorkRoute)
 
 
 def mctime_caller(request: Request, session: UnitOfWork) -> Caller:

@@ -1,0 +1,135 @@
+"""The request's unit of work: committed on the endpoint's own thread, rolled back on
+failure, and a synchronous request moved to a worker thread once."""
+
+import inspect
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import anyio.to_thread
+import pytest
+from fastapi import APIRouter, FastAPI
+from fastapi.testclient import TestClient
+from pydantic import BaseModel
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
+
+from timeledger.app import ROUTE_TABLE
+from timeledger.kit.clock import utcnow
+from timeledger.kit.db import Database
+from timeledger.kit.errors import Conflict, install_problem_handlers
+from timeledger.kit.route_table import RouteTable, every_route
+from timeledger.kit.uow import UnitOfWork, UnitOfWorkRoute
+from timeledger.models import SignInAttempt
+
+
+class Written(BaseModel):
+    email: str
+    thread: int
+
+
+def _attempt(email: str) -> SignInAttempt:
+    return SignInAttempt(email=email, client_address="test", succeeded=True, at=utcnow())
+
+
+router = APIRouter(route_class=UnitOfWorkRoute)
+
+
+@router.post("/write", response_model=Written)
+def write(session: UnitOfWork) -> Written:
+    session.add(_attempt("written@example.com"))
+    session.flush()
+    return Written(email="written@example.com", thread=threading.get_ident())
+
+
+@router.post("/fail")
+def fail(session: UnitOfWork) -> None:
+    session.add(_attempt("failed@example.com"))
+    session.flush()
+    raise Conflict("Refused after writing.")
+
+
+@router.get("/plain")
+def plain() -> dict[str, str]:
+    return {"answer": "no unit of work"}
+
+
+@pytest.fixture
+def probe_client(db: Database) -> Iterator[TestClient]:
+    app = FastAPI()
+    app.state.db = db
+    install_problem_handlers(app)
+    app.router.routes.append(RouteTable.of([router]))
+    with TestClient(app) as client:
+        yield client
+
+
+@pytest.fixture
+def commit_threads() -> Iterator[list[int]]:
+    threads: list[int] = []
+
+    def record(_session: Session) -> None:
+        threads.append(threading.get_ident())
+
+    event.listen(Session, "after_commit", record)
+    yield threads
+    event.remove(Session, "after_commit", record)
+
+
+@pytest.fixture
+def thread_moves(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    moves: list[str] = []
+    run_sync = anyio.to_thread.run_sync
+
+    async def counted(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        moves.append(getattr(function, "__name__", repr(function)))
+        return await run_sync(function, *args, **kwargs)
+
+    monkeypatch.setattr(anyio.to_thread, "run_sync", counted)
+    return moves
+
+
+def _stored(db: Database, email: str) -> int:
+    with db.session(write=False) as session:
+        query = select(func.count()).select_from(SignInAttempt).where(SignInAttempt.email == email)
+        return session.scalar(query) or 0
+
+
+def test_a_write_commits_on_the_endpoints_thread_before_the_answer(
+    probe_client: TestClient, db: Database, commit_threads: list[int]
+) -> None:
+    response = probe_client.post("/write")
+    assert response.status_code == 200
+    assert commit_threads == [response.json()["thread"]]
+    assert _stored(db, "written@example.com") == 1
+
+
+def test_a_failed_endpoint_leaves_nothing_written(
+    probe_client: TestClient, db: Database, commit_threads: list[int]
+) -> None:
+    response = probe_client.post("/fail")
+    assert response.status_code == 409
+    assert commit_threads == []
+    assert _stored(db, "failed@example.com") == 0
+
+
+def test_a_synchronous_request_moves_to_a_worker_thread_once(
+    probe_client: TestClient, thread_moves: list[str]
+) -> None:
+    assert probe_client.post("/write").status_code == 200
+    assert probe_client.get("/plain").json() == {"answer": "no unit of work"}
+    assert len(thread_moves) == 2, thread_moves
+
+
+def test_every_route_of_the_application_ends_its_unit_of_work_on_its_thread() -> None:
+    """A route outside the ordinary routers (a lane, a hand-made route) would fail here."""
+    routes = [
+        route for route in every_route([ROUTE_TABLE]) if getattr(route, "path", "") != "/metrics"
+    ]
+    assert len(routes) > 150
+    others = [route for route in routes if not isinstance(route, UnitOfWorkRoute)]
+    assert others == []
+    assert all(
+        isinstance(route, UnitOfWorkRoute) and inspect.iscoroutinefunction(route.dependant.call)
+        for route in routes
+    )
