@@ -8,7 +8,8 @@ from typing import Any
 
 import anyio.to_thread
 import pytest
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
+from fastapi.concurrency import run_in_threadpool
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 from sqlalchemy import event, func, select
@@ -47,6 +48,17 @@ def fail(session: UnitOfWork) -> None:
     session.add(_attempt("failed@example.com"))
     session.flush()
     raise Conflict("Refused after writing.")
+
+
+async def refuse_after_writing(session: UnitOfWork) -> None:
+    session.add(_attempt("refused@example.com"))
+    await run_in_threadpool(session.flush)
+    raise Conflict("A dependency refused after writing.")
+
+
+@router.post("/refused", dependencies=[Depends(refuse_after_writing)])
+def refused() -> None:
+    raise AssertionError("never reached")
 
 
 @router.get("/plain")
@@ -111,6 +123,13 @@ def test_a_failed_endpoint_leaves_nothing_written(
     assert response.status_code == 409
     assert commit_threads == []
     assert _stored(db, "failed@example.com") == 0
+
+
+def test_a_dependency_refusing_after_a_write_leaves_nothing_written(
+    probe_client: TestClient, db: Database
+) -> None:
+    assert probe_client.post("/refused").status_code == 409
+    assert _stored(db, "refused@example.com") == 0
 
 
 def test_a_synchronous_request_moves_to_a_worker_thread_once(
