@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from bench import sweep
+
 DOC = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
 DATASET_HEADING = "## Dataset"
 
@@ -233,6 +235,61 @@ hour.
 """
 
 
+def sweep_section(report: dict[str, Any]) -> list[str]:
+    """Issue #16's sweep: floors, ratios and every `GET` operation, per engine."""
+    sweeps: dict[str, Any] = report.get("sweeps") or {}
+    lines = ["## The sweep: every `GET` operation (issue #16)\n"]
+    if not sweeps:
+        return [*lines, "Not measured in this run.\n"]
+    first = next(iter(sweeps.values()))
+    lines.append(
+        f"Each operation for {first['seconds']:g} s at {first['floor']['connections']} "
+        "connections with the owner's key, on ids of the dataset (`bench/sweep.py`); the "
+        "floor is `GET /api/` through every middleware, beside a bare Starlette application "
+        "(`bench/bare.py`) answering the same text under the same uvicorn settings, measured "
+        "just before. Targets: floor ≥ "
+        f"{sweep.FLOOR_RATIO_TARGET:g}x bare; median operation ≥ {sweep.MEDIAN_RATIO_TARGET:g}x "
+        f"the floor; every operation ≥ {sweep.OPERATION_RATIO_TARGET:g}x the floor.\n"
+    )
+    for engine, data in sweeps.items():
+        judged = sweep.verdicts(data)
+        lines.append(f"### {'SQLite' if engine == 'sqlite' else 'PostgreSQL'}\n")
+        lines.append("| Measure | Value | Verdict |")
+        lines.append("|---|---|---|")
+        floor_ratio = judged["floor_ratio"]
+        lines.append(
+            f"| Floor / bare Starlette | {data['floor']['throughput']:,.0f} / "
+            f"{data['bare']['throughput']:,.0f} req/s = {floor_ratio:.2f} | "
+            f"{'pass' if floor_ratio >= sweep.FLOOR_RATIO_TARGET else 'miss'} |"
+        )
+        median_ratio = judged["median_ratio"]
+        lines.append(
+            f"| Median operation / floor | {judged['median']:,.0f} req/s = {median_ratio:.2f} | "
+            f"{'pass' if median_ratio >= sweep.MEDIAN_RATIO_TARGET else 'miss'} |"
+        )
+        below = judged["below_tenth"]
+        lines.append(
+            f"| Operations below {sweep.OPERATION_RATIO_TARGET:g}x the floor | {len(below)} of "
+            f"{len(data['operations'])} | {'pass' if not below else 'named below'} |"
+        )
+        lines.append("")
+        lines.append("| Operation | Requested | req/s | p99 ms | / floor | Statuses |")
+        lines.append("|---|---|---|---|---|---|")
+        floor = data["floor"]["throughput"]
+        for operation in data["operations"]:
+            load = operation["load"]
+            ratio = load["throughput"] / floor if floor else 0.0
+            statuses = ", ".join(f"{code}: {n}" for code, n in load["statuses"].items())
+            lines.append(
+                f"| `{operation['template']}` | `{operation['path']}` | "
+                f"{load['throughput']:,.0f} | {load['p99_ms']:.1f} | {ratio:.2f} | {statuses} |"
+            )
+        for template, reason in data["skipped"].items():
+            lines.append(f"| `{template}` | skipped: {reason} | - | - | - | - |")
+        lines.append("")
+    return lines
+
+
 def render(report: dict[str, Any], current: str) -> str:
     info = machine()
     results: list[dict[str, Any]] = report["scenarios"]
@@ -401,6 +458,7 @@ def render(report: dict[str, Any], current: str) -> str:
                 verdict = _verdict(key, runs)
             add(f"| {target} | {engine} | {measured} | {verdict} |")
     add("")
+    lines.extend(sweep_section(report))
     add(WHERE_THE_TIME_GOES)
     if report["mode"] != "full":
         add(f"**This is a `{report['mode']}` run: its numbers mean nothing.**\n")

@@ -30,7 +30,8 @@ from sqlalchemy import create_engine, make_url, select, text
 import timeledger.benchdata
 from bench import peer_timetagger as peer
 from bench.load import LoadResult, Request, Response, run_load
-from bench.server import TIMELEDGER, ServerProcess, running, timeledger_server
+from bench.server import TIMELEDGER, ServerProcess, bare_server, running, timeledger_server
+from bench.sweep import create_missing_objects, sweep_targets
 from timeledger.models import TimeEntry
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -54,6 +55,8 @@ class Sizes:
     bulk_entries: int
     rounds: int
     bulk_seconds: float
+    sweep_seconds: float
+    """Load per operation of the sweep (issue #16)."""
 
 
 FULL = Sizes(
@@ -66,6 +69,7 @@ FULL = Sizes(
     bulk_entries=10_000,
     rounds=2,
     bulk_seconds=40.0,
+    sweep_seconds=3.0,
 )
 QUICK = Sizes(
     "quick",
@@ -77,6 +81,7 @@ QUICK = Sizes(
     bulk_entries=200,
     rounds=1,
     bulk_seconds=5.0,
+    sweep_seconds=0.3,
 )
 
 BATCH = 100
@@ -727,10 +732,81 @@ def peer_bulk(peer_: Peer, sizes: Sizes, round_: int) -> ScenarioResult:
 # --- the run ----------------------------------------------------------------------------
 
 
+def _always(request: Request) -> Callable[[int, int], Request]:
+    return lambda _worker, _sequence: request
+
+
+def scenario_sweep(measured: Measured, dataset: Dataset, workdir: Path) -> dict[str, Any]:
+    """Issue #16's sweep (`bench/sweep.py`): a bare Starlette floor, Timeledger's floor,
+    then every `GET` operation for `sweep_seconds` each, at 4 connections, after creating
+    an object of each kind the dataset lacks."""
+    seconds = measured.sizes.sweep_seconds
+    bare = bare_server(workdir)
+    with running(bare):
+        _say(f"bare starlette/{dataset.engine}: floor")
+        bare_floor = _run(
+            run_load(
+                bare.base_url,
+                _always(Request("GET", "/api/")),
+                label="bare",
+                connections=READ_CONNECTIONS,
+                duration=seconds,
+                warmup=measured.sizes.warmup,
+            )
+        )
+    floor, _ = measured.load(
+        "sweep-floor",
+        "Floor",
+        _always(Request("GET", "/api/")),
+        connections=READ_CONNECTIONS,
+        count_items=None,
+        duration=seconds,
+    )
+    headers = dataset.admin
+    with httpx.Client(base_url=measured.server.base_url, headers=headers, timeout=60) as http:
+
+        def get(path: str) -> Any:
+            response = http.get(path)
+            response.raise_for_status()
+            return response.json()
+
+        def post(path: str, body: dict[str, Any]) -> Any:
+            response = http.post(path, json=body)
+            if response.status_code != 201:
+                raise RuntimeError(f"POST {path}: {response.status_code} {response.text}")
+            return response.json()
+
+        employee_id = int(dataset.info["sample_employee"]["employee_id"])
+        create_missing_objects(
+            post, employee_id, dataset.info["first_day"], dataset.info["last_day"]
+        )
+        document = http.get("/api/openapi.json").json()
+        targets, skipped = sweep_targets(document, {"employee_id": employee_id}, get)
+    operations: list[dict[str, Any]] = []
+    for target in targets:
+        scenario, _ = measured.load(
+            f"sweep {target.template}",
+            target.path,
+            _always(Request("GET", target.path, headers)),
+            connections=READ_CONNECTIONS,
+            count_items=None,
+            duration=seconds,
+        )
+        operations.append({"template": target.template, "path": target.path, "load": scenario.load})
+    return {
+        "seconds": seconds,
+        "bare": bare_floor.summary(),
+        "floor": floor.load,
+        "operations": operations,
+        "skipped": skipped,
+    }
+
+
 def run_engine(
     dataset: Dataset, sizes: Sizes, workdir: Path, peer_: Peer | None
-) -> list[ScenarioResult]:
-    """Every scenario on one engine; with `peer_`, scenarios 2 and 6 alternate with it."""
+) -> tuple[list[ScenarioResult], dict[str, Any]]:
+    """Every scenario on one engine, and the sweep; with `peer_`, scenarios 2 and 6
+    alternate with it."""
     results: list[ScenarioResult] = []
     server = timeledger_server(dataset.database_url, workdir, name=f"timeledger-{dataset.engine}")
     with running(server):
@@ -760,7 +836,10 @@ def run_engine(
                 notes=["VmHWM since the last reset (the last scenario)"],
             )
         )
-    return results
+        # Last: it creates objects (a webhook subscription among them) the other
+        # scenarios' writes would otherwise work around.
+        sweep = scenario_sweep(measured, dataset, workdir)
+    return results, sweep
 
 
 def run(
@@ -782,6 +861,7 @@ def run(
         "load_average_before": os.getloadavg(),
         "datasets": {},
         "scenarios": [],
+        "sweeps": {},
         "skipped": [],
     }
     postgres_version = postgres_available() if "postgresql" in engines else None
@@ -817,7 +897,7 @@ def run(
                 except peer.PeerUnavailable as error:
                     report["skipped"].append(f"TimeTagger: {error}")
             try:
-                results = run_engine(dataset, sizes, workdir, peer_)
+                results, report["sweeps"][engine] = run_engine(dataset, sizes, workdir, peer_)
             finally:
                 if peer_ is not None:
                     peer_.server.stop()

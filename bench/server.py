@@ -177,6 +177,9 @@ def timeledger_server(
         "TIMELEDGER_DATA_DIR": str(workdir / "var"),
         "TIMELEDGER_LOG_LEVEL": "WARNING",
         "TIMELEDGER_INPROCESS_WORKER": "false",
+        # The sweep's webhook subscription points at this machine; with no worker,
+        # nothing is ever delivered to it.
+        "TIMELEDGER_WEBHOOK_ALLOW_PRIVATE_DESTINATIONS": "true",
     }
     return ServerProcess(
         [TIMELEDGER, "serve", "--host", "127.0.0.1", "--port", str(port), "--no-worker"],
@@ -184,4 +187,22 @@ def timeledger_server(
         health_path="/api/",
         env=env,
         log_path=workdir / f"{name}.log",
+    )
+
+
+def bare_server(workdir: Path) -> ServerProcess:
+    """`bench/bare.py` under uvicorn with `timeledger serve`'s settings (one process,
+    httptools, log level warning, no server header)."""
+    port = free_port()
+    return ServerProcess(
+        [
+            *(sys.executable, "-m", "uvicorn", "bench.bare:app"),
+            *("--host", "127.0.0.1", "--port", str(port), "--http", "httptools"),
+            *("--log-level", "warning", "--no-server-header"),
+        ],
+        port=port,
+        health_path="/api/",
+        env=dict(os.environ),
+        log_path=workdir / "bare.log",
+        cwd=Path(__file__).resolve().parent.parent,
     )

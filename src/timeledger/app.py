@@ -76,7 +76,7 @@ documents = APIRouter(prefix=API_PREFIX, include_in_schema=False, route_class=Un
 
 
 @documents.get("/", response_class=PlainTextResponse)
-def api_root() -> str:
+async def api_root() -> str:
     return f"{PRODUCT_NAME} {__version__}"
 
 

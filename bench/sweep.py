@@ -1,0 +1,125 @@
+"""The sweep of issue #16: every `GET` operation of the OpenAPI document, called with ids
+and parameters of the benchmark dataset by the owner's key, beside the floor (`GET /api/`)
+and a bare Starlette application's floor measured in the same run.
+
+A path's ids come from the dataset's sample employee and user where the path names them,
+otherwise from the first item of the list one level up (`/api/customers/{entity_id}`
+reads the first of `/api/customers`). An operation whose list is empty in the dataset, or
+that never ends (the event stream), is reported as skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+ENDLESS = {"/api/sse": "an endless event stream"}
+FLOOR_RATIO_TARGET = 0.4
+MEDIAN_RATIO_TARGET = 0.3
+OPERATION_RATIO_TARGET = 0.1
+_PARAMETER = re.compile(r"\{(\w+)\}")
+
+Getter = Callable[[str], Any]
+"""Answers the JSON body of a `GET` of a path (raises for an unexpected status)."""
+Poster = Callable[[str, dict[str, Any]], Any]
+"""Answers the JSON body of a `POST` of a body to a path (raises for an unexpected status)."""
+
+
+@dataclass(frozen=True)
+class SweepTarget:
+    template: str
+    path: str
+
+
+def _first_id(body: Any) -> int | None:
+    items = body.get("items") if isinstance(body, dict) else body
+    if not isinstance(items, list) or not items or not isinstance(items[0], dict):
+        return None
+    value = items[0].get("id")
+    return value if isinstance(value, int) else None
+
+
+def create_missing_objects(post: Poster, employee_id: int, first_day: str, day: str) -> None:
+    """One object of each kind the generated dataset lacks, so that every read operation
+    has something to read: a service user and its key, a dimension, a timebank account
+    and a movement on it, a bookmark, a webhook subscription (no worker runs, so nothing
+    is delivered), an inbound endpoint, a schedule and a queued batch job."""
+    service_user = post("/api/service-users", {"name": "Sweep"})
+    post(f"/api/service-users/{service_user['id']}/api-keys", {})
+    post("/api/settings/dimensions", {"name": "Sweep", "allowed_values": ["a", "b"]})
+    account = post(
+        "/api/settings/timebank-accounts",
+        {"name": "Sweep", "unit": "hours", "effective_from": first_day},
+    )
+    post(
+        f"/api/employees/{employee_id}/timebank/movements",
+        {"account_id": account["id"], "day": day, "amount": 60, "cause": "adjustment"},
+    )
+    post("/api/me/bookmarks", {"name": "Sweep", "query": "at=this_month"})
+    post("/api/webhooks/subscriptions", {"url": "http://127.0.0.1:9/timeledger-sweep"})
+    post(
+        "/api/webhooks/inbound-endpoints", {"name": "Sweep", "service_user_id": service_user["id"]}
+    )
+    post(
+        "/api/admin/schedules",
+        {"name": "Sweep", "kind": "timesheet.stop-timers", "cron": "0 23 * * *"},
+    )
+    post("/api/admin/batch-jobs", {"kind": "timesheet.stop-timers"})
+
+
+def resolve(template: str, preferred: Mapping[str, int], get: Getter) -> str | None:
+    """`template` with each parameter replaced by an existing id, or None when the
+    dataset holds none."""
+    path = template
+    for match in _PARAMETER.finditer(template):
+        name = match.group(1)
+        value = preferred.get(name)
+        if value is None:
+            parent = path[: path.index(match.group(0))].rstrip("/")
+            value = _first_id(get(parent))
+        if value is None:
+            return None
+        path = path.replace(match.group(0), str(value), 1)
+    return path
+
+
+def sweep_targets(
+    document: Mapping[str, Any], preferred: Mapping[str, int], get: Getter
+) -> tuple[list[SweepTarget], dict[str, str]]:
+    """The operations to load, in the document's order, and those skipped with why."""
+    targets: list[SweepTarget] = []
+    skipped: dict[str, str] = {}
+    for template, operations in document["paths"].items():
+        if "get" not in operations:
+            continue
+        if template in ENDLESS:
+            skipped[template] = ENDLESS[template]
+            continue
+        path = resolve(template, preferred, get)
+        if path is None:
+            skipped[template] = "no object of its kind in the dataset"
+            continue
+        targets.append(SweepTarget(template, path))
+    return targets, skipped
+
+
+def verdicts(sweep: Mapping[str, Any]) -> dict[str, Any]:
+    """The issue's three ratios of one engine's sweep: the floor to bare Starlette, the
+    median operation to the floor, and the operations below a tenth of the floor."""
+    floor = sweep["floor"]["throughput"]
+    bare = sweep["bare"]["throughput"]
+    throughputs = [op["load"]["throughput"] for op in sweep["operations"]]
+    median = statistics.median(throughputs) if throughputs else 0.0
+    return {
+        "floor_ratio": floor / bare if bare else 0.0,
+        "median": median,
+        "median_ratio": median / floor if floor else 0.0,
+        "below_tenth": [
+            op["template"]
+            for op in sweep["operations"]
+            if floor and op["load"]["throughput"] < OPERATION_RATIO_TARGET * floor
+        ],
+    }

@@ -1,0 +1,118 @@
+"""The sweep's choice of ids, its verdicts and its bare floor server."""
+
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from bench.server import bare_server, running
+from bench.sweep import SweepTarget, resolve, sweep_targets, verdicts
+
+from bench import report
+from timeledger import PRODUCT_NAME
+
+LISTS: dict[str, Any] = {
+    "/api/customers": {"items": [{"id": 7}, {"id": 9}], "next_cursor": None},
+    "/api/projects": {"items": [{"id": 3}]},
+    "/api/projects/3/tasks": {"items": []},
+    "/api/employees/13/timesheet/entries": {"items": [{"id": 41}]},
+    "/api/settings/holiday-calendars": [{"id": 2}],
+}
+
+
+def _get(path: str) -> Any:
+    return LISTS[path]
+
+
+def test_ids_come_from_the_preferred_values_then_from_the_list_one_level_up() -> None:
+    preferred = {"employee_id": 13}
+    assert resolve("/api/customers/{entity_id}", preferred, _get) == "/api/customers/7"
+    assert (
+        resolve("/api/employees/{employee_id}/timesheet/entries/{entry_id}", preferred, _get)
+        == "/api/employees/13/timesheet/entries/41"
+    )
+    assert (
+        resolve("/api/settings/holiday-calendars/{calendar_id}/days", preferred, _get)
+        == "/api/settings/holiday-calendars/2/days"
+    )
+    assert resolve("/api/projects/{project_id}/tasks/{task_id}", preferred, _get) is None
+    assert resolve("/api/customers", preferred, _get) == "/api/customers"
+
+
+def test_every_get_operation_is_swept_or_skipped_with_its_reason() -> None:
+    document: dict[str, Any] = {
+        "paths": {
+            "/api/customers": {"get": {}, "post": {}},
+            "/api/customers/{entity_id}": {"get": {}, "patch": {}},
+            "/api/projects/{project_id}/tasks/{task_id}": {"get": {}},
+            "/api/sse": {"get": {}},
+            "/api/roles": {"post": {}},
+        }
+    }
+    targets, skipped = sweep_targets(document, {}, _get)
+    assert targets == [
+        SweepTarget("/api/customers", "/api/customers"),
+        SweepTarget("/api/customers/{entity_id}", "/api/customers/7"),
+    ]
+    assert set(skipped) == {"/api/projects/{project_id}/tasks/{task_id}", "/api/sse"}
+
+
+def _load(throughput: float) -> dict[str, Any]:
+    return {"throughput": throughput}
+
+
+def test_verdicts_are_the_ratios_of_the_same_run() -> None:
+    judged = verdicts(
+        {
+            "bare": _load(5000.0),
+            "floor": _load(2500.0),
+            "operations": [
+                {"template": "/a", "load": _load(1000.0)},
+                {"template": "/b", "load": _load(600.0)},
+                {"template": "/c", "load": _load(200.0)},
+            ],
+        }
+    )
+    assert judged["floor_ratio"] == pytest.approx(0.5)
+    assert judged["median"] == 600.0
+    assert judged["median_ratio"] == pytest.approx(0.24)
+    assert judged["below_tenth"] == ["/c"]
+
+
+@pytest.mark.slow
+def test_the_bare_floor_answers_the_same_text_as_timeledger(tmp_path: Path) -> None:
+    server = bare_server(tmp_path)
+    with running(server):
+        response = httpx.get(f"{server.base_url}/api/")
+    assert response.status_code == 200
+    assert response.text.startswith(f"{PRODUCT_NAME} ")
+    assert server.process is not None and server.process.poll() is not None
+
+
+def test_the_report_shows_each_engines_ratios_operations_and_skips() -> None:
+    def load(throughput: float) -> dict[str, Any]:
+        return {"throughput": throughput, "p99_ms": 4.0, "connections": 4, "statuses": {"200": 9}}
+
+    lines = report.sweep_section(
+        {
+            "sweeps": {
+                "sqlite": {
+                    "seconds": 3.0,
+                    "bare": load(7000.0),
+                    "floor": load(3500.0),
+                    "operations": [
+                        {"template": "/api/users", "path": "/api/users", "load": load(1200.0)},
+                        {"template": "/api/events", "path": "/api/events", "load": load(200.0)},
+                    ],
+                    "skipped": {"/api/sse": "an endless event stream"},
+                }
+            }
+        }
+    )
+    text = "\n".join(lines)
+    assert "| Floor / bare Starlette | 3,500 / 7,000 req/s = 0.50 | pass |" in text
+    assert "| Median operation / floor | 700 req/s = 0.20 | miss |" in text
+    assert "| Operations below 0.1x the floor | 1 of 2 | named below |" in text
+    assert "| `/api/events` | `/api/events` | 200 | 4.0 | 0.06 | 200: 9 |" in text
+    assert "| `/api/sse` | skipped: an endless event stream |" in text
+    assert report.sweep_section({})[-1] == "Not measured in this run.\n"
