@@ -179,7 +179,7 @@ def _peak_overall(results: list[dict[str, Any]], engine: str) -> float | None:
     return max(peaks) if peaks else None
 
 
-WHERE_THE_TIME_GOES = """## Where the time goes (profiled in process, 2026-12-01 to 2026-12-03)
+WHERE_THE_TIME_GOES = """## Where the time goes (profiled in process, 2026-12-01 to 2026-12-04)
 
 Measured with yappi on the benchmark's SQLite file, one request at a time, by calling
 the ASGI application directly (no network, no load generator). This machine's speed
@@ -201,6 +201,34 @@ hour.
   `GET /api/timesheet/entries` 7.48 → 6.42; `GET /api/settings/activities` 8.21 → 7.65;
   a mite request refused 2.45 → 1.14. What remains of the ordinary path is mostly the
   endpoints' own ORM work (a single employee read: three queries, about 6 ms).
+- **Thread moves (until 2026-12-04 every synchronous operation paid three).** FastAPI
+  runs a synchronous endpoint on a worker thread, checks its response on another
+  (`serialize_response` of a non-coroutine endpoint goes through `run_in_threadpool`),
+  and the unit of work committed on a third; each move costs 0.1-0.3 ms here, more than
+  a short query. Every route is now a `UnitOfWorkRoute` (`kit/uow.py`): the endpoint and
+  its commit run on one thread and the response is checked on the loop
+  (tests/kit/test_uow.py counts one move per request). In process, 300-500 requests a
+  path on the 100-employee dataset (ms, before → after): `GET /api/` 1.22 → 0.31 (0.28
+  once it answered on the loop); `GET /api/users/{id}` 2.29 → 1.42;
+  `GET /api/employees/{id}` 3.75 → 2.66; `GET /api/employees` 9.09 → 5.68; one month of
+  an employee's entries on the ordinary path (`sort=date`, which the lane declines)
+  4.07 → 3.02; `GET /api/timesheet/entries` (a week, 100 rows) 5.40 → 4.84;
+  `GET /api/employees/{id}/timesheet/presence` 9.83 → 8.37. Ending the unit of work
+  in the route instead of a generator dependency was measured as well and gained
+  nothing, so the dependency stayed.
+- **The floor, layer by layer** (in process, 5,000 calls of `GET /api/`, 2026-12-04): a
+  bare Starlette application 8 µs, a bare FastAPI application with one route 36 µs,
+  Timeledger 100-135 µs (its middleware: request target and body limits, clock, request
+  id, metrics and access log; the lane check; the route table). Under uvicorn the bare
+  application answers about 25,000 requests/s on this machine with the load generator
+  beside it, so issue #16's floor target (0.4 of it) asks for about 10,000, which
+  FastAPI's own minimum (about 15,000) leaves little room for.
+- **What the ordinary path still spends** on an operation with a database: FastAPI's
+  dependency solving, about half of the month list's 2.6 ms (it re-derives each query
+  parameter's annotation facts on every request; the entries list has 20 of them), and
+  the ORM's loading of rows into objects in the repositories (`GET /api/employees`:
+  half its time in `Session.get`/`scalars` and instance loading). Core queries in the
+  hot repositories and fewer per-request dependency facts are the next steps.
 - **The fast lanes** (`kit/fastlane.py`) answer the two hottest operations in front of
   the routing with prepared statements (`kit/prepared.py`: Core compiled once per
   dialect, run on a driver connection, values converted by the columns' processors)
