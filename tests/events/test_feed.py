@@ -4,13 +4,14 @@ from datetime import datetime
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import insert, update
+from sqlalchemy import event, insert, update
 
 from tests.access.support import assert_problem, new_person
 from tests.conftest import WorkspaceFixture
 from tests.events.support import EVENTS, every_event, feed, head, unit_named
 from tests.organization.support import create_unit
 from tests.timesheet.support import Person, create, person_in
+from timeledger.events.repository import WINDOW_CHUNK
 from timeledger.events.service import SCAN_WINDOW
 from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
@@ -243,3 +244,44 @@ def test_a_read_examines_a_bounded_window_and_still_moves_on(
     assert first["has_more"] is True
     assert _object_ids(second["items"]) == [visible]
     assert second["has_more"] is False
+
+
+def test_a_full_page_loads_no_more_of_the_window_than_its_chunk(
+    client: TestClient, db: Database, workspace: WorkspaceFixture
+) -> None:
+    start = head(client, workspace.headers)
+    written = SCAN_WINDOW
+    with db.transaction(workspace_id=workspace.id) as session:
+        session.execute(
+            insert(Change),
+            [
+                {
+                    "workspace_id": workspace.id,
+                    "revision": start + n,
+                    "entity": "bookmark",
+                    "entity_id": n,
+                    "op": "created",
+                    "actor_user_id": workspace.owner_id,
+                    "at": utcnow(),
+                    "data": {"id": n, "user_id": workspace.owner_id},
+                }
+                for n in range(1, written + 1)
+            ],
+        )
+        session.execute(
+            update(Workspace).where(Workspace.id == workspace.id).values(revision=start + written)
+        )
+    loaded: list[int] = []
+
+    def count(target: Change, _context: Any) -> None:
+        loaded.append(target.revision)
+
+    event.listen(Change, "load", count)
+    try:
+        page = feed(client, workspace.headers, after=start, limit=10)
+    finally:
+        event.remove(Change, "load", count)
+
+    assert [item["revision"] for item in page["items"]] == list(range(start + 1, start + 11))
+    assert page["next_after"] == start + 10
+    assert 10 <= len(loaded) <= WINDOW_CHUNK < written

@@ -1,13 +1,16 @@
 """Reading the change log by revision, and the stream tickets; the session scopes both to
 the workspace (a ticket is redeemed before any workspace is known, by its unique prefix)."""
 
-from collections.abc import Sequence
+from collections.abc import Generator, Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from timeledger.models import Change, StreamTicket, Workspace
+
+WINDOW_CHUNK = 100
+"""Changes loaded at a time while a window is read."""
 
 
 class ChangeRepository:
@@ -21,20 +24,28 @@ class ChangeRepository:
         )
         return int(revision or 0)
 
-    def window(self, after: int, through: int, entities: Sequence[str] = ()) -> list[Change]:
+    def window(
+        self, after: int, through: int, entities: Sequence[str] = ()
+    ) -> Generator[Change, None, None]:
         """The changes with revisions in (after, through], oldest first, of `entities`
         (all when empty). Revisions are gapless, so the window bounds the rows read
-        whatever the log's size: a primary-key range scan."""
+        whatever the log's size: a primary-key range scan. Rows are loaded in chunks as
+        they are iterated: a reader that stops early (a full page) loads no more."""
         if through <= after:
-            return []
+            return
         statement = (
             select(Change)
             .where(Change.revision > after, Change.revision <= through)
             .order_by(Change.revision)
+            .execution_options(yield_per=WINDOW_CHUNK)
         )
         if entities:
             statement = statement.where(Change.entity.in_(entities))
-        return list(self.session.scalars(statement))
+        result = self.session.scalars(statement)
+        try:
+            yield from result
+        finally:
+            result.close()
 
 
 class StreamTicketRepository:

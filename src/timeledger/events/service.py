@@ -1,5 +1,6 @@
 """Reading the change log as events: in revision order, only what the viewer may read."""
 
+from contextlib import closing
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -37,12 +38,13 @@ def visible_changes(
     entities = sorted(types.entities | {entity for entity, _ in types.pairs})
     found: list[Change] = []
     next_after = max(after, through)
-    for change in repository.window(after, through, entities):
-        if types.matches(change.entity, change.op) and audience.sees(change):
-            found.append(change)
-            if len(found) == limit:
-                next_after = change.revision
-                break
+    with closing(repository.window(after, through, entities)) as window:
+        for change in window:
+            if types.matches(change.entity, change.op) and audience.sees(change):
+                found.append(change)
+                if len(found) == limit:
+                    next_after = change.revision
+                    break
     return found, next_after, head
 
 
