@@ -208,12 +208,11 @@ def test_a_bookmark_reaches_only_its_owner(
     assert bookmarks_seen_by(workspace.headers) == []
 
 
-def test_a_read_examines_a_bounded_window_and_still_moves_on(
-    client: TestClient, db: Database, workspace: WorkspaceFixture, person: Person
+def _write_owner_bookmark_changes(
+    db: Database, workspace: WorkspaceFixture, start: int, count: int
 ) -> None:
-    start = head(client, workspace.headers)
-    hidden = SCAN_WINDOW + 50
-    # Written in one statement: a thousand record_change calls would take seconds.
+    """`count` changes of the owner's bookmarks after revision `start`, in one statement:
+    a thousand record_change calls would take seconds."""
     with db.transaction(workspace_id=workspace.id) as session:
         session.execute(
             insert(Change),
@@ -228,12 +227,20 @@ def test_a_read_examines_a_bounded_window_and_still_moves_on(
                     "at": utcnow(),
                     "data": {"id": n, "user_id": workspace.owner_id},
                 }
-                for n in range(1, hidden + 1)
+                for n in range(1, count + 1)
             ],
         )
         session.execute(
-            update(Workspace).where(Workspace.id == workspace.id).values(revision=start + hidden)
+            update(Workspace).where(Workspace.id == workspace.id).values(revision=start + count)
         )
+
+
+def test_a_read_examines_a_bounded_window_and_still_moves_on(
+    client: TestClient, db: Database, workspace: WorkspaceFixture, person: Person
+) -> None:
+    start = head(client, workspace.headers)
+    hidden = SCAN_WINDOW + 50
+    _write_owner_bookmark_changes(db, workspace, start, hidden)
     visible = unit_named(client, workspace.headers, "After the crowd")
 
     first = feed(client, person.headers, after=start, limit=10)
@@ -251,26 +258,7 @@ def test_a_full_page_loads_no_more_of_the_window_than_its_chunk(
 ) -> None:
     start = head(client, workspace.headers)
     written = SCAN_WINDOW
-    with db.transaction(workspace_id=workspace.id) as session:
-        session.execute(
-            insert(Change),
-            [
-                {
-                    "workspace_id": workspace.id,
-                    "revision": start + n,
-                    "entity": "bookmark",
-                    "entity_id": n,
-                    "op": "created",
-                    "actor_user_id": workspace.owner_id,
-                    "at": utcnow(),
-                    "data": {"id": n, "user_id": workspace.owner_id},
-                }
-                for n in range(1, written + 1)
-            ],
-        )
-        session.execute(
-            update(Workspace).where(Workspace.id == workspace.id).values(revision=start + written)
-        )
+    _write_owner_bookmark_changes(db, workspace, start, written)
     loaded: list[int] = []
 
     def count(target: Change, _context: Any) -> None:
