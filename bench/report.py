@@ -229,6 +229,12 @@ hour.
   the ORM's loading of rows into objects in the repositories (`GET /api/employees`:
   half its time in `Session.get`/`scalars` and instance loading). Core queries in the
   hot repositories and fewer per-request dependency facts are the next steps.
+- **Bulk create (scenario 6)** asked the database for the minutes already stored on an
+  item's day once per item (the 24-hour rule of issue #15), a third of a batch's time.
+  Since 2026-12-04 one query reads them for every day the batch's items may fall on: a
+  batch of 100 entries on 100 employee-days 95 → 64 ms in process (after the run above).
+  What remains per item is the settling itself (rules, rates, references, each cached per
+  batch) and one change-log row each.
 - **The fast lanes** (`kit/fastlane.py`) answer the two hottest operations in front of
   the routing with prepared statements (`kit/prepared.py`: Core compiled once per
   dialect, run on a driver connection, values converted by the columns' processors)

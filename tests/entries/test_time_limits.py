@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import update
+from sqlalchemy import event, update
 
 from tests.access.support import assert_problem
 from tests.timesheet.support import Person, create
@@ -127,6 +127,40 @@ def test_a_batch_counts_its_own_items_against_the_day(
     response = client.post(BATCH, json={"items": items}, headers=person.headers)
 
     assert _locations(assert_problem(response, 422)) == ["body.items.1.minutes"]
+
+
+def test_a_batch_counts_stored_minutes_of_dated_and_spanned_items_in_one_read(
+    client: TestClient, db: Database, person: Person, activities: dict[str, int]
+) -> None:
+    work = activities["work"]
+    create(client, person, {"date": DAY, "minutes": 1400, "activity_id": work})
+    create(client, person, {"date": "2026-03-11", "minutes": 1400, "activity_id": work})
+    item = {"employee_id": person.employee_id, "activity_id": work}
+    fits = [{**item, "date": f"2026-04-{day:02d}", "minutes": 30} for day in range(1, 29)]
+    dated = {**item, "date": DAY, "minutes": 41}
+    # 23:30 to 00:30 UTC is 00:30 to 01:30 on 2026-03-11 in Berlin: the stored day there.
+    spanned = {**item, "started_at": "2026-03-10T23:30:00Z", "ended_at": "2026-03-11T00:11:00Z"}
+    day_reads: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if "sum(time_entries.minutes)" in statement:
+            day_reads.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        response = client.post(
+            BATCH, json={"items": [*fits, dated, spanned]}, headers=person.headers
+        )
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+    assert _locations(assert_problem(response, 422)) == [
+        "body.items.28.minutes",
+        "body.items.29.minutes",
+    ]
+    assert len(day_reads) == 1
+    allowed = client.post(BATCH, json={"items": fits}, headers=person.headers)
+    assert allowed.status_code == 201, allowed.text
 
 
 def test_spans_of_one_employee_do_not_overlap(

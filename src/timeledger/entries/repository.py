@@ -1,5 +1,6 @@
 """SQL of time entries."""
 
+from collections.abc import Collection
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -25,6 +26,20 @@ class EntryRepository:
 
     def get(self, entry_id: int) -> TimeEntry | None:
         return self.session.get(TimeEntry, entry_id)
+
+    def minutes_by_day(
+        self, employee_ids: Collection[int], days: Collection[date]
+    ) -> dict[tuple[int, date], int]:
+        """The minutes of the employees' entries on each of `days` that has any, by
+        (employee, day): one query for a whole batch."""
+        if not employee_ids or not days:
+            return {}
+        rows = self.session.execute(
+            select(TimeEntry.employee_id, TimeEntry.day, func.sum(TimeEntry.minutes))
+            .where(TimeEntry.employee_id.in_(employee_ids), TimeEntry.day.in_(days))
+            .group_by(TimeEntry.employee_id, TimeEntry.day)
+        )
+        return {(employee_id, day): int(minutes) for employee_id, day, minutes in rows}
 
     def minutes_on(self, employee_id: int, day: date, *, exclude_id: int | None) -> int:
         """The minutes of the employee's entries dated `day`, but for entry `exclude_id`."""

@@ -5,7 +5,7 @@ batch creates many entries by the same rules, all of them or none."""
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -108,6 +108,18 @@ class EarlierItem:
         )  # fmt: skip
 
 
+def _local_days_of(moment: datetime) -> set[date]:
+    """The dates `moment` may have in any time zone: its UTC date and the days beside it,
+    those within the calendar (an instant at its edge is refused later, by the span rules)."""
+    days: set[date] = set()
+    for shift in (-1, 0, 1):
+        try:
+            days.add((moment + timedelta(days=shift)).astimezone(UTC).date())
+        except OverflowError:
+            continue
+    return days
+
+
 @dataclass
 class Lookups:
     """What settling an entry reads besides its own values: the employee's employment
@@ -124,6 +136,30 @@ class Lookups:
     rates: dict[tuple[Any, ...], RateResolution] = field(default_factory=dict)
     rate_versions: VersionReads = field(default_factory=VersionReads)
     earlier_items: list[EarlierItem] = field(default_factory=list)
+    stored_day_minutes: dict[tuple[int, date], int] = field(default_factory=dict)
+    """Stored minutes by (employee, day), read for a batch's days at once."""
+    days_read: set[tuple[int, date]] = field(default_factory=set)
+
+    def read_stored_minutes(self, items: Sequence[EntryBatchItem]) -> None:
+        """Reads in one query the stored minutes of every day the new `items` may fall on:
+        its date, or the days around its start in any time zone."""
+        days: set[date] = set()
+        for item in items:
+            if item.date is not None:
+                days.add(item.date)
+            if item.started_at is not None:
+                days.update(_local_days_of(item.started_at))
+        employee_ids = {item.employee_id for item in items}
+        repository = EntryRepository(self.session)
+        self.stored_day_minutes.update(repository.minutes_by_day(employee_ids, days))
+        self.days_read.update((employee_id, day) for employee_id in employee_ids for day in days)
+
+    def stored_minutes(self, employee_id: int, day: date, entry: TimeEntry | None) -> int:
+        """The minutes stored on the employee's day, but `entry`'s own."""
+        if entry is None and (employee_id, day) in self.days_read:
+            return self.stored_day_minutes.get((employee_id, day), 0)
+        exclude_id = entry.id if entry is not None else None
+        return EntryRepository(self.session).minutes_on(employee_id, day, exclude_id=exclude_id)
 
     def employment_periods(self, employee: Employee) -> list[Employment]:
         if employee.id not in self.periods:
@@ -393,9 +429,7 @@ def _require_room_on_the_day(
     lookups: Lookups, employee: Employee, values: dict[str, Any], entry: TimeEntry | None
 ) -> None:
     day: date = values["day"]
-    stored = EntryRepository(lookups.session).minutes_on(
-        employee.id, day, exclude_id=entry.id if entry is not None else None
-    )
+    stored = lookups.stored_minutes(employee.id, day, entry)
     in_batch = sum(
         item.minutes
         for item in lookups.earlier_items
@@ -542,6 +576,7 @@ def create_entries(
     for employee_id in sorted(writers):
         EntryRepository(session).serialize_writes_of(employee_id)
     lookups = Lookups(session)
+    lookups.read_stored_minutes([item for item in items if item.employee_id in writers])
     settled: list[tuple[Writer, dict[str, Any]]] = []
     for index, item in enumerate(items):
         writer = writers.get(item.employee_id)
