@@ -4,7 +4,7 @@ caller's reach per item, totals and the change log kept."""
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from tests.access.support import assert_problem
 from tests.conftest import WorkspaceFixture
@@ -263,3 +263,25 @@ def test_an_idempotency_key_replays_the_batch_instead_of_creating_it_again(
     assert again.json() == first.json()
     assert again.headers["idempotent-replayed"] == "true"
     assert _stored(db, workspace.id)[0] == 3
+
+
+def test_a_batch_reads_the_employment_periods_of_all_its_employees_at_once(
+    client: TestClient, db: Database, workspace: WorkspaceFixture, activities: dict[str, int]
+) -> None:
+    people = [person_in(client, db, workspace) for _ in range(3)]
+    item = {"date": DAY, "minutes": 30, "activity_id": activities["work"]}
+    items = [{**item, "employee_id": person.employee_id} for person in people]
+    period_reads: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip().startswith("SELECT") and "FROM employments" in statement:
+            period_reads.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        response = client.post(BATCH, json={"items": items}, headers=workspace.headers)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+    assert response.status_code == 201, response.text
+    assert len(period_reads) == 1

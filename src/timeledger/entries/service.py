@@ -3,7 +3,7 @@ rounding, billable default, rate and revenue, customer), who may write which ent
 settled entries and timers. Every write keeps the per-day totals and the change log; a
 batch creates many entries by the same rules, all of them or none."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -139,6 +139,10 @@ class Lookups:
     stored_day_minutes: dict[tuple[int, date], int] = field(default_factory=dict)
     """Stored minutes by (employee, day), read for a batch's days at once."""
     days_read: set[tuple[int, date]] = field(default_factory=set)
+
+    def read_employment_periods(self, employee_ids: Collection[int]) -> None:
+        """Reads the employment periods of every employee of a batch in one query."""
+        self.periods.update(EmploymentRepository(self.session).of_employees(employee_ids))
 
     def read_stored_minutes(self, items: Sequence[EntryBatchItem]) -> None:
         """Reads in one query the stored minutes of every day the new `items` may fall on:
@@ -576,6 +580,7 @@ def create_entries(
     for employee_id in sorted(writers):
         EntryRepository(session).serialize_writes_of(employee_id)
     lookups = Lookups(session)
+    lookups.read_employment_periods(writers)
     lookups.read_stored_minutes([item for item in items if item.employee_id in writers])
     settled: list[tuple[Writer, dict[str, Any]]] = []
     for index, item in enumerate(items):

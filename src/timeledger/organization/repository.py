@@ -1,6 +1,6 @@
 """Queries on org units, employees and employments; tenant scoping comes from the session."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date
 
 from sqlalchemy import Select, func, or_, select
@@ -448,6 +448,19 @@ class EmploymentRepository:
 
     def of(self, employee_id: int) -> Select[Employment]:
         return select(Employment).where(Employment.employee_id == employee_id)
+
+    def of_employees(self, employee_ids: Collection[int]) -> dict[int, list[Employment]]:
+        """The employment periods of each of the employees, in one query."""
+        found: dict[int, list[Employment]] = {employee_id: [] for employee_id in employee_ids}
+        if found:
+            rows = self.session.scalars(
+                select(Employment)
+                .where(Employment.employee_id.in_(found))
+                .order_by(Employment.employee_id, Employment.starts_on)
+            )
+            for row in rows:
+                found[row.employee_id].append(row)
+        return found
 
     def get(self, employee_id: int, employment_id: int) -> Employment | None:
         return self.session.scalars(
