@@ -2,12 +2,14 @@
 
 from collections.abc import Collection, Iterable, Sequence
 from datetime import date
+from operator import attrgetter
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session
 
 from timeledger.access.caller import PERSON, Caller
 from timeledger.access.permissions import Scope
+from timeledger.kit.rows import rows_by
 from timeledger.kit.versioning import VersionHistory
 from timeledger.models import (
     Employee,
@@ -376,17 +378,10 @@ class EmployeeRepository:
     def histories(self, employee_ids: Iterable[int]) -> dict[int, list[EmployeeVersion]]:
         """Every version of these employees, oldest first."""
         wanted = sorted(set(employee_ids))
-        found: dict[int, list[EmployeeVersion]] = {employee_id: [] for employee_id in wanted}
-        if not wanted:
-            return found
-        rows = self.session.scalars(
-            select(EmployeeVersion)
-            .where(EmployeeVersion.employee_id.in_(wanted))
-            .order_by(EmployeeVersion.employee_id, EmployeeVersion.effective_from)
-        )
-        for row in rows:
-            found[row.employee_id].append(row)
-        return found
+        versions = EmployeeVersion.employee_id.in_(wanted)
+        order = (EmployeeVersion.employee_id, EmployeeVersion.effective_from)
+        statement = select(EmployeeVersion).where(versions).order_by(*order)
+        return rows_by(self.session, wanted, statement, attrgetter("employee_id"))
 
     def versions_on(self, employee_ids: Sequence[int], day: date) -> dict[int, EmployeeVersion]:
         if not employee_ids:
@@ -451,16 +446,11 @@ class EmploymentRepository:
 
     def of_employees(self, employee_ids: Collection[int]) -> dict[int, list[Employment]]:
         """The employment periods of each of the employees, in one query."""
-        found: dict[int, list[Employment]] = {employee_id: [] for employee_id in employee_ids}
-        if found:
-            rows = self.session.scalars(
-                select(Employment)
-                .where(Employment.employee_id.in_(found))
-                .order_by(Employment.employee_id, Employment.starts_on)
-            )
-            for row in rows:
-                found[row.employee_id].append(row)
-        return found
+        wanted = sorted(set(employee_ids))
+        periods = Employment.employee_id.in_(wanted)
+        order = (Employment.employee_id, Employment.starts_on)
+        statement = select(Employment).where(periods).order_by(*order)
+        return rows_by(self.session, wanted, statement, attrgetter("employee_id"))
 
     def get(self, employee_id: int, employment_id: int) -> Employment | None:
         return self.session.scalars(

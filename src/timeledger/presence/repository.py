@@ -2,11 +2,13 @@
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from operator import attrgetter
 from typing import Protocol, TypeVar
 
 from sqlalchemy import Select, delete, select
 from sqlalchemy.orm import Session
 
+from timeledger.kit.rows import rows_by
 from timeledger.models import Employee, PresenceBreak, PresenceInterval, Workspace
 from timeledger.organization.repository import EmployeeRepository
 
@@ -120,17 +122,10 @@ class PresenceRepository:
 
     def breaks_of(self, interval_ids: Iterable[int]) -> dict[int, list[PresenceBreak]]:
         wanted = list(interval_ids)
-        found: dict[int, list[PresenceBreak]] = {interval_id: [] for interval_id in wanted}
-        if not wanted:
-            return found
-        rows = self.session.scalars(
-            select(PresenceBreak)
-            .where(PresenceBreak.interval_id.in_(wanted))
-            .order_by(PresenceBreak.started_at, PresenceBreak.id)
-        )
-        for row in rows:
-            found[row.interval_id].append(row)
-        return found
+        breaks = PresenceBreak.interval_id.in_(wanted)
+        order = (PresenceBreak.started_at, PresenceBreak.id)
+        statement = select(PresenceBreak).where(breaks).order_by(*order)
+        return rows_by(self.session, wanted, statement, attrgetter("interval_id"))
 
     def open_break(self, interval_id: int) -> PresenceBreak | None:
         return self.session.scalars(
