@@ -137,8 +137,8 @@ class Lookups:
     rate_versions: VersionReads = field(default_factory=VersionReads)
     earlier_items: list[EarlierItem] = field(default_factory=list)
     stored_day_minutes: dict[tuple[int, date], int] = field(default_factory=dict)
-    """Stored minutes by (employee, day), read for a batch's days at once."""
-    days_read: set[tuple[int, date]] = field(default_factory=set)
+    """Stored minutes by (employee, day), read at once for a batch's employees and days."""
+    minutes_read_for: tuple[frozenset[int], frozenset[date]] = (frozenset(), frozenset())
 
     def read_employment_periods(self, employee_ids: Collection[int]) -> None:
         """Reads the employment periods of every employee of a batch in one query."""
@@ -153,14 +153,15 @@ class Lookups:
                 days.add(item.date)
             if item.started_at is not None:
                 days.update(_local_days_of(item.started_at))
-        employee_ids = {item.employee_id for item in items}
+        employee_ids = frozenset(item.employee_id for item in items)
         repository = EntryRepository(self.session)
-        self.stored_day_minutes.update(repository.minutes_by_day(employee_ids, days))
-        self.days_read.update((employee_id, day) for employee_id in employee_ids for day in days)
+        self.stored_day_minutes = repository.minutes_by_day(employee_ids, days)
+        self.minutes_read_for = (employee_ids, frozenset(days))
 
     def stored_minutes(self, employee_id: int, day: date, entry: TimeEntry | None) -> int:
         """The minutes stored on the employee's day, but `entry`'s own."""
-        if entry is None and (employee_id, day) in self.days_read:
+        employees, days = self.minutes_read_for
+        if entry is None and employee_id in employees and day in days:
             return self.stored_day_minutes.get((employee_id, day), 0)
         exclude_id = entry.id if entry is not None else None
         return EntryRepository(self.session).minutes_on(employee_id, day, exclude_id=exclude_id)

@@ -237,9 +237,10 @@ def _valid_key(key: str) -> str:
 class IdempotentRoute(UnitOfWorkRoute):
     """Route class of every router: adds Idempotency-Key handling to POST operations.
 
-    It wraps the whole route application, not just the endpoint handler: FastAPI commits the
-    request's unit of work when the endpoint's dependencies close, which happens outside the
-    handler `get_route_handler` returns. Only here is the commit known to be done.
+    It wraps the whole route application, not just the endpoint handler: the request's unit
+    of work commits on the endpoint's thread, or when its dependencies close outside the
+    handler `get_route_handler` returns (see `kit.uow`). Only here is the commit known to be
+    done.
     """
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:

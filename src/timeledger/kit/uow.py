@@ -59,7 +59,7 @@ def _roll_back(session: Session) -> None:
         session.close()
 
 
-def end_unit_of_work() -> None:
+def _end_unit_of_work() -> None:
     """Commits the current request's unit of work, if it has one still open, on the
     calling thread."""
     unit = _REQUEST_UNIT.get()
@@ -71,7 +71,7 @@ def end_unit_of_work() -> None:
 
 async def unit_of_work(request: Request) -> AsyncIterator[Session]:
     """Opened on the event loop (a session connects at its first statement); ended on the
-    endpoint's thread (`end_unit_of_work`), or here on a worker thread when the endpoint
+    endpoint's thread (`_end_unit_of_work`), or here on a worker thread when the endpoint
     failed or did not end it."""
     unit = _OpenUnit(database(request).session(write=request.method not in READ_ONLY_METHODS))
     _REQUEST_UNIT.set(unit)
@@ -92,7 +92,7 @@ def _ending_its_unit_of_work(
 ) -> Callable[..., Coroutine[Any, Any, Any]]:
     def run_and_end(values: dict[str, Any]) -> Any:
         result = endpoint(**values)
-        end_unit_of_work()
+        _end_unit_of_work()
         return result
 
     async def on_a_worker_thread(**values: Any) -> Any:
