@@ -44,7 +44,7 @@ def _revisions(db: Database, workspace_id: int) -> list[int]:
 
 def _record(db: Database, workspace_id: int, entity_id: int) -> int:
     with db.transaction(workspace_id=workspace_id) as session:
-        change = record_change(
+        return record_change(
             session,
             workspace_id=workspace_id,
             actor_user_id=None,
@@ -53,7 +53,6 @@ def _record(db: Database, workspace_id: int, entity_id: int) -> int:
             op="updated",
             data={"n": entity_id},
         )
-        return change.revision
 
 
 def test_revisions_start_at_one_and_grow_by_one(db: Database) -> None:
@@ -116,7 +115,7 @@ def test_a_rolled_back_transaction_leaves_no_gap(db: Database) -> None:
     workspace_id = _bare_workspace(db, "Rollback")
     assert _record(db, workspace_id, 1) == 1
     with pytest.raises(RuntimeError), db.transaction(workspace_id=workspace_id) as session:
-        change = record_change(
+        revision = record_change(
             session,
             workspace_id=workspace_id,
             actor_user_id=None,
@@ -125,7 +124,7 @@ def test_a_rolled_back_transaction_leaves_no_gap(db: Database) -> None:
             op="created",
             data={},
         )
-        assert change.revision == 2
+        assert revision == 2
         raise RuntimeError("abandon")
     assert _revisions(db, workspace_id) == [1]
     assert _record(db, workspace_id, 3) == 2
@@ -139,7 +138,7 @@ def test_the_loaded_workspace_sees_its_new_revision(db: Database) -> None:
         assert workspace is not None
         assert workspace.revision == 0
         for n in range(3):
-            change = record_change(
+            revision = record_change(
                 session,
                 workspace_id=workspace_id,
                 actor_user_id=None,
@@ -148,7 +147,7 @@ def test_the_loaded_workspace_sees_its_new_revision(db: Database) -> None:
                 op="created",
                 data={},
             )
-            assert workspace.revision == change.revision == n + 1
+            assert workspace.revision == revision == n + 1
         workspace.name = "Loaded and renamed"  # a later flush must not undo the count
     with db.session(write=False) as session:
         stored = session.get(Workspace, workspace_id)

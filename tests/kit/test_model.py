@@ -1,13 +1,17 @@
+import gc
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import event, select, text
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import StatementError
 
+from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
 from timeledger.kit.model import EpochInstant, from_epoch_micros
-from timeledger.models import SignInAttempt
+from timeledger.models import SignInAttempt, Workspace
+from timeledger.workspaces.repository import WorkspaceRepository
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 ONE_MICROSECOND = timedelta(microseconds=1)
@@ -81,3 +85,30 @@ def test_from_epoch_micros_inverts_binding(at: datetime) -> None:
     micros = EpochInstant().process_bind_param(at, ANY_DIALECT)
     assert micros is not None
     assert from_epoch_micros(micros) == at
+
+
+def test_a_pinned_row_is_read_once_per_session_after_its_loader_dropped_it(
+    db: Database,
+) -> None:
+    with db.transaction() as session:
+        pinned = Workspace(name="pinned", timezone="UTC", locale="en", currency="EUR", week_start=1)
+        pinned.created_at = pinned.updated_at = utcnow()
+        workspace_id = WorkspaceRepository(session).add(pinned).id
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        with db.session(write=False) as session:
+            for _ in range(3):
+                found = session.get(Workspace, workspace_id)
+                assert found is not None and found.name == "pinned"
+                del found
+                gc.collect()
+        with db.session(write=False) as session:
+            assert session.get(Workspace, workspace_id) is not None
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert len([text for text in statements if "FROM workspaces" in text]) == 2

@@ -18,6 +18,7 @@ from timeledger.kit.prepared import (
     driver_transaction,
     new,
     new_values,
+    rows_in_session,
 )
 from timeledger.models import EntryBookmark, TimeEntry
 
@@ -131,3 +132,36 @@ def test_a_writing_transaction_that_raises_leaves_nothing(
     assert _names(db) == []
     with db.transaction() as session:  # the write gate (SQLite) was released
         session.execute(update(EntryBookmark).values(name="c"))
+
+
+APPEND_BOOKMARK = PreparedQuery(
+    insert(EntryBookmark).values(new_values(column for column in BOOKMARKS.c if column.key != "id"))
+)
+
+
+def test_many_runs_write_every_row_in_order(db: Database, workspace: WorkspaceFixture) -> None:
+    with driver_transaction(db.writer) as connection:
+        APPEND_BOOKMARK.run_many(
+            connection, db.engine.dialect, [_bookmark(workspace, name) for name in "xyz"]
+        )
+
+    assert _names(db) == ["x", "y", "z"]
+
+
+def test_rows_in_a_session_see_its_pending_changes(
+    db: Database, workspace: WorkspaceFixture
+) -> None:
+    names = PreparedQuery(
+        select(BOOKMARKS.c.name).where(BOOKMARKS.c.workspace_id == bindparam("workspace_id"))
+    )
+    with db.transaction(workspace_id=workspace.id) as session:
+        now = utcnow()
+        session.add(
+            EntryBookmark(
+                user_id=workspace.owner_id, name="pending", query="", created_at=now,
+                updated_at=now,
+            )
+        )  # fmt: skip
+        found = rows_in_session(session, names, workspace_id=workspace.id)
+
+    assert [row.name for row in found] == ["pending"]

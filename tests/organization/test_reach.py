@@ -3,9 +3,11 @@ their team, another, a deleted one and one of another workspace."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 
 from tests.access.support import new_person
 from tests.conftest import WorkspaceFixture
@@ -13,6 +15,7 @@ from tests.organization.support import create_employee, create_unit, employee_of
 from timeledger.access.caller import PERSON, Caller
 from timeledger.kit.db import Database
 from timeledger.kit.errors import Forbidden, NotFound, Unprocessable
+from timeledger.models import Employee
 from timeledger.organization.reach import (
     Access,
     Area,
@@ -20,6 +23,7 @@ from timeledger.organization.reach import (
     employee_ids_reached,
     reached_by_scopes,
     reached_employee,
+    reached_employee_id,
     reached_employee_of_user,
 )
 
@@ -246,3 +250,31 @@ def test_the_scopes_alone_decide_only_what_the_full_check_decides_alike(
             teams_decide = {read, acting} <= {"team", "*"} and "team" in {read, acting}
             undecided = reached_by_scopes(permissions, Area.TIMESHEET, Access.WRITE, own=False)
             assert (undecided is None) == teams_decide, (read, acting)
+
+
+@pytest.mark.parametrize(
+    ("permissions", "employee"),
+    [({"timesheet:read:*"}, "other"), ({"timesheet:read:own"}, "own")],
+)
+def test_a_check_the_scopes_decide_asks_no_org_tree_and_loads_no_employee(
+    db: Database, world: World, permissions: set[str], employee: str
+) -> None:
+    caller = _caller(world, permissions)
+    employee_id = world.employees()[employee]
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        with db.transaction(workspace_id=world.workspace_id) as session:
+            reached = reached_employee_id(session, caller, Area.TIMESHEET, employee_id)
+            loaded = [row for row in session.identity_map.values() if isinstance(row, Employee)]
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert reached == employee_id
+    assert loaded == []
+    # The one prepared read of the employee's row runs on the driver connection, below
+    # SQLAlchemy's statement events: any statement seen here is a query of the org tree.
+    assert [text for text in statements if not text.startswith("BEGIN")] == []

@@ -177,7 +177,7 @@ def make_changes(
     revisions = []
     for number in range(count):
         with db.transaction(workspace_id=workspace_id) as session:
-            change = record_change(
+            revision = record_change(
                 session,
                 workspace_id=workspace_id,
                 actor_user_id=None,
@@ -186,7 +186,7 @@ def make_changes(
                 op="updated",
                 data={"id": 1000 + number, "name": f"Activity {number}"},
             )
-            revisions.append(change.revision)
+            revisions.append(revision)
     return revisions
 
 

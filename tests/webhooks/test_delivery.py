@@ -363,7 +363,7 @@ def test_long_stretches_of_other_events_are_skipped(
                 entity_id=1,
                 op="created",
                 data={"id": 1, "employee_id": 1},
-            ).revision
+            )
         assert deliver_due(db, settings) == 1
         assert receiver.acknowledged_revisions() == [wanted]
     assert subscription(client, workspace, created["id"])["delivered_revision"] == wanted

@@ -1,13 +1,13 @@
 """Appending to the change log inside the writing transaction, and announcing the
 workspaces that changed once the transaction commits: through a session
-(`record_changes`), or with prepared statements on a driver connection for the fast lanes
-(`record_change_on`, then `announce_committed`)."""
+(`record_changes`), or on a driver connection for the fast lanes (`record_change_on`,
+then `announce_committed`). Both run the same prepared statements."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import String, bindparam, event, func, insert, select, update
+from sqlalchemy import Integer, String, bindparam, event, func, insert, select, update
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.orm.attributes import set_committed_value
@@ -48,15 +48,16 @@ def record_change(
     entity_id: int,
     op: str,
     data: dict[str, Any],
-) -> Change:
-    """Append one change with the workspace's next revision (see `record_changes`)."""
-    (change,) = record_changes(
+) -> int:
+    """Append one change with the workspace's next revision (see `record_changes`);
+    answers the revision."""
+    (revision,) = record_changes(
         session,
         workspace_id=workspace_id,
         actor_user_id=actor_user_id,
         changes=[ChangeOf(entity, entity_id, op, data)],
     )
-    return change
+    return revision
 
 
 def record_changes(
@@ -65,9 +66,9 @@ def record_changes(
     workspace_id: int,
     actor_user_id: int | None,
     changes: Sequence[ChangeOf],
-) -> list[Change]:
+) -> list[int]:
     """Append changes with the workspace's next revisions, in order: one counter update
-    and one insert however many there are.
+    and one batch of inserts however many there are; answers their revisions.
 
     Incrementing the workspace's counter row locks it until the transaction ends, so
     writers of one workspace take revisions in commit order: a reader never sees
@@ -75,37 +76,65 @@ def record_changes(
     """
     if not changes:
         return []
-    last = session.execute(
-        update(Workspace)
-        .where(Workspace.id == workspace_id)
-        .values(revision=Workspace.revision + len(changes))
-        .returning(Workspace.revision)
-        .execution_options(synchronize_session=False)
-    ).scalar_one()
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    connection = session.connection()
+    revisions = _append(
+        connection.connection.driver_connection,
+        connection.dialect,
+        workspace_id=workspace_id,
+        actor_user_id=actor_user_id,
+        changes=changes,
+    )
     # The UPDATE bypassed the unit of work; a Workspace this session holds would keep
     # reporting the old revision until refreshed.
     loaded = session.identity_map.get(identity_key(Workspace, workspace_id))
     if loaded is not None:
-        set_committed_value(loaded, "revision", last)
-    at = utcnow()
-    first = last - len(changes) + 1
-    rows = [
-        Change(
-            workspace_id=workspace_id,
-            revision=revision,
-            entity=change.entity,
-            entity_id=change.entity_id,
-            op=change.op,
-            actor_user_id=actor_user_id,
-            at=at,
-            data=change.data,
-        )
-        for revision, change in enumerate(changes, start=first)
-    ]
-    session.add_all(rows)
-    session.flush()
+        set_committed_value(loaded, "revision", revisions[-1])
     session.info.setdefault(_CHANGED_WORKSPACES, set()).add(workspace_id)
-    return rows
+    return revisions
+
+
+TAKE_REVISIONS = PreparedQuery(
+    update(Workspace)
+    .where(Workspace.id == bindparam("workspace_id"))
+    .values(revision=Workspace.revision + bindparam("count", type_=Integer()))
+    .returning(Workspace.revision)
+)
+APPEND_CHANGE = PreparedQuery(insert(Change).values(new_values(Change.__table__.c)))
+
+
+def _append(
+    connection: Any,
+    dialect: Dialect,
+    *,
+    workspace_id: int,
+    actor_user_id: int | None,
+    changes: Sequence[ChangeOf],
+) -> list[int]:
+    (taken,) = TAKE_REVISIONS.rows(
+        connection, dialect, workspace_id=workspace_id, count=len(changes)
+    )
+    first = taken.revision - len(changes) + 1
+    at = utcnow()
+    APPEND_CHANGE.run_many(
+        connection,
+        dialect,
+        [
+            new(
+                workspace_id=workspace_id,
+                revision=revision,
+                entity=change.entity,
+                entity_id=change.entity_id,
+                op=change.op,
+                actor_user_id=actor_user_id,
+                at=at,
+                data=change.data,
+            )
+            for revision, change in enumerate(changes, start=first)
+        ],
+    )
+    return list(range(first, taken.revision + 1))
 
 
 @event.listens_for(Session, "before_commit")
@@ -132,15 +161,6 @@ def _forget_uncommitted(session: Session, transaction: SessionTransaction) -> No
         session.info.pop(_CHANGED_WORKSPACES, None)
 
 
-TAKE_REVISION = PreparedQuery(
-    update(Workspace)
-    .where(Workspace.id == bindparam("workspace_id"))
-    .values(revision=Workspace.revision + 1)
-    .returning(Workspace.revision)
-)
-APPEND_CHANGE = PreparedQuery(insert(Change).values(new_values(Change.__table__.c)))
-
-
 def record_change_on(
     connection: Any,
     dialect: Dialect,
@@ -153,24 +173,16 @@ def record_change_on(
     `kit.prepared.driver_transaction`): the same counter update and row, and on
     PostgreSQL the same notification, delivered on commit. Answers the revision; call
     `announce_committed` once the transaction committed."""
-    (taken,) = TAKE_REVISION.rows(connection, dialect, workspace_id=workspace_id)
-    APPEND_CHANGE.rows(
+    (revision,) = _append(
         connection,
         dialect,
-        **new(
-            workspace_id=workspace_id,
-            revision=taken.revision,
-            entity=change.entity,
-            entity_id=change.entity_id,
-            op=change.op,
-            actor_user_id=actor_user_id,
-            at=utcnow(),
-            data=change.data,
-        ),
+        workspace_id=workspace_id,
+        actor_user_id=actor_user_id,
+        changes=[change],
     )
     if dialect.name == "postgresql":
         NOTIFY.rows(connection, dialect, payload=str(workspace_id))
-    return int(taken.revision)
+    return revision
 
 
 def announce_committed(workspace_id: int) -> None:

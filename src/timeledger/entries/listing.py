@@ -49,7 +49,7 @@ from timeledger.organization.reach import (
     Area,
     employee_ids_reached,
     own_employee_id,
-    reached_employee,
+    reached_employee_id,
 )
 from timeledger.organization.repository import EMPLOYEE_VERSIONS, OrgUnitRepository
 from timeledger.settings.schemas import ActivityType
@@ -540,7 +540,7 @@ def resolve_filters(
     """Filters for the caller: their read scope narrowed by the request; or, on the
     per-employee route, that one employee (404 when out of the caller's reach)."""
     if employee_id is not None:
-        reached_employee(session, caller, Area.TIMESHEET, employee_id)
+        reached_employee_id(session, caller, Area.TIMESHEET, employee_id)
     facts = WorkspaceFacts.load(session, caller.workspace_id)
     params: dict[str, Any] = {}
     people, echo = _people(session, caller, query, facts)

@@ -35,7 +35,13 @@ from timeledger.kit.etag import etag_for
 from timeledger.kit.jsonio import to_jsonable
 from timeledger.kit.timeutil import local_date
 from timeledger.models import Employee, Employment, TimeEntry, Workspace
-from timeledger.organization.reach import Access, Area, reached_employee, reaches
+from timeledger.organization.reach import (
+    Access,
+    Area,
+    reached_employee,
+    reached_employee_id,
+    reaches,
+)
 from timeledger.organization.repository import EmployeeRepository, EmploymentRepository
 from timeledger.organization.today import workspace_today
 from timeledger.projects.rates import (
@@ -254,7 +260,7 @@ def _writer(session: Session, caller: Caller, employee_id: int) -> Writer:
 
 
 def get_entry(session: Session, caller: Caller, employee_id: int, entry_id: int) -> TimeEntry:
-    reached_employee(session, caller, Area.TIMESHEET, employee_id)
+    reached_employee_id(session, caller, Area.TIMESHEET, employee_id)
     return _entry_of(session, employee_id, entry_id)
 
 
@@ -265,7 +271,7 @@ def locate_entry(session: Session, caller: Caller, entry_id: int, access: Access
     try:
         if entry is None:
             raise NotFound(f"No time entry {entry_id}.")
-        reached_employee(session, caller, Area.TIMESHEET, entry.employee_id, access)
+        reached_employee_id(session, caller, Area.TIMESHEET, entry.employee_id, access)
     except NotFound:
         raise NotFound(f"No time entry {entry_id}.") from None
     return entry

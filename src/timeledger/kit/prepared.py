@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import BindParameter, ColumnElement, Select, bindparam
 from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import UpdateBase
 
 Processor = Callable[[Any], Any] | None
@@ -86,24 +87,36 @@ class PreparedQuery:
             self._by_dialect[dialect.name] = prepared
         return prepared
 
-    def rows(self, connection: Any, dialect: Dialect, **values: Any) -> list[Any]:
-        """The rows on `connection` (a driver connection of `dialect`, see
-        `driver_connection`), as named tuples of the selected (or returned) columns' keys;
-        none for a statement that answers no rows."""
-        compiled = self._compiled(dialect)
+    def _parameters(self, compiled: _Compiled, values: Mapping[str, Any]) -> Any:
         converted = {
             name: value if (process := compiled.bind_processors.get(name)) is None
             else process(value)
             for name, value in {**compiled.defaults, **values}.items()
         }  # fmt: skip
-        parameters: Any = (
-            converted
-            if compiled.positional_names is None
-            else tuple(converted[name] for name in compiled.positional_names)
-        )
+        if compiled.positional_names is None:
+            return converted
+        return tuple(converted[name] for name in compiled.positional_names)
+
+    def run_many(
+        self, connection: Any, dialect: Dialect, values: Iterable[Mapping[str, Any]]
+    ) -> None:
+        """Run a statement that answers no rows once for each of `values`, as one
+        driver `executemany`."""
+        compiled = self._compiled(dialect)
         cursor = connection.cursor()
         try:
-            cursor.execute(compiled.sql, parameters)
+            cursor.executemany(compiled.sql, [self._parameters(compiled, each) for each in values])
+        finally:
+            cursor.close()
+
+    def rows(self, connection: Any, dialect: Dialect, **values: Any) -> list[Any]:
+        """The rows on `connection` (a driver connection of `dialect`, see
+        `driver_connection`), as named tuples of the selected (or returned) columns' keys;
+        none for a statement that answers no rows."""
+        compiled = self._compiled(dialect)
+        cursor = connection.cursor()
+        try:
+            cursor.execute(compiled.sql, self._parameters(compiled, values))
             fetched = cursor.fetchall() if cursor.description is not None else []
         finally:
             cursor.close()
@@ -114,6 +127,16 @@ class PreparedQuery:
                   for process, value in zip(processors, row, strict=True)])
             for row in fetched
         ]  # fmt: skip
+
+
+def rows_in_session(session: Session, query: PreparedQuery, **values: Any) -> list[Any]:
+    """`query`'s rows on the session's own connection, inside its transaction. The ORM is
+    bypassed, so the workspace is a parameter like any other, and pending changes are
+    flushed first as the ORM's own queries would."""
+    if session.autoflush and (session.new or session.dirty or session.deleted):
+        session.flush()
+    connection = session.connection()
+    return query.rows(connection.connection.driver_connection, connection.dialect, **values)
 
 
 @contextmanager

@@ -4,7 +4,14 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from timeledger.kit.model import Base, Identifier, IdMixin, JsonDocument, TenantMixin
+from timeledger.kit.model import (
+    Base,
+    Identifier,
+    IdMixin,
+    JsonDocument,
+    PinnedInSession,
+    TenantMixin,
+)
 
 
 class Role(IdMixin, TenantMixin, Base):
@@ -22,7 +29,7 @@ class Role(IdMixin, TenantMixin, Base):
     updated_at: Mapped[datetime]
 
 
-class User(IdMixin, TenantMixin, Base):
+class User(IdMixin, TenantMixin, PinnedInSession, Base):
     """A sign-in identity: a person, or a service user that only owns API keys."""
 
     __tablename__ = "users"

@@ -4,7 +4,14 @@ from typing import Any
 from sqlalchemy import Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from timeledger.kit.model import Base, Identifier, IdMixin, JsonDocument, TenantMixin
+from timeledger.kit.model import (
+    Base,
+    Identifier,
+    IdMixin,
+    JsonDocument,
+    PinnedInSession,
+    TenantMixin,
+)
 from timeledger.kit.versioning import VersionMixin
 from timeledger.models.configuration import ConfigEntity
 
@@ -44,7 +51,7 @@ class OrgUnitManager(IdMixin, TenantMixin, Base):
     )
 
 
-class Employee(ConfigEntity, Base):
+class Employee(ConfigEntity, PinnedInSession, Base):
     """The HR record of a person who records time; the user link is optional."""
 
     __tablename__ = "employees"

@@ -4,10 +4,10 @@ from typing import Any
 from sqlalchemy import BigInteger, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from timeledger.kit.model import Base, IdMixin, JsonDocument
+from timeledger.kit.model import Base, IdMixin, JsonDocument, PinnedInSession
 
 
-class Workspace(IdMixin, Base):
+class Workspace(IdMixin, PinnedInSession, Base):
     """The tenant: every other row of tenant data points here."""
 
     __tablename__ = "workspaces"

@@ -109,23 +109,42 @@ def reaches(session: Session, caller: Caller, area: Area, access: Access, employ
     return reached is None or employee_id in reached
 
 
-def reached_employee(
+def reached_employee_id(
     session: Session, caller: Caller, area: Area, employee_id: int, access: Access = Access.READ
-) -> Employee:
-    """The live employee if the caller may `access` their `area`: 404 when the caller
-    cannot even read it, 403 when they can read it but not `access` it."""
-    employee = session.get(Employee, employee_id)
-    if (
-        employee is None
-        or employee.deleted_at is not None
-        or not reaches(session, caller, area, Access.READ, employee_id)
-    ):
+) -> int:
+    """`employee_id` if the employee is live and the caller may `access` their `area`:
+    404 when the caller cannot even read it, 403 when they can read it but not `access`
+    it. Decided from the caller's scopes when they suffice, else from the org tree."""
+    live = EmployeeRepository(session).live(caller.workspace_id, employee_id)
+    own = live is not None and live.user_id == caller.user_id
+    if live is None or not _reaches_live(session, caller, area, Access.READ, employee_id, own):
         raise NotFound(f"No employee with id {employee_id}.")
-    if access is not Access.READ and not reaches(session, caller, area, access, employee_id):
+    if access is not Access.READ and not _reaches_live(
+        session, caller, area, access, employee_id, own
+    ):
         raise Forbidden(
             f"You may read the {area.value.noun} of employee {employee_id} but not "
             f"{action_of(area, access) or access.value} it."
         )
+    return employee_id
+
+
+def _reaches_live(
+    session: Session, caller: Caller, area: Area, access: Access, employee_id: int, own: bool
+) -> bool:
+    decided = reached_by_scopes(caller.permissions, area, access, own=own)
+    if decided is None:
+        return reaches(session, caller, area, access, employee_id)
+    return decided
+
+
+def reached_employee(
+    session: Session, caller: Caller, area: Area, employee_id: int, access: Access = Access.READ
+) -> Employee:
+    """The live employee (see `reached_employee_id`), loaded."""
+    reached_employee_id(session, caller, area, employee_id, access)
+    employee = session.get(Employee, employee_id)
+    assert employee is not None
     return employee
 
 
@@ -160,7 +179,7 @@ def _reached_in_path(area: Area, access: Access) -> Any:
         session: UnitOfWork,
         caller: Annotated[Caller, Depends(authenticate)],
     ) -> int:
-        return reached_employee(session, caller, area, employee_id, access).id
+        return reached_employee_id(session, caller, area, employee_id, access)
 
     return Depends(employee_id_reached)
 

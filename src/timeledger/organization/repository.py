@@ -3,12 +3,14 @@
 from collections.abc import Collection, Iterable, Sequence
 from datetime import date
 from operator import attrgetter
+from typing import NamedTuple
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from timeledger.access.caller import PERSON, Caller
 from timeledger.access.permissions import Scope
+from timeledger.kit.prepared import PreparedQuery, rows_in_session
 from timeledger.kit.rows import rows_by
 from timeledger.kit.versioning import VersionHistory
 from timeledger.models import (
@@ -239,9 +241,31 @@ class OrgUnitRepository:
         self.session.flush()
 
 
+EMPLOYEES = Employee.__table__
+LIVE_EMPLOYEE_USER = PreparedQuery(
+    select(EMPLOYEES.c.user_id).where(
+        EMPLOYEES.c.workspace_id == bindparam("workspace_id"),
+        EMPLOYEES.c.id == bindparam("employee_id"),
+        EMPLOYEES.c.deleted_at.is_(None),
+    )
+)
+
+
+class LiveEmployee(NamedTuple):
+    user_id: int | None
+
+
 class EmployeeRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
+
+    def live(self, workspace_id: int, employee_id: int) -> LiveEmployee | None:
+        """The live employee's user, without loading the employee: what every check of
+        reach asks first."""
+        found = rows_in_session(
+            self.session, LIVE_EMPLOYEE_USER, workspace_id=workspace_id, employee_id=employee_id
+        )
+        return LiveEmployee(found[0].user_id) if found else None
 
     def team_employee_ids(self, manager_user_id: int, day: date) -> set[int]:
         """Live employees whose version in force on `day` lies in a unit the manager

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 
 import orjson
 from pydantic import BaseModel, ValidationError
-from sqlalchemy import Date, bindparam, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.engine import Dialect
 
 from timeledger.access.caller import recently_verified
@@ -36,12 +36,17 @@ from timeledger.kit.fastlane import LaneReply, LaneRequest, LaneRoute
 from timeledger.kit.idempotency import HEADER as IDEMPOTENCY_HEADER
 from timeledger.kit.prepared import PreparedQuery, driver_transaction, new, new_values
 from timeledger.kit.routing import MAX_ID
-from timeledger.models import Employee, EmployeeVersion, PresenceBreak, PresenceInterval, Workspace
+from timeledger.models import Employee, PresenceBreak, PresenceInterval, Workspace
 from timeledger.organization.reach import Access, Area, reached_by_scopes
-from timeledger.organization.repository import EMPLOYEE_VERSIONS
 from timeledger.presence import service
 from timeledger.presence.endpoints import WRITE, interval_location
-from timeledger.presence.repository import earliest_of
+from timeledger.presence.repository import (
+    EMPLOYEE_ZONE_ON,
+    FIRST_CLOSED_OVERLAPPING,
+    NO_INTERVAL,
+    OPEN_OVERLAPPING,
+    earliest_of,
+)
 from timeledger.presence.schemas import ClockIn, ClockOut
 from timeledger.timesheet import spans
 from timeledger.timesheet.spans import LATEST
@@ -53,8 +58,6 @@ BREAKS = PresenceBreak.__table__
 EMPLOYEES = Employee.__table__
 WORKSPACES = Workspace.__table__
 JSON_TYPES = frozenset({"application/json", "application/json; charset=utf-8"})
-NO_INTERVAL = 0
-"""`other_than` when no interval is left out: ids start at 1."""
 
 
 class Declined(Exception):
@@ -74,37 +77,12 @@ EMPLOYEE_TO_CLOCK = PreparedQuery(
     )
     .with_for_update(of=EMPLOYEES)
 )
-EMPLOYEE_ZONE_ON = PreparedQuery(
-    select(EmployeeVersion.timezone).where(
-        EmployeeVersion.workspace_id == bindparam("workspace_id"),
-        EmployeeVersion.employee_id == bindparam("employee_id"),
-        EMPLOYEE_VERSIONS.in_force_on(bindparam("day", type_=Date())),
-    )
-)
-_OF_EMPLOYEE = (
-    INTERVALS.c.workspace_id == bindparam("workspace_id"),
-    INTERVALS.c.employee_id == bindparam("employee_id"),
-)
 OPEN_INTERVAL = PreparedQuery(
-    select(*INTERVALS.c).where(*_OF_EMPLOYEE, INTERVALS.c.ended_at.is_(None))
-)
-# The two index seeks of `PresenceRepository.overlapping`, with `until` far in the future
-# for an open span and `other_than` no id for no exclusion.
-_OVERLAPPING = (
-    *_OF_EMPLOYEE,
-    INTERVALS.c.started_at < bindparam("until", type_=INTERVALS.c.started_at.type),
-    INTERVALS.c.id != bindparam("other_than"),
-)
-OPEN_OVERLAPPING = PreparedQuery(
-    select(*INTERVALS.c).where(*_OVERLAPPING, INTERVALS.c.ended_at.is_(None)).limit(1)
-)
-FIRST_CLOSED_OVERLAPPING = PreparedQuery(
-    select(*INTERVALS.c)
-    .where(
-        *_OVERLAPPING, INTERVALS.c.ended_at > bindparam("since", type_=INTERVALS.c.ended_at.type)
+    select(*INTERVALS.c).where(
+        INTERVALS.c.workspace_id == bindparam("workspace_id"),
+        INTERVALS.c.employee_id == bindparam("employee_id"),
+        INTERVALS.c.ended_at.is_(None),
     )
-    .order_by(INTERVALS.c.ended_at, INTERVALS.c.id)
-    .limit(1)
 )
 ADD_INTERVAL = PreparedQuery(
     insert(PresenceInterval)

@@ -3,14 +3,62 @@
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from operator import attrgetter
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import Select, delete, select
+from sqlalchemy import Date, Select, bindparam, delete, select
 from sqlalchemy.orm import Session
 
+from timeledger.kit.prepared import PreparedQuery, rows_in_session
 from timeledger.kit.rows import rows_by
-from timeledger.models import Employee, PresenceBreak, PresenceInterval, Workspace
-from timeledger.organization.repository import EmployeeRepository
+from timeledger.kit.tenancy import session_workspace_id
+from timeledger.models import Employee, EmployeeVersion, PresenceBreak, PresenceInterval, Workspace
+from timeledger.organization.repository import EMPLOYEE_VERSIONS
+from timeledger.timesheet.spans import LATEST
+
+INTERVALS = PresenceInterval.__table__
+EMPLOYEES = Employee.__table__
+NO_INTERVAL = 0
+"""`other_than` when no interval is left out: ids start at 1."""
+
+# On PostgreSQL a row lock held to the end of the transaction; SQLite's compiler leaves
+# the clause out (its writers are serialized by BEGIN IMMEDIATE).
+LOCK_EMPLOYEE = PreparedQuery(
+    select(EMPLOYEES.c.id)
+    .where(
+        EMPLOYEES.c.workspace_id == bindparam("workspace_id"),
+        EMPLOYEES.c.id == bindparam("employee_id"),
+    )
+    .with_for_update()
+)
+EMPLOYEE_ZONE_ON = PreparedQuery(
+    select(EmployeeVersion.timezone).where(
+        EmployeeVersion.workspace_id == bindparam("workspace_id"),
+        EmployeeVersion.employee_id == bindparam("employee_id"),
+        EMPLOYEE_VERSIONS.in_force_on(bindparam("day", type_=Date())),
+    )
+)
+_OF_EMPLOYEE = (
+    INTERVALS.c.workspace_id == bindparam("workspace_id"),
+    INTERVALS.c.employee_id == bindparam("employee_id"),
+)
+# The two index seeks of `PresenceRepository.overlapping`, with `until` far in the future
+# for an open span and `other_than` no id for no exclusion.
+_OVERLAPPING = (
+    *_OF_EMPLOYEE,
+    INTERVALS.c.started_at < bindparam("until", type_=INTERVALS.c.started_at.type),
+    INTERVALS.c.id != bindparam("other_than"),
+)
+OPEN_OVERLAPPING = PreparedQuery(
+    select(*INTERVALS.c).where(*_OVERLAPPING, INTERVALS.c.ended_at.is_(None)).limit(1)
+)
+FIRST_CLOSED_OVERLAPPING = PreparedQuery(
+    select(*INTERVALS.c)
+    .where(
+        *_OVERLAPPING, INTERVALS.c.ended_at > bindparam("since", type_=INTERVALS.c.ended_at.type)
+    )
+    .order_by(INTERVALS.c.ended_at, INTERVALS.c.id)
+    .limit(1)
+)
 
 
 class IntervalFacts(Protocol):
@@ -38,13 +86,18 @@ class PresenceRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
+    @property
+    def _workspace_id(self) -> int:
+        workspace_id = session_workspace_id(self.session)
+        assert workspace_id is not None, "presence is read in a workspace's session"
+        return workspace_id
+
+    def _rows(self, query: PreparedQuery, **values: object) -> list[Any]:
+        return rows_in_session(self.session, query, workspace_id=self._workspace_id, **values)
+
     def lock_employee(self, employee_id: int) -> None:
-        """Serialize the presence writes of one employee. On PostgreSQL a row lock held to
-        the end of the transaction; SQLite writers are serialized already (BEGIN IMMEDIATE)
-        and the clause is left out."""
-        self.session.execute(
-            select(Employee.id).where(Employee.id == employee_id).with_for_update()
-        )
+        """Serialize the presence writes of one employee (see `LOCK_EMPLOYEE`)."""
+        self._rows(LOCK_EMPLOYEE, employee_id=employee_id)
 
     def get(self, employee_id: int, interval_id: int) -> PresenceInterval | None:
         return self.session.scalars(
@@ -87,7 +140,7 @@ class PresenceRepository:
         ended_at: datetime | None,
         *,
         exclude_id: int | None = None,
-    ) -> PresenceInterval | None:
+    ) -> IntervalFacts | None:
         """The earliest interval of the employee sharing time with [started_at, ended_at);
         an open interval (and `ended_at` None) reaches into the future without end.
 
@@ -95,20 +148,16 @@ class PresenceRepository:
         `started_at`: one condition ORing both scans all of the employee's intervals.
         Closed intervals of an employee never overlap, so the first to end is the first
         to start."""
-        base = select(PresenceInterval).where(PresenceInterval.employee_id == employee_id)
-        if ended_at is not None:
-            base = base.where(PresenceInterval.started_at < ended_at)
-        if exclude_id is not None:
-            base = base.where(PresenceInterval.id != exclude_id)
-        open_one = self.session.scalars(
-            base.where(PresenceInterval.ended_at.is_(None)).limit(1)
-        ).first()
-        first_closed = self.session.scalars(
-            base.where(PresenceInterval.ended_at > started_at)
-            .order_by(PresenceInterval.ended_at, PresenceInterval.id)
-            .limit(1)
-        ).first()
-        return earliest_of(open_one, first_closed)
+        span = {
+            "employee_id": employee_id,
+            "until": LATEST if ended_at is None else ended_at,
+            "other_than": NO_INTERVAL if exclude_id is None else exclude_id,
+        }
+        open_one = self._rows(OPEN_OVERLAPPING, **span)
+        first_closed = self._rows(FIRST_CLOSED_OVERLAPPING, since=started_at, **span)
+        return earliest_of(
+            open_one[0] if open_one else None, first_closed[0] if first_closed else None
+        )
 
     def listing(
         self, employee_id: int, first_day: date | None, last_day: date | None
@@ -168,9 +217,15 @@ class PresenceRepository:
 
     def timezone_of(self, employee_id: int, workspace_id: int, day: date) -> str:
         """The employee's zone in their version in force on `day`, else the workspace's."""
-        version = EmployeeRepository(self.session).versions_on([employee_id], day).get(employee_id)
-        if version is not None and version.timezone:
-            return version.timezone
+        found = rows_in_session(
+            self.session,
+            EMPLOYEE_ZONE_ON,
+            workspace_id=workspace_id,
+            employee_id=employee_id,
+            day=day,
+        )
+        if found and found[0].timezone:
+            return str(found[0].timezone)
         return self.workspace(workspace_id).timezone
 
     def workspace_timezone(self, workspace_id: int) -> str:

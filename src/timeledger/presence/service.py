@@ -27,7 +27,7 @@ from timeledger.kit.routing import unconditional
 from timeledger.kit.timeutil import DateKeyword, keyword_range, local_date
 from timeledger.kit.views import view_of
 from timeledger.models import PresenceBreak, PresenceInterval
-from timeledger.organization.reach import Access, Area, employee_ids_reached, reached_employee
+from timeledger.organization.reach import Access, Area, employee_ids_reached, reached_employee_id
 from timeledger.presence.repository import IntervalFacts, PresenceRepository
 from timeledger.presence.schemas import (
     BreakAt,
@@ -114,6 +114,8 @@ def require_no_overlap(
 
 # Reading
 
+VIEWS_KEY = "presence_views"
+
 
 def interval_etag(interval: PresenceInterval) -> str:
     return etag_for(ENTITY, interval.id, interval.row_version)
@@ -146,8 +148,15 @@ def interval_view(
 
 
 def read_interval(session: Session, interval: PresenceInterval) -> PresenceRead:
-    breaks = PresenceRepository(session).breaks_of([interval.id])[interval.id]
-    return interval_view(interval, breaks, utcnow())
+    """The interval's view, read once per version of it in a unit of work: a write records
+    the view it then answers. Every change of an interval or its breaks bumps its
+    version (`_touch`)."""
+    remembered: dict[tuple[int, int], PresenceRead] = session.info.setdefault(VIEWS_KEY, {})
+    version = (interval.id, interval.row_version)
+    if version not in remembered:
+        breaks = PresenceRepository(session).breaks_of([interval.id])[interval.id]
+        remembered[version] = interval_view(interval, breaks, utcnow())
+    return remembered[version]
 
 
 def read_intervals(session: Session, intervals: Sequence[PresenceInterval]) -> list[PresenceRead]:
@@ -159,7 +168,7 @@ def read_intervals(session: Session, intervals: Sequence[PresenceInterval]) -> l
 def _reached(session: Session, caller: Caller, employee_id: int, access: Access) -> None:
     """404 when the caller cannot read the employee's timesheet, 403 when they can read
     but not `access` it (organization.reach)."""
-    reached_employee(session, caller, Area.TIMESHEET, employee_id, access)
+    reached_employee_id(session, caller, Area.TIMESHEET, employee_id, access)
 
 
 def get_interval(

@@ -17,7 +17,7 @@ from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import Conflict, NotFound, Unprocessable
 from timeledger.kit.pagination import DEFAULT_LIMIT, Direction, PageRequest, fetch_page
 from timeledger.models import TimebankMovement
-from timeledger.organization.reach import Access, Area, employee_ids_reached, reached_employee
+from timeledger.organization.reach import Access, Area, employee_ids_reached, reached_employee_id
 from timeledger.organization.today import workspace_today
 from timeledger.settings.service import TIMEBANK_ACCOUNTS
 from timeledger.settings.store import require_effective
@@ -55,7 +55,7 @@ def today(session: Session, caller: Caller) -> date:
 
 
 def _reached(session: Session, caller: Caller, employee_id: int, access: Access) -> None:
-    reached_employee(session, caller, Area.TIMEBANK, employee_id, access)
+    reached_employee_id(session, caller, Area.TIMEBANK, employee_id, access)
 
 
 # Movements
