@@ -13,7 +13,7 @@ from timeledger.entries.fields import (
     column_of,
 )
 from timeledger.entries.listing import ENTRY_COLUMNS
-from timeledger.entries.rendering import render_entry
+from timeledger.entries.rendering import render_entry, render_entry_row
 from timeledger.entries.schemas import EntryRead
 from timeledger.entries.service import SETTLED_COLUMNS
 from timeledger.kit.jsonio import to_jsonable
@@ -94,3 +94,11 @@ def test_the_service_reads_every_settable_field_and_writes_every_shown_value() -
     assert set(SETTABLE_COLUMNS) <= written
     assert {"timezone", "break_minutes", "customer_id", "revenue_minor"} <= written
     assert not written & {"id", "employee_id", "created_at", "updated_at"}
+
+
+def test_a_listed_row_read_by_position_renders_as_the_entry_by_name() -> None:
+    for timer in (None, datetime(2026, 3, 2, 11, 15, tzinfo=UTC)):
+        row = _row(timer_started_at=timer)
+        positional = (*(getattr(row, name) for name in READ_COLUMNS), 5)
+        by_position = render_entry_row(positional, user_id=5, currency="EUR", now=NOW)
+        assert by_position == render_entry(row, user_id=5, currency="EUR", now=NOW)

@@ -35,14 +35,14 @@ from sqlalchemy.orm import Session
 
 from timeledger.access.caller import Caller
 from timeledger.entries.fields import READ_COLUMNS
-from timeledger.entries.rendering import render_entry
+from timeledger.entries.rendering import render_entry_row
 from timeledger.entries.schemas import ApprovalStatus, BillingState, CreationType
 from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import BadRequest, Problem, Unprocessable
 from timeledger.kit.filters import MAX_ID, parse_id_list
 from timeledger.kit.pagination import Direction, PageRequest, decode_cursor, encode_cursor
 from timeledger.kit.timeutil import DateKeyword, DateRange, keyword_range, local_date, parse_instant
-from timeledger.models import Employee, EmployeeVersion, EntryDayTotal, TimeEntry, Workspace
+from timeledger.models import Employee, EmployeeVersion, EntryDayTotal, TimeEntry
 from timeledger.models.settings import ActivityVersion
 from timeledger.organization.reach import (
     Access,
@@ -52,6 +52,7 @@ from timeledger.organization.reach import (
     reached_employee_id,
 )
 from timeledger.organization.repository import EMPLOYEE_VERSIONS, OrgUnitRepository
+from timeledger.organization.today import workspace_basics
 from timeledger.settings.schemas import ActivityType
 from timeledger.settings.store import contains_text
 
@@ -165,14 +166,14 @@ class WorkspaceFacts:
 
     @classmethod
     def load(cls, session: Session, workspace_id: int) -> "WorkspaceFacts":
-        workspace = session.get(Workspace, workspace_id)
-        assert workspace is not None
+        basics = workspace_basics(session, workspace_id)
+        assert basics is not None
         return cls(
-            id=workspace.id,
-            timezone=workspace.timezone,
-            currency=workspace.currency,
-            week_start=workspace.week_start,
-            today=local_date(utcnow(), workspace.timezone),
+            id=workspace_id,
+            timezone=basics.timezone,
+            currency=basics.currency,
+            week_start=basics.week_start,
+            today=local_date(utcnow(), basics.timezone),
         )
 
 
@@ -625,6 +626,8 @@ def only_employees(filters: EntryFilters, employee_ids: Iterable[int]) -> EntryF
 
 
 ENTRY_COLUMNS = tuple(ENTRIES.c[name] for name in READ_COLUMNS)
+_USER_ID = len(ENTRY_COLUMNS)
+"""Where the employee's user follows the entry's columns in a listed row."""
 
 
 def _entries_statement(filters: EntryFilters) -> Select[Any]:
@@ -699,7 +702,9 @@ def _order(sort: EntrySort, *, descending: bool) -> tuple[ColumnElement[Any], ..
 def _rendered(rows: Sequence[Any], filters: EntryFilters) -> list[dict[str, Any]]:
     now = utcnow()
     currency = filters.workspace.currency
-    return [render_entry(row, user_id=row.user_id, currency=currency, now=now) for row in rows]
+    return [
+        render_entry_row(row, user_id=row[_USER_ID], currency=currency, now=now) for row in rows
+    ]
 
 
 def page_of(

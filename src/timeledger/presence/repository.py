@@ -13,6 +13,7 @@ from timeledger.kit.rows import rows_by
 from timeledger.kit.tenancy import session_workspace_id
 from timeledger.models import Employee, EmployeeVersion, PresenceBreak, PresenceInterval, Workspace
 from timeledger.organization.repository import EMPLOYEE_VERSIONS
+from timeledger.organization.today import workspace_basics
 from timeledger.timesheet.spans import LATEST
 
 INTERVALS = PresenceInterval.__table__
@@ -226,10 +227,12 @@ class PresenceRepository:
         )
         if found and found[0].timezone:
             return str(found[0].timezone)
-        return self.workspace(workspace_id).timezone
+        return self.workspace_timezone(workspace_id)
 
     def workspace_timezone(self, workspace_id: int) -> str:
-        return self.workspace(workspace_id).timezone
+        basics = workspace_basics(self.session, workspace_id)
+        assert basics is not None
+        return basics.timezone
 
     def workspace(self, workspace_id: int) -> Workspace:
         workspace = self.session.get(Workspace, workspace_id)
