@@ -1,13 +1,13 @@
 from typing import Any
 
 import pytest
-from sqlalchemy import CursorResult, Result, delete, func, insert, select, update
+from sqlalchemy import CursorResult, Result, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from tests.conftest import WorkspaceFixture
 from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
-from timeledger.kit.tenancy import CrossWorkspaceWrite, session_workspace_id
+from timeledger.kit.tenancy import CrossWorkspaceWrite, session_workspace_id, workspace_scoped
 from timeledger.models import ApiKey, Role, User
 
 
@@ -202,3 +202,22 @@ def test_orm_bulk_insert_of_another_workspace_is_refused(
     with db.transaction(workspace_id=workspace.id) as session:
         session.execute(insert(Role), [row])
     assert [ws for ws, name, _ in _all_roles(db) if name == "bulk"] == [workspace.id]
+
+
+ROLE_IDS_NAMED = select(Role.id).where(Role.name != bindparam("other_than"))
+
+
+def test_a_statement_built_once_is_scoped_anew_for_each_workspace(
+    db: Database, workspace: WorkspaceFixture, other_workspace: WorkspaceFixture
+) -> None:
+    ours, theirs = _role_ids(db, workspace.id), _role_ids(db, other_workspace.id)
+    found = {}
+    for _ in range(2):
+        for fixture in (workspace, other_workspace, workspace):
+            with db.session(write=False, workspace_id=fixture.id) as session:
+                ids = set(session.scalars(ROLE_IDS_NAMED, {"other_than": ""}))
+                assert ids == (ours if fixture is workspace else theirs)
+                scoped = workspace_scoped(ROLE_IDS_NAMED, fixture.id)
+                found.setdefault(fixture.id, set()).add(id(scoped))
+    assert all(len(scoped) == 1 for scoped in found.values())
+    assert found[workspace.id] != found[other_workspace.id]

@@ -5,6 +5,7 @@ on tenant models and stamps new tenant rows with it, so a repository cannot forg
 """
 
 import functools
+import weakref
 from collections.abc import Mapping
 from typing import Any
 
@@ -48,7 +49,24 @@ def _add_workspace_criteria(state: ORMExecuteState) -> None:
         return
     if state.is_update and _parameter_sets(state):
         _check_rows_updated_by_primary_key(state, workspace_id)
-    state.statement = state.statement.options(_workspace_criteria(workspace_id))
+    state.statement = workspace_scoped(state.statement, workspace_id)
+
+
+_SCOPED: "weakref.WeakKeyDictionary[Any, dict[int, Any]]" = weakref.WeakKeyDictionary()
+
+
+def workspace_scoped(statement: Any, workspace_id: int) -> Any:
+    """`statement` with the workspace's criteria, built once per statement and workspace
+    while the statement lives. Adding options makes a new statement, whose cache key
+    SQLAlchemy computes again by walking all of it: for a statement built once (a
+    module's constant with parameters) that walk cost more than the query."""
+    per_workspace = _SCOPED.get(statement)
+    if per_workspace is None:
+        per_workspace = _SCOPED.setdefault(statement, {})
+    scoped = per_workspace.get(workspace_id)
+    if scoped is None:
+        scoped = per_workspace[workspace_id] = statement.options(_workspace_criteria(workspace_id))
+    return scoped
 
 
 @functools.lru_cache(maxsize=4096)

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import BindParameter, ColumnElement, Date, and_, exists, or_, select
+from sqlalchemy import BindParameter, ColumnElement, Date, and_, bindparam, exists, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Mapped, Session, aliased, mapped_column
 
 from timeledger.kit.clock import utcnow
@@ -37,6 +37,12 @@ class VersionHistory(Generic[VersionT]):
         self.owner_column = owner_column
         # Built once: an alias builds proxies of all its columns on first use (~3 ms).
         self._later: Any = aliased(version_model)
+        # Built once with parameters: building it and its cache key took more than the
+        # query (~0.3 ms against ~0.1).
+        self._as_of = select(version_model).where(
+            owner_column == bindparam("owner_id"),
+            self.in_force_on(bindparam("day", type_=Date())),
+        )
 
     def in_force_on(
         self, day: date | BindParameter[date] | ColumnElement[date]
@@ -57,9 +63,7 @@ class VersionHistory(Generic[VersionT]):
         return and_(model.effective_from <= day, ~superseded)
 
     def as_of(self, session: Session, owner_id: int, day: date) -> VersionT | None:
-        return session.scalars(
-            select(self.model).where(self.owner_column == owner_id, self.in_force_on(day))
-        ).one_or_none()
+        return session.scalars(self._as_of, {"owner_id": owner_id, "day": day}).one_or_none()
 
     def history(self, session: Session, owner_id: int) -> list[VersionT]:
         model: Any = self.model
