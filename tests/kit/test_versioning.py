@@ -162,3 +162,9 @@ def test_in_force_on_selects_one_version_per_owner_in_bulk(versioned_db: Databas
     assert rates_on(MAR_1) == {"old": 110, "retro": 210, "superseded": 310}
     assert rates_on(JUN_1 - timedelta(days=1)) == {"old": 110, "retro": 210, "superseded": 310}
     assert rates_on(JUN_1) == {"old": 120, "retro": 220, "superseded": 310, "later": 400}
+
+
+def test_the_criterion_of_a_date_is_built_once_and_differs_between_dates() -> None:
+    day = date(2026, 3, 2)
+    assert HISTORY.in_force_on(day) is HISTORY.in_force_on(date(2026, 3, 2))
+    assert HISTORY.in_force_on(day) is not HISTORY.in_force_on(date(2026, 3, 3))
