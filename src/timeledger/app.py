@@ -39,6 +39,7 @@ from timeledger.kit.observability import (
     metrics_endpoint,
 )
 from timeledger.kit.openapi import build_openapi
+from timeledger.kit.param_facts import remember_parameter_facts
 from timeledger.kit.route_table import RouteTable
 from timeledger.kit.routing import API_PREFIX
 from timeledger.kit.uow import UnitOfWorkRoute
@@ -131,6 +132,7 @@ def create_app(
     password_hashing: PasswordHashing | None = None,
     clock: Clock | None = None,
 ) -> FastAPI:
+    remember_parameter_facts()
     settings = settings or get_settings()
     db = db or Database(settings.database_url)
     clock = clock or clock_starting_at(settings.clock_start)

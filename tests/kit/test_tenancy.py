@@ -211,7 +211,7 @@ def test_a_statement_built_once_is_scoped_anew_for_each_workspace(
     db: Database, workspace: WorkspaceFixture, other_workspace: WorkspaceFixture
 ) -> None:
     ours, theirs = _role_ids(db, workspace.id), _role_ids(db, other_workspace.id)
-    found = {}
+    found: dict[int, set[int]] = {}
     for _ in range(2):
         for fixture in (workspace, other_workspace, workspace):
             with db.session(write=False, workspace_id=fixture.id) as session:
