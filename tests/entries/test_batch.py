@@ -285,3 +285,41 @@ def test_a_batch_reads_the_employment_periods_of_all_its_employees_at_once(
 
     assert response.status_code == 201, response.text
     assert len(period_reads) == 1
+
+
+def _statements_of_batch(
+    client: TestClient, db: Database, workspace: WorkspaceFixture, items: list[dict[str, Any]]
+) -> list[str]:
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        response = client.post(BATCH, json={"items": items}, headers=workspace.headers)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert response.status_code == 201, response.text
+    return statements
+
+
+def test_a_batch_asks_as_often_for_thirty_entries_as_for_four(
+    client: TestClient, db: Database, workspace: WorkspaceFixture, activities: dict[str, int]
+) -> None:
+    people = [person_in(client, db, workspace) for _ in range(15)]
+    days = ["2026-03-02", "2026-03-03"]
+    item = {"minutes": 30, "activity_id": activities["work"]}
+
+    def items_of(count: int) -> list[dict[str, Any]]:
+        return [
+            {**item, "employee_id": person.employee_id, "date": day}
+            for person in people[:count]
+            for day in days
+        ]
+
+    small = _statements_of_batch(client, db, workspace, items_of(2))
+    large = _statements_of_batch(client, db, workspace, items_of(15))
+
+    assert len(large) == len(small)
+    assert len([text for text in large if text.startswith("INSERT INTO time_entries")]) == 1

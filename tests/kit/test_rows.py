@@ -3,11 +3,11 @@
 from operator import attrgetter
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 
 from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
-from timeledger.kit.rows import rows_by
+from timeledger.kit.rows import rows_by, take_ids
 from timeledger.models import SignInAttempt
 
 
@@ -35,3 +35,18 @@ def test_rows_go_to_their_keys_in_order_and_no_keys_ask_nothing(db: Database) ->
     assert by_address == {"a@x": ["1", "3"], "c@x": [], "b@x": ["2"]}
     assert nothing == {}
     assert len([query for query in queries if "sign_in_attempts" in query]) == 1
+
+
+def test_ids_taken_on_sqlite_lie_above_every_stored_one_and_postgresql_numbers_its_own(
+    db: Database,
+) -> None:
+    table: Any = SignInAttempt.__table__
+    with db.transaction() as session:
+        session.add(SignInAttempt(email="a@x", client_address="1", succeeded=True, at=utcnow()))
+        session.flush()
+        largest = session.scalar(select(func.max(SignInAttempt.id))) or 0
+        taken = list(take_ids(session, table, 3))
+    if db.is_sqlite:
+        assert taken == [largest + 1, largest + 2, largest + 3]
+    else:
+        assert taken == [None, None, None]

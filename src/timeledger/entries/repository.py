@@ -3,21 +3,28 @@
 from collections.abc import Collection
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import Table, func, select
 from sqlalchemy.orm import Session
 
+from timeledger.kit.rows import take_ids
 from timeledger.models import Employee, TimeEntry
+
+ENTRIES: Table = TimeEntry.__table__  # type: ignore[assignment]
 
 
 class EntryRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
-    def serialize_writes_of(self, employee_id: int) -> None:
-        """Lock the employee's row until commit so writes to one employee's timesheet run
-        one after another (PostgreSQL; SQLite writers are serialized already)."""
+    def serialize_writes_of(self, *employee_ids: int) -> None:
+        """Lock the employees' rows until commit, in the order of their ids, so writes to
+        one employee's timesheet run one after another (PostgreSQL; SQLite writers are
+        serialized already)."""
         self.session.execute(
-            select(Employee.id).where(Employee.id == employee_id).with_for_update()
+            select(Employee.id)
+            .where(Employee.id.in_(sorted(employee_ids)))
+            .order_by(Employee.id)
+            .with_for_update()
         )
 
     def of_employee(self, employee_id: int, entry_id: int) -> TimeEntry | None:
@@ -90,7 +97,11 @@ class EntryRepository:
         self.session.flush()
 
     def add_all(self, entries: list[TimeEntry]) -> None:
-        """Insert `entries` in one flush (batched INSERT statements)."""
+        """Insert `entries` in one flush: one multi-row INSERT (see `take_ids`)."""
+        taken = take_ids(self.session, ENTRIES, len(entries))
+        for entry, entry_id in zip(entries, taken, strict=True):
+            if entry_id is not None:
+                entry.id = entry_id
         self.session.add_all(entries)
         self.session.flush()
 

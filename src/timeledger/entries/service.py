@@ -34,7 +34,8 @@ from timeledger.kit.errors import Conflict, Forbidden, NotFound, Problem, Unproc
 from timeledger.kit.etag import etag_for
 from timeledger.kit.jsonio import to_jsonable
 from timeledger.kit.timeutil import local_date
-from timeledger.models import Employee, Employment, TimeEntry, Workspace
+from timeledger.kit.versioning import in_force_of
+from timeledger.models import Employee, EmployeeVersion, Employment, TimeEntry, Workspace
 from timeledger.organization.reach import (
     Access,
     Area,
@@ -42,8 +43,12 @@ from timeledger.organization.reach import (
     reached_employee_id,
     reaches,
 )
-from timeledger.organization.repository import EmployeeRepository, EmploymentRepository
-from timeledger.organization.today import workspace_today
+from timeledger.organization.repository import (
+    EMPLOYEE_VERSIONS,
+    EmployeeRepository,
+    EmploymentRepository,
+)
+from timeledger.organization.today import workspace_basics, workspace_today
 from timeledger.projects.rates import (
     RateResolution,
     VersionReads,
@@ -145,6 +150,8 @@ class Lookups:
     stored_day_minutes: dict[tuple[int, date], int] = field(default_factory=dict)
     """Stored minutes by (employee, day), read at once for a batch's employees and days."""
     minutes_read_for: tuple[frozenset[int], frozenset[date]] = (frozenset(), frozenset())
+    histories: dict[int, list[EmployeeVersion]] = field(default_factory=dict)
+    """Every version of a batch's employees, oldest first, read at once."""
 
     def read_employment_periods(self, employee_ids: Collection[int]) -> None:
         """Reads the employment periods of every employee of a batch in one query."""
@@ -172,6 +179,13 @@ class Lookups:
         exclude_id = entry.id if entry is not None else None
         return EntryRepository(self.session).minutes_on(employee_id, day, exclude_id=exclude_id)
 
+    def read_employee_versions(self, employee_ids: Collection[int]) -> None:
+        """Reads the versions of every employee of a batch in one query: their zones and
+        rates on any day."""
+        histories = EmployeeRepository(self.session).histories(employee_ids)
+        self.histories.update(histories)
+        self.rate_versions.know_histories(EMPLOYEE_VERSIONS, histories)
+
     def employment_periods(self, employee: Employee) -> list[Employment]:
         if employee.id not in self.periods:
             query = EmploymentRepository(self.session).of(employee.id)
@@ -181,7 +195,10 @@ class Lookups:
     def timezone(self, employee: Employee, day: date) -> str:
         key = (employee.id, day)
         if key not in self.timezones:
-            self.timezones[key] = _timezone_of(self.session, employee, day)
+            if employee.id not in self.histories:
+                self.read_employee_versions([employee.id])
+            version = in_force_of(self.histories[employee.id], day)
+            self.timezones[key] = _zone_of(self.session, employee, version)
         return self.timezones[key]
 
     def effective_references(
@@ -287,13 +304,13 @@ def _entry_of(session: Session, employee_id: int, entry_id: int) -> TimeEntry:
 # Values
 
 
-def _timezone_of(session: Session, employee: Employee, day: date) -> str:
-    version = EmployeeRepository(session).versions_on([employee.id], day).get(employee.id)
+def _zone_of(session: Session, employee: Employee, version: EmployeeVersion | None) -> str:
+    """The zone of the employee's version in force, else the workspace's."""
     if version is not None and version.timezone:
         return version.timezone
-    workspace = session.get(Workspace, employee.workspace_id)
-    assert workspace is not None
-    return workspace.timezone
+    basics = workspace_basics(session, employee.workspace_id)
+    assert basics is not None
+    return basics.timezone
 
 
 def _spans(breaks: list[dict[str, Any]] | None) -> list[tuple[datetime, datetime]]:
@@ -583,11 +600,13 @@ def create_entries(
     # refers to, and every item reads the workspace again (rates, totals, views).
     workspace = session.get(Workspace, caller.workspace_id)
     assert workspace is not None
+    EmployeeRepository(session).load([item.employee_id for item in items])
     writers, refused = _writers_of(session, caller, [item.employee_id for item in items])
-    for employee_id in sorted(writers):
-        EntryRepository(session).serialize_writes_of(employee_id)
+    if writers:
+        EntryRepository(session).serialize_writes_of(*writers)
     lookups = Lookups(session)
     lookups.read_employment_periods(writers)
+    lookups.read_employee_versions(writers)
     lookups.read_stored_minutes([item for item in items if item.employee_id in writers])
     settled: list[tuple[Writer, dict[str, Any]]] = []
     for index, item in enumerate(items):

@@ -28,6 +28,17 @@ class VersionMixin:
 VersionT = TypeVar("VersionT", bound=VersionMixin)
 
 
+def in_force_of(history: Sequence[VersionT], day: date) -> VersionT | None:
+    """Of one entity's versions ordered by `effective_from` then id, the one in force on
+    `day`: the last taking effect by then (of two with one date, the later recorded)."""
+    in_force = None
+    for version in history:
+        if version.effective_from > day:
+            break
+        in_force = version
+    return in_force
+
+
 class VersionHistory(Generic[VersionT]):
     """The versions of one kind of entity, reached through the column naming their owner."""
 

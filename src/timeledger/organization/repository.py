@@ -7,6 +7,7 @@ from typing import NamedTuple
 
 from sqlalchemy import Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 from timeledger.access.caller import PERSON, Caller
 from timeledger.access.permissions import Scope
@@ -261,7 +262,10 @@ class EmployeeRepository:
 
     def live(self, workspace_id: int, employee_id: int) -> LiveEmployee | None:
         """The live employee's user, without loading the employee: what every check of
-        reach asks first."""
+        reach asks first. An employee the session holds answers for itself."""
+        loaded = self.session.identity_map.get(identity_key(Employee, employee_id))
+        if loaded is not None and loaded.workspace_id == workspace_id:
+            return LiveEmployee(loaded.user_id) if loaded.deleted_at is None else None
         found = rows_in_session(
             self.session, LIVE_EMPLOYEE_USER, workspace_id=workspace_id, employee_id=employee_id
         )
@@ -400,12 +404,19 @@ class EmployeeRepository:
         return {employee_id: user for employee_id, user in rows}
 
     def histories(self, employee_ids: Iterable[int]) -> dict[int, list[EmployeeVersion]]:
-        """Every version of these employees, oldest first."""
+        """Every version of these employees, oldest first (of two taking effect on one
+        date, the earlier recorded first)."""
         wanted = sorted(set(employee_ids))
         versions = EmployeeVersion.employee_id.in_(wanted)
-        order = (EmployeeVersion.employee_id, EmployeeVersion.effective_from)
+        order = (EmployeeVersion.employee_id, EmployeeVersion.effective_from, EmployeeVersion.id)
         statement = select(EmployeeVersion).where(versions).order_by(*order)
         return rows_by(self.session, wanted, statement, attrgetter("employee_id"))
+
+    def load(self, employee_ids: Iterable[int]) -> list[Employee]:
+        """These employees in one query: a batch's later reads of each by id find it in
+        the session (they are pinned to it)."""
+        wanted = sorted(set(employee_ids))
+        return list(self.session.scalars(select(Employee).where(Employee.id.in_(wanted))))
 
     def versions_on(self, employee_ids: Sequence[int], day: date) -> dict[int, EmployeeVersion]:
         if not employee_ids:

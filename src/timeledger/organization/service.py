@@ -18,6 +18,7 @@ from timeledger.changelog.service import record_change
 from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import Conflict, Forbidden, NotFound, Unprocessable
 from timeledger.kit.etag import etag_for
+from timeledger.kit.versioning import in_force_of
 from timeledger.kit.views import view_of
 from timeledger.models import (
     Employee,
@@ -77,8 +78,7 @@ def versions_on_days(
     histories = EmployeeRepository(session).histories(employee_id for employee_id, _ in pairs)
     found: dict[tuple[int, date], EmployeeVersion | None] = {}
     for employee_id, day in pairs:
-        in_force = [v for v in histories.get(employee_id, []) if v.effective_from <= day]
-        found[(employee_id, day)] = in_force[-1] if in_force else None
+        found[(employee_id, day)] = in_force_of(histories.get(employee_id, []), day)
     return found
 
 

@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from timeledger.kit.tenancy import session_workspace_id
-from timeledger.kit.versioning import VersionHistory
+from timeledger.kit.versioning import VersionHistory, in_force_of
 from timeledger.models import (
     Employee,
     EmployeeVersion,
@@ -83,6 +83,11 @@ class VersionReads:
             self.entities[key] = session.get(model, entity_id)
         return self.entities[key]
 
+    def know_histories(self, history: VersionHistory[Any], histories: dict[int, list[Any]]) -> None:
+        """Versions of several owners read at once elsewhere (oldest first)."""
+        for owner_id, versions in histories.items():
+            self.histories[(history.model, owner_id)] = versions
+
     def version_on(
         self, session: Session, history: VersionHistory[Any], owner_id: int, day: date
     ) -> Any:
@@ -91,12 +96,7 @@ class VersionReads:
         key = (history.model, owner_id)
         if key not in self.histories:
             self.histories[key] = history.history(session, owner_id)
-        in_force = None
-        for version in self.histories[key]:
-            if version.effective_from > day:
-                break
-            in_force = version
-        return in_force
+        return in_force_of(self.histories[key], day)
 
     def in_force(
         self, session: Session, kind: ConfigKind[Any, Any], entity_id: int, day: date
