@@ -101,11 +101,16 @@ class PreparedQuery:
         self, connection: Any, dialect: Dialect, values: Iterable[Mapping[str, Any]]
     ) -> None:
         """Run a statement that answers no rows once for each of `values`, as one
-        driver `executemany`."""
+        driver `executemany` (a plain `execute` for one: psycopg's `executemany` sets up
+        a pipeline first)."""
         compiled = self._compiled(dialect)
+        parameters = [self._parameters(compiled, each) for each in values]
         cursor = connection.cursor()
         try:
-            cursor.executemany(compiled.sql, [self._parameters(compiled, each) for each in values])
+            if len(parameters) == 1:
+                cursor.execute(compiled.sql, parameters[0])
+            else:
+                cursor.executemany(compiled.sql, parameters)
         finally:
             cursor.close()
 
