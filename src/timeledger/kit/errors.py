@@ -314,8 +314,10 @@ class DeclaredBodyLimit:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            declared = Headers(scope=scope).get("content-length", "")
-            if declared.isascii() and declared.isdigit() and int(declared) > self.limit:
+            declared = next(
+                (value for name, value in scope["headers"] if name == b"content-length"), b""
+            )
+            if declared.isdigit() and int(declared) > self.limit:
                 await _refuse(PayloadTooLarge(_too_large_detail(self.limit)), scope, receive, send)
                 return
         await self.app(scope, receive, send)

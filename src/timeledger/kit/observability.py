@@ -2,9 +2,9 @@
 
 import logging
 import re
+import secrets
 import sys
 import time
-import uuid
 from collections.abc import Mapping
 from typing import Any
 
@@ -55,7 +55,7 @@ def configure_logging(level: str = "INFO", *, json: bool = False) -> None:
 def request_id_from(headers: Mapping[str, str]) -> str:
     """The client's X-Request-ID when it is short and plain, else a fresh one."""
     incoming = headers.get(REQUEST_ID_HEADER, "")
-    return incoming if _ACCEPTABLE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+    return incoming if _ACCEPTABLE_REQUEST_ID.fullmatch(incoming) else secrets.token_hex(16)
 
 
 def route_template(scope: Scope) -> str:
@@ -80,45 +80,75 @@ def route_template(scope: Scope) -> str:
 
 
 class RequestContextMiddleware:
-    """Gives every request an id (kept from the client when sane), logs and measures it."""
+    """Gives every request an id (kept from the client when sane), logs and measures it.
+
+    Every request passes here, so it reads the one header it needs from the raw scope and
+    keeps the metrics' labelled children (prometheus_client looks them up under a lock on
+    every `labels()` call)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
+        self._counted: dict[tuple[str, str, str], Any] = {}
+        self._timed: dict[tuple[str, str], Any] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = request_id_from(Request(scope).headers)
+        request_id = _request_id_of(scope)
         scope.setdefault("state", {})["request_id"] = request_id
         structlog.contextvars.bind_contextvars(request_id=request_id)
         started = time.perf_counter()
         status = 500
+        id_header = (REQUEST_ID_HEADER_KEY, request_id.encode())
 
         async def send_with_request_id(message: Message) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                headers = list(message.get("headers", []))
-                headers.append((REQUEST_ID_HEADER.lower().encode(), request_id.encode()))
-                message["headers"] = headers
+                message["headers"] = [*message.get("headers", ()), id_header]
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_request_id)
         finally:
             elapsed = time.perf_counter() - started
-            template = route_template(scope)
-            REQUESTS.labels(scope["method"], template, str(status)).inc()
-            LATENCY.labels(scope["method"], template).observe(elapsed)
+            method, template = scope["method"], route_template(scope)
+            self._counter(method, template, str(status)).inc()
+            self._histogram(method, template).observe(elapsed)
             access_log.info(
                 "request",
-                method=scope["method"],
+                method=method,
                 path=scope["path"],
                 status=status,
                 duration_ms=round(elapsed * 1000, 2),
             )
             structlog.contextvars.unbind_contextvars("request_id")
+
+    def _counter(self, method: str, template: str, status: str) -> Any:
+        key = (method, template, status)
+        counted = self._counted.get(key)
+        if counted is None:
+            counted = self._counted[key] = REQUESTS.labels(method, template, status)
+        return counted
+
+    def _histogram(self, method: str, template: str) -> Any:
+        key = (method, template)
+        timed = self._timed.get(key)
+        if timed is None:
+            timed = self._timed[key] = LATENCY.labels(method, template)
+        return timed
+
+
+REQUEST_ID_HEADER_KEY = REQUEST_ID_HEADER.lower().encode()
+
+
+def _request_id_of(scope: Scope) -> str:
+    """`request_id_from` the raw headers of `scope`."""
+    for name, value in scope["headers"]:
+        if name == REQUEST_ID_HEADER_KEY:
+            return request_id_from({REQUEST_ID_HEADER: value.decode("latin-1")})
+    return request_id_from({})
 
 
 def metrics_endpoint(_request: Request) -> Response:
