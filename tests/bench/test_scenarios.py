@@ -209,7 +209,10 @@ def test_records_and_windows_of_the_peer() -> None:
 
 
 def test_report_keeps_the_dataset_section_and_renders_a_run() -> None:
-    current = "# Performance\n\nintro\n\n## Dataset\n\nrows and rows\n\n## Results\n\nold\n"
+    current = (
+        "# Performance\n\nintro\n\n## Dataset\n\nrows and rows\n\n"
+        "## Results\n\nresults of an earlier run\n"
+    )
     assert report.dataset_section(current) == "## Dataset\n\nrows and rows\n"
     load = {
         "throughput": 1200.0, "p50_ms": 2.0, "p99_ms": 9.0, "items_per_second": 0.0,
@@ -237,7 +240,7 @@ def test_report_keeps_the_dataset_section_and_renders_a_run() -> None:
     }  # fmt: skip
     text = report.render(results, current)
     assert "## Dataset\n\nrows and rows" in text
-    assert "old" not in text
+    assert "results of an earlier run" not in text
     assert "| sqlite | 1,200 req/s, p99 9.0 ms | pass |" in text
     assert "| PostgreSQL: no server answers" in text or "Skipped | PostgreSQL" in text
     assert "not available until #6" in text
