@@ -40,16 +40,9 @@ from timeledger.models import Employee, PresenceBreak, PresenceInterval, Workspa
 from timeledger.organization.reach import Access, Area, reached_by_scopes
 from timeledger.presence import service
 from timeledger.presence.endpoints import WRITE, interval_location
-from timeledger.presence.repository import (
-    EMPLOYEE_ZONE_ON,
-    FIRST_CLOSED_OVERLAPPING,
-    NO_INTERVAL,
-    OPEN_OVERLAPPING,
-    earliest_of,
-)
+from timeledger.presence.repository import EMPLOYEE_ZONE_ON, first_overlapping
 from timeledger.presence.schemas import ClockIn, ClockOut
 from timeledger.timesheet import spans
-from timeledger.timesheet.spans import LATEST
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 ClockBodyT = TypeVar("ClockBodyT", ClockIn, ClockOut)
@@ -154,16 +147,7 @@ class PreparedPresence:
         *,
         exclude_id: int | None = None,
     ) -> Any:
-        span = {
-            "employee_id": employee_id,
-            "until": LATEST if ended_at is None else ended_at,
-            "other_than": NO_INTERVAL if exclude_id is None else exclude_id,
-        }
-        open_one = self._rows(OPEN_OVERLAPPING, **span)
-        first_closed = self._rows(FIRST_CLOSED_OVERLAPPING, since=started_at, **span)
-        return earliest_of(
-            open_one[0] if open_one else None, first_closed[0] if first_closed else None
-        )
+        return first_overlapping(self._rows, employee_id, started_at, ended_at, exclude_id)
 
     def workspace_timezone(self, workspace_id: int) -> str:
         """Read with the employee's lock: `lock_employee` comes first."""

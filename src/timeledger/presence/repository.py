@@ -1,6 +1,6 @@
 """All SQL of presence: intervals, their breaks, and the employee row lock writers take."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from operator import attrgetter
 from typing import Any, Protocol, TypeVar
@@ -83,6 +83,25 @@ def earliest_of(open_one: IntervalT | None, first_closed: IntervalT | None) -> I
     return min(found, key=lambda interval: (interval.started_at, interval.id), default=None)
 
 
+def first_overlapping(
+    rows: Callable[..., list[Any]],
+    employee_id: int,
+    started_at: datetime,
+    ended_at: datetime | None,
+    exclude_id: int | None,
+) -> IntervalFacts | None:
+    """`PresenceRepository.overlapping` asked through `rows(query, **values)`, which runs
+    a prepared query in the workspace on some connection."""
+    span = {
+        "employee_id": employee_id,
+        "until": LATEST if ended_at is None else ended_at,
+        "other_than": NO_INTERVAL if exclude_id is None else exclude_id,
+    }
+    open_one = rows(OPEN_OVERLAPPING, **span)
+    first_closed = rows(FIRST_CLOSED_OVERLAPPING, since=started_at, **span)
+    return earliest_of(open_one[0] if open_one else None, first_closed[0] if first_closed else None)
+
+
 class PresenceRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -149,16 +168,7 @@ class PresenceRepository:
         `started_at`: one condition ORing both scans all of the employee's intervals.
         Closed intervals of an employee never overlap, so the first to end is the first
         to start."""
-        span = {
-            "employee_id": employee_id,
-            "until": LATEST if ended_at is None else ended_at,
-            "other_than": NO_INTERVAL if exclude_id is None else exclude_id,
-        }
-        open_one = self._rows(OPEN_OVERLAPPING, **span)
-        first_closed = self._rows(FIRST_CLOSED_OVERLAPPING, since=started_at, **span)
-        return earliest_of(
-            open_one[0] if open_one else None, first_closed[0] if first_closed else None
-        )
+        return first_overlapping(self._rows, employee_id, started_at, ended_at, exclude_id)
 
     def listing(
         self, employee_id: int, first_day: date | None, last_day: date | None
