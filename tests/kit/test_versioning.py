@@ -12,7 +12,7 @@ from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
 from timeledger.kit.errors import Unprocessable
 from timeledger.kit.model import NAMING_CONVENTION, EpochInstant, Identifier
-from timeledger.kit.versioning import VersionHistory, VersionMixin
+from timeledger.kit.versioning import VersionHistory, VersionMixin, in_force_of
 
 
 class VersionTestBase(DeclarativeBase):
@@ -168,3 +168,22 @@ def test_the_criterion_of_a_date_is_built_once_and_differs_between_dates() -> No
     day = date(2026, 3, 2)
     assert HISTORY.in_force_on(day) is HISTORY.in_force_on(date(2026, 3, 2))
     assert HISTORY.in_force_on(day) is not HISTORY.in_force_on(date(2026, 3, 3))
+
+
+def test_several_owners_versions_in_force_agree_with_one_by_one_and_the_pure_pick(
+    versioned_db: Database,
+) -> None:
+    with versioned_db.transaction() as session:
+        early = _card(session, "early", (JAN_1, 100), (JUN_1, 130))
+        late = _card(session, "late", (MAR_1, 200))
+        HISTORY.add(session, late, RateVersion(effective_from=MAR_1, hourly_rate=210))
+    with versioned_db.session(write=False) as session:
+        for day in (JAN_1, MAR_1, JUN_1, date(2030, 1, 1)):
+            together = HISTORY.in_force_for(session, [early, late], day)
+            for card in (early, late):
+                alone = HISTORY.as_of(session, card, day)
+                picked = in_force_of(HISTORY.history(session, card), day)
+                assert together.get(card) is alone is picked
+        assert HISTORY.in_force_for(session, [early, late], JAN_1).keys() == {early}
+        assert HISTORY.in_force_for(session, [late], MAR_1)[late].hourly_rate == 210
+        assert HISTORY.in_force_for(session, [], MAR_1) == {}

@@ -11,13 +11,17 @@ Row = TypeVar("Row")
 
 
 def rows_by(
-    session: Session, keys: Sequence[Key], statement: Select[Any], key_of: Callable[[Row], Key]
+    session: Session,
+    keys: Sequence[Key],
+    statement: Select[Any],
+    key_of: Callable[[Row], Key],
+    **parameters: Any,
 ) -> dict[Key, list[Row]]:
-    """The rows `statement` selects, by `key_of` each of `keys`, in the statement's order
-    (an empty list for a key without any); no query without keys."""
+    """The rows `statement` selects (with `parameters`), by `key_of` each of `keys`, in the
+    statement's order (an empty list for a key without any); no query without keys."""
     found: dict[Key, list[Row]] = {key: [] for key in keys}
     if found:
-        for row in session.scalars(statement):
+        for row in session.scalars(statement, parameters):
             found[key_of(row)].append(row)
     return found
 

@@ -55,6 +55,10 @@ class VersionHistory(Generic[VersionT]):
             owner_column == bindparam("owner_id"),
             self._criterion(bindparam("day", type_=Date())),
         )
+        self._in_force_for = select(version_model).where(
+            owner_column.in_(bindparam("owner_ids", expanding=True)),
+            self._criterion(bindparam("day", type_=Date())),
+        )
 
     def in_force_on(
         self, day: date | BindParameter[date] | ColumnElement[date]
@@ -90,6 +94,15 @@ class VersionHistory(Generic[VersionT]):
 
     def as_of(self, session: Session, owner_id: int, day: date) -> VersionT | None:
         return session.scalars(self._as_of, {"owner_id": owner_id, "day": day}).one_or_none()
+
+    def in_force_for(
+        self, session: Session, owner_ids: Sequence[int], day: date
+    ) -> dict[int, VersionT]:
+        """The version in force on `day` of each of `owner_ids` that has one."""
+        if not owner_ids:
+            return {}
+        found = session.scalars(self._in_force_for, {"owner_ids": list(owner_ids), "day": day})
+        return {getattr(version, self.owner_column.key): version for version in found}
 
     def history(self, session: Session, owner_id: int) -> list[VersionT]:
         model: Any = self.model

@@ -105,14 +105,7 @@ class OrgUnitRepository:
         return found
 
     def versions_on(self, unit_ids: Sequence[int], day: date) -> dict[int, OrgUnitVersion]:
-        if not unit_ids:
-            return {}
-        rows = self.session.scalars(
-            select(OrgUnitVersion).where(
-                OrgUnitVersion.org_unit_id.in_(unit_ids), UNIT_VERSIONS.in_force_on(day)
-            )
-        )
-        return {row.org_unit_id: row for row in rows}
+        return UNIT_VERSIONS.in_force_for(self.session, unit_ids, day)
 
     def manager_ids(self, unit_ids: Sequence[int]) -> dict[int, list[int]]:
         result: dict[int, list[int]] = {unit_id: [] for unit_id in unit_ids}
@@ -419,14 +412,7 @@ class EmployeeRepository:
         return list(self.session.scalars(select(Employee).where(Employee.id.in_(wanted))))
 
     def versions_on(self, employee_ids: Sequence[int], day: date) -> dict[int, EmployeeVersion]:
-        if not employee_ids:
-            return {}
-        rows = self.session.scalars(
-            select(EmployeeVersion).where(
-                EmployeeVersion.employee_id.in_(employee_ids), EMPLOYEE_VERSIONS.in_force_on(day)
-            )
-        )
-        return {row.employee_id: row for row in rows}
+        return EMPLOYEE_VERSIONS.in_force_for(self.session, employee_ids, day)
 
     def get_deleted(self, employee_id: int) -> Employee | None:
         employee = self.session.get(Employee, employee_id)

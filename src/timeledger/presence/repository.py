@@ -62,6 +62,14 @@ FIRST_CLOSED_OVERLAPPING = PreparedQuery(
 )
 
 
+BREAKS_OF_INTERVALS = (
+    select(PresenceBreak)
+    .where(PresenceBreak.interval_id.in_(bindparam("ids", expanding=True)))
+    .order_by(PresenceBreak.started_at, PresenceBreak.id)
+)
+"""Built once: every presence view reads its breaks."""
+
+
 class IntervalFacts(Protocol):
     """What the rules read of a stored interval: an ORM object or a prepared row."""
 
@@ -182,10 +190,9 @@ class PresenceRepository:
 
     def breaks_of(self, interval_ids: Iterable[int]) -> dict[int, list[PresenceBreak]]:
         wanted = list(interval_ids)
-        breaks = PresenceBreak.interval_id.in_(wanted)
-        order = (PresenceBreak.started_at, PresenceBreak.id)
-        statement = select(PresenceBreak).where(breaks).order_by(*order)
-        return rows_by(self.session, wanted, statement, attrgetter("interval_id"))
+        return rows_by(
+            self.session, wanted, BREAKS_OF_INTERVALS, attrgetter("interval_id"), ids=wanted
+        )
 
     def open_break(self, interval_id: int) -> PresenceBreak | None:
         return self.session.scalars(
