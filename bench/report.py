@@ -259,10 +259,11 @@ hour.
   `GET /api/employees?limit=50` 4.74 → 3.60; 50 presence intervals 5.12 → 4.17;
   org units 2.73 → 2.40; activities 3.29 → 2.59; projects 2.96 → 2.42; `GET /api/` 0.08
   (unchanged); an ordinary clock-in or clock-out 5.74 → 2.32; a batch of 100 entries
-  52.6 → 30.6. Over HTTP (the sweep below, same machine, a noisier hour) the median
-  operation went from 361 to 467 req/s on SQLite and from 300 to 371 on PostgreSQL:
-  gains of a third in process become a quarter once uvicorn's own share and four
-  connections on two cores are added.
+  52.6 → 30.6. Reading breaks and the versions in force of several owners with
+  statements built once, later the same evening, took 50 presence intervals to 3.6 and
+  org units to 2.0. Over HTTP (the sweep below, run after all of it) the median
+  operation went from 361 req/s (the run before these changes) to 538 on SQLite and
+  from 300 to 398 on PostgreSQL.
 - **What the ordinary path still spends**: FastAPI's request handling (the dependency
   tree of a list: about 0.4 ms), SQLAlchemy's session and connection machinery (a
   checkout, `BEGIN`, the ORM's execution context: 0.2-0.3 ms before the first row), and
@@ -280,8 +281,8 @@ hour.
   locked at once, their versions read once for zones and rates, the stored minutes of
   every day at once, ids taken under SQLite's write lock (`kit/rows.take_ids`) so the
   entries go in one INSERT, the change log appended with one `executemany`. In process
-  52.6 → 30.6 ms a batch; over HTTP 910 → 2,567 entries/s on SQLite (0.23 → 0.61 of
-  TimeTagger in the same run) and 814 on PostgreSQL. What remains is the settling of
+  52.6 → 30.6 ms a batch; over HTTP 910 → 2,754 entries/s on SQLite (0.23 → 0.58 of
+  TimeTagger in the same run) and 370 → 1,012 on PostgreSQL. What remains is the settling of
   each item (rules, rates, references) and its rendering.
 - **The fast lanes** (`kit/fastlane.py`) answer the two hottest operations in front of
   the routing with prepared statements (`kit/prepared.py`: Core compiled once per
