@@ -596,10 +596,6 @@ def create_entries(
     """Create every item as `create_entry` would, or none: each item is checked by the
     same rules, then all are stored with one flush, one totals update and one change-log
     entry each. A refusal names every failing item (see `_refusal`)."""
-    # Referenced until the batch is done: the session's identity map drops objects nobody
-    # refers to, and every item reads the workspace again (rates, totals, views).
-    workspace = session.get(Workspace, caller.workspace_id)
-    assert workspace is not None
     EmployeeRepository(session).load([item.employee_id for item in items])
     writers, refused = _writers_of(session, caller, [item.employee_id for item in items])
     if writers:
