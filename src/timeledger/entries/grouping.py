@@ -91,7 +91,7 @@ class _Source:
     minutes: ColumnElement[Any]
     revenue: ColumnElement[Any]
     entries: ColumnElement[Any]
-    conditions: list[ColumnElement[bool]]
+    conditions: Sequence[ColumnElement[bool]]
 
 
 def _year_of(day: Any) -> ColumnElement[Any]:
@@ -309,7 +309,7 @@ def list_groups(
         statement = statement.where(expressions[0] >= after[0], _after(expressions, after))
     elif source.table is TOTALS and _streams_from_index(keys):
         statement = statement.where(_always_true_range(keys[0]))
-    rows = connection.execute(statement).all()
+    rows = connection.execute(statement, filters.parameters()).all()
     next_cursor = None
     if len(rows) > limit:
         rows = rows[:limit]

@@ -13,6 +13,7 @@ automatic workspace criteria (which apply to ORM statements) do not reach them: 
 statement here names `workspace_id` itself.
 """
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -22,9 +23,12 @@ from typing import Any, get_args
 
 from sqlalchemy import (
     BigInteger,
+    BindParameter,
     ColumnElement,
+    Integer,
     Select,
     and_,
+    bindparam,
     exists,
     func,
     literal,
@@ -54,7 +58,7 @@ from timeledger.organization.reach import (
 from timeledger.organization.repository import EMPLOYEE_VERSIONS, OrgUnitRepository
 from timeledger.organization.today import workspace_basics
 from timeledger.settings.schemas import ActivityType
-from timeledger.settings.store import contains_text
+from timeledger.settings.store import contains_pattern, contains_pattern_of
 
 ENTRIES = TimeEntry.__table__
 EMPLOYEES = Employee.__table__
@@ -184,18 +188,13 @@ class IdChoice:
     ids: frozenset[int]
     none: bool = False
 
-    def condition(self, column: Any) -> ColumnElement[bool]:
-        chosen = column.in_(sorted(self.ids)) if self.ids else None
-        if self.none:
-            missing = column.is_(None)
-            return missing if chosen is None else or_(chosen, missing)
-        assert chosen is not None
-        return chosen  # type: ignore[no-any-return]
+    @property
+    def shape(self) -> tuple[bool, bool]:
+        return bool(self.ids), self.none
 
-    def key_condition(self, key_column: Any) -> ColumnElement[bool]:
-        """The same choice on a totals key, where a missing reference is stored as 0."""
-        keys = set(self.ids) | ({0} if self.none else set())
-        return key_column.in_(sorted(keys))  # type: ignore[no-any-return]
+    def keys(self) -> list[int]:
+        """The choice as totals keys, where a missing reference is stored as 0."""
+        return sorted(set(self.ids) | ({0} if self.none else set()))
 
     def echo(self) -> Any:
         tokens = [str(value) for value in sorted(self.ids)] + ([NONE] if self.none else [])
@@ -206,6 +205,126 @@ def _echo_tokens(tokens: list[str]) -> Any:
     if len(tokens) == 1:
         return int(tokens[0]) if tokens[0].isdigit() else tokens[0]
     return ",".join(tokens)
+
+
+IdChoiceShape = tuple[bool, bool] | None
+"""Whether a reference filter names ids and whether it admits `none`; None: no filter."""
+
+
+@dataclass(frozen=True)
+class EntryShape:
+    """Which filters are active and how, but not their values: the statements of a list
+    are built once per shape (building and keying a statement cost more than running
+    it) and take the values as parameters (`EntryFilters.parameters`)."""
+
+    employees: bool
+    customers: IdChoiceShape
+    projects: IdChoiceShape
+    tasks: IdChoiceShape
+    activities: bool
+    notes: int
+    first_day: bool
+    last_day: bool
+    billable: bool
+    locked: bool
+    tracking: bool | None
+    approval_statuses: bool
+    billing_states: bool
+    creation_types: tuple[bool, bool]
+    """Whether named creation types are chosen, and whether `null` is."""
+    units_on_entry_day: bool
+
+
+def _in(name: str) -> BindParameter[Any]:
+    return bindparam(name, expanding=True)
+
+
+def _choice_condition(column: Any, name: str, shape: tuple[bool, bool]) -> ColumnElement[bool]:
+    has_ids, none = shape
+    chosen = column.in_(_in(name)) if has_ids else None
+    if none:
+        missing = column.is_(None)
+        return missing if chosen is None else or_(chosen, missing)
+    assert chosen is not None
+    return chosen  # type: ignore[no-any-return]
+
+
+@functools.lru_cache(maxsize=256)
+def entry_conditions_of(shape: EntryShape) -> tuple[ColumnElement[bool], ...]:
+    """The conditions on `time_entries` of a shape, with the parameters `parameters`
+    names."""
+    c = ENTRIES.c
+    conditions: list[ColumnElement[bool]] = [c.workspace_id == bindparam("workspace_id")]
+    if shape.employees:
+        conditions.append(c.employee_id.in_(_in("employee_ids")))
+    for column, name, choice in (
+        (c.customer_id, "customer_ids", shape.customers),
+        (c.project_id, "project_ids", shape.projects),
+        (c.task_id, "task_ids", shape.tasks),
+    ):
+        if choice is not None:
+            conditions.append(_choice_condition(column, name, choice))
+    if shape.activities:
+        conditions.append(c.activity_id.in_(_in("activity_ids")))
+    if shape.notes:
+        conditions.append(
+            or_(*(contains_pattern(c.note, bindparam(f"note_{i}")) for i in range(shape.notes)))
+        )
+    if shape.first_day:
+        conditions.append(c.day >= bindparam("first_day"))
+    if shape.last_day:
+        conditions.append(c.day <= bindparam("last_day"))
+    if shape.billable:
+        conditions.append(c.billable == bindparam("billable"))
+    if shape.locked:
+        conditions.append(c.locked == bindparam("locked"))
+    if shape.tracking is not None:
+        running = c.timer_started_at.is_not(None)
+        conditions.append(running if shape.tracking else c.timer_started_at.is_(None))
+    if shape.approval_statuses:
+        conditions.append(c.approval_status.in_(_in("approval_statuses")))
+    if shape.billing_states:
+        conditions.append(c.billing_state.in_(_in("billing_states")))
+    named_types, null_type = shape.creation_types
+    if named_types or null_type:
+        column = c.creation_type
+        parts = [column.in_(_in("creation_types"))] if named_types else []
+        if null_type:
+            parts.append(column.is_(None))
+        conditions.append(or_(*parts))
+    if shape.units_on_entry_day:
+        conditions.append(
+            exists().where(
+                EmployeeVersion.workspace_id == bindparam("workspace_id"),
+                EmployeeVersion.employee_id == c.employee_id,
+                EmployeeVersion.org_unit_id.in_(_in("unit_ids")),
+                EMPLOYEE_VERSIONS.in_force_on(c.day),
+            )
+        )
+    return tuple(conditions)
+
+
+@functools.lru_cache(maxsize=64)
+def totals_conditions_of(shape: EntryShape) -> tuple[ColumnElement[bool], ...]:
+    """The same filters on `entry_day_totals` (see `EntryFilters.answerable_from_totals`),
+    where a missing customer or project is stored as key 0."""
+    c = TOTALS.c
+    conditions: list[ColumnElement[bool]] = [c.workspace_id == bindparam("workspace_id")]
+    if shape.employees:
+        conditions.append(c.employee_id.in_(_in("employee_ids")))
+    if shape.customers is not None:
+        conditions.append(c.customer_key.in_(_in("customer_keys")))
+    if shape.projects is not None:
+        conditions.append(c.project_key.in_(_in("project_keys")))
+    if shape.activities:
+        conditions.append(c.activity_id.in_(_in("activity_ids")))
+    if shape.first_day:
+        conditions.append(c.day >= bindparam("first_day"))
+    if shape.last_day:
+        conditions.append(c.day <= bindparam("last_day"))
+    if shape.billable:
+        conditions.append(c.billable == bindparam("billable"))
+    return tuple(conditions)
 
 
 @dataclass(frozen=True)
@@ -262,77 +381,62 @@ class EntryFilters:
             or self.units_on_entry_day is not None
         )
 
-    def entry_conditions(self) -> list[ColumnElement[bool]]:
-        c = ENTRIES.c
-        conditions: list[ColumnElement[bool]] = [c.workspace_id == self.workspace.id]
-        if self.employee_ids is not None:
-            conditions.append(c.employee_id.in_(sorted(self.employee_ids)))
-        if self.customers is not None:
-            conditions.append(self.customers.condition(c.customer_id))
-        if self.projects is not None:
-            conditions.append(self.projects.condition(c.project_id))
-        if self.task_ids is not None:
-            conditions.append(self.task_ids.condition(c.task_id))
-        if self.activity_ids is not None:
-            conditions.append(c.activity_id.in_(sorted(self.activity_ids)))
-        if self.notes:
-            conditions.append(or_(*(contains_text(c.note, text) for text in self.notes)))
-        if self.first_day is not None:
-            conditions.append(c.day >= self.first_day)
-        if self.last_day is not None:
-            conditions.append(c.day <= self.last_day)
-        if self.billable is not None:
-            conditions.append(c.billable == self.billable)
-        if self.locked is not None:
-            conditions.append(c.locked == self.locked)
-        if self.tracking is not None:
-            running = c.timer_started_at.is_not(None)
-            conditions.append(running if self.tracking else c.timer_started_at.is_(None))
-        if self.approval_statuses:
-            conditions.append(c.approval_status.in_(self.approval_statuses))
-        if self.billing_states:
-            conditions.append(c.billing_state.in_(self.billing_states))
-        if self.creation_types:
-            conditions.append(_creation_type_condition(self.creation_types))
-        if self.units_on_entry_day is not None:
-            conditions.append(
-                exists().where(
-                    EmployeeVersion.workspace_id == self.workspace.id,
-                    EmployeeVersion.employee_id == c.employee_id,
-                    EmployeeVersion.org_unit_id.in_(sorted(self.units_on_entry_day)),
-                    EMPLOYEE_VERSIONS.in_force_on(c.day),
-                )
-            )
-        return conditions
+    @property
+    def shape(self) -> EntryShape:
+        named_types = any(value != "null" for value in self.creation_types)
+        return EntryShape(
+            employees=self.employee_ids is not None,
+            customers=self.customers.shape if self.customers is not None else None,
+            projects=self.projects.shape if self.projects is not None else None,
+            tasks=self.task_ids.shape if self.task_ids is not None else None,
+            activities=self.activity_ids is not None,
+            notes=len(self.notes),
+            first_day=self.first_day is not None,
+            last_day=self.last_day is not None,
+            billable=self.billable is not None,
+            locked=self.locked is not None,
+            tracking=self.tracking,
+            approval_statuses=bool(self.approval_statuses),
+            billing_states=bool(self.billing_states),
+            creation_types=(named_types, "null" in self.creation_types),
+            units_on_entry_day=self.units_on_entry_day is not None,
+        )
 
-    def totals_conditions(self) -> list[ColumnElement[bool]]:
+    def entry_conditions(self) -> tuple[ColumnElement[bool], ...]:
+        return entry_conditions_of(self.shape)
+
+    def totals_conditions(self) -> tuple[ColumnElement[bool], ...]:
         assert self.answerable_from_totals
-        c = TOTALS.c
-        conditions: list[ColumnElement[bool]] = [c.workspace_id == self.workspace.id]
-        if self.employee_ids is not None:
-            conditions.append(c.employee_id.in_(sorted(self.employee_ids)))
-        if self.customers is not None:
-            conditions.append(self.customers.key_condition(c.customer_key))
-        if self.projects is not None:
-            conditions.append(self.projects.key_condition(c.project_key))
-        if self.activity_ids is not None:
-            conditions.append(c.activity_id.in_(sorted(self.activity_ids)))
-        if self.first_day is not None:
-            conditions.append(c.day >= self.first_day)
-        if self.last_day is not None:
-            conditions.append(c.day <= self.last_day)
-        if self.billable is not None:
-            conditions.append(c.billable == self.billable)
-        return conditions
+        return totals_conditions_of(self.shape)
 
-
-def _creation_type_condition(values: tuple[str, ...]) -> ColumnElement[bool]:
-    named = [value for value in values if value != "null"]
-    column = ENTRIES.c.creation_type
-    parts = [column.in_(named)] if named else []
-    if "null" in values:
-        parts.append(column.is_(None))
-    return or_(*parts)
+    def parameters(self) -> dict[str, Any]:
+        """The values of the parameters of `entry_conditions` and `totals_conditions`."""
+        values: dict[str, Any] = {
+            "workspace_id": self.workspace.id,
+            "first_day": self.first_day,
+            "last_day": self.last_day,
+            "billable": self.billable,
+            "locked": self.locked,
+            "approval_statuses": list(self.approval_statuses),
+            "billing_states": list(self.billing_states),
+            "creation_types": [value for value in self.creation_types if value != "null"],
+        }
+        for name, ids in (
+            ("employee_ids", self.employee_ids),
+            ("activity_ids", self.activity_ids),
+            ("unit_ids", self.units_on_entry_day),
+        ):
+            values[name] = sorted(ids) if ids is not None else []
+        for name, choice in (
+            ("customer", self.customers),
+            ("project", self.projects),
+            ("task", self.task_ids),
+        ):
+            values[f"{name}_ids"] = sorted(choice.ids) if choice is not None else []
+            values[f"{name}_keys"] = choice.keys() if choice is not None else []
+        for position, text in enumerate(self.notes):
+            values[f"note_{position}"] = contains_pattern_of(text)
+        return values
 
 
 # Parsing
@@ -630,15 +734,34 @@ _USER_ID = len(ENTRY_COLUMNS)
 """Where the employee's user follows the entry's columns in a listed row."""
 
 
-def _entries_statement(filters: EntryFilters) -> Select[Any]:
-    return (
+@functools.lru_cache(maxsize=256)
+def _list_statement(
+    shape: EntryShape, sort: EntrySort, *, descending: bool, after: bool
+) -> Select[Any]:
+    """Entries of a shape in the order of `sort`, at most `row_limit` of them; with
+    `after`, those after the row of `after_value` and `after_id` in that order."""
+    expression = _sort_expression(sort)
+    statement = (
         select(*ENTRY_COLUMNS, EMPLOYEES.c.user_id)
         .select_from(ENTRIES.outerjoin(EMPLOYEES, EMPLOYEES.c.id == ENTRIES.c.employee_id))
-        .where(*filters.entry_conditions())
+        .where(*entry_conditions_of(shape))
     )
+    if after:
+        value = bindparam("after_value", type_=expression.type)
+        row_id = bindparam("after_id", type_=ENTRIES.c.id.type)
+        statement = statement.where(_after(expression, value, row_id, descending=descending))
+    order = (expression.desc(), ENTRIES.c.id.desc()) if descending else (expression, ENTRIES.c.id)
+    return statement.order_by(*order).limit(bindparam("row_limit", type_=Integer()))
 
 
-def _after(sort_expression: Any, value: Any, row_id: int, *, descending: bool) -> Any:
+@functools.lru_cache(maxsize=256)
+def _window_statement(shape: EntryShape, sort: EntrySort, *, descending: bool) -> Select[Any]:
+    """As `_list_statement`, from row `row_offset` on."""
+    statement = _list_statement(shape, sort, descending=descending, after=False)
+    return statement.offset(bindparam("row_offset", type_=Integer()))
+
+
+def _after(sort_expression: Any, value: Any, row_id: Any, *, descending: bool) -> Any:
     id_column = ENTRIES.c.id
     if descending:
         return or_(sort_expression < value, and_(sort_expression == value, id_column < row_id))
@@ -653,19 +776,19 @@ def list_entries(
     cursor = decode_cursor(page)
     if filters.matches_nothing:
         return [], None
-    expression = _sort_expression(sort)
-    descending = page.direction is Direction.DESC
-    statement = _entries_statement(filters)
+    parameters = {**filters.parameters(), "row_limit": page.limit + 1}
     if cursor is not None:
         value, row_id = cursor
         if not _fits_sort(sort, value):
             raise _invalid("cursor", "invalid cursor")
-        statement = statement.where(_after(expression, value, row_id, descending=descending))
-    rows = (
-        session.connection()
-        .execute(statement.order_by(*_order(sort, descending=descending)).limit(page.limit + 1))
-        .all()
+        parameters.update(after_value=value, after_id=row_id)
+    statement = _list_statement(
+        filters.shape,
+        sort,
+        descending=page.direction is Direction.DESC,
+        after=cursor is not None,
     )
+    rows = session.connection().execute(statement, parameters).all()
     next_cursor = None
     if len(rows) > page.limit:
         rows = rows[: page.limit]
@@ -687,16 +810,9 @@ def list_entries_window(
     of the faces (the native API pages by cursor)."""
     if filters.matches_nothing:
         return []
-    order = _order(sort, descending=direction is Direction.DESC)
-    statement = _entries_statement(filters).order_by(*order).limit(limit).offset(offset)
-    return _rendered(session.connection().execute(statement).all(), filters)
-
-
-def _order(sort: EntrySort, *, descending: bool) -> tuple[ColumnElement[Any], ...]:
-    expression = _sort_expression(sort)
-    if descending:
-        return expression.desc(), ENTRIES.c.id.desc()
-    return expression, ENTRIES.c.id
+    statement = _window_statement(filters.shape, sort, descending=direction is Direction.DESC)
+    parameters = {**filters.parameters(), "row_limit": limit, "row_offset": offset}
+    return _rendered(session.connection().execute(statement, parameters).all(), filters)
 
 
 def _rendered(rows: Sequence[Any], filters: EntryFilters) -> list[dict[str, Any]]:

@@ -64,8 +64,19 @@ class Versioned(Generic[EntityT, VersionT]):
 
 def contains_text(column: Any, text: str) -> Any:
     """`column` contains `text` literally, case-insensitively (`%`, `_` match themselves)."""
+    return contains_pattern(column, contains_pattern_of(text))
+
+
+def contains_pattern_of(text: str) -> str:
+    """The pattern of `contains_pattern` finding `text`."""
     escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return func.lower(column).like(f"%{escaped}%", escape="\\")
+    return f"%{escaped}%"
+
+
+def contains_pattern(column: Any, pattern: Any) -> Any:
+    """`column` matches `pattern` (`contains_pattern_of`, or a parameter taking one),
+    case-insensitively."""
+    return func.lower(column).like(pattern, escape="\\")
 
 
 def ids_effective_on(
