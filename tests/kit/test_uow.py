@@ -1,10 +1,12 @@
 """The request's unit of work: committed on the endpoint's own thread, rolled back on
-failure, and a synchronous request moved to a worker thread once."""
+failure, a synchronous request moved to a worker thread once, and checks of the path's
+object run on that thread."""
 
 import inspect
 import threading
 from collections.abc import Callable, Iterator
-from typing import Any
+from functools import partial
+from typing import Annotated, Any
 
 import anyio.to_thread
 import pytest
@@ -18,9 +20,9 @@ from sqlalchemy.orm import Session
 from timeledger.app import ROUTE_TABLE
 from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
-from timeledger.kit.errors import Conflict, install_problem_handlers
+from timeledger.kit.errors import Conflict, Forbidden, NotFound, install_problem_handlers
 from timeledger.kit.route_table import RouteTable, every_route
-from timeledger.kit.uow import UnitOfWork, UnitOfWorkRoute
+from timeledger.kit.uow import UnitOfWork, UnitOfWorkRoute, check_before_the_endpoint
 from timeledger.models import SignInAttempt
 
 
@@ -64,6 +66,45 @@ def refused() -> None:
 @router.get("/plain")
 def plain() -> dict[str, str]:
     return {"answer": "no unit of work"}
+
+
+checked_on: list[int] = []
+
+
+def _check_thing(thing_id: int) -> None:
+    checked_on.append(threading.get_ident())
+    if thing_id != 1:
+        raise NotFound(f"No thing {thing_id}.")
+
+
+async def existing_thing(thing_id: int, session: UnitOfWork) -> int:
+    check_before_the_endpoint(partial(_check_thing, thing_id))
+    return thing_id
+
+
+async def forbidden() -> None:
+    raise Forbidden("Declared after the thing, refused after it.")
+
+
+class Payload(BaseModel):
+    count: int
+
+
+@router.post("/things/{thing_id}", response_model=Written)
+def touch_thing(thing_id: Annotated[int, Depends(existing_thing)], body: Payload) -> Written:
+    return Written(email=f"thing {thing_id}", thread=threading.get_ident())
+
+
+@router.post("/things/{thing_id}/forbidden")
+def forbidden_thing(
+    thing_id: Annotated[int, Depends(existing_thing)], refused: Annotated[None, Depends(forbidden)]
+) -> None:
+    raise AssertionError("never reached")
+
+
+@router.get("/things/{thing_id}/async")
+async def read_thing(thing_id: Annotated[int, Depends(existing_thing)]) -> dict[str, int]:
+    return {"checks_before": len(checked_on)}
 
 
 @pytest.fixture
@@ -138,6 +179,34 @@ def test_a_synchronous_request_moves_to_a_worker_thread_once(
     assert probe_client.post("/write").status_code == 200
     assert probe_client.get("/plain").json() == {"answer": "no unit of work"}
     assert len(thread_moves) == 2, thread_moves
+
+
+def test_a_path_check_runs_on_the_endpoints_thread_without_a_move_of_its_own(
+    probe_client: TestClient, thread_moves: list[str]
+) -> None:
+    checked_on.clear()
+    response = probe_client.post("/things/1", json={"count": 1})
+    assert response.status_code == 200
+    assert checked_on == [response.json()["thread"]]
+    assert len(thread_moves) == 1, thread_moves
+
+
+def test_a_path_check_answers_before_the_body_is_refused(probe_client: TestClient) -> None:
+    assert probe_client.post("/things/2", json={"count": "many"}).status_code == 404
+    assert probe_client.post("/things/1", json={"count": "many"}).status_code == 422
+
+
+def test_a_path_check_answers_before_a_dependency_declared_after_it(
+    probe_client: TestClient,
+) -> None:
+    assert probe_client.post("/things/2/forbidden").status_code == 404
+    assert probe_client.post("/things/1/forbidden").status_code == 403
+
+
+def test_a_coroutine_endpoint_runs_after_its_path_checks(probe_client: TestClient) -> None:
+    checked_on.clear()
+    assert probe_client.get("/things/1/async").json() == {"checks_before": 1}
+    assert probe_client.get("/things/2/async").status_code == 404
 
 
 def test_every_route_of_the_application_ends_its_unit_of_work_on_its_thread() -> None:

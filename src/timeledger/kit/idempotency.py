@@ -238,9 +238,8 @@ class IdempotentRoute(UnitOfWorkRoute):
     """Route class of every router: adds Idempotency-Key handling to POST operations.
 
     It wraps the whole route application, not just the endpoint handler: the request's unit
-    of work commits on the endpoint's thread, or when its dependencies close outside the
-    handler `get_route_handler` returns (see `kit.uow`). Only here is the commit known to be
-    done.
+    of work ends inside the handler `get_route_handler` returns (see `kit.uow`), so only
+    here is the commit known to be done.
     """
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:

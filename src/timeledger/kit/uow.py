@@ -11,12 +11,12 @@ each move costs more than a short query.
 """
 
 import inspect
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import Callable, Coroutine
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
@@ -33,8 +33,10 @@ def database(request: Request) -> Database:
 
 @dataclass
 class _OpenUnit:
-    session: Session
+    write: bool
+    session: Session | None = None
     ended: bool = False
+    checks: list[Callable[[], object]] = field(default_factory=list)
 
 
 _REQUEST_UNIT: ContextVar[_OpenUnit | None] = ContextVar("timeledger_unit_of_work", default=None)
@@ -59,38 +61,74 @@ def _roll_back(session: Session) -> None:
         session.close()
 
 
+def _current_unit() -> _OpenUnit:
+    unit = _REQUEST_UNIT.get()
+    if unit is None:
+        raise RuntimeError("a unit of work outside a UnitOfWorkRoute")
+    return unit
+
+
+def check_before_the_endpoint(check: Callable[[], object]) -> None:
+    """Runs `check` (a check of the path's object that reads the database, raising a
+    `Problem` when it refuses) on the endpoint's own thread, right before the endpoint: a
+    dependency that did it itself would move the request to a thread of its own. When
+    the request is refused before its endpoint (an invalid body, a later dependency), the
+    checks registered so far run first and their refusal wins, as if they had run where
+    they were declared: what the caller cannot see is a 404 whatever was sent."""
+    _current_unit().checks.append(check)
+
+
+def _run_checks(unit: _OpenUnit) -> None:
+    while unit.checks:
+        unit.checks.pop(0)()
+
+
+def _roll_back_after_checks(unit: _OpenUnit) -> None:
+    """Runs the pending checks (a refusal of theirs propagates), then rolls back."""
+    try:
+        _run_checks(unit)
+    finally:
+        if unit.session is not None and not unit.ended:
+            unit.ended = True
+            _roll_back(unit.session)
+
+
 def _end_unit_of_work() -> None:
     """Commits the current request's unit of work, if it has one still open, on the
     calling thread."""
     unit = _REQUEST_UNIT.get()
-    if unit is None or unit.ended:
+    if unit is None or unit.ended or unit.session is None:
         return
     unit.ended = True
     _commit(unit.session)
 
 
-async def unit_of_work(request: Request) -> AsyncIterator[Session]:
-    """Opened on the event loop (a session connects at its first statement); ended on the
-    endpoint's thread (`_end_unit_of_work`), or here on a worker thread when the endpoint
-    failed or did not end it."""
-    unit = _OpenUnit(database(request).session(write=request.method not in READ_ONLY_METHODS))
-    _REQUEST_UNIT.set(unit)
-    try:
-        yield unit.session
-    except BaseException:
-        if not unit.ended:
-            unit.ended = True
-            await run_in_threadpool(_roll_back, unit.session)
-        raise
-    if not unit.ended:
-        unit.ended = True
-        await run_in_threadpool(_commit, unit.session)
+async def _end_on_a_worker_thread(unit: _OpenUnit, end: Callable[[Session], None]) -> None:
+    """`end` the unit's session unless the endpoint did; a session that never connected
+    holds nothing to end on a thread."""
+    if unit.ended or unit.session is None:
+        return
+    unit.ended = True
+    if unit.session.in_transaction():
+        await run_in_threadpool(end, unit.session)
+    else:
+        unit.session.close()
+
+
+async def unit_of_work(request: Request) -> Session:
+    """The request's session, made when an endpoint or dependency first asks for it (it
+    connects at its first statement); `UnitOfWorkRoute` ends it."""
+    unit = _current_unit()
+    if unit.session is None:
+        unit.session = database(request).session(write=unit.write)
+    return unit.session
 
 
 def _ending_its_unit_of_work(
     endpoint: Callable[..., Any],
 ) -> Callable[..., Coroutine[Any, Any, Any]]:
     def run_and_end(values: dict[str, Any]) -> Any:
+        _run_checks(_current_unit())
         result = endpoint(**values)
         _end_unit_of_work()
         return result
@@ -101,21 +139,58 @@ def _ending_its_unit_of_work(
     return on_a_worker_thread
 
 
+def _after_its_checks(
+    endpoint: Callable[..., Coroutine[Any, Any, Any]],
+) -> Callable[..., Coroutine[Any, Any, Any]]:
+    async def checked(**values: Any) -> Any:
+        unit = _current_unit()
+        if unit.checks:
+            await run_in_threadpool(_run_checks, unit)
+        return await endpoint(**values)
+
+    return checked
+
+
 class UnitOfWorkRoute(APIRoute):
-    """Route class of every router: a synchronous endpoint and the end of its request's
-    unit of work run together on one worker thread, and FastAPI checks the response on
-    the event loop, as it does for a coroutine endpoint."""
+    """Route class of every router: it holds the request's unit of work, committed when
+    the endpoint returned and rolled back when anything failed. A synchronous endpoint and
+    the end of its unit of work run together on one worker thread, and FastAPI checks the
+    response on the event loop, as it does for a coroutine endpoint."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Any]]:
         call = self.dependant.call
-        if call is not None and not inspect.iscoroutinefunction(call):
-            self.dependant.call = _ending_its_unit_of_work(call)
-        return super().get_route_handler()
+        if call is not None:
+            self.dependant.call = (
+                _after_its_checks(call)
+                if inspect.iscoroutinefunction(call)
+                else _ending_its_unit_of_work(call)
+            )
+        handler = super().get_route_handler()
+
+        async def in_a_unit_of_work(request: Request) -> Response:
+            unit = _OpenUnit(write=request.method not in READ_ONLY_METHODS)
+            entered = _REQUEST_UNIT.set(unit)
+            try:
+                response = await handler(request)
+            except Exception:
+                if unit.checks:
+                    await run_in_threadpool(_roll_back_after_checks, unit)
+                await _end_on_a_worker_thread(unit, _roll_back)
+                raise
+            except BaseException:
+                await _end_on_a_worker_thread(unit, _roll_back)
+                raise
+            finally:
+                _REQUEST_UNIT.reset(entered)
+            await _end_on_a_worker_thread(unit, _commit)
+            return response
+
+        return in_a_unit_of_work
 
 
 async def _database(request: Request) -> Database:
     return database(request)
 
 
-UnitOfWork = Annotated[Session, Depends(unit_of_work, scope="function")]
+UnitOfWork = Annotated[Session, Depends(unit_of_work)]
 DatabaseDep = Annotated[Database, Depends(_database)]

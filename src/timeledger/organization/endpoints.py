@@ -1,5 +1,6 @@
 """Routes of org units, employees and employments: parse, call a service, render."""
 
+from functools import partial
 from typing import Annotated
 
 from fastapi import Depends, Query, Request, Response, status
@@ -11,7 +12,7 @@ from timeledger.kit.pagination import Page, PageRequest, fetch_page, page_reques
 from timeledger.kit.routing import MAX_ID, ResourceId, api_router, created, if_match_of
 from timeledger.kit.text import WITHOUT_NUL
 from timeledger.kit.timeutil import IsoDate
-from timeledger.kit.uow import UnitOfWork
+from timeledger.kit.uow import UnitOfWork, check_before_the_endpoint
 from timeledger.models import Employee, Employment, OrgUnit
 from timeledger.organization import service
 from timeledger.organization.repository import (
@@ -54,16 +55,18 @@ EmploymentPage = Annotated[PageRequest, page_request(("id", "starts_on"), "start
 # Resolving the path's object in a dependency answers 404 before the body is validated:
 # what the caller cannot see does not exist, whatever the body. Declared after the
 # permission, so a missing permission is still the first answer.
-def _existing_unit(
+async def _existing_unit(
     unit_id: ResourceId, session: UnitOfWork, caller: Annotated[Caller, Depends(authenticate)]
 ) -> int:
-    return service.get_unit(session, unit_id).id
+    check_before_the_endpoint(partial(service.get_unit, session, unit_id))
+    return unit_id
 
 
-def _visible_employee(
+async def _visible_employee(
     employee_id: ResourceId, session: UnitOfWork, caller: Annotated[Caller, Depends(authenticate)]
 ) -> int:
-    return service.get_visible_employee(session, caller, employee_id).id
+    check_before_the_endpoint(partial(service.get_visible_employee, session, caller, employee_id))
+    return employee_id
 
 
 ExistingUnit = Annotated[int, Depends(_existing_unit)]

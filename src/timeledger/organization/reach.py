@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import Enum
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import Depends
@@ -23,7 +24,7 @@ from timeledger.access.caller import Caller, authenticate
 from timeledger.access.permissions import Scope, widest_scope
 from timeledger.kit.errors import Forbidden, NotFound, Unprocessable
 from timeledger.kit.routing import ResourceId
-from timeledger.kit.uow import UnitOfWork
+from timeledger.kit.uow import UnitOfWork, check_before_the_endpoint
 from timeledger.models import Employee
 from timeledger.organization.repository import EmployeeRepository
 from timeledger.organization.today import workspace_today
@@ -174,12 +175,15 @@ def _reached_in_path(area: Area, access: Access) -> Any:
     """A route's `{employee_id}`, checked as its service will check it, but before FastAPI
     validates the body: an employee out of reach answers 404 (or 403) whatever was sent."""
 
-    def employee_id_reached(
+    async def employee_id_reached(
         employee_id: ResourceId,
         session: UnitOfWork,
         caller: Annotated[Caller, Depends(authenticate)],
     ) -> int:
-        return reached_employee_id(session, caller, area, employee_id, access)
+        check_before_the_endpoint(
+            partial(reached_employee_id, session, caller, area, employee_id, access)
+        )
+        return employee_id
 
     return Depends(employee_id_reached)
 

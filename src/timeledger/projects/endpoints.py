@@ -1,5 +1,6 @@
 """Routes of the Projects area: parse, call a service, render."""
 
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Request, Response, status
@@ -10,7 +11,7 @@ from timeledger.kit.etag import set_etag
 from timeledger.kit.filters import IdListValue, parse_id_list
 from timeledger.kit.pagination import Page, PageRequest, fetch_page, page_request
 from timeledger.kit.routing import MAX_ID, ResourceId, api_router, created, if_match_of
-from timeledger.kit.uow import UnitOfWork
+from timeledger.kit.uow import UnitOfWork, check_before_the_endpoint
 from timeledger.kit.views import view_of
 from timeledger.models import Employee, ProjectMember, ProjectVersion, Task, TaskVersion, User
 from timeledger.organization.today import workspace_today
@@ -275,9 +276,11 @@ def delete_project(
     )
 
 
-def existing_project(project_id: ResourceId, session: UnitOfWork) -> int:
-    """The project's id once it is known to exist: a 404 comes before body validation."""
-    return service.PROJECTS.get(session, project_id).id
+async def existing_project(project_id: ResourceId, session: UnitOfWork) -> int:
+    """The project's id, known to exist before the endpoint runs: a 404 comes before body
+    validation."""
+    check_before_the_endpoint(partial(service.PROJECTS.get, session, project_id))
+    return project_id
 
 
 ExistingProject = Annotated[int, Depends(existing_project)]

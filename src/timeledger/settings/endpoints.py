@@ -1,6 +1,7 @@
 """Routes of the Settings area: parse, call a service, render."""
 
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Annotated, Any
 
 from fastapi import Depends, Query, Response, status
@@ -9,7 +10,7 @@ from sqlalchemy import Select
 from timeledger.access.caller import Allowed, Caller
 from timeledger.kit.pagination import Page
 from timeledger.kit.routing import ResourceId, api_router, created
-from timeledger.kit.uow import UnitOfWork
+from timeledger.kit.uow import UnitOfWork, check_before_the_endpoint
 from timeledger.models import ActivityVersion
 from timeledger.organization.today import workspace_today
 from timeledger.settings import schemas, service
@@ -108,9 +109,11 @@ def list_custom_days(
     return Page(items=[CustomDayRead.model_validate(day) for day in days], next_cursor=None)
 
 
-def existing_calendar(calendar_id: ResourceId, session: UnitOfWork) -> int:
-    """The calendar's id once it is known to exist: a 404 comes before body validation."""
-    return service.HOLIDAY_CALENDARS.get(session, calendar_id).id
+async def existing_calendar(calendar_id: ResourceId, session: UnitOfWork) -> int:
+    """The calendar's id, known to exist before the endpoint runs: a 404 comes before body
+    validation."""
+    check_before_the_endpoint(partial(service.HOLIDAY_CALENDARS.get, session, calendar_id))
+    return calendar_id
 
 
 @settings_router.post(
