@@ -16,6 +16,7 @@ from tests.conftest import WorkspaceFixture
 from tests.entries.support import References, create_references, insert_entries, list_all
 from tests.organization.support import create_unit
 from tests.timesheet.support import Person, create, person_in
+from timeledger.entries.listing import EntryFilters, IdChoice, WorkspaceFacts
 from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
 from timeledger.kit.timeutil import DateKeyword, keyword_range, local_date
@@ -420,3 +421,26 @@ def test_a_manager_sees_their_team_and_below_but_not_other_units(
         in_team | in_b
     )
     assert _ids(client, manager.headers, {"org_unit_id": unit_b["id"]}) == set()
+
+
+def test_lists_of_one_shape_share_their_statement_whatever_the_values() -> None:
+    facts = WorkspaceFacts(
+        id=1, timezone="UTC", currency="EUR", week_start=1, today=date(2025, 5, 1)
+    )
+    march = EntryFilters(
+        facts, employee_ids=frozenset({3}), first_day=date(2025, 3, 1), notes=("a",)
+    )
+    april = EntryFilters(
+        facts, employee_ids=frozenset({4, 5}), first_day=date(2025, 4, 1), notes=("b",)
+    )
+    assert march.shape == april.shape
+    assert march.entry_conditions() is april.entry_conditions()
+    assert march.parameters()["employee_ids"] == [3]
+    assert april.parameters()["employee_ids"] == [4, 5]
+    assert april.parameters()["note_0"] == "%b%"
+    without_notes = EntryFilters(facts, employee_ids=frozenset({3}), first_day=date(2025, 3, 1))
+    assert without_notes.shape != march.shape
+    assert len(without_notes.entry_conditions()) == len(march.entry_conditions()) - 1
+    with_none = EntryFilters(facts, customers=IdChoice(frozenset({7}), none=True))
+    assert with_none.parameters()["customer_keys"] == [0, 7]
+    assert with_none.shape != EntryFilters(facts, customers=IdChoice(frozenset({7}))).shape
