@@ -45,7 +45,6 @@ from timeledger.kit.routing import API_PREFIX
 from timeledger.kit.uow import UnitOfWorkRoute
 from timeledger.organization.endpoints import organization
 from timeledger.presence.endpoints import presence_router
-from timeledger.presence.lane import CLOCK_IN_LANE, CLOCK_OUT_LANE
 from timeledger.projects.endpoints import projects_router
 from timeledger.settings.endpoints import settings_router
 from timeledger.signin.endpoints import auth
@@ -167,7 +166,7 @@ def create_app(
     app.state.db = db
     app.state.clock = clock
     app.state.password_hashing = password_hashing or PasswordHashing(settings.argon2_memory_kib)
-    app.add_middleware(FastLane, routes=[EMPLOYEE_ENTRIES_LANE, CLOCK_IN_LANE, CLOCK_OUT_LANE])
+    app.add_middleware(FastLane, routes=[EMPLOYEE_ENTRIES_LANE])
     app.add_middleware(RequestContextMiddleware)
     app.add_middleware(CurrentClockMiddleware, clock=clock)
     install_problem_handlers(app)

@@ -5,7 +5,7 @@ from typing import Any
 
 from starlette.types import Message, Receive, Scope, Send
 
-from timeledger.kit.fastlane import MAX_BODY_BYTES, FastLane, LaneReply, LaneRequest, LaneRoute
+from timeledger.kit.fastlane import FastLane, LaneReply, LaneRequest, LaneRoute
 from timeledger.kit.observability import route_template
 
 
@@ -15,14 +15,7 @@ def _answer(request: LaneRequest) -> LaneReply | None:
     return LaneReply(f'{{"id": {request.path_params["thing_id"]}}}'.encode())
 
 
-def _write(request: LaneRequest) -> LaneReply | None:
-    if request.body != b'{"serve": true}':
-        return None
-    return LaneReply(b"{}", status=201, headers=((b"location", b"/things/8"),))
-
-
 ROUTE = LaneRoute("/things/{thing_id:int}", frozenset({"serve", "other"}), _answer)
-WRITING = LaneRoute("/things/{thing_id:int}/made", frozenset(), _write, "POST", writes=True)
 
 
 class Behind:
@@ -110,35 +103,3 @@ def test_everything_else_reaches_the_app() -> None:
         assert sent[0]["status"] == 204
 
     assert behind.reached == [f"{method} {path}?{query}" for method, path, query in declined]
-
-
-def test_a_writing_route_reads_the_body_and_answers_with_its_status_and_headers() -> None:
-    behind = Behind()
-
-    lane = FastLane(behind, [WRITING])
-
-    sent, scope = _call(lane, "POST", "/things/7/made", body=b'{"serve": true}')
-
-    assert behind.reached == []
-    assert sent[0]["status"] == 201
-    headers = dict(sent[0]["headers"])
-    assert (headers[b"location"], headers[b"content-type"]) == (b"/things/8", b"application/json")
-    assert sent[1]["body"] == b"{}"
-    assert scope["route"] is WRITING
-
-
-def test_a_declined_or_unread_body_reaches_the_app_whole() -> None:
-    behind = Behind()
-    lane = FastLane(behind, [WRITING])
-    large = b'{"serve": true, "pad": "' + b"x" * MAX_BODY_BYTES + b'"}'
-    cases = [
-        (b'{"serve": false}', True),
-        (large, True),
-        (b'{"serve": true}', False),
-    ]
-
-    for body, declared in cases:
-        sent, _ = _call(lane, "POST", "/things/7/made", body=body, declared=declared)
-        assert sent[0]["status"] == 204
-
-    assert behind.bodies == [body for body, _ in cases]

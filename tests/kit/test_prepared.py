@@ -1,5 +1,5 @@
 """A prepared query answers the rows SQLAlchemy answers for the same statement, and
-writes in a transaction begun the engine's way."""
+writes inside the transaction of the session it runs in."""
 
 from datetime import UTC, date, datetime
 from typing import Any
@@ -15,7 +15,6 @@ from timeledger.kit.db import Database
 from timeledger.kit.prepared import (
     PreparedQuery,
     driver_connection,
-    driver_transaction,
     new,
     new_values,
     rows_in_session,
@@ -111,10 +110,10 @@ def _names(db: Database) -> list[str]:
 def test_a_writing_transaction_returns_rows_and_commits(
     db: Database, workspace: WorkspaceFixture
 ) -> None:
-    with driver_transaction(db.writer) as connection:
-        (added,) = ADD_BOOKMARK.rows(connection, db.engine.dialect, **_bookmark(workspace, "a"))
-        renamed = RENAME_BOOKMARKS.rows(
-            connection, db.engine.dialect, workspace_id=workspace.id, **new(name="b")
+    with db.transaction(workspace_id=workspace.id) as session:
+        (added,) = rows_in_session(session, ADD_BOOKMARK, **_bookmark(workspace, "a"))
+        renamed = rows_in_session(
+            session, RENAME_BOOKMARKS, workspace_id=workspace.id, **new(name="b")
         )
 
     assert (added.name, added.query) == ("a", "note=x")
@@ -125,8 +124,8 @@ def test_a_writing_transaction_returns_rows_and_commits(
 def test_a_writing_transaction_that_raises_leaves_nothing(
     db: Database, workspace: WorkspaceFixture
 ) -> None:
-    with pytest.raises(LookupError), driver_transaction(db.writer) as connection:
-        ADD_BOOKMARK.rows(connection, db.engine.dialect, **_bookmark(workspace, "a"))
+    with pytest.raises(LookupError), db.transaction(workspace_id=workspace.id) as session:
+        rows_in_session(session, ADD_BOOKMARK, **_bookmark(workspace, "a"))
         raise LookupError
 
     assert _names(db) == []
@@ -140,9 +139,12 @@ APPEND_BOOKMARK = PreparedQuery(
 
 
 def test_many_runs_write_every_row_in_order(db: Database, workspace: WorkspaceFixture) -> None:
-    with driver_transaction(db.writer) as connection:
+    with db.transaction(workspace_id=workspace.id) as session:
+        connection = session.connection()
         APPEND_BOOKMARK.run_many(
-            connection, db.engine.dialect, [_bookmark(workspace, name) for name in "xyz"]
+            connection.connection.driver_connection,
+            connection.dialect,
+            [_bookmark(workspace, name) for name in "xyz"],
         )
 
     assert _names(db) == ["x", "y", "z"]

@@ -231,7 +231,7 @@ def test_a_caller_without_an_employee_record_is_told_so(
     assert refused.value.status == 422
 
 
-# Decided from the scopes alone (the clocking lane): never different from the full check.
+# Decided from the scopes alone (most checks): never different from the full check.
 
 SCOPES = (None, "own", "team", "*")
 

@@ -161,6 +161,40 @@ def test_clocking_is_logged_as_changes(
     assert last["minutes"] == 20
 
 
+def test_clocking_answers_what_is_stored_and_logged(
+    client: TestClient, db: Database, workspace: WorkspaceFixture
+) -> None:
+    """Clock-in and clock-out answer views built from the rows they wrote; a read of the
+    interval and the change log agree with them, an open break ended at the clock-out."""
+    headers = workspace.headers
+    employee = new_employee(client, headers)
+    start = utcnow() - timedelta(hours=2)
+    opened = call(client, headers, employee, "clock-in", at=_iso(start), note="gate 3")
+    call(client, headers, employee, "break-start", at=_iso(start + timedelta(minutes=30)))
+    closed = call(client, headers, employee, "clock-out", at=_iso(start + timedelta(hours=1)))
+
+    interval_id = opened.json()["id"]
+    assert opened.headers["location"] == timesheet(employee, f"presence/{interval_id}")
+    assert opened.headers["etag"] == f'"presence-{interval_id}-1"'
+    assert closed.headers["etag"] == f'"presence-{interval_id}-3"'
+    stored = client.get(timesheet(employee, f"presence/{interval_id}"), headers=headers)
+    assert stored.json() == closed.json()
+    assert stored.headers["etag"] == closed.headers["etag"]
+    assert closed.json()["note"] == "gate 3"
+    assert closed.json()["breaks"][0]["ended_at"] == closed.json()["ended_at"]
+    assert (closed.json()["minutes"], closed.json()["break_minutes"]) == (30, 30)
+    with db.session(write=False) as session:
+        logged = (
+            session.query(Change)
+            .filter(Change.entity == "presence", Change.entity_id == interval_id)
+            .order_by(Change.revision)
+            .all()
+        )
+    assert [change.op for change in logged] == ["clock_in", "break_started", "clock_out"]
+    assert logged[0].data == opened.json()
+    assert logged[-1].data == closed.json()
+
+
 def test_naive_timestamps_are_400(client: TestClient, workspace: WorkspaceFixture) -> None:
     employee = new_employee(client, workspace.headers)
     assert_problem(

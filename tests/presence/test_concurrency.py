@@ -91,3 +91,34 @@ def test_the_database_refuses_a_second_open_interval(
             repository.add(open_interval(30))
         assert repository.open_interval(employee) is not None
     assert _open_intervals(db, employee) == 1
+
+
+def test_an_open_interval_added_beside_another_adds_nothing_and_the_transaction_goes_on(
+    client: TestClient, db: Database, workspace: WorkspaceFixture
+) -> None:
+    """What clock-in does when another writer opened an interval after its checks."""
+    employee = new_employee(client, workspace.headers)
+    now = utcnow()
+    opened = {
+        "employee_id": employee,
+        "ended_at": None,
+        "day": now.date(),
+        "timezone": "UTC",
+        "reason_id": None,
+        "activity_id": None,
+        "note": "",
+        "source": "clock",
+        "created_by_user_id": None,
+        "created_at": now,
+        "updated_at": now,
+        "row_version": 1,
+    }
+
+    with db.transaction(workspace_id=workspace.id) as session:
+        repository = PresenceRepository(session)
+        first = repository.add_open_interval(started_at=now - timedelta(minutes=60), **opened)
+        second = repository.add_open_interval(started_at=now - timedelta(minutes=30), **opened)
+        assert first is not None
+        assert second is None
+        assert repository.open_interval_row(employee).id == first.id
+    assert _open_intervals(db, employee) == 1

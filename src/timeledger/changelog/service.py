@@ -1,7 +1,6 @@
-"""Appending to the change log inside the writing transaction, and announcing the
-workspaces that changed once the transaction commits: through a session
-(`record_changes`), or on a driver connection for the fast lanes (`record_change_on`,
-then `announce_committed`). Both run the same prepared statements."""
+"""Appending to the change log inside the writing transaction (`record_changes`, with
+prepared statements on the session's connection), and announcing the workspaces that
+changed once the transaction commits."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -159,30 +158,6 @@ def _announce_committed(session: Session) -> None:
 def _forget_uncommitted(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:
         session.info.pop(_CHANGED_WORKSPACES, None)
-
-
-def record_change_on(
-    connection: Any,
-    dialect: Dialect,
-    *,
-    workspace_id: int,
-    actor_user_id: int | None,
-    change: ChangeOf,
-) -> int:
-    """`record_change` on a driver connection inside its writing transaction (see
-    `kit.prepared.driver_transaction`): the same counter update and row, and on
-    PostgreSQL the same notification, delivered on commit. Answers the revision; call
-    `announce_committed` once the transaction committed."""
-    (revision,) = _append(
-        connection,
-        dialect,
-        workspace_id=workspace_id,
-        actor_user_id=actor_user_id,
-        changes=[change],
-    )
-    if dialect.name == "postgresql":
-        NOTIFY.rows(connection, dialect, payload=str(workspace_id))
-    return revision
 
 
 def announce_committed(workspace_id: int) -> None:

@@ -6,7 +6,8 @@ for one employee's month of entries on SQLite. A `PreparedQuery` keeps the state
 written in Core, so tables, columns and types stay the single source of truth, and pays
 for the compilation once; each run converts parameters and values with the columns' own
 bind and result processors, so the rows are the values SQLAlchemy would have answered.
-Reads run on `driver_connection`, writes in `driver_transaction`.
+They run in a session's transaction (`rows_in_session`), or for a few reads on
+`driver_connection`.
 """
 
 import threading
@@ -154,12 +155,3 @@ def driver_connection(engine: Engine) -> Iterator[Any]:
         yield connection
     finally:
         connection.close()
-
-
-@contextmanager
-def driver_transaction(writer: Engine) -> Iterator[Any]:
-    """A driver connection in a transaction of `writer` (a `Database.writer`: on SQLite
-    it passes the process's write gate and begins IMMEDIATE, see `kit.db`): committed
-    when the block ends, rolled back when it raises."""
-    with writer.connect() as connection, connection.begin():
-        yield connection.connection.driver_connection

@@ -10,15 +10,16 @@ from timeledger.access.caller import Caller
 from timeledger.entries import service as entries
 from timeledger.entries.schemas import CreationType, EntryBreakSpan, EntryCreate
 from timeledger.kit.errors import Unprocessable
-from timeledger.models import PresenceInterval, TimeEntry
+from timeledger.models import TimeEntry
 from timeledger.presence import service as presence
+from timeledger.presence.repository import IntervalRecord
 from timeledger.presence.schemas import ClockOut
 from timeledger.settings.service import default_work_activity_id
 
 
 @dataclass(frozen=True)
 class StoppedClock:
-    interval: PresenceInterval
+    interval: IntervalRecord
     entry: TimeEntry
 
 

@@ -12,9 +12,9 @@ from timeledger.kit.pagination import Direction, Page, PageRequest, page_request
 from timeledger.kit.routing import ResourceId, api_router, created, if_match_of
 from timeledger.kit.timeutil import DateKeyword, IsoDate
 from timeledger.kit.uow import UnitOfWork
-from timeledger.models import PresenceInterval
 from timeledger.organization.reach import TimesheetReadable, TimesheetWritable
 from timeledger.presence import service
+from timeledger.presence.repository import IntervalRecord
 from timeledger.presence.schemas import (
     BreakAt,
     ClockIn,
@@ -38,7 +38,7 @@ def interval_location(employee_id: int, interval_id: int) -> str:
     return f"/api/employees/{employee_id}/timesheet/presence/{interval_id}"
 
 
-def _answer(session: Session, response: Response, interval: PresenceInterval) -> PresenceRead:
+def _answer(session: Session, response: Response, interval: IntervalRecord) -> PresenceRead:
     set_etag(response, service.interval_etag(interval))
     return service.read_interval(session, interval)
 

@@ -5,10 +5,12 @@ from datetime import date, datetime
 from operator import attrgetter
 from typing import Any, Protocol, TypeVar
 
-from sqlalchemy import Date, Select, bindparam, delete, select
+from sqlalchemy import Date, Select, bindparam, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
-from timeledger.kit.prepared import PreparedQuery, rows_in_session
+from timeledger.kit.prepared import PreparedQuery, new, new_values, rows_in_session
 from timeledger.kit.rows import rows_by
 from timeledger.kit.tenancy import session_workspace_id
 from timeledger.models import Employee, EmployeeVersion, PresenceBreak, PresenceInterval, Workspace
@@ -17,6 +19,7 @@ from timeledger.organization.today import workspace_basics
 from timeledger.timesheet.spans import LATEST
 
 INTERVALS = PresenceInterval.__table__
+BREAKS = PresenceBreak.__table__
 EMPLOYEES = Employee.__table__
 NO_INTERVAL = 0
 """`other_than` when no interval is left out: ids start at 1."""
@@ -62,6 +65,54 @@ FIRST_CLOSED_OVERLAPPING = PreparedQuery(
 )
 
 
+OPEN_INTERVAL = PreparedQuery(
+    select(*INTERVALS.c).where(*_OF_EMPLOYEE, INTERVALS.c.ended_at.is_(None))
+)
+# An interval opened while another is open violates the partial unique index on open
+# intervals; the insert then adds nothing, where a failed statement would end a
+# PostgreSQL transaction.
+ADD_OPEN_INTERVAL = {
+    name: PreparedQuery(
+        dialect.insert(PresenceInterval)
+        .values(new_values(column for column in INTERVALS.c if column.key != "id"))
+        .on_conflict_do_nothing()
+        .returning(*INTERVALS.c)
+    )
+    for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
+}
+BREAKS_OF = PreparedQuery(
+    select(*BREAKS.c)
+    .where(
+        BREAKS.c.workspace_id == bindparam("workspace_id"),
+        BREAKS.c.interval_id == bindparam("interval_id"),
+    )
+    .order_by(BREAKS.c.started_at, BREAKS.c.id)
+)
+END_OPEN_BREAK = PreparedQuery(
+    update(PresenceBreak)
+    .where(
+        PresenceBreak.workspace_id == bindparam("workspace_id"),
+        PresenceBreak.interval_id == bindparam("interval_id"),
+        PresenceBreak.ended_at.is_(None),
+    )
+    .values(new_values([BREAKS.c.ended_at]))
+)
+CLOSE_INTERVAL = PreparedQuery(
+    update(PresenceInterval)
+    .where(
+        PresenceInterval.workspace_id == bindparam("workspace_id"),
+        PresenceInterval.id == bindparam("interval_id"),
+    )
+    .values(
+        {
+            **new_values([INTERVALS.c.ended_at, INTERVALS.c.note, INTERVALS.c.updated_at]),
+            "row_version": PresenceInterval.row_version + 1,
+        }
+    )
+    .returning(*INTERVALS.c)
+)
+
+
 BREAKS_OF_INTERVALS = (
     select(PresenceBreak)
     .where(PresenceBreak.interval_id.in_(bindparam("ids", expanding=True)))
@@ -79,6 +130,27 @@ class IntervalFacts(Protocol):
     def started_at(self) -> datetime: ...
     @property
     def ended_at(self) -> datetime | None: ...
+
+
+class BreakFacts(Protocol):
+    """A stored break as views read it: an ORM object or a row of `BREAKS`."""
+
+    @property
+    def started_at(self) -> datetime: ...
+    @property
+    def ended_at(self) -> datetime | None: ...
+
+
+class IntervalRecord(IntervalFacts, Protocol):
+    """A stored interval as views and callers read it: an ORM object or a row of
+    `INTERVALS`."""
+
+    @property
+    def row_version(self) -> int: ...
+    @property
+    def activity_id(self) -> int | None: ...
+    @property
+    def note(self) -> str: ...
 
 
 IntervalT = TypeVar("IntervalT", bound=IntervalFacts)
@@ -134,7 +206,44 @@ class PresenceRepository:
             )
         ).one_or_none()
 
+    def open_interval_row(self, employee_id: int) -> Any:
+        """The employee's open interval as a row of `INTERVALS`, if there is one."""
+        found = self._rows(OPEN_INTERVAL, employee_id=employee_id)
+        return found[0] if found else None
+
+    def add_open_interval(self, **values: Any) -> Any:
+        """The interval added as a row of `INTERVALS`; None when the employee has an open
+        interval already (another writer's, committed after the checks)."""
+        dialect = self.session.get_bind().dialect.name
+        added = self._rows(
+            ADD_OPEN_INTERVAL[dialect], **new(workspace_id=self._workspace_id, **values)
+        )
+        return added[0] if added else None
+
+    def break_rows(self, interval_id: int) -> list[Any]:
+        """The interval's breaks as rows of `BREAKS`, in order."""
+        return self._rows(BREAKS_OF, interval_id=interval_id)
+
+    def close(self, interval_id: int, at: datetime, note: str, now: datetime) -> Any:
+        """Ends the interval and its open break at `at`; the interval as a row of
+        `INTERVALS` afterwards. Loaded objects of either are expired."""
+        self._rows(END_OPEN_BREAK, interval_id=interval_id, **new(ended_at=at))
+        (closed,) = self._rows(
+            CLOSE_INTERVAL, interval_id=interval_id, **new(ended_at=at, note=note, updated_at=now)
+        )
+        self._expire_loaded(interval_id)
+        return closed
+
+    def _expire_loaded(self, interval_id: int) -> None:
+        loaded = self.session.identity_map.get(identity_key(PresenceInterval, interval_id))
+        if loaded is not None:
+            self.session.expire(loaded)
+        for held in list(self.session.identity_map.values()):
+            if isinstance(held, PresenceBreak) and held.interval_id == interval_id:
+                self.session.expire(held)
+
     def open_interval(self, employee_id: int) -> PresenceInterval | None:
+        """The employee's open interval, loaded (to be changed)."""
         return self.session.scalars(
             select(PresenceInterval).where(
                 PresenceInterval.employee_id == employee_id, PresenceInterval.ended_at.is_(None)

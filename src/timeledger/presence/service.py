@@ -28,7 +28,12 @@ from timeledger.kit.timeutil import DateKeyword, keyword_range, local_date
 from timeledger.kit.views import view_of
 from timeledger.models import PresenceBreak, PresenceInterval
 from timeledger.organization.reach import Access, Area, employee_ids_reached, reached_employee_id
-from timeledger.presence.repository import IntervalFacts, PresenceRepository
+from timeledger.presence.repository import (
+    BreakFacts,
+    IntervalFacts,
+    IntervalRecord,
+    PresenceRepository,
+)
 from timeledger.presence.schemas import (
     BreakAt,
     ClockIn,
@@ -49,10 +54,9 @@ IfMatch = Callable[[str], None]
 
 
 class IntervalLookup(Protocol):
-    """What the rules ask of the stored intervals and zones: `PresenceRepository`, and
-    the prepared statements of the clocking lane (`presence.lane`)."""
+    """What the rules ask of the stored intervals and zones (`PresenceRepository`)."""
 
-    def open_interval(self, employee_id: int) -> IntervalFacts | None: ...
+    def open_interval_row(self, employee_id: int) -> IntervalFacts | None: ...
 
     def overlapping(
         self,
@@ -94,7 +98,7 @@ def _open_conflict(interval: IntervalFacts | None) -> Conflict:
 
 
 def require_no_open_interval(repository: IntervalLookup, employee_id: int) -> None:
-    open_interval = repository.open_interval(employee_id)
+    open_interval = repository.open_interval_row(employee_id)
     if open_interval is not None:
         raise _open_conflict(open_interval)
 
@@ -117,7 +121,7 @@ def require_no_overlap(
 VIEWS_KEY = "presence_views"
 
 
-def interval_etag(interval: PresenceInterval) -> str:
+def interval_etag(interval: IntervalRecord) -> str:
     return etag_for(ENTITY, interval.id, interval.row_version)
 
 
@@ -126,7 +130,7 @@ def _minutes(span: timedelta) -> int:
 
 
 def interval_view(
-    interval: PresenceInterval, breaks: Sequence[PresenceBreak], now: datetime
+    interval: IntervalRecord, breaks: Sequence[BreakFacts], now: datetime
 ) -> PresenceRead:
     until = interval.ended_at or now
     paused = sum(
@@ -147,7 +151,7 @@ def interval_view(
     )
 
 
-def read_interval(session: Session, interval: PresenceInterval) -> PresenceRead:
+def read_interval(session: Session, interval: IntervalRecord) -> PresenceRead:
     """The interval's view, read once per version of it in a unit of work: a write records
     the view it then answers. Every change of an interval or its breaks bumps its
     version (`_touch`)."""
@@ -155,8 +159,18 @@ def read_interval(session: Session, interval: PresenceInterval) -> PresenceRead:
     version = (interval.id, interval.row_version)
     if version not in remembered:
         breaks = PresenceRepository(session).breaks_of([interval.id])[interval.id]
-        remembered[version] = interval_view(interval, breaks, utcnow())
+        return _remembered_view(session, interval, breaks)
     return remembered[version]
+
+
+def _remembered_view(
+    session: Session, interval: IntervalRecord, breaks: Sequence[BreakFacts]
+) -> PresenceRead:
+    """The view of this version of the interval, with these breaks, for the rest of the
+    unit of work (`read_interval`)."""
+    view = interval_view(interval, breaks, utcnow())
+    session.info.setdefault(VIEWS_KEY, {})[(interval.id, interval.row_version)] = view
+    return view
 
 
 def read_intervals(session: Session, intervals: Sequence[PresenceInterval]) -> list[PresenceRead]:
@@ -245,7 +259,21 @@ def _bad_range(location: str, message: str) -> Unprocessable:
 # Writing
 
 
-def _log(session: Session, caller: Caller, interval: PresenceInterval, op: str) -> None:
+def _log(
+    session: Session,
+    caller: Caller,
+    interval: IntervalRecord,
+    op: str,
+    *,
+    breaks: Sequence[BreakFacts] | None = None,
+) -> None:
+    """Records the change with the interval's view; `breaks` when the caller holds them
+    as they now are."""
+    view = (
+        read_interval(session, interval)
+        if breaks is None
+        else _remembered_view(session, interval, breaks)
+    )
     record_change(
         session,
         workspace_id=caller.workspace_id,
@@ -253,7 +281,7 @@ def _log(session: Session, caller: Caller, interval: PresenceInterval, op: str) 
         entity=ENTITY,
         entity_id=interval.id,
         op=op,
-        data=read_interval(session, interval).model_dump(mode="json"),
+        data=view.model_dump(mode="json"),
     )
 
 
@@ -287,7 +315,7 @@ def _insert_interval(
         repository.add(row)
     except IntegrityError:
         # Another writer opened an interval first (the partial unique index).
-        raise _open_conflict(repository.open_interval(employee_id)) from None
+        raise _open_conflict(repository.open_interval_row(employee_id)) from None
 
 
 class NotClockedIn(Conflict):
@@ -331,11 +359,11 @@ def clock_state(session: Session, caller: Caller, employee_id: int) -> ClockStat
     return ClockState(interval, bool(repository.open_break_ids([interval.id])))
 
 
-def breaks_of(session: Session, interval: PresenceInterval) -> list[PresenceBreak]:
+def breaks_of(session: Session, interval: IntervalRecord) -> list[PresenceBreak]:
     return PresenceRepository(session).breaks_of([interval.id])[interval.id]
 
 
-def clock_in(session: Session, caller: Caller, employee_id: int, body: ClockIn) -> PresenceInterval:
+def clock_in(session: Session, caller: Caller, employee_id: int, body: ClockIn) -> IntervalRecord:
     _reached(session, caller, employee_id, Access.WRITE)
     repository = PresenceRepository(session)
     repository.lock_employee(employee_id)
@@ -346,8 +374,7 @@ def clock_in(session: Session, caller: Caller, employee_id: int, body: ClockIn) 
     require_no_overlap(repository, employee_id, at, None)
     timezone, day = local_day_of(repository, caller.workspace_id, employee_id, at)
     _require_references(session, body.reason_id, body.activity_id, day)
-    interval = PresenceInterval(
-        workspace_id=caller.workspace_id,
+    interval = repository.add_open_interval(
         employee_id=employee_id,
         started_at=at,
         ended_at=None,
@@ -362,37 +389,35 @@ def clock_in(session: Session, caller: Caller, employee_id: int, body: ClockIn) 
         updated_at=now,
         row_version=1,
     )
-    _insert_interval(repository, employee_id, interval)
-    _log(session, caller, interval, "clock_in")
-    return interval
+    if interval is None:
+        raise _open_conflict(repository.open_interval_row(employee_id))
+    _log(session, caller, interval, "clock_in", breaks=[])
+    return interval  # type: ignore[no-any-return]
 
 
-def clock_out(
-    session: Session, caller: Caller, employee_id: int, body: ClockOut
-) -> PresenceInterval:
+def clock_out(session: Session, caller: Caller, employee_id: int, body: ClockOut) -> IntervalRecord:
     _reached(session, caller, employee_id, Access.WRITE)
     repository = PresenceRepository(session)
     repository.lock_employee(employee_id)
     now = utcnow()
     at = body.at or now
     spans.require_not_in_future(at, now, location="body.at")
-    interval = _require_open(repository, employee_id)
+    interval = repository.open_interval_row(employee_id)
+    if interval is None:
+        raise not_clocked_in(employee_id)
     spans.require_end_after_start(interval.started_at, at, location="body.at")
     spans.require_not_too_long(interval.started_at, at, location="body.at")
-    breaks = repository.breaks_of([interval.id])[interval.id]
-    closed: list[Span] = [(pause.started_at, pause.ended_at or at) for pause in breaks]
-    spans.require_breaks_inside(interval.started_at, at, closed, location_of=lambda _: "body.at")
+    breaks = repository.break_rows(interval.id)
+    closed_breaks: list[Span] = [(pause.started_at, pause.ended_at or at) for pause in breaks]
+    spans.require_breaks_inside(
+        interval.started_at, at, closed_breaks, location_of=lambda _: "body.at"
+    )
     require_no_overlap(repository, employee_id, interval.started_at, at, exclude_id=interval.id)
-    for pause in breaks:
-        if pause.ended_at is None:
-            pause.ended_at = at
-    interval.ended_at = at
-    if body.note is not None:
-        interval.note = body.note
-    _touch(interval, now)
-    repository.flush()
-    _log(session, caller, interval, "clock_out")
-    return interval
+    note = interval.note if body.note is None else body.note
+    closed = repository.close(interval.id, at, note, now)
+    ended = [pause._replace(ended_at=pause.ended_at or at) for pause in breaks]
+    _log(session, caller, closed, "clock_out", breaks=ended)
+    return closed  # type: ignore[no-any-return]
 
 
 def start_break(

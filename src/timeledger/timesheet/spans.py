@@ -1,5 +1,5 @@
-"""The rules of time spans, their breaks and a day's recorded time, for presence, entries,
-the faces and the clocking lane: plain values in, the problem that names what is wrong
+"""The rules of time spans, their breaks and a day's recorded time, for presence, entries
+and the faces: plain values in, the problem that names what is wrong
 out. No database and no clock: "now", "today" and what is stored already are arguments.
 
 A break is blamed at the index the client sent it at (`body.breaks.<n>`), and which break
