@@ -1,6 +1,6 @@
 """The request's unit of work: committed on the endpoint's own thread, rolled back on
-failure, a synchronous request moved to a worker thread once, and checks of the path's
-object run on that thread."""
+failure, a synchronous request moved to a worker thread once (a read of SQLite not at
+all), and checks of the path's object run on that thread."""
 
 import inspect
 import threading
@@ -66,6 +66,17 @@ def refused() -> None:
 @router.get("/plain")
 def plain() -> dict[str, str]:
     return {"answer": "no unit of work"}
+
+
+@router.get("/read")
+def read(session: UnitOfWork) -> dict[str, int]:
+    count = session.scalar(select(func.count()).select_from(SignInAttempt)) or 0
+    return {"count": count, "thread": threading.get_ident()}
+
+
+@router.get("/loop")
+async def loop_thread() -> dict[str, int]:
+    return {"thread": threading.get_ident()}
 
 
 checked_on: list[int] = []
@@ -173,12 +184,24 @@ def test_a_dependency_refusing_after_a_write_leaves_nothing_written(
     assert _stored(db, "refused@example.com") == 0
 
 
-def test_a_synchronous_request_moves_to_a_worker_thread_once(
-    probe_client: TestClient, thread_moves: list[str]
+def test_a_synchronous_request_moves_to_a_worker_thread_once_unless_it_reads_sqlite(
+    probe_client: TestClient, db: Database, thread_moves: list[str]
 ) -> None:
     assert probe_client.post("/write").status_code == 200
+    assert len(thread_moves) == 1, thread_moves
     assert probe_client.get("/plain").json() == {"answer": "no unit of work"}
-    assert len(thread_moves) == 2, thread_moves
+    assert len(thread_moves) == (1 if db.is_sqlite else 2), thread_moves
+
+
+def test_a_read_of_sqlite_runs_on_the_event_loop_and_others_on_a_worker_thread(
+    probe_client: TestClient, db: Database
+) -> None:
+    loop = probe_client.get("/loop").json()["thread"]
+    read = probe_client.get("/read").json()
+
+    assert read["count"] >= 0
+    assert (read["thread"] == loop) is db.is_sqlite
+    assert probe_client.post("/write").json()["thread"] != loop
 
 
 def test_a_path_check_runs_on_the_endpoints_thread_without_a_move_of_its_own(

@@ -7,14 +7,15 @@ was already reported as done.
 A synchronous endpoint runs on a worker thread, and its unit of work ends on that same
 thread right after it returns (`UnitOfWorkRoute`): FastAPI alone would move such a request
 to a thread for the endpoint, again to check its response, and once more to commit, and
-each move costs more than a short query.
+each move costs more than a short query. A request that only reads SQLite does not move
+at all (`Database.reads_on_the_loop`).
 """
 
 import inspect
 from collections.abc import Callable, Coroutine
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -24,6 +25,7 @@ from sqlalchemy.orm import Session
 from timeledger.kit.db import Database
 
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+ResultT = TypeVar("ResultT")
 
 
 def database(request: Request) -> Database:
@@ -34,6 +36,8 @@ def database(request: Request) -> Database:
 @dataclass
 class _OpenUnit:
     write: bool
+    on_the_loop: bool
+    """Whether its database work runs on the event loop (`Database.reads_on_the_loop`)."""
     session: Session | None = None
     ended: bool = False
     checks: list[Callable[[], object]] = field(default_factory=list)
@@ -78,6 +82,14 @@ def check_before_the_endpoint(check: Callable[[], object]) -> None:
     _current_unit().checks.append(check)
 
 
+async def _run(unit: _OpenUnit, work: Callable[..., ResultT], *args: Any) -> ResultT:
+    """`work(*args)` where the unit's database work runs: on the event loop, or on a
+    worker thread."""
+    if unit.on_the_loop:
+        return work(*args)
+    return await run_in_threadpool(work, *args)
+
+
 def _run_checks(unit: _OpenUnit) -> None:
     while unit.checks:
         unit.checks.pop(0)()
@@ -103,14 +115,14 @@ def _end_unit_of_work() -> None:
     _commit(unit.session)
 
 
-async def _end_on_a_worker_thread(unit: _OpenUnit, end: Callable[[Session], None]) -> None:
+async def _end(unit: _OpenUnit, end: Callable[[Session], None]) -> None:
     """`end` the unit's session unless the endpoint did; a session that never connected
     holds nothing to end on a thread."""
     if unit.ended or unit.session is None:
         return
     unit.ended = True
     if unit.session.in_transaction():
-        await run_in_threadpool(end, unit.session)
+        await _run(unit, end, unit.session)
     else:
         unit.session.close()
 
@@ -133,10 +145,10 @@ def _ending_its_unit_of_work(
         _end_unit_of_work()
         return result
 
-    async def on_a_worker_thread(**values: Any) -> Any:
-        return await run_in_threadpool(run_and_end, values)
+    async def where_its_unit_works(**values: Any) -> Any:
+        return await _run(_current_unit(), run_and_end, values)
 
-    return on_a_worker_thread
+    return where_its_unit_works
 
 
 def _after_its_checks(
@@ -145,7 +157,7 @@ def _after_its_checks(
     async def checked(**values: Any) -> Any:
         unit = _current_unit()
         if unit.checks:
-            await run_in_threadpool(_run_checks, unit)
+            await _run(unit, _run_checks, unit)
         return await endpoint(**values)
 
     return checked
@@ -154,8 +166,9 @@ def _after_its_checks(
 class UnitOfWorkRoute(APIRoute):
     """Route class of every router: it holds the request's unit of work, committed when
     the endpoint returned and rolled back when anything failed. A synchronous endpoint and
-    the end of its unit of work run together on one worker thread, and FastAPI checks the
-    response on the event loop, as it does for a coroutine endpoint."""
+    the end of its unit of work run together on one worker thread (on the event loop for
+    a read of SQLite, see `Database.reads_on_the_loop`), and FastAPI checks the response
+    on the event loop, as it does for a coroutine endpoint."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Any]]:
         call = self.dependant.call
@@ -168,21 +181,22 @@ class UnitOfWorkRoute(APIRoute):
         handler = super().get_route_handler()
 
         async def in_a_unit_of_work(request: Request) -> Response:
-            unit = _OpenUnit(write=request.method not in READ_ONLY_METHODS)
+            write = request.method not in READ_ONLY_METHODS
+            unit = _OpenUnit(write, on_the_loop=not write and database(request).reads_on_the_loop)
             entered = _REQUEST_UNIT.set(unit)
             try:
                 response = await handler(request)
             except Exception:
                 if unit.checks:
-                    await run_in_threadpool(_roll_back_after_checks, unit)
-                await _end_on_a_worker_thread(unit, _roll_back)
+                    await _run(unit, _roll_back_after_checks, unit)
+                await _end(unit, _roll_back)
                 raise
             except BaseException:
-                await _end_on_a_worker_thread(unit, _roll_back)
+                await _end(unit, _roll_back)
                 raise
             finally:
                 _REQUEST_UNIT.reset(entered)
-            await _end_on_a_worker_thread(unit, _commit)
+            await _end(unit, _commit)
             return response
 
         return in_a_unit_of_work
