@@ -219,10 +219,10 @@ hour.
 - **The floor, layer by layer** (in process, 5,000 calls of `GET /api/`, 2026-12-04): a
   bare Starlette application 8 µs, a bare FastAPI application with one route 36 µs,
   Timeledger 100-135 µs (its middleware: request target and body limits, clock, request
-  id, metrics and access log; the lane check; the route table). Under uvicorn the bare
-  application answers about 25,000 requests/s on this machine with the load generator
-  beside it, so issue #16's floor target (0.4 of it) asks for about 10,000, which
-  FastAPI's own minimum (about 15,000) leaves little room for.
+  id, metrics and access log; the lane check, since removed; the route table). Under
+  uvicorn the bare application answers about 25,000 requests/s on this machine with the
+  load generator beside it, so issue #16's floor target (0.4 of it) asks for about
+  10,000, which FastAPI's own minimum (about 15,000) leaves little room for.
 - **The ordinary path's shared layers (2026-12-04, second stop).** Profiled with py-spy
   (`--gil`, so a thread waiting for the interpreter lock is not counted) and cProfile on
   the 100-employee dataset; what an operation paid that its neighbours pay too:
@@ -285,14 +285,13 @@ hour.
   52.6 → 30.6 ms a batch; over HTTP 910 → 2,754 entries/s on SQLite (0.23 → 0.58 of
   TimeTagger in the same run) and 370 → 1,012 on PostgreSQL. What remains is the settling of
   each item (rules, rates, references) and its rendering.
-- **The fast lane** (`kit/fastlane.py`) answers one employee's month of entries
-  (scenario 1) in front of the routing with two prepared statements (`kit/prepared.py`:
-  Core compiled once per dialect, run on a driver connection, values converted by the
-  columns' processors) and the operation's own renderer: 12 ms in process through
-  FastAPI and the ORM when it came, about 1 ms in the lane (`entries/lane.py`, see
-  [entries-listing.md](entries-listing.md#the-fast-lane-of-one-employees-entries));
-  97 requests/s over HTTP before the lane, 1,200 after. Clock-in and clock-out had a
-  lane too (2026-12-02 to 2026-12-04); it is gone, see below.
+- **The fast lanes (2026-12-02 to 2026-12-04)** answered one employee's month of entries
+  (scenario 1) and clock-in/out (scenario 5) in front of the routing with prepared
+  statements (`kit/prepared.py`) and the operations' own rules and renderers: the month
+  went from 12 ms in process through FastAPI and the ORM to about 1 ms (97 requests/s
+  over HTTP before, 1,200 after), a clock operation from about 10 ms to 3 with the test
+  client. Both are gone: the third stop below made the ordinary path meet the targets
+  the lanes were built for.
 - **The ordinary path, third stop (2026-12-04 evening).** In process on the
   100-employee dataset, ms before → after, each alternated with the code before:
   - *entry lists build their statement once per shape of filters* (which filters are
@@ -324,6 +323,14 @@ hour.
     408 → 719, a manager's team list 283 → 382. On PostgreSQL the same change lost
     (month 748 → 644: a read there waits for the server, and on a thread other requests
     go on meanwhile), so PostgreSQL reads stay on threads.
+  - with all of it, on the benchmark's 1,000-employee file (4 connections, same
+    session): one employee's month on the ordinary path 1,316 requests/s against the
+    lane's 2,780, and clock-in/out with 20 clients 747 operations/s. Both lanes were
+    removed (`kit/fastlane.py`, `entries/lane.py`, `presence/lane.py`); their tests now
+    check that the ordinary operations answer what they answered
+    (tests/entries/test_employee_list.py, tests/presence/test_clocking.py), and
+    tests/kit/test_uow.py fails if anything but the request context and the clock stands
+    in front of the route table.
 - **A manager's team list (scenario 4)** resolves the team (the org units in force
   today, walked through the ORM) in about 4 ms before its one list query over the team's
   391 employees. Without planner statistics SQLite picks the workspace index for the
@@ -334,9 +341,8 @@ hour.
   (until 2026-12-03) the pool's ping at every checkout; the rollback on return costs no
   round trip (psycopg skips it on an idle connection). The ping is gone since: a
   connection the server dropped fails its statement once, SQLAlchemy then empties the
-  pool, and the next request connects anew (tests/kit/test_db.py). The lane's
-  statements are the same, and the figures are reported beside SQLite's, for which the
-  targets are set.
+  pool, and the next request connects anew (tests/kit/test_db.py). The figures are
+  reported beside SQLite's, for which the targets are set.
 """
 
 
@@ -360,9 +366,8 @@ def issue16_section(results: list[dict[str, Any]]) -> list[str]:
     SQLite, all from this run."""
     lines = [
         "## Targets of issue #16 beside the measured values\n",
-        "While a lane (`kit/fastlane.py`) answers scenario 1, its row above is not the "
-        "ordinary path on which issue #16 sets its target; scenario 5 runs on the "
-        "ordinary path since 2026-12-04.\n",
+        "Every scenario runs on the ordinary path: the lanes in front of the routing were "
+        "removed on 2026-12-04.\n",
         "| Target | Measured | Verdict |",
         "|---|---|---|",
     ]

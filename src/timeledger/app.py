@@ -21,7 +21,6 @@ from timeledger.compat.mite.formats import render_mite_problem
 from timeledger.compat.mite.routes import MITE_PREFIX
 from timeledger.config import Settings, get_settings
 from timeledger.entries.endpoints import entries_router, entry_batches_router
-from timeledger.entries.lane import EMPLOYEE_ENTRIES_LANE
 from timeledger.entries.list_endpoints import entries_list_router
 from timeledger.events.endpoints import events_router
 from timeledger.events.stream import ChangeDelivery
@@ -31,7 +30,6 @@ from timeledger.jobs.worker import Worker
 from timeledger.kit.clock import Clock, CurrentClockMiddleware, clock_starting_at
 from timeledger.kit.db import Database
 from timeledger.kit.errors import install_problem_handlers, render_problems_of_face
-from timeledger.kit.fastlane import FastLane
 from timeledger.kit.memory import limit_malloc_arenas
 from timeledger.kit.observability import (
     RequestContextMiddleware,
@@ -166,7 +164,6 @@ def create_app(
     app.state.db = db
     app.state.clock = clock
     app.state.password_hashing = password_hashing or PasswordHashing(settings.argon2_memory_kib)
-    app.add_middleware(FastLane, routes=[EMPLOYEE_ENTRIES_LANE])
     app.add_middleware(RequestContextMiddleware)
     app.add_middleware(CurrentClockMiddleware, clock=clock)
     install_problem_handlers(app)

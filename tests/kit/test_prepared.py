@@ -14,7 +14,6 @@ from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
 from timeledger.kit.prepared import (
     PreparedQuery,
-    driver_connection,
     new,
     new_values,
     rows_in_session,
@@ -54,8 +53,8 @@ def test_rows_are_the_values_sqlalchemy_answers(
     with db.engine.connect() as connection:
         expected = [tuple(row) for row in connection.execute(STATEMENT, values)]
 
-    with driver_connection(db.engine) as connection:
-        rows = PreparedQuery(STATEMENT).rows(connection, db.engine.dialect, **values)
+    with db.session(write=False) as session:
+        rows = rows_in_session(session, PreparedQuery(STATEMENT), **values)
 
     assert [tuple(row) for row in rows] == expected
     assert [row.day for row in rows] == [date(2026, 3, 5), date(2026, 3, 4), date(2026, 3, 3)]
@@ -67,11 +66,10 @@ def test_rows_are_the_values_sqlalchemy_answers(
 def test_no_rows(db: Database, workspace: WorkspaceFixture) -> None:
     query = PreparedQuery(STATEMENT)
 
-    with driver_connection(db.engine) as connection:
-        rows = query.rows(
-            connection, db.engine.dialect, workspace_id=workspace.id, first=date(2026, 1, 1),
-            rows=5,
-        )  # fmt: skip
+    with db.session(write=False) as session:
+        rows = rows_in_session(
+            session, query, workspace_id=workspace.id, first=date(2026, 1, 1), rows=5
+        )
 
     assert rows == []
 

@@ -18,9 +18,10 @@ from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from timeledger.app import ROUTE_TABLE
-from timeledger.kit.clock import utcnow
+from timeledger.kit.clock import CurrentClockMiddleware, utcnow
 from timeledger.kit.db import Database
 from timeledger.kit.errors import Conflict, Forbidden, NotFound, install_problem_handlers
+from timeledger.kit.observability import RequestContextMiddleware
 from timeledger.kit.route_table import RouteTable, every_route
 from timeledger.kit.uow import UnitOfWork, UnitOfWorkRoute, check_before_the_endpoint
 from timeledger.models import SignInAttempt
@@ -244,3 +245,20 @@ def test_every_route_of_the_application_ends_its_unit_of_work_on_its_thread() ->
         isinstance(route, UnitOfWorkRoute) and inspect.iscoroutinefunction(route.dependant.call)
         for route in routes
     )
+
+
+def test_requests_reach_the_routes_through_no_lane(app: FastAPI) -> None:
+    """Only the request's context and clock stand between the server and the route table
+    (besides FastAPI's own error and size handling): a middleware answering some operation
+    itself, as the lanes of scenarios 1 and 5 did until 2026-12-04, would fail here."""
+    assert [middleware.cls for middleware in app.user_middleware] == [
+        CurrentClockMiddleware,
+        RequestContextMiddleware,
+    ]
+    documentation = {"/api/openapi.json", "/api/docs", "/docs/oauth2-redirect"}
+    others = [
+        route
+        for route in app.router.routes
+        if route is not ROUTE_TABLE and getattr(route, "path", None) not in documentation
+    ]
+    assert others == []

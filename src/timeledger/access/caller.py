@@ -86,13 +86,6 @@ def bearer_token(request: Request) -> str:
     return token
 
 
-def recently_verified(authorization: str | None) -> VerifiedCredential | None:
-    """The credential of an `Authorization` header if the full authentication verified it
-    moments ago (see `credential_cache`); None asks for the full authentication."""
-    token = _token_of(authorization or "")
-    return None if token is None else CREDENTIALS.get(token)
-
-
 def _credential_row(session: Session, token: str) -> ApiKey | AuthSession | None:
     kind = token_kind(token)
     row: ApiKey | AuthSession | None

@@ -1,6 +1,6 @@
 """The fields of a time entry, declared once by `EntryRead`: which of them are columns of
-`time_entries` and under what name. Rendering, the lists' selected columns, the fast lane
-and the service's reads and writes all derive from here, so a field added to `EntryRead`
+`time_entries` and under what name. Rendering, the lists' selected columns and the
+service's reads and writes all derive from here, so a field added to `EntryRead`
 (and its column) needs no second edit."""
 
 from timeledger.entries.schemas import EntryFields, EntryRead

@@ -6,19 +6,17 @@ for one employee's month of entries on SQLite. A `PreparedQuery` keeps the state
 written in Core, so tables, columns and types stay the single source of truth, and pays
 for the compilation once; each run converts parameters and values with the columns' own
 bind and result processors, so the rows are the values SQLAlchemy would have answered.
-They run in a session's transaction (`rows_in_session`), or for a few reads on
-`driver_connection`.
+They run in a session's transaction (`rows_in_session`).
 """
 
 import threading
 from collections import namedtuple
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import BindParameter, ColumnElement, Select, bindparam
-from sqlalchemy.engine import Dialect, Engine
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import UpdateBase
 
@@ -117,7 +115,7 @@ class PreparedQuery:
 
     def rows(self, connection: Any, dialect: Dialect, **values: Any) -> list[Any]:
         """The rows on `connection` (a driver connection of `dialect`, see
-        `driver_connection`), as named tuples of the selected (or returned) columns' keys;
+        `rows_in_session`), as named tuples of the selected (or returned) columns' keys;
         none for a statement that answers no rows."""
         compiled = self._compiled(dialect)
         cursor = connection.cursor()
@@ -143,15 +141,3 @@ def rows_in_session(session: Session, query: PreparedQuery, **values: Any) -> li
         session.flush()
     connection = session.connection()
     return query.rows(connection.connection.driver_connection, connection.dialect, **values)
-
-
-@contextmanager
-def driver_connection(engine: Engine) -> Iterator[Any]:
-    """A pooled driver connection for a few prepared reads; back to the pool (rolled
-    back) afterwards. One checkout for all of a request's reads: each checkout pings a
-    PostgreSQL connection and each return rolls it back."""
-    connection = engine.raw_connection()
-    try:
-        yield connection
-    finally:
-        connection.close()
