@@ -249,14 +249,28 @@ def _choice_condition(column: Any, name: str, shape: tuple[bool, bool]) -> Colum
     return chosen  # type: ignore[no-any-return]
 
 
+def _conditions_of_both(columns: Any, shape: EntryShape) -> list[ColumnElement[bool]]:
+    """The conditions `time_entries` and `entry_day_totals` carry alike (same columns)."""
+    conditions: list[ColumnElement[bool]] = [columns.workspace_id == bindparam("workspace_id")]
+    if shape.employees:
+        conditions.append(columns.employee_id.in_(_in("employee_ids")))
+    if shape.activities:
+        conditions.append(columns.activity_id.in_(_in("activity_ids")))
+    if shape.first_day:
+        conditions.append(columns.day >= bindparam("first_day"))
+    if shape.last_day:
+        conditions.append(columns.day <= bindparam("last_day"))
+    if shape.billable:
+        conditions.append(columns.billable == bindparam("billable"))
+    return conditions
+
+
 @functools.lru_cache(maxsize=256)
 def entry_conditions_of(shape: EntryShape) -> tuple[ColumnElement[bool], ...]:
     """The conditions on `time_entries` of a shape, with the parameters `parameters`
     names."""
     c = ENTRIES.c
-    conditions: list[ColumnElement[bool]] = [c.workspace_id == bindparam("workspace_id")]
-    if shape.employees:
-        conditions.append(c.employee_id.in_(_in("employee_ids")))
+    conditions = _conditions_of_both(c, shape)
     for column, name, choice in (
         (c.customer_id, "customer_ids", shape.customers),
         (c.project_id, "project_ids", shape.projects),
@@ -264,18 +278,10 @@ def entry_conditions_of(shape: EntryShape) -> tuple[ColumnElement[bool], ...]:
     ):
         if choice is not None:
             conditions.append(_choice_condition(column, name, choice))
-    if shape.activities:
-        conditions.append(c.activity_id.in_(_in("activity_ids")))
     if shape.notes:
         conditions.append(
             or_(*(contains_pattern(c.note, bindparam(f"note_{i}")) for i in range(shape.notes)))
         )
-    if shape.first_day:
-        conditions.append(c.day >= bindparam("first_day"))
-    if shape.last_day:
-        conditions.append(c.day <= bindparam("last_day"))
-    if shape.billable:
-        conditions.append(c.billable == bindparam("billable"))
     if shape.locked:
         conditions.append(c.locked == bindparam("locked"))
     if shape.tracking is not None:
@@ -309,21 +315,11 @@ def totals_conditions_of(shape: EntryShape) -> tuple[ColumnElement[bool], ...]:
     """The same filters on `entry_day_totals` (see `EntryFilters.answerable_from_totals`),
     where a missing customer or project is stored as key 0."""
     c = TOTALS.c
-    conditions: list[ColumnElement[bool]] = [c.workspace_id == bindparam("workspace_id")]
-    if shape.employees:
-        conditions.append(c.employee_id.in_(_in("employee_ids")))
+    conditions = _conditions_of_both(c, shape)
     if shape.customers is not None:
         conditions.append(c.customer_key.in_(_in("customer_keys")))
     if shape.projects is not None:
         conditions.append(c.project_key.in_(_in("project_keys")))
-    if shape.activities:
-        conditions.append(c.activity_id.in_(_in("activity_ids")))
-    if shape.first_day:
-        conditions.append(c.day >= bindparam("first_day"))
-    if shape.last_day:
-        conditions.append(c.day <= bindparam("last_day"))
-    if shape.billable:
-        conditions.append(c.billable == bindparam("billable"))
     return tuple(conditions)
 
 
