@@ -251,10 +251,8 @@ def test_requests_reach_the_routes_through_no_lane(app: FastAPI) -> None:
     """Only the request's context and clock stand between the server and the route table
     (besides FastAPI's own error and size handling): a middleware answering some operation
     itself, as the lanes of scenarios 1 and 5 did until 2026-12-04, would fail here."""
-    assert [middleware.cls for middleware in app.user_middleware] == [
-        CurrentClockMiddleware,
-        RequestContextMiddleware,
-    ]
+    standing: list[object] = [middleware.cls for middleware in app.user_middleware]
+    assert standing == [CurrentClockMiddleware, RequestContextMiddleware]
     documentation = {"/api/openapi.json", "/api/docs", "/docs/oauth2-redirect"}
     others = [
         route
