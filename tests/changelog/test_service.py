@@ -1,11 +1,13 @@
 import threading
 from datetime import timedelta
+from typing import Any
 
+import psycopg
 import pytest
 from sqlalchemy import select, text
 
 from tests.conftest import WorkspaceFixture
-from timeledger.changelog.service import record_change
+from timeledger.changelog.service import CHANGES_CHANNEL, record_change
 from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
 from timeledger.models import Change, Workspace
@@ -210,4 +212,48 @@ def test_concurrent_writers_never_let_a_reader_see_a_gap(db: Database) -> None:
         assert workspace is not None and workspace.revision == total
     assert entity_ids == sorted(
         w * 1000 + n for w in range(WRITERS) for n in range(TRANSACTIONS_PER_WRITER)
+    )
+
+
+def test_other_processes_hear_of_a_commit_once_and_of_a_rollback_never(db: Database) -> None:
+    """On PostgreSQL another process learns of committed changes by a notification sent
+    with the revision counter's update: once per transaction, however many changes."""
+    if db.is_sqlite:
+        pytest.skip("SQLite has no notifications; a process there looks again on its own")
+    now = utcnow()
+    unique_id = 987_654_321  # notifications are database-wide: other workers' ids differ
+    with db.transaction() as session:
+        session.add(
+            Workspace(
+                id=unique_id, name="Heard", timezone="UTC", locale="en", currency="EUR",
+                week_start=1, settings={}, created_at=now, updated_at=now,
+            )
+        )  # fmt: skip
+    address = db.engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(address, autocommit=True) as listener:
+        listener.execute(f"LISTEN {CHANGES_CHANNEL}")
+        with db.transaction(workspace_id=unique_id) as session:
+            for entity_id in (1, 2):
+                record_change(
+                    session, workspace_id=unique_id, actor_user_id=None, entity="thing",
+                    entity_id=entity_id, op="created", data={},
+                )  # fmt: skip
+        heard_after_commit = _heard(listener, unique_id)
+        with pytest.raises(LookupError), db.transaction(workspace_id=unique_id) as session:
+            record_change(
+                session, workspace_id=unique_id, actor_user_id=None, entity="thing",
+                entity_id=3, op="created", data={},
+            )  # fmt: skip
+            raise LookupError
+        heard_after_rollback = _heard(listener, unique_id)
+
+    assert heard_after_commit == 1
+    assert heard_after_rollback == 0
+
+
+def _heard(listener: psycopg.Connection[Any], workspace_id: int) -> int:
+    return sum(
+        1
+        for notification in listener.notifies(timeout=0.5)
+        if notification.payload == str(workspace_id)
     )

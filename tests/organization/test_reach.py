@@ -26,6 +26,7 @@ from timeledger.organization.reach import (
     reached_employee_id,
     reached_employee_of_user,
 )
+from timeledger.organization.repository import LIVE_EMPLOYEE_USER
 
 OK, HIDDEN, REFUSED = "ok", "404", "403"
 Outcomes = Callable[[Area, Access, set[str]], dict[str, str]]
@@ -278,3 +279,25 @@ def test_a_check_the_scopes_decide_asks_no_org_tree_and_loads_no_employee(
     # The one prepared read of the employee's row runs on the driver connection, below
     # SQLAlchemy's statement events: any statement seen here is a query of the org tree.
     assert statements == []
+
+
+def test_a_reach_granted_is_asked_once_in_a_unit_of_work_and_a_refusal_every_time(
+    db: Database, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    caller = _caller(world, {"timesheet:read:*", "timesheet:write:own"})
+    other = world.employees()["other"]
+    asked: list[int] = []
+    read = LIVE_EMPLOYEE_USER.rows
+
+    def counted(*args: Any, **values: Any) -> list[Any]:
+        asked.append(values["employee_id"])
+        return read(*args, **values)
+
+    monkeypatch.setattr(LIVE_EMPLOYEE_USER, "rows", counted)
+    with db.transaction(workspace_id=world.workspace_id) as session:
+        for _ in range(3):
+            assert reached_employee_id(session, caller, Area.TIMESHEET, other) == other
+        for _ in range(2):
+            with pytest.raises(Forbidden):
+                reached_employee_id(session, caller, Area.TIMESHEET, other, Access.WRITE)
+    assert asked == [other, other, other]

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Integer, String, bindparam, event, func, insert, select, update
+from sqlalchemy import Integer, String, bindparam, cast, event, func, insert, update
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.orm.attributes import set_committed_value
@@ -23,9 +23,6 @@ COMMITTED_CHANGES = WakeUps()
 """Announced per workspace id after a commit that recorded changes in this process, or
 on a notification from another process."""
 _CHANGED_WORKSPACES = "timeledger_changed_workspaces"
-NOTIFY = PreparedQuery(
-    select(func.pg_notify(CHANGES_CHANNEL, bindparam("payload", type_=String())).label("sent"))
-)
 
 
 @dataclass(frozen=True)
@@ -94,12 +91,23 @@ def record_changes(
     return revisions
 
 
-TAKE_REVISIONS = PreparedQuery(
+_TAKE = (
     update(Workspace)
     .where(Workspace.id == bindparam("workspace_id"))
     .values(revision=Workspace.revision + bindparam("count", type_=Integer()))
-    .returning(Workspace.revision)
 )
+# On PostgreSQL the same statement tells other processes (`pg_notify`): a notification is
+# delivered only when its transaction commits, dropped on a rollback (of a savepoint
+# too), and sent once per transaction however often it is repeated with the same payload.
+TAKE_REVISIONS = {
+    "sqlite": PreparedQuery(_TAKE.returning(Workspace.revision)),
+    "postgresql": PreparedQuery(
+        _TAKE.returning(
+            Workspace.revision,
+            func.pg_notify(CHANGES_CHANNEL, cast(Workspace.id, String)).label("notified"),
+        )
+    ),
+}
 APPEND_CHANGE = PreparedQuery(insert(Change).values(new_values(Change.__table__.c)))
 
 
@@ -111,7 +119,7 @@ def _append(
     actor_user_id: int | None,
     changes: Sequence[ChangeOf],
 ) -> list[int]:
-    (taken,) = TAKE_REVISIONS.rows(
+    (taken,) = TAKE_REVISIONS[dialect.name].rows(
         connection, dialect, workspace_id=workspace_id, count=len(changes)
     )
     first = taken.revision - len(changes) + 1
@@ -134,18 +142,6 @@ def _append(
         ],
     )
     return list(range(first, taken.revision + 1))
-
-
-@event.listens_for(Session, "before_commit")
-def _notify_other_processes(session: Session) -> None:
-    """PostgreSQL delivers a NOTIFY only when its transaction commits, and drops it on a
-    rollback: no process hears of a change before it is committed. One per workspace and
-    transaction, however many changes it recorded."""
-    changed: set[int] = session.info.get(_CHANGED_WORKSPACES, set())
-    if not changed or session.get_bind().dialect.name != "postgresql":
-        return
-    for workspace_id in sorted(changed):
-        session.execute(NOTIFY.statement, {"payload": str(workspace_id)})
 
 
 @event.listens_for(Session, "after_commit")

@@ -30,6 +30,7 @@ from timeledger.organization.repository import EmployeeRepository
 from timeledger.organization.today import workspace_today
 
 REMEMBERED_KEY = "employees_reached"
+GRANTED_KEY = "employee_reach_granted"
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,16 @@ def reached_employee_id(
 ) -> int:
     """`employee_id` if the employee is live and the caller may `access` their `area`:
     404 when the caller cannot even read it, 403 when they can read it but not `access`
-    it. Decided from the caller's scopes when they suffice, else from the org tree."""
+    it. Decided from the caller's scopes when they suffice, else from the org tree. A
+    reach granted is remembered for the rest of the session's transaction, as the teams
+    are (`employee_ids_reached`): a route checks its path's employee, then its service
+    does."""
+    granted: set[tuple[int, frozenset[str], Area, Access, int]] = session.info.setdefault(
+        GRANTED_KEY, set()
+    )
+    decision = (caller.user_id, caller.permissions, area, access, employee_id)
+    if decision in granted:
+        return employee_id
     live = EmployeeRepository(session).live(caller.workspace_id, employee_id)
     own = live is not None and live.user_id == caller.user_id
     if live is None or not _reaches_live(session, caller, area, Access.READ, employee_id, own):
@@ -127,6 +137,7 @@ def reached_employee_id(
             f"You may read the {area.value.noun} of employee {employee_id} but not "
             f"{action_of(area, access) or access.value} it."
         )
+    granted.add(decision)
     return employee_id
 
 
