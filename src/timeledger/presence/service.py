@@ -359,7 +359,7 @@ def clock_state(session: Session, caller: Caller, employee_id: int) -> ClockStat
     return ClockState(interval, bool(repository.open_break_ids([interval.id])))
 
 
-def breaks_of(session: Session, interval: IntervalRecord) -> list[PresenceBreak]:
+def breaks_of(session: Session, interval: IntervalRecord) -> list[Any]:
     return PresenceRepository(session).breaks_of([interval.id])[interval.id]
 
 
