@@ -331,6 +331,13 @@ hour.
     (tests/entries/test_employee_list.py, tests/presence/test_clocking.py), and
     tests/kit/test_uow.py fails if anything but the request context and the clock stands
     in front of the route table.
+  - *fewer statements per write*: on PostgreSQL the change log's revision update sends
+    the notification to other processes itself (`pg_notify` in its `RETURNING`; it was a
+    statement of its own at commit), and a reach granted is remembered for the rest of the
+    unit of work, so a clock-in no longer reads the employee twice (path check, then
+    service). Clocking on PostgreSQL went 283 → 339 operations/s in one run. Breaks of
+    presence intervals are read as rows with a statement built once (a page of 50
+    intervals 2.05 → 1.92 ms in process).
 - **A manager's team list (scenario 4)** resolves the team (the org units in force
   today, walked through the ORM) in about 4 ms before its one list query over the team's
   391 employees. Without planner statistics SQLite picks the workspace index for the
