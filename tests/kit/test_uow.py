@@ -17,6 +17,7 @@ from pydantic import BaseModel
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
+from tests.conftest import WorkspaceFixture
 from timeledger.app import ROUTE_TABLE
 from timeledger.kit.clock import CurrentClockMiddleware, utcnow
 from timeledger.kit.db import Database
@@ -260,3 +261,27 @@ def test_requests_reach_the_routes_through_no_lane(app: FastAPI) -> None:
         if route is not ROUTE_TABLE and getattr(route, "path", None) not in documentation
     ]
     assert others == []
+
+
+@pytest.mark.parametrize(
+    ("path", "header"),
+    [
+        ("/compat/mite/account.json", "X-MiteApiKey"),
+        ("/compat/mctime/api/v2/auth/accounts", "API_KEY"),
+    ],
+)
+def test_a_face_read_with_a_key_seen_lately_moves_as_a_native_one(
+    client: TestClient,
+    db: Database,
+    workspace: WorkspaceFixture,
+    thread_moves: list[str],
+    path: str,
+    header: str,
+) -> None:
+    headers = {header: workspace.api_key}
+    assert client.get(path, headers=headers).status_code == 200
+    thread_moves.clear()
+
+    assert client.get(path, headers=headers).status_code == 200
+
+    assert len(thread_moves) == (0 if db.is_sqlite else 1), thread_moves

@@ -206,16 +206,18 @@ def caller_acting_as(user: User, label: str) -> Caller:
     return caller_of_user(user, kind=None, credential_id=0, label=label, address=None)
 
 
-async def authenticate(request: Request, session: UnitOfWork) -> Caller:
-    """The native API's authentication: `Authorization: Bearer <api key | session token>`.
-    A credential verified moments ago answers on the event loop; looking one up runs on a
-    worker thread."""
-    token = bearer_token(request)
+async def caller_of_token(request: Request, token: str) -> Caller:
+    """`caller_from_token` where it is cheapest: a credential verified moments ago answers
+    on the event loop; looking one up runs on a worker thread."""
     remembered = CREDENTIALS.get(token)
     if remembered is not None:
-        caller = _caller_verified(request, remembered)
-    else:
-        caller = await run_in_threadpool(caller_from_token, request, token)
+        return _caller_verified(request, remembered)
+    return await run_in_threadpool(caller_from_token, request, token)
+
+
+async def authenticate(request: Request, session: UnitOfWork) -> Caller:
+    """The native API's authentication: `Authorization: Bearer <api key | session token>`."""
+    caller = await caller_of_token(request, bearer_token(request))
     scope_session_to_workspace(session, caller.workspace_id)
     return caller
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from timeledger.access.caller import Allowed, Caller, caller_from_token
+from timeledger.access.caller import Allowed, Caller, caller_of_token
 from timeledger.kit.errors import BadRequest, Problem, Unauthorized
 from timeledger.kit.jsonio import dump_json
 from timeledger.kit.tenancy import scope_session_to_workspace
@@ -26,11 +26,11 @@ def mctime_router() -> APIRouter:
     return APIRouter(prefix=MCTIME_PREFIX, include_in_schema=False, route_class=UnitOfWorkRoute)
 
 
-def mctime_caller(request: Request, session: UnitOfWork) -> Caller:
+async def mctime_caller(request: Request, session: UnitOfWork) -> Caller:
     key = request.headers.get(API_KEY_HEADER, "").strip()
     if not key:
         raise Unauthorized("Send your API key in the API_KEY header.")
-    caller = caller_from_token(request, key)
+    caller = await caller_of_token(request, key)
     scope_session_to_workspace(session, caller.workspace_id)
     return caller
 

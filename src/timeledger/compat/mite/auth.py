@@ -6,8 +6,9 @@ import binascii
 from functools import partial
 
 from fastapi import Request
+from fastapi.concurrency import run_in_threadpool
 
-from timeledger.access.caller import Allowed, Caller, caller_from_token, caller_of
+from timeledger.access.caller import Allowed, Caller, caller_of, caller_of_token
 from timeledger.access.credentials import PasswordHashing
 from timeledger.kit.errors import Unauthorized
 from timeledger.kit.tenancy import scope_session_to_workspace
@@ -19,23 +20,28 @@ API_KEY_PARAMETER = "api_key"
 BASIC_LABEL = "basic"
 
 
-def mite_caller(request: Request, session: UnitOfWork) -> Caller:
+async def mite_caller(request: Request, session: UnitOfWork) -> Caller:
     key = request.headers.get(API_KEY_HEADER) or request.query_params.get(API_KEY_PARAMETER)
     if key:
-        caller = caller_from_token(request, key.strip())
+        caller = await caller_of_token(request, key.strip())
     else:
-        email, password = _basic_credentials(request)
-        hashing: PasswordHashing = request.app.state.password_hashing
-        client = ClientInfo(
-            address=request.client.host if request.client else "",
-            user_agent=request.headers.get("user-agent"),
-        )
-        user = check_password(database(request), email, password, None, client, hashing)
-        if user.status != "active":
-            raise Unauthorized("The user is suspended.")
-        caller = caller_of(request, user, None, 0, BASIC_LABEL)
+        caller = await run_in_threadpool(_caller_of_password, request)
     scope_session_to_workspace(session, caller.workspace_id)
     return caller
+
+
+def _caller_of_password(request: Request) -> Caller:
+    """HTTP Basic: the password is hashed (on a worker thread, it takes tens of ms)."""
+    email, password = _basic_credentials(request)
+    hashing: PasswordHashing = request.app.state.password_hashing
+    client = ClientInfo(
+        address=request.client.host if request.client else "",
+        user_agent=request.headers.get("user-agent"),
+    )
+    user = check_password(database(request), email, password, None, client, hashing)
+    if user.status != "active":
+        raise Unauthorized("The user is suspended.")
+    return caller_of(request, user, None, 0, BASIC_LABEL)
 
 
 def _basic_credentials(request: Request) -> tuple[str, str]:
