@@ -5,12 +5,14 @@ import threading
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
 
 from tests.access.support import assert_problem
 from tests.conftest import WorkspaceFixture
 from tests.timesheet.support import Person, create
+from timeledger.entries.repository import EntryRepository
 from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
 from timeledger.models import TimeEntry
@@ -166,3 +168,27 @@ def test_a_stopped_timer_counts_up_to_what_is_left_of_its_day(
 
     assert stopped.status_code == 200, stopped.text
     assert stopped.json()["stopped_entry"]["minutes"] == 40
+
+
+def test_the_running_timer_is_found_through_its_own_index(
+    db: Database, workspace: WorkspaceFixture, person: Person
+) -> None:
+    """On the employee alone the index lost to (workspace, employee, day), and finding the
+    running timer read every entry of the employee: 1.2 ms on four years of them."""
+    if not db.is_sqlite:
+        pytest.skip("PostgreSQL plans by its statistics; the tiny test tables say nothing")
+    asked: list[tuple[str, Any]] = []
+
+    def remember(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        asked.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", remember)
+    try:
+        with db.transaction(workspace_id=workspace.id) as session:
+            assert EntryRepository(session).running_timer(person.employee_id) is None
+    finally:
+        event.remove(db.engine, "before_cursor_execute", remember)
+    (statement, parameters), *_ = [(s, p) for s, p in asked if "timer_started_at" in s]
+    with db.engine.connect() as connection:
+        plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()
+    assert "uq_time_entries_one_timer" in " ".join(str(row[-1]) for row in plan)
