@@ -115,4 +115,29 @@ def test_the_report_shows_each_engines_ratios_operations_and_skips() -> None:
     assert "| Operations below 0.1x the floor | 1 of 2 | named below |" in text
     assert "| `/api/events` | `/api/events` | 200 | 4.0 | 0.06 | 200: 9 |" in text
     assert "| `/api/sse` | skipped: an endless event stream |" in text
+    assert f"- `/api/events`: {report.HEAVIER_BECAUSE['/api/events']}" in text
+    assert "- `/api/users`" not in text
     assert report.sweep_section({})[-1] == "Not measured in this run.\n"
+
+
+def test_postgresql_names_its_own_reason_once_and_only_examined_operations() -> None:
+    def load(throughput: float) -> dict[str, Any]:
+        return {"throughput": throughput, "p99_ms": 4.0, "connections": 4, "statuses": {"200": 9}}
+
+    operations = [
+        {"template": "/api/events", "path": "/api/events", "load": load(200.0)},
+        {"template": "/api/unexamined", "path": "/api/unexamined", "load": load(200.0)},
+    ]
+    sweep_of = {"seconds": 3.0, "bare": load(7000.0), "floor": load(3500.0), "skipped": {}}
+    lines = report.sweep_section(
+        {
+            "sweeps": {
+                "sqlite": {**sweep_of, "operations": operations},
+                "postgresql": {**sweep_of, "operations": operations},
+            }
+        }
+    )
+    text = "\n".join(lines)
+    assert text.count(f"All of them: {report.ON_POSTGRESQL}.") == 1
+    assert text.count("- `/api/events`:") == 2
+    assert text.count("- `/api/unexamined`: not examined yet") == 1
