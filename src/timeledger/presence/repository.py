@@ -1,8 +1,8 @@
 """All SQL of presence: intervals, their breaks, and the employee row lock writers take."""
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 
 from sqlalchemy import Date, Select, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -155,35 +155,6 @@ class IntervalRecord(IntervalFacts, Protocol):
     def note(self) -> str: ...
 
 
-IntervalT = TypeVar("IntervalT", bound=IntervalFacts)
-
-
-def earliest_of(open_one: IntervalT | None, first_closed: IntervalT | None) -> IntervalT | None:
-    """Of the open interval and the first closed one that overlap a span (see
-    `PresenceRepository.overlapping`), the one that starts first."""
-    found = [interval for interval in (open_one, first_closed) if interval is not None]
-    return min(found, key=lambda interval: (interval.started_at, interval.id), default=None)
-
-
-def first_overlapping(
-    rows: Callable[..., list[Any]],
-    employee_id: int,
-    started_at: datetime,
-    ended_at: datetime | None,
-    exclude_id: int | None,
-) -> IntervalFacts | None:
-    """`PresenceRepository.overlapping` asked through `rows(query, **values)`, which runs
-    a prepared query in the workspace on some connection."""
-    span = {
-        "employee_id": employee_id,
-        "until": LATEST if ended_at is None else ended_at,
-        "other_than": NO_INTERVAL if exclude_id is None else exclude_id,
-    }
-    open_one = rows(OPEN_OVERLAPPING, **span)
-    first_closed = rows(FIRST_CLOSED_OVERLAPPING, since=started_at, **span)
-    return earliest_of(open_one[0] if open_one else None, first_closed[0] if first_closed else None)
-
-
 class PresenceRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -287,7 +258,16 @@ class PresenceRepository:
         `started_at`: one condition ORing both scans all of the employee's intervals.
         Closed intervals of an employee never overlap, so the first to end is the first
         to start."""
-        return first_overlapping(self._rows, employee_id, started_at, ended_at, exclude_id)
+        span = {
+            "employee_id": employee_id,
+            "until": LATEST if ended_at is None else ended_at,
+            "other_than": NO_INTERVAL if exclude_id is None else exclude_id,
+        }
+        found = [
+            *self._rows(OPEN_OVERLAPPING, **span),
+            *self._rows(FIRST_CLOSED_OVERLAPPING, since=started_at, **span),
+        ]
+        return min(found, key=lambda interval: (interval.started_at, interval.id), default=None)
 
     def listing(
         self, employee_id: int, first_day: date | None, last_day: date | None

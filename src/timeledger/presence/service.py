@@ -12,7 +12,7 @@ intervals are here: `require_no_open_interval` and `require_no_overlap`.
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -53,25 +53,6 @@ INTERVAL_SORTS = {"started_at": PresenceInterval.started_at, "day": PresenceInte
 IfMatch = Callable[[str], None]
 
 
-class IntervalLookup(Protocol):
-    """What the rules ask of the stored intervals and zones (`PresenceRepository`)."""
-
-    def open_interval_row(self, employee_id: int) -> IntervalFacts | None: ...
-
-    def overlapping(
-        self,
-        employee_id: int,
-        started_at: datetime,
-        ended_at: datetime | None,
-        *,
-        exclude_id: int | None = None,
-    ) -> IntervalFacts | None: ...
-
-    def timezone_of(self, employee_id: int, workspace_id: int, day: date) -> str: ...
-
-    def workspace_timezone(self, workspace_id: int) -> str: ...
-
-
 # The rules that read stored intervals (the others are `timesheet.spans`)
 
 
@@ -97,14 +78,14 @@ def _open_conflict(interval: IntervalFacts | None) -> Conflict:
     )
 
 
-def require_no_open_interval(repository: IntervalLookup, employee_id: int) -> None:
+def require_no_open_interval(repository: PresenceRepository, employee_id: int) -> None:
     open_interval = repository.open_interval_row(employee_id)
     if open_interval is not None:
         raise _open_conflict(open_interval)
 
 
 def require_no_overlap(
-    repository: IntervalLookup,
+    repository: PresenceRepository,
     employee_id: int,
     started_at: datetime,
     ended_at: datetime | None,
@@ -286,7 +267,7 @@ def _log(
 
 
 def local_day_of(
-    repository: IntervalLookup, workspace_id: int, employee_id: int, at: datetime
+    repository: PresenceRepository, workspace_id: int, employee_id: int, at: datetime
 ) -> tuple[str, date]:
     """The zone the employee records `at` in and the local date of `at` there."""
     workspace_day = local_date(at, repository.workspace_timezone(workspace_id))
