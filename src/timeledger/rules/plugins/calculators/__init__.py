@@ -1,0 +1,1 @@
+"""Calculators turn the minutes a rule's filters selected into figures."""

@@ -1,0 +1,1 @@
+"""Constraints add issues (warnings or errors) to an evaluation; they never change figures."""

@@ -1,0 +1,1 @@
+"""Counters find overtime by thresholds on a day and a week."""

@@ -1,0 +1,1 @@
+"""Filters select the minutes of a shift day an allowance rule applies to."""

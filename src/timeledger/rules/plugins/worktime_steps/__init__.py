@@ -1,0 +1,1 @@
+"""Work-time steps deduct minutes from a shift day's worked time."""
