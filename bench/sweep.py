@@ -4,8 +4,9 @@ and a bare Starlette application's floor measured in the same run.
 
 A path's ids come from the dataset's sample employee and user where the path names them,
 otherwise from the first item of the list one level up (`/api/customers/{entity_id}`
-reads the first of `/api/customers`). An operation whose list is empty in the dataset, or
-that never ends (the event stream), is reported as skipped with the reason.
+reads the first of `/api/customers`); the plugin descriptors, the same in every workspace,
+are read for the plugin of `CATALOGUE_PARAMETERS`. An operation whose list is empty in the
+dataset, or that never ends (the event stream), is reported as skipped with the reason.
 """
 
 from __future__ import annotations
@@ -17,6 +18,11 @@ from dataclasses import dataclass
 from typing import Any
 
 ENDLESS = {"/api/sse": "an endless event stream"}
+CATALOGUE_PARAMETERS: dict[str, int | str] = {
+    "registry": "worktime-steps",
+    "plugin_id": "statutory_breaks",
+}
+"""Path parameters that name no object of the dataset: a plugin of the catalogue."""
 FLOOR_RATIO_TARGET = 0.4
 MEDIAN_RATIO_TARGET = 0.3
 OPERATION_RATIO_TARGET = 0.1
@@ -70,7 +76,7 @@ def create_missing_objects(post: Poster, employee_id: int, first_day: str, day: 
     post("/api/admin/batch-jobs", {"kind": "timesheet.stop-timers"})
 
 
-def resolve(template: str, preferred: Mapping[str, int], get: Getter) -> str | None:
+def resolve(template: str, preferred: Mapping[str, int | str], get: Getter) -> str | None:
     """`template` with each parameter replaced by an existing id, or None when the
     dataset holds none."""
     path = template
@@ -87,9 +93,10 @@ def resolve(template: str, preferred: Mapping[str, int], get: Getter) -> str | N
 
 
 def sweep_targets(
-    document: Mapping[str, Any], preferred: Mapping[str, int], get: Getter
+    document: Mapping[str, Any], preferred: Mapping[str, int | str], get: Getter
 ) -> tuple[list[SweepTarget], dict[str, str]]:
     """The operations to load, in the document's order, and those skipped with why."""
+    preferred = {**CATALOGUE_PARAMETERS, **preferred}
     targets: list[SweepTarget] = []
     skipped: dict[str, str] = {}
     for template, operations in document["paths"].items():

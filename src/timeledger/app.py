@@ -22,6 +22,7 @@ from timeledger.compat.mite.routes import MITE_PREFIX
 from timeledger.config import Settings, get_settings
 from timeledger.entries.endpoints import entries_router, entry_batches_router
 from timeledger.entries.list_endpoints import entries_list_router
+from timeledger.evaluation.endpoints import evaluation_router
 from timeledger.events.endpoints import events_router
 from timeledger.events.stream import ChangeDelivery
 from timeledger.inbound.endpoints import inbound_router
@@ -45,6 +46,7 @@ from timeledger.organization.endpoints import organization
 from timeledger.presence.endpoints import presence_router
 from timeledger.projects.endpoints import projects_router
 from timeledger.settings.endpoints import settings_router
+from timeledger.settings.plugin_endpoints import plugins_router
 from timeledger.signin.endpoints import auth
 from timeledger.timebank.endpoints import timebank_router
 from timeledger.users.endpoints import me, users
@@ -92,8 +94,10 @@ ROUTE_TABLE = RouteTable.of(
         admin,
         organization,
         settings_router,
+        plugins_router,
         projects_router,
         presence_router,
+        evaluation_router,
         entries_router,
         entry_batches_router,
         entries_list_router,

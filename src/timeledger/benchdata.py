@@ -11,10 +11,11 @@ entries are generated, so it equals `recompute_totals`. The change log holds an
 and year: 1,000,000 for the default size), after the changes of the configuration, so its
 revisions stay gapless and the workspace's revision counter ends on the last one.
 
-The configuration (workspace, owner, activities, calendar, terms, reasons) goes through the
-services; people and billing buckets through ORM bulk inserts; presence, breaks, entries and
-totals (millions of rows) and their change log through the driver: `executemany` of tuples on
-SQLite, `COPY` on PostgreSQL, one transaction per month. Everything random comes from
+The configuration (workspace, owner, activities, calendar, terms, reasons, a flex account
+and the rule engine's policies the terms refer to) goes through the services; people and
+billing buckets through ORM bulk inserts; presence, breaks, entries and totals (millions of
+rows) and their change log through the driver: `executemany` of tuples on SQLite, `COPY` on
+PostgreSQL, one transaction per month. Everything random comes from
 `random.Random(seed)` and the period ends on a fixed date, so a seed always gives the same
 rows (API keys, the owner's password and the configuration's `created_at` stamps aside).
 """
@@ -61,9 +62,14 @@ from timeledger.models import (
 )
 from timeledger.projects.rates import revenue_minor
 from timeledger.settings.service import (
+    ACTIVITIES,
+    ALLOWANCE_POLICIES,
     EMPLOYMENT_TERMS,
     HOLIDAY_CALENDARS,
     REASONS,
+    SETTLEMENT_POLICIES,
+    TIMEBANK_ACCOUNTS,
+    WORKTIME_POLICIES,
     holiday_days,
 )
 from timeledger.settings.store import Actor
@@ -598,6 +604,7 @@ def _create_settings(session: Session, actor: Actor, founded: date) -> dict[str,
         session, actor, values={"name": "Business trip", "archived": False},
         effective_from=founded, key="business_trip",
     )  # fmt: skip
+    policies = _create_policies(session, actor, founded)
     terms = {}
     for number, (terms_name, pattern, _) in enumerate(PATTERNS):
         terms[terms_name] = EMPLOYMENT_TERMS.create(
@@ -607,18 +614,146 @@ def _create_settings(session: Session, actor: Actor, founded: date) -> dict[str,
                 "name": terms_name,
                 "norm_minutes": list(pattern),
                 "holiday_calendar_id": calendar.entity.id,
-                "flex_account_id": None,
+                "flex_account_id": policies["flex"],
                 "reason_ids": [reason.entity.id],
                 "timeoff_policy_ids": [],
-                "allowance_policy_ids": [],
-                "worktime_policy_id": None,
-                "settlement_policy_id": None,
+                "allowance_policy_ids": [policies["overtime"], policies["night"]],
+                "worktime_policy_id": policies["worktime"],
+                "settlement_policy_id": policies["settlement"],
                 "timesheet_approval": "manager",
             },
             effective_from=founded,
             key=f"terms-{number + 1}",
         ).entity.id
     return {"calendar": calendar.entity.id, "reason": reason.entity.id, "terms": terms}
+
+
+def _allowance_activity(session: Session, actor: Actor, founded: date, key: str, name: str) -> int:
+    values: dict[str, Any] = {
+        "name": name, "type": "allowance", "parent_id": None, "requires_project": False,
+        "required_dimension_ids": [], "billable": False, "hourly_rate_minor": None,
+        "color": None, "archived": False,
+    }  # fmt: skip
+    return ACTIVITIES.create(
+        session, actor, values=values, effective_from=founded, key=key
+    ).entity.id
+
+
+def _constraint(plugin_id: str, severity: str, **config: int) -> dict[str, Any]:
+    return {"plugin_id": plugin_id, "config": config, "severity": severity}
+
+
+def _create_policies(session: Session, actor: Actor, founded: date) -> dict[str, int]:
+    """The rule engine's policies of issue #17's examples: German statutory breaks and
+    working-time limits with a flex account, overtime above 9 hours a day and 40 a week at
+    140 %, night work (21:00-06:00) at 100 %, and a weekly settlement into the flex account."""
+    flex = TIMEBANK_ACCOUNTS.by_key(session, "flex")
+    flex_id = flex.id if flex is not None else TIMEBANK_ACCOUNTS.create(
+        session, actor, values={"name": "Flex", "unit": "hours", "archived": False},
+        effective_from=founded, key="flex",
+    ).entity.id  # fmt: skip
+    worktime = WORKTIME_POLICIES.create(
+        session,
+        actor,
+        values={
+            "name": "Germany (ArbZG)",
+            "flex_account_id": flex_id,
+            "steps": [
+                {
+                    "plugin_id": "statutory_breaks",
+                    "config": {
+                        "tiers": [
+                            {"after_minutes": 360, "break_minutes": 30},
+                            {"after_minutes": 540, "break_minutes": 45},
+                        ],
+                        "min_segment_minutes": 15,
+                        "mode": "cap",
+                    },
+                }
+            ],
+            "constraints": [
+                _constraint("daily_rest", "warning", min_minutes=660),
+                _constraint("max_daily_work", "warning", max_minutes=600),
+                _constraint("closed_intervals", "error"),
+            ],
+            "archived": False,
+        },
+        effective_from=founded,
+        key="arbzg",
+    )
+    overtime = ALLOWANCE_POLICIES.create(
+        session,
+        actor,
+        values={
+            "name": "OT",
+            "target_activity_id": _allowance_activity(
+                session, actor, founded, "overtime", "Overtime"
+            ),
+            "trigger_reason_ids": [],
+            "classify_as_overtime": True,
+            "consumes_flex": True,
+            "counter": {
+                "plugin_id": "norm_week_counter",
+                "config": {
+                    "daily_threshold_minutes": 540,
+                    "daily_basis": "fixed",
+                    "weekly_threshold_minutes": 2400,
+                    "rate_percent": 140,
+                },
+            },
+            "rules": None,
+            "archived": False,
+        },
+        effective_from=founded,
+        key="ot",
+    )
+    night = ALLOWANCE_POLICIES.create(
+        session,
+        actor,
+        values={
+            "name": "NIGHT",
+            "target_activity_id": _allowance_activity(
+                session, actor, founded, "night", "Night work"
+            ),
+            "trigger_reason_ids": [],
+            "classify_as_overtime": False,
+            "consumes_flex": False,
+            "counter": None,
+            "rules": [
+                {
+                    "filters": [
+                        {"plugin_id": "time_window", "config": {"from": "21:00", "to": "06:00"}}
+                    ],
+                    "calculator": {"plugin_id": "rate", "config": {"percent": 100}},
+                }
+            ],
+            "archived": False,
+        },
+        effective_from=founded,
+        key="night",
+    )
+    settlement = SETTLEMENT_POLICIES.create(
+        session,
+        actor,
+        values={
+            "name": "Weekly",
+            "period": "week",
+            "steps": [
+                {"plugin_id": "bank_norm_delta", "config": {"account_id": flex_id}},
+                {"plugin_id": "lock_period", "config": {}},
+            ],
+            "archived": False,
+        },
+        effective_from=founded,
+        key="weekly",
+    )
+    return {
+        "flex": flex_id,
+        "worktime": worktime.entity.id,
+        "overtime": overtime.entity.id,
+        "night": night.entity.id,
+        "settlement": settlement.entity.id,
+    }
 
 
 def _insert_returning(session: Session, model: Any, rows: list[dict[str, Any]]) -> list[int]:

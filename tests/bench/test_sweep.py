@@ -1,15 +1,28 @@
 """The sweep's choice of ids, its verdicts and its bare floor server."""
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 from bench.server import bare_server, running
-from bench.sweep import SweepTarget, resolve, sweep_targets, verdicts
+from bench.sweep import (
+    ENDLESS,
+    SweepTarget,
+    create_missing_objects,
+    resolve,
+    sweep_targets,
+    verdicts,
+)
+from fastapi.testclient import TestClient
 
 from bench import report
 from timeledger import PRODUCT_NAME
+from timeledger.access.credentials import PasswordHashing
+from timeledger.benchdata import generate_dataset
+from timeledger.config import Settings
+from timeledger.kit.db import Database
 
 LISTS: dict[str, Any] = {
     "/api/customers": {"items": [{"id": 7}, {"id": 9}], "next_cursor": None},
@@ -47,14 +60,65 @@ def test_every_get_operation_is_swept_or_skipped_with_its_reason() -> None:
             "/api/projects/{project_id}/tasks/{task_id}": {"get": {}},
             "/api/sse": {"get": {}},
             "/api/roles": {"post": {}},
+            "/api/descriptor/plugins/{registry}/{plugin_id}/schema": {"get": {}},
         }
     }
     targets, skipped = sweep_targets(document, {}, _get)
     assert targets == [
         SweepTarget("/api/customers", "/api/customers"),
         SweepTarget("/api/customers/{entity_id}", "/api/customers/7"),
+        SweepTarget(
+            "/api/descriptor/plugins/{registry}/{plugin_id}/schema",
+            "/api/descriptor/plugins/worktime-steps/statutory_breaks/schema",
+        ),
     ]
     assert set(skipped) == {"/api/projects/{project_id}/tasks/{task_id}", "/api/sse"}
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    """As the benchmark's server runs: the sweep subscribes a webhook on 127.0.0.1."""
+    return Settings(
+        database_url=database_url,
+        data_dir=tmp_path / "var",
+        secret_key="test-key",
+        webhook_allow_private_destinations=True,
+    )
+
+
+@pytest.mark.slow
+def test_every_get_operation_finds_its_ids_in_the_generated_dataset(
+    db: Database, hashing: PasswordHashing, client: TestClient
+) -> None:
+    dataset = generate_dataset(
+        db, employees=3, years=1, seed=2, until=date(2025, 12, 31), hashing=hashing
+    )
+    headers = {"Authorization": f"Bearer {dataset.owner_api_key}"}
+
+    def get(path: str) -> Any:
+        response = client.get(path, headers=headers)
+        assert response.status_code == 200, f"{path}: {response.text}"
+        return response.json()
+
+    def post(path: str, body: dict[str, Any]) -> Any:
+        response = client.post(path, json=body, headers=headers)
+        assert response.status_code == 201, f"{path}: {response.text}"
+        return response.json()
+
+    create_missing_objects(
+        post,
+        dataset.sample_employee_id,
+        dataset.first_day.isoformat(),
+        dataset.last_day.isoformat(),
+    )
+    document = client.get("/api/openapi.json").json()
+    targets, skipped = sweep_targets(document, {"employee_id": dataset.sample_employee_id}, get)
+    assert set(skipped) == set(ENDLESS)
+    swept = {target.template for target in targets}
+    for kind in ("worktime-policies", "allowance-policies", "settlement-policies"):
+        assert f"/api/settings/{kind}/{{entity_id}}/versions" in swept
+    for target in targets:
+        get(target.path)
 
 
 def _load(throughput: float) -> dict[str, Any]:

@@ -24,13 +24,22 @@ from timeledger.kit.db import Database
 from timeledger.kit.errors import Conflict, Forbidden, NotFound, install_problem_handlers
 from timeledger.kit.observability import RequestContextMiddleware
 from timeledger.kit.route_table import RouteTable, every_route
-from timeledger.kit.uow import UnitOfWork, UnitOfWorkRoute, check_before_the_endpoint
+from timeledger.kit.uow import (
+    UnitOfWork,
+    UnitOfWorkRoute,
+    check_before_the_endpoint,
+    reads_only,
+)
 from timeledger.models import SignInAttempt
 
 
 class Written(BaseModel):
     email: str
     thread: int
+
+
+class Payload(BaseModel):
+    count: int
 
 
 def _attempt(email: str) -> SignInAttempt:
@@ -76,6 +85,13 @@ def read(session: UnitOfWork) -> dict[str, int]:
     return {"count": count, "thread": threading.get_ident()}
 
 
+@router.post("/query")
+@reads_only
+def query(session: UnitOfWork, body: Payload) -> dict[str, int]:
+    count = session.scalar(select(func.count()).select_from(SignInAttempt)) or 0
+    return {"count": count + body.count, "thread": threading.get_ident()}
+
+
 @router.get("/loop")
 async def loop_thread() -> dict[str, int]:
     return {"thread": threading.get_ident()}
@@ -97,10 +113,6 @@ async def existing_thing(thing_id: int, session: UnitOfWork) -> int:
 
 async def forbidden() -> None:
     raise Forbidden("Declared after the thing, refused after it.")
-
-
-class Payload(BaseModel):
-    count: int
 
 
 @router.post("/things/{thing_id}", response_model=Written)
@@ -204,6 +216,16 @@ def test_a_read_of_sqlite_runs_on_the_event_loop_and_others_on_a_worker_thread(
     assert read["count"] >= 0
     assert (read["thread"] == loop) is db.is_sqlite
     assert probe_client.post("/write").json()["thread"] != loop
+
+
+def test_a_post_that_only_reads_is_a_read_unit_of_work(
+    probe_client: TestClient, db: Database
+) -> None:
+    loop = probe_client.get("/loop").json()["thread"]
+    answered = probe_client.post("/query", json={"count": 1}).json()
+
+    assert answered["count"] >= 1
+    assert (answered["thread"] == loop) is db.is_sqlite
 
 
 def test_a_path_check_runs_on_the_endpoints_thread_without_a_move_of_its_own(

@@ -140,6 +140,41 @@ def test_validate_hook_sees_complete_values(session: Session, workspace: Workspa
     ]
 
 
+def test_normalize_hook_gives_the_stored_values_before_validate(
+    session: Session, workspace: WorkspaceFixture
+) -> None:
+    validated: list[str] = []
+
+    def normalize(values: dict[str, Any]) -> dict[str, Any]:
+        return {**values, "name": values["name"].strip()}
+
+    def validate(_session: Session, values: dict[str, Any], _day: date, _own: int | None) -> None:
+        validated.append(values["name"])
+
+    kind = _kind(normalize=normalize, validate=validate)
+    actor = _actor(workspace)
+    created = kind.create(
+        session, actor, values={"name": " A ", "archived": False}, effective_from=JAN
+    )
+    (many,) = kind.create_many(
+        session, actor, [NewEntity({"name": " M ", "archived": False})], effective_from=JAN
+    )
+    changed = kind.add_version(
+        session,
+        actor,
+        created.entity.id,
+        changes={"name": " B "},
+        effective_from=FEB,
+        if_match=no_check,
+    )
+    assert (created.version.name, many.version.name, changed.version.name) == ("A", "M", "B")
+    assert validated == ["A", "M", "B"]
+    # Stored versions are taken as they are: a restore validates them unchanged.
+    kind.delete(session, actor, created.entity.id, today=MAR, if_match=no_check)
+    kind.restore(session, actor, created.entity.id, today=MAR)
+    assert validated[-1] == "B"
+
+
 def test_delete_asks_who_refers_and_if_match(session: Session, workspace: WorkspaceFixture) -> None:
     referrers = ["activity 7 (Consulting)"]
     kind = _kind(referrers=lambda _session, _id, _day: list(referrers))

@@ -55,6 +55,11 @@ def test_every_kind_is_listed_newest_first_with_its_last_name(
             "employment-terms",
             {"name": "Old terms", "norm_minutes": [480] * 5 + [0, 0]},
         ),
+        "worktime-policy": ("worktime-policies", {"name": "Old work-time policy"}),
+        "settlement-policy": (
+            "settlement-policies",
+            {"name": "Old settlement policy", "period": "week"},
+        ),
     }
     for entity, (path, body) in bodies.items():
         entity_id = _post(client, headers, f"{SETTINGS}/{path}", {**body, "key": f"k-{entity}"})
@@ -228,4 +233,7 @@ def test_openapi_lists_the_kinds(client: TestClient) -> None:
         "employment-terms",
         "org-unit",
         "employee",
+        "worktime-policy",
+        "allowance-policy",
+        "settlement-policy",
     }

@@ -26,6 +26,15 @@ from timeledger.kit.db import Database
 
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 ResultT = TypeVar("ResultT")
+EndpointT = TypeVar("EndpointT", bound=Callable[..., Any])
+_READS_ONLY = "_timeledger_reads_only"
+
+
+def reads_only(endpoint: EndpointT) -> EndpointT:
+    """Marks an endpoint of another method than GET that writes nothing (a query whose
+    parameters travel in a body): its unit of work reads, as a GET's does."""
+    setattr(endpoint, _READS_ONLY, True)
+    return endpoint
 
 
 def database(request: Request) -> Database:
@@ -179,9 +188,10 @@ class UnitOfWorkRoute(APIRoute):
                 else _ending_its_unit_of_work(call)
             )
         handler = super().get_route_handler()
+        endpoint_reads_only = getattr(self.endpoint, _READS_ONLY, False)
 
         async def in_a_unit_of_work(request: Request) -> Response:
-            write = request.method not in READ_ONLY_METHODS
+            write = request.method not in READ_ONLY_METHODS and not endpoint_reads_only
             unit = _OpenUnit(write, on_the_loop=not write and database(request).reads_on_the_loop)
             entered = _REQUEST_UNIT.set(unit)
             try:

@@ -35,6 +35,8 @@ from timeledger.models.projects import (
 from timeledger.models.settings import (
     Activity,
     ActivityVersion,
+    AllowancePolicy,
+    AllowancePolicyVersion,
     Dimension,
     DimensionVersion,
     EmploymentTerms,
@@ -44,8 +46,12 @@ from timeledger.models.settings import (
     HolidayCustomDay,
     Reason,
     ReasonVersion,
+    SettlementPolicy,
+    SettlementPolicyVersion,
     TimebankAccount,
     TimebankAccountVersion,
+    WorktimePolicy,
+    WorktimePolicyVersion,
 )
 from timeledger.models.timebank import TimebankMovement
 from timeledger.models.timesheet import EntryDayTotal, PresenceBreak, PresenceInterval, TimeEntry
@@ -60,6 +66,8 @@ from timeledger.models.workspace import Workspace
 __all__ = [
     "Activity",
     "ActivityVersion",
+    "AllowancePolicy",
+    "AllowancePolicyVersion",
     "ApiKey",
     "AuditEvent",
     "AuthSession",
@@ -96,6 +104,8 @@ __all__ = [
     "Reason",
     "ReasonVersion",
     "Role",
+    "SettlementPolicy",
+    "SettlementPolicyVersion",
     "SignInAttempt",
     "StreamTicket",
     "Task",
@@ -108,4 +118,6 @@ __all__ = [
     "WebhookDelivery",
     "WebhookSubscription",
     "Workspace",
+    "WorktimePolicy",
+    "WorktimePolicyVersion",
 ]

@@ -1,7 +1,8 @@
 """Configuration of the Settings area: activities, reasons, dimensions, timebank accounts,
-holiday calendars and employment terms."""
+holiday calendars, the rule engine's policies and employment terms."""
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Date, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -137,8 +138,93 @@ class EmploymentTermsVersion(VersionMixin, TenantMixin, Base):
     reason_ids: Mapped[list[int]] = mapped_column(JsonDocument, default=list)
     timeoff_policy_ids: Mapped[list[int]] = mapped_column(JsonDocument, default=list)
     allowance_policy_ids: Mapped[list[int]] = mapped_column(JsonDocument, default=list)
-    worktime_policy_id: Mapped[int | None]
-    settlement_policy_id: Mapped[int | None]
+    worktime_policy_id: Mapped[int | None] = mapped_column(
+        Identifier, ForeignKey("worktime_policies.id")
+    )
+    settlement_policy_id: Mapped[int | None] = mapped_column(
+        Identifier, ForeignKey("settlement_policies.id")
+    )
     timesheet_approval: Mapped[str] = mapped_column(
         String(16), default="none", comment="none | manager | project_manager"
     )
+
+
+# The rule engine's policies. A plugin reference is stored normalized, as the JSON object
+# `{"plugin_id": ..., "config": {...}}` with every default of the plugin's config filled in.
+
+
+class WorktimePolicy(ConfigEntity, Base):
+    __tablename__ = "worktime_policies"
+    __table_args__ = (UniqueConstraint("workspace_id", "key"),)
+
+
+class WorktimePolicyVersion(VersionMixin, TenantMixin, Base):
+    """How worked time is counted: deduction steps in order, constraints, the flex account."""
+
+    __tablename__ = "worktime_policy_versions"
+
+    worktime_policy_id: Mapped[int] = mapped_column(
+        Identifier, ForeignKey("worktime_policies.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    flex_account_id: Mapped[int | None] = mapped_column(
+        Identifier, ForeignKey("timebank_accounts.id")
+    )
+    steps: Mapped[list[dict[str, Any]]] = mapped_column(
+        JsonDocument, default=list, comment="Plugin references of registry worktime-steps."
+    )
+    constraints: Mapped[list[dict[str, Any]]] = mapped_column(
+        JsonDocument,
+        default=list,
+        comment="Plugin references of registry constraints, each with its severity.",
+    )
+    archived: Mapped[bool] = mapped_column(default=False)
+
+
+class AllowancePolicy(ConfigEntity, Base):
+    __tablename__ = "allowance_policies"
+    __table_args__ = (UniqueConstraint("workspace_id", "key"),)
+
+
+class AllowancePolicyVersion(VersionMixin, TenantMixin, Base):
+    """Which minutes earn an allowance (a counter, or rules of filters and a calculator)
+    and the allowance activity they land on."""
+
+    __tablename__ = "allowance_policy_versions"
+
+    allowance_policy_id: Mapped[int] = mapped_column(
+        Identifier, ForeignKey("allowance_policies.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    target_activity_id: Mapped[int] = mapped_column(Identifier, ForeignKey("activities.id"))
+    trigger_reason_ids: Mapped[list[int]] = mapped_column(JsonDocument, default=list)
+    classify_as_overtime: Mapped[bool] = mapped_column(default=False)
+    consumes_flex: Mapped[bool] = mapped_column(default=False)
+    counter: Mapped[dict[str, Any] | None] = mapped_column(
+        JsonDocument, comment="A plugin reference of registry counters, or null."
+    )
+    rules: Mapped[list[dict[str, Any]] | None] = mapped_column(
+        JsonDocument, comment="[{filters: [plugin references], calculator: reference}], or null."
+    )
+    archived: Mapped[bool] = mapped_column(default=False)
+
+
+class SettlementPolicy(ConfigEntity, Base):
+    __tablename__ = "settlement_policies"
+    __table_args__ = (UniqueConstraint("workspace_id", "key"),)
+
+
+class SettlementPolicyVersion(VersionMixin, TenantMixin, Base):
+    """What closing a statement of a period does with its figures."""
+
+    __tablename__ = "settlement_policy_versions"
+
+    settlement_policy_id: Mapped[int] = mapped_column(
+        Identifier, ForeignKey("settlement_policies.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    period: Mapped[str] = mapped_column(String(8), comment="week | month")
+    steps: Mapped[list[dict[str, Any]]] = mapped_column(
+        JsonDocument, default=list, comment="Plugin references of registry settlement-steps."
+    )
+    archived: Mapped[bool] = mapped_column(default=False)

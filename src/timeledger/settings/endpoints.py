@@ -70,6 +70,9 @@ for spec in (
     _routes("/dimensions", service.DIMENSIONS, "Dimension"),
     _routes("/timebank-accounts", service.TIMEBANK_ACCOUNTS, "TimebankAccount"),
     _routes("/holiday-calendars", service.HOLIDAY_CALENDARS, "HolidayCalendar"),
+    _routes("/worktime-policies", service.WORKTIME_POLICIES, "WorktimePolicy"),
+    _routes("/allowance-policies", service.ALLOWANCE_POLICIES, "AllowancePolicy"),
+    _routes("/settlement-policies", service.SETTLEMENT_POLICIES, "SettlementPolicy"),
     _routes("/employment-terms", service.EMPLOYMENT_TERMS, "EmploymentTerms"),
 ):
     add_config_routes(settings_router, spec)

@@ -1,4 +1,4 @@
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -242,6 +242,203 @@ class HolidayDay(BaseModel):
     source: Literal["generated", "custom"]
 
 
+# The rule engine's policies
+
+MAX_WORKTIME_STEPS = 20
+MAX_CONSTRAINTS = 50
+MAX_ALLOWANCE_RULES = 20
+MAX_RULE_FILTERS = 10
+MAX_SETTLEMENT_STEPS = 20
+PLUGIN_SCHEMA_URL = "/api/descriptor/plugins/{registry}/{plugin_id}/schema"
+
+Severity = Literal["warning", "error"]
+SettlementPeriod = Literal["week", "month"]
+
+
+class PluginReference(BaseModel):
+    """A plugin of a registry with its configuration. `config` must match the plugin's JSON
+    Schema, published at `GET /api/descriptor/plugins/{registry}/{plugin_id}/schema` (the
+    registries and their plugins: `GET /api/descriptor/plugins/`); it is stored with every
+    default filled in."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    plugin_id: str = Field(
+        min_length=1, max_length=64, description="A plugin of the field's registry."
+    )
+    config: dict[str, Any] = Field(
+        default_factory=dict, description="The plugin's configuration (its JSON Schema)."
+    )
+
+
+class ConstraintReference(PluginReference):
+    """A plugin of registry `constraints` with its configuration and the severity of the
+    issues it reports; `config` must match the plugin's JSON Schema, published at
+    `GET /api/descriptor/plugins/constraints/{plugin_id}/schema`."""
+
+    severity: Severity
+
+
+class AllowanceRule(BaseModel):
+    """The minutes every filter selects, put through the calculator."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    filters: list[PluginReference] = Field(
+        default_factory=list,
+        max_length=MAX_RULE_FILTERS,
+        description="Plugins of registry `filters`; none selects every minute.",
+    )
+    calculator: PluginReference = Field(description="A plugin of registry `calculators`.")
+
+
+WorktimeSteps = Annotated[
+    list[PluginReference],
+    Field(
+        max_length=MAX_WORKTIME_STEPS,
+        description="Plugins of registry `worktime-steps`, applied in order.",
+    ),
+]
+Constraints = Annotated[
+    list[ConstraintReference],
+    Field(max_length=MAX_CONSTRAINTS, description="Plugins of registry `constraints`."),
+]
+AllowanceRules = Annotated[
+    list[AllowanceRule],
+    Field(
+        min_length=1,
+        max_length=MAX_ALLOWANCE_RULES,
+        description="Rules (instead of a counter): each adds its own figures.",
+    ),
+]
+SettlementSteps = Annotated[
+    list[PluginReference],
+    Field(
+        max_length=MAX_SETTLEMENT_STEPS,
+        description="Plugins of registry `settlement-steps`, applied in order.",
+    ),
+]
+COUNTER_DESCRIPTION = "A plugin of registry `counters` (instead of rules)."
+
+
+class WorktimePolicyValues(BaseModel):
+    name: str
+    flex_account_id: int | None = Field(
+        description="The timebank account (hours) of the flex balance; null: no flex."
+    )
+    steps: list[PluginReference]
+    constraints: list[ConstraintReference]
+    archived: bool
+
+
+class WorktimePolicyCreate(ConfigCreate):
+    name: Name
+    flex_account_id: ReferenceId | None = Field(
+        default=None, description="A timebank account in hours; null: no flex."
+    )
+    steps: WorktimeSteps = Field(default_factory=list)
+    constraints: Constraints = Field(default_factory=list)
+    archived: bool = False
+
+
+class WorktimePolicyUpdate(ConfigUpdate):
+    name: Name | None = None
+    flex_account_id: ReferenceId | None = None
+    steps: WorktimeSteps | None = None
+    constraints: Constraints | None = None
+    archived: bool | None = None
+
+
+class WorktimePolicyRead(ConfigRead, WorktimePolicyValues):
+    pass
+
+
+class WorktimePolicyVersionRead(ConfigVersionRead, WorktimePolicyValues):
+    pass
+
+
+class AllowancePolicyValues(BaseModel):
+    name: str
+    target_activity_id: int = Field(description="The activity (of type allowance) credited.")
+    trigger_reason_ids: list[int] = Field(
+        description="Only presence intervals with one of these reasons count; empty: all."
+    )
+    classify_as_overtime: bool
+    consumes_flex: bool
+    counter: PluginReference | None = Field(description=COUNTER_DESCRIPTION)
+    rules: list[AllowanceRule] | None = Field(description="Rules (instead of a counter).")
+    archived: bool
+
+
+class AllowancePolicyCreate(ConfigCreate):
+    """Give either `counter` or `rules` (both or neither is 422)."""
+
+    name: Name
+    target_activity_id: ReferenceId = Field(description="An activity of type allowance.")
+    trigger_reason_ids: IdList = Field(
+        default_factory=list,
+        description="Only presence intervals with one of these reasons count; empty: all.",
+    )
+    classify_as_overtime: bool = False
+    consumes_flex: bool = Field(
+        default=False, description="Its minutes are taken out of the flex delta."
+    )
+    counter: PluginReference | None = Field(default=None, description=COUNTER_DESCRIPTION)
+    rules: AllowanceRules | None = None
+    archived: bool = False
+
+
+class AllowancePolicyUpdate(ConfigUpdate):
+    """`counter: null` or `rules: null` takes one away, to switch to the other; the
+    values merged must still have exactly one of them (422)."""
+
+    name: Name | None = None
+    target_activity_id: ReferenceId | None = None
+    trigger_reason_ids: IdList | None = None
+    classify_as_overtime: bool | None = None
+    consumes_flex: bool | None = None
+    counter: PluginReference | None = Field(default=None, description=COUNTER_DESCRIPTION)
+    rules: AllowanceRules | None = None
+    archived: bool | None = None
+
+
+class AllowancePolicyRead(ConfigRead, AllowancePolicyValues):
+    pass
+
+
+class AllowancePolicyVersionRead(ConfigVersionRead, AllowancePolicyValues):
+    pass
+
+
+class SettlementPolicyValues(BaseModel):
+    name: str
+    period: SettlementPeriod
+    steps: list[PluginReference]
+    archived: bool
+
+
+class SettlementPolicyCreate(ConfigCreate):
+    name: Name
+    period: SettlementPeriod
+    steps: SettlementSteps = Field(default_factory=list)
+    archived: bool = False
+
+
+class SettlementPolicyUpdate(ConfigUpdate):
+    name: Name | None = None
+    period: SettlementPeriod | None = None
+    steps: SettlementSteps | None = None
+    archived: bool | None = None
+
+
+class SettlementPolicyRead(ConfigRead, SettlementPolicyValues):
+    pass
+
+
+class SettlementPolicyVersionRead(ConfigVersionRead, SettlementPolicyValues):
+    pass
+
+
 # Employment terms
 
 NormMinutes = Annotated[
@@ -271,10 +468,16 @@ class EmploymentTermsCreate(ConfigCreate):
         default=None, description="A timebank account in hours."
     )
     reason_ids: IdList = Field(default_factory=list)
-    timeoff_policy_ids: IdList = Field(default_factory=list)
-    allowance_policy_ids: IdList = Field(default_factory=list)
-    worktime_policy_id: ReferenceId | None = None
-    settlement_policy_id: ReferenceId | None = None
+    timeoff_policy_ids: IdList = Field(
+        default_factory=list, description="Time-off policies: not available yet, keep empty."
+    )
+    allowance_policy_ids: IdList = Field(
+        default_factory=list, description="Allowance policies, evaluated in this order."
+    )
+    worktime_policy_id: ReferenceId | None = Field(default=None, description="A work-time policy.")
+    settlement_policy_id: ReferenceId | None = Field(
+        default=None, description="A settlement policy."
+    )
     timesheet_approval: TimesheetApproval = "none"
 
 

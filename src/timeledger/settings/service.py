@@ -1,6 +1,7 @@
 """Rules of the Settings area: each kind of configuration described once on the shared
 effective-dated store, with the checks of its references and of who refers to it."""
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -11,6 +12,8 @@ from timeledger.kit.errors import Conflict, NotFound, Unprocessable
 from timeledger.models import (
     Activity,
     ActivityVersion,
+    AllowancePolicy,
+    AllowancePolicyVersion,
     Dimension,
     DimensionVersion,
     EmploymentTerms,
@@ -20,9 +23,31 @@ from timeledger.models import (
     HolidayCustomDay,
     Reason,
     ReasonVersion,
+    SettlementPolicy,
+    SettlementPolicyVersion,
     TimebankAccount,
     TimebankAccountVersion,
     TimeEntry,
+    WorktimePolicy,
+    WorktimePolicyVersion,
+)
+from timeledger.rules.plugins.base import PluginConfig
+from timeledger.rules.plugins.registry import (
+    CALCULATORS,
+    CONSTRAINTS,
+    COUNTERS,
+    FILTERS,
+    SETTLEMENT_STEPS,
+    WORKTIME_STEPS,
+    parse_config,
+)
+from timeledger.settings.plugin_references import (
+    Reference,
+    config_ids,
+    normalized_reference,
+    normalized_references,
+    parsed_references,
+    rule_filters,
 )
 from timeledger.settings.referrers import entries_booked_on, movements_on
 from timeledger.settings.repository import HolidayDayRepository, projects_rating_activity
@@ -86,6 +111,20 @@ def _validate_activity(
                 "differ. Change them first.",
                 "differs from the children's type",
             )
+        if values["type"] != ALLOWANCE:
+            targeting = names_of(
+                session,
+                ALLOWANCE_POLICIES,
+                ALLOWANCE_POLICIES.in_force_from(session, day),
+                lambda policy: policy.target_activity_id == activity_id,
+            )
+            if targeting:
+                raise Unprocessable.at(
+                    "body.type",
+                    f"{', '.join(targeting)} credit this activity, which must stay of type "
+                    "'allowance'. Change them first.",
+                    "target of allowance policies",
+                )
     require_effective(
         session,
         DIMENSIONS,
@@ -102,12 +141,24 @@ def _activity_referrers(session: Session, activity_id: int, day: date) -> list[s
         ACTIVITIES.in_force_from(session, day),
         lambda child: child.parent_id == activity_id,
     )
+    policies = names_of(
+        session,
+        ALLOWANCE_POLICIES,
+        ALLOWANCE_POLICIES.in_force_from(session, day),
+        lambda policy: (
+            policy.target_activity_id == activity_id
+            or activity_id in config_ids(rule_filters(policy.rules), "activity_ids")
+        ),
+    )
     rated_projects = [
         f"the activity rate of project {project_id}"
         for project_id in projects_rating_activity(session, activity_id)
     ]
     return (
-        children + rated_projects + entries_booked_on(session, TimeEntry.activity_id, activity_id)
+        children
+        + policies
+        + rated_projects
+        + entries_booked_on(session, TimeEntry.activity_id, activity_id)
     )
 
 
@@ -143,6 +194,14 @@ def _reason_referrers(session: Session, reason_id: int, day: date) -> list[str]:
         EMPLOYMENT_TERMS,
         EMPLOYMENT_TERMS.in_force_from(session, day),
         lambda terms: reason_id in (terms.reason_ids or []),
+    ) + names_of(
+        session,
+        ALLOWANCE_POLICIES,
+        ALLOWANCE_POLICIES.in_force_from(session, day),
+        lambda policy: (
+            reason_id in (policy.trigger_reason_ids or [])
+            or reason_id in config_ids(rule_filters(policy.rules), "reason_ids")
+        ),
     )
 
 
@@ -185,27 +244,61 @@ def _validate_account(
 ) -> None:
     if account_id is None or values["unit"] == "hours":
         return
-    terms = names_of(
-        session,
-        EMPLOYMENT_TERMS,
-        EMPLOYMENT_TERMS.in_force_from(session, day),
-        lambda version: version.flex_account_id == account_id,
-    )
-    if terms:
+    users = _account_users(session, account_id, day)
+    if users:
         raise Unprocessable.at(
             "body.unit",
-            f"{', '.join(terms)} use this account as flex account, which counts hours.",
-            "flex accounts count hours",
+            f"{', '.join(users)} use this account as flex or settlement account, which "
+            "counts hours.",
+            "flex and settlement accounts count hours",
         )
 
 
+def _account_users(session: Session, account_id: int, day: date) -> list[str]:
+    """The terms and policies using the account (as flex account, or as the account of a
+    settlement step) in a version in force on `day` or later: it must count hours."""
+    return (
+        names_of(
+            session,
+            EMPLOYMENT_TERMS,
+            EMPLOYMENT_TERMS.in_force_from(session, day),
+            lambda terms: terms.flex_account_id == account_id,
+        )
+        + names_of(
+            session,
+            WORKTIME_POLICIES,
+            WORKTIME_POLICIES.in_force_from(session, day),
+            lambda policy: policy.flex_account_id == account_id,
+        )
+        + names_of(
+            session,
+            SETTLEMENT_POLICIES,
+            SETTLEMENT_POLICIES.in_force_from(session, day),
+            lambda policy: account_id in config_ids(policy.steps, "account_id"),
+        )
+    )
+
+
 def _account_referrers(session: Session, account_id: int, day: date) -> list[str]:
-    return names_of(
-        session,
-        EMPLOYMENT_TERMS,
-        EMPLOYMENT_TERMS.in_force_from(session, day),
-        lambda terms: terms.flex_account_id == account_id,
-    ) + movements_on(session, account_id)
+    return _account_users(session, account_id, day) + movements_on(session, account_id)
+
+
+def _require_hours_account(
+    session: Session, account_id: int | None, day: date, *, location: str
+) -> None:
+    """422 at `location` unless the account is live, effective on `day` and counts hours."""
+    if account_id is None:
+        return
+    require_effective(session, TIMEBANK_ACCOUNTS, [account_id], day, location=location)
+    account = TIMEBANK_ACCOUNTS.history.as_of(session, account_id, day)
+    if account is not None and account.unit != "hours":
+        field = location.removeprefix("body.")
+        raise Unprocessable.at(
+            location,
+            f"{field} refers to timebank account {account_id}, which counts {account.unit}; "
+            "it must count hours.",
+            "not an hours account",
+        )
 
 
 TIMEBANK_ACCOUNTS: ConfigKind[TimebankAccount, TimebankAccountVersion] = ConfigKind(
@@ -370,6 +463,212 @@ def holiday_days(session: Session, calendar_id: int, year: int) -> list[HolidayD
     return [days[day] for day in sorted(days)]
 
 
+# The rule engine's policies: plugin references are stored normalized (`normalize`) and
+# checked again, with the ids their configs name, on the version's date (`validate`).
+
+ALLOWANCE = "allowance"
+CONFIG_ID_KINDS: dict[str, ConfigKind[Any, Any]] = {
+    "reason_ids": REASONS,
+    "activity_ids": ACTIVITIES,
+    "account_id": TIMEBANK_ACCOUNTS,
+}
+"""The fields of plugin configs that name ids, and the kind they name (accounts must
+count hours)."""
+
+
+def _require_config_ids(
+    session: Session, config: PluginConfig, day: date, *, location: str
+) -> None:
+    """The ids a plugin's config names exist and are effective on `day` (accounts count
+    hours): 422 at `<location>.config.<field>` otherwise."""
+    for field, kind in CONFIG_ID_KINDS.items():
+        value = getattr(config, field, None)
+        if value is None:
+            continue
+        at = f"{location}.config.{field}"
+        if kind is TIMEBANK_ACCOUNTS:
+            _require_hours_account(session, value, day, location=at)
+        else:
+            ids = value if isinstance(value, list) else [value]
+            require_effective(session, kind, ids, day, location=at)
+
+
+def _normalize_worktime_policy(values: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **values,
+        "steps": normalized_references(WORKTIME_STEPS, values.get("steps") or [], "body.steps"),
+        "constraints": normalized_references(
+            CONSTRAINTS, values.get("constraints") or [], "body.constraints", keep=("severity",)
+        ),
+    }
+
+
+def _validate_worktime_policy(
+    session: Session, values: dict[str, Any], day: date, _policy_id: int | None
+) -> None:
+    _require_hours_account(
+        session, values.get("flex_account_id"), day, location="body.flex_account_id"
+    )
+    for registry, field in ((WORKTIME_STEPS, "steps"), (CONSTRAINTS, "constraints")):
+        for location, config in parsed_references(
+            registry, values.get(field) or [], f"body.{field}"
+        ):
+            _require_config_ids(session, config, day, location=location)
+
+
+def _terms_referring(
+    session: Session, day: date, refers: Callable[[EmploymentTermsVersion], bool]
+) -> list[str]:
+    """The employment terms with a version in force on `day` or later that `refers`."""
+    return names_of(session, EMPLOYMENT_TERMS, EMPLOYMENT_TERMS.in_force_from(session, day), refers)
+
+
+def _worktime_policy_referrers(session: Session, policy_id: int, day: date) -> list[str]:
+    return _terms_referring(session, day, lambda terms: terms.worktime_policy_id == policy_id)
+
+
+WORKTIME_POLICIES: ConfigKind[WorktimePolicy, WorktimePolicyVersion] = ConfigKind(
+    name="worktime-policy",
+    label="work-time policy",
+    entity_model=WorktimePolicy,
+    version_model=WorktimePolicyVersion,
+    owner_column=WorktimePolicyVersion.worktime_policy_id,
+    fields=("name", "flex_account_id", "steps", "constraints", "archived"),
+    nullable=frozenset({"flex_account_id"}),
+    normalize=_normalize_worktime_policy,
+    validate=_validate_worktime_policy,
+    referrers=_worktime_policy_referrers,
+)
+
+
+def _normalize_rule(rule: Reference, location: str) -> Reference:
+    return {
+        "filters": normalized_references(FILTERS, rule.get("filters") or [], f"{location}.filters"),
+        "calculator": normalized_reference(
+            CALCULATORS, rule.get("calculator") or {}, f"{location}.calculator"
+        ),
+    }
+
+
+def _normalize_allowance_policy(values: dict[str, Any]) -> dict[str, Any]:
+    counter, rules = values.get("counter"), values.get("rules")
+    return {
+        **values,
+        "counter": None
+        if counter is None
+        else normalized_reference(COUNTERS, counter, "body.counter"),
+        "rules": None
+        if rules is None
+        else [_normalize_rule(rule, f"body.rules.{index}") for index, rule in enumerate(rules)],
+    }
+
+
+def _validate_allowance_policy(
+    session: Session, values: dict[str, Any], day: date, _policy_id: int | None
+) -> None:
+    target_id = values["target_activity_id"]
+    require_effective(session, ACTIVITIES, [target_id], day, location="body.target_activity_id")
+    target = ACTIVITIES.history.as_of(session, target_id, day)
+    if target is not None and target.type != ALLOWANCE:
+        raise Unprocessable.at(
+            "body.target_activity_id",
+            f"target_activity_id refers to activity {target_id}, which is of type "
+            f"{target.type!r}; an allowance policy credits an activity of type 'allowance'.",
+            "not an allowance activity",
+        )
+    require_effective(
+        session,
+        REASONS,
+        values.get("trigger_reason_ids") or [],
+        day,
+        location="body.trigger_reason_ids",
+    )
+    counter, rules = values.get("counter"), values.get("rules")
+    if (counter is None) == (not rules):
+        given, message = (
+            ("both", "give counter or rules, not both")
+            if counter is not None
+            else ("neither", "give counter or rules")
+        )
+        raise Unprocessable(
+            f"An allowance policy has either a counter or rules; this one has {given}.",
+            errors=[
+                {"location": f"body.{field}", "message": message} for field in ("counter", "rules")
+            ],
+        )
+    if counter is not None:
+        parse_config(COUNTERS, counter, "body.counter")
+    for index, rule in enumerate(rules or []):
+        location = f"body.rules.{index}"
+        for at, config in parsed_references(
+            FILTERS, rule.get("filters") or [], f"{location}.filters"
+        ):
+            _require_config_ids(session, config, day, location=at)
+        parse_config(CALCULATORS, rule.get("calculator") or {}, f"{location}.calculator")
+
+
+def _allowance_policy_referrers(session: Session, policy_id: int, day: date) -> list[str]:
+    return _terms_referring(
+        session, day, lambda terms: policy_id in (terms.allowance_policy_ids or [])
+    )
+
+
+ALLOWANCE_POLICIES: ConfigKind[AllowancePolicy, AllowancePolicyVersion] = ConfigKind(
+    name="allowance-policy",
+    label="allowance policy",
+    entity_model=AllowancePolicy,
+    version_model=AllowancePolicyVersion,
+    owner_column=AllowancePolicyVersion.allowance_policy_id,
+    fields=(
+        "name",
+        "target_activity_id",
+        "trigger_reason_ids",
+        "classify_as_overtime",
+        "consumes_flex",
+        "counter",
+        "rules",
+        "archived",
+    ),
+    nullable=frozenset({"counter", "rules"}),
+    normalize=_normalize_allowance_policy,
+    validate=_validate_allowance_policy,
+    referrers=_allowance_policy_referrers,
+)
+
+
+def _normalize_settlement_policy(values: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **values,
+        "steps": normalized_references(SETTLEMENT_STEPS, values.get("steps") or [], "body.steps"),
+    }
+
+
+def _validate_settlement_policy(
+    session: Session, values: dict[str, Any], day: date, _policy_id: int | None
+) -> None:
+    for location, config in parsed_references(
+        SETTLEMENT_STEPS, values.get("steps") or [], "body.steps"
+    ):
+        _require_config_ids(session, config, day, location=location)
+
+
+def _settlement_policy_referrers(session: Session, policy_id: int, day: date) -> list[str]:
+    return _terms_referring(session, day, lambda terms: terms.settlement_policy_id == policy_id)
+
+
+SETTLEMENT_POLICIES: ConfigKind[SettlementPolicy, SettlementPolicyVersion] = ConfigKind(
+    name="settlement-policy",
+    label="settlement policy",
+    entity_model=SettlementPolicy,
+    version_model=SettlementPolicyVersion,
+    owner_column=SettlementPolicyVersion.settlement_policy_id,
+    fields=("name", "period", "steps", "archived"),
+    normalize=_normalize_settlement_policy,
+    validate=_validate_settlement_policy,
+    referrers=_settlement_policy_referrers,
+)
+
+
 # Employment terms
 
 
@@ -381,37 +680,42 @@ def _validate_terms(
         require_effective(
             session, HOLIDAY_CALENDARS, [calendar_id], day, location="body.holiday_calendar_id"
         )
-    account_id = values.get("flex_account_id")
-    if account_id is not None:
-        require_effective(
-            session, TIMEBANK_ACCOUNTS, [account_id], day, location="body.flex_account_id"
-        )
-        account = TIMEBANK_ACCOUNTS.history.as_of(session, account_id, day)
-        if account is not None and account.unit != "hours":
-            raise Unprocessable.at(
-                "body.flex_account_id",
-                f"flex_account_id refers to timebank account {account_id}, which counts "
-                f"{account.unit}; a flex account counts hours.",
-                "not an hours account",
-            )
+    _require_hours_account(
+        session, values.get("flex_account_id"), day, location="body.flex_account_id"
+    )
     require_effective(
         session, REASONS, values.get("reason_ids") or [], day, location="body.reason_ids"
     )
-    for policy_field in (
-        "timeoff_policy_ids",
-        "allowance_policy_ids",
-        "worktime_policy_id",
-        "settlement_policy_id",
+    timeoff_policy_ids = values.get("timeoff_policy_ids")
+    if timeoff_policy_ids:
+        first = timeoff_policy_ids[0]
+        raise Unprocessable.at(
+            "body.timeoff_policy_ids",
+            f"timeoff_policy_ids refers to policy {first}, which does not exist (time-off "
+            "policies come later; leave this empty for now).",
+            f"policy {first} does not exist",
+        )
+    allowance_policy_ids = values.get("allowance_policy_ids") or []
+    if len(set(allowance_policy_ids)) != len(allowance_policy_ids):
+        raise Unprocessable.at(
+            "body.allowance_policy_ids",
+            "allowance_policy_ids names a policy twice; each applies once, in order.",
+            "ids must be unique",
+        )
+    require_effective(
+        session,
+        ALLOWANCE_POLICIES,
+        allowance_policy_ids,
+        day,
+        location="body.allowance_policy_ids",
+    )
+    for policy_field, kind in (
+        ("worktime_policy_id", WORKTIME_POLICIES),
+        ("settlement_policy_id", SETTLEMENT_POLICIES),
     ):
-        value = values.get(policy_field)
-        if value:
-            first = value[0] if isinstance(value, list) else value
-            raise Unprocessable.at(
-                f"body.{policy_field}",
-                f"{policy_field} refers to policy {first}, which does not exist (policies "
-                "come with the rule engine; leave this empty for now).",
-                f"policy {first} does not exist",
-            )
+        policy_id = values.get(policy_field)
+        if policy_id is not None:
+            require_effective(session, kind, [policy_id], day, location=f"body.{policy_field}")
 
 
 EMPLOYMENT_TERMS: ConfigKind[EmploymentTerms, EmploymentTermsVersion] = ConfigKind(

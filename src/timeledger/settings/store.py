@@ -5,9 +5,10 @@ Each kind (activities, reasons, projects, ...) describes itself once as a `Confi
 and gets creation, as-of reads and lists, new versions, history and soft delete with the
 same rules: a version never takes effect before the entity's creation, a stored version is
 never rewritten, and an entity still referred to is not deleted (409 naming who refers).
-The kind's own rules plug in as `validate` (values of a version, on the date it takes
-effect) and `referrers` (who still refers to an entity). A restore undoes a soft delete
-after checking the current and later versions again with `validate`.
+The kind's own rules plug in as `normalize` (the stored form of a version's values),
+`validate` (values of a version, on the date it takes effect) and `referrers` (who still
+refers to an entity). A restore undoes a soft delete after checking the current and later
+versions again with `validate`.
 """
 
 from collections.abc import Callable, Iterable, Sequence
@@ -32,6 +33,9 @@ IfMatch = Callable[[str], None]
 Validator = Callable[[Session, dict[str, Any], date, int | None], None]
 """Checks the complete values of a version taking effect on a date, for the entity with
 this id (None while it is being created); raises a Problem (422) naming the bad field."""
+Normalizer = Callable[[dict[str, Any]], dict[str, Any]]
+"""The complete values of a version as they are stored (for example plugin configs with
+their defaults filled in); raises a Problem (422) naming a field it cannot read."""
 Referrers = Callable[[Session, int, date], list[str]]
 """Describes what still refers to the entity with this id on or after a date."""
 
@@ -129,6 +133,9 @@ class ConfigKind(Generic[EntityT, VersionT]):
     """The versioned value columns."""
     nullable: frozenset[str] = frozenset()
     """Value fields an update may set to null; null for any other field means "unchanged"."""
+    normalize: Normalizer | None = None
+    """Applied to the complete values of a new version (created, or merged by an update)
+    before `validate`; stored versions are taken as they are."""
     validate: Validator | None = None
     referrers: Referrers | None = None
     history: VersionHistory[VersionT] = field(init=False)
@@ -329,6 +336,9 @@ class ConfigKind(Generic[EntityT, VersionT]):
         insert per table and one change-log write however many there are, with the
         changes `create` would log one by one."""
         self._check_keys_free(session, [new.key for new in entities if new.key is not None], None)
+        if self.normalize is not None:
+            normalize = self.normalize
+            entities = [NewEntity(normalize(new.values), new.key, new.extra) for new in entities]
         if self.validate is not None:
             for new in entities:
                 self.validate(session, new.values, effective_from, None)
@@ -396,6 +406,8 @@ class ConfigKind(Generic[EntityT, VersionT]):
                 errors=[{"location": "body.effective_from", "message": "before creation"}],
             )
         values = {**self.values_of(base), **changes}
+        if self.normalize is not None:
+            values = self.normalize(values)
         if key is not None:
             self._check_keys_free(session, [key], entity.id)
             entity.key = key

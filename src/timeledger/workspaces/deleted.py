@@ -24,11 +24,14 @@ from timeledger.organization.today import workspace_today
 from timeledger.projects.service import CUSTOMERS, PROJECTS, TASKS
 from timeledger.settings.service import (
     ACTIVITIES,
+    ALLOWANCE_POLICIES,
     DIMENSIONS,
     EMPLOYMENT_TERMS,
     HOLIDAY_CALENDARS,
     REASONS,
+    SETTLEMENT_POLICIES,
     TIMEBANK_ACCOUNTS,
+    WORKTIME_POLICIES,
 )
 from timeledger.settings.store import Actor, ConfigKind
 from timeledger.workspaces.admin_repository import deleted_rows, last_versions
@@ -82,6 +85,9 @@ DELETED_KINDS: tuple[DeletedKind, ...] = (
     of_config_kind(CUSTOMERS),
     of_config_kind(PROJECTS),
     of_config_kind(TASKS),
+    of_config_kind(WORKTIME_POLICIES),
+    of_config_kind(ALLOWANCE_POLICIES),
+    of_config_kind(SETTLEMENT_POLICIES),
 )
 ENTITY_NAMES: tuple[str, ...] = tuple(kind.name for kind in DELETED_KINDS)
 _BY_NAME = {kind.name: kind for kind in DELETED_KINDS}

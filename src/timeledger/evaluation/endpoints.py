@@ -1,0 +1,80 @@
+"""The live preview of the rule engine: parse, evaluate, render. Writes nothing."""
+
+from typing import Annotated, Any
+
+from timeledger.access.caller import Allowed, Caller
+from timeledger.evaluation import service
+from timeledger.evaluation.schemas import EvaluateRequest, EvaluationRead
+from timeledger.kit.routing import api_router
+from timeledger.kit.uow import UnitOfWork, reads_only
+from timeledger.organization.reach import TimesheetReadable
+from timeledger.rules.figures import Evaluation
+
+evaluation_router = api_router("Timesheet", prefix="/employees/{employee_id}/timesheet")
+
+
+@evaluation_router.post(
+    "/evaluate",
+    response_model=EvaluationRead,
+    summary="Evaluate a range of days by the rule engine (a preview: nothing is stored)",
+)
+@reads_only
+def evaluate_timesheet(
+    session: UnitOfWork,
+    caller: Annotated[Caller, Allowed("timesheet:read:own")],
+    employee_id: TimesheetReadable,
+    body: EvaluateRequest,
+) -> Any:
+    """Worked, norm and credited minutes, allowance and overtime lines, flex and the
+    constraints' issues of each day from `from` to `to` (at most 62 days), computed from
+    the presence and entries stored now and the policies in force on each day, or the
+    `draft_policies` given instead. The same inputs always give the same `input_digest`
+    and the same lines."""
+    drafts = service.validated_drafts(session, body.draft_policies, body.from_)
+    evaluation = service.evaluate_employee(
+        session, caller.workspace_id, employee_id, body.from_, body.to, drafts
+    )
+    return rendered(evaluation)
+
+
+def rendered(evaluation: Evaluation) -> dict[str, Any]:
+    return {
+        "employee_id": evaluation.employee_id,
+        "from": evaluation.first,
+        "to": evaluation.last,
+        "input_digest": evaluation.input_digest,
+        "days": [vars(day) for day in evaluation.days],
+        "lines": [
+            {
+                **{name: getattr(line, name) for name in _LINE_FIELDS},
+                "sources": [
+                    {
+                        "presence_interval_id": source.presence_interval_id,
+                        "entry_id": source.entry_id,
+                        "from": source.started_at,
+                        "to": source.ended_at,
+                        "minutes": source.minutes,
+                    }
+                    for source in line.sources
+                ],
+            }
+            for line in evaluation.lines
+        ],
+        "issues": [vars(issue) for issue in evaluation.issues],
+        "totals": vars(evaluation.totals),
+    }
+
+
+_LINE_FIELDS = (
+    "day",
+    "kind",
+    "policy_id",
+    "policy_version_effective_from",
+    "rule_index",
+    "plugin_id",
+    "rate_percent",
+    "minutes",
+    "units",
+    "amount_minor",
+    "basis",
+)

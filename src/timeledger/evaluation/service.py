@@ -1,0 +1,369 @@
+"""Evaluation of employees: the facts loaded from the database, the figures from the pure
+core. Nothing is written."""
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from timeledger.evaluation.repository import (
+    activity_type_histories,
+    entries_of_days,
+    intervals_starting,
+)
+from timeledger.evaluation.schemas import DraftPolicies
+from timeledger.kit.errors import Unprocessable
+from timeledger.organization.repository import EMPLOYEE_VERSIONS, EmploymentRepository
+from timeledger.organization.today import workspace_basics
+from timeledger.rules import facts
+from timeledger.rules.evaluation import context_range, evaluate
+from timeledger.rules.figures import Evaluation
+from timeledger.rules.plugins.registry import (
+    CALCULATORS,
+    CONSTRAINTS,
+    COUNTERS,
+    FILTERS,
+    WORKTIME_STEPS,
+    parse_config,
+)
+from timeledger.settings.service import (
+    ALLOWANCE_POLICIES,
+    EMPLOYMENT_TERMS,
+    WORKTIME_POLICIES,
+    holiday_days,
+)
+from timeledger.settings.store import ConfigKind
+
+Values = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Drafts:
+    """Unsaved policies of a preview, as validated and normalized values."""
+
+    worktime: Values | None
+    replaces_worktime: bool
+    allowance: Sequence[Values] | None
+
+
+def worktime_policy_of(
+    values: Values, policy_id: int | None, since: date | None
+) -> facts.WorktimePolicy:
+    return facts.WorktimePolicy(
+        policy_id=policy_id,
+        effective_from=since,
+        flex_account_id=values.get("flex_account_id"),
+        steps=tuple(_uses(WORKTIME_STEPS, values.get("steps") or ())),
+        constraints=tuple(
+            facts.ConstraintUse(use.plugin_id, use.config, reference.get("severity", "warning"))
+            for use, reference in zip(
+                _uses(CONSTRAINTS, values.get("constraints") or ()),
+                values.get("constraints") or (),
+                strict=True,
+            )
+        ),
+    )
+
+
+def allowance_policy_of(
+    values: Values, policy_id: int | None, since: date | None
+) -> facts.AllowancePolicy:
+    counter = values.get("counter")
+    return facts.AllowancePolicy(
+        policy_id=policy_id,
+        effective_from=since,
+        trigger_reason_ids=frozenset(values.get("trigger_reason_ids") or ()),
+        classify_as_overtime=bool(values.get("classify_as_overtime")),
+        consumes_flex=bool(values.get("consumes_flex")),
+        counter=_use(COUNTERS, counter) if counter else None,
+        rules=tuple(
+            facts.AllowanceRule(
+                filters=tuple(_uses(FILTERS, rule.get("filters") or ())),
+                calculator=_use(CALCULATORS, rule["calculator"]),
+            )
+            for rule in values.get("rules") or ()
+        ),
+    )
+
+
+def _use(registry: str, reference: Values) -> facts.PluginUse:
+    return facts.PluginUse(reference["plugin_id"], parse_config(registry, reference, "stored"))
+
+
+def _uses(registry: str, references: Iterable[Values]) -> list[facts.PluginUse]:
+    return [_use(registry, reference) for reference in references]
+
+
+def _values_of(version: Any, names: Iterable[str]) -> dict[str, Any]:
+    return {name: getattr(version, name) for name in names}
+
+
+class FactsLoader:
+    """Loads employees' facts; what several employees share (terms, policies, holidays,
+    activity types) is read once per loader."""
+
+    def __init__(self, session: Session, workspace_id: int) -> None:
+        self.session = session
+        basics = workspace_basics(session, workspace_id)
+        assert basics is not None, workspace_id
+        self.week_start = basics.week_start
+        self.zone = basics.timezone
+        self._terms: dict[int, tuple[facts.TermsVersion, ...]] = {}
+        self._worktime: dict[int, tuple[facts.WorktimePolicy, ...]] = {}
+        self._allowance: dict[int, tuple[facts.AllowancePolicy, ...]] = {}
+        self._holidays: dict[tuple[int, int], frozenset[date]] = {}
+        self._activity_types: dict[int, list[tuple[date, str]]] = {}
+
+    def facts_of(
+        self, employee_id: int, first: date, last: date, drafts: Drafts | None = None
+    ) -> facts.EvaluationFacts:
+        configuration = self._configuration(employee_id, drafts)
+        context_first, context_last = context_range(configuration, first, last)
+        configuration = self._with_holidays(configuration, context_first, context_last)
+        return facts.EvaluationFacts(
+            employee_id=employee_id,
+            first=first,
+            last=last,
+            configuration=configuration,
+            intervals=self._intervals(employee_id, context_first, context_last),
+            entries=self._entries(employee_id, context_first, context_last),
+        )
+
+    def _configuration(self, employee_id: int, drafts: Drafts | None) -> facts.Configuration:
+        versions = tuple(
+            facts.EmployeeVersion(
+                effective_from=version.effective_from,
+                timezone=version.timezone or self.zone,
+                weekly_pattern_minutes=tuple(version.weekly_pattern_minutes),
+                employment_terms_id=version.employment_terms_id,
+            )
+            for version in EMPLOYEE_VERSIONS.history(self.session, employee_id)
+        )
+        employments = tuple(
+            facts.Employment(period.starts_on, period.ends_on)
+            for period in EmploymentRepository(self.session)
+            .of_employees([employee_id])
+            .get(employee_id, [])
+        )
+        terms = {
+            terms_id: self._terms_history(terms_id)
+            for terms_id in {v.employment_terms_id for v in versions if v.employment_terms_id}
+        }
+        worktime_ids = {v.worktime_policy_id for h in terms.values() for v in h}
+        allowance_ids = {i for h in terms.values() for v in h for i in v.allowance_policy_ids}
+        return facts.Configuration(
+            week_start=self.week_start,
+            employee_versions=versions,
+            employments=employments,
+            terms=terms,
+            worktime_policies={
+                policy_id: self._worktime_history(policy_id)
+                for policy_id in worktime_ids
+                if policy_id is not None
+            },
+            allowance_policies={
+                policy_id: self._allowance_history(policy_id) for policy_id in allowance_ids
+            },
+            drafts=_draft_facts(drafts),
+        )
+
+    def _terms_history(self, terms_id: int) -> tuple[facts.TermsVersion, ...]:
+        if terms_id not in self._terms:
+            self._terms[terms_id] = tuple(
+                facts.TermsVersion(
+                    effective_from=version.effective_from,
+                    holiday_calendar_id=version.holiday_calendar_id,
+                    worktime_policy_id=version.worktime_policy_id,
+                    allowance_policy_ids=tuple(version.allowance_policy_ids or ()),
+                )
+                for version in EMPLOYMENT_TERMS.history.history(self.session, terms_id)
+            )
+        return self._terms[terms_id]
+
+    def _worktime_history(self, policy_id: int) -> tuple[facts.WorktimePolicy, ...]:
+        if policy_id not in self._worktime:
+            self._worktime[policy_id] = tuple(
+                worktime_policy_of(
+                    _values_of(version, ("flex_account_id", "steps", "constraints")),
+                    policy_id,
+                    version.effective_from,
+                )
+                for version in WORKTIME_POLICIES.history.history(self.session, policy_id)
+            )
+        return self._worktime[policy_id]
+
+    def _allowance_history(self, policy_id: int) -> tuple[facts.AllowancePolicy, ...]:
+        if policy_id not in self._allowance:
+            names = (
+                "trigger_reason_ids",
+                "classify_as_overtime",
+                "consumes_flex",
+                "counter",
+                "rules",
+            )
+            self._allowance[policy_id] = tuple(
+                allowance_policy_of(_values_of(version, names), policy_id, version.effective_from)
+                for version in ALLOWANCE_POLICIES.history.history(self.session, policy_id)
+            )
+        return self._allowance[policy_id]
+
+    def _with_holidays(
+        self, configuration: facts.Configuration, first: date, last: date
+    ) -> facts.Configuration:
+        calendars = {
+            version.holiday_calendar_id
+            for history in configuration.terms.values()
+            for version in history
+            if version.holiday_calendar_id is not None
+        }
+        holidays = {
+            calendar_id: frozenset(
+                day
+                for year in range(first.year, last.year + 1)
+                for day in self._holidays_of(calendar_id, year)
+            )
+            for calendar_id in calendars
+        }
+        return facts.Configuration(
+            week_start=configuration.week_start,
+            employee_versions=configuration.employee_versions,
+            employments=configuration.employments,
+            terms=configuration.terms,
+            worktime_policies=configuration.worktime_policies,
+            allowance_policies=configuration.allowance_policies,
+            holidays=holidays,
+            drafts=configuration.drafts,
+        )
+
+    def _holidays_of(self, calendar_id: int, year: int) -> frozenset[date]:
+        if (calendar_id, year) not in self._holidays:
+            self._holidays[calendar_id, year] = frozenset(
+                holiday.day for holiday in holiday_days(self.session, calendar_id, year)
+            )
+        return self._holidays[calendar_id, year]
+
+    def _intervals(self, employee_id: int, first: date, last: date) -> tuple[facts.Interval, ...]:
+        """Intervals starting from the UTC day before `first` to the one after `last`: the
+        core places each on its local date in the employee's zone."""
+        starts_from = datetime.combine(first - timedelta(days=1), time(), UTC)
+        starts_before = datetime.combine(last + timedelta(days=2), time(), UTC)
+        rows, break_rows = intervals_starting(self.session, employee_id, starts_from, starts_before)
+        breaks: dict[int, list[facts.Break]] = {}
+        for row in break_rows:
+            breaks.setdefault(row.interval_id, []).append(facts.Break(row.started_at, row.ended_at))
+        return tuple(
+            facts.Interval(
+                id=row.id,
+                started_at=row.started_at,
+                ended_at=row.ended_at,
+                reason_id=row.reason_id,
+                activity_id=row.activity_id,
+                breaks=tuple(breaks.get(row.id, ())),
+            )
+            for row in rows
+        )
+
+    def _entries(self, employee_id: int, first: date, last: date) -> tuple[facts.Entry, ...]:
+        rows = entries_of_days(self.session, employee_id, first, last)
+        unknown = {row.activity_id for row in rows} - self._activity_types.keys()
+        self._activity_types.update(activity_type_histories(self.session, unknown))
+        return tuple(
+            facts.Entry(
+                id=row.id,
+                day=row.day,
+                minutes=row.minutes,
+                activity_id=row.activity_id,
+                activity_type=self._activity_type(row.activity_id, row.day),
+                started_at=row.started_at,
+                ended_at=row.ended_at,
+            )
+            for row in rows
+        )
+
+    def _activity_type(self, activity_id: int, day: date) -> Any:
+        history = self._activity_types.get(activity_id, [])
+        current = history[0][1] if history else "work"
+        for effective_from, activity_type in history:
+            if effective_from > day:
+                break
+            current = activity_type
+        return current
+
+
+def _draft_facts(drafts: Drafts | None) -> facts.DraftPolicies | None:
+    if drafts is None:
+        return None
+    return facts.DraftPolicies(
+        replaces_worktime=drafts.replaces_worktime,
+        worktime=(
+            worktime_policy_of(drafts.worktime, None, None) if drafts.worktime is not None else None
+        ),
+        allowance=(
+            tuple(allowance_policy_of(values, None, None) for values in drafts.allowance)
+            if drafts.allowance is not None
+            else None
+        ),
+    )
+
+
+def evaluate_employee(
+    session: Session,
+    workspace_id: int,
+    employee_id: int,
+    first: date,
+    last: date,
+    drafts: Drafts | None = None,
+) -> Evaluation:
+    return evaluate(FactsLoader(session, workspace_id).facts_of(employee_id, first, last, drafts))
+
+
+def evaluate_employees(
+    session: Session, workspace_id: int, employee_ids: Iterable[int], first: date, last: date
+) -> Iterator[Evaluation]:
+    """Each employee's evaluation of the range, sharing what employees share."""
+    loader = FactsLoader(session, workspace_id)
+    for employee_id in employee_ids:
+        yield evaluate(loader.facts_of(employee_id, first, last))
+
+
+def validated_drafts(session: Session, drafts: DraftPolicies | None, day: date) -> Drafts | None:
+    """The draft policies of a preview, checked and normalized as saving them on `day`
+    would; a 422 names the field under `body.draft_policies`."""
+    if drafts is None:
+        return None
+    location = "body.draft_policies"
+    worktime = None
+    if drafts.worktime_policy is not None:
+        worktime = _checked(
+            session, WORKTIME_POLICIES, drafts.worktime_policy, day, f"{location}.worktime_policy"
+        )
+    allowance = None
+    if drafts.allowance_policies is not None:
+        allowance = [
+            _checked(session, ALLOWANCE_POLICIES, policy, day, f"{location}.allowance_policies.{i}")
+            for i, policy in enumerate(drafts.allowance_policies)
+        ]
+    return Drafts(
+        worktime=worktime,
+        replaces_worktime="worktime_policy" in drafts.model_fields_set,
+        allowance=allowance,
+    )
+
+
+def _checked(
+    session: Session, kind: ConfigKind[Any, Any], draft: Any, day: date, location: str
+) -> dict[str, Any]:
+    values: dict[str, Any] = draft.model_dump(exclude={"key", "effective_from"})
+    try:
+        if kind.normalize is not None:
+            values = kind.normalize(values)
+        if kind.validate is not None:
+            kind.validate(session, values, day, None)
+    except Unprocessable as problem:
+        for error in problem.errors:
+            error["location"] = str(error.get("location", "body")).replace("body", location, 1)
+        problem.detail = f"{location.removeprefix('body.')}: {problem.detail}"
+        raise
+    return values
