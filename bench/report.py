@@ -35,6 +35,10 @@ SCENARIO_ROWS = (
     "| 7 | Event feed | `GET /api/events?after=<head>&limit=100` (the latest revision: an empty"
     " page), owner key, 4 connections: on a fresh workspace's log (the few dozen changes of"
     " creating it) and on the dataset's (about 1,000,000 changes) |",
+    "| 8 | Rule engine preview | `POST /api/employees/{{id}}/timesheet/evaluate` of one of the"
+    " sample employee's last 12 months, admin key, at 1 and at 4 connections |",
+    "| 9 | Rule engine batch | every employee of the dataset evaluated for the last whole month"
+    " in one process (`bench/evaluate_all.py`, no server), as statement generation does |",
 )
 EVENTS_SMALL, EVENTS_LARGE = "7-events-small", "7-events-large"
 EVENTS_RATIO_FLOOR = 0.8
@@ -411,6 +415,51 @@ def issue16_section(results: list[dict[str, Any]]) -> list[str]:
     return lines
 
 
+PREVIEW_P99_MS = 40.0
+PREVIEW_THROUGHPUT = 200.0
+EVALUATE_ALL_SECONDS = 10.0
+
+
+def rule_engine_section(report: dict[str, Any]) -> list[str]:
+    """Issue #17's targets: the preview's p99 at 1 connection and throughput at 4, and the
+    batch evaluation's wall time."""
+    results: list[dict[str, Any]] = report["scenarios"]
+    batches: dict[str, dict[str, Any]] = report.get("rule_engine", {})
+    lines = [
+        "## Rule engine (issue #17)\n",
+        "| Target | Engine | Measured | Verdict |",
+        "|---|---|---|---|",
+    ]
+    for engine in ("sqlite", "postgresql"):
+        latency = [r["load"] for r in _of(results, "8-preview-latency", engine, "timeledger")]
+        loaded = [r["load"] for r in _of(results, "8-preview", engine, "timeledger")]
+        if latency and all(latency):
+            p99 = max(load["p99_ms"] for load in latency)
+            verdict = "pass" if p99 <= PREVIEW_P99_MS else "miss"
+            lines.append(
+                f"| Preview of a month: p99 ≤ {PREVIEW_P99_MS:g} ms at 1 connection | {engine} "
+                f"| p99 {p99:.1f} ms | {verdict} |"
+            )
+        if loaded and all(loaded):
+            throughput = statistics.mean(load["throughput"] for load in loaded)
+            verdict = "pass" if throughput >= PREVIEW_THROUGHPUT else "miss"
+            lines.append(
+                f"| Preview of a month: ≥ {PREVIEW_THROUGHPUT:g} req/s at 4 connections "
+                f"| {engine} | {throughput:,.0f} req/s | {verdict} |"
+            )
+        batch = batches.get(engine)
+        if batch:
+            verdict = "pass" if batch["seconds"] <= EVALUATE_ALL_SECONDS else "miss"
+            lines.append(
+                f"| Every employee's month in one process ≤ {EVALUATE_ALL_SECONDS:g} s | {engine} "
+                f"| {batch['seconds']:.1f} s for {batch['employees']:,} employees "
+                f"({batch['from']} to {batch['to']}, {batch['lines']:,} lines, peak "
+                f"{batch['peak_rss_mib']:,.0f} MiB) | {verdict} |"
+            )
+    lines.append("")
+    return lines
+
+
 def sweep_section(report: dict[str, Any]) -> list[str]:
     """Issue #16's sweep: floors, ratios and every `GET` operation, per engine."""
     sweeps: dict[str, Any] = report.get("sweeps") or {}
@@ -690,6 +739,7 @@ def render(report: dict[str, Any], current: str) -> str:
             add(f"| {target} | {engine} | {measured} | {verdict} |")
     add("")
     lines.extend(issue16_section(results))
+    lines.extend(rule_engine_section(report))
     lines.extend(sweep_section(report))
     add(WHERE_THE_TIME_GOES)
     if report["mode"] != "full":

@@ -499,6 +499,61 @@ def scenario_clock(measured: Measured, dataset: Dataset) -> list[ScenarioResult]
     return [distinct, contended]
 
 
+def preview_factory(dataset: Dataset) -> Callable[[int, int], Request]:
+    sample = dataset.info["sample_employee"]
+    path = f"/api/employees/{sample['employee_id']}/timesheet/evaluate"
+    months = _months(dataset.last_day - timedelta(days=31), 12)
+
+    def factory(_worker: int, sequence: int) -> Request:
+        first, last = months[sequence % len(months)]
+        return Request("POST", path, dataset.admin, json={"from": str(first), "to": str(last)})
+
+    return factory
+
+
+def _lines(response: Response) -> int:
+    return len(response.json()["lines"])
+
+
+def scenario_preview(measured: Measured, dataset: Dataset) -> list[ScenarioResult]:
+    """Issue #17: the rule engine's live preview of one employee's month."""
+    results = []
+    for key, connections in (("8-preview-latency", 1), ("8-preview", 4)):
+        scenario, _ = measured.load(
+            key,
+            f"Rule engine preview of a month, {connections} connection(s)",
+            preview_factory(dataset),
+            connections=connections,
+            count_items=_lines,
+        )
+        scenario.notes.append(
+            "admin key; the sample employee's 12 months before the last in turn; items = lines"
+        )
+        results.append(scenario)
+    return results
+
+
+def evaluate_all(dataset: Dataset) -> dict[str, Any]:
+    """Issue #17: every employee of the dataset evaluated for its last whole month, in one
+    process (`bench/evaluate_all.py`)."""
+    first, last = _months(dataset.last_day.replace(day=1) - timedelta(days=1), 1)[0]
+    _say(f"timeledger/{dataset.engine}: 9-evaluate-all {first}..{last}")
+    command = [
+        sys.executable,
+        "-m",
+        "bench.evaluate_all",
+        dataset.database_url,
+        str(dataset.workspace_id),
+        str(first),
+        str(last),
+    ]
+    finished = subprocess.run(  # noqa: S603 (our own command)
+        command, check=True, capture_output=True, text=True, cwd=BENCH_DIR.parent, timeout=600
+    )
+    measured: dict[str, Any] = json.loads(finished.stdout)
+    return {**measured, "engine": dataset.engine, "from": str(first), "to": str(last)}
+
+
 def batch_factory(dataset: Dataset, activity_id: int) -> Callable[[int, int], Request]:
     """Request n carries entries n*100 .. n*100+99: the sample employees in turn, each on
     the 28 days after the dataset's period in turn."""
@@ -804,9 +859,9 @@ def scenario_sweep(measured: Measured, dataset: Dataset, workdir: Path) -> dict[
 
 def run_engine(
     dataset: Dataset, sizes: Sizes, workdir: Path, peer_: Peer | None
-) -> tuple[list[ScenarioResult], dict[str, Any]]:
-    """Every scenario on one engine, and the sweep; with `peer_`, scenarios 2 and 6
-    alternate with it."""
+) -> tuple[list[ScenarioResult], dict[str, Any], dict[str, Any]]:
+    """Every scenario on one engine, the sweep and the batch evaluation; with `peer_`,
+    scenarios 2 and 6 alternate with it."""
     results: list[ScenarioResult] = []
     server = timeledger_server(dataset.database_url, workdir, name=f"timeledger-{dataset.engine}")
     with running(server):
@@ -821,6 +876,7 @@ def run_engine(
         results.append(scenario_team(measured, dataset))
         results.extend(scenario_events(measured, dataset, workdir))
         results.extend(scenario_clock(measured, dataset))
+        results.extend(scenario_preview(measured, dataset))
         activity = work_activity_id(dataset)
         for round_ in range(sizes.rounds):
             results.append(bulk_timeledger(measured, dataset, activity))
@@ -839,7 +895,7 @@ def run_engine(
         # Last: it creates objects (a webhook subscription among them) the other
         # scenarios' writes would otherwise work around.
         sweep = scenario_sweep(measured, dataset, workdir)
-    return results, sweep
+    return results, sweep, evaluate_all(dataset)
 
 
 def run(
@@ -862,6 +918,7 @@ def run(
         "datasets": {},
         "scenarios": [],
         "sweeps": {},
+        "rule_engine": {},
         "skipped": [],
     }
     postgres_version = postgres_available() if "postgresql" in engines else None
@@ -897,7 +954,9 @@ def run(
                 except peer.PeerUnavailable as error:
                     report["skipped"].append(f"TimeTagger: {error}")
             try:
-                results, report["sweeps"][engine] = run_engine(dataset, sizes, workdir, peer_)
+                results, report["sweeps"][engine], report["rule_engine"][engine] = run_engine(
+                    dataset, sizes, workdir, peer_
+                )
             finally:
                 if peer_ is not None:
                     peer_.server.stop()
