@@ -100,6 +100,10 @@ def test_a_retroactive_version_takes_effect_between_existing_ones(versioned_db: 
             (MAR_1, 115),
             (JUN_1, 130),
         ]
+        rows = HISTORY.history_rows(session, 0, card)
+        assert [(row.effective_from, row.hourly_rate, row.id) for row in rows] == [
+            (v.effective_from, v.hourly_rate, v.id) for v in history
+        ]
 
 
 def test_a_new_version_for_the_same_date_supersedes_and_both_stay(versioned_db: Database) -> None:

@@ -1,11 +1,14 @@
 """Reasons, dimensions, timebank accounts, holiday calendars and employment terms."""
 
+from datetime import date
 from typing import Any
 
 from fastapi.testclient import TestClient
 
 from tests.access.support import assert_problem
 from tests.conftest import WorkspaceFixture
+from timeledger.kit.db import Database
+from timeledger.settings import service
 
 SETTINGS = "/api/settings"
 NORM = [480, 480, 480, 480, 480, 0, 0]
@@ -344,3 +347,34 @@ def test_employment_terms_are_never_archived(
     live = client.get(f"{url}?archived=false", headers=workspace.headers).json()["items"]
     assert archived == []
     assert [item["id"] for item in live] == [terms["id"]]
+
+
+def test_holiday_dates_are_the_days_of_the_calendar(
+    client: TestClient, db: Database, workspace: WorkspaceFixture
+) -> None:
+    calendar = _post(
+        client,
+        workspace,
+        "holiday-calendars",
+        name="Denmark",
+        country="DK",
+        effective_from="2025-01-01",
+    )
+    base = f"{SETTINGS}/holiday-calendars/{calendar['id']}"
+    for body in (
+        {"day": "2026-06-05", "name": "Company day"},
+        {"day": "2026-12-25", "name": "Open on Christmas", "removed": True},
+    ):
+        assert (
+            client.post(f"{base}/custom-days", json=body, headers=workspace.headers).status_code
+            == 201
+        )
+    listed = client.get(f"{base}/days?year=2026", headers=workspace.headers).json()
+
+    with db.session(write=False, workspace_id=workspace.id) as session:
+        dates = service.holiday_dates(session, workspace.id, calendar["id"], 2026)
+        other_workspace = service.holiday_dates(session, workspace.id + 1, calendar["id"], 2026)
+
+    assert dates == {date.fromisoformat(day["day"]) for day in listed}
+    assert date(2026, 6, 5) in dates and date(2026, 12, 25) not in dates
+    assert other_workspace == set()

@@ -1,21 +1,23 @@
 """Evaluation of employees: the facts loaded from the database, the figures from the pure
 core. Nothing is written."""
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
 from timeledger.evaluation.repository import (
     activity_type_histories,
+    employee_history,
+    employment_periods,
     entries_of_days,
     intervals_starting,
 )
 from timeledger.evaluation.schemas import DraftPolicies
 from timeledger.kit.errors import Unprocessable
-from timeledger.organization.repository import EMPLOYEE_VERSIONS, EmploymentRepository
+from timeledger.kit.versioning import VersionHistory
 from timeledger.organization.today import workspace_basics
 from timeledger.rules import facts
 from timeledger.rules.evaluation import context_range, evaluate
@@ -32,11 +34,12 @@ from timeledger.settings.service import (
     ALLOWANCE_POLICIES,
     EMPLOYMENT_TERMS,
     WORKTIME_POLICIES,
-    holiday_days,
+    holiday_dates,
 )
 from timeledger.settings.store import ConfigKind
 
 Values = Mapping[str, Any]
+FactT = TypeVar("FactT")
 
 
 @dataclass(frozen=True)
@@ -100,12 +103,33 @@ def _values_of(version: Any, names: Iterable[str]) -> dict[str, Any]:
     return {name: getattr(version, name) for name in names}
 
 
+def _terms_version(version: Any) -> facts.TermsVersion:
+    return facts.TermsVersion(
+        effective_from=version.effective_from,
+        holiday_calendar_id=version.holiday_calendar_id,
+        worktime_policy_id=version.worktime_policy_id,
+        allowance_policy_ids=tuple(version.allowance_policy_ids or ()),
+    )
+
+
+def _worktime_version(version: Any) -> facts.WorktimePolicy:
+    values = _values_of(version, ("flex_account_id", "steps", "constraints"))
+    return worktime_policy_of(values, version.worktime_policy_id, version.effective_from)
+
+
+def _allowance_version(version: Any) -> facts.AllowancePolicy:
+    names = ("trigger_reason_ids", "classify_as_overtime", "consumes_flex", "counter", "rules")
+    values = _values_of(version, names)
+    return allowance_policy_of(values, version.allowance_policy_id, version.effective_from)
+
+
 class FactsLoader:
     """Loads employees' facts; what several employees share (terms, policies, holidays,
     activity types) is read once per loader."""
 
     def __init__(self, session: Session, workspace_id: int) -> None:
         self.session = session
+        self.workspace_id = workspace_id
         basics = workspace_basics(session, workspace_id)
         assert basics is not None, workspace_id
         self.week_start = basics.week_start
@@ -134,23 +158,23 @@ class FactsLoader:
     def _configuration(self, employee_id: int, drafts: Drafts | None) -> facts.Configuration:
         versions = tuple(
             facts.EmployeeVersion(
-                effective_from=version.effective_from,
-                timezone=version.timezone or self.zone,
-                weekly_pattern_minutes=tuple(version.weekly_pattern_minutes),
-                employment_terms_id=version.employment_terms_id,
+                effective_from=row.effective_from,
+                timezone=row.timezone or self.zone,
+                weekly_pattern_minutes=tuple(row.weekly_pattern_minutes),
+                employment_terms_id=row.employment_terms_id,
             )
-            for version in EMPLOYEE_VERSIONS.history(self.session, employee_id)
+            for row in employee_history(self.session, self.workspace_id, employee_id)
         )
         employments = tuple(
-            facts.Employment(period.starts_on, period.ends_on)
-            for period in EmploymentRepository(self.session)
-            .of_employees([employee_id])
-            .get(employee_id, [])
+            facts.Employment(row.starts_on, row.ends_on)
+            for row in employment_periods(self.session, self.workspace_id, employee_id)
         )
-        terms = {
-            terms_id: self._terms_history(terms_id)
-            for terms_id in {v.employment_terms_id for v in versions if v.employment_terms_id}
-        }
+        terms = self._histories(
+            self._terms,
+            EMPLOYMENT_TERMS.history,
+            {v.employment_terms_id for v in versions if v.employment_terms_id is not None},
+            _terms_version,
+        )
         worktime_ids = {v.worktime_policy_id for h in terms.values() for v in h}
         allowance_ids = {i for h in terms.values() for v in h for i in v.allowance_policy_ids}
         return facts.Configuration(
@@ -158,56 +182,30 @@ class FactsLoader:
             employee_versions=versions,
             employments=employments,
             terms=terms,
-            worktime_policies={
-                policy_id: self._worktime_history(policy_id)
-                for policy_id in worktime_ids
-                if policy_id is not None
-            },
-            allowance_policies={
-                policy_id: self._allowance_history(policy_id) for policy_id in allowance_ids
-            },
+            worktime_policies=self._histories(
+                self._worktime,
+                WORKTIME_POLICIES.history,
+                {policy_id for policy_id in worktime_ids if policy_id is not None},
+                _worktime_version,
+            ),
+            allowance_policies=self._histories(
+                self._allowance, ALLOWANCE_POLICIES.history, allowance_ids, _allowance_version
+            ),
             drafts=_draft_facts(drafts),
         )
 
-    def _terms_history(self, terms_id: int) -> tuple[facts.TermsVersion, ...]:
-        if terms_id not in self._terms:
-            self._terms[terms_id] = tuple(
-                facts.TermsVersion(
-                    effective_from=version.effective_from,
-                    holiday_calendar_id=version.holiday_calendar_id,
-                    worktime_policy_id=version.worktime_policy_id,
-                    allowance_policy_ids=tuple(version.allowance_policy_ids or ()),
-                )
-                for version in EMPLOYMENT_TERMS.history.history(self.session, terms_id)
-            )
-        return self._terms[terms_id]
-
-    def _worktime_history(self, policy_id: int) -> tuple[facts.WorktimePolicy, ...]:
-        if policy_id not in self._worktime:
-            self._worktime[policy_id] = tuple(
-                worktime_policy_of(
-                    _values_of(version, ("flex_account_id", "steps", "constraints")),
-                    policy_id,
-                    version.effective_from,
-                )
-                for version in WORKTIME_POLICIES.history.history(self.session, policy_id)
-            )
-        return self._worktime[policy_id]
-
-    def _allowance_history(self, policy_id: int) -> tuple[facts.AllowancePolicy, ...]:
-        if policy_id not in self._allowance:
-            names = (
-                "trigger_reason_ids",
-                "classify_as_overtime",
-                "consumes_flex",
-                "counter",
-                "rules",
-            )
-            self._allowance[policy_id] = tuple(
-                allowance_policy_of(_values_of(version, names), policy_id, version.effective_from)
-                for version in ALLOWANCE_POLICIES.history.history(self.session, policy_id)
-            )
-        return self._allowance[policy_id]
+    def _histories(
+        self,
+        known: dict[int, tuple[FactT, ...]],
+        history: VersionHistory[Any],
+        owner_ids: set[int],
+        fact_of: Callable[[Any], FactT],
+    ) -> dict[int, tuple[FactT, ...]]:
+        """The histories of `owner_ids` as facts: those not known yet read in one query."""
+        for owner_id in owner_ids - known.keys():
+            rows = history.history_rows(self.session, self.workspace_id, owner_id)
+            known[owner_id] = tuple(fact_of(row) for row in rows)
+        return {owner_id: known[owner_id] for owner_id in owner_ids}
 
     def _with_holidays(
         self, configuration: facts.Configuration, first: date, last: date
@@ -240,7 +238,7 @@ class FactsLoader:
     def _holidays_of(self, calendar_id: int, year: int) -> frozenset[date]:
         if (calendar_id, year) not in self._holidays:
             self._holidays[calendar_id, year] = frozenset(
-                holiday.day for holiday in holiday_days(self.session, calendar_id, year)
+                holiday_dates(self.session, self.workspace_id, calendar_id, year)
             )
         return self._holidays[calendar_id, year]
 
@@ -249,7 +247,9 @@ class FactsLoader:
         core places each on its local date in the employee's zone."""
         starts_from = datetime.combine(first - timedelta(days=1), time(), UTC)
         starts_before = datetime.combine(last + timedelta(days=2), time(), UTC)
-        rows, break_rows = intervals_starting(self.session, employee_id, starts_from, starts_before)
+        rows, break_rows = intervals_starting(
+            self.session, self.workspace_id, employee_id, starts_from, starts_before
+        )
         breaks: dict[int, list[facts.Break]] = {}
         for row in break_rows:
             breaks.setdefault(row.interval_id, []).append(facts.Break(row.started_at, row.ended_at))
@@ -266,7 +266,7 @@ class FactsLoader:
         )
 
     def _entries(self, employee_id: int, first: date, last: date) -> tuple[facts.Entry, ...]:
-        rows = entries_of_days(self.session, employee_id, first, last)
+        rows = entries_of_days(self.session, self.workspace_id, employee_id, first, last)
         unknown = {row.activity_id for row in rows} - self._activity_types.keys()
         self._activity_types.update(activity_type_histories(self.session, unknown))
         return tuple(

@@ -55,7 +55,7 @@ class PreparedQuery:
     """`statement` (a SELECT, or an INSERT, UPDATE or DELETE with or without RETURNING)
     with named `bindparam`s; `rows(connection, dialect, **values)` runs it."""
 
-    def __init__(self, statement: Select[Any] | UpdateBase) -> None:
+    def __init__(self, statement: Select[*tuple[Any, ...]] | UpdateBase) -> None:
         self.statement = statement
         self._by_dialect: dict[str, _Compiled] = {}
         self._lock = threading.Lock()

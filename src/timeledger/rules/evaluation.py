@@ -165,22 +165,27 @@ class _Settings:
             if configuration.employee_versions
             else "UTC"
         )
+        self._employee_on: dict[date, EmployeeVersion | None] = {}
+        self._terms_on: dict[date, TermsVersion | None] = {}
 
     def employee_on(self, day: date) -> EmployeeVersion | None:
-        return _in_force(
-            self.configuration.employee_versions, day, lambda version: version.effective_from
-        )
+        if day not in self._employee_on:
+            self._employee_on[day] = _in_force(
+                self.configuration.employee_versions, day, lambda version: version.effective_from
+            )
+        return self._employee_on[day]
 
     def calendar_on(self, day: date) -> LocalCalendar:
         version = self.employee_on(day)
         return LocalCalendar(version.timezone if version is not None else self.zone)
 
     def terms_on(self, day: date) -> TermsVersion | None:
-        employee = self.employee_on(day)
-        if employee is None or employee.employment_terms_id is None:
-            return None
-        versions = self.configuration.terms.get(employee.employment_terms_id, ())
-        return _in_force(versions, day, lambda version: version.effective_from)
+        if day not in self._terms_on:
+            employee = self.employee_on(day)
+            terms_id = employee.employment_terms_id if employee is not None else None
+            versions = self.configuration.terms.get(terms_id, ()) if terms_id is not None else ()
+            self._terms_on[day] = _in_force(versions, day, lambda version: version.effective_from)
+        return self._terms_on[day]
 
     def employed_on(self, day: date) -> bool:
         """Within an employment period; an employee without any recorded is employed

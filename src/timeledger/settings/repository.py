@@ -2,11 +2,38 @@
 comes from the session."""
 
 from datetime import date
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from timeledger.kit.prepared import PreparedQuery, rows_in_session
 from timeledger.models import HolidayCustomDay, Project, ProjectActivityRate
+
+CUSTOM_DAYS_OF_YEAR = PreparedQuery(
+    select(HolidayCustomDay.day, HolidayCustomDay.name, HolidayCustomDay.removed)
+    .where(
+        HolidayCustomDay.workspace_id == bindparam("workspace_id"),
+        HolidayCustomDay.holiday_calendar_id == bindparam("calendar_id"),
+        HolidayCustomDay.day >= bindparam("first"),
+        HolidayCustomDay.day <= bindparam("last"),
+    )
+    .order_by(HolidayCustomDay.day)
+)
+
+
+def custom_day_rows(
+    session: Session, workspace_id: int, calendar_id: int, first: date, last: date
+) -> list[Any]:
+    """The calendar's custom days from `first` to `last` as rows (day, name, removed)."""
+    return rows_in_session(
+        session,
+        CUSTOM_DAYS_OF_YEAR,
+        workspace_id=workspace_id,
+        calendar_id=calendar_id,
+        first=first,
+        last=last,
+    )
 
 
 class HolidayDayRepository:

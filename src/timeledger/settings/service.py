@@ -1,6 +1,7 @@
 """Rules of the Settings area: each kind of configuration described once on the shared
 effective-dated store, with the checks of its references and of who refers to it."""
 
+import functools
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -50,7 +51,11 @@ from timeledger.settings.plugin_references import (
     rule_filters,
 )
 from timeledger.settings.referrers import entries_booked_on, movements_on
-from timeledger.settings.repository import HolidayDayRepository, projects_rating_activity
+from timeledger.settings.repository import (
+    HolidayDayRepository,
+    custom_day_rows,
+    projects_rating_activity,
+)
 from timeledger.settings.schemas import CustomDayCreate, HolidayDay
 from timeledger.settings.store import (
     Actor,
@@ -427,7 +432,7 @@ def custom_days(session: Session, calendar_id: int) -> list[HolidayCustomDay]:
     return HolidayDayRepository(session).of(calendar.id)
 
 
-def _version_on(versions: list[HolidayCalendarVersion], day: date) -> HolidayCalendarVersion | None:
+def _version_on(versions: list[Any], day: date) -> Any:
     """The version in force on `day` among a history ordered by (effective_from, id)."""
     current = None
     for version in versions:
@@ -437,17 +442,43 @@ def _version_on(versions: list[HolidayCalendarVersion], day: date) -> HolidayCal
     return current
 
 
+@functools.lru_cache(maxsize=1024)
+def _generated_holidays(
+    country: str, subdivision: str | None, year: int
+) -> tuple[tuple[date, str], ...]:
+    """The holidays the country rules generate for a year: the same for every calendar and
+    request (generating them took most of a month's evaluation)."""
+    generated = holidays.country_holidays(country, subdiv=subdivision, years=year)
+    return tuple(sorted(generated.items()))
+
+
 def holiday_days(session: Session, calendar_id: int, year: int) -> list[HolidayDay]:
     """The holidays of a year: those the country rules of each version generate for the
     days that version is in force, with custom days added and removed ones taken out."""
     calendar = HOLIDAY_CALENDARS.get(session, calendar_id)
     versions = HOLIDAY_CALENDARS.history.history(session, calendar.id)
     first, last = date(year, 1, 1), date(year, 12, 31)
+    customs = HolidayDayRepository(session).of(calendar.id, first, last)
+    return _holidays_of_year(versions, customs, year)
+
+
+def holiday_dates(session: Session, workspace_id: int, calendar_id: int, year: int) -> set[date]:
+    """The dates of `holiday_days`, read with prepared statements (an evaluation asks for
+    them for every employee)."""
+    versions = HOLIDAY_CALENDARS.history.history_rows(session, workspace_id, calendar_id)
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    customs = custom_day_rows(session, workspace_id, calendar_id, first, last)
+    return {holiday.day for holiday in _holidays_of_year(versions, customs, year)}
+
+
+def _holidays_of_year(versions: list[Any], customs: list[Any], year: int) -> list[HolidayDay]:
+    """`versions` ordered by (effective_from, id) and the year's custom days, as objects or
+    rows with their fields."""
+    first = date(year, 1, 1)
     days: dict[date, HolidayDay] = {}
     rules = {(v.country, v.subdivision) for v in versions if v.country is not None}
     for country, subdivision in sorted(rules, key=str):
-        generated = holidays.country_holidays(country, subdiv=subdivision, years=year)
-        for day, name in generated.items():
+        for day, name in _generated_holidays(country, subdivision, year):
             version = _version_on(versions, day)
             if version is not None and (version.country, version.subdivision) == (
                 country,
@@ -455,7 +486,7 @@ def holiday_days(session: Session, calendar_id: int, year: int) -> list[HolidayD
             ):
                 days[day] = HolidayDay(day=day, name=name, source="generated")
     created = versions[0].effective_from if versions else first
-    for custom in HolidayDayRepository(session).of(calendar.id, first, last):
+    for custom in customs:
         if custom.removed:
             days.pop(custom.day, None)
         elif custom.day >= created:
