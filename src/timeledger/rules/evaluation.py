@@ -484,8 +484,11 @@ def _visible(day: _Day, policy: AllowancePolicy) -> list[Span]:
     return [span for span in day.worked if span.origin.reason_id in policy.trigger_reason_ids]
 
 
+def _kind_of(policy: AllowancePolicy) -> LineKind:
+    return "overtime" if policy.classify_as_overtime else "allowance"
+
+
 def _record(day: _Day, policy: AllowancePolicy, figure: _Figure) -> None:
-    figure.kind = "overtime" if policy.classify_as_overtime else "allowance"
     day.allowances.append(figure)
     if policy.classify_as_overtime:
         day.claimed += figure.spans
@@ -520,7 +523,7 @@ def _apply_counter(counted: list[tuple[_Day, AllowancePolicy]]) -> None:
                 day,
                 source,
                 _Figure(
-                    "overtime",
+                    _kind_of(source),
                     minutes,
                     source.policy_id,
                     source.effective_from,
@@ -552,7 +555,7 @@ def _apply_rules(day: _Day, policy: AllowancePolicy) -> None:
             day,
             policy,
             _Figure(
-                "allowance",
+                _kind_of(policy),
                 figure.minutes,
                 policy.policy_id,
                 policy.effective_from,
