@@ -224,3 +224,21 @@ def test_a_range_asked_in_parts_gives_the_same_days(client: TestClient, oslo: Os
 
     assert head["days"] + tail["days"] == whole["days"]
     assert head["lines"] + tail["lines"] == whole["lines"]
+
+
+def test_a_vacation_entry_credits_the_days_norm(client: TestClient, oslo: Oslo) -> None:
+    activities = client.get("/api/settings/activities?limit=200", headers=oslo.headers).json()
+    vacation = next(item["id"] for item in activities["items"] if item["key"] == "vacation")
+    for day, minutes in (("2026-03-02", 450), ("2026-03-07", 450)):
+        created = client.post(
+            f"/api/employees/{oslo.employee_id}/timesheet/entries",
+            json={"date": day, "minutes": minutes, "activity_id": vacation},
+            headers=oslo.headers,
+        )
+        assert created.status_code == 201, created.text
+
+    answer = on(client, oslo, oslo.employee_id, "2026-03-02", "2026-03-08")
+
+    credited = [(day["credited_minutes"], day["flex_delta_minutes"]) for day in answer["days"]]
+    # Saturday has no norm: its entry credits nothing.
+    assert credited[0] == (450, 0) and credited[5] == (0, 0)

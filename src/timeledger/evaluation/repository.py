@@ -4,14 +4,14 @@ The per-employee reads are prepared statements (`kit/prepared`): built and compi
 they cost a tenth of an ORM query, which matters when a month is read for each of a
 thousand employees. They name the workspace themselves, as the ORM's scoping would."""
 
-from collections.abc import Collection
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BindParameter, bindparam, select
+from sqlalchemy import BindParameter, and_, bindparam, select
 from sqlalchemy.orm import Session
 
 from timeledger.kit.prepared import PreparedQuery, rows_in_session
+from timeledger.kit.versioning import VersionHistory
 from timeledger.models import (
     ActivityVersion,
     EmployeeVersion,
@@ -43,37 +43,42 @@ EMPLOYMENT_PERIODS = PreparedQuery(
     )
     .order_by(Employment.starts_on)
 )
-_STARTING = (
-    PresenceInterval.workspace_id == WORKSPACE,
-    PresenceInterval.employee_id == bindparam("employee_id"),
-    PresenceInterval.started_at >= bindparam("starts_from"),
-    PresenceInterval.started_at < bindparam("starts_before"),
-)
-INTERVALS = PreparedQuery(
+INTERVALS_WITH_BREAKS = PreparedQuery(
     select(
         PresenceInterval.id,
         PresenceInterval.started_at,
         PresenceInterval.ended_at,
         PresenceInterval.reason_id,
         PresenceInterval.activity_id,
+        PresenceBreak.started_at.label("break_started_at"),
+        PresenceBreak.ended_at.label("break_ended_at"),
     )
-    .where(*_STARTING)
-    .order_by(PresenceInterval.started_at, PresenceInterval.id)
+    .outerjoin(PresenceBreak, PresenceBreak.interval_id == PresenceInterval.id)
+    .where(
+        PresenceInterval.workspace_id == WORKSPACE,
+        PresenceInterval.employee_id == bindparam("employee_id"),
+        PresenceInterval.started_at >= bindparam("starts_from"),
+        PresenceInterval.started_at < bindparam("starts_before"),
+    )
+    .order_by(PresenceInterval.started_at, PresenceInterval.id, PresenceBreak.started_at)
 )
-BREAKS = PreparedQuery(
-    select(PresenceBreak.interval_id, PresenceBreak.started_at, PresenceBreak.ended_at)
-    .join(PresenceInterval, PresenceInterval.id == PresenceBreak.interval_id)
-    .where(PresenceBreak.workspace_id == WORKSPACE, *_STARTING)
-    .order_by(PresenceBreak.interval_id, PresenceBreak.started_at)
-)
+ACTIVITY_VERSIONS = VersionHistory(ActivityVersion, ActivityVersion.activity_id)
 ENTRIES = PreparedQuery(
     select(
         TimeEntry.id,
         TimeEntry.day,
         TimeEntry.minutes,
         TimeEntry.activity_id,
+        ActivityVersion.type.label("activity_type"),
         TimeEntry.started_at,
         TimeEntry.ended_at,
+    )
+    .outerjoin(
+        ActivityVersion,
+        and_(
+            ActivityVersion.activity_id == TimeEntry.activity_id,
+            ACTIVITY_VERSIONS.in_force_on(TimeEntry.__table__.c.day),
+        ),
     )
     .where(
         TimeEntry.workspace_id == WORKSPACE,
@@ -83,11 +88,6 @@ ENTRIES = PreparedQuery(
         TimeEntry.timer_started_at.is_(None),
     )
     .order_by(TimeEntry.day, TimeEntry.id)
-)
-ACTIVITY_TYPES = (
-    select(ActivityVersion.activity_id, ActivityVersion.effective_from, ActivityVersion.type)
-    .where(ActivityVersion.activity_id.in_(bindparam("activity_ids", expanding=True)))
-    .order_by(ActivityVersion.activity_id, ActivityVersion.effective_from, ActivityVersion.id)
 )
 
 
@@ -110,36 +110,24 @@ def intervals_starting(
     employee_id: int,
     starts_from: datetime,
     starts_before: datetime,
-) -> tuple[list[Any], list[Any]]:
-    """The employee's intervals starting in [starts_from, starts_before) and their breaks."""
-    parameters = {
-        "workspace_id": workspace_id,
-        "employee_id": employee_id,
-        "starts_from": starts_from,
-        "starts_before": starts_before,
-    }
-    intervals = rows_in_session(session, INTERVALS, **parameters)
-    breaks = rows_in_session(session, BREAKS, **parameters) if intervals else []
-    return intervals, breaks
+) -> list[Any]:
+    """The employee's intervals starting in [starts_from, starts_before), a row per break
+    (`break_started_at` null for an interval without breaks), in time order."""
+    return rows_in_session(
+        session,
+        INTERVALS_WITH_BREAKS,
+        workspace_id=workspace_id,
+        employee_id=employee_id,
+        starts_from=starts_from,
+        starts_before=starts_before,
+    )
 
 
 def entries_of_days(
     session: Session, workspace_id: int, employee_id: int, first: date, last: date
 ) -> list[Any]:
-    """The employee's entries of [first, last], running timers left out."""
+    """The employee's entries of [first, last] with the type of their activity on their
+    day, running timers left out."""
     return rows_in_session(
         session, ENTRIES, workspace_id=workspace_id, employee_id=employee_id, first=first, last=last
     )
-
-
-def activity_type_histories(
-    session: Session, activity_ids: Collection[int]
-) -> dict[int, list[tuple[date, str]]]:
-    """Each activity's type from each date on."""
-    histories: dict[int, list[tuple[date, str]]] = {}
-    if not activity_ids:
-        return histories
-    rows = session.execute(ACTIVITY_TYPES, {"activity_ids": sorted(activity_ids)})
-    for row in rows:
-        histories.setdefault(row.activity_id, []).append((row.effective_from, row.type))
-    return histories

@@ -9,7 +9,6 @@ from typing import Any, TypeVar
 from sqlalchemy.orm import Session
 
 from timeledger.evaluation.repository import (
-    activity_type_histories,
     employee_history,
     employment_periods,
     entries_of_days,
@@ -138,7 +137,6 @@ class FactsLoader:
         self._worktime: dict[int, tuple[facts.WorktimePolicy, ...]] = {}
         self._allowance: dict[int, tuple[facts.AllowancePolicy, ...]] = {}
         self._holidays: dict[tuple[int, int], frozenset[date]] = {}
-        self._activity_types: dict[int, list[tuple[date, str]]] = {}
 
     def facts_of(
         self, employee_id: int, first: date, last: date, drafts: Drafts | None = None
@@ -247,12 +245,16 @@ class FactsLoader:
         core places each on its local date in the employee's zone."""
         starts_from = datetime.combine(first - timedelta(days=1), time(), UTC)
         starts_before = datetime.combine(last + timedelta(days=2), time(), UTC)
-        rows, break_rows = intervals_starting(
+        rows = intervals_starting(
             self.session, self.workspace_id, employee_id, starts_from, starts_before
         )
+        first_rows: dict[int, Any] = {}
         breaks: dict[int, list[facts.Break]] = {}
-        for row in break_rows:
-            breaks.setdefault(row.interval_id, []).append(facts.Break(row.started_at, row.ended_at))
+        for row in rows:
+            first_rows.setdefault(row.id, row)
+            of_interval = breaks.setdefault(row.id, [])
+            if row.break_started_at is not None:
+                of_interval.append(facts.Break(row.break_started_at, row.break_ended_at))
         return tuple(
             facts.Interval(
                 id=row.id,
@@ -260,36 +262,25 @@ class FactsLoader:
                 ended_at=row.ended_at,
                 reason_id=row.reason_id,
                 activity_id=row.activity_id,
-                breaks=tuple(breaks.get(row.id, ())),
+                breaks=tuple(breaks[row.id]),
             )
-            for row in rows
+            for row in first_rows.values()
         )
 
     def _entries(self, employee_id: int, first: date, last: date) -> tuple[facts.Entry, ...]:
         rows = entries_of_days(self.session, self.workspace_id, employee_id, first, last)
-        unknown = {row.activity_id for row in rows} - self._activity_types.keys()
-        self._activity_types.update(activity_type_histories(self.session, unknown))
         return tuple(
             facts.Entry(
                 id=row.id,
                 day=row.day,
                 minutes=row.minutes,
                 activity_id=row.activity_id,
-                activity_type=self._activity_type(row.activity_id, row.day),
+                activity_type=row.activity_type or "work",
                 started_at=row.started_at,
                 ended_at=row.ended_at,
             )
             for row in rows
         )
-
-    def _activity_type(self, activity_id: int, day: date) -> Any:
-        history = self._activity_types.get(activity_id, [])
-        current = history[0][1] if history else "work"
-        for effective_from, activity_type in history:
-            if effective_from > day:
-                break
-            current = activity_type
-        return current
 
 
 def _draft_facts(drafts: Drafts | None) -> facts.DraftPolicies | None:
