@@ -46,11 +46,14 @@ class Oslo:
         return f"/api/employees/{self.employee_id}/timesheet/evaluate"
 
 
-def oslo_workspace(client: TestClient, db: Database, hashing: PasswordHashing) -> Oslo:
+def oslo_workspace(
+    client: TestClient, db: Database, hashing: PasswordHashing, since: str = "2024-01-01"
+) -> Oslo:
+    """Everything effective from `since`."""
     workspace = make_workspace(db, hashing, "Fjord", timezone="Europe/Oslo")
     headers = workspace.headers
     flex = create_setting(
-        client, headers, "timebank-accounts", name="Flex", unit="hours", effective_from="2024-01-01"
+        client, headers, "timebank-accounts", name="Flex", unit="hours", effective_from=since
     )
     overtime = create_setting(
         client,
@@ -58,7 +61,7 @@ def oslo_workspace(client: TestClient, db: Database, hashing: PasswordHashing) -
         "activities",
         name="Overtime",
         type="allowance",
-        effective_from="2024-01-01",
+        effective_from=since,
     )
     worktime = create_setting(
         client,
@@ -66,7 +69,7 @@ def oslo_workspace(client: TestClient, db: Database, hashing: PasswordHashing) -
         "worktime-policies",
         name="Office",
         flex_account_id=flex,
-        effective_from="2024-01-01",
+        effective_from=since,
     )
     ot = create_setting(
         client,
@@ -77,7 +80,7 @@ def oslo_workspace(client: TestClient, db: Database, hashing: PasswordHashing) -
         classify_as_overtime=True,
         consumes_flex=True,
         counter=OT_COUNTER,
-        effective_from="2024-01-01",
+        effective_from=since,
     )
     night = create_setting(
         client,
@@ -86,7 +89,7 @@ def oslo_workspace(client: TestClient, db: Database, hashing: PasswordHashing) -
         name="NIGHT",
         target_activity_id=overtime,
         rules=NIGHT_RULES,
-        effective_from="2024-01-01",
+        effective_from=since,
     )
     calendar = create_setting(
         client,
@@ -94,7 +97,7 @@ def oslo_workspace(client: TestClient, db: Database, hashing: PasswordHashing) -
         "holiday-calendars",
         name="Norway",
         country="NO",
-        effective_from="2024-01-01",
+        effective_from=since,
     )
     terms = create_setting(
         client,
@@ -105,7 +108,7 @@ def oslo_workspace(client: TestClient, db: Database, hashing: PasswordHashing) -
         norm_minutes=[450, 450, 450, 450, 450, 0, 0],
         worktime_policy_id=worktime,
         allowance_policy_ids=[ot, night],
-        effective_from="2024-01-01",
+        effective_from=since,
     )
     employee = create_employee(
         client,
@@ -114,10 +117,11 @@ def oslo_workspace(client: TestClient, db: Database, hashing: PasswordHashing) -
         employment_terms_id=terms,
         timezone="Europe/Oslo",
         weekly_pattern_minutes=[450, 450, 450, 450, 450, 0, 0],
+        effective_from=since,
     )
     employment = client.post(
         f"/api/employees/{employee['id']}/employments",
-        json={"starts_on": "2024-01-01"},
+        json={"starts_on": since},
         headers=headers,
     )
     assert employment.status_code == 201, employment.text

@@ -8,9 +8,12 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.evaluation.support import OT_COUNTER, Oslo, evaluate
+from tests.evaluation.support import OT_COUNTER, Oslo, evaluate, oslo_workspace
 from tests.organization.support import create_employee
 from tests.presence.support import create_setting, record
+from tests.timesheet.support import person_in
+from timeledger.access.credentials import PasswordHashing
+from timeledger.kit.db import Database
 
 BREAK_TIERS = [
     {"after_minutes": 360, "break_minutes": 30},
@@ -242,3 +245,53 @@ def test_a_vacation_entry_credits_the_days_norm(client: TestClient, oslo: Oslo) 
     credited = [(day["credited_minutes"], day["flex_delta_minutes"]) for day in answer["days"]]
     # Saturday has no norm: its entry credits nothing.
     assert credited[0] == (450, 0) and credited[5] == (0, 0)
+
+
+def test_a_night_into_new_year_earns_the_holiday_when_the_range_ends_on_new_years_eve(
+    client: TestClient, db: Database, hashing: PasswordHashing
+) -> None:
+    # 2023-12-31 is a Sunday: the week, and the range, end on it; 1 January is a holiday.
+    oslo = oslo_workspace(client, db, hashing, since="2023-01-01")
+    shift(client, oslo, "2023-12-31T22:00:00+01:00", "2024-01-01T06:00:00+01:00")
+    holiday_pay = {
+        "name": "Holiday",
+        "target_activity_id": oslo.overtime_activity_id,
+        "rules": [
+            {
+                "filters": [{"plugin_id": "holidays"}],
+                "calculator": {"plugin_id": "rate", "config": {"percent": 100}},
+            }
+        ],
+    }
+    drafts = {"allowance_policies": [holiday_pay]}
+
+    week = on(client, oslo, oslo.employee_id, "2023-12-25", "2023-12-31", draft_policies=drafts)
+    day = on(client, oslo, oslo.employee_id, "2023-12-31", "2024-01-01", draft_policies=drafts)
+
+    for answer in (week, day):
+        lines = [line for line in answer["lines"] if line["kind"] == "allowance"]
+        assert [(line["day"], line["minutes"]) for line in lines] == [("2023-12-31", 360)]
+
+
+def test_drafts_take_the_permission_to_change_settings(
+    client: TestClient, db: Database, oslo: Oslo
+) -> None:
+    person = person_in(client, db, oslo.workspace)
+    body = {"from": "2026-03-02", "to": "2026-03-02"}
+    path = f"/api/employees/{person.employee_id}/timesheet/evaluate"
+
+    saved = client.post(path, json=body, headers=person.headers)
+    drafted = client.post(
+        path, json={**body, "draft_policies": {"allowance_policies": []}}, headers=person.headers
+    )
+
+    assert saved.status_code == 200, saved.text
+    assert drafted.status_code == 403, drafted.text
+    assert drafted.headers["content-type"].startswith("application/problem+json")
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_dates_beyond_the_calendar_are_a_422(client: TestClient, oslo: Oslo, day: str) -> None:
+    response = client.post(oslo.evaluate, json={"from": day, "to": day}, headers=oslo.headers)
+
+    assert response.status_code == 422, response.text

@@ -446,7 +446,7 @@ def test_a_daily_threshold_on_top_of_the_norm() -> None:
 
 def test_a_week_a_policy_applies_to_in_part_has_its_share_of_the_weekly_threshold() -> None:
     """docs/rules.md, "norm_week_counter": a new employee whose first version starts on
-    Wednesday has 5/7 of the weekly threshold."""
+    Wednesday has the share of the weekly threshold that Wednesday to Sunday plan."""
     saved = configuration(OT)
     config = replace(
         saved,
@@ -459,10 +459,10 @@ def test_a_week_a_policy_applies_to_in_part_has_its_share_of_the_weekly_threshol
     evaluation = evaluate(shifts.facts(*WEEK, config))
 
     assert evaluation.totals.worked_minutes == 1920
-    assert 2400 * 5 // 7 == 1714
+    assert 2400 * 1350 // 2250 == 1440
     (weekly,) = lines_of(evaluation, "overtime")
-    assert (*figures(weekly), weekly.basis) == (SATURDAY, 206, 140, None, None, "week")
-    assert local(weekly) == [("Sat 12:34", "16:00", 206)]
+    assert (*figures(weekly), weekly.basis) == (SATURDAY, 480, 140, None, None, "week")
+    assert local(weekly) == [("Sat 08:00", "16:00", 480)]
 
 
 # Work-time steps

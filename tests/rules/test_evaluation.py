@@ -1,6 +1,7 @@
 """The rule engine's evaluation, from plain facts: the issue's examples and the cases
 payroll depends on (daylight saving, midnight, holidays, part time, ordered overtime)."""
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -19,7 +20,7 @@ from tests.rules.builders import (
     worktime,
 )
 from timeledger.rules.evaluation import context_range, evaluate
-from timeledger.rules.facts import AllowancePolicy, AllowanceRule, Employment
+from timeledger.rules.facts import AllowancePolicy, AllowanceRule, Employment, TermsVersion
 from timeledger.rules.figures import Evaluation, Line
 
 MONDAY = date(2026, 3, 2)
@@ -386,3 +387,85 @@ def test_the_same_facts_give_the_same_evaluation() -> None:
     facts = shifts.facts(*week_of(MONDAY), configuration(OT, NIGHT))
 
     assert evaluate(facts) == evaluate(facts)
+
+
+def test_a_counter_named_on_part_of_a_week_has_that_part_of_the_weekly_threshold() -> None:
+    wednesday = MONDAY + timedelta(days=2)
+    config = configuration(OT)
+    two_days_only = replace(
+        config,
+        terms={
+            7: (
+                *config.terms[7],
+                TermsVersion(
+                    wednesday, holiday_calendar_id=3, worktime_policy_id=10, allowance_policy_ids=()
+                ),
+            )
+        },
+    )
+    shifts = (
+        Shifts().add(MONDAY, "08:00", "15:30").add(MONDAY + timedelta(days=1), "08:00", "15:30")
+    )
+
+    evaluation = evaluate(shifts.facts(*week_of(MONDAY), two_days_only))
+
+    # 900 minutes planned of the week's 2,250: 960 of the 2,400; 900 worked is no overtime.
+    assert evaluation.totals.overtime_minutes == 0
+
+
+def test_the_policies_of_a_week_run_in_the_order_of_its_last_days_terms() -> None:
+    wednesday = MONDAY + timedelta(days=2)
+    ordered = AllowancePolicy(
+        policy_id=4,
+        effective_from=MONDAY,
+        trigger_reason_ids=frozenset({9}),
+        classify_as_overtime=True,
+        rules=(AllowanceRule((), calculator("rate", percent=200)),),
+    )
+    config = configuration(OT, ordered)
+    reordered = replace(
+        config,
+        terms={
+            7: (
+                TermsVersion(MONDAY - timedelta(days=400), 3, 10, (1,)),
+                TermsVersion(wednesday, 3, 10, (4, 1)),
+            )
+        },
+    )
+    shifts = Shifts().add(wednesday, "07:00", "17:00").add(wednesday, "17:00", "19:00", reason_id=9)
+
+    evaluation = evaluate(shifts.facts(*week_of(MONDAY), reordered))
+
+    overtime = [(line.policy_id, line.minutes) for line in lines_of(evaluation, "overtime")]
+    assert overtime == [(4, 120), (1, 60)]
+
+
+def test_a_minute_two_consuming_lines_name_is_taken_from_flex_once() -> None:
+    supplement = AllowancePolicy(
+        policy_id=5,
+        effective_from=MONDAY,
+        consumes_flex=True,
+        rules=(
+            AllowanceRule((window("17:00", "20:00"),), calculator("rate", percent=50)),
+            AllowanceRule((filter_of("weekdays", days=[6, 7]),), calculator("rate", percent=100)),
+        ),
+    )
+    saturday = MONDAY + timedelta(days=5)
+    shifts = Shifts().add(saturday, "16:00", "20:00")
+
+    evaluation = evaluate(shifts.facts(saturday, saturday, configuration(supplement)))
+
+    assert [line.minutes for line in lines_of(evaluation, "allowance")] == [180, 240]
+    assert evaluation.days[0].flex_delta_minutes == 0
+
+
+def test_the_digest_reads_only_the_intervals_the_evaluation_counts() -> None:
+    shifts = Shifts().add(MONDAY, "08:00", "16:00")
+    later = Shifts().add(MONDAY, "08:00", "16:00").add(MONDAY + timedelta(days=7), "08:00", "16:00")
+
+    week = week_of(MONDAY)
+
+    assert (
+        evaluate(shifts.facts(*week, configuration(OT))).input_digest
+        == evaluate(later.facts(*week, configuration(OT))).input_digest
+    )

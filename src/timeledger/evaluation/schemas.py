@@ -6,6 +6,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from timeledger.kit.timeutil import IsoDate
+from timeledger.settings.kind_schemas import ConfigDate
 from timeledger.settings.schemas import AllowancePolicyCreate, WorktimePolicyCreate
 
 MAX_RANGE_DAYS = 62
@@ -25,8 +26,8 @@ class DraftPolicies(BaseModel):
 class EvaluateRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    from_: IsoDate = Field(alias="from", description="First local date.")
-    to: IsoDate = Field(description=f"Last local date; at most {MAX_RANGE_DAYS} days in all.")
+    from_: ConfigDate = Field(alias="from", description="First local date.")
+    to: ConfigDate = Field(description=f"Last local date; at most {MAX_RANGE_DAYS} days in all.")
     draft_policies: DraftPolicies | None = None
 
     @model_validator(mode="after")

@@ -143,7 +143,10 @@ class FactsLoader:
     ) -> facts.EvaluationFacts:
         configuration = self._configuration(employee_id, drafts)
         context_first, context_last = context_range(configuration, first, last)
-        configuration = self._with_holidays(configuration, context_first, context_last)
+        # A night shift of the context's last day runs into the day after it.
+        configuration = self._with_holidays(
+            configuration, context_first, context_last + timedelta(days=2)
+        )
         return facts.EvaluationFacts(
             employee_id=employee_id,
             first=first,
@@ -199,7 +202,8 @@ class FactsLoader:
         owner_ids: set[int],
         fact_of: Callable[[Any], FactT],
     ) -> dict[int, tuple[FactT, ...]]:
-        """The histories of `owner_ids` as facts: those not known yet read in one query."""
+        """The histories of `owner_ids` as facts; those not known yet are read, one
+        prepared query each."""
         for owner_id in owner_ids - known.keys():
             rows = history.history_rows(self.session, self.workspace_id, owner_id)
             known[owner_id] = tuple(fact_of(row) for row in rows)

@@ -3,7 +3,8 @@ model and one behaviour function of its registry's shape:
 
 - filters: `(spans, FilterContext, config) -> spans` (a subset of the minutes given);
 - calculators: `(spans, config) -> Figure | None`;
-- counters: `(days: Sequence[CounterDay], config) -> list[CounterTake]`;
+- counters: `(days: Sequence[CounterDay], config, share) -> list[CounterTake]`, `share`
+  the part of the weekly threshold that applies (a `Fraction`, 1 for a whole week);
 - work-time steps: `(WorkDay, config) -> spans` (the minutes to deduct);
 - constraints: `(days: Sequence[DayOutcome], config) -> list[Finding]`.
 """

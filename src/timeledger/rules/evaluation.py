@@ -8,8 +8,9 @@ whole and the days before the range that constraints look back on are evaluated 
 day's figures never depend on the range it was asked in."""
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from fractions import Fraction
 from itertools import pairwise
 from typing import Any, TypeVar
 
@@ -56,6 +57,7 @@ from timeledger.rules.timeline import (
     minute_of,
     remove,
     total,
+    union,
 )
 
 MAX_LOOKBACK_DAYS = 364
@@ -72,7 +74,7 @@ def evaluate(facts: EvaluationFacts) -> Evaluation:
     first, last = context_range(configuration, facts.first, facts.last)
     settings = _Settings(configuration)
     days = {day: _Day(day, settings) for day in _dates(first, last)}
-    _lay_out_presence(days, facts.intervals, settings)
+    placed = _lay_out_presence(days, facts.intervals, settings)
     _lay_out_entries(days, facts.entries)
     for day in days.values():
         day.deduct()
@@ -88,7 +90,7 @@ def evaluate(facts: EvaluationFacts) -> Evaluation:
         employee_id=facts.employee_id,
         first=facts.first,
         last=facts.last,
-        input_digest=input_digest(facts),
+        input_digest=input_digest(replace(facts, intervals=placed)),
         days=figures,
         lines=lines,
         issues=tuple(
@@ -175,6 +177,15 @@ class _Settings:
             )
         return self._employee_on[day]
 
+    def pattern_on(self, day: date) -> tuple[int, ...]:
+        """The weekly pattern in force, or the first version's before it: what the week
+        would plan, for sharing a weekly threshold."""
+        employee = self.employee_on(day)
+        versions = self.configuration.employee_versions
+        if employee is None:
+            return versions[0].weekly_pattern_minutes if versions else ()
+        return employee.weekly_pattern_minutes
+
     def calendar_on(self, day: date) -> LocalCalendar:
         version = self.employee_on(day)
         return LocalCalendar(version.timezone if version is not None else self.zone)
@@ -205,7 +216,7 @@ class _Settings:
     def worktime_policy_on(self, day: date) -> WorktimePolicy | None:
         drafts = self.configuration.drafts
         if drafts is not None and drafts.replaces_worktime:
-            return drafts.worktime
+            return drafts.worktime if self.employee_on(day) is not None else None
         terms = self.terms_on(day)
         if terms is None or terms.worktime_policy_id is None:
             return None
@@ -217,6 +228,8 @@ class _Settings:
         days (its id, or its place among drafts)."""
         drafts = self.configuration.drafts
         if drafts is not None and drafts.allowance is not None:
+            if self.employee_on(day) is None:
+                return ()
             return tuple(
                 (("draft", index), policy) for index, policy in enumerate(drafts.allowance)
             )
@@ -263,7 +276,8 @@ class _Day:
     deductions: list[_Figure] = field(default_factory=list)
     allowances: list[_Figure] = field(default_factory=list)
     claimed: list[Span] = field(default_factory=list)
-    consumed_minutes: int = 0
+    consuming: list[Span] = field(default_factory=list)
+    """Minutes of policies that consume flex; a minute two lines name is taken once."""
 
     def __post_init__(self) -> None:
         self.calendar = self.settings.calendar_on(self.day)
@@ -271,9 +285,14 @@ class _Day:
         self.allowance_policies = self.settings.allowance_policies_on(self.day)
         self.holidays = self.settings.holidays_on(self.day)
         employee = self.settings.employee_on(self.day)
-        planned = employee.weekly_pattern_minutes[self.day.isoweekday() - 1] if employee else 0
-        working_day = self.settings.employed_on(self.day) and self.day not in self.holidays
-        self.norm_minutes = planned if working_day else 0
+        pattern = self.settings.pattern_on(self.day)
+        self.planned_minutes = pattern[self.day.isoweekday() - 1] if pattern else 0
+        working_day = (
+            employee is not None
+            and self.settings.employed_on(self.day)
+            and self.day not in self.holidays
+        )
+        self.norm_minutes = self.planned_minutes if working_day else 0
 
     def deduct(self) -> None:
         spans = in_order(self.presence)
@@ -314,9 +333,8 @@ class _Day:
         policy = self.worktime_policy
         if policy is None or policy.flex_account_id is None:
             return None
-        return (
-            self.worked_minutes + self.credited_minutes - self.norm_minutes - self.consumed_minutes
-        )
+        consumed = min(total(union(self.consuming)), self.worked_minutes)
+        return self.worked_minutes + self.credited_minutes - self.norm_minutes - consumed
 
     def figures(self) -> DayFigures:
         return DayFigures(
@@ -401,14 +419,17 @@ def _sources(spans: Sequence[Span]) -> tuple[Source, ...]:
 
 def _lay_out_presence(
     days: dict[date, _Day], intervals: Iterable[Interval], settings: _Settings
-) -> None:
-    """Each interval on the local date it starts on: its minutes less its breaks."""
+) -> tuple[Interval, ...]:
+    """Each interval on the local date it starts on: its minutes less its breaks. Answers
+    those that fell on a day of `days` (the others are no input of the evaluation)."""
+    placed: list[Interval] = []
     for interval in intervals:
         utc_day = interval.started_at.date()
         shift_day = settings.calendar_on(utc_day).date_of(minute_of(interval.started_at))
         day = days.get(shift_day)
         if day is None:
             continue
+        placed.append(interval)
         if interval.ended_at is None:
             day.open_interval_ids.append(interval.id)
             continue
@@ -426,6 +447,7 @@ def _lay_out_presence(
             if low < high:
                 breaks.append(Span(low, high, origin))
         day.presence += remove(whole, breaks)
+    return tuple(placed)
 
 
 def _lay_out_entries(days: dict[date, _Day], entries: Iterable[Entry]) -> None:
@@ -458,8 +480,11 @@ def _weeks(days: list[_Day], week_start: int) -> list[list[_Day]]:
 
 
 def _apply_allowance_policies(week: list[_Day]) -> None:
+    """Policy by policy, in the order of the terms in force on the week's last day (then
+    those only earlier days name, in their order): a minute one classifies as overtime is
+    not another's."""
     order: list[object] = []
-    for day in week:
+    for day in [week[-1], *week]:
         for key, _policy in day.allowance_policies:
             if key not in order:
                 order.append(key)
@@ -472,7 +497,7 @@ def _apply_allowance_policies(week: list[_Day]) -> None:
         ]
         counted = [(day, version) for day, version in applying if version.counter is not None]
         if counted:
-            _apply_counter(counted)
+            _apply_counter(counted, _share_of_week(week, [day for day, _ in counted]))
         for day, version in applying:
             if version.counter is None:
                 _apply_rules(day, version)
@@ -493,12 +518,25 @@ def _record(day: _Day, policy: AllowancePolicy, figure: _Figure) -> None:
     if policy.classify_as_overtime:
         day.claimed += figure.spans
     if policy.consumes_flex:
-        day.consumed_minutes += figure.minutes
+        day.consuming += figure.spans
 
 
-def _apply_counter(counted: list[tuple[_Day, AllowancePolicy]]) -> None:
+def _share_of_week(week: list[_Day], counted: list[_Day]) -> Fraction:
+    """The share of the week's weekly threshold a counter has when it counts only some of
+    the week's days (terms naming it from mid-week, a first employee version in mid-week):
+    the planned minutes of those days over the week's, holidays aside. 1 for the whole
+    week; by days when nothing is planned."""
+    if len(counted) == len(week):
+        return Fraction(1)
+    planned = sum(day.planned_minutes for day in week)
+    if planned == 0:
+        return Fraction(len(counted), len(week))
+    return Fraction(sum(day.planned_minutes for day in counted), planned)
+
+
+def _apply_counter(counted: list[tuple[_Day, AllowancePolicy]], share: Fraction) -> None:
     """One week of a counter policy: each day's daily threshold from the version in force
-    on it; the weekly one from the version of the last day it applies to."""
+    on it; the weekly one from the version of the last day it applies to, at `share`."""
     last = counted[-1][1]
     assert last.counter is not None
     by_date = {day.day: (day, version) for day, version in counted}
@@ -512,7 +550,7 @@ def _apply_counter(counted: list[tuple[_Day, AllowancePolicy]]) -> None:
         )
         for day, version in counted
     ]
-    takes = _behaviour(COUNTERS, last.counter.plugin_id)(counter_days, last.counter.config)
+    takes = _behaviour(COUNTERS, last.counter.plugin_id)(counter_days, last.counter.config, share)
     for take in takes:
         minutes = total(take.spans)
         day, version = by_date[take.shift_day]
@@ -574,16 +612,16 @@ def _constraint_issues(days: list[_Day], week_start: int) -> list[Issue]:
         day.outcome(day.day - timedelta(days=(day.day.isoweekday() - week_start) % 7))
         for day in days
     ]
-    uses: dict[tuple[object, int], tuple[WorktimePolicy, set[date]]] = {}
+    uses: dict[tuple[int | None, date | None, int], tuple[WorktimePolicy, set[date]]] = {}
     for day in days:
         policy = day.worktime_policy
         if policy is None:
             continue
         for index in range(len(policy.constraints)):
             key = (policy.policy_id, policy.effective_from, index)
-            uses.setdefault((key, index), (policy, set()))[1].add(day.day)
+            uses.setdefault(key, (policy, set()))[1].add(day.day)
     issues: list[Issue] = []
-    for (_key, index), (policy, applying) in uses.items():
+    for (_policy_id, _since, index), (policy, applying) in uses.items():
         constraint = policy.constraints[index]
         findings = _behaviour(CONSTRAINTS, constraint.plugin_id)(outcomes, constraint.config)
         issues += [

@@ -99,6 +99,18 @@ def remove(spans: Iterable[Span], taken: Iterable[Span]) -> list[Span]:
     return kept
 
 
+def union(spans: Iterable[Span]) -> list[Span]:
+    """The minutes of `spans`, each minute of an origin once."""
+    merged: list[Span] = []
+    for span in sorted(spans, key=lambda span: (span.origin.kind, span.origin.id, span.start)):
+        last = merged[-1] if merged else None
+        if last is not None and last.origin == span.origin and span.start <= last.end:
+            merged[-1] = Span(last.start, max(last.end, span.end), last.origin)
+        else:
+            merged.append(span)
+    return merged
+
+
 def in_order(spans: Iterable[Span]) -> list[Span]:
     return sorted(spans, key=lambda span: (span.start, span.end, span.origin.kind, span.origin.id))
 

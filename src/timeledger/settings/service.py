@@ -10,6 +10,7 @@ import holidays
 from sqlalchemy.orm import Session
 
 from timeledger.kit.errors import Conflict, NotFound, Unprocessable
+from timeledger.kit.versioning import in_force_of
 from timeledger.models import (
     Activity,
     ActivityVersion,
@@ -432,16 +433,6 @@ def custom_days(session: Session, calendar_id: int) -> list[HolidayCustomDay]:
     return HolidayDayRepository(session).of(calendar.id)
 
 
-def _version_on(versions: list[Any], day: date) -> Any:
-    """The version in force on `day` among a history ordered by (effective_from, id)."""
-    current = None
-    for version in versions:
-        if version.effective_from > day:
-            break
-        current = version
-    return current
-
-
 @functools.lru_cache(maxsize=1024)
 def _generated_holidays(
     country: str, subdivision: str | None, year: int
@@ -479,7 +470,7 @@ def _holidays_of_year(versions: list[Any], customs: list[Any], year: int) -> lis
     rules = {(v.country, v.subdivision) for v in versions if v.country is not None}
     for country, subdivision in sorted(rules, key=str):
         for day, name in _generated_holidays(country, subdivision, year):
-            version = _version_on(versions, day)
+            version = in_force_of(versions, day)
             if version is not None and (version.country, version.subdivision) == (
                 country,
                 subdivision,

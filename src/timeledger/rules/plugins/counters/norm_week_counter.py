@@ -2,6 +2,7 @@
 threshold, both taken from the end (of the day, of the week)."""
 
 from collections.abc import Sequence
+from fractions import Fraction
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -32,12 +33,14 @@ class NormWeekCounterConfig(PluginConfig):
         return self
 
 
-def count(days: Sequence[CounterDay], config: NormWeekCounterConfig) -> list[CounterTake]:
+def count(
+    days: Sequence[CounterDay], config: NormWeekCounterConfig, share: Fraction = Fraction(1)
+) -> list[CounterTake]:
     """`days` are the days of one week the policy applies to, in order. Daily overtime is
     a day's last minutes above its threshold (from the day's own config); weekly overtime
-    the last minutes of the week above `config`'s weekly threshold (its share of the days,
-    when the policy applies to fewer than seven: a new employee's first week), not
-    counting the daily overtime. Minutes already claimed by an earlier policy are skipped,
+    the last minutes of the week above `config`'s weekly threshold times `share` (less than
+    1 when the policy counts only some of the week's days), not counting the daily
+    overtime. Minutes already claimed by an earlier policy are skipped,
     not replaced: they are overtime already."""
     takes: list[CounterTake] = []
     daily: dict[int, list[Span]] = {}
@@ -56,7 +59,7 @@ def count(days: Sequence[CounterDay], config: NormWeekCounterConfig) -> list[Cou
     if config.weekly_threshold_minutes is None:
         return takes
     worked = sum(total(day.spans) for day in days)
-    threshold = config.weekly_threshold_minutes * min(len(days), 7) // 7
+    threshold = int(config.weekly_threshold_minutes * share)
     over = worked - sum(total(part) for part in daily.values()) - threshold
     if over <= 0:
         return takes
