@@ -123,8 +123,8 @@ def _allowance_version(version: Any) -> facts.AllowancePolicy:
 
 
 class FactsLoader:
-    """Loads employees' facts; what several employees share (terms, policies, holidays,
-    activity types) is read once per loader."""
+    """Loads employees' facts; what several employees share (terms, policies, holidays)
+    is read once per loader."""
 
     def __init__(self, session: Session, workspace_id: int) -> None:
         self.session = session

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from fractions import Fraction
 from itertools import pairwise
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from timeledger.rules.contexts import (
     CounterDay,
@@ -64,7 +64,7 @@ MAX_LOOKBACK_DAYS = 364
 CREDITING_TYPES = frozenset({"timeoff", "non-work"})
 """Activity types whose entries credit the norm: absence, and paid time without work."""
 
-VersionT = TypeVar("VersionT")
+VersionT = TypeVar("VersionT", bound="_Dated")
 
 
 def evaluate(facts: EvaluationFacts) -> Evaluation:
@@ -148,10 +148,17 @@ def _dates(first: date, last: date) -> Iterable[date]:
         day += timedelta(days=1)
 
 
-def _in_force(versions: Sequence[VersionT], day: date, effective: Any) -> VersionT | None:
+class _Dated(Protocol):
+    @property
+    def effective_from(self) -> date | None: ...
+
+
+def _in_force(versions: Sequence[VersionT], day: date) -> VersionT | None:
+    """Of a history ordered by `effective_from`, the version in force on `day` (histories
+    hold saved versions only: their dates are set)."""
     current = None
     for version in versions:
-        if effective(version) > day:
+        if version.effective_from is not None and version.effective_from > day:
             break
         current = version
     return current
@@ -172,9 +179,7 @@ class _Settings:
 
     def employee_on(self, day: date) -> EmployeeVersion | None:
         if day not in self._employee_on:
-            self._employee_on[day] = _in_force(
-                self.configuration.employee_versions, day, lambda version: version.effective_from
-            )
+            self._employee_on[day] = _in_force(self.configuration.employee_versions, day)
         return self._employee_on[day]
 
     def pattern_on(self, day: date) -> tuple[int, ...]:
@@ -195,7 +200,7 @@ class _Settings:
             employee = self.employee_on(day)
             terms_id = employee.employment_terms_id if employee is not None else None
             versions = self.configuration.terms.get(terms_id, ()) if terms_id is not None else ()
-            self._terms_on[day] = _in_force(versions, day, lambda version: version.effective_from)
+            self._terms_on[day] = _in_force(versions, day)
         return self._terms_on[day]
 
     def employed_on(self, day: date) -> bool:
@@ -221,7 +226,7 @@ class _Settings:
         if terms is None or terms.worktime_policy_id is None:
             return None
         versions = self.configuration.worktime_policies.get(terms.worktime_policy_id, ())
-        return _in_force(versions, day, lambda version: version.effective_from)
+        return _in_force(versions, day)
 
     def allowance_policies_on(self, day: date) -> tuple[tuple[object, AllowancePolicy], ...]:
         """The policies in force, in the terms' order, each with a key naming it across
@@ -239,7 +244,7 @@ class _Settings:
         found: list[tuple[object, AllowancePolicy]] = []
         for policy_id in terms.allowance_policy_ids:
             versions = self.configuration.allowance_policies.get(policy_id, ())
-            version = _in_force(versions, day, lambda version: version.effective_from)
+            version = _in_force(versions, day)
             if version is not None:
                 found.append((policy_id, version))
         return tuple(found)
