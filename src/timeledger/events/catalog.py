@@ -36,6 +36,7 @@ READINGS: dict[str, Reading] = {
     "presence": Reading("timesheet", reach="employee"),
     "entry": Reading("timesheet", reach="employee"),
     "bookmark": Reading("timesheet", reach="owner"),
+    "statement": Reading("timesheet", reach="employee"),
     "timebank-movement": Reading("timebank", reach="employee"),
     "activity": Reading("settings"),
     "reason": Reading("settings"),

@@ -53,6 +53,7 @@ from timeledger.models.settings import (
     WorktimePolicy,
     WorktimePolicyVersion,
 )
+from timeledger.models.statements import PayrollExport, PeriodLock, Statement
 from timeledger.models.timebank import TimebankMovement
 from timeledger.models.timesheet import EntryDayTotal, PresenceBreak, PresenceInterval, TimeEntry
 from timeledger.models.webhooks import (
@@ -95,6 +96,8 @@ __all__ = [
     "OrgUnitManager",
     "OrgUnitVersion",
     "PasswordResetToken",
+    "PayrollExport",
+    "PeriodLock",
     "PresenceBreak",
     "PresenceInterval",
     "Project",
@@ -107,6 +110,7 @@ __all__ = [
     "SettlementPolicy",
     "SettlementPolicyVersion",
     "SignInAttempt",
+    "Statement",
     "StreamTicket",
     "Task",
     "TaskVersion",

@@ -25,6 +25,16 @@ class TimebankMovement(IdMixin, TenantMixin, Base):
             "account_id",
             "day",
         ),
+        # A settlement posts each (statement, revision, step, account) once, however often
+        # it runs; movements posted by hand have no statement, and nulls never collide.
+        Index(
+            "uq_timebank_movements_settlement",
+            "statement_id",
+            "statement_revision",
+            "settlement_step",
+            "account_id",
+            unique=True,
+        ),
     )
 
     employee_id: Mapped[int] = mapped_column(
@@ -38,10 +48,18 @@ class TimebankMovement(IdMixin, TenantMixin, Base):
         comment="Minutes for an hours account, hundredths of a day for a days account."
     )
     cause: Mapped[str] = mapped_column(
-        String(32), comment="adjustment | entitlement | usage | settlement | carry_over"
+        String(32),
+        comment="adjustment | entitlement | usage | settlement | expiry | reversal | carry_over",
     )
     note: Mapped[str] = mapped_column(Text, default="")
     created_by_user_id: Mapped[int | None] = mapped_column(
         Identifier, ForeignKey("users.id", ondelete="SET NULL")
     )
     created_at: Mapped[datetime]
+    statement_id: Mapped[int | None] = mapped_column(
+        Identifier, ForeignKey("statements.id", ondelete="SET NULL")
+    )
+    statement_revision: Mapped[int | None]
+    settlement_step: Mapped[str | None] = mapped_column(
+        String(40), comment="The step that posted it: `0.bank_norm_delta`, `reversal`."
+    )
