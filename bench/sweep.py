@@ -6,7 +6,8 @@ A path's ids come from the dataset's sample employee and user where the path nam
 otherwise from the first item of the list one level up (`/api/customers/{entity_id}`
 reads the first of `/api/customers`); the plugin descriptors, the same in every workspace,
 are read for the plugin of `CATALOGUE_PARAMETERS`. An operation whose list is empty in the
-dataset, or that never ends (the event stream), is reported as skipped with the reason.
+dataset, that never ends (the event stream) or that needs the worker (a payroll file), is
+reported as skipped with the reason.
 """
 
 from __future__ import annotations
@@ -17,7 +18,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-ENDLESS = {"/api/sse": "an endless event stream"}
+NOT_SWEPT = {
+    "/api/sse": "an endless event stream",
+    "/api/timesheet/statements/exports/{export_id}/file": "a file a job writes, and no "
+    "worker runs during the sweep",
+}
+LIST_QUERIES = {"/api/timesheet/statements": "?scope=all"}
+"""Lists one level up whose default shows too little to find an id (statements are the
+caller's own by default)."""
 CATALOGUE_PARAMETERS: dict[str, int | str] = {
     "registry": "worktime-steps",
     "plugin_id": "statutory_breaks",
@@ -52,7 +60,8 @@ def create_missing_objects(post: Poster, employee_id: int, first_day: str, day: 
     """One object of each kind the generated dataset lacks, so that every read operation
     has something to read: a service user and its key, a dimension, a timebank account
     and a movement on it, a bookmark, a webhook subscription (no worker runs, so nothing
-    is delivered), an inbound endpoint, a schedule and a queued batch job."""
+    is delivered), an inbound endpoint, a schedule, a queued batch job, the employee's
+    statement of `day` and a payroll export (queued)."""
     service_user = post("/api/service-users", {"name": "Sweep"})
     post(f"/api/service-users/{service_user['id']}/api-keys", {})
     post("/api/settings/dimensions", {"name": "Sweep", "allowed_values": ["a", "b"]})
@@ -74,6 +83,8 @@ def create_missing_objects(post: Poster, employee_id: int, first_day: str, day: 
         {"name": "Sweep", "kind": "timesheet.stop-timers", "cron": "0 23 * * *"},
     )
     post("/api/admin/batch-jobs", {"kind": "timesheet.stop-timers"})
+    post(f"/api/employees/{employee_id}/timesheet/statements", {"period_start": day})
+    post("/api/timesheet/statements/exports", {"period_start": day, "format": "csv"})
 
 
 def resolve(template: str, preferred: Mapping[str, int | str], get: Getter) -> str | None:
@@ -85,7 +96,7 @@ def resolve(template: str, preferred: Mapping[str, int | str], get: Getter) -> s
         value = preferred.get(name)
         if value is None:
             parent = path[: path.index(match.group(0))].rstrip("/")
-            value = _first_id(get(parent))
+            value = _first_id(get(parent + LIST_QUERIES.get(parent, "")))
         if value is None:
             return None
         path = path.replace(match.group(0), str(value), 1)
@@ -102,8 +113,8 @@ def sweep_targets(
     for template, operations in document["paths"].items():
         if "get" not in operations:
             continue
-        if template in ENDLESS:
-            skipped[template] = ENDLESS[template]
+        if template in NOT_SWEPT:
+            skipped[template] = NOT_SWEPT[template]
             continue
         path = resolve(template, preferred, get)
         if path is None:

@@ -48,6 +48,8 @@ from timeledger.projects.endpoints import projects_router
 from timeledger.settings.endpoints import settings_router
 from timeledger.settings.plugin_endpoints import plugins_router
 from timeledger.signin.endpoints import auth
+from timeledger.statements.endpoints import statements_router
+from timeledger.statements.export_endpoints import statement_exports_router
 from timeledger.timebank.endpoints import timebank_router
 from timeledger.users.endpoints import me, users
 from timeledger.webhooks.endpoints import webhooks_router
@@ -103,6 +105,8 @@ ROUTE_TABLE = RouteTable.of(
         entries_list_router,
         bookmarks_router,
         timebank_router,
+        statement_exports_router,
+        statements_router,
         events_router,
         webhooks_router,
         inbound_router,

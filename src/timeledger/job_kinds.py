@@ -8,4 +8,6 @@ import timeledger.entries.jobs
 import timeledger.inbound.processing
 import timeledger.jobs.schedules
 import timeledger.signin.service
+import timeledger.statements.export
+import timeledger.statements.jobs
 import timeledger.webhooks.tasks  # noqa: F401

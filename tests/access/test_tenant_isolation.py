@@ -1,6 +1,7 @@
 """A key of workspace A finds nothing of workspace B: every object is 404, every list
 leaves B's rows out, and B's credentials and rows stay untouched."""
 
+from datetime import date
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -17,7 +18,7 @@ from tests.access.support import (
 from tests.conftest import WorkspaceFixture
 from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
-from timeledger.models import WebhookDelivery
+from timeledger.models import Statement, WebhookDelivery
 
 
 def _b_objects(
@@ -83,6 +84,7 @@ def _b_objects(
         **projects,
         **_b_jobs_and_inbound_endpoint(client, headers, robot.user_id),
         **_b_webhook_subscription(client, db, other_workspace),
+        "statement_id": _b_statement(db, other_workspace.id, employee_id),
         "person": person,
         "robot": robot,
         "role_id": role.json()["id"],
@@ -118,11 +120,44 @@ def _b_jobs_and_inbound_endpoint(
         headers=headers,
     )
     assert endpoint.status_code == 201, endpoint.text
+    export = client.post(
+        "/api/timesheet/statements/exports",
+        json={"period_start": "2026-03-02", "format": "csv"},
+        headers=headers,
+    )
+    assert export.status_code == 202, export.text
     return {
         "job_id": job.json()["id"],
         "schedule_id": schedule.json()["id"],
         "endpoint_id": endpoint.json()["id"],
+        "export_id": export.json()["id"],
     }
+
+
+def _b_statement(db: Database, workspace_id: int, employee_id: int) -> int:
+    """A statement of B's employee, stored as the generation job stores one."""
+    now = utcnow()
+    with db.transaction(workspace_id=workspace_id) as session:
+        statement = Statement(
+            workspace_id=workspace_id,
+            employee_id=employee_id,
+            period="week",
+            period_start=date(2026, 1, 5),
+            period_end=date(2026, 1, 11),
+            input_digest="0" * 64,
+            evaluation={"days": [], "lines": [], "issues": [], "totals": {}},
+            norm_minutes=0,
+            worked_minutes=0,
+            overtime_minutes=0,
+            flex_delta_minutes=None,
+            error_issues=0,
+            generated_at=now,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(statement)
+        session.flush()
+        return statement.id
 
 
 def _b_webhook_subscription(
@@ -251,6 +286,8 @@ def _b_ids(operation: Operation, b: dict[str, Any]) -> dict[str, Any]:
             "job_id",
             "schedule_id",
             "endpoint_id",
+            "export_id",
+            "statement_id",
             "subscription_id",
             "delivery_id",
         ):

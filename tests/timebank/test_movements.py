@@ -116,6 +116,9 @@ def test_post_get_list_and_delete_a_movement(
         "cause": "adjustment",
         "note": "Left early on Friday",
         "created_by_user_id": workspace.owner_id,
+        "statement_id": None,
+        "statement_revision": None,
+        "settlement_step": None,
     }
     assert before <= datetime.fromisoformat(made["created_at"]) <= utcnow()
     fetched = client.get(response.headers["Location"], headers=workspace.headers)

@@ -10,7 +10,7 @@ from timeledger.entries.repository import EntryRepository
 from timeledger.jobs.acting import caller_of_job
 from timeledger.jobs.registry import JobContext, job_handler
 from timeledger.kit.clock import utcnow
-from timeledger.kit.errors import Conflict, NotFound
+from timeledger.kit.errors import Conflict, Locked, NotFound
 
 STOP_TIMERS = "timesheet.stop-timers"
 MINUTES_PER_WEEK = 7 * 24 * 60
@@ -47,7 +47,9 @@ def stop_timers(context: JobContext, payload: dict[str, Any]) -> dict[str, Any]:
                 if started is not None and started < cutoff:
                     service.stop_timer(session, caller, employee_id)
                     stopped += 1
-        except (NotFound, Conflict):
-            pass  # the employee was deleted or the timer stopped since the list was read
+        except (NotFound, Conflict, Locked):
+            # The employee was deleted or the timer stopped since the list was read, or
+            # the timer runs on a day of a settled (locked) statement.
+            pass
         context.report_progress(done)
     return {"stopped": stopped}

@@ -3,9 +3,10 @@
 from collections.abc import Collection
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import Table, func, select, update
 from sqlalchemy.orm import Session
 
+from timeledger.kit.clock import utcnow
 from timeledger.kit.rows import take_ids
 from timeledger.models import Employee, TimeEntry
 
@@ -91,6 +92,27 @@ class EntryRepository:
                 .order_by(TimeEntry.employee_id)
             )
         )
+
+    def set_approval_status_of_days(
+        self, employee_id: int, first: date, last: date, status: str
+    ) -> int:
+        """Give every entry of the employee from `first` to `last` the approval status (a
+        statement's step moves them all); returns how many changed."""
+        result = self.session.execute(
+            update(TimeEntry)
+            .where(
+                TimeEntry.employee_id == employee_id,
+                TimeEntry.day.between(first, last),
+                TimeEntry.approval_status != status,
+            )
+            .values(
+                approval_status=status,
+                updated_at=utcnow(),
+                row_version=TimeEntry.row_version + 1,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
 
     def add(self, entry: TimeEntry) -> None:
         self.session.add(entry)

@@ -57,7 +57,8 @@ from timeledger.projects.rates import (
 )
 from timeledger.projects.rounding import round_minutes
 from timeledger.projects.service import PROJECTS
-from timeledger.timesheet import spans
+from timeledger.timesheet import locks, spans
+from timeledger.timesheet.locks import LockedPeriod
 from timeledger.timesheet.spans import MINUTES_PER_DAY
 
 IfMatch = Callable[[str], None]
@@ -570,12 +571,34 @@ def create_entry(
     requested = _requested(data)
     _check_privileged_fields(writer, None, requested)
     values = _settle(Lookups(session), writer, _merge(None, requested), None)
+    day_lock = locks.check_days_unlocked(
+        session, writer.employee.id, [values["day"]], force=force, may_force=writer.may_force
+    )
+    _follow_period_lock(values, requested, locked_before=None, locked_now=day_lock)
     entry = _new_entry(caller, writer, values, utcnow())
     entry.presence_interval_id = presence_interval_id
     EntryRepository(session).add(entry)
     record_entry_change(session, caller.workspace_id, None, EntryFigures.of(entry))
     _log(session, caller, entry, "created")
     return entry
+
+
+def _follow_period_lock(
+    values: dict[str, Any],
+    requested: dict[str, Any],
+    *,
+    locked_before: LockedPeriod | None,
+    locked_now: LockedPeriod | None,
+) -> None:
+    """An entry written with force into a locked period is `locked` like the period's
+    other entries; one moved out of a locked period is no longer. A `locked` the request
+    sends wins."""
+    if requested.get("locked") is not None:
+        return
+    if locked_now is not None:
+        values["locked"] = True
+    elif locked_before is not None:
+        values["locked"] = False
 
 
 def _new_entry(caller: Caller, writer: Writer, values: dict[str, Any], now: datetime) -> TimeEntry:
@@ -604,7 +627,7 @@ def create_entries(
     lookups.read_employment_periods(writers)
     lookups.read_employee_versions(writers)
     lookups.read_stored_minutes([item for item in items if item.employee_id in writers])
-    settled: list[tuple[Writer, dict[str, Any]]] = []
+    settled: list[tuple[int, Writer, dict[str, Any]]] = []
     for index, item in enumerate(items):
         writer = writers.get(item.employee_id)
         if writer is None:
@@ -617,12 +640,13 @@ def create_entries(
         except Problem as problem:
             refused.append((index, problem))
         else:
-            settled.append((writer, values))
+            settled.append((index, writer, values))
             lookups.earlier_items.append(EarlierItem.of(index, writer.employee.id, values))
+    refused.extend(_items_in_locked_periods(session, settled))
     if refused:
         raise _refusal(refused, len(items))
     now = utcnow()
-    entries = [_new_entry(caller, writer, values, now) for writer, values in settled]
+    entries = [_new_entry(caller, writer, values, now) for _, writer, values in settled]
     EntryRepository(session).add_all(entries)
     record_entries_created(session, caller.workspace_id, map(EntryFigures.of, entries))
     views = entry_views(session, caller, entries)
@@ -636,6 +660,26 @@ def create_entries(
         ],
     )
     return entries
+
+
+def _items_in_locked_periods(
+    session: Session, settled: Sequence[tuple[int, Writer, dict[str, Any]]]
+) -> list[tuple[int, Problem]]:
+    """(item index, 423) for each item on a day of a locked period (a batch has no force):
+    one query per employee of the batch."""
+    days_of: dict[int, list[date]] = {}
+    for _, writer, values in settled:
+        days_of.setdefault(writer.employee.id, []).append(values["day"])
+    periods = {
+        employee_id: locks.locked_periods(session, employee_id, min(days), max(days))
+        for employee_id, days in days_of.items()
+    }
+    refused: list[tuple[int, Problem]] = []
+    for index, writer, values in settled:
+        period = locks.lock_covering(periods[writer.employee.id], values["day"])
+        if period is not None:
+            refused.append((index, locks.period_locked(period)))
+    return refused
 
 
 def _writers_of(
@@ -695,16 +739,26 @@ def _refusal(refused: list[tuple[int, Problem]], item_count: int) -> Problem:
     return type(first)(detail, errors=errors)
 
 
+@dataclass(frozen=True)
+class Changeable:
+    entry: TimeEntry
+    day_lock: LockedPeriod | None
+    """The locked period of the entry's day that force lets the write past."""
+
+
 def _changeable(
     session: Session, writer: Writer, employee_id: int, entry_id: int, *, force: bool
-) -> TimeEntry:
+) -> Changeable:
     validators.force_allowed(force=force, may_force=writer.may_force)
     entry = _entry_of(session, employee_id, entry_id)
+    day_lock = locks.check_days_unlocked(
+        session, entry.employee_id, [entry.day], force=force, may_force=writer.may_force
+    )
     validators.not_locked(entry, force=force, may_force=writer.may_force)
     validators.settled_entry_unchanged_by_owner(
         entry, acting_as_owner=writer.is_owner and not writer.may_approve
     )
-    return entry
+    return Changeable(entry, day_lock)
 
 
 def update_entry(
@@ -720,7 +774,8 @@ def update_entry(
     writer = _writer(session, caller, employee_id)
     repository = EntryRepository(session)
     repository.serialize_writes_of(writer.employee.id)
-    entry = _changeable(session, writer, employee_id, entry_id, force=force)
+    changeable = _changeable(session, writer, employee_id, entry_id, force=force)
+    entry = changeable.entry
     if_match(entry_etag(entry))
     requested = _requested(data)
     _check_privileged_fields(writer, entry, requested)
@@ -730,6 +785,13 @@ def update_entry(
         raise _timer_counts_minutes(entry)
     before = EntryFigures.of(entry)
     values = _settle(Lookups(session), writer, _merge(entry, requested), entry)
+    if values["day"] != entry.day:
+        new_day_lock = locks.check_days_unlocked(
+            session, entry.employee_id, [values["day"]], force=force, may_force=writer.may_force
+        )
+        _follow_period_lock(
+            values, requested, locked_before=changeable.day_lock, locked_now=new_day_lock
+        )
     _apply(entry, values)
     entry.updated_at = utcnow()
     entry.row_version += 1
@@ -749,7 +811,7 @@ def delete_entry(
     if_match: IfMatch,
 ) -> None:
     writer = _writer(session, caller, employee_id)
-    entry = _changeable(session, writer, employee_id, entry_id, force=force)
+    entry = _changeable(session, writer, employee_id, entry_id, force=force).entry
     if_match(entry_etag(entry))
     before = EntryFigures.of(entry)
     _log(session, caller, entry, "deleted")
@@ -774,7 +836,9 @@ def running_timer(session: Session, caller: Caller, employee_id: int) -> TimeEnt
 
 
 def _stop(session: Session, caller: Caller, entry: TimeEntry) -> TimeEntry:
+    """Stop the timer; it changes the entry's minutes, so not in a locked period (423)."""
     assert entry.timer_started_at is not None
+    locks.check_days_unlocked(session, entry.employee_id, [entry.day], force=False, may_force=False)
     before = EntryFigures.of(entry)
     elapsed = max(0, int((utcnow() - entry.timer_started_at).total_seconds() // 60))
     minutes = min(MINUTES_PER_DAY, entry.minutes + elapsed)
@@ -825,7 +889,7 @@ def start_timer(session: Session, caller: Caller, employee_id: int, entry_id: in
     employee stops first and is reported."""
     writer = _writer(session, caller, employee_id)
     EntryRepository(session).serialize_writes_of(writer.employee.id)
-    entry = _changeable(session, writer, employee_id, entry_id, force=False)
+    entry = _changeable(session, writer, employee_id, entry_id, force=False).entry
     return _start(session, caller, writer, entry)
 
 

@@ -4,12 +4,11 @@ from typing import Annotated, Any
 
 from timeledger.access.caller import Allowed, Caller
 from timeledger.evaluation import service
-from timeledger.evaluation.schemas import EvaluateRequest, EvaluationRead
+from timeledger.evaluation.schemas import EvaluateRequest, EvaluationRead, rendered
 from timeledger.kit.errors import Forbidden
 from timeledger.kit.routing import api_router
 from timeledger.kit.uow import UnitOfWork, reads_only
 from timeledger.organization.reach import TimesheetReadable
-from timeledger.rules.figures import Evaluation
 
 DRAFTS_PERMISSION = "settings:update:*"
 evaluation_router = api_router("Timesheet", prefix="/employees/{employee_id}/timesheet")
@@ -42,46 +41,3 @@ def evaluate_timesheet(
         session, caller.workspace_id, employee_id, body.from_, body.to, drafts
     )
     return rendered(evaluation)
-
-
-def rendered(evaluation: Evaluation) -> dict[str, Any]:
-    return {
-        "employee_id": evaluation.employee_id,
-        "from": evaluation.first,
-        "to": evaluation.last,
-        "input_digest": evaluation.input_digest,
-        "days": [vars(day) for day in evaluation.days],
-        "lines": [
-            {
-                **{name: getattr(line, name) for name in _LINE_FIELDS},
-                "sources": [
-                    {
-                        "presence_interval_id": source.presence_interval_id,
-                        "entry_id": source.entry_id,
-                        "from": source.started_at,
-                        "to": source.ended_at,
-                        "minutes": source.minutes,
-                    }
-                    for source in line.sources
-                ],
-            }
-            for line in evaluation.lines
-        ],
-        "issues": [vars(issue) for issue in evaluation.issues],
-        "totals": vars(evaluation.totals),
-    }
-
-
-_LINE_FIELDS = (
-    "day",
-    "kind",
-    "policy_id",
-    "policy_version_effective_from",
-    "rule_index",
-    "plugin_id",
-    "rate_percent",
-    "minutes",
-    "units",
-    "amount_minor",
-    "basis",
-)

@@ -1,11 +1,12 @@
 """The live preview's request and answer."""
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from timeledger.kit.timeutil import IsoDate
+from timeledger.rules.figures import Evaluation
 from timeledger.settings.kind_schemas import ConfigDate
 from timeledger.settings.schemas import AllowancePolicyCreate, WorktimePolicyCreate
 
@@ -105,3 +106,47 @@ class EvaluationRead(BaseModel):
     lines: list[LineRead]
     issues: list[IssueRead]
     totals: TotalsRead
+
+
+def rendered(evaluation: Evaluation) -> dict[str, Any]:
+    """The evaluation as `EvaluationRead` reads it (dates and instants as Python values)."""
+    return {
+        "employee_id": evaluation.employee_id,
+        "from": evaluation.first,
+        "to": evaluation.last,
+        "input_digest": evaluation.input_digest,
+        "days": [vars(day) for day in evaluation.days],
+        "lines": [
+            {
+                **{name: getattr(line, name) for name in _LINE_FIELDS},
+                "sources": [
+                    {
+                        "presence_interval_id": source.presence_interval_id,
+                        "entry_id": source.entry_id,
+                        "from": source.started_at,
+                        "to": source.ended_at,
+                        "minutes": source.minutes,
+                    }
+                    for source in line.sources
+                ],
+            }
+            for line in evaluation.lines
+        ],
+        "issues": [vars(issue) for issue in evaluation.issues],
+        "totals": vars(evaluation.totals),
+    }
+
+
+_LINE_FIELDS = (
+    "day",
+    "kind",
+    "policy_id",
+    "policy_version_effective_from",
+    "rule_index",
+    "plugin_id",
+    "rate_percent",
+    "minutes",
+    "units",
+    "amount_minor",
+    "basis",
+)

@@ -40,10 +40,11 @@ class AreaActions:
     read: str
     write: str
     approve: str | None
+    submit: str | None = None
 
 
 class Area(Enum):
-    TIMESHEET = AreaActions("timesheet", "timesheet", "read", "write", "approve")
+    TIMESHEET = AreaActions("timesheet", "timesheet", "read", "write", "approve", "submit")
     TIMEBANK = AreaActions("timebank", "timebank", "read", "adjust", None)
     TIME_OFF = AreaActions("time-off", "time off", "read", "write", "approve")
 
@@ -52,6 +53,7 @@ class Access(Enum):
     READ = "read"
     WRITE = "write"
     APPROVE = "approve"
+    SUBMIT = "submit"
 
 
 def action_of(area: Area, access: Access) -> str | None:
@@ -64,6 +66,8 @@ def action_of(area: Area, access: Access) -> str | None:
             return actions.write
         case Access.APPROVE:
             return actions.approve
+        case Access.SUBMIT:
+            return actions.submit
 
 
 def _scope(permissions: Iterable[str], area: Area, access: Access) -> Scope | None:
@@ -201,6 +205,7 @@ def _reached_in_path(area: Area, access: Access) -> Any:
 
 TimesheetReadable = Annotated[int, _reached_in_path(Area.TIMESHEET, Access.READ)]
 TimesheetWritable = Annotated[int, _reached_in_path(Area.TIMESHEET, Access.WRITE)]
+TimesheetSubmittable = Annotated[int, _reached_in_path(Area.TIMESHEET, Access.SUBMIT)]
 TimebankReadable = Annotated[int, _reached_in_path(Area.TIMEBANK, Access.READ)]
 TimebankWritable = Annotated[int, _reached_in_path(Area.TIMEBANK, Access.WRITE)]
 

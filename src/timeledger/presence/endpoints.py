@@ -28,6 +28,13 @@ presence_router = api_router("Timesheet", prefix="/employees/{employee_id}/times
 
 READ = "timesheet:read:own"
 WRITE = "timesheet:write:own"
+Force = Annotated[
+    bool,
+    Query(
+        description="Change presence in a locked period, the days of a settled statement "
+        "(needs timesheet:force:*, else 403); without it such a change answers 423."
+    ),
+]
 PresencePage = Annotated[
     PageRequest,
     page_request(tuple(service.INTERVAL_SORTS), "started_at", default_direction=Direction.DESC),
@@ -55,9 +62,10 @@ def clock_in(
     caller: Annotated[Caller, Allowed(WRITE)],
     employee_id: TimesheetWritable,
     body: ClockIn,
+    force: Force = False,
 ) -> PresenceRead:
     """Opens a presence interval; 409 naming the open interval when there is one."""
-    interval = service.clock_in(session, caller, employee_id, body)
+    interval = service.clock_in(session, caller, employee_id, body, force=force)
     created(response, interval_location(employee_id, interval.id))
     return _answer(session, response, interval)
 
@@ -69,9 +77,10 @@ def clock_out(
     caller: Annotated[Caller, Allowed(WRITE)],
     employee_id: TimesheetWritable,
     body: ClockOut,
+    force: Force = False,
 ) -> PresenceRead:
     """Closes the open interval (and its open break) at `at`; 409 when none is open."""
-    interval = service.clock_out(session, caller, employee_id, body)
+    interval = service.clock_out(session, caller, employee_id, body, force=force)
     return _answer(session, response, interval)
 
 
@@ -82,8 +91,9 @@ def break_start(
     caller: Annotated[Caller, Allowed(WRITE)],
     employee_id: TimesheetWritable,
     body: BreakAt,
+    force: Force = False,
 ) -> PresenceRead:
-    interval = service.start_break(session, caller, employee_id, body)
+    interval = service.start_break(session, caller, employee_id, body, force=force)
     return _answer(session, response, interval)
 
 
@@ -94,8 +104,9 @@ def break_end(
     caller: Annotated[Caller, Allowed(WRITE)],
     employee_id: TimesheetWritable,
     body: BreakAt,
+    force: Force = False,
 ) -> PresenceRead:
-    interval = service.end_break(session, caller, employee_id, body)
+    interval = service.end_break(session, caller, employee_id, body, force=force)
     return _answer(session, response, interval)
 
 
@@ -137,9 +148,10 @@ def create_presence(
     caller: Annotated[Caller, Allowed(WRITE)],
     employee_id: TimesheetWritable,
     body: PresenceCreate,
+    force: Force = False,
 ) -> PresenceRead:
     """A closed interval after the fact; 409 naming an interval it would overlap."""
-    interval = service.create_interval(session, caller, employee_id, body)
+    interval = service.create_interval(session, caller, employee_id, body, force=force)
     created(response, interval_location(employee_id, interval.id))
     return _answer(session, response, interval)
 
@@ -171,9 +183,10 @@ def update_presence(
     caller: Annotated[Caller, Allowed(WRITE)],
     employee_id: TimesheetWritable,
     body: PresenceUpdate,
+    force: Force = False,
 ) -> PresenceRead:
     interval = service.update_interval(
-        session, caller, employee_id, interval_id, body, if_match_of(request)
+        session, caller, employee_id, interval_id, body, if_match_of(request), force=force
     )
     return _answer(session, response, interval)
 
@@ -189,5 +202,8 @@ def delete_presence(
     session: UnitOfWork,
     caller: Annotated[Caller, Allowed(WRITE)],
     employee_id: TimesheetWritable,
+    force: Force = False,
 ) -> None:
-    service.delete_interval(session, caller, employee_id, interval_id, if_match_of(request))
+    service.delete_interval(
+        session, caller, employee_id, interval_id, if_match_of(request), force=force
+    )

@@ -6,7 +6,9 @@ database still has the last word on "one open interval (break)": a violation of 
 partial unique index answers 409 like the check would have.
 
 The rules of spans and breaks are `timesheet.spans`; the two that read the stored
-intervals are here: `require_no_open_interval` and `require_no_overlap`.
+intervals are here: `require_no_open_interval` and `require_no_overlap`. Every write
+touches the local days of its intervals only outside locked periods (`timesheet.locks`),
+unless forced by a holder of `timesheet:force:*`.
 """
 
 from collections.abc import Callable, Sequence
@@ -45,7 +47,7 @@ from timeledger.presence.schemas import (
 )
 from timeledger.settings.service import ACTIVITIES, REASONS
 from timeledger.settings.store import require_effective
-from timeledger.timesheet import spans
+from timeledger.timesheet import locks, spans
 from timeledger.timesheet.spans import Span
 
 ENTITY = "presence"
@@ -164,6 +166,26 @@ def _reached(session: Session, caller: Caller, employee_id: int, access: Access)
     """404 when the caller cannot read the employee's timesheet, 403 when they can read
     but not `access` it (organization.reach)."""
     reached_employee_id(session, caller, Area.TIMESHEET, employee_id, access)
+
+
+def _force_permitted(caller: Caller, force: bool) -> None:
+    """403 for force=true without `timesheet:force:*`, whatever is locked."""
+    if force:
+        locks.require_force_permitted(force=True, may_force=caller.may(locks.FORCE_PERMISSION))
+
+
+def _require_unlocked(
+    session: Session, caller: Caller, employee_id: int, *days: date, force: bool
+) -> None:
+    """423 when one of the employee's `days` lies in a locked period and `force` is not
+    given (see `_force_permitted` for who may give it)."""
+    locks.check_days_unlocked(
+        session,
+        employee_id,
+        days,
+        force=force,
+        may_force=force and caller.may(locks.FORCE_PERMISSION),
+    )
 
 
 def get_interval(
@@ -344,8 +366,11 @@ def breaks_of(session: Session, interval: IntervalRecord) -> list[Any]:
     return PresenceRepository(session).breaks_of([interval.id])[interval.id]
 
 
-def clock_in(session: Session, caller: Caller, employee_id: int, body: ClockIn) -> IntervalRecord:
+def clock_in(
+    session: Session, caller: Caller, employee_id: int, body: ClockIn, *, force: bool = False
+) -> IntervalRecord:
     _reached(session, caller, employee_id, Access.WRITE)
+    _force_permitted(caller, force)
     repository = PresenceRepository(session)
     repository.lock_employee(employee_id)
     now = utcnow()
@@ -354,6 +379,7 @@ def clock_in(session: Session, caller: Caller, employee_id: int, body: ClockIn) 
     require_no_open_interval(repository, employee_id)
     require_no_overlap(repository, employee_id, at, None)
     timezone, day = local_day_of(repository, caller.workspace_id, employee_id, at)
+    _require_unlocked(session, caller, employee_id, day, force=force)
     _require_references(session, body.reason_id, body.activity_id, day)
     interval = repository.add_open_interval(
         employee_id=employee_id,
@@ -376,8 +402,11 @@ def clock_in(session: Session, caller: Caller, employee_id: int, body: ClockIn) 
     return interval  # type: ignore[no-any-return]
 
 
-def clock_out(session: Session, caller: Caller, employee_id: int, body: ClockOut) -> IntervalRecord:
+def clock_out(
+    session: Session, caller: Caller, employee_id: int, body: ClockOut, *, force: bool = False
+) -> IntervalRecord:
     _reached(session, caller, employee_id, Access.WRITE)
+    _force_permitted(caller, force)
     repository = PresenceRepository(session)
     repository.lock_employee(employee_id)
     now = utcnow()
@@ -386,6 +415,7 @@ def clock_out(session: Session, caller: Caller, employee_id: int, body: ClockOut
     interval = repository.open_interval_row(employee_id)
     if interval is None:
         raise not_clocked_in(employee_id)
+    _require_unlocked(session, caller, employee_id, interval.day, force=force)
     spans.require_end_after_start(interval.started_at, at, location="body.at")
     spans.require_not_too_long(interval.started_at, at, location="body.at")
     breaks = repository.break_rows(interval.id)
@@ -402,15 +432,17 @@ def clock_out(session: Session, caller: Caller, employee_id: int, body: ClockOut
 
 
 def start_break(
-    session: Session, caller: Caller, employee_id: int, body: BreakAt
+    session: Session, caller: Caller, employee_id: int, body: BreakAt, *, force: bool = False
 ) -> PresenceInterval:
     _reached(session, caller, employee_id, Access.WRITE)
+    _force_permitted(caller, force)
     repository = PresenceRepository(session)
     repository.lock_employee(employee_id)
     now = utcnow()
     at = body.at or now
     spans.require_not_in_future(at, now, location="body.at")
     interval = _require_open(repository, employee_id)
+    _require_unlocked(session, caller, employee_id, interval.day, force=force)
     if repository.open_break(interval.id) is not None:
         raise Conflict(f"A break of interval {interval.id} is open already.")
     breaks = repository.breaks_of([interval.id])[interval.id]
@@ -432,15 +464,17 @@ def start_break(
 
 
 def end_break(
-    session: Session, caller: Caller, employee_id: int, body: BreakAt
+    session: Session, caller: Caller, employee_id: int, body: BreakAt, *, force: bool = False
 ) -> PresenceInterval:
     _reached(session, caller, employee_id, Access.WRITE)
+    _force_permitted(caller, force)
     repository = PresenceRepository(session)
     repository.lock_employee(employee_id)
     now = utcnow()
     at = body.at or now
     spans.require_not_in_future(at, now, location="body.at")
     interval = _require_open(repository, employee_id)
+    _require_unlocked(session, caller, employee_id, interval.day, force=force)
     pause = repository.open_break(interval.id)
     if pause is None:
         raise Conflict(f"No break of interval {interval.id} is open.")
@@ -476,17 +510,24 @@ def _require_closed_interval(
 
 
 def create_interval(
-    session: Session, caller: Caller, employee_id: int, body: PresenceCreate
+    session: Session,
+    caller: Caller,
+    employee_id: int,
+    body: PresenceCreate,
+    *,
+    force: bool = False,
 ) -> PresenceInterval:
     _reached(session, caller, employee_id, Access.WRITE)
+    _force_permitted(caller, force)
     repository = PresenceRepository(session)
     repository.lock_employee(employee_id)
     now = utcnow()
+    timezone, day = local_day_of(repository, caller.workspace_id, employee_id, body.started_at)
+    _require_unlocked(session, caller, employee_id, day, force=force)
     break_spans = _spans(body.breaks)
     _require_closed_interval(
         repository, employee_id, body.started_at, body.ended_at, break_spans, now
     )
-    timezone, day = local_day_of(repository, caller.workspace_id, employee_id, body.started_at)
     _require_references(session, body.reason_id, body.activity_id, day)
     interval = PresenceInterval(
         workspace_id=caller.workspace_id,
@@ -522,11 +563,15 @@ def update_interval(
     interval_id: int,
     body: PresenceUpdate,
     if_match: IfMatch,
+    *,
+    force: bool = False,
 ) -> PresenceInterval:
     _reached(session, caller, employee_id, Access.WRITE)
+    _force_permitted(caller, force)
     repository = PresenceRepository(session)
     repository.lock_employee(employee_id)
     interval = _interval_of(session, employee_id, interval_id)
+    _require_unlocked(session, caller, employee_id, interval.day, force=force)
     if_match(interval_etag(interval))
     now = utcnow()
     given = body.model_dump(exclude_unset=True)
@@ -534,6 +579,14 @@ def update_interval(
         if field in given and given[field] is None:
             raise Unprocessable.at(f"body.{field}", f"{field} may not be null.", "may not be null")
     started_at: datetime = body.started_at or interval.started_at
+    timezone, day = (
+        local_day_of(repository, caller.workspace_id, employee_id, started_at)
+        if started_at != interval.started_at
+        else (interval.timezone, interval.day)
+    )
+    day_changed = day != interval.day
+    if day_changed:
+        _require_unlocked(session, caller, employee_id, day, force=force)
     if interval.ended_at is None:
         for field in ("ended_at", "breaks"):
             if field in given:
@@ -575,14 +628,8 @@ def update_interval(
             break_location=break_location,
         )
         interval.ended_at = ended_at
-    timezone, day = (
-        local_day_of(repository, caller.workspace_id, employee_id, started_at)
-        if started_at != interval.started_at
-        else (interval.timezone, interval.day)
-    )
     reason_id = given.get("reason_id", interval.reason_id)
     activity_id = given.get("activity_id", interval.activity_id)
-    day_changed = day != interval.day
     _require_references(
         session,
         reason_id if day_changed or "reason_id" in given else None,
@@ -606,12 +653,20 @@ def update_interval(
 
 
 def delete_interval(
-    session: Session, caller: Caller, employee_id: int, interval_id: int, if_match: IfMatch
+    session: Session,
+    caller: Caller,
+    employee_id: int,
+    interval_id: int,
+    if_match: IfMatch,
+    *,
+    force: bool = False,
 ) -> None:
     _reached(session, caller, employee_id, Access.WRITE)
+    _force_permitted(caller, force)
     repository = PresenceRepository(session)
     repository.lock_employee(employee_id)
     interval = _interval_of(session, employee_id, interval_id)
+    _require_unlocked(session, caller, employee_id, interval.day, force=force)
     if_match(interval_etag(interval))
     data = read_interval(session, interval).model_dump(mode="json")
     repository.delete(interval)
@@ -630,7 +685,7 @@ def delete_interval(
 
 
 def toggle_break(
-    session: Session, caller: Caller, employee_id: int, body: BreakAt
+    session: Session, caller: Caller, employee_id: int, body: BreakAt, *, force: bool = False
 ) -> PresenceInterval:
     """End the open break, else start one."""
     _reached(session, caller, employee_id, Access.WRITE)
@@ -639,19 +694,28 @@ def toggle_break(
     interval = _require_open(repository, employee_id)
     on_break = repository.open_break(interval.id) is not None
     change = end_break if on_break else start_break
-    return change(session, caller, employee_id, body)
+    return change(session, caller, employee_id, body, force=force)
 
 
 def update_open_interval(
-    session: Session, caller: Caller, employee_id: int, body: PresenceUpdate
+    session: Session,
+    caller: Caller,
+    employee_id: int,
+    body: PresenceUpdate,
+    *,
+    force: bool = False,
 ) -> PresenceInterval:
     _reached(session, caller, employee_id, Access.WRITE)
     interval = _require_open(PresenceRepository(session), employee_id)
-    return update_interval(session, caller, employee_id, interval.id, body, unconditional)
+    return update_interval(
+        session, caller, employee_id, interval.id, body, unconditional, force=force
+    )
 
 
-def discard_open_interval(session: Session, caller: Caller, employee_id: int) -> None:
+def discard_open_interval(
+    session: Session, caller: Caller, employee_id: int, *, force: bool = False
+) -> None:
     """Clocking in undone: the open interval and its breaks are deleted."""
     _reached(session, caller, employee_id, Access.WRITE)
     interval = _require_open(PresenceRepository(session), employee_id)
-    delete_interval(session, caller, employee_id, interval.id, unconditional)
+    delete_interval(session, caller, employee_id, interval.id, unconditional, force=force)

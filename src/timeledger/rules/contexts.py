@@ -6,9 +6,11 @@ model and one behaviour function of its registry's shape:
 - counters: `(days: Sequence[CounterDay], config, share) -> list[CounterTake]`, `share`
   the part of the weekly threshold that applies (a `Fraction`, 1 for a whole week);
 - work-time steps: `(WorkDay, config) -> spans` (the minutes to deduct);
-- constraints: `(days: Sequence[DayOutcome], config) -> list[Finding]`.
+- constraints: `(days: Sequence[DayOutcome], config) -> list[Finding]`;
+- settlement steps: `(SettlementState, config) -> StepResult`.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -91,3 +93,62 @@ def clock_text(minutes: int) -> str:
     sign = "-" if minutes < 0 else ""
     hours, rest = divmod(abs(minutes), 60)
     return f"{sign}{hours}:{rest:02d}"
+
+
+@dataclass(frozen=True)
+class OvertimeMinutes:
+    """Overtime of one line of a statement, in the statement's order."""
+
+    day: date
+    minutes: int
+    rate_percent: int
+
+
+@dataclass(frozen=True)
+class PayLine:
+    """A line for payroll: minutes (and units, an amount) under a code, at a rate."""
+
+    code: str
+    minutes: int
+    rate_percent: int | None = None
+    units: int | None = None
+    amount_minor: int | None = None
+
+
+MovementCause = Literal["settlement", "expiry"]
+
+
+@dataclass(frozen=True)
+class Posting:
+    """A change of a timebank balance a settlement step makes."""
+
+    account_id: int
+    amount: int
+    cause: MovementCause = "settlement"
+
+
+@dataclass(frozen=True)
+class SettlementState:
+    """What a settlement step sees: the statement's figures and the balances as the steps
+    before it left them."""
+
+    period_start: date
+    period_end: date
+    flex_delta_minutes: int
+    overtime: tuple[OvertimeMinutes, ...]
+    payout_minutes: int
+    balances: Mapping[int, int]
+    """Balances on the period's last day, by account, after the steps before."""
+    flex_account_id: int | None
+    """Where flex went: the account of the last `bank_norm_delta` before, else the
+    work-time policy's flex account."""
+
+
+@dataclass(frozen=True)
+class StepResult:
+    postings: tuple[Posting, ...] = ()
+    pay_lines: tuple[PayLine, ...] = ()
+    settles_overtime: bool = False
+    """The step decided what happens to the overtime (else it is all paid)."""
+    banks_flex_on: int | None = None
+    locks_period: bool = False

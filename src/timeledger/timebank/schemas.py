@@ -20,6 +20,8 @@ class Cause(StrEnum):
     ENTITLEMENT = "entitlement"
     USAGE = "usage"
     SETTLEMENT = "settlement"
+    EXPIRY = "expiry"
+    REVERSAL = "reversal"
     CARRY_OVER = "carry_over"
 
 
@@ -75,6 +77,11 @@ class MovementRead(BaseModel):
     note: str
     created_by_user_id: int | None
     created_at: datetime
+    statement_id: int | None = Field(description="The statement whose settlement posted it.")
+    statement_revision: int | None
+    settlement_step: str | None = Field(
+        description="The settlement step that posted it (`0.bank_norm_delta`), or `reversal`."
+    )
 
 
 class BalanceRead(BaseModel):

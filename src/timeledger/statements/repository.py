@@ -1,0 +1,120 @@
+"""SQL of statements and of the settlement movements they post; tenant scoping comes from
+the session."""
+
+from collections.abc import Collection, Iterable
+from datetime import date
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from timeledger.models import Employee, Employment, Statement, TimebankMovement
+
+
+class StatementRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, statement_id: int, *, for_update: bool = False) -> Statement | None:
+        statement = select(Statement).where(Statement.id == statement_id)
+        if for_update:
+            statement = statement.with_for_update()
+        return self.session.scalars(statement).one_or_none()
+
+    def of_period_starts(
+        self, employee_ids: Collection[int], period_starts: Collection[date]
+    ) -> dict[tuple[int, date], Statement]:
+        """The statements of the employees starting on one of `period_starts`."""
+        if not employee_ids:
+            return {}
+        found = self.session.scalars(
+            select(Statement).where(
+                Statement.employee_id.in_(sorted(employee_ids)),
+                Statement.period_start.in_(sorted(period_starts)),
+            )
+        )
+        return {(row.employee_id, row.period_start): row for row in found}
+
+    def add(self, statement: Statement) -> None:
+        self.session.add(statement)
+        self.session.flush()
+
+    def listing(
+        self,
+        *,
+        employee_ids: Collection[int] | None,
+        statuses: Collection[str] = (),
+        period_start: date | None = None,
+    ) -> Select[Statement]:
+        """Statements narrowed to employees (None: all), statuses and a period start; page
+        it with `fetch_page`."""
+        statement = select(Statement)
+        if employee_ids is not None:
+            statement = statement.where(Statement.employee_id.in_(sorted(employee_ids)))
+        if statuses:
+            statement = statement.where(Statement.status.in_(sorted(statuses)))
+        if period_start is not None:
+            statement = statement.where(Statement.period_start == period_start)
+        return statement
+
+    def live_employee_ids(self, only: Iterable[int] | None) -> list[int]:
+        statement = select(Employee.id).where(Employee.deleted_at.is_(None)).order_by(Employee.id)
+        if only is not None:
+            statement = statement.where(Employee.id.in_(sorted(set(only))))
+        return list(self.session.scalars(statement))
+
+    def employment_bounds(
+        self, employee_ids: Collection[int]
+    ) -> dict[int, list[tuple[date, date | None]]]:
+        """Each employee's employment periods (start, end or None); an employee without
+        any is absent."""
+        periods: dict[int, list[tuple[date, date | None]]] = {}
+        if not employee_ids:
+            return periods
+        rows = self.session.execute(
+            select(Employment.employee_id, Employment.starts_on, Employment.ends_on).where(
+                Employment.employee_id.in_(sorted(employee_ids))
+            )
+        )
+        for employee_id, starts_on, ends_on in rows:
+            periods.setdefault(employee_id, []).append((starts_on, ends_on))
+        return periods
+
+    def settlement_movements(self, statement_id: int, revision: int) -> list[TimebankMovement]:
+        return list(
+            self.session.scalars(
+                select(TimebankMovement)
+                .where(
+                    TimebankMovement.statement_id == statement_id,
+                    TimebankMovement.statement_revision == revision,
+                )
+                .order_by(TimebankMovement.id)
+            )
+        )
+
+    def balances_on(
+        self,
+        employee_id: int,
+        account_ids: Collection[int],
+        day: date,
+        *,
+        leaving_out: tuple[int, int],
+    ) -> dict[int, int]:
+        """The employee's balances on `day` of the accounts, without the movements of one
+        settlement (statement id, revision)."""
+        if not account_ids:
+            return {}
+        statement_id, revision = leaving_out
+        own = (TimebankMovement.statement_id == statement_id) & (
+            TimebankMovement.statement_revision == revision
+        )
+        rows = self.session.execute(
+            select(TimebankMovement.account_id, func.sum(TimebankMovement.amount))
+            .where(
+                TimebankMovement.employee_id == employee_id,
+                TimebankMovement.account_id.in_(sorted(account_ids)),
+                TimebankMovement.day <= day,
+                ~own | TimebankMovement.statement_id.is_(None),
+            )
+            .group_by(TimebankMovement.account_id)
+        )
+        return {account_id: int(total) for account_id, total in rows}

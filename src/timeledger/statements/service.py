@@ -1,0 +1,352 @@
+"""Rules of statements: who reads them, and each step of their life (submit, withdraw,
+approve, reject, reopen, generate one now).
+
+Every public function asks `organization.reach` whether the caller reaches the
+statement's employee (`timesheet:read`, `timesheet:submit`, `timesheet:approve`), so a
+route calling it checks nothing itself. 404 for a statement whose employee the caller
+cannot read.
+"""
+
+from collections.abc import Callable
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from timeledger.access.audit import record_audit
+from timeledger.access.caller import Caller
+from timeledger.access.permissions import Scope
+from timeledger.changelog.service import ChangeOf, record_changes
+from timeledger.entries.repository import EntryRepository
+from timeledger.jobs.registry import enqueue
+from timeledger.kit.clock import utcnow
+from timeledger.kit.errors import Conflict, Forbidden, NotFound, Unprocessable
+from timeledger.kit.etag import etag_for
+from timeledger.kit.pagination import DEFAULT_LIMIT, Direction, PageRequest, fetch_page
+from timeledger.models import Statement
+from timeledger.organization.reach import Access, Area, reached_employee_id
+from timeledger.organization.repository import EmployeeRepository
+from timeledger.organization.today import workspace_today
+from timeledger.statements.agreements import agreement_of
+from timeledger.statements.documents import summary
+from timeledger.statements.generation import (
+    ENTITY,
+    Outcome,
+    evaluation_of,
+    generate,
+    planned_periods,
+    recompute,
+)
+from timeledger.statements.lifecycle import (
+    ENTRY_STATUS,
+    REJECTED_ENTRY_STATUS,
+    Action,
+    check_transition,
+)
+from timeledger.statements.repository import StatementRepository
+from timeledger.statements.settling import take_back
+
+IfMatch = Callable[[str], None]
+SETTLE_STATEMENT = "timesheet.settle-statement"
+LIST_ORDER = "period_start"
+
+
+def statement_etag(statement: Statement) -> str:
+    return etag_for("statement", statement.id, statement.row_version)
+
+
+def statement_location(statement: Statement) -> str:
+    return f"/api/timesheet/statements/{statement.id}"
+
+
+def get_statement(
+    session: Session,
+    caller: Caller,
+    statement_id: int,
+    access: Access = Access.READ,
+    *,
+    for_update: bool = False,
+) -> Statement:
+    statement = StatementRepository(session).get(statement_id, for_update=for_update)
+    if statement is None:
+        raise NotFound(f"No statement with id {statement_id}.")
+    try:
+        reached_employee_id(session, caller, Area.TIMESHEET, statement.employee_id, access)
+    except NotFound:
+        raise NotFound(f"No statement with id {statement_id}.") from None
+    return statement
+
+
+def list_statements(
+    session: Session,
+    caller: Caller,
+    *,
+    scope: str,
+    employee_ids: list[int] | None,
+    statuses: list[str],
+    period_start: date | None,
+    limit: int = DEFAULT_LIMIT,
+    cursor: str | None = None,
+) -> tuple[list[Statement], str | None]:
+    """Statements of the caller's own employee record (`own`), of the teams they manage
+    (`team`), or of everyone they may read (`all`); newest period first."""
+    people = _people_of_scope(session, caller, scope)
+    if employee_ids is not None:
+        people = set(employee_ids) if people is None else people & set(employee_ids)
+    statement = StatementRepository(session).listing(
+        employee_ids=people, statuses=statuses, period_start=period_start
+    )
+    request = PageRequest(limit=limit, sort=LIST_ORDER, direction=Direction.DESC, cursor=cursor)
+    return fetch_page(
+        session,
+        statement,
+        request,
+        sort_columns={LIST_ORDER: Statement.period_start},
+        id_column=Statement.id,
+    )
+
+
+def list_of_employee(
+    session: Session,
+    caller: Caller,
+    employee_id: int,
+    *,
+    statuses: list[str],
+    limit: int = DEFAULT_LIMIT,
+    cursor: str | None = None,
+) -> tuple[list[Statement], str | None]:
+    reached_employee_id(session, caller, Area.TIMESHEET, employee_id)
+    statement = StatementRepository(session).listing(employee_ids=[employee_id], statuses=statuses)
+    request = PageRequest(limit=limit, sort=LIST_ORDER, direction=Direction.DESC, cursor=cursor)
+    return fetch_page(
+        session,
+        statement,
+        request,
+        sort_columns={LIST_ORDER: Statement.period_start},
+        id_column=Statement.id,
+    )
+
+
+def _people_of_scope(session: Session, caller: Caller, scope: str) -> set[int] | None:
+    held = caller.scope_for("timesheet", "read")
+    wanted = {"own": Scope.OWN, "team": Scope.TEAM, "all": Scope.ALL}[scope]
+    if held is None or held < wanted:
+        raise Forbidden(
+            f"scope={scope} needs timesheet:read:{'*' if scope == 'all' else scope}; "
+            f"you hold {'no timesheet:read' if held is None else 'timesheet:read:' + held.token}."
+        )
+    today = workspace_today(session, caller.workspace_id)
+    return EmployeeRepository(session).ids_in_scope(caller, wanted, today)
+
+
+def generate_now(
+    session: Session, caller: Caller, employee_id: int, day: date
+) -> tuple[Statement, bool]:
+    """Generate (or bring up to date) the employee's statement of the period holding `day`,
+    as the generation job would, and whether it is new; 422 when their agreement on `day`
+    has no settlement policy or they are not employed in that period."""
+    reached_employee_id(session, caller, Area.TIMESHEET, employee_id, Access.SUBMIT)
+    planned = planned_periods(session, caller.workspace_id, [employee_id], day)
+    if not planned:
+        raise Unprocessable.at(
+            "body.day",
+            f"Employee {employee_id} has no statement period on {day}: the employment terms "
+            "in force then name no settlement policy, or they are not employed then.",
+            "no statement period",
+        )
+    ((statement, outcome),) = generate(session, caller.workspace_id, caller.user_id, planned)
+    return statement, outcome is Outcome.CREATED
+
+
+def submit(
+    session: Session, caller: Caller, statement_id: int, payout_minutes: int, if_match: IfMatch
+) -> Statement:
+    """Submit a draft with the overtime minutes to pay out (the rest is banked). Terms
+    whose timesheets need no approval approve it at once."""
+    statement = _changing(session, caller, statement_id, Access.SUBMIT, "submit", if_match)
+    _require_current(session, caller, statement, "submitted")
+    if statement.error_issues:
+        raise Conflict(
+            f"Statement {statement_id} has {statement.error_issues} error issue(s) (an open "
+            "interval, a broken limit): correct the timesheet and submit again.",
+            extra={"status": statement.status, "error_issues": statement.error_issues},
+        )
+    if payout_minutes > statement.overtime_minutes:
+        raise Unprocessable.at(
+            "body.payout_minutes",
+            f"payout_minutes ({payout_minutes}) exceeds the statement's overtime "
+            f"({statement.overtime_minutes} minutes).",
+            "more than the overtime",
+        )
+    now = utcnow()
+    statement.payout_minutes = payout_minutes
+    statement.submitted_at, statement.submitted_by_user_id = now, caller.user_id
+    statement.note = ""
+    changes = _moved(session, statement, "submitted", "submitted")
+    if agreement_of(session, statement.employee_id, statement.period_end).timesheet_approval == (
+        "none"
+    ):
+        changes += _approved(session, caller, statement, decided_by=None)
+    record_changes(
+        session, workspace_id=caller.workspace_id, actor_user_id=caller.user_id, changes=changes
+    )
+    return statement
+
+
+def withdraw(session: Session, caller: Caller, statement_id: int, if_match: IfMatch) -> Statement:
+    """Take a submitted statement back to draft, with its figures brought up to date."""
+    statement = _changing(session, caller, statement_id, Access.SUBMIT, "withdraw", if_match)
+    statement.payout_minutes = None
+    changes = _moved(session, statement, "draft", "withdrawn")
+    _refresh(session, caller.workspace_id, statement, new_revision=False)
+    _record(session, caller, changes, statement)
+    return statement
+
+
+def approve(session: Session, caller: Caller, statement_id: int, if_match: IfMatch) -> Statement:
+    statement = _deciding(session, caller, statement_id, "approve", if_match)
+    _require_current(session, caller, statement, "approved")
+    record_changes(
+        session,
+        workspace_id=caller.workspace_id,
+        actor_user_id=caller.user_id,
+        changes=_approved(session, caller, statement, decided_by=caller.user_id),
+    )
+    return statement
+
+
+def reject(
+    session: Session, caller: Caller, statement_id: int, note: str, if_match: IfMatch
+) -> Statement:
+    """Back to draft with the approver's note; the period's entries show `disapproved`."""
+    statement = _deciding(session, caller, statement_id, "reject", if_match)
+    statement.note = note
+    statement.payout_minutes = None
+    statement.decided_at, statement.decided_by_user_id = utcnow(), caller.user_id
+    changes = _moved(session, statement, "draft", "rejected", entries=REJECTED_ENTRY_STATUS)
+    _refresh(session, caller.workspace_id, statement, new_revision=False)
+    _record(session, caller, changes, statement)
+    return statement
+
+
+def reopen(
+    session: Session, caller: Caller, statement_id: int, note: str, if_match: IfMatch
+) -> Statement:
+    """Back to draft from approved, settled or exported: the settlement's movements are
+    reversed, the period unlocked, the figures recomputed as a new revision. Audited."""
+    statement = _changing(session, caller, statement_id, Access.READ, "reopen", if_match)
+    was = statement.status
+    changes = take_back(session, caller.workspace_id, statement, caller.user_id)
+    statement.payout_minutes = None
+    statement.payroll_lines = []
+    statement.reopened_at, statement.reopened_by_user_id = utcnow(), caller.user_id
+    changes += _moved(session, statement, "draft", "reopened")
+    _refresh(session, caller.workspace_id, statement, new_revision=True)
+    record_audit(
+        session,
+        caller.audit_record(
+            "statement.reopen",
+            "success",
+            target_type="statement",
+            target_id=statement.id,
+            detail={"from_status": was, "revision": statement.revision, "note": note},
+        ),
+    )
+    _record(session, caller, changes, statement)
+    return statement
+
+
+def _changing(
+    session: Session,
+    caller: Caller,
+    statement_id: int,
+    access: Access,
+    action: Action,
+    if_match: IfMatch,
+) -> Statement:
+    statement = get_statement(session, caller, statement_id, access, for_update=True)
+    if_match(statement_etag(statement))
+    check_transition(statement.id, statement.status, action)
+    return statement
+
+
+def _deciding(
+    session: Session, caller: Caller, statement_id: int, action: Action, if_match: IfMatch
+) -> Statement:
+    statement = _changing(session, caller, statement_id, Access.APPROVE, action, if_match)
+    owner = EmployeeRepository(session).live(caller.workspace_id, statement.employee_id)
+    if owner is not None and owner.user_id == caller.user_id:
+        raise Forbidden(f"Statement {statement_id} is your own: someone else must {action} it.")
+    return statement
+
+
+def _require_current(session: Session, caller: Caller, statement: Statement, to: str) -> None:
+    """409 when the statement is stale, or its inputs changed since its figures were
+    computed (a late edit the next generation would mark)."""
+    if statement.stale or (
+        evaluation_of(session, caller.workspace_id, statement).input_digest
+        != statement.input_digest
+    ):
+        advice = (
+            "generate it again (POST /api/employees/{id}/timesheet/statements) and submit"
+            if statement.status == "draft"
+            else "it must be withdrawn and submitted again"
+        )
+        raise Conflict(
+            f"Statement {statement.id} is stale: the timesheet or the policies changed since "
+            f"its figures were computed, so it cannot be {to}; {advice}.".replace(
+                "{id}", str(statement.employee_id)
+            ),
+            extra={"status": statement.status, "stale": True},
+        )
+
+
+def _approved(
+    session: Session, caller: Caller, statement: Statement, *, decided_by: int | None
+) -> list[ChangeOf]:
+    statement.decided_at, statement.decided_by_user_id = utcnow(), decided_by
+    changes = _moved(session, statement, "approved", "approved")
+    enqueue(
+        session,
+        SETTLE_STATEMENT,
+        {"statement_id": statement.id, "revision": statement.revision},
+        workspace_id=caller.workspace_id,
+        created_by_user_id=caller.user_id,
+    )
+    return changes
+
+
+def _moved(
+    session: Session, statement: Statement, status: str, op: str, *, entries: str | None = None
+) -> list[ChangeOf]:
+    """Move the statement to `status` and its period's entries with it; the change."""
+    statement.status = status
+    statement.updated_at = utcnow()
+    statement.row_version += 1
+    EntryRepository(session).set_approval_status_of_days(
+        statement.employee_id,
+        statement.period_start,
+        statement.period_end,
+        entries or ENTRY_STATUS[status],
+    )
+    return [ChangeOf(ENTITY, statement.id, op, summary(statement))]
+
+
+def _refresh(
+    session: Session, workspace_id: int, statement: Statement, *, new_revision: bool
+) -> None:
+    """Bring a draft's figures up to date: a new revision when they changed (or always,
+    when asked)."""
+    evaluation = evaluation_of(session, workspace_id, statement)
+    if new_revision or evaluation.input_digest != statement.input_digest or statement.stale:
+        recompute(statement, evaluation)
+
+
+def _record(
+    session: Session, caller: Caller, changes: list[ChangeOf], statement: Statement
+) -> None:
+    """The changes, the last one carrying the statement as it ends up."""
+    last = changes[-1]
+    changes[-1] = ChangeOf(last.entity, last.entity_id, last.op, summary(statement))
+    record_changes(
+        session, workspace_id=caller.workspace_id, actor_user_id=caller.user_id, changes=changes
+    )
