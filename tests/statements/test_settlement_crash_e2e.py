@@ -2,13 +2,9 @@
 the next worker, once the dead one's lease has run out, finishes every statement, and no
 movement is posted twice."""
 
-import os
 import signal
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,6 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from tests.jobs.support import worker_process
 from tests.organization.support import create_employee
 from tests.presence.support import record
 from tests.statements.support import STATEMENTS, Office, run_jobs, start_generation, step
@@ -27,34 +24,7 @@ from timeledger.models import Statement, TimebankMovement
 
 pytestmark = pytest.mark.slow
 
-TIMELEDGER = str(Path(sys.executable).parent / "timeledger")
 EMPLOYEES = 60
-
-
-@contextmanager
-def worker_process(
-    settings: Settings, log: Path, **environment: str
-) -> Iterator[subprocess.Popen[bytes]]:
-    env = {
-        **os.environ,
-        "TIMELEDGER_DATABASE_URL": settings.database_url,
-        "TIMELEDGER_DATA_DIR": str(settings.data_dir),
-        "TIMELEDGER_SECRET_KEY": settings.secret_key,
-        "TIMELEDGER_WORKER_POLL_SECONDS": "0.05",
-        **environment,
-    }
-    with log.open("ab") as output:
-        process = subprocess.Popen([TIMELEDGER, "worker"], env=env, stdout=output, stderr=output)
-    try:
-        yield process
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
 
 
 def settled_count(db: Database) -> int:
@@ -67,10 +37,10 @@ def settled_count(db: Database) -> int:
         )
 
 
-def wait_for(condition: object, timeout: float) -> None:
+def wait_for(condition: Callable[[], bool], timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if condition():  # type: ignore[operator]
+        if condition():
             return
         time.sleep(0.02)
     raise AssertionError("timed out")

@@ -2,53 +2,31 @@
 no event: the next worker resumes from the subscription's cursor once the dead one's
 lease has expired."""
 
-import os
 import signal
-import subprocess
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 from pathlib import Path
+from subprocess import Popen
 
 import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import WorkspaceFixture
-from tests.test_serve_e2e import clock_environment
+from tests.jobs.support import worker_process
 from tests.webhooks.support import make_changes, receiving, subscribe
 from timeledger.config import Settings
 from timeledger.kit.db import Database
 
 pytestmark = pytest.mark.slow
 
-TIMELEDGER = str(Path(sys.executable).parent / "timeledger")
 
-
-@contextmanager
-def worker_process(settings: Settings, log: Path) -> Iterator[subprocess.Popen[bytes]]:
-    env = {
-        **os.environ,
-        "TIMELEDGER_DATABASE_URL": settings.database_url,
-        "TIMELEDGER_DATA_DIR": str(settings.data_dir),
-        "TIMELEDGER_SECRET_KEY": settings.secret_key,
-        "TIMELEDGER_WORKER_POLL_SECONDS": "0.05",
-        "TIMELEDGER_WEBHOOK_ALLOW_PRIVATE_DESTINATIONS": "true",
-        "TIMELEDGER_WEBHOOK_RETRY_DELAYS_SECONDS": "[0.2, 0.2, 0.2, 0.2, 0.2]",
-        "TIMELEDGER_WEBHOOK_TIMEOUT_SECONDS": "0.5",
-        **clock_environment(),
-    }
-    with log.open("ab") as output:
-        process = subprocess.Popen([TIMELEDGER, "worker"], env=env, stdout=output, stderr=output)
-    try:
-        yield process
-    finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+def webhook_worker(settings: Settings, log: Path) -> AbstractContextManager[Popen[bytes]]:
+    return worker_process(
+        settings,
+        log,
+        TIMELEDGER_WEBHOOK_ALLOW_PRIVATE_DESTINATIONS="true",
+        TIMELEDGER_WEBHOOK_RETRY_DELAYS_SECONDS="[0.2, 0.2, 0.2, 0.2, 0.2]",
+        TIMELEDGER_WEBHOOK_TIMEOUT_SECONDS="0.5",
+    )
 
 
 @pytest.mark.e2e
@@ -64,7 +42,7 @@ def test_killed_worker_loses_no_event(
         subscribe(client, workspace, receiver)
         revisions = make_changes(db, workspace.id, 30)
 
-        with worker_process(settings, log) as first:
+        with webhook_worker(settings, log) as first:
             receiver.wait_for(lambda: len(receiver.snapshot()) >= 8, timeout=60)
             first.send_signal(signal.SIGKILL)
             first.wait()
@@ -72,7 +50,7 @@ def test_killed_worker_loses_no_event(
         assert received_before_kill < len(revisions), "the batch finished before the kill"
         revisions += make_changes(db, workspace.id, 5)
 
-        with worker_process(settings, log):
+        with webhook_worker(settings, log):
             receiver.wait_for(
                 lambda: set(receiver.acknowledged_revisions()) == set(revisions), timeout=60
             )

@@ -8,7 +8,7 @@ from fastapi import Depends, Query, Request, Response, status
 from timeledger.access.caller import Allowed, Caller, authenticate
 from timeledger.kit.etag import set_etag
 from timeledger.kit.filters import IdListValue, parse_id_list
-from timeledger.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
+from timeledger.kit.pagination import Direction, Page, PageRequest, page_request
 from timeledger.kit.routing import ResourceId, api_router, if_match_of
 from timeledger.kit.timeutil import IsoDate
 from timeledger.kit.uow import UnitOfWork, check_before_the_endpoint
@@ -36,14 +36,8 @@ SUBMIT = "timesheet:submit:own"
 APPROVE = "timesheet:approve:team"
 SETTLE = "timesheet:settle:*"
 
-Limit = Annotated[
-    int,
-    Query(
-        ge=1, le=MAX_LIMIT, description=f"Page size (default {DEFAULT_LIMIT}, at most {MAX_LIMIT})."
-    ),
-]
-Cursor = Annotated[
-    str | None, Query(max_length=512, description="`next_cursor` of the previous page.")
+Paging = Annotated[
+    PageRequest, page_request(tuple(service.SORTABLE), "period_start", Direction.DESC)
 ]
 Statuses = Annotated[
     list[StatementStatus] | None, Query(description="Only these statuses (repeat to give several).")
@@ -77,6 +71,7 @@ def _answer(response: Response, statement: Statement) -> StatementDetail:
 def list_statements(
     session: UnitOfWork,
     caller: Annotated[Caller, Allowed(READ)],
+    page: Paging,
     scope: Annotated[
         Literal["own", "team", "all"],
         Query(description="own: your own; team: the teams you manage; all: everyone you may read."),
@@ -88,10 +83,9 @@ def list_statements(
     employee_ids: Annotated[
         list[IdListValue] | None, Query(description="Only these employees (comma-separated).")
     ] = None,
-    limit: Limit = DEFAULT_LIMIT,
-    cursor: Cursor = None,
 ) -> Page[StatementRead]:
-    """Newest period first. Lines and issues are in each statement's own answer."""
+    """Newest period first by default. Lines and issues are in each statement's own
+    answer."""
     rows, next_cursor = service.list_statements(
         session,
         caller,
@@ -99,8 +93,7 @@ def list_statements(
         employee_ids=parse_id_list(employee_ids, parameter="employee_ids"),
         statuses=list(status or ()),
         period_start=period_start,
-        limit=limit,
-        cursor=cursor,
+        page=page,
     )
     return _page(rows, next_cursor)
 
@@ -125,12 +118,11 @@ def list_employee_statements(
     session: UnitOfWork,
     caller: Annotated[Caller, Allowed(READ)],
     employee_id: TimesheetReadable,
+    page: Paging,
     status: Statuses = None,
-    limit: Limit = DEFAULT_LIMIT,
-    cursor: Cursor = None,
 ) -> Page[StatementRead]:
     rows, next_cursor = service.list_of_employee(
-        session, caller, employee_id, statuses=list(status or ()), limit=limit, cursor=cursor
+        session, caller, employee_id, statuses=list(status or ()), page=page
     )
     return _page(rows, next_cursor)
 

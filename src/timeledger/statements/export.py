@@ -27,7 +27,7 @@ from timeledger.jobs.schemas import FINISHED, JobProgress
 from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import Conflict, Forbidden, NotFound, Problem, Unprocessable
 from timeledger.kit.jsonio import to_jsonable
-from timeledger.kit.pagination import Direction, PageRequest, fetch_page
+from timeledger.kit.pagination import PageRequest, fetch_page
 from timeledger.models import Job, PayrollExport
 from timeledger.statements.export_repository import ExportedStatement, PayrollExportRepository
 from timeledger.statements.export_schemas import (
@@ -229,15 +229,12 @@ def get_export(session: Session, export_id: int, *, with_content: bool = False) 
     return export
 
 
-def list_exports(
-    session: Session, *, limit: int, cursor: str | None
-) -> tuple[list[PayrollExport], str | None]:
-    """One page of the workspace's exports, newest first."""
-    request = PageRequest(limit=limit, sort="id", direction=Direction.DESC, cursor=cursor)
+def list_exports(session: Session, page: PageRequest) -> tuple[list[PayrollExport], str | None]:
+    """One page of the workspace's exports."""
     return fetch_page(
         session,
         PayrollExportRepository(session).listing(),
-        request,
+        page,
         sort_columns={"id": PayrollExport.id},
         id_column=PayrollExport.id,
     )

@@ -2,10 +2,10 @@
 
 from typing import Annotated, Any
 
-from fastapi import Query, Response, status
+from fastapi import Response, status
 
 from timeledger.access.caller import Allowed, Caller
-from timeledger.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT, Page
+from timeledger.kit.pagination import Direction, Page, PageRequest, page_request
 from timeledger.kit.routing import ResourceId, api_router, created
 from timeledger.kit.uow import UnitOfWork
 from timeledger.statements import export
@@ -63,20 +63,10 @@ def start_export(
 def list_exports(
     session: UnitOfWork,
     caller: Annotated[Caller, Allowed(EXPORT)],
-    limit: Annotated[
-        int,
-        Query(
-            ge=1,
-            le=MAX_LIMIT,
-            description=f"Page size (default {DEFAULT_LIMIT}, at most {MAX_LIMIT}).",
-        ),
-    ] = DEFAULT_LIMIT,
-    cursor: Annotated[
-        str | None, Query(max_length=512, description="`next_cursor` of the previous page.")
-    ] = None,
+    page: Annotated[PageRequest, page_request(("id",), "id", Direction.DESC)],
 ) -> Page[PayrollExportRead]:
-    """Newest first, without their files."""
-    rows, next_cursor = export.list_exports(session, limit=limit, cursor=cursor)
+    """Newest first by default, without their files."""
+    rows, next_cursor = export.list_exports(session, page)
     return Page(items=[export.export_view(session, row) for row in rows], next_cursor=next_cursor)
 
 

@@ -10,6 +10,7 @@ cannot read.
 from collections.abc import Callable
 from datetime import date
 
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from timeledger.access.audit import record_audit
@@ -21,7 +22,7 @@ from timeledger.jobs.registry import enqueue
 from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import Conflict, Forbidden, NotFound, Unprocessable
 from timeledger.kit.etag import etag_for
-from timeledger.kit.pagination import DEFAULT_LIMIT, Direction, PageRequest, fetch_page
+from timeledger.kit.pagination import PageRequest, fetch_page
 from timeledger.models import Statement
 from timeledger.organization.reach import Access, Area, reached_employee_id
 from timeledger.organization.repository import EmployeeRepository
@@ -47,7 +48,7 @@ from timeledger.statements.settling import take_back
 
 IfMatch = Callable[[str], None]
 SETTLE_STATEMENT = "timesheet.settle-statement"
-LIST_ORDER = "period_start"
+SORTABLE = {"period_start": Statement.period_start, "id": Statement.id}
 
 
 def statement_etag(statement: Statement) -> str:
@@ -84,25 +85,17 @@ def list_statements(
     employee_ids: list[int] | None,
     statuses: list[str],
     period_start: date | None,
-    limit: int = DEFAULT_LIMIT,
-    cursor: str | None = None,
+    page: PageRequest,
 ) -> tuple[list[Statement], str | None]:
     """Statements of the caller's own employee record (`own`), of the teams they manage
     (`team`), or of everyone they may read (`all`); newest period first."""
     people = _people_of_scope(session, caller, scope)
     if employee_ids is not None:
         people = set(employee_ids) if people is None else people & set(employee_ids)
-    statement = StatementRepository(session).listing(
+    listing = StatementRepository(session).listing(
         employee_ids=people, statuses=statuses, period_start=period_start
     )
-    request = PageRequest(limit=limit, sort=LIST_ORDER, direction=Direction.DESC, cursor=cursor)
-    return fetch_page(
-        session,
-        statement,
-        request,
-        sort_columns={LIST_ORDER: Statement.period_start},
-        id_column=Statement.id,
-    )
+    return _fetched(session, listing, page)
 
 
 def list_of_employee(
@@ -111,19 +104,17 @@ def list_of_employee(
     employee_id: int,
     *,
     statuses: list[str],
-    limit: int = DEFAULT_LIMIT,
-    cursor: str | None = None,
+    page: PageRequest,
 ) -> tuple[list[Statement], str | None]:
     reached_employee_id(session, caller, Area.TIMESHEET, employee_id)
-    statement = StatementRepository(session).listing(employee_ids=[employee_id], statuses=statuses)
-    request = PageRequest(limit=limit, sort=LIST_ORDER, direction=Direction.DESC, cursor=cursor)
-    return fetch_page(
-        session,
-        statement,
-        request,
-        sort_columns={LIST_ORDER: Statement.period_start},
-        id_column=Statement.id,
-    )
+    listing = StatementRepository(session).listing(employee_ids=[employee_id], statuses=statuses)
+    return _fetched(session, listing, page)
+
+
+def _fetched(
+    session: Session, listing: Select[Statement], page: PageRequest
+) -> tuple[list[Statement], str | None]:
+    return fetch_page(session, listing, page, sort_columns=SORTABLE, id_column=Statement.id)
 
 
 def _people_of_scope(session: Session, caller: Caller, scope: str) -> set[int] | None:
