@@ -646,7 +646,8 @@ def _constraint(plugin_id: str, severity: str, **config: int) -> dict[str, Any]:
 def _create_policies(session: Session, actor: Actor, founded: date) -> dict[str, int]:
     """The rule engine's policies of issue #17's examples: German statutory breaks and
     working-time limits with a flex account, overtime above 9 hours a day and 40 a week at
-    140 %, night work (21:00-06:00) at 100 %, and a weekly settlement into the flex account."""
+    140 %, night work (21:00-06:00) at 100 %, and a monthly settlement into the flex account
+    (the norm's delta, overtime banked there with its supplement paid, the month locked)."""
     flex = TIMEBANK_ACCOUNTS.by_key(session, "flex")
     flex_id = flex.id if flex is not None else TIMEBANK_ACCOUNTS.create(
         session, actor, values={"name": "Flex", "unit": "hours", "archived": False},
@@ -736,16 +737,20 @@ def _create_policies(session: Session, actor: Actor, founded: date) -> dict[str,
         session,
         actor,
         values={
-            "name": "Weekly",
-            "period": "week",
+            "name": "Monthly",
+            "period": "month",
             "steps": [
                 {"plugin_id": "bank_norm_delta", "config": {"account_id": flex_id}},
+                {
+                    "plugin_id": "overtime_choice",
+                    "config": {"account_id": flex_id, "supplement_always_paid": True},
+                },
                 {"plugin_id": "lock_period", "config": {}},
             ],
             "archived": False,
         },
         effective_from=founded,
-        key="weekly",
+        key="monthly",
     )
     return {
         "flex": flex_id,

@@ -61,3 +61,102 @@ def test_the_rule_engine_targets_are_judged_per_engine() -> None:
         "| Every employee's month in one process ≤ 10 s | postgresql | 12.5 s for 1,000 "
         "employees (2026-10-01 to 2026-10-31, 90,000 lines, peak 180 MiB) | miss |",
     ]
+
+
+def _statements(**changed: Any) -> dict[str, Any]:
+    """A `bench/statements.py` result of 1,000 statements meeting every target."""
+    generated = {"day": "2025-11-01", "created": 1000, "recomputed": 0, "marked_stale": 0,
+                 "unchanged": 0}  # fmt: skip
+    return {
+        "from": "2025-11-01", "to": "2025-11-30", "statements": 1000, "generate_seconds": 12.0,
+        "generated": generated, "regenerate_seconds": 4.0,
+        "regenerated": {**generated, "created": 0, "unchanged": 1000},
+        "regenerate_writes": 0, "regenerate_row_versions": 0, "approve_seconds": 30.0,
+        "approved": 1000, "refused": {}, "settle_jobs": 1000, "settle_seconds": 15.0,
+        "settle_failed": 0, "settled": 1000, "movements": 2000, "peak_rss_mib": 150.0,
+        **changed,
+    }  # fmt: skip
+
+
+def test_the_statements_targets_are_judged_on_sqlite_and_shown_for_postgresql() -> None:
+    run = {
+        "statements": {
+            "sqlite": _statements(),
+            "postgresql": _statements(
+                generate_seconds=21.0, regenerate_seconds=5.5, refused={"submit 409": 2},
+                approved=998, settled=998, settle_jobs=998,
+            ),
+        }
+    }  # fmt: skip
+
+    rows = [line for line in report.statements_section(run) if line.startswith("| ")][1:]
+
+    assert rows == [
+        "| Generate every employee's statement of a month ≤ 20 s, one worker | sqlite | "
+        "12.0 s for 1,000 statements (1,000 created; peak 150 MiB) | pass |",
+        "| Generate them again, nothing changed: ≤ 5 s and no writes | sqlite | 4.0 s "
+        "(1,000 unchanged); 0 change rows and 0 row versions added | pass |",
+        "| Settle the approved statements ≤ 20 s | sqlite | 15.0 s for 1,000 settle jobs: "
+        "1,000 statements settled, 2,000 movements, 0 jobs failed (submitting and approving "
+        "1,000 took 30.0 s, not timed) | pass |",
+        "| Generate every employee's statement of a month ≤ 20 s, one worker | postgresql | "
+        "21.0 s for 1,000 statements (1,000 created; peak 150 MiB) | miss (informative) |",
+        "| Generate them again, nothing changed: ≤ 5 s and no writes | postgresql | 5.5 s "
+        "(1,000 unchanged); 0 change rows and 0 row versions added | miss (informative) |",
+        "| Settle the approved statements ≤ 20 s | postgresql | 15.0 s for 998 settle jobs: "
+        "998 statements settled, 2,000 movements, 0 jobs failed (submitting and approving "
+        "998 took 30.0 s, not timed; refused submit 409: 2) | miss (informative) |",
+    ]
+
+
+def test_a_statements_figure_in_time_misses_when_its_step_went_wrong() -> None:
+    assert report.statements_verdicts(_statements()) == {
+        "generate": True, "regenerate": True, "settle": True
+    }  # fmt: skip
+    wrong = {
+        "generate": _statements(generate_seconds=20.5),
+        "regenerate": _statements(regenerate_writes=1),
+        "settle": _statements(settle_failed=1),
+    }
+    for step, run in wrong.items():
+        judged = report.statements_verdicts(run)
+        assert judged == {**dict.fromkeys(judged, True), step: False}, step
+    assert not report.statements_verdicts(_statements(regenerate_row_versions=3))["regenerate"]
+    assert not report.statements_verdicts(_statements(settled=999))["settle"]
+    nothing = _statements(statements=0, settled=0, approved=0, settle_jobs=0)
+    assert report.statements_verdicts(nothing) == {
+        "generate": False, "regenerate": True, "settle": True
+    }  # fmt: skip
+    assert not report.statements_verdicts(_statements(settle_seconds=20.5))["settle"]
+
+
+def test_the_statements_section_says_what_was_not_measured_or_posted() -> None:
+    assert report.statements_section({}) == [
+        "## Statements (issue #18)\n", "Not measured in this run.\n"
+    ]  # fmt: skip
+    posted = "\n".join(report.statements_section({"statements": {"sqlite": _statements()}}))
+    unposted = "\n".join(
+        report.statements_section({"statements": {"sqlite": _statements(movements=0)}})
+    )
+    assert "2025-11-01 to 2025-11-30" in posted
+    assert "No settlement posted a movement" not in posted
+    assert "No settlement posted a movement" in unposted
+
+
+def test_the_generated_page_has_the_statements_section_and_scenario() -> None:
+    results = {
+        "mode": "quick",
+        "sizes": {"employees": 20, "years": 1, "seed": 1, "duration": 1.0, "warmup": 0.2,
+                  "rounds": 1, "bulk_entries": 200},
+        "started": "2026-01-01T00:00:00+00:00", "seconds": 60.0,
+        "load_average_before": [1.0, 1.0, 1.0], "load_average_after": [1.0, 1.0, 1.0],
+        "datasets": {}, "postgres_version": None, "skipped": [], "scenarios": [],
+        "statements": {"sqlite": _statements()},
+    }  # fmt: skip
+
+    text = report.render(results, "")
+
+    assert "| 10 | Statements | " in text
+    section = text[text.index("## Statements (issue #18)") :]
+    assert section.index("| Settle the approved statements ≤ 20 s | sqlite |") > 0
+    assert text.index("## Rule engine (issue #17)") < text.index("## Statements (issue #18)")

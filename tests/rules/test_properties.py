@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.rules.builders import NIGHT, OT, Shifts, configuration, constraint, step, worktime
-from timeledger.rules.evaluation import evaluate
+from timeledger.rules.evaluation import digest_of, evaluate
 from timeledger.rules.facts import Configuration, EvaluationFacts
 from timeledger.rules.figures import Line
 
@@ -110,6 +110,7 @@ def test_the_digest_changes_when_and_only_when_an_input_does(
     facts = facts_of(generated, FIRST, last)
     rebuilt = facts_of(generated, FIRST, last)
     assert evaluate(facts).input_digest == evaluate(rebuilt).input_digest
+    assert digest_of(facts) == evaluate(facts).input_digest
 
     if facts.intervals:
         index = data.draw(st.integers(0, len(facts.intervals) - 1))

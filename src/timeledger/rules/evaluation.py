@@ -71,10 +71,7 @@ def evaluate(facts: EvaluationFacts) -> Evaluation:
     """The figures of `facts.first` to `facts.last`. The facts must cover
     `context_range(...)` of that range."""
     configuration = facts.configuration
-    first, last = context_range(configuration, facts.first, facts.last)
-    settings = _Settings(configuration)
-    days = {day: _Day(day, settings) for day in _dates(first, last)}
-    placed = _lay_out_presence(days, facts.intervals, settings)
+    days, placed = _with_presence(facts)
     _lay_out_entries(days, facts.entries)
     for day in days.values():
         day.deduct()
@@ -106,6 +103,22 @@ def evaluate(facts: EvaluationFacts) -> Evaluation:
             flex_delta_minutes=sum(flex) if flex else None,
         ),
     )
+
+
+def digest_of(facts: EvaluationFacts) -> str:
+    """The `input_digest` that `evaluate(facts)` answers, without the evaluation: the
+    presence is laid out only as far as knowing which intervals count."""
+    _days, placed = _with_presence(facts)
+    return input_digest(replace(facts, intervals=placed))
+
+
+def _with_presence(facts: EvaluationFacts) -> tuple[dict[date, "_Day"], tuple[Interval, ...]]:
+    """The context's days with their presence laid out, and the intervals that count."""
+    configuration = facts.configuration
+    first, last = context_range(configuration, facts.first, facts.last)
+    settings = _Settings(configuration)
+    days = {day: _Day(day, settings) for day in _dates(first, last)}
+    return days, _lay_out_presence(days, facts.intervals, settings)
 
 
 def context_range(configuration: Configuration, first: date, last: date) -> tuple[date, date]:

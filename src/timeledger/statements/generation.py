@@ -15,7 +15,8 @@ from timeledger.evaluation.service import FactsLoader
 from timeledger.kit.clock import utcnow
 from timeledger.models import Statement
 from timeledger.organization.today import workspace_basics
-from timeledger.rules.evaluation import evaluate
+from timeledger.rules.evaluation import digest_of, evaluate
+from timeledger.rules.facts import EvaluationFacts
 from timeledger.rules.figures import Evaluation
 from timeledger.rules.periods import PeriodKind, period_of
 from timeledger.statements.agreements import agreements_on
@@ -79,31 +80,39 @@ def generate(
     session: Session, workspace_id: int, actor_user_id: int | None, planned: Sequence[Planned]
 ) -> list[tuple[Statement, Outcome]]:
     """Evaluate and store each planned statement; the changes go to the change log in one
-    append."""
+    append. A statement whose inputs have the digest it holds is not evaluated again."""
     existing = StatementRepository(session).of_period_starts(
         {plan.employee_id for plan in planned}, {plan.first for plan in planned}
     )
     loader = FactsLoader(session, workspace_id)
     results: list[tuple[Statement, Outcome]] = []
-    changes: list[ChangeOf] = []
     for plan in planned:
-        evaluation = evaluate(loader.facts_of(plan.employee_id, plan.first, plan.last))
+        facts = loader.facts_of(plan.employee_id, plan.first, plan.last)
         statement = existing.get((plan.employee_id, plan.first))
         if statement is None:
-            statement = _created(session, workspace_id, plan, evaluation)
+            statement = _created(session, workspace_id, plan, evaluate(facts))
             outcome = Outcome.CREATED
         else:
-            outcome = _stored(statement, evaluation, plan)
-        if outcome is not Outcome.UNCHANGED:
-            op = "updated" if outcome is Outcome.MARKED_STALE else "generated"
-            changes.append(ChangeOf(ENTITY, statement.id, op, summary(statement)))
+            outcome = _stored(statement, facts, plan)
         results.append((statement, outcome))
+    session.flush()  # new statements get their ids, in one flush for the batch
+    changes = [
+        ChangeOf(ENTITY, statement.id, _OPS[outcome], summary(statement))
+        for statement, outcome in results
+        if outcome is not Outcome.UNCHANGED
+    ]
     if changes:
-        session.flush()
         record_changes(
             session, workspace_id=workspace_id, actor_user_id=actor_user_id, changes=changes
         )
     return results
+
+
+_OPS = {
+    Outcome.CREATED: "generated",
+    Outcome.RECOMPUTED: "generated",
+    Outcome.MARKED_STALE: "updated",
+}
 
 
 def _created(
@@ -128,12 +137,12 @@ def _created(
         row_version=1,
     )
     fill_from(statement, evaluation)
-    StatementRepository(session).add(statement)
+    session.add(statement)
     return statement
 
 
-def _stored(statement: Statement, evaluation: Evaluation, plan: Planned) -> Outcome:
-    if statement.input_digest == evaluation.input_digest and statement.period_end == plan.last:
+def _stored(statement: Statement, facts: EvaluationFacts, plan: Planned) -> Outcome:
+    if digest_of(facts) == statement.input_digest and statement.period_end == plan.last:
         if not statement.stale:
             return Outcome.UNCHANGED
         statement.stale = False
@@ -143,7 +152,7 @@ def _stored(statement: Statement, evaluation: Evaluation, plan: Planned) -> Outc
         statement.period = plan.period
         statement.period_end = plan.last
         statement.settlement_policy_id = plan.settlement_policy_id
-        recompute(statement, evaluation)
+        recompute(statement, evaluate(facts))
         return Outcome.RECOMPUTED
     if statement.stale:
         return Outcome.UNCHANGED
@@ -166,9 +175,17 @@ def _touched(statement: Statement) -> None:
     statement.row_version += 1
 
 
+def facts_of(session: Session, workspace_id: int, statement: Statement) -> EvaluationFacts:
+    """The facts of the statement's period as stored now."""
+    loader = FactsLoader(session, workspace_id)
+    return loader.facts_of(statement.employee_id, statement.period_start, statement.period_end)
+
+
 def evaluation_of(session: Session, workspace_id: int, statement: Statement) -> Evaluation:
     """The statement's period evaluated from what is stored now."""
-    loader = FactsLoader(session, workspace_id)
-    return evaluate(
-        loader.facts_of(statement.employee_id, statement.period_start, statement.period_end)
-    )
+    return evaluate(facts_of(session, workspace_id, statement))
+
+
+def current_digest(session: Session, workspace_id: int, statement: Statement) -> str:
+    """The digest the statement's period has now: equal to its own when nothing changed."""
+    return digest_of(facts_of(session, workspace_id, statement))

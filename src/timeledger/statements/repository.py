@@ -5,7 +5,7 @@ from collections.abc import Collection, Iterable
 from datetime import date
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from timeledger.models import Employee, Employment, Statement, TimebankMovement
 
@@ -27,16 +27,15 @@ class StatementRepository:
         if not employee_ids:
             return {}
         found = self.session.scalars(
-            select(Statement).where(
+            select(Statement)
+            .where(
                 Statement.employee_id.in_(sorted(employee_ids)),
                 Statement.period_start.in_(sorted(period_starts)),
             )
+            # Their figures are read only when they are recomputed.
+            .options(defer(Statement.evaluation), defer(Statement.payroll_lines))
         )
         return {(row.employee_id, row.period_start): row for row in found}
-
-    def add(self, statement: Statement) -> None:
-        self.session.add(statement)
-        self.session.flush()
 
     def listing(
         self,

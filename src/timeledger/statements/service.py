@@ -32,6 +32,7 @@ from timeledger.statements.documents import summary
 from timeledger.statements.generation import (
     ENTITY,
     Outcome,
+    current_digest,
     evaluation_of,
     generate,
     planned_periods,
@@ -274,8 +275,7 @@ def _require_current(session: Session, caller: Caller, statement: Statement, to:
     """409 when the statement is stale, or its inputs changed since its figures were
     computed (a late edit the next generation would mark)."""
     if statement.stale or (
-        evaluation_of(session, caller.workspace_id, statement).input_digest
-        != statement.input_digest
+        current_digest(session, caller.workspace_id, statement) != statement.input_digest
     ):
         advice = (
             "generate it again (POST /api/employees/{id}/timesheet/statements) and submit"
