@@ -268,3 +268,35 @@ def test_the_period_holding_a_day(
     day: date, kind: str, week_start: int, expected: tuple[date, date]
 ) -> None:
     assert period_of(day, kind, week_start) == expected  # type: ignore[arg-type]
+
+
+def test_overtime_left_in_the_flex_is_neither_paid_nor_banked_again_only_supplemented() -> None:
+    overtime = (
+        OvertimeMinutes(MONDAY, 90, 140, in_flex=True),
+        OvertimeMinutes(date(2026, 3, 3), 30, 150),
+    )
+    chosen = settle(
+        facts(
+            step("bank_norm_delta", account_id=FLEX),
+            step("overtime_choice", account_id=FLEX),
+            overtime=overtime,
+            flex_delta=180,
+            payout=10,
+        )
+    )
+    everything_paid = settle(facts(overtime=overtime, flex_delta=180, payout=0))
+
+    assert chosen.movements == (
+        Movement("0.bank_norm_delta", FLEX, 180, "settlement"),
+        Movement("1.overtime_choice", FLEX, 30, "settlement"),
+    )
+    assert chosen.payroll_lines == (
+        PayLine("OT_BASE", 10, 100),
+        PayLine("OT_SUPPLEMENT", 90, 40),
+        PayLine("OT_SUPPLEMENT", 10, 50),
+    )
+    assert everything_paid.payroll_lines == (
+        PayLine("OT_BASE", 30, 100),
+        PayLine("OT_SUPPLEMENT", 90, 40),
+        PayLine("OT_SUPPLEMENT", 30, 50),
+    )

@@ -533,6 +533,21 @@ def test_settlement_policy_lifecycle(
         ),
         ([{"plugin_id": "flex_limits", "config": {}}], "body.steps.0.config"),
         ([{"plugin_id": "statutory_breaks"}], "body.steps.0.plugin_id"),
+        (
+            [
+                {"plugin_id": "overtime_choice", "config": {"account_id": "flex"}},
+                {"plugin_id": "lock_period"},
+                {"plugin_id": "overtime_choice", "config": {"account_id": "bank"}},
+            ],
+            "body.steps.2.plugin_id",
+        ),
+        (
+            [
+                {"plugin_id": "bank_norm_delta", "config": {"account_id": "flex"}},
+                {"plugin_id": "bank_norm_delta", "config": {"account_id": "flex"}},
+            ],
+            "body.steps.1.plugin_id",
+        ),
     ],
 )
 def test_settlement_policy_bad_input(

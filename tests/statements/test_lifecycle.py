@@ -25,6 +25,7 @@ from tests.statements.support import (
 )
 from timeledger.access.credentials import PasswordHashing
 from timeledger.config import Settings
+from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
 from timeledger.models import AuditEvent, Change
 
@@ -349,6 +350,7 @@ def test_a_transition_from_a_status_that_does_not_allow_it_is_409(
     assert refused.status_code == 409, refused.text
     assert refused.headers["content-type"] == "application/problem+json"
     assert "is draft" in refused.json()["detail"]
+    assert (refused.json()["status"], refused.json()["statement_status"]) == (409, "draft")
     assert read(client, weekly.headers, statement["id"]) == statement
 
 
@@ -531,3 +533,189 @@ def test_flex_limits_cut_a_surplus_and_pay_a_deficit(
     second = statement_of(client, limited, "2026-03-09")
     assert {"code": "FLEX_DEFICIT", "minutes": 330, "rate_percent": None, "units": None,
             "amount_minor": None} in second["payroll_lines"]  # fmt: skip
+
+
+def test_an_edit_after_approval_is_not_settled_but_makes_the_statement_stale(
+    client: TestClient, db: Database, settings: Settings, weekly: Office
+) -> None:
+    intervals = a_long_monday_week(client, weekly)
+    statement = generated(client, db, settings, weekly, MONDAY)
+    step(client, weekly.person.headers, statement["id"], "submit", payout_minutes=60)
+    step(client, weekly.headers, statement["id"], "approve")
+    later = client.patch(
+        f"/api/employees/{weekly.employee_id}/timesheet/presence/{intervals[1]['id']}",
+        json={"ended_at": "2026-03-03T18:30:00+01:00"},
+        headers=weekly.headers,
+    )
+    assert later.status_code == 200, later.text
+
+    run_jobs(db, settings)
+
+    held = read(client, weekly.headers, statement["id"])
+    assert (held["status"], held["stale"]) == ("approved", True)
+    assert movements(client, weekly) == []
+    withdrawn = step(client, weekly.person.headers, statement["id"], "withdraw")
+    assert (withdrawn["status"], withdrawn["stale"]) == ("draft", False)
+    # Tuesday's 90 minutes over the day make the week 210 over its 2,400.
+    assert withdrawn["totals"]["overtime_minutes"] == 210
+    step(client, weekly.person.headers, statement["id"], "submit", payout_minutes=210)
+    step(client, weekly.headers, statement["id"], "approve")
+    run_jobs(db, settings)
+    assert read(client, weekly.headers, statement["id"])["status"] == "settled"
+    assert [m["amount"] for m in movements(client, weekly)] == [150]
+
+
+def test_a_period_that_has_not_ended_cannot_be_submitted(
+    client: TestClient, weekly: Office
+) -> None:
+    today = utcnow().date().isoformat()
+    made = client.post(
+        f"/api/employees/{weekly.employee_id}/timesheet/statements",
+        json={"period_start": today},
+        headers=weekly.headers,
+    )
+    assert made.status_code == 201, made.text
+
+    early = client.post(
+        f"{STATEMENTS}/{made.json()['id']}/submit",
+        json={"payout_minutes": 0},
+        headers=weekly.headers,
+    )
+
+    assert early.status_code == 409, early.text
+    assert "can be submitted from" in early.json()["detail"]
+
+
+def test_a_period_change_replaces_drafts_and_stops_at_submitted_statements(
+    client: TestClient, db: Database, settings: Settings, weekly: Office
+) -> None:
+    a_long_monday_week(client, weekly)
+    week = generated(client, db, settings, weekly, MONDAY)
+    monthly = client.post(
+        "/api/settings/settlement-policies",
+        json={"name": "Monthly", "period": "month", "steps": [], "effective_from": "2024-01-01"},
+        headers=weekly.headers,
+    )
+    assert monthly.status_code == 201, monthly.text
+    switched = client.patch(
+        f"/api/settings/employment-terms/{weekly.oslo.terms_id}",
+        json={"settlement_policy_id": monthly.json()["id"], "effective_from": "2026-03-04"},
+        headers=weekly.headers,
+    )
+    assert switched.status_code == 200, switched.text
+    url = f"/api/employees/{weekly.employee_id}/timesheet/statements"
+
+    month = client.post(url, json={"period_start": "2026-03-05"}, headers=weekly.headers)
+
+    assert month.status_code == 201, month.text
+    assert (month.json()["period_start"], month.json()["period_end"]) == (
+        "2026-03-01",
+        "2026-03-31",
+    )
+    listed = client.get(url, headers=weekly.headers).json()["items"]
+    assert [(item["period"], item["period_start"]) for item in listed] == [("month", "2026-03-01")]
+    with db.session(write=False) as session:
+        deleted = session.scalars(
+            select(Change.data).where(Change.entity == "statement", Change.op == "deleted")
+        ).one()
+    assert (deleted["id"], deleted["period"], deleted["status"]) == (week["id"], "week", "draft")
+    step(client, weekly.person.headers, month.json()["id"], "submit", payout_minutes=0)
+    back = client.patch(
+        f"/api/settings/employment-terms/{weekly.oslo.terms_id}",
+        json={"settlement_policy_id": weekly.settlement_policy_id, "effective_from": "2026-03-04"},
+        headers=weekly.headers,
+    )
+    assert back.status_code == 200, back.text
+    blocked = client.post(url, json={"period_start": "2026-03-05"}, headers=weekly.headers)
+    assert blocked.status_code == 409, blocked.text
+    assert blocked.json()["overlapping_statement_ids"] == [month.json()["id"]]
+
+
+def test_overtime_left_in_the_flex_is_only_supplemented(
+    client: TestClient, db: Database, settings: Settings, weekly: Office
+) -> None:
+    kept = client.patch(
+        f"/api/settings/allowance-policies/{weekly.oslo.ot_policy_id}",
+        json={"consumes_flex": False, "effective_from": "2024-01-01"},
+        headers=weekly.headers,
+    )
+    assert kept.status_code == 200, kept.text
+    a_long_monday_week(client, weekly)
+    statement = generated(client, db, settings, weekly, MONDAY)
+    assert statement["totals"]["flex_delta_minutes"] == 180
+
+    too_much = client.post(
+        f"{STATEMENTS}/{statement['id']}/submit",
+        json={"payout_minutes": 60},
+        headers=weekly.person.headers,
+    )
+    assert too_much.status_code == 422, too_much.text
+    step(client, weekly.person.headers, statement["id"], "submit", payout_minutes=0)
+    step(client, weekly.headers, statement["id"], "approve")
+    run_jobs(db, settings)
+
+    settled = read(client, weekly.headers, statement["id"])
+    assert [(line["code"], line["minutes"]) for line in settled["payroll_lines"]] == [
+        ("OT_SUPPLEMENT", 90)
+    ]
+    assert [m["amount"] for m in movements(client, weekly)] == [180]
+
+
+def test_next_months_days_in_the_last_week_do_not_make_a_month_stale(
+    client: TestClient, db: Database, settings: Settings, hashing: PasswordHashing
+) -> None:
+    monthly = office(client, db, hashing, period="month")
+    a_long_monday_week(client, monthly)
+    statement = generated(client, db, settings, monthly, "2026-03-17")
+    step(client, monthly.person.headers, statement["id"], "submit", payout_minutes=0)
+    record(
+        client,
+        monthly.headers,
+        monthly.employee_id,
+        "2026-04-01T08:00:00+02:00",
+        "2026-04-01T15:30:00+02:00",
+    )
+
+    approved = step(client, monthly.headers, statement["id"], "approve")
+
+    assert (approved["status"], approved["revision"], approved["stale"]) == ("approved", 1, False)
+    assert approved["input_digest"] != statement["input_digest"]
+    assert approved["totals"] == statement["totals"]
+
+
+def test_a_generation_job_for_a_day_beyond_the_calendar_is_refused(
+    client: TestClient, weekly: Office
+) -> None:
+    refused = client.post(
+        "/api/admin/batch-jobs",
+        json={
+            "kind": "timesheet.generate-statements",
+            "parameters": {"period_start": "9999-12-31"},
+        },
+        headers=weekly.headers,
+    )
+    assert refused.status_code == 422, refused.text
+
+
+def test_without_terms_on_the_last_day_a_manager_approves(
+    client: TestClient, db: Database, settings: Settings, hashing: PasswordHashing
+) -> None:
+    unapproved = office(client, db, hashing, approval="none")
+    a_long_monday_week(client, unapproved)
+    statement = generated(client, db, settings, unapproved, MONDAY)
+    version = client.post(
+        f"/api/employees/{unapproved.employee_id}/versions",
+        json={"effective_from": "2026-03-08", "employment_terms_id": None},
+        headers=unapproved.headers,
+    )
+    assert version.status_code == 201, version.text
+    recomputed = client.post(
+        f"/api/employees/{unapproved.employee_id}/timesheet/statements",
+        json={"period_start": MONDAY},
+        headers=unapproved.headers,
+    )
+    assert (recomputed.status_code, recomputed.json()["id"]) == (200, statement["id"])
+
+    submitted = step(client, unapproved.person.headers, statement["id"], "submit", payout_minutes=0)
+
+    assert (submitted["status"], submitted["decided_by_user_id"]) == ("submitted", None)

@@ -102,6 +102,9 @@ class OvertimeMinutes:
     day: date
     minutes: int
     rate_percent: int
+    in_flex: bool = False
+    """The minutes stayed in the flex delta (their policy does not consume flex): only
+    their supplement is left to pay."""
 
 
 @dataclass(frozen=True)

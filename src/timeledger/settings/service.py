@@ -665,13 +665,28 @@ def _normalize_settlement_policy(values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+ONCE_PER_SETTLEMENT = frozenset({"bank_norm_delta", "overtime_choice"})
+"""Steps that settle the period's flex delta or its overtime: twice would count it twice."""
+
+
 def _validate_settlement_policy(
     session: Session, values: dict[str, Any], day: date, _policy_id: int | None
 ) -> None:
-    for location, config in parsed_references(
-        SETTLEMENT_STEPS, values.get("steps") or [], "body.steps"
-    ):
+    steps = values.get("steps") or []
+    for location, config in parsed_references(SETTLEMENT_STEPS, steps, "body.steps"):
         _require_config_ids(session, config, day, location=location)
+    seen: set[str] = set()
+    for index, step in enumerate(steps):
+        plugin_id = step.get("plugin_id")
+        if plugin_id in ONCE_PER_SETTLEMENT and plugin_id in seen:
+            raise Unprocessable.at(
+                f"body.steps.{index}.plugin_id",
+                f"{plugin_id} is already a step of this policy: the period's "
+                f"{'flex delta' if plugin_id == 'bank_norm_delta' else 'overtime'} would be "
+                "settled twice.",
+                "step given twice",
+            )
+        seen.add(plugin_id)
 
 
 def _settlement_policy_referrers(session: Session, policy_id: int, day: date) -> list[str]:

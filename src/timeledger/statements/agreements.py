@@ -23,7 +23,9 @@ class Agreement:
     flex_account_id: int | None
 
 
-NO_AGREEMENT = Agreement(None, None, (), "none", None)
+NO_AGREEMENT = Agreement(None, None, (), "manager", None)
+"""An employee without terms: no statement is generated, and one generated under earlier
+terms is approved by a manager."""
 
 
 def agreements_on(

@@ -9,13 +9,20 @@ from timeledger.evaluation.schemas import rendered
 from timeledger.models import Statement
 from timeledger.rules.figures import Evaluation
 
+FIGURES = ("days", "lines", "issues", "totals")
+
+
+def figures_of(evaluation: Evaluation) -> dict[str, Any]:
+    """An evaluation's figures as the statement stores them (JSON values)."""
+    document = orjson.loads(orjson.dumps(rendered(evaluation)))
+    return {name: document[name] for name in FIGURES}
+
 
 def fill_from(statement: Statement, evaluation: Evaluation) -> None:
     """Put an evaluation's figures on the statement."""
-    document = orjson.loads(orjson.dumps(rendered(evaluation)))
     totals = evaluation.totals
     statement.input_digest = evaluation.input_digest
-    statement.evaluation = {name: document[name] for name in ("days", "lines", "issues", "totals")}
+    statement.evaluation = figures_of(evaluation)
     statement.norm_minutes = totals.norm_minutes
     statement.worked_minutes = totals.worked_minutes
     statement.overtime_minutes = totals.overtime_minutes

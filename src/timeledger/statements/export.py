@@ -29,7 +29,11 @@ from timeledger.kit.errors import Conflict, Forbidden, NotFound, Problem, Unproc
 from timeledger.kit.jsonio import to_jsonable
 from timeledger.kit.pagination import PageRequest, fetch_page
 from timeledger.models import Job, PayrollExport
-from timeledger.statements.export_repository import ExportedStatement, PayrollExportRepository
+from timeledger.statements.export_repository import (
+    ExportedStatement,
+    PayrollExportRepository,
+    StatementState,
+)
 from timeledger.statements.export_schemas import (
     ExportFormat,
     ExportStatus,
@@ -315,15 +319,13 @@ def _statement_change(
     )
 
 
-def _mark_batch(
-    session: Session, caller: Caller, export_id: int, batch: Sequence[ExportedStatement]
-) -> int:
-    """Marks the batch's settled statements exported, with their entries, after checking
-    that none changed since they were read (reopened, settled again): the file holds the
-    lines read. Answers how many it marked."""
-    repository = PayrollExportRepository(session)
-    states = repository.lock_states([statement.id for statement in batch])
-    for statement in batch:
+def _unchanged_states(
+    repository: PayrollExportRepository, statements: Sequence[ExportedStatement]
+) -> dict[int, StatementState]:
+    """The statements' states, locked until commit; 409 when one changed since it was read
+    (reopened, settled again): the file holds the lines read."""
+    states = repository.lock_states([statement.id for statement in statements])
+    for statement in statements:
         state = states.get(statement.id)
         if state is None or state.status not in ("settled", EXPORTED):
             raise Conflict(
@@ -335,6 +337,17 @@ def _mark_batch(
                 f"Statement {statement.id} was settled again while it was being exported; "
                 "export again."
             )
+    return states
+
+
+def _mark_batch(
+    session: Session, caller: Caller, export_id: int, batch: Sequence[ExportedStatement]
+) -> int:
+    """Marks the batch's settled statements exported, with their entries, after checking
+    that none changed since they were read (reopened, settled again): the file holds the
+    lines read. Answers how many it marked."""
+    repository = PayrollExportRepository(session)
+    states = _unchanged_states(repository, batch)
     marking = [statement for statement in batch if states[statement.id].status == "settled"]
     if not marking:
         return 0
@@ -384,6 +397,9 @@ def _export(context: JobContext, export_id: int) -> dict[str, Any]:
     rows = payroll_rows(statements)
     content = payroll_file(file_format, rows, period_start)
     with context.db.transaction(workspace_id=context.workspace_id) as session:
+        # Checked again where the file is stored: a statement reopened after its batch
+        # was marked must not be paid from this file.
+        _unchanged_states(PayrollExportRepository(session), statements)
         export = get_export(session, export_id)
         export.content = content
         export.sha256 = hashlib.sha256(content).hexdigest()

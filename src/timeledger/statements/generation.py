@@ -20,7 +20,7 @@ from timeledger.rules.facts import EvaluationFacts
 from timeledger.rules.figures import Evaluation
 from timeledger.rules.periods import PeriodKind, period_of
 from timeledger.statements.agreements import agreements_on
-from timeledger.statements.documents import fill_from, summary
+from timeledger.statements.documents import figures_of, fill_from, summary
 from timeledger.statements.repository import StatementRepository
 
 ENTITY = "statement"
@@ -29,8 +29,13 @@ ENTITY = "statement"
 class Outcome(StrEnum):
     CREATED = "created"
     RECOMPUTED = "recomputed"
+    UPDATED = "updated"
+    """The figures stand: only the digest moved (an input that changes no figure), or a
+    stale statement's inputs came back to what it holds."""
     MARKED_STALE = "marked_stale"
     UNCHANGED = "unchanged"
+    OVERLAPPING = "overlapping"
+    """Left alone: a submitted or later statement of another period shares its days."""
 
 
 @dataclass(frozen=True)
@@ -76,30 +81,61 @@ def _employed(periods: list[tuple[date, date | None]] | None, first: date, last:
     return any(start <= last and (end is None or end >= first) for start, end in periods)
 
 
+@dataclass(frozen=True)
+class Generated:
+    plan: Planned
+    statement: Statement | None
+    outcome: Outcome
+    overlapping: tuple[int, ...] = ()
+    """For `OVERLAPPING`: the statements in the way."""
+
+
 def generate(
     session: Session, workspace_id: int, actor_user_id: int | None, planned: Sequence[Planned]
-) -> list[tuple[Statement, Outcome]]:
+) -> list[Generated]:
     """Evaluate and store each planned statement; the changes go to the change log in one
-    append. A statement whose inputs have the digest it holds is not evaluated again."""
-    existing = StatementRepository(session).of_period_starts(
-        {plan.employee_id for plan in planned}, {plan.first for plan in planned}
+    append. A statement whose inputs have the digest it holds is not evaluated again. A
+    draft of another period sharing days with the planned one (the policy's period
+    changed) is deleted; a statement further on keeps the planned one from being made."""
+    repository = StatementRepository(session)
+    existing = repository.overlapping(
+        {plan.employee_id for plan in planned},
+        min((plan.first for plan in planned), default=date.max),
+        max((plan.last for plan in planned), default=date.min),
     )
     loader = FactsLoader(session, workspace_id)
-    results: list[tuple[Statement, Outcome]] = []
+    results: list[Generated] = []
+    changes: list[ChangeOf] = []
     for plan in planned:
+        sharing = [
+            row
+            for row in existing.get(plan.employee_id, ())
+            if row.period_start <= plan.last and row.period_end >= plan.first
+        ]
+        statement = next((row for row in sharing if row.period_start == plan.first), None)
+        others = [row for row in sharing if row is not statement]
+        if any(row.status != "draft" for row in others):
+            results.append(
+                Generated(plan, None, Outcome.OVERLAPPING, tuple(row.id for row in others))
+            )
+            continue
+        for row in others:
+            changes.append(ChangeOf(ENTITY, row.id, "deleted", summary(row)))
+            repository.delete(row)
         facts = loader.facts_of(plan.employee_id, plan.first, plan.last)
-        statement = existing.get((plan.employee_id, plan.first))
         if statement is None:
-            statement = _created(session, workspace_id, plan, evaluate(facts))
-            outcome = Outcome.CREATED
+            results.append(
+                Generated(
+                    plan, _created(session, workspace_id, plan, evaluate(facts)), Outcome.CREATED
+                )
+            )
         else:
-            outcome = _stored(statement, facts, plan)
-        results.append((statement, outcome))
+            results.append(Generated(plan, statement, _stored(statement, facts, plan)))
     session.flush()  # new statements get their ids, in one flush for the batch
-    changes = [
-        ChangeOf(ENTITY, statement.id, _OPS[outcome], summary(statement))
-        for statement, outcome in results
-        if outcome is not Outcome.UNCHANGED
+    changes += [
+        ChangeOf(ENTITY, result.statement.id, _OPS[result.outcome], summary(result.statement))
+        for result in results
+        if result.statement is not None and result.outcome in _OPS
     ]
     if changes:
         record_changes(
@@ -111,6 +147,7 @@ def generate(
 _OPS = {
     Outcome.CREATED: "generated",
     Outcome.RECOMPUTED: "generated",
+    Outcome.UPDATED: "updated",
     Outcome.MARKED_STALE: "updated",
 }
 
@@ -142,17 +179,24 @@ def _created(
 
 
 def _stored(statement: Statement, facts: EvaluationFacts, plan: Planned) -> Outcome:
-    if digest_of(facts) == statement.input_digest and statement.period_end == plan.last:
+    same_period = statement.period_end == plan.last
+    if same_period and digest_of(facts) == statement.input_digest:
         if not statement.stale:
             return Outcome.UNCHANGED
         statement.stale = False
         _touched(statement)
-        return Outcome.RECOMPUTED
+        return Outcome.UPDATED
+    evaluation = evaluate(facts)
+    if same_period and figures_of(evaluation) == statement.evaluation:
+        statement.input_digest = evaluation.input_digest
+        statement.stale = False
+        _touched(statement)
+        return Outcome.UPDATED
     if statement.status == "draft":
         statement.period = plan.period
         statement.period_end = plan.last
         statement.settlement_policy_id = plan.settlement_policy_id
-        recompute(statement, evaluate(facts))
+        recompute(statement, evaluation)
         return Outcome.RECOMPUTED
     if statement.stale:
         return Outcome.UNCHANGED
@@ -186,6 +230,29 @@ def evaluation_of(session: Session, workspace_id: int, statement: Statement) -> 
     return evaluate(facts_of(session, workspace_id, statement))
 
 
-def current_digest(session: Session, workspace_id: int, statement: Statement) -> str:
-    """The digest the statement's period has now: equal to its own when nothing changed."""
-    return digest_of(facts_of(session, workspace_id, statement))
+def changed_figures(session: Session, workspace_id: int, statement: Statement) -> Evaluation | None:
+    """The period's new evaluation when its figures are no longer the statement's; None
+    when they still are. An input that moved without changing a figure (a day of the next
+    month in the period's last week) only brings the statement's digest up to date."""
+    facts = facts_of(session, workspace_id, statement)
+    if digest_of(facts) == statement.input_digest:
+        return None
+    evaluation = evaluate(facts)
+    if figures_of(evaluation) != statement.evaluation:
+        return evaluation
+    statement.input_digest = evaluation.input_digest
+    _touched(statement)
+    return None
+
+
+def mark_stale(
+    session: Session, workspace_id: int, statement: Statement, actor_user_id: int | None
+) -> None:
+    statement.stale = True
+    _touched(statement)
+    record_changes(
+        session,
+        workspace_id=workspace_id,
+        actor_user_id=actor_user_id,
+        changes=[ChangeOf(ENTITY, statement.id, "updated", summary(statement))],
+    )

@@ -8,9 +8,16 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.exc import IntegrityError
 
 from timeledger.jobs.registry import JobContext, job_handler
-from timeledger.kit.timeutil import IsoDate
 from timeledger.organization.today import workspace_today
-from timeledger.statements.generation import Outcome, Planned, generate, planned_periods
+from timeledger.settings.kind_schemas import ConfigDate
+from timeledger.statements.generation import (
+    Outcome,
+    Planned,
+    changed_figures,
+    generate,
+    mark_stale,
+    planned_periods,
+)
 from timeledger.statements.repository import StatementRepository
 from timeledger.statements.service import SETTLE_STATEMENT
 from timeledger.statements.settling import settle_statement
@@ -23,7 +30,7 @@ MAX_EMPLOYEES = 10_000
 class GenerateStatements(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    period_start: IsoDate | None = Field(
+    period_start: ConfigDate | None = Field(
         default=None,
         description="A day of the period to generate: each employee gets the period of their "
         "settlement policy (week or month) that holds it. Default: yesterday in the "
@@ -71,7 +78,7 @@ def _generated_in_transaction(context: JobContext, batch: list[Planned]) -> list
     assert context.workspace_id is not None
     with context.db.transaction(workspace_id=context.workspace_id) as session:
         generated = generate(session, context.workspace_id, context.created_by_user_id, batch)
-        return [outcome for _, outcome in generated]
+        return [result.outcome for result in generated]
 
 
 class SettleStatement(BaseModel):
@@ -83,7 +90,9 @@ class SettleStatement(BaseModel):
 def settle(context: JobContext, payload: dict[str, Any]) -> dict[str, Any]:
     """Settle the statement if it is still approved at the revision that was approved; a
     statement reopened or settled since is left (a rerun after a crash finds it settled, or
-    finishes it: the transaction is all or nothing, and movements are keyed)."""
+    finishes it: the transaction is all or nothing, and movements are keyed). One whose
+    timesheet changed after approval is marked stale instead: settling it would pay what
+    the timesheet no longer says, then lock it."""
     parameters = SettleStatement.model_validate(payload)
     assert context.workspace_id is not None
     with context.db.transaction(workspace_id=context.workspace_id) as session:
@@ -95,5 +104,8 @@ def settle(context: JobContext, payload: dict[str, Any]) -> dict[str, Any]:
         ):
             found = "gone" if statement is None else f"{statement.status} r{statement.revision}"
             return {"settled": False, "found": found}
+        if changed_figures(session, context.workspace_id, statement) is not None:
+            mark_stale(session, context.workspace_id, statement, context.created_by_user_id)
+            return {"settled": False, "found": "stale: withdraw and submit it again"}
         settle_statement(session, context.workspace_id, statement, context.created_by_user_id)
         return {"settled": True, "payroll_lines": len(statement.payroll_lines)}

@@ -10,7 +10,7 @@ Action = Literal["submit", "withdraw", "approve", "reject", "reopen", "settle", 
 
 STARTS_FROM: dict[Action, frozenset[str]] = {
     "submit": frozenset({"draft"}),
-    "withdraw": frozenset({"submitted"}),
+    "withdraw": frozenset({"submitted", "approved"}),
     "approve": frozenset({"submitted"}),
     "reject": frozenset({"submitted"}),
     "reopen": frozenset({"approved", "settled", "exported"}),
@@ -38,5 +38,5 @@ def check_transition(statement_id: int, status: str, action: Action) -> None:
         raise Conflict(
             f"Statement {statement_id} is {status}; {action} needs a statement that is "
             f"{' or '.join(sorted(allowed))}.",
-            extra={"status": status},
+            extra={"statement_status": status},
         )

@@ -20,22 +20,33 @@ class StatementRepository:
             statement = statement.with_for_update()
         return self.session.scalars(statement).one_or_none()
 
-    def of_period_starts(
-        self, employee_ids: Collection[int], period_starts: Collection[date]
-    ) -> dict[tuple[int, date], Statement]:
-        """The statements of the employees starting on one of `period_starts`."""
+    def overlapping(
+        self, employee_ids: Collection[int], first: date, last: date
+    ) -> dict[int, list[Statement]]:
+        """The employees' statements sharing a day with `first` to `last`, locked for update
+        (PostgreSQL), by employee: generation holds them while it decides, so a submission
+        meanwhile waits and then sees what it decided."""
+        found: dict[int, list[Statement]] = {}
         if not employee_ids:
-            return {}
-        found = self.session.scalars(
+            return found
+        rows = self.session.scalars(
             select(Statement)
             .where(
                 Statement.employee_id.in_(sorted(employee_ids)),
-                Statement.period_start.in_(sorted(period_starts)),
+                Statement.period_start <= last,
+                Statement.period_end >= first,
             )
-            # Their figures are read only when they are recomputed.
+            .order_by(Statement.id)
+            # Their figures are read only when they are compared or recomputed.
             .options(defer(Statement.evaluation), defer(Statement.payroll_lines))
+            .with_for_update()
         )
-        return {(row.employee_id, row.period_start): row for row in found}
+        for row in rows:
+            found.setdefault(row.employee_id, []).append(row)
+        return found
+
+    def delete(self, statement: Statement) -> None:
+        self.session.delete(statement)
 
     def listing(
         self,

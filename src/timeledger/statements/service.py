@@ -8,7 +8,7 @@ cannot read.
 """
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import Select
 from sqlalchemy.orm import Session
@@ -27,12 +27,13 @@ from timeledger.models import Statement
 from timeledger.organization.reach import Access, Area, reached_employee_id
 from timeledger.organization.repository import EmployeeRepository
 from timeledger.organization.today import workspace_today
+from timeledger.rules.plugins.settlement_steps.overtime_pay import choosable_minutes
 from timeledger.statements.agreements import agreement_of
 from timeledger.statements.documents import summary
 from timeledger.statements.generation import (
     ENTITY,
     Outcome,
-    current_digest,
+    changed_figures,
     evaluation_of,
     generate,
     planned_periods,
@@ -45,7 +46,7 @@ from timeledger.statements.lifecycle import (
     check_transition,
 )
 from timeledger.statements.repository import StatementRepository
-from timeledger.statements.settling import take_back
+from timeledger.statements.settling import overtime_of, take_back
 
 IfMatch = Callable[[str], None]
 SETTLE_STATEMENT = "timesheet.settle-statement"
@@ -140,13 +141,21 @@ def generate_now(
     planned = planned_periods(session, caller.workspace_id, [employee_id], day)
     if not planned:
         raise Unprocessable.at(
-            "body.day",
+            "body.period_start",
             f"Employee {employee_id} has no statement period on {day}: the employment terms "
             "in force then name no settlement policy, or they are not employed then.",
             "no statement period",
         )
-    ((statement, outcome),) = generate(session, caller.workspace_id, caller.user_id, planned)
-    return statement, outcome is Outcome.CREATED
+    (generated,) = generate(session, caller.workspace_id, caller.user_id, planned)
+    if generated.statement is None:
+        raise Conflict(
+            f"Employee {employee_id}'s statement of {generated.plan.first} to "
+            f"{generated.plan.last} would share days with statement(s) "
+            f"{', '.join(map(str, generated.overlapping))}, already submitted or further on "
+            "(the settlement policy's period changed): reopen or settle those first.",
+            extra={"overlapping_statement_ids": list(generated.overlapping)},
+        )
+    return generated.statement, generated.outcome is Outcome.CREATED
 
 
 def submit(
@@ -155,18 +164,27 @@ def submit(
     """Submit a draft with the overtime minutes to pay out (the rest is banked). Terms
     whose timesheets need no approval approve it at once."""
     statement = _changing(session, caller, statement_id, Access.SUBMIT, "submit", if_match)
+    today = workspace_today(session, caller.workspace_id)
+    if statement.period_end >= today:
+        raise Conflict(
+            f"Statement {statement_id}'s period runs to {statement.period_end}: it can be "
+            f"submitted from {statement.period_end + timedelta(days=1)} on.",
+            extra={"statement_status": statement.status, "period_end": str(statement.period_end)},
+        )
     _require_current(session, caller, statement, "submitted")
     if statement.error_issues:
         raise Conflict(
             f"Statement {statement_id} has {statement.error_issues} error issue(s) (an open "
             "interval, a broken limit): correct the timesheet and submit again.",
-            extra={"status": statement.status, "error_issues": statement.error_issues},
+            extra={"statement_status": statement.status, "error_issues": statement.error_issues},
         )
-    if payout_minutes > statement.overtime_minutes:
+    choosable = choosable_minutes(overtime_of(session, statement))
+    if payout_minutes > choosable:
         raise Unprocessable.at(
             "body.payout_minutes",
-            f"payout_minutes ({payout_minutes}) exceeds the statement's overtime "
-            f"({statement.overtime_minutes} minutes).",
+            f"payout_minutes ({payout_minutes}) exceeds the statement's overtime that can be "
+            f"paid out ({choosable} minutes; overtime its policy leaves in the flex is settled "
+            "with the flex).",
             "more than the overtime",
         )
     now = utcnow()
@@ -185,7 +203,8 @@ def submit(
 
 
 def withdraw(session: Session, caller: Caller, statement_id: int, if_match: IfMatch) -> Statement:
-    """Take a submitted statement back to draft, with its figures brought up to date."""
+    """Take a submitted statement (or an approved one not settled yet, such as one its
+    settlement found stale) back to draft, with its figures brought up to date."""
     statement = _changing(session, caller, statement_id, Access.SUBMIT, "withdraw", if_match)
     statement.payout_minutes = None
     changes = _moved(session, statement, "draft", "withdrawn")
@@ -272,22 +291,19 @@ def _deciding(
 
 
 def _require_current(session: Session, caller: Caller, statement: Statement, to: str) -> None:
-    """409 when the statement is stale, or its inputs changed since its figures were
-    computed (a late edit the next generation would mark)."""
-    if statement.stale or (
-        current_digest(session, caller.workspace_id, statement) != statement.input_digest
-    ):
+    """409 when the statement is stale, or its figures are no longer what the timesheet
+    gives (a late edit the next generation would mark)."""
+    if statement.stale or changed_figures(session, caller.workspace_id, statement) is not None:
         advice = (
-            "generate it again (POST /api/employees/{id}/timesheet/statements) and submit"
+            f"generate it again (POST /api/employees/{statement.employee_id}/timesheet/"
+            "statements) and submit"
             if statement.status == "draft"
             else "it must be withdrawn and submitted again"
         )
         raise Conflict(
             f"Statement {statement.id} is stale: the timesheet or the policies changed since "
-            f"its figures were computed, so it cannot be {to}; {advice}.".replace(
-                "{id}", str(statement.employee_id)
-            ),
-            extra={"status": statement.status, "stale": True},
+            f"its figures were computed, so it cannot be {to}; {advice}.",
+            extra={"statement_status": statement.status, "stale": True},
         )
 
 
@@ -327,8 +343,10 @@ def _refresh(
 ) -> None:
     """Bring a draft's figures up to date: a new revision when they changed (or always,
     when asked)."""
-    evaluation = evaluation_of(session, workspace_id, statement)
-    if new_revision or evaluation.input_digest != statement.input_digest or statement.stale:
+    evaluation = changed_figures(session, workspace_id, statement)
+    if evaluation is None and (new_revision or statement.stale):
+        evaluation = evaluation_of(session, workspace_id, statement)
+    if evaluation is not None:
         recompute(statement, evaluation)
 
 

@@ -40,7 +40,7 @@ def settle_statement(
         period_start=statement.period_start,
         period_end=statement.period_end,
         flex_delta_minutes=statement.flex_delta_minutes,
-        overtime=_overtime(statement.evaluation["lines"]),
+        overtime=overtime_of(session, statement),
         allowances=_allowances(session, statement.evaluation["lines"]),
         payout_minutes=statement.payout_minutes or 0,
         steps=steps,
@@ -162,28 +162,52 @@ def _accounts(steps: Iterable[PluginUse], flex_account_id: int | None) -> set[in
     return accounts | ({flex_account_id} if flex_account_id else set())
 
 
-def _overtime(lines: Iterable[Mapping[str, Any]]) -> tuple[OvertimeMinutes, ...]:
+class _PolicyVersions:
+    """The allowance policy versions the statement's lines name, each read once."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.known: dict[tuple[int, str], Any] = {}
+
+    def of(self, line: Mapping[str, Any]) -> Any:
+        key = (line["policy_id"], line["day"])
+        if key not in self.known:
+            self.known[key] = ALLOWANCE_POLICIES.history.as_of(
+                self.session, line["policy_id"], date.fromisoformat(line["day"])
+            )
+        return self.known[key]
+
+
+def overtime_of(session: Session, statement: Statement) -> tuple[OvertimeMinutes, ...]:
+    """The statement's overtime lines, each knowing whether its policy left the minutes
+    in the flex delta (`consumes_flex` false)."""
+    versions = _PolicyVersions(session)
     return tuple(
         OvertimeMinutes(
-            date.fromisoformat(line["day"]), line["minutes"], line["rate_percent"] or BASE_RATE
+            date.fromisoformat(line["day"]),
+            line["minutes"],
+            line["rate_percent"] or BASE_RATE,
+            in_flex=not _consumes_flex(versions.of(line)),
         )
-        for line in lines
+        for line in statement.evaluation["lines"]
         if line["kind"] == "overtime" and line["minutes"]
     )
+
+
+def _consumes_flex(version: Any) -> bool:
+    return version is None or bool(version.consumes_flex)
 
 
 def _allowances(session: Session, lines: Iterable[Mapping[str, Any]]) -> tuple[PayLine, ...]:
     """The allowance lines, each under its policy's target activity's key (or
     `ACTIVITY_<id>` for an activity without one) on the line's day."""
+    versions = _PolicyVersions(session)
     allowance_lines = [line for line in lines if line["kind"] == "allowance"]
-    targets: dict[tuple[int, str], int] = {}
-    for line in allowance_lines:
-        key = (line["policy_id"], line["day"])
-        if key not in targets:
-            version = ALLOWANCE_POLICIES.history.as_of(
-                session, line["policy_id"], date.fromisoformat(line["day"])
-            )
-            targets[key] = version.target_activity_id if version is not None else 0
+    targets = {
+        id(line): version.target_activity_id
+        for line in allowance_lines
+        if (version := versions.of(line)) is not None
+    }
     keys = {
         activity_id: key
         for activity_id, key in session.execute(
@@ -199,5 +223,5 @@ def _allowances(session: Session, lines: Iterable[Mapping[str, Any]]) -> tuple[P
             amount_minor=line["amount_minor"],
         )
         for line in allowance_lines
-        if (target := targets[line["policy_id"], line["day"]])
+        if (target := targets.get(id(line)))
     )

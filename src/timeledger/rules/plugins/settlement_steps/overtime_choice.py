@@ -27,10 +27,11 @@ def choose(state: SettlementState, config: OvertimeChoiceConfig) -> StepResult:
     split = split_overtime(state.overtime, state.payout_minutes)
     if config.supplement_always_paid:
         banked = sum(part.minutes for part in split.banked)
-        pay_lines = base_pay(split.paid) + supplement_pay(split.paid + split.banked)
+        supplemented = split.paid + split.banked + split.in_flex
     else:
         banked = sum(banked_at_rate(part.minutes, part.rate_percent) for part in split.banked)
-        pay_lines = base_pay(split.paid) + supplement_pay(split.paid)
+        supplemented = split.paid + split.in_flex
+    pay_lines = base_pay(split.paid) + supplement_pay(supplemented)
     postings = (Posting(config.account_id, banked),) if banked else ()
     return StepResult(postings=postings, pay_lines=pay_lines, settles_overtime=True)
 
