@@ -26,6 +26,7 @@ from timeledger.jobs.worker import Worker
 from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
 from timeledger.models import Change, Statement, TimeEntry, User
+from timeledger.statements import export as export_module
 from timeledger.statements.export import PayrollRow, payroll_csv, payroll_rows, payroll_xlsx
 from timeledger.statements.export_repository import ExportedStatement, PayrollExportRepository
 
@@ -489,6 +490,39 @@ def test_a_statement_reopened_while_the_job_runs_fails_the_export_and_marks_noth
     assert states[kept] == ("settled", 1, False)
     assert states[reopened] == ("draft", 2, False)
     assert read_job(client, workspace, started["job_id"])["status"] == "failed"
+
+
+def test_a_statement_reopened_after_its_batch_was_marked_keeps_the_file_from_being_stored(
+    client: TestClient,
+    db: Database,
+    settings: Settings,
+    workspace: WorkspaceFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    reopened = insert_statement(
+        db, workspace.id, create_employee(client, workspace.headers, "E-1")["id"]
+    )
+    written = export_module.payroll_file
+
+    def reopened_while_writing(*args: Any) -> bytes:
+        content = written(*args)
+        with db.transaction(workspace_id=workspace.id) as session:
+            session.execute(
+                update(Statement)
+                .where(Statement.id == reopened)
+                .values(status="draft", revision=2, row_version=5)
+            )
+        return content
+
+    monkeypatch.setattr(export_module, "payroll_file", reopened_while_writing)
+    started = start(client, workspace.headers)
+
+    Worker(db, settings).run_once()
+
+    export = client.get(f"{EXPORTS}/{started['id']}", headers=workspace.headers).json()
+    assert export["status"] == "failed"
+    assert f"Statement {reopened} changed while it was being exported" in export["error"]
+    assert export["sha256"] is None
 
 
 # Who may, and bad input
