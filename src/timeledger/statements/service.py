@@ -178,13 +178,19 @@ def submit(
             "interval, a broken limit): correct the timesheet and submit again.",
             extra={"statement_status": statement.status, "error_issues": statement.error_issues},
         )
-    choosable = choosable_minutes(overtime_of(session, statement))
+    overtime = overtime_of(session, statement)
+    choosable = choosable_minutes(overtime)
     if payout_minutes > choosable:
+        in_flex = sum(part.minutes for part in overtime) - choosable
+        why = (
+            f"; {in_flex} more are left in the flex by their policy and settled with it"
+            if in_flex
+            else ""
+        )
         raise Unprocessable.at(
             "body.payout_minutes",
             f"payout_minutes ({payout_minutes}) exceeds the statement's overtime that can be "
-            f"paid out ({choosable} minutes; overtime its policy leaves in the flex is settled "
-            "with the flex).",
+            f"paid out ({choosable} minutes{why}).",
             "more than the overtime",
         )
     now = utcnow()
