@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Date, and_, bindparam, exists, select, update
+from sqlalchemy import ColumnElement, Date, and_, bindparam, exists, select, update
 from sqlalchemy.orm import Session, aliased
 
 from timeledger.kit.clock import utcnow
@@ -149,17 +149,7 @@ def lock_period(
     else:
         lock.employee_id, lock.first_day, lock.last_day = employee_id, first_day, last_day
     session.flush()
-    session.execute(
-        update(TimeEntry)
-        .where(
-            TimeEntry.workspace_id == workspace_id,
-            TimeEntry.employee_id == employee_id,
-            TimeEntry.day.between(first_day, last_day),
-            TimeEntry.locked.is_(False),
-        )
-        .values(locked=True, updated_at=now, row_version=TimeEntry.row_version + 1)
-        .execution_options(synchronize_session="fetch")
-    )
+    _mark_entries(session, workspace_id, employee_id, first_day, last_day, locked=True)
 
 
 def unlock_period(session: Session, workspace_id: int, statement_id: int) -> None:
@@ -177,15 +167,34 @@ def unlock_period(session: Session, workspace_id: int, statement_id: int) -> Non
         other.employee_id == employee_id,
         and_(other.first_day <= TimeEntry.day, other.last_day >= TimeEntry.day),
     )
+    _mark_entries(
+        session, workspace_id, employee_id, first_day, last_day, locked=False, unless=still_locked
+    )
+
+
+def _mark_entries(
+    session: Session,
+    workspace_id: int,
+    employee_id: int,
+    first_day: date,
+    last_day: date,
+    *,
+    locked: bool,
+    unless: ColumnElement[bool] | None = None,
+) -> None:
+    """Set `locked` on the employee's entries of the days that do not have it yet. The
+    settlement and the reopening that call this hold no entries in the session, so it is
+    not synchronized."""
+    statement = update(TimeEntry).where(
+        TimeEntry.workspace_id == workspace_id,
+        TimeEntry.employee_id == employee_id,
+        TimeEntry.day.between(first_day, last_day),
+        TimeEntry.locked.is_(not locked),
+    )
+    if unless is not None:
+        statement = statement.where(~unless)
     session.execute(
-        update(TimeEntry)
-        .where(
-            TimeEntry.workspace_id == workspace_id,
-            TimeEntry.employee_id == employee_id,
-            TimeEntry.day.between(first_day, last_day),
-            TimeEntry.locked.is_(True),
-            ~still_locked,
-        )
-        .values(locked=False, updated_at=utcnow(), row_version=TimeEntry.row_version + 1)
-        .execution_options(synchronize_session="fetch")
+        statement.values(
+            locked=locked, updated_at=utcnow(), row_version=TimeEntry.row_version + 1
+        ).execution_options(synchronize_session=False)
     )
