@@ -197,10 +197,9 @@ def submit(
     statement.payout_minutes = payout_minutes
     statement.submitted_at, statement.submitted_by_user_id = now, caller.user_id
     statement.note = ""
+    approval = agreement_of(session, statement.employee_id, statement.period_end)
     changes = _moved(session, statement, "submitted", "submitted")
-    if agreement_of(session, statement.employee_id, statement.period_end).timesheet_approval == (
-        "none"
-    ):
+    if approval.timesheet_approval == "none":
         changes += _approved(session, caller, statement, decided_by=None)
     record_changes(
         session, workspace_id=caller.workspace_id, actor_user_id=caller.user_id, changes=changes
@@ -348,12 +347,13 @@ def _refresh(
     session: Session, workspace_id: int, statement: Statement, *, new_revision: bool
 ) -> None:
     """Bring a draft's figures up to date: a new revision when they changed (or always,
-    when asked)."""
+    when asked); a stale flag whose figures came back is simply cleared."""
     evaluation = changed_figures(session, workspace_id, statement)
-    if evaluation is None and (new_revision or statement.stale):
+    if evaluation is None and new_revision:
         evaluation = evaluation_of(session, workspace_id, statement)
     if evaluation is not None:
         recompute(statement, evaluation)
+    statement.stale = False
 
 
 def _record(
