@@ -108,6 +108,7 @@ def configuration(
     employments: tuple[Employment, ...] = (Employment(EPOCH, None),),
     with_terms: bool = True,
     week_start: int = 1,
+    timeoff_policies: tuple[int, ...] = (),
 ) -> Configuration:
     policy = worktime_policy if worktime_policy is not None else worktime()
     return Configuration(
@@ -121,6 +122,7 @@ def configuration(
                     holiday_calendar_id=3,
                     worktime_policy_id=policy.policy_id,
                     allowance_policy_ids=tuple(p.policy_id or 0 for p in allowance),
+                    timeoff_policy_ids=timeoff_policies,
                 ),
             )
         },

@@ -6,12 +6,15 @@ from tests.access.support import assert_problem, new_person
 from tests.conftest import WorkspaceFixture
 from timeledger.kit.db import Database
 from timeledger.rules.plugins.registry import (
+    ACCRUALS,
     CALCULATORS,
     CONSTRAINTS,
     COUNTERS,
+    EXPIRATIONS,
     FILTERS,
     REGISTRIES,
     SETTLEMENT_STEPS,
+    USAGE_RULES,
     WORKTIME_STEPS,
     plugin_of,
 )
@@ -32,6 +35,9 @@ def test_every_registry_and_plugin_is_listed_with_its_schema(
         WORKTIME_STEPS,
         CONSTRAINTS,
         SETTLEMENT_STEPS,
+        USAGE_RULES,
+        ACCRUALS,
+        EXPIRATIONS,
     ]
     for item in items:
         registry = REGISTRIES[item["registry"]]

@@ -36,7 +36,7 @@ EMPLOYEE_HISTORY = PreparedQuery(
     .order_by(EmployeeVersion.effective_from, EmployeeVersion.id)
 )
 EMPLOYMENT_PERIODS = PreparedQuery(
-    select(Employment.starts_on, Employment.ends_on)
+    select(Employment.starts_on, Employment.ends_on, Employment.percentage_hundredths)
     .where(
         Employment.workspace_id == WORKSPACE,
         Employment.employee_id == bindparam("employee_id"),

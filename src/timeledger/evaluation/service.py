@@ -108,6 +108,7 @@ def _terms_version(version: Any) -> facts.TermsVersion:
         holiday_calendar_id=version.holiday_calendar_id,
         worktime_policy_id=version.worktime_policy_id,
         allowance_policy_ids=tuple(version.allowance_policy_ids or ()),
+        timeoff_policy_ids=tuple(version.timeoff_policy_ids or ()),
     )
 
 
@@ -156,6 +157,11 @@ class FactsLoader:
             entries=self._entries(employee_id, context_first, context_last),
         )
 
+    def configuration_of(self, employee_id: int, first: date, last: date) -> facts.Configuration:
+        """The employee's configuration with the holidays of `first` to `last`: what
+        planning those days reads (time off counts its days from it)."""
+        return self._with_holidays(self._configuration(employee_id, None), first, last)
+
     def _configuration(self, employee_id: int, drafts: Drafts | None) -> facts.Configuration:
         versions = tuple(
             facts.EmployeeVersion(
@@ -167,7 +173,7 @@ class FactsLoader:
             for row in employee_history(self.session, self.workspace_id, employee_id)
         )
         employments = tuple(
-            facts.Employment(row.starts_on, row.ends_on)
+            facts.Employment(row.starts_on, row.ends_on, row.percentage_hundredths)
             for row in employment_periods(self.session, self.workspace_id, employee_id)
         )
         terms = self._histories(

@@ -116,7 +116,7 @@ def _with_presence(facts: EvaluationFacts) -> tuple[dict[date, "_Day"], tuple[In
     """The context's days with their presence laid out, and the intervals that count."""
     configuration = facts.configuration
     first, last = context_range(configuration, facts.first, facts.last)
-    settings = _Settings(configuration)
+    settings = DaySettings(configuration)
     days = {day: _Day(day, settings) for day in _dates(first, last)}
     return days, _lay_out_presence(days, facts.intervals, settings)
 
@@ -177,7 +177,7 @@ def _in_force(versions: Sequence[VersionT], day: date) -> VersionT | None:
     return current
 
 
-class _Settings:
+class DaySettings:
     """What is in force on a day: the employee's version, terms, policies and calendar."""
 
     def __init__(self, configuration: Configuration) -> None:
@@ -283,7 +283,7 @@ class _Day:
     """One shift day while it is being evaluated."""
 
     day: date
-    settings: _Settings
+    settings: DaySettings
     presence: list[Span] = field(default_factory=list)
     entry_spans: list[Span] = field(default_factory=list)
     open_interval_ids: list[int] = field(default_factory=list)
@@ -436,7 +436,7 @@ def _sources(spans: Sequence[Span]) -> tuple[Source, ...]:
 
 
 def _lay_out_presence(
-    days: dict[date, _Day], intervals: Iterable[Interval], settings: _Settings
+    days: dict[date, _Day], intervals: Iterable[Interval], settings: DaySettings
 ) -> tuple[Interval, ...]:
     """Each interval on the local date it starts on: its minutes less its breaks. Answers
     those that fell on a day of `days` (the others are no input of the evaluation)."""

@@ -60,6 +60,7 @@ class TermsVersion:
     holiday_calendar_id: int | None
     worktime_policy_id: int | None
     allowance_policy_ids: tuple[int, ...]
+    timeoff_policy_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,8 @@ class EmployeeVersion:
 class Employment:
     starts_on: date
     ends_on: date | None
+    percentage_hundredths: int = 10000
+    """10000 = 100 %."""
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from pydantic import ValidationError
 
 from timeledger.kit.errors import Unprocessable
 from timeledger.rules.plugins import settlement_steps
+from timeledger.rules.plugins.accruals import annual_grant, periodic
 from timeledger.rules.plugins.base import Plugin, PluginConfig, Registry
 from timeledger.rules.plugins.calculators import amount, count, rate
 from timeledger.rules.plugins.constraints import (
@@ -20,7 +21,9 @@ from timeledger.rules.plugins.constraints import (
     weekly_average,
 )
 from timeledger.rules.plugins.counters import norm_week_counter
+from timeledger.rules.plugins.expirations import carry_over_cap
 from timeledger.rules.plugins.filters import activities, holidays, reasons, time_window, weekdays
+from timeledger.rules.plugins.usage_rules import norm_minutes, workdays
 from timeledger.rules.plugins.worktime_steps import auto_deduction, statutory_breaks
 
 FILTERS = "filters"
@@ -29,6 +32,9 @@ COUNTERS = "counters"
 WORKTIME_STEPS = "worktime-steps"
 CONSTRAINTS = "constraints"
 SETTLEMENT_STEPS = "settlement-steps"
+USAGE_RULES = "usage-rules"
+ACCRUALS = "accruals"
+EXPIRATIONS = "expirations"
 
 
 def _registry(name: str, title: str, *plugins: Plugin) -> Registry:
@@ -80,6 +86,23 @@ REGISTRIES: Mapping[str, Registry] = {
             SETTLEMENT_STEPS,
             "Settlement steps say what closing a statement does with its figures",
             *settlement_steps.PLUGINS,
+        ),
+        _registry(
+            USAGE_RULES,
+            "Usage rules say what a day of time off takes from its account",
+            workdays.PLUGIN,
+            norm_minutes.PLUGIN,
+        ),
+        _registry(
+            ACCRUALS,
+            "Accruals grant time off period by period",
+            annual_grant.PLUGIN,
+            periodic.PLUGIN,
+        ),
+        _registry(
+            EXPIRATIONS,
+            "Expirations say what of a balance lapses after a year end",
+            carry_over_cap.PLUGIN,
         ),
     )
 }
