@@ -51,6 +51,7 @@ from timeledger.signin.endpoints import auth
 from timeledger.statements.endpoints import statements_router
 from timeledger.statements.export_endpoints import statement_exports_router
 from timeledger.timebank.endpoints import timebank_router
+from timeledger.timeoff.endpoints import timeoff_router
 from timeledger.users.endpoints import me, users
 from timeledger.webhooks.endpoints import webhooks_router
 from timeledger.workspaces.endpoints import admin
@@ -105,6 +106,7 @@ ROUTE_TABLE = RouteTable.of(
         entries_list_router,
         bookmarks_router,
         timebank_router,
+        timeoff_router,
         statement_exports_router,
         statements_router,
         events_router,

@@ -10,4 +10,5 @@ import timeledger.jobs.schedules
 import timeledger.signin.service
 import timeledger.statements.export
 import timeledger.statements.jobs
+import timeledger.timeoff.jobs
 import timeledger.webhooks.tasks  # noqa: F401

@@ -18,7 +18,7 @@ from tests.access.support import (
 from tests.conftest import WorkspaceFixture
 from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
-from timeledger.models import Statement, WebhookDelivery
+from timeledger.models import Statement, TimeoffRequest, WebhookDelivery
 
 
 def _b_objects(
@@ -85,6 +85,9 @@ def _b_objects(
         **_b_jobs_and_inbound_endpoint(client, headers, robot.user_id),
         **_b_webhook_subscription(client, db, other_workspace),
         "statement_id": _b_statement(db, other_workspace.id, employee_id),
+        "timeoff_id": _b_timeoff(
+            db, other_workspace.id, employee_id, settings["settings/timeoff-policies"]
+        ),
         "person": person,
         "robot": robot,
         "role_id": role.json()["id"],
@@ -160,6 +163,31 @@ def _b_statement(db: Database, workspace_id: int, employee_id: int) -> int:
         return statement.id
 
 
+def _b_timeoff(db: Database, workspace_id: int, employee_id: int, policy_id: int) -> int:
+    """A time-off request of B's employee, as a request of leave without an account is
+    stored."""
+    now = utcnow()
+    with db.transaction(workspace_id=workspace_id) as session:
+        request = TimeoffRequest(
+            workspace_id=workspace_id,
+            employee_id=employee_id,
+            timeoff_policy_id=policy_id,
+            unit="days",
+            start_day=date(2026, 1, 6),
+            end_day=date(2026, 1, 6),
+            portion="full",
+            status="requested",
+            amount=100,
+            days=[],
+            requested_by_user_id=None,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(request)
+        session.flush()
+        return request.id
+
+
 def _b_webhook_subscription(
     client: TestClient, db: Database, other_workspace: WorkspaceFixture
 ) -> dict[str, Any]:
@@ -232,6 +260,21 @@ def _b_settings(client: TestClient, headers: dict[str, str]) -> dict[str, Any]:
     )
     assert policy.status_code == 201, policy.text
     made["settings/allowance-policies"] = policy.json()["id"]
+    leave = client.post(
+        "/api/settings/activities", json={"name": "B leave", "type": "timeoff"}, headers=headers
+    )
+    assert leave.status_code == 201, leave.text
+    timeoff_policy = client.post(
+        "/api/settings/timeoff-policies",
+        json={
+            "name": "B leave policy",
+            "activity_id": leave.json()["id"],
+            "usage": {"plugin_id": "workdays"},
+        },
+        headers=headers,
+    )
+    assert timeoff_policy.status_code == 201, timeoff_policy.text
+    made["settings/timeoff-policies"] = timeoff_policy.json()["id"]
     calendar = made["settings/holiday-calendars"]
     day = client.post(
         f"/api/settings/holiday-calendars/{calendar}/custom-days",
@@ -288,6 +331,7 @@ def _b_ids(operation: Operation, b: dict[str, Any]) -> dict[str, Any]:
             "endpoint_id",
             "export_id",
             "statement_id",
+            "timeoff_id",
             "subscription_id",
             "delivery_id",
         ):

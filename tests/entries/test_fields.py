@@ -50,6 +50,7 @@ def _row(**values: Any) -> SimpleNamespace:
         "locked": True,
         "timer_started_at": None,
         "presence_interval_id": None,
+        "timeoff_request_id": 21,
         "created_at": datetime(2026, 3, 2, 10, 5, tzinfo=UTC),
         "updated_at": datetime(2026, 3, 2, 10, 6, tzinfo=UTC),
     }

@@ -89,7 +89,18 @@ def test_schedule_shows_its_next_run_in_utc_from_the_local_cron(
     local = next_run.astimezone(COPENHAGEN)
     assert (local.hour, local.minute) == (23, 0)
     listed = client.get(SCHEDULES, headers=workspace.headers).json()["items"]
-    assert [row["id"] for row in listed] == [schedule["id"]]
+    assert [row["id"] for row in listed if row["created_by_user_id"]] == [schedule["id"]]
+
+
+def test_a_new_workspace_accrues_and_expires_time_off_nightly(
+    client: TestClient, workspace: WorkspaceFixture
+) -> None:
+    listed = client.get(SCHEDULES, headers=workspace.headers).json()["items"]
+    assert {(row["kind"], row["cron"], row["created_by_user_id"]) for row in listed} == {
+        ("timeoff.accrue", "10 0 * * *", None),
+        ("timeoff.expire", "20 0 * * *", None),
+    }
+    assert all(row["active"] and row["next_run_at"] is not None for row in listed)
 
 
 BAD_CRONS = [
@@ -226,7 +237,8 @@ def test_schedules_belong_to_their_workspace_and_need_the_jobs_permissions(
     assert_problem(client.get(url, headers=workspace.headers), 404)
     assert_problem(client.patch(url, json={"name": "x"}, headers=workspace.headers), 404)
     assert_problem(client.delete(url, headers=workspace.headers), 404)
-    assert client.get(SCHEDULES, headers=workspace.headers).json()["items"] == []
+    own = client.get(SCHEDULES, headers=workspace.headers).json()["items"]
+    assert theirs["id"] not in {row["id"] for row in own}
     # Read in the other workspace's own zone.
     assert theirs["timezone"] == "America/New_York"
     local = datetime.fromisoformat(theirs["next_run_at"]).astimezone(ZoneInfo("America/New_York"))

@@ -119,6 +119,9 @@ def test_post_get_list_and_delete_a_movement(
         "statement_id": None,
         "statement_revision": None,
         "settlement_step": None,
+        "timeoff_policy_id": None,
+        "timeoff_request_id": None,
+        "timeoff_key": None,
     }
     assert before <= datetime.fromisoformat(made["created_at"]) <= utcnow()
     fetched = client.get(response.headers["Location"], headers=workspace.headers)

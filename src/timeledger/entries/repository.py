@@ -127,6 +127,18 @@ class EntryRepository:
         self.session.add_all(entries)
         self.session.flush()
 
+    def of_timeoff_request(self, employee_id: int, timeoff_request_id: int) -> list[TimeEntry]:
+        return list(
+            self.session.scalars(
+                select(TimeEntry)
+                .where(
+                    TimeEntry.employee_id == employee_id,
+                    TimeEntry.timeoff_request_id == timeoff_request_id,
+                )
+                .order_by(TimeEntry.day, TimeEntry.id)
+            )
+        )
+
     def delete(self, entry: TimeEntry) -> None:
         self.session.delete(entry)
         self.session.flush()

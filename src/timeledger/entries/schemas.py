@@ -155,6 +155,10 @@ class EntryRead(BaseModel):
     locked: bool
     tracking: Tracking | None
     presence_interval_id: int | None
+    timeoff_request_id: int | None = Field(
+        description="The approved time-off request that booked this entry: change it by "
+        "cancelling the request."
+    )
     created_at: datetime
     updated_at: datetime
 

@@ -71,7 +71,7 @@ ENTITY = "entry"
 FROZEN_RATE_STATES = {BillingState.BILLED, BillingState.PAID}
 SPAN_FIELDS = ("started_at", "ended_at", "breaks")
 BOOKKEEPING_COLUMNS = frozenset(
-    {"id", "employee_id", "presence_interval_id", "created_at", "updated_at"}
+    {"id", "employee_id", "presence_interval_id", "timeoff_request_id", "created_at", "updated_at"}
 )
 SETTLED_COLUMNS = tuple(
     column for column in STORED_COLUMNS if column not in BOOKKEEPING_COLUMNS | {"breaks"}
@@ -751,6 +751,13 @@ def _changeable(
 ) -> Changeable:
     validators.force_allowed(force=force, may_force=writer.may_force)
     entry = _entry_of(session, employee_id, entry_id)
+    if entry.timeoff_request_id is not None:
+        raise Conflict(
+            f"Time entry {entry_id} was booked by time-off request {entry.timeoff_request_id}; "
+            "cancel the request (POST /api/employees/"
+            f"{employee_id}/timeoffs/{entry.timeoff_request_id}/cancel) to change it.",
+            extra={"timeoff_request_id": entry.timeoff_request_id},
+        )
     day_lock = locks.check_days_unlocked(
         session, entry.employee_id, [entry.day], force=force, may_force=writer.may_force
     )
@@ -817,6 +824,80 @@ def delete_entry(
     _log(session, caller, entry, "deleted")
     EntryRepository(session).delete(entry)
     record_entry_change(session, caller.workspace_id, before, None)
+
+
+# Time off
+
+
+def book_timeoff_entries(
+    session: Session,
+    caller: Caller,
+    employee_id: int,
+    *,
+    activity_id: int,
+    timeoff_request_id: int,
+    minutes_by_day: Sequence[tuple[date, int]],
+    note: str,
+) -> list[TimeEntry]:
+    """The entries of an approved time-off request, one per day that takes something, on
+    the policy's activity: the time-off service has checked the request and its days, and
+    the caller's right to approve it. They keep the totals and the change log as every
+    entry does, and only cancelling the request changes them."""
+    now = utcnow()
+    entries = [
+        TimeEntry(
+            workspace_id=caller.workspace_id,
+            employee_id=employee_id,
+            day=day,
+            minutes=minutes,
+            breaks=[],
+            break_minutes=0,
+            activity_id=activity_id,
+            dimension_values={},
+            note=note,
+            billable=False,
+            billing_state=BillingState.UNBILLED.value,
+            approval_status=ApprovalStatus.NOT_APPROVED_YET.value,
+            creation_type=None,
+            locked=False,
+            timeoff_request_id=timeoff_request_id,
+            created_by_user_id=caller.user_id,
+            created_at=now,
+            updated_at=now,
+            row_version=1,
+        )
+        for day, minutes in minutes_by_day
+    ]
+    EntryRepository(session).add_all(entries)
+    record_entries_created(session, caller.workspace_id, map(EntryFigures.of, entries))
+    _log_all(session, caller, entries, "created")
+    return entries
+
+
+def remove_timeoff_entries(
+    session: Session, caller: Caller, employee_id: int, timeoff_request_id: int
+) -> None:
+    """Take back the entries a cancelled time-off request booked."""
+    repository = EntryRepository(session)
+    entries = repository.of_timeoff_request(employee_id, timeoff_request_id)
+    _log_all(session, caller, entries, "deleted")
+    for entry in entries:
+        before = EntryFigures.of(entry)
+        repository.delete(entry)
+        record_entry_change(session, caller.workspace_id, before, None)
+
+
+def _log_all(session: Session, caller: Caller, entries: Sequence[TimeEntry], op: str) -> None:
+    views = entry_views(session, caller, entries)
+    record_changes(
+        session,
+        workspace_id=caller.workspace_id,
+        actor_user_id=caller.user_id,
+        changes=[
+            ChangeOf(ENTITY, entry.id, op, to_jsonable(view))
+            for entry, view in zip(entries, views, strict=True)
+        ],
+    )
 
 
 # Timers

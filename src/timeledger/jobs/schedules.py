@@ -60,16 +60,34 @@ def get_schedule(session: Session, schedule_id: int) -> JobSchedule:
 def create_schedule(session: Session, caller: Caller, data: ScheduleCreate) -> JobSchedule:
     kind = startable_kind(data.kind, location="body.kind")
     parameters = kind.checked_parameters(data.parameters, location="body.parameters")
-    timezone = _timezone_of(session, caller.workspace_id)
+    return _added(
+        session,
+        caller.workspace_id,
+        caller.user_id,
+        data.model_copy(update={"parameters": parameters}),
+    )
+
+
+def install_schedule(session: Session, workspace_id: int, data: ScheduleCreate) -> JobSchedule:
+    """A schedule a new workspace starts with, created by the system (its jobs act as
+    nobody in particular)."""
+    startable_kind(data.kind, location="kind")
+    return _added(session, workspace_id, None, data)
+
+
+def _added(
+    session: Session, workspace_id: int, user_id: int | None, data: ScheduleCreate
+) -> JobSchedule:
+    timezone = _timezone_of(session, workspace_id)
     now = utcnow()
     schedule = JobSchedule(
-        workspace_id=caller.workspace_id,
+        workspace_id=workspace_id,
         name=data.name,
-        kind=kind.name,
+        kind=data.kind,
         cron=checked_cron(data.cron, timezone, now, location="body.cron"),
-        payload=parameters,
+        payload=data.parameters,
         active=data.active,
-        created_by_user_id=caller.user_id,
+        created_by_user_id=user_id,
         row_version=1,
         created_at=now,
         updated_at=now,

@@ -50,11 +50,14 @@ from timeledger.models.settings import (
     SettlementPolicyVersion,
     TimebankAccount,
     TimebankAccountVersion,
+    TimeoffPolicy,
+    TimeoffPolicyVersion,
     WorktimePolicy,
     WorktimePolicyVersion,
 )
 from timeledger.models.statements import PayrollExport, PeriodLock, Statement
 from timeledger.models.timebank import TimebankMovement
+from timeledger.models.timeoff import TimeoffRequest
 from timeledger.models.timesheet import EntryDayTotal, PresenceBreak, PresenceInterval, TimeEntry
 from timeledger.models.webhooks import (
     InboundEndpoint,
@@ -118,6 +121,9 @@ __all__ = [
     "TimebankAccount",
     "TimebankAccountVersion",
     "TimebankMovement",
+    "TimeoffPolicy",
+    "TimeoffPolicyVersion",
+    "TimeoffRequest",
     "User",
     "WebhookDelivery",
     "WebhookSubscription",

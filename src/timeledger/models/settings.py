@@ -228,3 +228,36 @@ class SettlementPolicyVersion(VersionMixin, TenantMixin, Base):
         JsonDocument, default=list, comment="Plugin references of registry settlement-steps."
     )
     archived: Mapped[bool] = mapped_column(default=False)
+
+
+class TimeoffPolicy(ConfigEntity, Base):
+    __tablename__ = "timeoff_policies"
+    __table_args__ = (UniqueConstraint("workspace_id", "key"),)
+
+
+class TimeoffPolicyVersion(VersionMixin, TenantMixin, Base):
+    """A kind of leave: the activity it books, the account it takes from, who approves it
+    and the usage, accrual and expiration plugins of its balance."""
+
+    __tablename__ = "timeoff_policy_versions"
+
+    timeoff_policy_id: Mapped[int] = mapped_column(
+        Identifier, ForeignKey("timeoff_policies.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    activity_id: Mapped[int] = mapped_column(Identifier, ForeignKey("activities.id"))
+    account_id: Mapped[int | None] = mapped_column(Identifier, ForeignKey("timebank_accounts.id"))
+    approval: Mapped[str] = mapped_column(String(8), comment="none | manager")
+    usage: Mapped[dict[str, Any]] = mapped_column(
+        JsonDocument, comment="Plugin reference of registry usage-rules."
+    )
+    accrual: Mapped[dict[str, Any] | None] = mapped_column(
+        JsonDocument, comment="Plugin reference of registry accruals."
+    )
+    expiration: Mapped[dict[str, Any] | None] = mapped_column(
+        JsonDocument, comment="Plugin reference of registry expirations."
+    )
+    allow_negative: Mapped[bool] = mapped_column(default=False)
+    min_notice_days: Mapped[int] = mapped_column(default=0)
+    half_days: Mapped[bool] = mapped_column(default=False)
+    archived: Mapped[bool] = mapped_column(default=False)

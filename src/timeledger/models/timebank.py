@@ -35,6 +35,22 @@ class TimebankMovement(IdMixin, TenantMixin, Base):
             "account_id",
             unique=True,
         ),
+        # An accrual or expiry of a policy's period is posted once per key, however many
+        # workers run the job; a request's day is used, or given back, once.
+        Index(
+            "uq_timebank_movements_timeoff_key",
+            "employee_id",
+            "timeoff_policy_id",
+            "timeoff_key",
+            unique=True,
+        ),
+        Index(
+            "uq_timebank_movements_request_day",
+            "timeoff_request_id",
+            "day",
+            "cause",
+            unique=True,
+        ),
     )
 
     employee_id: Mapped[int] = mapped_column(
@@ -49,7 +65,8 @@ class TimebankMovement(IdMixin, TenantMixin, Base):
     )
     cause: Mapped[str] = mapped_column(
         String(32),
-        comment="adjustment | entitlement | usage | settlement | expiry | reversal | carry_over",
+        comment="adjustment | entitlement | usage | settlement | expiry | reversal | carry_over "
+        "| accrual",
     )
     note: Mapped[str] = mapped_column(Text, default="")
     created_by_user_id: Mapped[int | None] = mapped_column(
@@ -62,4 +79,14 @@ class TimebankMovement(IdMixin, TenantMixin, Base):
     statement_revision: Mapped[int | None]
     settlement_step: Mapped[str | None] = mapped_column(
         String(40), comment="The step that posted it: `0.bank_norm_delta`, `reversal`."
+    )
+    timeoff_policy_id: Mapped[int | None] = mapped_column(
+        Identifier, ForeignKey("timeoff_policies.id", ondelete="SET NULL")
+    )
+    timeoff_key: Mapped[str | None] = mapped_column(
+        String(40),
+        comment="The accrual's or expiry's period and posting: `accrual:2026:1`, `cap:2025:1`.",
+    )
+    timeoff_request_id: Mapped[int | None] = mapped_column(
+        Identifier, ForeignKey("timeoff_requests.id", ondelete="CASCADE")
     )

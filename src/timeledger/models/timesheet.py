@@ -129,6 +129,12 @@ class TimeEntry(IdMixin, TenantMixin, Base):
     presence_interval_id: Mapped[int | None] = mapped_column(
         Identifier, ForeignKey("presence_intervals.id", ondelete="SET NULL")
     )
+    timeoff_request_id: Mapped[int | None] = mapped_column(
+        Identifier,
+        ForeignKey("timeoff_requests.id", ondelete="CASCADE"),
+        index=True,
+        comment="The approved time-off request that booked this entry.",
+    )
     created_by_user_id: Mapped[int | None] = mapped_column(
         Identifier, ForeignKey("users.id", ondelete="SET NULL")
     )

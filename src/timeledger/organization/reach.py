@@ -46,7 +46,7 @@ class AreaActions:
 class Area(Enum):
     TIMESHEET = AreaActions("timesheet", "timesheet", "read", "write", "approve", "submit")
     TIMEBANK = AreaActions("timebank", "timebank", "read", "adjust", None)
-    TIME_OFF = AreaActions("time-off", "time off", "read", "write", "approve")
+    TIME_OFF = AreaActions("timeoff", "time off", "read", "write", "approve")
 
 
 class Access(Enum):
@@ -208,6 +208,8 @@ TimesheetWritable = Annotated[int, _reached_in_path(Area.TIMESHEET, Access.WRITE
 TimesheetSubmittable = Annotated[int, _reached_in_path(Area.TIMESHEET, Access.SUBMIT)]
 TimebankReadable = Annotated[int, _reached_in_path(Area.TIMEBANK, Access.READ)]
 TimebankWritable = Annotated[int, _reached_in_path(Area.TIMEBANK, Access.WRITE)]
+TimeoffReadable = Annotated[int, _reached_in_path(Area.TIME_OFF, Access.READ)]
+TimeoffWritable = Annotated[int, _reached_in_path(Area.TIME_OFF, Access.WRITE)]
 
 
 def own_employee_id(session: Session, caller: Caller) -> int | None:

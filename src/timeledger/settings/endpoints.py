@@ -73,6 +73,7 @@ for spec in (
     _routes("/worktime-policies", service.WORKTIME_POLICIES, "WorktimePolicy"),
     _routes("/allowance-policies", service.ALLOWANCE_POLICIES, "AllowancePolicy"),
     _routes("/settlement-policies", service.SETTLEMENT_POLICIES, "SettlementPolicy"),
+    _routes("/timeoff-policies", service.TIMEOFF_POLICIES, "TimeoffPolicy"),
     _routes("/employment-terms", service.EMPLOYMENT_TERMS, "EmploymentTerms"),
 ):
     add_config_routes(settings_router, spec)

@@ -439,6 +439,80 @@ class SettlementPolicyVersionRead(ConfigVersionRead, SettlementPolicyValues):
     pass
 
 
+# Time-off policies
+
+TimeoffApproval = Literal["none", "manager"]
+MAX_NOTICE_DAYS = 366
+
+
+class TimeoffPolicyValues(BaseModel):
+    name: str
+    activity_id: int
+    account_id: int | None
+    approval: TimeoffApproval
+    usage: PluginReference
+    accrual: PluginReference | None
+    expiration: PluginReference | None
+    allow_negative: bool
+    min_notice_days: int
+    half_days: bool
+    archived: bool
+
+
+class TimeoffPolicyCreate(ConfigCreate):
+    name: Name
+    activity_id: ReferenceId = Field(description="The activity (type `timeoff`) it books.")
+    account_id: ReferenceId | None = Field(
+        default=None,
+        description="The timebank account it takes from: in days with usage `workdays`, in "
+        "hours with `norm_minutes`; null for leave without a balance (sick leave).",
+    )
+    approval: TimeoffApproval = Field(
+        default="manager", description="none: a request is approved when it is made."
+    )
+    usage: PluginReference = Field(
+        description="A plugin of registry `usage-rules`: what a day of leave takes."
+    )
+    accrual: PluginReference | None = Field(
+        default=None, description="A plugin of registry `accruals`; needs an account."
+    )
+    expiration: PluginReference | None = Field(
+        default=None, description="A plugin of registry `expirations`; needs an account."
+    )
+    allow_negative: bool = False
+    min_notice_days: int = Field(
+        default=0,
+        ge=0,
+        le=MAX_NOTICE_DAYS,
+        description="Days between today and the first day of leave a request must leave "
+        "(callers with `timeoff:write:*` may shorten it).",
+    )
+    half_days: bool = Field(default=False, description="Whether a day may be taken by halves.")
+    archived: bool = False
+
+
+class TimeoffPolicyUpdate(ConfigUpdate):
+    name: Name | None = None
+    activity_id: ReferenceId | None = None
+    account_id: ReferenceId | None = None
+    approval: TimeoffApproval | None = None
+    usage: PluginReference | None = None
+    accrual: PluginReference | None = None
+    expiration: PluginReference | None = None
+    allow_negative: bool | None = None
+    min_notice_days: int | None = Field(default=None, ge=0, le=MAX_NOTICE_DAYS)
+    half_days: bool | None = None
+    archived: bool | None = None
+
+
+class TimeoffPolicyRead(ConfigRead, TimeoffPolicyValues):
+    pass
+
+
+class TimeoffPolicyVersionRead(ConfigVersionRead, TimeoffPolicyValues):
+    pass
+
+
 # Employment terms
 
 NormMinutes = Annotated[
@@ -469,7 +543,7 @@ class EmploymentTermsCreate(ConfigCreate):
     )
     reason_ids: IdList = Field(default_factory=list)
     timeoff_policy_ids: IdList = Field(
-        default_factory=list, description="Time-off policies: not available yet, keep empty."
+        default_factory=list, description="Time-off policies its employees may take."
     )
     allowance_policy_ids: IdList = Field(
         default_factory=list, description="Allowance policies, evaluated in this order."

@@ -30,16 +30,21 @@ from timeledger.models import (
     TimebankAccount,
     TimebankAccountVersion,
     TimeEntry,
+    TimeoffPolicy,
+    TimeoffPolicyVersion,
     WorktimePolicy,
     WorktimePolicyVersion,
 )
 from timeledger.rules.plugins.base import PluginConfig
 from timeledger.rules.plugins.registry import (
+    ACCRUALS,
     CALCULATORS,
     CONSTRAINTS,
     COUNTERS,
+    EXPIRATIONS,
     FILTERS,
     SETTLEMENT_STEPS,
+    USAGE_RULES,
     WORKTIME_STEPS,
     parse_config,
 )
@@ -156,6 +161,12 @@ def _activity_referrers(session: Session, activity_id: int, day: date) -> list[s
             or activity_id in config_ids(rule_filters(policy.rules), "activity_ids")
         ),
     )
+    timeoff_policies = names_of(
+        session,
+        TIMEOFF_POLICIES,
+        TIMEOFF_POLICIES.in_force_from(session, day),
+        lambda policy: policy.activity_id == activity_id,
+    )
     rated_projects = [
         f"the activity rate of project {project_id}"
         for project_id in projects_rating_activity(session, activity_id)
@@ -163,6 +174,7 @@ def _activity_referrers(session: Session, activity_id: int, day: date) -> list[s
     return (
         children
         + policies
+        + timeoff_policies
         + rated_projects
         + entries_booked_on(session, TimeEntry.activity_id, activity_id)
     )
@@ -248,7 +260,17 @@ DIMENSIONS: ConfigKind[Dimension, DimensionVersion] = ConfigKind(
 def _validate_account(
     session: Session, values: dict[str, Any], day: date, account_id: int | None
 ) -> None:
-    if account_id is None or values["unit"] == "hours":
+    if account_id is None:
+        return
+    counting_otherwise = _timeoff_policies_of_account(session, account_id, day, values["unit"])
+    if counting_otherwise:
+        raise Unprocessable.at(
+            "body.unit",
+            f"{', '.join(counting_otherwise)} take from this account by a usage rule that "
+            f"does not count {values['unit']}.",
+            "time-off policies count in another unit",
+        )
+    if values["unit"] == "hours":
         return
     users = _account_users(session, account_id, day)
     if users:
@@ -285,8 +307,28 @@ def _account_users(session: Session, account_id: int, day: date) -> list[str]:
     )
 
 
+def _timeoff_policies_of_account(
+    session: Session, account_id: int, day: date, unit: str | None = None
+) -> list[str]:
+    """The time-off policies taking from the account in a version in force on `day` or
+    later (those whose usage rule does not count `unit`, when given)."""
+    return names_of(
+        session,
+        TIMEOFF_POLICIES,
+        TIMEOFF_POLICIES.in_force_from(session, day),
+        lambda policy: (
+            policy.account_id == account_id
+            and (unit is None or USAGE_UNITS[policy.usage["plugin_id"]] != unit)
+        ),
+    )
+
+
 def _account_referrers(session: Session, account_id: int, day: date) -> list[str]:
-    return _account_users(session, account_id, day) + movements_on(session, account_id)
+    return (
+        _account_users(session, account_id, day)
+        + _timeoff_policies_of_account(session, account_id, day)
+        + movements_on(session, account_id)
+    )
 
 
 def _require_hours_account(
@@ -706,6 +748,91 @@ SETTLEMENT_POLICIES: ConfigKind[SettlementPolicy, SettlementPolicyVersion] = Con
 )
 
 
+# Time-off policies
+
+USAGE_UNITS = {"workdays": "days", "norm_minutes": "hours"}
+"""The account unit each usage rule counts in."""
+
+
+def _normalize_timeoff_policy(values: dict[str, Any]) -> dict[str, Any]:
+    normalized = {
+        **values,
+        "usage": normalized_reference(USAGE_RULES, values["usage"], "body.usage"),
+    }
+    for field, registry in (("accrual", ACCRUALS), ("expiration", EXPIRATIONS)):
+        reference = values.get(field)
+        if reference is not None:
+            normalized[field] = normalized_reference(registry, reference, f"body.{field}")
+    return normalized
+
+
+def _validate_timeoff_policy(
+    session: Session, values: dict[str, Any], day: date, _policy_id: int | None
+) -> None:
+    activity_id = values["activity_id"]
+    require_effective(session, ACTIVITIES, [activity_id], day, location="body.activity_id")
+    activity = ACTIVITIES.history.as_of(session, activity_id, day)
+    if activity is not None and activity.type != TIMEOFF:
+        raise Unprocessable.at(
+            "body.activity_id",
+            f"activity_id refers to activity {activity_id}, which is of type "
+            f"{activity.type!r}; a time-off policy books an activity of type 'timeoff'.",
+            "not a time-off activity",
+        )
+    account_id = values.get("account_id")
+    unit = USAGE_UNITS[values["usage"]["plugin_id"]]
+    if account_id is None:
+        for field in ("accrual", "expiration"):
+            if values.get(field) is not None:
+                raise Unprocessable.at(
+                    f"body.{field}",
+                    f"{field} needs a balance to work on; give account_id or leave {field} null.",
+                    "needs an account",
+                )
+        return
+    require_effective(session, TIMEBANK_ACCOUNTS, [account_id], day, location="body.account_id")
+    account = TIMEBANK_ACCOUNTS.history.as_of(session, account_id, day)
+    if account is not None and account.unit != unit:
+        raise Unprocessable.at(
+            "body.account_id",
+            f"account_id refers to timebank account {account_id}, which counts {account.unit}; "
+            f"usage {values['usage']['plugin_id']} counts {unit}.",
+            f"not a {unit} account",
+        )
+
+
+def _timeoff_policy_referrers(session: Session, policy_id: int, day: date) -> list[str]:
+    return _terms_referring(
+        session, day, lambda terms: policy_id in (terms.timeoff_policy_ids or [])
+    )
+
+
+TIMEOFF_POLICIES: ConfigKind[TimeoffPolicy, TimeoffPolicyVersion] = ConfigKind(
+    name="timeoff-policy",
+    label="time-off policy",
+    entity_model=TimeoffPolicy,
+    version_model=TimeoffPolicyVersion,
+    owner_column=TimeoffPolicyVersion.timeoff_policy_id,
+    fields=(
+        "name",
+        "activity_id",
+        "account_id",
+        "approval",
+        "usage",
+        "accrual",
+        "expiration",
+        "allow_negative",
+        "min_notice_days",
+        "half_days",
+        "archived",
+    ),
+    nullable=frozenset({"account_id", "accrual", "expiration"}),
+    normalize=_normalize_timeoff_policy,
+    validate=_validate_timeoff_policy,
+    referrers=_timeoff_policy_referrers,
+)
+
+
 # Employment terms
 
 
@@ -723,15 +850,13 @@ def _validate_terms(
     require_effective(
         session, REASONS, values.get("reason_ids") or [], day, location="body.reason_ids"
     )
-    timeoff_policy_ids = values.get("timeoff_policy_ids")
-    if timeoff_policy_ids:
-        first = timeoff_policy_ids[0]
-        raise Unprocessable.at(
-            "body.timeoff_policy_ids",
-            f"timeoff_policy_ids refers to policy {first}, which does not exist (time-off "
-            "policies come later; leave this empty for now).",
-            f"policy {first} does not exist",
-        )
+    require_effective(
+        session,
+        TIMEOFF_POLICIES,
+        values.get("timeoff_policy_ids") or [],
+        day,
+        location="body.timeoff_policy_ids",
+    )
     allowance_policy_ids = values.get("allowance_policy_ids") or []
     if len(set(allowance_policy_ids)) != len(allowance_policy_ids):
         raise Unprocessable.at(

@@ -55,6 +55,10 @@ class TimebankRepository:
         self.session.flush()
         return movement
 
+    def add_all(self, movements: list[TimebankMovement]) -> None:
+        self.session.add_all(movements)
+        self.session.flush()
+
     def delete(self, movement: TimebankMovement) -> None:
         self.session.delete(movement)
         self.session.flush()

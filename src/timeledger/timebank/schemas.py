@@ -23,6 +23,7 @@ class Cause(StrEnum):
     EXPIRY = "expiry"
     REVERSAL = "reversal"
     CARRY_OVER = "carry_over"
+    ACCRUAL = "accrual"
 
 
 class PostedCause(StrEnum):
@@ -81,6 +82,16 @@ class MovementRead(BaseModel):
     statement_revision: int | None
     settlement_step: str | None = Field(
         description="The settlement step that posted it (`0.bank_norm_delta`), or `reversal`."
+    )
+    timeoff_policy_id: int | None = Field(
+        description="The time-off policy whose request, accrual or expiration posted it."
+    )
+    timeoff_request_id: int | None = Field(
+        description="The time-off request it uses a day of (or gives back)."
+    )
+    timeoff_key: str | None = Field(
+        description="The accrual's or expiry's period: `accrual:2026:1` (the grant of 2026, "
+        "first posting), `cap:2025:1`, `carried:2025:2` (a revision)."
     )
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from timeledger.access.caller import Caller
-from timeledger.changelog.service import record_change
+from timeledger.changelog.service import ChangeOf, record_change, record_changes
 from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import Conflict, NotFound, Unprocessable
 from timeledger.kit.pagination import DEFAULT_LIMIT, Direction, PageRequest, fetch_page
@@ -165,6 +165,33 @@ def post_movement(
         MovementRead.model_validate(movement).model_dump(mode="json"),
     )
     return movement
+
+
+def record_movements(
+    session: Session,
+    workspace_id: int,
+    actor_user_id: int | None,
+    movements: list[TimebankMovement],
+) -> None:
+    """Store movements the rules wrote (time off's usage, accruals, expiries) with one
+    change each; the caller has checked who may."""
+    if not movements:
+        return
+    TimebankRepository(session).add_all(movements)
+    record_changes(
+        session,
+        workspace_id=workspace_id,
+        actor_user_id=actor_user_id,
+        changes=[
+            ChangeOf(
+                ENTITY,
+                movement.id,
+                "created",
+                MovementRead.model_validate(movement).model_dump(mode="json"),
+            )
+            for movement in movements
+        ],
+    )
 
 
 def delete_movement(session: Session, caller: Caller, employee_id: int, movement_id: int) -> None:

@@ -21,6 +21,7 @@ from timeledger.models import User, Workspace
 from timeledger.settings.kind_schemas import MIN_DATE
 from timeledger.settings.service import create_default_activities
 from timeledger.settings.store import Actor
+from timeledger.timeoff.jobs import install_default_schedules
 from timeledger.users.schemas import ApiKeyCreate
 from timeledger.users.service import (
     add_person,
@@ -176,6 +177,7 @@ def create_workspace(
     )
     # In force since MIN_DATE, so history from before the workspace existed can be imported.
     create_default_activities(session, Actor(workspace.id, None), MIN_DATE)
+    install_default_schedules(session, workspace.id)
     return NewWorkspace(workspace=workspace, owner=owner, api_key=key.key)
 
 

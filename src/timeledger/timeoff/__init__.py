@@ -1,0 +1,1 @@
+"""Time off: policies' requests, their approval and booking, balances, accrual and expiry."""
