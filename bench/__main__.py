@@ -27,6 +27,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-peer", action="store_true", help="skip TimeTagger")
     parser.add_argument(
+        "--only",
+        choices=scenarios.ONLY,
+        help="run this scenario alone on each engine (its report goes to "
+        "bench/results/performance-<name>.md unless --output names another file)",
+    )
+    parser.add_argument(
         "--output",
         type=Path,
         help="report file (default docs/performance.md for a full run, "
@@ -57,8 +63,15 @@ def main(argv: list[str] | None = None) -> int:
     unknown = set(engines) - {"sqlite", "postgresql"}
     if unknown:
         parser.error(f"unknown engines: {', '.join(sorted(unknown))}")
-    results = scenarios.run(sizes, engines=engines, with_peer=not arguments.no_peer)
-    default = report.DOC if sizes.mode == "full" else scenarios.RESULTS_DIR / "performance-quick.md"
+    results = scenarios.run(
+        sizes, engines=engines, with_peer=not arguments.no_peer, only=arguments.only
+    )
+    if arguments.only is not None:
+        default = scenarios.RESULTS_DIR / f"performance-{arguments.only}.md"
+    elif sizes.mode == "full":
+        default = report.DOC
+    else:
+        default = scenarios.RESULTS_DIR / "performance-quick.md"
     path = report.write(results, arguments.output or default)
     print(f"report: {path}", file=sys.stderr)
     unexpected = sum(

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from bench import sweep
+from bench import sweep, timeoff
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
 DATASET_HEADING = "## Dataset"
@@ -43,6 +43,12 @@ SCENARIO_ROWS = (
     " `timesheet.generate-statements` and one worker, generated again, then submitted and"
     " approved through the services and settled by the worker (`bench/statements.py`, no"
     " server; last on each engine, as settling locks the month) |",
+    "| 11 | Time off | first, with no server, the job `timeoff.accrue` for 1 January of the"
+    " dataset's last year run by one worker and run again, then `timeoff.expire` for the day"
+    " after that year's end, twice (`bench/timeoff.py`); then over HTTP"
+    " `GET /api/employees/{{id}}/timeoffs/balances?as_of=<last day>` of every employee"
+    " employed that day in turn, admin key, 1 connection, alternating with the same"
+    " employees' `GET .../timebank/balances` (the baseline) |",
 )
 EVENTS_SMALL, EVENTS_LARGE = "7-events-small", "7-events-large"
 EVENTS_RATIO_FLOOR = 0.8
@@ -497,6 +503,112 @@ def _judged(met: bool, engine: str) -> str:
     return verdict if engine == STATEMENTS_TARGET_ENGINE else f"{verdict} (informative)"
 
 
+TIMEOFF_BALANCES, TIMEOFF_BASELINE = "11-timeoff-balances", "11-timebank-balances"
+
+
+def _latency(results: list[dict[str, Any]], key: str, engine: str) -> tuple[float, float, float]:
+    """Throughput (mean), p50 (mean) and p99 (max) of a scenario's runs on an engine."""
+    loads = [r["load"] for r in _of(results, key, engine, "timeledger") if r.get("load")]
+    if not loads:
+        return 0.0, 0.0, 0.0
+    return (
+        statistics.mean(load["throughput"] for load in loads),
+        statistics.mean(load["p50_ms"] for load in loads),
+        max(load["p99_ms"] for load in loads),
+    )
+
+
+def timeoff_verdicts(run: dict[str, Any]) -> dict[str, bool]:
+    """Issue #19's accrual target met or not by one engine's `bench/timeoff.py` run (in
+    time, and something posted), and whether each second run posted nothing."""
+    return {
+        "accrue": run["accrued"]["movements"] > 0
+        and run["accrue_seconds"] <= timeoff.ACCRUAL_SECONDS,
+        "reaccrue": run["reaccrued"]["movements"] == 0,
+        "reexpire": run["reexpired"]["movements"] == 0,
+    }
+
+
+def _job(seconds: float, result: dict[str, Any]) -> str:
+    return (
+        f"{seconds:.2f} s for {result['employees']:,} employees: "
+        f"{result['movements']:,} movements (day {result['day']})"
+    )
+
+
+def timeoff_section(report: dict[str, Any]) -> list[str]:
+    """Issue #19's targets beside scenario 11's figures, per engine: one employee's
+    balances beside the timebank's balances of the same run, and the jobs."""
+    results: list[dict[str, Any]] = report["scenarios"]
+    runs: dict[str, dict[str, Any]] = report.get("timeoff") or {}
+    engines = [
+        engine
+        for engine in ("sqlite", "postgresql")
+        if engine in runs or _of(results, TIMEOFF_BALANCES, engine, "timeledger")
+    ]
+    lines = ["## Time off (issue #19)\n"]
+    if not engines:
+        return [*lines, "Not measured in this run.\n"]
+    lines.append(
+        "Scenario 11. The dataset's terms name one vacation policy: a `days` account, 25 days "
+        "granted each 1 January (prorated by the months employed), what exceeds 5 days "
+        "expiring at the year end and what is carried on 31 March, requests approved by the "
+        "manager (the dataset's vacation entries are written directly, not through "
+        "requests: no usage is posted). Before the engine's server starts, "
+        "`bench/timeoff.py` pauses the workspace's nightly time-off schedules, stores the "
+        "job `timeoff.accrue` for 1 January of the dataset's last year and runs one `Worker` "
+        "until idle (the figure), then the same again, then `timeoff.expire` for the day "
+        "after that year's end, twice. The balances are read afterwards over HTTP, one "
+        "request at a time, every employee employed on the dataset's last day in turn, "
+        "alternating with the timebank's balances of the same employees (the baseline, "
+        "same server, same run). Targets: balances p99 ≤ "
+        f"{timeoff.BALANCES_P99_MS:g} ms; the yearly accrual ≤ {timeoff.ACCRUAL_SECONDS:g} s "
+        "for the 1,000-employee dataset (a second run posts nothing).\n"
+    )
+    lines.append("| Target | Engine | Measured | Verdict |")
+    lines.append("|---|---|---|---|")
+    for engine in engines:
+        rate, p50, p99 = _latency(results, TIMEOFF_BALANCES, engine)
+        base_rate, base_p50, base_p99 = _latency(results, TIMEOFF_BASELINE, engine)
+        if p99:
+            beside = (
+                f"; timebank balances {base_rate:,.0f} req/s, p50 {base_p50:.2f} ms, p99 "
+                f"{base_p99:.2f} ms: time off / timebank p99 {p99 / base_p99:.2f}x, "
+                f"throughput {rate / base_rate:.2f}x"
+                if base_p99 and base_rate
+                else ""
+            )
+            verdict = "pass" if p99 <= timeoff.BALANCES_P99_MS else "miss"
+            lines.append(
+                f"| One employee's balances: p99 ≤ {timeoff.BALANCES_P99_MS:g} ms | {engine} | "
+                f"{rate:,.0f} req/s, p50 {p50:.2f} ms, p99 {p99:.2f} ms "
+                f"({p99 / timeoff.BALANCES_P99_MS:.2f} of the target){beside} | {verdict} |"
+            )
+        run = runs.get(engine)
+        if not run:
+            continue
+        judged = timeoff_verdicts(run)
+        lines.append(
+            f"| The yearly accrual ≤ {timeoff.ACCRUAL_SECONDS:g} s | {engine} | "
+            f"{_job(run['accrue_seconds'], run['accrued'])}; "
+            f"{run['accrue_seconds'] / timeoff.ACCRUAL_SECONDS:.2f} of the target; peak "
+            f"{run['peak_rss_mib']:,.0f} MiB | {'pass' if judged['accrue'] else 'miss'} |"
+        )
+        lines.append(
+            f"| The accrual again posts nothing | {engine} | "
+            f"{_job(run['reaccrue_seconds'], run['reaccrued'])} | "
+            f"{'pass' if judged['reaccrue'] else 'miss'} |"
+        )
+        lines.append(
+            f"| The expiry (no target), then again: nothing | {engine} | "
+            f"{_job(run['expire_seconds'], run['expired'])}; again "
+            f"{_job(run['reexpire_seconds'], run['reexpired'])} | "
+            f"{'pass' if judged['reexpire'] else 'miss'} |"
+        )
+    lines.append("")
+    return lines
+
+
 def statements_section(report: dict[str, Any]) -> list[str]:
     """Issue #18's targets beside `bench/statements.py`'s figures, per engine; the targets
     are SQLite's, PostgreSQL's verdicts are informative."""
@@ -651,6 +763,13 @@ HEAVIER_BECAUSE = {
     "/api/employees/{employee_id}/timebank/balances": (
         "every live account's balance, summed over all of the employee's movements"
     ),
+    "/api/employees/{employee_id}/timeoffs/balances": (
+        "13 statements (the timebank's balances: 3): the employee's whole rule-engine "
+        "configuration (`FactsLoader.configuration_of`: versions, employments, terms, "
+        "worktime and allowance policies, holiday calendar and its custom days) to learn "
+        "the terms of one day, then the policy's version, all of the account's movements "
+        "and the pending requests (examined 2026-12-05)"
+    ),
     "/api/settings/holiday-calendars/{calendar_id}/days": (
         "the year's holidays generated by the `holidays` library for each version of the "
         "calendar on every request, with its custom days"
@@ -700,6 +819,8 @@ def render(report: dict[str, Any], current: str) -> str:
         f"load average before {_loads(report['load_average_before'])}, after "
         f"{_loads(report['load_average_after'])} (the machine is shared) |"
     )
+    if report.get("only"):
+        add(f"| Only | scenario `{report['only']}` ran, alone on each engine |")
     sizes = report["sizes"]
     add(
         f"| Dataset | {sizes['employees']:,} employees x {sizes['years']} years, seed "
@@ -841,6 +962,7 @@ def render(report: dict[str, Any], current: str) -> str:
     lines.extend(issue16_section(results))
     lines.extend(rule_engine_section(report))
     lines.extend(statements_section(report))
+    lines.extend(timeoff_section(report))
     lines.extend(sweep_section(report))
     add(WHERE_THE_TIME_GOES)
     if report["mode"] != "full":
@@ -852,6 +974,10 @@ def render(report: dict[str, Any], current: str) -> str:
     )
     add("make bench-quick  # 20 employees x 1 year, short runs: a smoke check < 2 min, no meaning")
     add(".venv/bin/python -m bench --help   # sizes, engines, --no-peer, --output")
+    add(
+        ".venv/bin/python -m bench --only timeoff   # scenario 11 alone, both engines: "
+        "bench/results/performance-timeoff.md"
+    )
     add("```\n")
     add("The SQLite dataset is cached in `bench/.cache/` by size, seed and generator version,")
     add("TimeTagger is installed into `bench/.peers/timetagger` on first use (from PyPI), and")

@@ -6,7 +6,9 @@ starts one server process per engine, runs the read scenarios (scenario 7 on the
 change log of about 1,000,000 changes and on a fresh workspace's few), then the writing
 ones, and (on SQLite) alternates scenarios 2 and 6 with the peer, TimeTagger. Then the
 sweep, and with the server stopped, the batch figures in processes of their own: the rule
-engine's, then the statements' (last: settling them locks a month of the dataset).
+engine's, then the statements' (last: settling them locks a month of the dataset). Before
+the server starts, scenario 11's accrual and expiry of time off run in a process of their
+own, so that the server's time-off balances read what they posted.
 """
 
 from __future__ import annotations
@@ -31,10 +33,11 @@ from sqlalchemy import create_engine, make_url, select, text
 
 import timeledger.benchdata
 from bench import peer_timetagger as peer
+from bench import timeoff
 from bench.load import LoadResult, Request, Response, run_load
 from bench.server import TIMELEDGER, ServerProcess, bare_server, running, timeledger_server
 from bench.sweep import create_missing_objects, sweep_targets
-from timeledger.models import TimeEntry
+from timeledger.models import Employment, TimeEntry
 
 BENCH_DIR = Path(__file__).resolve().parent
 CACHE_DIR = BENCH_DIR / ".cache"
@@ -94,6 +97,13 @@ EVALUATE_ALL_TIMEOUT_SECONDS = 600
 STATEMENTS_TIMEOUT_SECONDS = 900
 """Issue #18's run took 38 s on SQLite and 46 s on PostgreSQL with the full dataset
 (2026-12-05), a third to a half of it the untimed approvals: twenty times that."""
+TIMEOFF_TIMEOUT_SECONDS = 900
+"""Issue #19's accrual and expiry, each run twice: four targets of 10 s, and room for a
+service that misses them by far."""
+ONLY = ("timeoff",)
+"""What `--only` may name: a scenario run alone on each engine (its dataset, its own
+server), for a quick measurement; its report never goes to docs/performance.md unless
+named."""
 READ_CONNECTIONS = 4
 LATENCY_CONNECTIONS = 1
 CLOCK_CLIENTS = 20
@@ -600,6 +610,83 @@ def statements(dataset: Dataset) -> dict[str, Any]:
     return {**measured, "engine": dataset.engine}
 
 
+def timeoff_jobs(dataset: Dataset) -> dict[str, Any]:
+    """Issue #19: the yearly accrual of time off (the job `timeoff.accrue` for 1 January of
+    the dataset's last year) run by a worker, run again (it must post nothing), then the
+    expiry after that year's end (`timeoff.expire`), twice as well, in one process
+    (`bench/timeoff.py`)."""
+    accrual, expiry = timeoff.accrual_day(dataset.last_day), timeoff.expiry_day(dataset.last_day)
+    _say(f"timeledger/{dataset.engine}: 11-timeoff accrual {accrual}, expiry {expiry}")
+    command = [
+        sys.executable,
+        "-m",
+        "bench.timeoff",
+        dataset.database_url,
+        str(dataset.workspace_id),
+        str(accrual),
+        str(expiry),
+    ]
+    finished = subprocess.run(  # noqa: S603 (our own command)
+        command,
+        check=False,
+        capture_output=True,
+        text=True,
+        cwd=BENCH_DIR.parent,
+        timeout=TIMEOFF_TIMEOUT_SECONDS,
+    )
+    if finished.returncode != 0:
+        raise RuntimeError(f"bench.timeoff failed: {finished.stderr[-2000:]}")
+    measured: dict[str, Any] = json.loads(finished.stdout.strip().splitlines()[-1])
+    return {**measured, "engine": dataset.engine}
+
+
+def employed_on(dataset: Dataset, day: date) -> list[int]:
+    """The employees of the dataset with an employment holding `day`, by id."""
+    engine = create_engine(dataset.database_url)
+    try:
+        with engine.connect() as connection:
+            found = connection.scalars(
+                select(Employment.employee_id)
+                .where(Employment.workspace_id == dataset.workspace_id)
+                .where(Employment.starts_on <= day)
+                .where((Employment.ends_on.is_(None)) | (Employment.ends_on >= day))
+            ).all()
+    finally:
+        engine.dispose()
+    return sorted(set(found))
+
+
+def scenario_timeoff_balances(measured: Measured, dataset: Dataset) -> list[ScenarioResult]:
+    """Issue #19: one employee's time-off balances on the dataset's last day, every
+    employee employed then in turn, one request at a time, beside the timebank's balances
+    of the same employees (the baseline), alternating, `rounds` times each."""
+    as_of = dataset.last_day
+    employees = employed_on(dataset, as_of)
+    results = []
+    for _ in range(measured.sizes.rounds):
+        for key, title, template in (
+            (
+                "11-timebank-balances",
+                "Baseline: one employee's timebank balances",
+                timeoff.BASELINE,
+            ),
+            ("11-timeoff-balances", "One employee's time-off balances", timeoff.BALANCES),
+        ):
+            scenario, _ = measured.load(
+                key,
+                f"{title}, 1 connection",
+                timeoff.balances_factory(template, employees, dataset.admin, as_of),
+                connections=LATENCY_CONNECTIONS,
+                count_items=None,
+            )
+            scenario.notes.append(
+                f"admin key; `GET {template}?as_of={as_of}` for the {len(employees)} "
+                "employees employed that day in turn"
+            )
+            results.append(scenario)
+    return results
+
+
 def batch_factory(dataset: Dataset, activity_id: int) -> Callable[[int, int], Request]:
     """Request n carries entries n*100 .. n*100+99: the sample employees in turn, each on
     the 28 days after the dataset's period in turn."""
@@ -879,7 +966,7 @@ def scenario_sweep(measured: Measured, dataset: Dataset, workdir: Path) -> dict[
 
         employee_id = int(dataset.info["sample_employee"]["employee_id"])
         create_missing_objects(
-            post, employee_id, dataset.info["first_day"], dataset.info["last_day"]
+            get, post, employee_id, dataset.info["first_day"], dataset.info["last_day"]
         )
         document = http.get("/api/openapi.json").json()
         targets, skipped = sweep_targets(document, {"employee_id": employee_id}, get)
@@ -906,22 +993,31 @@ def scenario_sweep(measured: Measured, dataset: Dataset, workdir: Path) -> dict[
 @dataclass
 class EngineRun:
     """What one engine's run answers: the scenarios, the sweep, issue #17's batch
-    evaluation and issue #18's statements."""
+    evaluation, issue #18's statements and issue #19's time-off jobs (empty when not
+    run)."""
 
     scenarios: list[ScenarioResult]
     sweep: dict[str, Any]
     rule_engine: dict[str, Any]
     statements: dict[str, Any]
+    timeoff: dict[str, Any]
 
 
-def run_engine(dataset: Dataset, sizes: Sizes, workdir: Path, peer_: Peer | None) -> EngineRun:
-    """Every scenario on one engine, the sweep, the batch evaluation and, last, the
-    statements (their settlement locks a month); with `peer_`, scenarios 2 and 6 alternate
-    with it."""
+def run_engine(
+    dataset: Dataset, sizes: Sizes, workdir: Path, peer_: Peer | None, only: str | None = None
+) -> EngineRun:
+    """Every scenario on one engine: first the time-off jobs, then the server's scenarios
+    and the sweep, the batch evaluation and, last, the statements (their settlement locks a
+    month); with `peer_`, scenarios 2 and 6 alternate with it. `only="timeoff"`: scenario
+    11 alone (the jobs, then the balances)."""
     results: list[ScenarioResult] = []
+    timeoff_run = timeoff_jobs(dataset)
     server = timeledger_server(dataset.database_url, workdir, name=f"timeledger-{dataset.engine}")
     with running(server):
         measured = Measured(server, sizes, dataset.engine, "timeledger")
+        if only == "timeoff":
+            results.extend(scenario_timeoff_balances(measured, dataset))
+            return EngineRun(results, {}, {}, {}, timeoff_run)
         results.append(scenario_health(measured))
         results.append(scenario_month(measured, dataset))
         for _ in range(sizes.rounds):
@@ -933,6 +1029,7 @@ def run_engine(dataset: Dataset, sizes: Sizes, workdir: Path, peer_: Peer | None
         results.extend(scenario_events(measured, dataset, workdir))
         results.extend(scenario_clock(measured, dataset))
         results.extend(scenario_preview(measured, dataset))
+        results.extend(scenario_timeoff_balances(measured, dataset))
         activity = work_activity_id(dataset)
         for round_ in range(sizes.rounds):
             results.append(bulk_timeledger(measured, dataset, activity))
@@ -952,7 +1049,7 @@ def run_engine(dataset: Dataset, sizes: Sizes, workdir: Path, peer_: Peer | None
         # scenarios' writes would otherwise work around.
         sweep = scenario_sweep(measured, dataset, workdir)
     rule_engine = evaluate_all(dataset)
-    return EngineRun(results, sweep, rule_engine, statements(dataset))
+    return EngineRun(results, sweep, rule_engine, statements(dataset), timeoff_run)
 
 
 def run(
@@ -961,8 +1058,12 @@ def run(
     engines: tuple[str, ...] = ("sqlite", "postgresql"),
     with_peer: bool = True,
     workdir: Path | None = None,
+    only: str | None = None,
 ) -> dict[str, Any]:
-    """The whole benchmark; answers everything the report needs."""
+    """The whole benchmark, or with `only` one scenario of `ONLY`; answers everything the
+    report needs."""
+    if only is not None and only not in ONLY:
+        raise ValueError(f"only one of {', '.join(ONLY)} runs alone, not {only!r}")
     run_id = f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
     workdir = workdir or RESULTS_DIR / f"run-{run_id}"
     workdir.mkdir(parents=True, exist_ok=True)
@@ -977,6 +1078,8 @@ def run(
         "sweeps": {},
         "rule_engine": {},
         "statements": {},
+        "timeoff": {},
+        "only": only,
         "skipped": [],
     }
     postgres_version = postgres_available() if "postgresql" in engines else None
@@ -999,7 +1102,7 @@ def run(
                 "manager_employees": dataset.info["manager"]["employee_count"],
             }
             peer_: Peer | None = None
-            if with_peer and engine == "sqlite":
+            if with_peer and only is None and engine == "sqlite":
                 try:
                     peer_ = start_peer(dataset, workdir)
                     report["peer"] = {
@@ -1012,14 +1115,19 @@ def run(
                 except peer.PeerUnavailable as error:
                     report["skipped"].append(f"TimeTagger: {error}")
             try:
-                ran = run_engine(dataset, sizes, workdir, peer_)
+                ran = run_engine(dataset, sizes, workdir, peer_, only)
             finally:
                 if peer_ is not None:
                     peer_.server.stop()
             report["scenarios"].extend(r.as_json() for r in ran.scenarios)
-            report["sweeps"][engine] = ran.sweep
-            report["rule_engine"][engine] = ran.rule_engine
-            report["statements"][engine] = ran.statements
+            for name, figures in (
+                ("sweeps", ran.sweep),
+                ("rule_engine", ran.rule_engine),
+                ("statements", ran.statements),
+                ("timeoff", ran.timeoff),
+            ):
+                if figures:
+                    report[name][engine] = figures
         finally:
             if engine == "postgresql":
                 drop_postgres_schema(schema)

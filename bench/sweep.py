@@ -16,6 +16,7 @@ import re
 import statistics
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 NOT_SWEPT = {
@@ -35,6 +36,10 @@ FLOOR_RATIO_TARGET = 0.4
 MEDIAN_RATIO_TARGET = 0.3
 OPERATION_RATIO_TARGET = 0.1
 _PARAMETER = re.compile(r"\{(\w+)\}")
+TIMEOFF_POLICIES = "/api/settings/timeoff-policies"
+TIMEOFF_LEAD = timedelta(days=60)
+"""The sweep's time-off request lies this far after the dataset's last day, past the 28
+days scenario 6 writes entries on, on a Monday."""
 
 Getter = Callable[[str], Any]
 """Answers the JSON body of a `GET` of a path (raises for an unexpected status)."""
@@ -56,12 +61,15 @@ def _first_id(body: Any) -> int | None:
     return value if isinstance(value, int) else None
 
 
-def create_missing_objects(post: Poster, employee_id: int, first_day: str, day: str) -> None:
+def create_missing_objects(
+    get: Getter, post: Poster, employee_id: int, first_day: str, day: str
+) -> None:
     """One object of each kind the generated dataset lacks, so that every read operation
     has something to read: a service user and its key, a dimension, a timebank account
     and a movement on it, a bookmark, a webhook subscription (no worker runs, so nothing
     is delivered), an inbound endpoint, a schedule, a queued batch job, the employee's
-    statement of `day` and a payroll export (queued)."""
+    statement of `day`, a payroll export (queued) and a time-off request (see
+    `request_timeoff`)."""
     service_user = post("/api/service-users", {"name": "Sweep"})
     post(f"/api/service-users/{service_user['id']}/api-keys", {})
     post("/api/settings/dimensions", {"name": "Sweep", "allowed_values": ["a", "b"]})
@@ -85,6 +93,35 @@ def create_missing_objects(post: Poster, employee_id: int, first_day: str, day: 
     post("/api/admin/batch-jobs", {"kind": "timesheet.stop-timers"})
     post(f"/api/employees/{employee_id}/timesheet/statements", {"period_start": day})
     post("/api/timesheet/statements/exports", {"period_start": day, "format": "csv"})
+    request_timeoff(get, post, employee_id, day)
+
+
+def request_timeoff(get: Getter, post: Poster, employee_id: int, day: str) -> None:
+    """A day of the dataset's first time-off policy requested for the employee, on the
+    first Monday `TIMEOFF_LEAD` after `day`, with that day added to its account first (an
+    adjustment: the dataset's policy allows no negative balance, and no accrual may have
+    run). Its policy needs approval, so it stays `requested` and books nothing."""
+    policies = get(TIMEOFF_POLICIES)
+    items = policies.get("items") if isinstance(policies, dict) else policies
+    if not items:
+        return
+    policy = items[0]
+    after = date.fromisoformat(day) + TIMEOFF_LEAD
+    monday = after + timedelta(days=-after.weekday() % 7)
+    if policy.get("account_id") is not None:
+        post(
+            f"/api/employees/{employee_id}/timebank/movements",
+            {"account_id": policy["account_id"], "day": day, "amount": 100, "cause": "adjustment"},
+        )
+    post(
+        f"/api/employees/{employee_id}/timeoffs",
+        {
+            "timeoff_policy_id": policy["id"],
+            "start_day": monday.isoformat(),
+            "end_day": monday.isoformat(),
+            "note": "Sweep",
+        },
+    )
 
 
 def resolve(template: str, preferred: Mapping[str, int | str], get: Getter) -> str | None:

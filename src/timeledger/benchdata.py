@@ -11,8 +11,9 @@ entries are generated, so it equals `recompute_totals`. The change log holds an
 and year: 1,000,000 for the default size), after the changes of the configuration, so its
 revisions stay gapless and the workspace's revision counter ends on the last one.
 
-The configuration (workspace, owner, activities, calendar, terms, reasons, a flex account
-and the rule engine's policies the terms refer to) goes through the services; people and
+The configuration (workspace, owner, activities, calendar, terms, reasons, a flex account,
+the rule engine's policies the terms refer to and their vacation policy on a days account)
+goes through the services; people and
 billing buckets through ORM bulk inserts; presence, breaks, entries and totals (millions of
 rows) and their change log through the driver: `executemany` of tuples on SQLite, `COPY` on
 PostgreSQL, one transaction per month. Everything random comes from
@@ -69,6 +70,7 @@ from timeledger.settings.service import (
     REASONS,
     SETTLEMENT_POLICIES,
     TIMEBANK_ACCOUNTS,
+    TIMEOFF_POLICIES,
     WORKTIME_POLICIES,
     holiday_days,
 )
@@ -115,6 +117,10 @@ PATTERNS: tuple[tuple[str, tuple[int, ...], float], ...] = (
     ("Part-time 3 days", (480, 480, 480, 0, 0, 0, 0), 0.04),
 )
 VACATION_DAYS_FULL_TIME = 30
+VACATION_GRANT = 2500
+"""The vacation policy's yearly grant at full time, in hundredths of a day (25 days)."""
+VACATION_MAX_CARRY = 500
+"""What of the vacation balance is carried past the year end (5 days), until 31 March."""
 
 DEFAULT_ENTRIES_PER_DAY = 1.2
 """Mean entries per worked day; with time off this makes about 250 entries per employee and
@@ -605,6 +611,7 @@ def _create_settings(session: Session, actor: Actor, founded: date) -> dict[str,
         effective_from=founded, key="business_trip",
     )  # fmt: skip
     policies = _create_policies(session, actor, founded)
+    vacation = _create_vacation_policy(session, actor, founded)
     terms = {}
     for number, (terms_name, pattern, _) in enumerate(PATTERNS):
         terms[terms_name] = EMPLOYMENT_TERMS.create(
@@ -616,7 +623,7 @@ def _create_settings(session: Session, actor: Actor, founded: date) -> dict[str,
                 "holiday_calendar_id": calendar.entity.id,
                 "flex_account_id": policies["flex"],
                 "reason_ids": [reason.entity.id],
-                "timeoff_policy_ids": [],
+                "timeoff_policy_ids": [vacation],
                 "allowance_policy_ids": [policies["overtime"], policies["night"]],
                 "worktime_policy_id": policies["worktime"],
                 "settlement_policy_id": policies["settlement"],
@@ -626,6 +633,47 @@ def _create_settings(session: Session, actor: Actor, founded: date) -> dict[str,
             key=f"terms-{number + 1}",
         ).entity.id
     return {"calendar": calendar.entity.id, "reason": reason.entity.id, "terms": terms}
+
+
+def _create_vacation_policy(session: Session, actor: Actor, founded: date) -> int:
+    """Issue #19's vacation policy of every set of terms: the workspace's `vacation` activity
+    counted by working days from a `days` account "Vacation", 25 days granted each 1 January
+    (prorated by the months employed), the balance above 5 days expiring at the year end and
+    what is carried on 31 March, requests approved by the manager. The dataset's vacation
+    entries stay as they are (written directly, not through requests)."""
+    account = TIMEBANK_ACCOUNTS.create(
+        session, actor, values={"name": "Vacation", "unit": "days", "archived": False},
+        effective_from=founded, key="vacation",
+    ).entity.id  # fmt: skip
+    activity = ACTIVITIES.by_key(session, "vacation")
+    if activity is None:
+        raise RuntimeError("the workspace has no activity 'vacation'")
+    policy = TIMEOFF_POLICIES.create(
+        session,
+        actor,
+        values={
+            "name": "Vacation",
+            "activity_id": activity.id,
+            "account_id": account,
+            "approval": "manager",
+            "usage": {"plugin_id": "workdays"},
+            "accrual": {
+                "plugin_id": "annual_grant",
+                "config": {"amount": VACATION_GRANT, "on": "01-01", "proration": "monthly"},
+            },
+            "expiration": {
+                "plugin_id": "carry_over_cap",
+                "config": {"on": "12-31", "max_carry": VACATION_MAX_CARRY, "valid_until": "03-31"},
+            },
+            "allow_negative": False,
+            "min_notice_days": 0,
+            "half_days": False,
+            "archived": False,
+        },
+        effective_from=founded,
+        key="vacation",
+    )
+    return policy.entity.id
 
 
 def _allowance_activity(session: Session, actor: Actor, founded: date, key: str, name: str) -> int:

@@ -106,6 +106,7 @@ def test_every_get_operation_finds_its_ids_in_the_generated_dataset(
         return response.json()
 
     create_missing_objects(
+        get,
         post,
         dataset.sample_employee_id,
         dataset.first_day.isoformat(),
@@ -115,8 +116,19 @@ def test_every_get_operation_finds_its_ids_in_the_generated_dataset(
     targets, skipped = sweep_targets(document, {"employee_id": dataset.sample_employee_id}, get)
     assert set(skipped) == set(NOT_SWEPT)
     swept = {target.template for target in targets}
-    for kind in ("worktime-policies", "allowance-policies", "settlement-policies"):
+    for kind in (
+        "worktime-policies",
+        "allowance-policies",
+        "settlement-policies",
+        "timeoff-policies",
+    ):
         assert f"/api/settings/{kind}/{{entity_id}}/versions" in swept
+    assert {
+        "/api/timeoffs",
+        "/api/employees/{employee_id}/timeoffs",
+        "/api/employees/{employee_id}/timeoffs/balances",
+        "/api/employees/{employee_id}/timeoffs/{timeoff_id}",
+    } <= swept
     for target in targets:
         get(target.path)
 
