@@ -109,6 +109,29 @@ def employee_ids_reached(
     return None if found is None else set(found)
 
 
+LIST_SCOPES = {"own": Scope.OWN, "team": Scope.TEAM, "all": Scope.ALL}
+"""The `scope` of a list of an area's records: the caller's own, their teams', everyone's."""
+
+
+def employee_ids_of_list_scope(
+    session: Session, caller: Caller, area: Area, scope: str
+) -> set[int] | None:
+    """The employees a list of `area` with `scope=own|team|all` holds (None: everyone); 403
+    when the caller's read permission is narrower than the scope asked."""
+    permission_area = area.value.permission_area
+    held = caller.scope_for(permission_area, area.value.read)
+    wanted = LIST_SCOPES[scope]
+    if held is None or held < wanted:
+        area_read = f"{permission_area}:read"
+        you_hold = f"{area_read}:{held.token}" if held is not None else f"no {area_read}"
+        raise Forbidden(
+            f"scope={scope} needs {area_read}:{'*' if scope == 'all' else scope}; you hold "
+            f"{you_hold}."
+        )
+    today = workspace_today(session, caller.workspace_id)
+    return EmployeeRepository(session).ids_in_scope(caller, wanted, today)
+
+
 def reaches(session: Session, caller: Caller, area: Area, access: Access, employee_id: int) -> bool:
     """Whether the caller's scope for `access` in `area` includes the employee."""
     reached = employee_ids_reached(session, caller, area, access)

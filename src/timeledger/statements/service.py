@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 
 from timeledger.access.audit import record_audit
 from timeledger.access.caller import Caller
-from timeledger.access.permissions import Scope
 from timeledger.changelog.service import ChangeOf, record_changes
 from timeledger.entries.repository import EntryRepository
 from timeledger.jobs.registry import enqueue
@@ -24,7 +23,12 @@ from timeledger.kit.errors import Conflict, Forbidden, NotFound, Unprocessable
 from timeledger.kit.etag import etag_for
 from timeledger.kit.pagination import PageRequest, fetch_page
 from timeledger.models import Statement
-from timeledger.organization.reach import Access, Area, reached_employee_id
+from timeledger.organization.reach import (
+    Access,
+    Area,
+    employee_ids_of_list_scope,
+    reached_employee_id,
+)
 from timeledger.organization.repository import EmployeeRepository
 from timeledger.organization.today import workspace_today
 from timeledger.rules.plugins.settlement_steps.overtime_pay import choosable_minutes
@@ -91,7 +95,7 @@ def list_statements(
 ) -> tuple[list[Statement], str | None]:
     """Statements of the caller's own employee record (`own`), of the teams they manage
     (`team`), or of everyone they may read (`all`); newest period first."""
-    people = _people_of_scope(session, caller, scope)
+    people = employee_ids_of_list_scope(session, caller, Area.TIMESHEET, scope)
     if employee_ids is not None:
         people = set(employee_ids) if people is None else people & set(employee_ids)
     listing = StatementRepository(session).listing(
@@ -117,18 +121,6 @@ def _fetched(
     session: Session, listing: Select[Statement], page: PageRequest
 ) -> tuple[list[Statement], str | None]:
     return fetch_page(session, listing, page, sort_columns=SORTABLE, id_column=Statement.id)
-
-
-def _people_of_scope(session: Session, caller: Caller, scope: str) -> set[int] | None:
-    held = caller.scope_for("timesheet", "read")
-    wanted = {"own": Scope.OWN, "team": Scope.TEAM, "all": Scope.ALL}[scope]
-    if held is None or held < wanted:
-        raise Forbidden(
-            f"scope={scope} needs timesheet:read:{'*' if scope == 'all' else scope}; "
-            f"you hold {'no timesheet:read' if held is None else 'timesheet:read:' + held.token}."
-        )
-    today = workspace_today(session, caller.workspace_id)
-    return EmployeeRepository(session).ids_in_scope(caller, wanted, today)
 
 
 def generate_now(

@@ -21,7 +21,12 @@ from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import Conflict, Forbidden, NotFound, Unprocessable
 from timeledger.kit.pagination import PageRequest, fetch_page
 from timeledger.models import TimeoffPolicyVersion, TimeoffRequest
-from timeledger.organization.reach import Access, Area, reached_employee_id
+from timeledger.organization.reach import (
+    Access,
+    Area,
+    employee_ids_of_list_scope,
+    reached_employee_id,
+)
 from timeledger.organization.repository import EmployeeRepository
 from timeledger.organization.today import workspace_today
 from timeledger.rules.timeoff import DayUsage, Portion
@@ -94,15 +99,7 @@ def list_requests(
     """Requests of the caller's own record (`own`), of the teams they manage (`team`) or of
     everyone they may read (`all`): a calendar of who is away."""
     _check_range(first, last)
-    held = caller.scope_for("timeoff", "read")
-    wanted = {"own": Scope.OWN, "team": Scope.TEAM, "all": Scope.ALL}[scope]
-    if held is None or held < wanted:
-        raise Forbidden(
-            f"scope={scope} needs timeoff:read:{'*' if scope == 'all' else scope}; you hold "
-            f"{'no timeoff:read' if held is None else 'timeoff:read:' + held.token}."
-        )
-    today = workspace_today(session, caller.workspace_id)
-    people = EmployeeRepository(session).ids_in_scope(caller, wanted, today)
+    people = employee_ids_of_list_scope(session, caller, Area.TIME_OFF, scope)
     if employee_ids is not None:
         people = set(employee_ids) if people is None else people & set(employee_ids)
     listing = TimeoffRepository(session).listing(people, first=first, last=last, statuses=statuses)
