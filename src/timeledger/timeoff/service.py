@@ -327,6 +327,9 @@ def approve(
     usage rule and account too), its usage posted and its days booked. A request the
     policy no longer allows is `409`: reject it, and the employee asks again."""
     request = _deciding(session, caller, employee_id, request_id, "approve")
+    # Two approvals of one employee's requests at once would each see the other's days as
+    # still available: they take turns, as the employee's timesheet writes do.
+    EntryRepository(session).serialize_writes_of(employee_id)
     policy = _policy_now(session, request)
     try:
         if request.portion != "full" and not policy.half_days:
