@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from timeledger.access.credentials import token_matches, token_prefix
 from timeledger.kit.db import Database
-from timeledger.models import ApiKey, User, Workspace
+from timeledger.models import ApiKey, Employee, TimebankMovement, User, Workspace
 
 pytestmark = pytest.mark.slow
 
@@ -179,6 +179,15 @@ def test_demo_creates_once_and_prints_credentials_once(
         assert session.scalar(select(func.count()).select_from(Workspace)) == 1
         people = session.scalar(select(func.count()).select_from(User).where(User.kind == "person"))
         assert people is not None and people > 3
+        # Everyone but the owner works on office terms with vacation granted for the year.
+        granted = session.execute(
+            select(Employee.user_id, TimebankMovement.amount)
+            .join(TimebankMovement, TimebankMovement.employee_id == Employee.id)
+            .where(TimebankMovement.cause == "accrual")
+        ).all()
+        assert len(granted) == people - 1
+        assert {amount for _, amount in granted} == {2500}
+        assert all(user_id is not None for user_id, _ in granted)
 
 
 def test_serve_refuses_several_workers_on_sqlite(tmp_path: Path) -> None:

@@ -1,15 +1,27 @@
 """The demo workspace `make run` creates on first start."""
 
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from timeledger.access.credentials import PasswordHashing, generate_password
 from timeledger.kit.db import Database
+from timeledger.organization.repository import EmployeeRepository
+from timeledger.organization.service import add_employee
 from timeledger.organization.today import workspace_today
 from timeledger.projects.schemas import Member, Members
 from timeledger.projects.service import CUSTOMERS, PROJECTS, TASKS, put_members
-from timeledger.settings.store import Actor
+from timeledger.settings.service import (
+    ACTIVITIES,
+    EMPLOYMENT_TERMS,
+    HOLIDAY_CALENDARS,
+    TIMEBANK_ACCOUNTS,
+    TIMEOFF_POLICIES,
+)
+from timeledger.settings.store import Actor, ConfigKind
+from timeledger.timeoff.accrual import accrue
 from timeledger.users.repository import RoleRepository
 from timeledger.users.schemas import ApiKeyCreate
 from timeledger.users.service import add_person, add_service_user, issue_api_key
@@ -18,6 +30,7 @@ from timeledger.workspaces.service import create_workspace
 
 DEMO_WORKSPACE = "Demo"
 DEMO_OWNER = "owner@demo.timeledger.test"
+OFFICE_WEEK = (450, 450, 450, 450, 450, 0, 0)
 DEMO_PEOPLE = (
     ("Maria Jensen", "maria@demo.timeledger.test", "admin"),
     ("Lars Nielsen", "lars@demo.timeledger.test", "manager"),
@@ -50,6 +63,7 @@ def create_demo(db: Database, hashing: PasswordHashing) -> DemoCredentials | Non
             locale="en",
             currency="DKK",
         )
+        _demo_employees(session, created.workspace.id)
         roles = RoleRepository(session)
         people = []
         for name, email, role_name in DEMO_PEOPLE:
@@ -76,7 +90,94 @@ def create_demo(db: Database, hashing: PasswordHashing) -> DemoCredentials | Non
             actor=None,
         )
         issue_api_key(session, integration, ApiKeyCreate(name="Payroll export"), actor=None)
+        workspace_id = created.workspace.id
+        employees = EmployeeRepository(session)
+        staff = [record.id for record in map(employees.by_user, people) if record is not None]
+        accrue(session, workspace_id, None, staff, workspace_today(session, workspace_id))
         return DemoCredentials(DEMO_OWNER, password, created.api_key)
+
+
+def _demo_employees(session: Session, workspace_id: int) -> None:
+    """The demo people's employee records, made before the people so that each person is
+    linked to theirs: office terms since the first of the year, with the Danish holidays,
+    vacation (25 days a year, 5 carried into the first quarter, a manager approves) and
+    sick leave (no balance, no approval)."""
+    actor = Actor(workspace_id=workspace_id, user_id=None)
+    today = workspace_today(session, workspace_id)
+    since = date(today.year, 1, 1)
+
+    def create(kind: ConfigKind[Any, Any], **values: Any) -> int:
+        return int(kind.create(session, actor, values=values, effective_from=since).entity.id)
+
+    vacation_account = create(TIMEBANK_ACCOUNTS, name="Vacation", unit="days", archived=False)
+    calendar = create(
+        HOLIDAY_CALENDARS, name="Denmark", country="DK", subdivision=None, archived=False
+    )
+    leave = {"allow_negative": False, "min_notice_days": 0, "archived": False}
+    vacation = create(
+        TIMEOFF_POLICIES,
+        name="Vacation",
+        activity_id=_activity_id(session, "vacation"),
+        account_id=vacation_account,
+        approval="manager",
+        usage={"plugin_id": "workdays", "config": {}},
+        accrual={"plugin_id": "annual_grant", "config": {"amount": 2500, "on": "01-01"}},
+        expiration={
+            "plugin_id": "carry_over_cap",
+            "config": {"on": "12-31", "max_carry": 500, "valid_until": "03-31"},
+        },
+        half_days=True,
+        **leave,
+    )
+    sick = create(
+        TIMEOFF_POLICIES,
+        name="Sick leave",
+        activity_id=_activity_id(session, "sick"),
+        account_id=None,
+        approval="none",
+        usage={"plugin_id": "workdays", "config": {}},
+        accrual=None,
+        expiration=None,
+        half_days=False,
+        **leave,
+    )
+    terms = create(
+        EMPLOYMENT_TERMS,
+        name="Office, 37.5 hours",
+        norm_minutes=list(OFFICE_WEEK),
+        holiday_calendar_id=calendar,
+        flex_account_id=None,
+        reason_ids=[],
+        timeoff_policy_ids=[vacation, sick],
+        allowance_policy_ids=[],
+        worktime_policy_id=None,
+        settlement_policy_id=None,
+        timesheet_approval="none",
+    )
+    for number, (name, email, _role) in enumerate(DEMO_PEOPLE, start=1):
+        first, last = name.split(" ", 1)
+        add_employee(
+            session,
+            workspace_id=workspace_id,
+            employee_number=f"D{number}",
+            values={
+                "first_name": first,
+                "last_name": last,
+                "email": email,
+                "org_unit_id": None,
+                "employment_terms_id": terms,
+                "timezone": "Europe/Copenhagen",
+                "weekly_pattern_minutes": list(OFFICE_WEEK),
+                "hourly_rate_minor": None,
+            },
+            effective_from=since,
+        )
+
+
+def _activity_id(session: Session, key: str) -> int:
+    activity = ACTIVITIES.by_key(session, key)
+    assert activity is not None, key
+    return int(activity.id)
 
 
 def _demo_projects(session: Session, workspace_id: int, people: list[int]) -> None:
