@@ -588,26 +588,12 @@ def statements(dataset: Dataset) -> dict[str, Any]:
     and entries: nothing may write there after it, so it runs last on a dataset."""
     first, _last = batch_month(dataset)
     _say(f"timeledger/{dataset.engine}: 10-statements {first:%Y-%m}")
-    command = [
-        sys.executable,
-        "-m",
+    return _measured_in_process(
+        dataset,
         "bench.statements",
-        dataset.database_url,
-        str(dataset.workspace_id),
-        str(first),
-    ]
-    finished = subprocess.run(  # noqa: S603 (our own command)
-        command,
-        check=False,
-        capture_output=True,
-        text=True,
-        cwd=BENCH_DIR.parent,
+        [str(first)],
         timeout=STATEMENTS_TIMEOUT_SECONDS,
     )
-    if finished.returncode != 0:
-        raise RuntimeError(f"bench.statements failed: {finished.stderr[-2000:]}")
-    measured: dict[str, Any] = json.loads(finished.stdout.strip().splitlines()[-1])
-    return {**measured, "engine": dataset.engine}
 
 
 def timeoff_jobs(dataset: Dataset) -> dict[str, Any]:
@@ -617,14 +603,26 @@ def timeoff_jobs(dataset: Dataset) -> dict[str, Any]:
     (`bench/timeoff.py`)."""
     accrual, expiry = timeoff.accrual_day(dataset.last_day), timeoff.expiry_day(dataset.last_day)
     _say(f"timeledger/{dataset.engine}: 11-timeoff accrual {accrual}, expiry {expiry}")
+    return _measured_in_process(
+        dataset,
+        "bench.timeoff",
+        [str(accrual), str(expiry)],
+        timeout=TIMEOFF_TIMEOUT_SECONDS,
+    )
+
+
+def _measured_in_process(
+    dataset: Dataset, module: str, arguments: list[str], *, timeout: int
+) -> dict[str, Any]:
+    """Run a bench module on the dataset in a process of its own (a worker's figures
+    without the server's), and read the JSON of its last line."""
     command = [
         sys.executable,
         "-m",
-        "bench.timeoff",
+        module,
         dataset.database_url,
         str(dataset.workspace_id),
-        str(accrual),
-        str(expiry),
+        *arguments,
     ]
     finished = subprocess.run(  # noqa: S603 (our own command)
         command,
@@ -632,10 +630,10 @@ def timeoff_jobs(dataset: Dataset) -> dict[str, Any]:
         capture_output=True,
         text=True,
         cwd=BENCH_DIR.parent,
-        timeout=TIMEOFF_TIMEOUT_SECONDS,
+        timeout=timeout,
     )
     if finished.returncode != 0:
-        raise RuntimeError(f"bench.timeoff failed: {finished.stderr[-2000:]}")
+        raise RuntimeError(f"{module} failed: {finished.stderr[-2000:]}")
     measured: dict[str, Any] = json.loads(finished.stdout.strip().splitlines()[-1])
     return {**measured, "engine": dataset.engine}
 

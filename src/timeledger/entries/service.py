@@ -649,16 +649,7 @@ def create_entries(
     entries = [_new_entry(caller, writer, values, now) for _, writer, values in settled]
     EntryRepository(session).add_all(entries)
     record_entries_created(session, caller.workspace_id, map(EntryFigures.of, entries))
-    views = entry_views(session, caller, entries)
-    record_changes(
-        session,
-        workspace_id=caller.workspace_id,
-        actor_user_id=caller.user_id,
-        changes=[
-            ChangeOf(ENTITY, entry.id, "created", to_jsonable(view))
-            for entry, view in zip(entries, views, strict=True)
-        ],
-    )
+    _log_all(session, caller, entries, "created")
     return entries
 
 

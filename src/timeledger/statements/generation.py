@@ -14,6 +14,7 @@ from timeledger.changelog.service import ChangeOf, record_changes
 from timeledger.evaluation.service import FactsLoader
 from timeledger.kit.clock import utcnow
 from timeledger.models import Statement
+from timeledger.organization.repository import EmployeeRepository
 from timeledger.organization.today import workspace_basics
 from timeledger.rules.evaluation import digest_of, evaluate
 from timeledger.rules.facts import EvaluationFacts
@@ -55,7 +56,7 @@ def planned_periods(
     """The period holding `day` of each live employee (of `employee_ids`, or all) whose
     agreement on `day` names a settlement policy and who is employed in that period."""
     repository = StatementRepository(session)
-    ids = repository.live_employee_ids(employee_ids)
+    ids = EmployeeRepository(session).live_ids(employee_ids)
     agreements = agreements_on(session, ids, day)
     basics = workspace_basics(session, workspace_id)
     assert basics is not None, workspace_id

@@ -1,13 +1,13 @@
 """SQL of statements and of the settlement movements they post; tenant scoping comes from
 the session."""
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from datetime import date
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, defer
 
-from timeledger.models import Employee, Employment, Statement, TimebankMovement
+from timeledger.models import Employment, Statement, TimebankMovement
 
 
 class StatementRepository:
@@ -65,12 +65,6 @@ class StatementRepository:
         if period_start is not None:
             statement = statement.where(Statement.period_start == period_start)
         return statement
-
-    def live_employee_ids(self, only: Iterable[int] | None) -> list[int]:
-        statement = select(Employee.id).where(Employee.deleted_at.is_(None)).order_by(Employee.id)
-        if only is not None:
-            statement = statement.where(Employee.id.in_(sorted(set(only))))
-        return list(self.session.scalars(statement))
 
     def employment_bounds(
         self, employee_ids: Collection[int]

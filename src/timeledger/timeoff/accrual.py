@@ -8,8 +8,7 @@ change after the grant was posted, the difference is posted under the next key
 (`accrual:2026:2`)."""
 
 from collections.abc import Sequence
-from datetime import date, timedelta
-from typing import Any
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -17,7 +16,7 @@ from timeledger.evaluation.service import FactsLoader
 from timeledger.kit.clock import utcnow
 from timeledger.models import TimebankMovement, TimeoffPolicyVersion
 from timeledger.rules import timeoff as core
-from timeledger.rules.facts import PluginUse
+from timeledger.rules.facts import Configuration, PluginUse
 from timeledger.settings.service import TIMEOFF_POLICIES
 from timeledger.timebank.service import record_movements
 from timeledger.timeoff.balances import core_movements, expiry_postings
@@ -61,7 +60,7 @@ class Policies:
         return current
 
 
-def _policy_ids_of(configuration: Any) -> set[int]:
+def _policy_ids_of(configuration: Configuration) -> set[int]:
     return {
         policy_id
         for versions in configuration.terms.values()
@@ -224,7 +223,7 @@ def _expiration_of_each_account(
 def _movement(
     workspace_id: int,
     actor_user_id: int | None,
-    now: Any,
+    now: datetime,
     employee_id: int,
     version: TimeoffPolicyVersion,
     day: date,

@@ -1,8 +1,8 @@
 """The pure core's inputs for one employee and policy: the plans of a range of days as the
 configuration in force gives them, and the policy's plugins as the core reads them."""
 
-from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -11,7 +11,7 @@ from timeledger.models import TimeoffPolicyVersion
 from timeledger.organization.repository import EMPLOYEE_VERSIONS
 from timeledger.rules.facts import PluginUse
 from timeledger.rules.plugins.registry import ACCRUALS, EXPIRATIONS, USAGE_RULES, parse_config
-from timeledger.rules.timeoff import DayPlan, DayUsage, Portion, day_plans, usage_of
+from timeledger.rules.timeoff import DayPlan, day_plans
 from timeledger.settings.service import EMPLOYMENT_TERMS
 
 
@@ -33,24 +33,21 @@ def policy_ids_on(session: Session, employee_id: int, day: date) -> frozenset[in
 
 
 def policy_use(policy: TimeoffPolicyVersion) -> PluginUse:
-    return PluginUse(
-        policy.usage["plugin_id"], parse_config(USAGE_RULES, policy.usage, "stored.usage")
-    )
+    use = _use_of(USAGE_RULES, policy.usage)
+    assert use is not None, policy.timeoff_policy_id
+    return use
 
 
 def accrual_use(policy: TimeoffPolicyVersion) -> PluginUse | None:
-    if policy.accrual is None:
-        return None
-    config = parse_config(ACCRUALS, policy.accrual, "stored.accrual")
-    return PluginUse(policy.accrual["plugin_id"], config)
+    return _use_of(ACCRUALS, policy.accrual)
 
 
 def expiration_use(policy: TimeoffPolicyVersion) -> PluginUse | None:
-    if policy.expiration is None:
+    return _use_of(EXPIRATIONS, policy.expiration)
+
+
+def _use_of(registry: str, reference: dict[str, Any] | None) -> PluginUse | None:
+    """A stored plugin reference as the core reads it (stored ones were validated)."""
+    if reference is None:
         return None
-    config = parse_config(EXPIRATIONS, policy.expiration, "stored.expiration")
-    return PluginUse(policy.expiration["plugin_id"], config)
-
-
-def counted_days(use: PluginUse, plans: Sequence[DayPlan], portion: Portion) -> list[DayUsage]:
-    return list(usage_of(use, plans, portion))
+    return PluginUse(reference["plugin_id"], parse_config(registry, reference, "stored"))

@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 from timeledger.jobs.registry import JobContext, job_handler
 from timeledger.jobs.schedules import install_schedule
 from timeledger.jobs.schemas import ScheduleCreate
+from timeledger.organization.repository import EmployeeRepository
 from timeledger.organization.today import workspace_today
 from timeledger.settings.kind_schemas import ConfigDate
-from timeledger.statements.repository import StatementRepository
 from timeledger.timeoff.accrual import accrue, expire
 
 ACCRUE = "timeoff.accrue"
@@ -67,7 +67,7 @@ def _run(context: JobContext, payload: dict[str, Any], posting: Posting) -> dict
     assert workspace_id is not None
     with context.db.transaction(workspace_id=workspace_id) as session:
         day = parameters.day or workspace_today(session, workspace_id)
-        employee_ids = StatementRepository(session).live_employee_ids(parameters.employee_ids)
+        employee_ids = EmployeeRepository(session).live_ids(parameters.employee_ids)
     context.report_progress(0, len(employee_ids))
     posted = 0
     for start in range(0, len(employee_ids), BATCH):

@@ -29,12 +29,12 @@ from timeledger.organization.reach import (
 )
 from timeledger.organization.repository import EmployeeRepository
 from timeledger.organization.today import workspace_today
-from timeledger.rules.timeoff import DayUsage, Portion
+from timeledger.rules.timeoff import DayUsage, Portion, usage_of
 from timeledger.settings.service import TIMEOFF_POLICIES, USAGE_UNITS
 from timeledger.settings.store import require_effective
 from timeledger.timeoff.balances import available_of
 from timeledger.timeoff.booking import book, check_days_open, unbook
-from timeledger.timeoff.counting import counted_days, plans_of, policy_use
+from timeledger.timeoff.counting import plans_of, policy_use
 from timeledger.timeoff.repository import TimeoffRepository
 from timeledger.timeoff.schemas import MAX_REQUEST_DAYS, TimeoffCreate, timeoff_view
 
@@ -252,7 +252,7 @@ def _counted(
             "not in the employee's terms",
         )
     portion: Portion = data.portion  # type: ignore[assignment]
-    days = counted_days(policy_use(policy), plans, portion)
+    days = list(usage_of(policy_use(policy), plans, portion))
     if not any(day.amount for day in days):
         reasons = sorted({day.zero_reason for day in days if day.zero_reason is not None})
         raise Unprocessable.at(
