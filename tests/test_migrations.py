@@ -1,14 +1,17 @@
 """The migrated schema is the schema the models describe, on SQLite and PostgreSQL."""
 
+import re
 from typing import Any
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import Connection, Index, inspect, text
 
 import timeledger.models  # noqa: F401  (registers every table on the metadata)
 from timeledger.kit.db import Database
 from timeledger.kit.model import Base
+from timeledger.migrations import alembic_config
 
 
 def _differences(db: Database) -> list[Any]:
@@ -40,3 +43,96 @@ def test_drift_would_be_noticed(db: Database) -> None:
     assert ("add_index", "ix_roles_workspace_id") in found
     assert ("remove_column", "stray") in found
     assert _differences(db) == []
+
+
+def _normalized(predicate: str) -> str:
+    """A predicate as both engines can be compared on: PostgreSQL writes
+    `((approval_status)::text = 'under_approval'::text)` for `approval_status =
+    'under_approval'`."""
+    predicate = re.sub(r"::[a-z_]+( varying)?", "", predicate.lower())
+    return re.sub(r"[()\s]", "", predicate)
+
+
+def _partial_indexes() -> dict[str, str]:
+    """The models' partial indexes and their predicates (alembic's comparison leaves
+    predicates out: an index migrated without its WHERE would not count as drift)."""
+    found = {}
+    for table in Base.metadata.tables.values():
+        for index in table.indexes:
+            assert isinstance(index, Index)
+            where = index.dialect_options["sqlite"]["where"]
+            assert str(where) == str(index.dialect_options["postgresql"]["where"]), index.name
+            if where is not None:
+                found[str(index.name)] = _normalized(str(where))
+    return found
+
+
+def _index_predicates(connection: Connection, names: list[str]) -> dict[str, str]:
+    """The predicate of each named index as the database holds it ('' for a whole one)."""
+    if connection.dialect.name == "sqlite":
+        rows = connection.execute(
+            text("SELECT name, sql FROM sqlite_master WHERE type = 'index'")
+        ).all()
+    else:
+        rows = connection.execute(
+            text("SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema()")
+        ).all()
+    definitions = {name: definition for name, definition in rows if name in names}
+    return {
+        name: _normalized(definition.split(" WHERE ", 1)[1]) if " WHERE " in definition else ""
+        for name, definition in definitions.items()
+    }
+
+
+def test_partial_indexes_are_migrated_with_their_predicates(db: Database) -> None:
+    expected = _partial_indexes()
+    assert expected["ix_time_entries_under_approval"] == "approval_status='under_approval'"
+    assert expected["uq_presence_intervals_one_open"] == "ended_atisnull"
+    with db.engine.connect() as connection:
+        assert _index_predicates(connection, list(expected)) == expected
+    with db.engine.connect() as connection:
+        with connection.begin() as transaction:
+            # The same index without its WHERE: noticed.
+            connection.exec_driver_sql("DROP INDEX ix_time_entries_under_approval")
+            connection.exec_driver_sql(
+                "CREATE INDEX ix_time_entries_under_approval "
+                "ON time_entries (workspace_id, employee_id, project_id, day)"
+            )
+            stripped = _index_predicates(connection, list(expected))
+            transaction.rollback()
+        assert stripped["ix_time_entries_under_approval"] == ""
+        assert _index_predicates(connection, list(expected)) == expected
+
+
+APPROVAL_TABLES = {"approval_delegations", "approval_decisions"}
+
+
+def test_the_approvals_migration_goes_down_and_up_again(db: Database) -> None:
+    """0012 undone leaves the schema of 0011 (no approval tables, no partial index on
+    entries), and redone leaves no drift."""
+    config = alembic_config(db.url)
+    db.dispose()
+    try:
+        command.downgrade(config, "0011")
+        with db.engine.connect() as connection:
+            tables = set(inspect(connection).get_table_names())
+            indexes = {index["name"] for index in inspect(connection).get_indexes("time_entries")}
+        assert tables & APPROVAL_TABLES == set()
+        assert "time_entries" in tables
+        assert "ix_time_entries_under_approval" not in indexes
+    finally:
+        db.dispose()
+        command.upgrade(config, "head")
+    db.dispose()
+    if db.engine.dialect.name == "postgresql":
+        # As tests/conftest.py's postgres_reset left them, for the tests after this one.
+        with db.engine.begin() as connection:
+            for table in APPROVAL_TABLES:
+                connection.exec_driver_sql(
+                    f"ALTER TABLE {table} SET (autovacuum_enabled = off, "
+                    "toast.autovacuum_enabled = off)"
+                )
+    assert set(inspect(db.engine).get_table_names()) >= APPROVAL_TABLES
+    assert _differences(db) == []
+    with db.engine.connect() as connection:
+        assert _index_predicates(connection, list(_partial_indexes())) == _partial_indexes()

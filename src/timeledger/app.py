@@ -11,6 +11,7 @@ from starlette.routing import Route
 import timeledger.job_kinds  # noqa: F401  (registers every job kind, cycle and upkeep task)
 from timeledger import PRODUCT_NAME, __version__
 from timeledger.access.credentials import PasswordHashing
+from timeledger.approvals.endpoints import approvals_router
 from timeledger.bookmarks.endpoints import bookmarks_router
 from timeledger.compat.goodtime.endpoints import GOODTIME_PREFIX, goodtime_router
 from timeledger.compat.goodtime.formats import render_goodtime_problem
@@ -26,6 +27,7 @@ from timeledger.evaluation.endpoints import evaluation_router
 from timeledger.events.endpoints import events_router
 from timeledger.events.stream import ChangeDelivery
 from timeledger.inbound.endpoints import inbound_router
+from timeledger.inbox.endpoints import inbox_router
 from timeledger.jobs.endpoints import jobs_router
 from timeledger.jobs.worker import Worker
 from timeledger.kit.clock import Clock, CurrentClockMiddleware, clock_starting_at
@@ -109,6 +111,8 @@ ROUTE_TABLE = RouteTable.of(
         timeoff_router,
         statement_exports_router,
         statements_router,
+        inbox_router,
+        approvals_router,
         events_router,
         webhooks_router,
         inbound_router,

@@ -1,15 +1,18 @@
 """The demo workspace `make run` creates on first start."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from timeledger.access.caller import Caller, caller_acting_as
 from timeledger.access.credentials import PasswordHashing, generate_password
 from timeledger.kit.db import Database
+from timeledger.models import User
 from timeledger.organization.repository import EmployeeRepository
-from timeledger.organization.service import add_employee
+from timeledger.organization.schemas import ManagersPut, OrgUnitCreate
+from timeledger.organization.service import add_employee, create_unit, put_managers
 from timeledger.organization.today import workspace_today
 from timeledger.projects.schemas import Member, Members
 from timeledger.projects.service import CUSTOMERS, PROJECTS, TASKS, put_members
@@ -22,6 +25,8 @@ from timeledger.settings.service import (
 )
 from timeledger.settings.store import Actor, ConfigKind
 from timeledger.timeoff.accrual import accrue
+from timeledger.timeoff.schemas import TimeoffCreate
+from timeledger.timeoff.service import create_request
 from timeledger.users.repository import RoleRepository
 from timeledger.users.schemas import ApiKeyCreate
 from timeledger.users.service import add_person, add_service_user, issue_api_key
@@ -63,7 +68,12 @@ def create_demo(db: Database, hashing: PasswordHashing) -> DemoCredentials | Non
             locale="en",
             currency="DKK",
         )
-        _demo_employees(session, created.workspace.id)
+        owner = caller_acting_as(created.owner, "demo")
+        since = date(workspace_today(session, created.workspace.id).year, 1, 1)
+        office, _ = create_unit(
+            session, owner, OrgUnitCreate(name="Copenhagen office", effective_from=since)
+        )
+        vacation = _demo_employees(session, created.workspace.id, office.id)
         roles = RoleRepository(session)
         people = []
         for name, email, role_name in DEMO_PEOPLE:
@@ -93,15 +103,46 @@ def create_demo(db: Database, hashing: PasswordHashing) -> DemoCredentials | Non
         workspace_id = created.workspace.id
         employees = EmployeeRepository(session)
         staff = [record.id for record in map(employees.by_user, people) if record is not None]
-        accrue(session, workspace_id, None, staff, workspace_today(session, workspace_id))
+        today = workspace_today(session, workspace_id)
+        accrue(session, workspace_id, None, staff, today)
+        _demo_approvals(session, owner, office.id, vacation, people, staff, today)
         return DemoCredentials(DEMO_OWNER, password, created.api_key)
 
 
-def _demo_employees(session: Session, workspace_id: int) -> None:
-    """The demo people's employee records, made before the people so that each person is
-    linked to theirs: office terms since the first of the year, with the Danish holidays,
-    vacation (25 days a year, 5 carried into the first quarter, a manager approves) and
-    sick leave (no balance, no approval)."""
+def _demo_approvals(
+    session: Session,
+    owner: Caller,
+    office_id: int,
+    vacation_policy_id: int,
+    people: list[int],
+    staff: list[int],
+    today: date,
+) -> None:
+    """Lars manages the office; Sofie has asked for a week of vacation a month ahead, so
+    his approvals inbox holds it (docs/approvals.md)."""
+    manager, requester = people[1], people[2]
+    put_managers(session, owner, office_id, ManagersPut(user_ids=[manager]), lambda _etag: None)
+    monday = today + timedelta(days=28 - today.weekday())
+    sofie = session.get(User, requester)
+    assert sofie is not None
+    create_request(
+        session,
+        caller_acting_as(sofie, "demo"),
+        staff[2],
+        TimeoffCreate(
+            timeoff_policy_id=vacation_policy_id,
+            start_day=monday,
+            end_day=monday + timedelta(days=4),
+            note="Family visit",
+        ),
+    )
+
+
+def _demo_employees(session: Session, workspace_id: int, office_id: int) -> int:
+    """The demo people's employee records in the office, made before the people so that
+    each person is linked to theirs: office terms since the first of the year, with the
+    Danish holidays, vacation (25 days a year, 5 carried into the first quarter, a manager
+    approves) and sick leave (no balance, no approval). Answers the vacation policy."""
     actor = Actor(workspace_id=workspace_id, user_id=None)
     today = workspace_today(session, workspace_id)
     since = date(today.year, 1, 1)
@@ -164,7 +205,7 @@ def _demo_employees(session: Session, workspace_id: int) -> None:
                 "first_name": first,
                 "last_name": last,
                 "email": email,
-                "org_unit_id": None,
+                "org_unit_id": office_id,
                 "employment_terms_id": terms,
                 "timezone": "Europe/Copenhagen",
                 "weekly_pattern_minutes": list(OFFICE_WEEK),
@@ -172,6 +213,7 @@ def _demo_employees(session: Session, workspace_id: int) -> None:
             },
             effective_from=since,
         )
+    return vacation
 
 
 def _activity_id(session: Session, key: str) -> int:

@@ -84,6 +84,7 @@ def _b_objects(
         **projects,
         **_b_jobs_and_inbound_endpoint(client, headers, robot.user_id),
         **_b_webhook_subscription(client, db, other_workspace),
+        **_b_delegation(client, db, other_workspace),
         "statement_id": _b_statement(db, other_workspace.id, employee_id),
         "timeoff_id": _b_timeoff(
             db, other_workspace.id, employee_id, settings["settings/timeoff-policies"]
@@ -135,6 +136,24 @@ def _b_jobs_and_inbound_endpoint(
         "endpoint_id": endpoint.json()["id"],
         "export_id": export.json()["id"],
     }
+
+
+B_UNTIL = "2099-12-31"
+
+
+def _b_delegation(
+    client: TestClient, db: Database, other_workspace: WorkspaceFixture
+) -> dict[str, Any]:
+    """The owner of B delegates their approvals to a developer of B (who reads every
+    employee, as a delegate of someone approving everyone must)."""
+    deputy = new_person(db, other_workspace.id, "developer", name="B deputy")
+    delegation = client.post(
+        "/api/approvals/delegations",
+        json={"delegate_user_id": deputy.user_id, "starts_on": "2026-01-01", "ends_on": B_UNTIL},
+        headers=other_workspace.headers,
+    )
+    assert delegation.status_code == 201, delegation.text
+    return {"delegation_id": delegation.json()["id"], "deputy": deputy}
 
 
 def _b_statement(db: Database, workspace_id: int, employee_id: int) -> int:
@@ -334,6 +353,7 @@ def _b_ids(operation: Operation, b: dict[str, Any]) -> dict[str, Any]:
             "timeoff_id",
             "subscription_id",
             "delivery_id",
+            "delegation_id",
         ):
             values[name] = b[name]
         elif name in ("entity_id", "calendar_id") and operation.path.startswith("/api/settings/"):
@@ -381,6 +401,14 @@ def test_every_object_of_another_workspace_is_not_found(
     assert person.json()["status"] == "suspended"
     role = client.get(f"/api/roles/{b['role_id']}", headers=other_workspace.headers)
     assert role.json()["permissions"] == ["audit-log:read:*"]
+    delegation = client.get(
+        f"/api/approvals/delegations/{b['delegation_id']}", headers=other_workspace.headers
+    )
+    assert delegation.status_code == 200, delegation.text
+    assert (delegation.json()["ends_on"], delegation.json()["delegate_user_id"]) == (
+        B_UNTIL,
+        b["deputy"].user_id,
+    )
 
 
 def test_lists_never_show_rows_of_another_workspace(
@@ -418,3 +446,64 @@ def test_lists_never_show_rows_of_another_workspace(
     b_user_ids = {b["person"].user_id, b["robot"].user_id, other_workspace.owner_id}
     assert all(event["actor_user_id"] not in b_user_ids for event in a_events)
     assert client.get("/api/admin/workspace", headers=headers).json()["name"] == workspace.name
+    _approvals_stay_in_their_workspace(client, workspace, other_workspace, b)
+
+
+def _approvals_stay_in_their_workspace(
+    client: TestClient,
+    workspace: WorkspaceFixture,
+    other_workspace: WorkspaceFixture,
+    b: dict[str, Any],
+) -> None:
+    """A's owner approves everyone, yet B's awaiting request stays out of A's inbox, A's
+    decisions naming B's items find nothing (404 each), and B's decision, delegation and
+    approval events stay out of A's history, lists and feed."""
+    a, b_headers = workspace.headers, other_workspace.headers
+
+    def get(url: str, headers: dict[str, str]) -> Any:
+        response = client.get(url, headers=headers)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    timeoff = ("timeoff", str(b["timeoff_id"]))
+    b_inbox = get("/api/approvals/inbox", b_headers)["items"]
+    assert [(item["kind"], item["id"]) for item in b_inbox] == [timeoff]
+    assert get("/api/approvals/inbox", a)["items"] == []
+    assert get(f"/api/approvals/inbox?employee_ids={b['employee_id']}", a)["items"] == []
+    assert get("/api/approvals/inbox/count", a) == {
+        "count": 0,
+        "by_kind": {"timeoff": 0, "statement": 0, "project_entries": 0},
+    }
+    assert get("/api/approvals/inbox/count", b_headers)["count"] == 1
+
+    week = f"{b['employee_id']}-{b['project_id']}-2026-01-05"
+    items = [("timeoff", b["timeoff_id"]), ("statement", b["statement_id"])]
+    items += [("project_entries", week)]
+    for decision in ("approve", "reject"):
+        body = [{"kind": kind, "id": str(id_), "decision": decision} for kind, id_ in items]
+        answer = client.post("/api/approvals/decisions", json={"decisions": body}, headers=a)
+        assert answer.status_code == 200, answer.text
+        assert [r["status"] for r in answer.json()["results"]] == [404, 404, 404], answer.text
+        assert answer.json()["taken"] == 0
+    assert [item["id"] for item in get("/api/approvals/inbox", b_headers)["items"]] == [timeoff[1]]
+
+    rejected = client.post(
+        "/api/approvals/decisions",
+        json={"decisions": [{"kind": "timeoff", "id": timeoff[1], "decision": "reject"}]},
+        headers=b_headers,
+    )
+    assert rejected.status_code == 200, rejected.text
+    assert rejected.json()["taken"] == 1, rejected.text
+    b_history = get("/api/approvals/decisions?scope=all", b_headers)["items"]
+    assert [(row["kind"], row["item_id"]) for row in b_history] == [timeoff]
+    assert get("/api/approvals/decisions?scope=all", a)["items"] == []
+    assert (
+        get(f"/api/approvals/decisions?scope=all&employee_ids={b['employee_id']}", a)["items"] == []
+    )
+    assert get("/api/approvals/decisions", a)["items"] == []
+    b_delegations = get("/api/approvals/delegations?scope=all", b_headers)["items"]
+    assert [row["id"] for row in b_delegations] == [b["delegation_id"]]
+    assert get("/api/approvals/delegations?scope=all", a)["items"] == []
+    b_events = get("/api/events?types=approval.*", b_headers)["items"]
+    assert [event["type"] for event in b_events] == ["approval.decided"]
+    assert get("/api/events?types=approval.*", a)["items"] == []

@@ -10,7 +10,9 @@ from tests.access.support import assert_problem, new_person
 from tests.conftest import WorkspaceFixture
 from tests.events.support import EVENTS, every_event, feed, head, unit_named
 from tests.organization.support import create_unit
+from tests.timeoff.support import grant, leave_office, request
 from tests.timesheet.support import Person, create, person_in
+from timeledger.access.credentials import PasswordHashing
 from timeledger.events.repository import WINDOW_CHUNK
 from timeledger.events.service import SCAN_WINDOW
 from timeledger.kit.clock import utcnow
@@ -206,6 +208,63 @@ def test_a_bookmark_reaches_only_its_owner(
 
     assert bookmarks_seen_by(employee.headers) == [made.json()["id"]]
     assert bookmarks_seen_by(workspace.headers) == []
+
+
+def test_approval_events_reach_the_people_they_concern_and_approvals_readers(
+    client: TestClient, db: Database, hashing: PasswordHashing
+) -> None:
+    """`approval` is shown by `data.user_ids` whatever the roles (the employee holds no
+    `approvals:read` reaching anyone else), and to holders of `approvals:read:*` alone:
+    `team` is not enough."""
+    leave = leave_office(client, db, hashing)
+    workspace_id = leave.office.oslo.workspace.id
+    team = create_unit(client, leave.headers, "Team")
+    approver = new_person(db, workspace_id, "manager")
+    managed = client.put(
+        f"/api/org-units/{team['id']}/managers",
+        json={"user_ids": [approver.user_id]},
+        headers=leave.headers,
+    )
+    assert managed.status_code == 200, managed.text
+    placed = client.patch(
+        f"/api/employees/{leave.employee_id}",
+        json={"org_unit_id": team["id"]},
+        headers=leave.headers,
+    )
+    assert placed.status_code == 200, placed.text
+    bystander = new_person(db, workspace_id, "employee")
+    other_manager = new_person(db, workspace_id, "manager")
+    auditor = new_person(db, workspace_id, "developer")
+    grant(client, leave, 2500)
+    start = head(client, leave.headers)
+    made = request(client, leave, "2026-03-02", "2026-03-03")
+    decided = client.post(
+        "/api/approvals/decisions",
+        json={"decisions": [{"kind": "timeoff", "id": str(made["id"]), "decision": "approve"}]},
+        headers=approver.headers,
+    )
+    assert decided.status_code == 200, decided.text
+    assert decided.json()["taken"] == 1, decided.text
+
+    def approvals_seen_by(headers: dict[str, str]) -> list[tuple[str, int]]:
+        events = every_event(client, headers, after=start, types="approval.*")
+        return [(event["type"], event["object_id"]) for event in events]
+
+    expected = [
+        ("approval.requested", leave.employee_id),
+        ("approval.decided", leave.employee_id),
+    ]
+    assert approvals_seen_by(leave.person) == expected
+    assert approvals_seen_by(approver.headers) == expected
+    assert approvals_seen_by(auditor.headers) == expected
+    assert approvals_seen_by(leave.headers) == expected
+    assert approvals_seen_by(bystander.headers) == []
+    assert approvals_seen_by(other_manager.headers) == []
+    requested, taken = every_event(client, approver.headers, after=start, types="approval.*")
+    assert requested["data"]["approver_user_ids"] == [approver.user_id]
+    assert (requested["data"]["kind"], requested["data"]["id"]) == ("timeoff", str(made["id"]))
+    assert taken["data"]["decided_by_user_id"] == approver.user_id
+    assert taken["data"]["on_behalf_of_user_id"] is None
 
 
 def _write_owner_bookmark_changes(

@@ -143,6 +143,12 @@ CATALOG: tuple[str, ...] = (
     "timeoff:write:*",
     "timeoff:approve:team",
     "timeoff:approve:*",
+    "approvals:read:own",
+    "approvals:read:team",
+    "approvals:read:*",
+    "approvals:decide:own",
+    "approvals:delegate:own",
+    "approvals:delegate:*",
     "events:read:own",
     "webhooks:read:*",
     "webhooks:manage:*",
@@ -169,6 +175,8 @@ _SELF_SERVICE = (
     "timebank:read:own",
     "timeoff:read:own",
     "timeoff:write:own",
+    "approvals:read:own",
+    "approvals:decide:own",
     "events:read:own",
 )
 
@@ -189,6 +197,8 @@ BUILTIN_ROLES: dict[str, tuple[str, ...]] = {
         "timeoff:read:team",
         "timeoff:write:team",
         "timeoff:approve:team",
+        "approvals:read:team",
+        "approvals:delegate:own",
     ),
     "employee": _SELF_SERVICE,
     "developer": (
@@ -201,6 +211,7 @@ BUILTIN_ROLES: dict[str, tuple[str, ...]] = {
         "projects:read:*",
         "timesheet:read:*",
         "timeoff:read:*",
+        "approvals:read:*",
         "webhooks:read:*",
         "jobs:read:*",
     ),

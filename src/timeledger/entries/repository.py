@@ -93,6 +93,42 @@ class EntryRepository:
             )
         )
 
+    def under_approval_on_project(
+        self, employee_id: int, project_id: int, first: date, last: date
+    ) -> list[TimeEntry]:
+        """The employee's entries on the project from `first` to `last` awaiting approval,
+        locked for update."""
+        return list(
+            self.session.scalars(
+                select(TimeEntry)
+                .where(
+                    TimeEntry.employee_id == employee_id,
+                    TimeEntry.project_id == project_id,
+                    TimeEntry.day.between(first, last),
+                    TimeEntry.approval_status == "under_approval",
+                )
+                .order_by(TimeEntry.day, TimeEntry.id)
+                .with_for_update()
+            )
+        )
+
+    def approval_statuses_on_project(
+        self, employee_id: int, project_id: int, first: date, last: date
+    ) -> set[str]:
+        """The approval statuses of the employee's entries on the project from `first` to
+        `last`."""
+        return set(
+            self.session.scalars(
+                select(TimeEntry.approval_status)
+                .where(
+                    TimeEntry.employee_id == employee_id,
+                    TimeEntry.project_id == project_id,
+                    TimeEntry.day.between(first, last),
+                )
+                .distinct()
+            )
+        )
+
     def set_approval_status_of_days(
         self, employee_id: int, first: date, last: date, status: str
     ) -> int:

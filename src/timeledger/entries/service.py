@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from timeledger.access.caller import Caller
+from timeledger.approvals.log import record_project_weeks_requested
 from timeledger.changelog.service import ChangeOf, record_change, record_changes
 from timeledger.entries import validators
 from timeledger.entries.day_totals import (
@@ -580,6 +581,7 @@ def create_entry(
     EntryRepository(session).add(entry)
     record_entry_change(session, caller.workspace_id, None, EntryFigures.of(entry))
     _log(session, caller, entry, "created")
+    _announce_submitted(session, caller, [(None, entry)])
     return entry
 
 
@@ -650,6 +652,7 @@ def create_entries(
     EntryRepository(session).add_all(entries)
     record_entries_created(session, caller.workspace_id, map(EntryFigures.of, entries))
     _log_all(session, caller, entries, "created")
+    _announce_submitted(session, caller, [(None, entry) for entry in entries])
     return entries
 
 
@@ -782,6 +785,7 @@ def update_entry(
     ):
         raise _timer_counts_minutes(entry)
     before = EntryFigures.of(entry)
+    was = entry.approval_status
     values = _settle(Lookups(session), writer, _merge(entry, requested), entry)
     if values["day"] != entry.day:
         new_day_lock = locks.check_days_unlocked(
@@ -796,7 +800,24 @@ def update_entry(
     session.flush()
     record_entry_change(session, caller.workspace_id, before, EntryFigures.of(entry))
     _log(session, caller, entry, "updated")
+    _announce_submitted(session, caller, [(was, entry)])
     return entry
+
+
+def _announce_submitted(
+    session: Session, caller: Caller, written: Sequence[tuple[str | None, TimeEntry]]
+) -> None:
+    """`approval.requested` for the project weeks whose entries were just submitted (moved
+    to `under_approval`): once per employee, project and day."""
+    submitted = {
+        (entry.employee_id, entry.project_id, entry.day)
+        for was, entry in written
+        if entry.approval_status == ApprovalStatus.UNDER_APPROVAL
+        and was != ApprovalStatus.UNDER_APPROVAL
+        and entry.project_id is not None
+    }
+    for employee_id, project_id, day in sorted(submitted):
+        record_project_weeks_requested(session, caller, employee_id, day, day, [project_id])
 
 
 def delete_entry(
@@ -876,6 +897,34 @@ def remove_timeoff_entries(
         before = EntryFigures.of(entry)
         repository.delete(entry)
         record_entry_change(session, caller.workspace_id, before, None)
+
+
+# Project weeks
+
+
+def decide_project_week_entries(
+    session: Session,
+    caller: Caller,
+    employee_id: int,
+    project_id: int,
+    first: date,
+    last: date,
+    status: ApprovalStatus,
+) -> list[TimeEntry]:
+    """Give the employee's entries on the project from `first` to `last` that await
+    approval the decided `status` (approved or disapproved): the approvals inbox has
+    checked the decider's right to decide them."""
+    entries = EntryRepository(session).under_approval_on_project(
+        employee_id, project_id, first, last
+    )
+    now = utcnow()
+    for entry in entries:
+        entry.approval_status = status.value
+        entry.updated_at = now
+        entry.row_version += 1
+    session.flush()
+    _log_all(session, caller, entries, "updated")
+    return entries
 
 
 def _log_all(session: Session, caller: Caller, entries: Sequence[TimeEntry], op: str) -> None:

@@ -32,6 +32,9 @@ class Audience:
         reading = READINGS.get(change.entity)
         if reading is None:
             return False
+        if reading.reach == "concerned" and self.viewer.user_id in change.data.get("user_ids", ()):
+            # Approvals: the employee, the approvers and deciders, whatever their roles.
+            return True
         scope = self.viewer.scope_for(reading.area, reading.action)
         if scope is None:
             return False

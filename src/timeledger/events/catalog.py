@@ -22,7 +22,8 @@ class Reading:
     """workspace: the permission's `*` scope alone; employee: `data.employee_id` (or the
     change's own id for employees) within the scope; user: the user in scope; owner: only
     the user named by `data.user_id`, whatever the scope; project: `*`, or membership for
-    `own`."""
+    `own`; concerned: the users named by `data.user_ids` (whom the change concerns),
+    whatever their permissions, and holders of `area:read:*`."""
 
 
 READINGS: dict[str, Reading] = {
@@ -39,6 +40,7 @@ READINGS: dict[str, Reading] = {
     "statement": Reading("timesheet", reach="employee"),
     "timebank-movement": Reading("timebank", reach="employee"),
     "timeoff": Reading("timeoff", reach="employee"),
+    "approval": Reading("approvals", reach="concerned"),
     "activity": Reading("settings"),
     "reason": Reading("settings"),
     "dimension": Reading("settings"),

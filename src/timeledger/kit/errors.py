@@ -132,6 +132,18 @@ def problem_document(
     errors: Sequence[dict[str, Any]] = (),
     extra: dict[str, Any] | None = None,
 ) -> bytes:
+    return dump_json(_problem_body(status, slug, title, detail, instance, errors, extra or {}))
+
+
+def _problem_body(
+    status: int,
+    slug: str,
+    title: str,
+    detail: str,
+    instance: str | None,
+    errors: Sequence[dict[str, Any]],
+    extra: dict[str, Any],
+) -> dict[str, Any]:
     body: dict[str, Any] = {
         "type": PROBLEM_TYPE_BASE + slug,
         "title": title,
@@ -142,8 +154,22 @@ def problem_document(
         body["instance"] = instance
     if errors:
         body["errors"] = list(errors)
-    body.update(extra or {})
-    return dump_json(body)
+    body.update(extra)
+    return body
+
+
+def problem_fields(problem: Problem) -> dict[str, Any]:
+    """The problem details of `problem` as a mapping: for answers that carry one problem
+    per item of a batch."""
+    return _problem_body(
+        problem.status,
+        problem.slug,
+        problem.title,
+        problem.detail,
+        None,
+        problem.errors,
+        problem.extra,
+    )
 
 
 def problem_response(

@@ -112,6 +112,24 @@ def encode_cursor(request: PageRequest, sort_value: Any, row_id: int) -> str:
     return base64.urlsafe_b64encode(dump_json(payload)).decode().rstrip("=")
 
 
+def encode_position(values: Sequence[Any]) -> str:
+    """A cursor naming a position in a list sorted in Python (by `values`)."""
+    payload = [_encode_value(value) for value in values]
+    return base64.urlsafe_b64encode(dump_json(payload)).decode().rstrip("=")
+
+
+def decode_position(cursor: str, width: int) -> list[Any]:
+    """The values `encode_position` wrote (400 for a cursor this server did not issue)."""
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        values = load_json(base64.urlsafe_b64decode(padded))
+        if not isinstance(values, list) or len(values) != width:
+            raise ValueError("not a position")
+        return [_decode_value(value) for value in values]
+    except (ValueError, TypeError, OverflowError, ArithmeticError, binascii.Error):
+        raise invalid_cursor() from None
+
+
 def invalid_cursor() -> BadRequest:
     return BadRequest(
         "cursor is not a cursor this server issued.",

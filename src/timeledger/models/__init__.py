@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per domain; importing this package registers them all."""
 
 from timeledger.kit.idempotency import IdempotencyRecord
+from timeledger.models.approvals import ApprovalDecision, ApprovalDelegation
 from timeledger.models.bookmarks import EntryBookmark
 from timeledger.models.changelog import Change
 from timeledger.models.events import StreamTicket
@@ -73,6 +74,8 @@ __all__ = [
     "AllowancePolicy",
     "AllowancePolicyVersion",
     "ApiKey",
+    "ApprovalDecision",
+    "ApprovalDelegation",
     "AuditEvent",
     "AuthSession",
     "Change",

@@ -84,6 +84,16 @@ class TimeEntry(IdMixin, TenantMixin, Base):
         Index("ix_time_entries_employee_day", "workspace_id", "employee_id", "day", "id"),
         Index("ix_time_entries_day", "workspace_id", "day", "id"),
         Index("ix_time_entries_project_day", "workspace_id", "project_id", "day"),
+        # The few entries awaiting approval, for the approvals inbox's project weeks.
+        Index(
+            "ix_time_entries_under_approval",
+            "workspace_id",
+            "employee_id",
+            "project_id",
+            "day",
+            sqlite_where=text("approval_status = 'under_approval'"),
+            postgresql_where=text("approval_status = 'under_approval'"),
+        ),
         # With the workspace first, as every scoped query asks: on the employee alone,
         # SQLite preferred the (workspace, employee, day) index and read all of the
         # employee's entries to find the running one (1.2 ms against 0.006 on 4 years).

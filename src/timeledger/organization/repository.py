@@ -204,12 +204,17 @@ class OrgUnitRepository:
         )
         return sorted(children), sorted(employees)
 
-    def units_managed_by(self, user_id: int) -> set[int]:
+    def units_managed_by(self, *user_ids: int) -> set[int]:
+        if not user_ids:
+            return set()
         return set(
             self.session.scalars(
                 select(OrgUnitManager.org_unit_id)
                 .join(OrgUnit, OrgUnit.id == OrgUnitManager.org_unit_id)
-                .where(OrgUnitManager.user_id == user_id, OrgUnit.deleted_at.is_(None))
+                .where(
+                    OrgUnitManager.user_id.in_(sorted(set(user_ids))),
+                    OrgUnit.deleted_at.is_(None),
+                )
             )
         )
 
@@ -275,8 +280,12 @@ class EmployeeRepository:
     def team_employee_ids(self, manager_user_id: int, day: date) -> set[int]:
         """Live employees whose version in force on `day` lies in a unit the manager
         manages or any unit below it."""
+        return self.teams_employee_ids([manager_user_id], day)
+
+    def teams_employee_ids(self, manager_user_ids: Collection[int], day: date) -> set[int]:
+        """`team_employee_ids` of several managers at once: their teams together."""
         units = OrgUnitRepository(self.session)
-        managed = units.units_managed_by(manager_user_id)
+        managed = units.units_managed_by(*manager_user_ids)
         if not managed:
             return set()
         tree = units.subtree(managed, day)

@@ -3,6 +3,7 @@ the session."""
 
 from collections.abc import Collection
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, defer
@@ -19,6 +20,24 @@ class StatementRepository:
         if for_update:
             statement = statement.with_for_update()
         return self.session.scalars(statement).one_or_none()
+
+    def submitted(self, employee_ids: Collection[int] | None) -> list[Any]:
+        """The submitted statements (of `employee_ids`; None: everyone's), with the columns
+        an approver's list shows: rows of id, employee_id, period_start, period_end,
+        submitted_at, norm_minutes, worked_minutes, overtime_minutes."""
+        statement = select(
+            Statement.id,
+            Statement.employee_id,
+            Statement.period_start,
+            Statement.period_end,
+            Statement.submitted_at,
+            Statement.norm_minutes,
+            Statement.worked_minutes,
+            Statement.overtime_minutes,
+        ).where(Statement.status == "submitted")
+        if employee_ids is not None:
+            statement = statement.where(Statement.employee_id.in_(sorted(employee_ids)))
+        return list(self.session.execute(statement))
 
     def overlapping(
         self, employee_ids: Collection[int], first: date, last: date

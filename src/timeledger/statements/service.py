@@ -15,6 +15,13 @@ from sqlalchemy.orm import Session
 
 from timeledger.access.audit import record_audit
 from timeledger.access.caller import Caller
+from timeledger.approvals.log import (
+    Decision,
+    Item,
+    record_decided,
+    record_project_weeks_requested,
+    record_requested,
+)
 from timeledger.changelog.service import ChangeOf, record_changes
 from timeledger.entries.repository import EntryRepository
 from timeledger.jobs.registry import enqueue
@@ -196,7 +203,22 @@ def submit(
     record_changes(
         session, workspace_id=caller.workspace_id, actor_user_id=caller.user_id, changes=changes
     )
+    if statement.status == "submitted":
+        record_requested(session, caller, approval_item(statement))
+    record_project_weeks_requested(
+        session, caller, statement.employee_id, statement.period_start, statement.period_end
+    )
     return statement
+
+
+def approval_item(statement: Statement) -> Item:
+    return Item(
+        "statement",
+        str(statement.id),
+        statement.employee_id,
+        statement.period_start,
+        statement.period_end,
+    )
 
 
 def withdraw(session: Session, caller: Caller, statement_id: int, if_match: IfMatch) -> Statement:
@@ -210,8 +232,18 @@ def withdraw(session: Session, caller: Caller, statement_id: int, if_match: IfMa
     return statement
 
 
-def approve(session: Session, caller: Caller, statement_id: int, if_match: IfMatch) -> Statement:
-    statement = _deciding(session, caller, statement_id, "approve", if_match)
+def approve(
+    session: Session,
+    caller: Caller,
+    statement_id: int,
+    if_match: IfMatch,
+    *,
+    note: str = "",
+    on_behalf_of: Caller | None = None,
+) -> Statement:
+    """Approve a submitted statement of someone else (settled by a job). `on_behalf_of`: the
+    delegator whose rights a delegate decides with; `note` goes to the decision history."""
+    statement = _deciding(session, caller, statement_id, "approve", if_match, on_behalf_of)
     _require_current(session, caller, statement, "approved")
     record_changes(
         session,
@@ -219,21 +251,41 @@ def approve(session: Session, caller: Caller, statement_id: int, if_match: IfMat
         actor_user_id=caller.user_id,
         changes=_approved(session, caller, statement, decided_by=caller.user_id),
     )
+    _decided(session, caller, statement, "approve", note, on_behalf_of)
     return statement
 
 
 def reject(
-    session: Session, caller: Caller, statement_id: int, note: str, if_match: IfMatch
+    session: Session,
+    caller: Caller,
+    statement_id: int,
+    note: str,
+    if_match: IfMatch,
+    *,
+    on_behalf_of: Caller | None = None,
 ) -> Statement:
     """Back to draft with the approver's note; the period's entries show `disapproved`."""
-    statement = _deciding(session, caller, statement_id, "reject", if_match)
+    statement = _deciding(session, caller, statement_id, "reject", if_match, on_behalf_of)
     statement.note = note
     statement.payout_minutes = None
     statement.decided_at, statement.decided_by_user_id = utcnow(), caller.user_id
     changes = _moved(session, statement, "draft", "rejected", entries=REJECTED_ENTRY_STATUS)
     _refresh(session, caller.workspace_id, statement, new_revision=False)
     _record(session, caller, changes, statement)
+    _decided(session, caller, statement, "reject", note, on_behalf_of)
     return statement
+
+
+def _decided(
+    session: Session,
+    caller: Caller,
+    statement: Statement,
+    decision: Decision,
+    note: str,
+    on_behalf_of: Caller | None,
+) -> None:
+    item = approval_item(statement)
+    record_decided(session, caller, item, decision, note, on_behalf_of)
 
 
 def reopen(
@@ -278,13 +330,30 @@ def _changing(
 
 
 def _deciding(
-    session: Session, caller: Caller, statement_id: int, action: Action, if_match: IfMatch
+    session: Session,
+    caller: Caller,
+    statement_id: int,
+    action: Action,
+    if_match: IfMatch,
+    on_behalf_of: Caller | None,
 ) -> Statement:
-    statement = _changing(session, caller, statement_id, Access.APPROVE, action, if_match)
+    """The statement, locked, when `caller` (or the delegator they act for) may approve it
+    and it is not theirs (403); 404 when they cannot read it."""
+    authority = on_behalf_of or caller
+    statement = _changing(session, authority, statement_id, Access.APPROVE, action, if_match)
     owner = EmployeeRepository(session).live(caller.workspace_id, statement.employee_id)
-    if owner is not None and owner.user_id == caller.user_id:
-        raise Forbidden(f"Statement {statement_id} is your own: someone else must {action} it.")
+    if owner is not None and owner.user_id in (caller.user_id, authority.user_id):
+        raise Forbidden(
+            f"Statement {statement_id} is {_whose(caller, authority, owner.user_id)}: someone "
+            f"else must {action} it."
+        )
     return statement
+
+
+def _whose(caller: Caller, authority: Caller, owner_user_id: int | None) -> str:
+    if owner_user_id == caller.user_id:
+        return "your own"
+    return f"that of user {authority.user_id}, on whose behalf you act"
 
 
 def _require_current(session: Session, caller: Caller, statement: Statement, to: str) -> None:

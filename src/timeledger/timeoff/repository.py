@@ -4,6 +4,7 @@ scoping comes from the session."""
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
@@ -37,6 +38,23 @@ class TimeoffRepository:
         if for_update:
             statement = statement.with_for_update()
         return self.session.scalars(statement).one_or_none()
+
+    def requested(self, employee_ids: Collection[int] | None) -> list[Any]:
+        """The requests awaiting a decision (of `employee_ids`; None: everyone's): rows of
+        id, employee_id, start_day, end_day, created_at, amount, unit, timeoff_policy_id."""
+        statement = select(
+            TimeoffRequest.id,
+            TimeoffRequest.employee_id,
+            TimeoffRequest.start_day,
+            TimeoffRequest.end_day,
+            TimeoffRequest.created_at,
+            TimeoffRequest.amount,
+            TimeoffRequest.unit,
+            TimeoffRequest.timeoff_policy_id,
+        ).where(TimeoffRequest.status == "requested")
+        if employee_ids is not None:
+            statement = statement.where(TimeoffRequest.employee_id.in_(sorted(employee_ids)))
+        return list(self.session.execute(statement))
 
     def listing(
         self,

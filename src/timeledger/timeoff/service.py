@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from timeledger.access.caller import Caller
 from timeledger.access.permissions import Scope
+from timeledger.approvals.log import Decision, Item, record_decided, record_requested
 from timeledger.changelog.service import record_change
 from timeledger.entries.repository import EntryRepository
 from timeledger.kit.clock import utcnow
@@ -184,7 +185,13 @@ def create_request(
         request.decided_at = now
         book(session, caller, request, policy, days)
         _log(session, caller, request, "approved")
+    else:
+        record_requested(session, caller, approval_item(request))
     return request
+
+
+def approval_item(request: TimeoffRequest) -> Item:
+    return Item("timeoff", str(request.id), request.employee_id, request.start_day, request.end_day)
 
 
 def _check_shape(data: TimeoffCreate) -> None:
@@ -321,12 +328,19 @@ def _stored_days(days: Sequence[DayUsage]) -> list[dict[str, Any]]:
 
 
 def approve(
-    session: Session, caller: Caller, employee_id: int, request_id: int, note: str
+    session: Session,
+    caller: Caller,
+    employee_id: int,
+    request_id: int,
+    note: str,
+    *,
+    on_behalf_of: Caller | None = None,
 ) -> TimeoffRequest:
     """A requested leave of someone else, counted again by the policy as it now stands (its
     usage rule and account too), its usage posted and its days booked. A request the
-    policy no longer allows is `409`: reject it, and the employee asks again."""
-    request = _deciding(session, caller, employee_id, request_id, "approve")
+    policy no longer allows is `409`: reject it, and the employee asks again.
+    `on_behalf_of`: the delegator whose rights a delegate decides with."""
+    request = _deciding(session, caller, employee_id, request_id, "approve", on_behalf_of)
     # Two approvals of one employee's requests at once would each see the other's days as
     # still available: they take turns, as the employee's timesheet writes do.
     EntryRepository(session).serialize_writes_of(employee_id)
@@ -352,7 +366,7 @@ def approve(
     request.account_id = policy.account_id
     request.unit = USAGE_UNITS[policy.usage["plugin_id"]]
     request.status = "approved"
-    _decided(caller, request, note)
+    _decided(session, caller, request, "approve", note, on_behalf_of)
     book(session, caller, request, policy, days)
     _log(session, caller, request, "approved")
     return request
@@ -377,11 +391,17 @@ def _policy_now(session: Session, request: TimeoffRequest) -> TimeoffPolicyVersi
 
 
 def reject(
-    session: Session, caller: Caller, employee_id: int, request_id: int, note: str
+    session: Session,
+    caller: Caller,
+    employee_id: int,
+    request_id: int,
+    note: str,
+    *,
+    on_behalf_of: Caller | None = None,
 ) -> TimeoffRequest:
-    request = _deciding(session, caller, employee_id, request_id, "reject")
+    request = _deciding(session, caller, employee_id, request_id, "reject", on_behalf_of)
     request.status = "rejected"
-    _decided(caller, request, note)
+    _decided(session, caller, request, "reject", note, on_behalf_of)
     _log(session, caller, request, "rejected")
     return request
 
@@ -410,13 +430,28 @@ def cancel(session: Session, caller: Caller, employee_id: int, request_id: int) 
 
 
 def _deciding(
-    session: Session, caller: Caller, employee_id: int, request_id: int, action: str
+    session: Session,
+    caller: Caller,
+    employee_id: int,
+    request_id: int,
+    action: str,
+    on_behalf_of: Caller | None,
 ) -> TimeoffRequest:
-    request = get_request(session, caller, employee_id, request_id, Access.APPROVE, for_update=True)
+    """The request, locked, when `caller` (or the delegator they act for) may approve it
+    and it is not theirs (403); 404 when they cannot read it; 409 unless it is requested."""
+    authority = on_behalf_of or caller
+    request = get_request(
+        session, authority, employee_id, request_id, Access.APPROVE, for_update=True
+    )
     owner = EmployeeRepository(session).live(caller.workspace_id, employee_id)
     if owner is not None and owner.user_id == caller.user_id:
         raise Forbidden(
             f"Time-off request {request_id} is your own: someone else must {action} it."
+        )
+    if owner is not None and owner.user_id == authority.user_id:
+        raise Forbidden(
+            f"Time-off request {request_id} is that of user {authority.user_id}, on whose "
+            f"behalf you act: someone else must {action} it."
         )
     if request.status != "requested":
         raise Conflict(
@@ -426,12 +461,20 @@ def _deciding(
     return request
 
 
-def _decided(caller: Caller, request: TimeoffRequest, note: str) -> None:
+def _decided(
+    session: Session,
+    caller: Caller,
+    request: TimeoffRequest,
+    decision: Decision,
+    note: str,
+    on_behalf_of: Caller | None,
+) -> None:
     now = utcnow()
     request.decision_note = note
     request.decided_at, request.decided_by_user_id = now, caller.user_id
     request.updated_at = now
     request.row_version += 1
+    record_decided(session, caller, approval_item(request), decision, note, on_behalf_of)
 
 
 def _log(session: Session, caller: Caller, request: TimeoffRequest, op: str) -> None:
