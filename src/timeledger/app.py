@@ -33,7 +33,7 @@ from timeledger.jobs.worker import Worker
 from timeledger.kit.clock import Clock, CurrentClockMiddleware, clock_starting_at
 from timeledger.kit.db import Database
 from timeledger.kit.errors import install_problem_handlers, render_problems_of_face
-from timeledger.kit.memory import limit_malloc_arenas
+from timeledger.kit.memory import freeze_startup_heap, limit_malloc_arenas
 from timeledger.kit.observability import (
     RequestContextMiddleware,
     configure_logging,
@@ -132,7 +132,9 @@ def app_from_environment() -> FastAPI:
     settings = get_settings()
     configure_logging(settings.log_level, json=settings.log_json)
     limit_malloc_arenas()
-    return create_app(settings, run_worker=settings.inprocess_worker)
+    app = create_app(settings, run_worker=settings.inprocess_worker)
+    freeze_startup_heap()
+    return app
 
 
 def create_app(

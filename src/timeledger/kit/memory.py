@@ -1,4 +1,5 @@
-"""Keeping a server process's memory proportional to its work.
+"""Keeping a server process's memory proportional to its work, and its garbage collector
+out of the way of its requests.
 
 glibc gives every thread that allocates under contention a malloc arena of its own (up to
 eight per core) and rarely returns their memory. Requests run on a pool of worker
@@ -10,6 +11,7 @@ default arenas, 194 MiB with two, at the same throughput. Python has no API for 
 
 import ctypes
 import ctypes.util
+import gc
 import sys
 
 M_ARENA_MAX = -8  # from glibc's malloc.h
@@ -29,3 +31,18 @@ def limit_malloc_arenas(arenas: int = SERVER_MALLOC_ARENAS) -> bool:
     if mallopt is None:
         return False
     return bool(mallopt(M_ARENA_MAX, arenas))
+
+
+def freeze_startup_heap() -> int:
+    """Exempt what the process holds once it has started (modules, classes, the route
+    table, the ORM's mappers and the models' validators: objects that live as long as the
+    process) from the cyclic garbage collector; answers how many objects that is.
+
+    A full collection scans every object it tracks. In a server of about 180 MiB each pass
+    took some 80 ms, and whichever request met one waited for it: it set the p99 of every
+    read (measured on the 1,000-employee dataset: the approvals inbox 116 ms → 27 ms, a
+    statements list 93 ms → 14.5 ms). Objects made later are collected as before.
+    """
+    gc.collect()
+    gc.freeze()
+    return gc.get_freeze_count()
