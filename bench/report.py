@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from bench import sweep, timeoff
+from bench import approvals, sweep, timeoff
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
 DATASET_HEADING = "## Dataset"
@@ -49,6 +49,16 @@ SCENARIO_ROWS = (
     " `GET /api/employees/{{id}}/timeoffs/balances?as_of=<last day>` of every employee"
     " employed that day in turn, admin key, 1 connection, alternating with the same"
     " employees' `GET .../timebank/balances` (the baseline) |",
+    "| 12 | Approvals | last on each engine: first, with no server, the big department's"
+    " team managers delegate their statements and time off to its head, the department's"
+    " statements of the dataset's last month are generated and submitted, this year's"
+    " vacation granted and 200 one-day requests made, through the services"
+    " (`bench/approvals.py`); then, with a server of its own, the head's"
+    " `GET /api/approvals/inbox` (first page) and `.../inbox/count`, 1 connection, alternating"
+    " with the head's `GET /api/timesheet/statements?scope=team&status=submitted` and"
+    " `GET /api/timeoffs?scope=team&status=requested` (the baselines); last, batches of 100"
+    " of the inbox's items approved by one `POST /api/approvals/decisions` each, alternating"
+    " with as many approved one request each through their own operations |",
 )
 EVENTS_SMALL, EVENTS_LARGE = "7-events-small", "7-events-large"
 EVENTS_RATIO_FLOOR = 0.8
@@ -609,6 +619,173 @@ def timeoff_section(report: dict[str, Any]) -> list[str]:
     return lines
 
 
+APPROVALS_INBOX, APPROVALS_COUNT = "12-inbox", "12-inbox-count"
+APPROVALS_BASELINES = (
+    ("12-statements-list", "the submitted statements' list"),
+    ("12-timeoffs-list", "the requested time off's list"),
+)
+
+
+def approvals_verdicts(run: dict[str, Any]) -> dict[str, bool]:
+    """Issue #20's bulk target met or not by one engine's decisions: every request of 100
+    (or of what the inbox held) within the time, and every decision in it taken."""
+    bulk = [r for r in run.get("decisions", ()) if r["mode"] == "bulk"]
+    return {
+        "decisions": bool(bulk)
+        and all(
+            r["seconds"] <= approvals.DECISIONS_SECONDS and r["taken"] == r["decisions"]
+            for r in bulk
+        )
+    }
+
+
+def _kinds(counts: dict[str, int]) -> str:
+    names = {"statement": "statements", "timeoff": "time off", "project_entries": "project weeks"}
+    return ", ".join(f"{n:,} {names.get(kind, kind)}" for kind, n in counts.items() if n)
+
+
+def _seconds(runs: list[dict[str, Any]]) -> str:
+    return ", ".join(f"{r['seconds']:.2f} s" for r in runs)
+
+
+def approvals_section(report: dict[str, Any]) -> list[str]:
+    """Issue #20's targets beside scenario 12's figures, per engine: the inbox's first page
+    beside the head's own lists of the same run, its count, and the decisions in bulk
+    beside the same decisions taken singly."""
+    results: list[dict[str, Any]] = report["scenarios"]
+    runs: dict[str, dict[str, Any]] = report.get("approvals") or {}
+    engines = [
+        engine
+        for engine in ("sqlite", "postgresql")
+        if engine in runs or _of(results, APPROVALS_INBOX, engine, "timeledger")
+    ]
+    lines = ["## Approvals (issue #20)\n"]
+    if not engines:
+        return [*lines, "Not measured in this run.\n"]
+    lines.append(
+        "Scenario 12, last on each engine. The dataset's bench manager heads the big "
+        "department; each of its teams has a manager of its own, to whom the team's items "
+        "are routed. With no server, `bench/approvals.py` makes each team manager delegate "
+        "their statements and time-off requests to the head for 30 days from today (acting "
+        "as that team manager), so that the head's inbox holds the items of the whole "
+        "department (via delegation, the team managers' own directly); generates the "
+        "department's statements of the dataset's last month with the job "
+        "`timesheet.generate-statements` and submits each (payout 0, as the owner); grants "
+        "this year's vacation with the job `timeoff.accrue`; and makes 200 one-day vacation "
+        "requests of as many employees, weeks ahead (as the owner). Then, with a server of "
+        "its own, the head's inbox (first page, default limit 50) and its count, one request "
+        "at a time, alternate with the head's own first pages of the submitted statements "
+        "and of the requested time off (the baselines, same server, same run); last, the "
+        "head approves batches of 100 of the inbox's items, each kind in its share, in one "
+        "`POST /api/approvals/decisions` each (the figure: its wall time at the client), "
+        "alternating with as many items of the same mix approved one request each through "
+        "their own operations (the baseline). Targets: the inbox's first page p99 ≤ "
+        f"{approvals.INBOX_P99_MS:g} ms; 100 decisions in one request ≤ "
+        f"{approvals.DECISIONS_SECONDS:g} s, every one taken.\n"
+    )
+    lines.append("| Target | Engine | Measured | Verdict |")
+    lines.append("|---|---|---|---|")
+    for engine in engines:
+        run = runs.get(engine) or {}
+        rate, p50, p99 = _latency(results, APPROVALS_INBOX, engine)
+        if p99:
+            beside = []
+            for key, name in APPROVALS_BASELINES:
+                base_rate, _base_p50, base_p99 = _latency(results, key, engine)
+                if base_p99 and base_rate:
+                    beside.append(
+                        f"{name} {base_rate:,.0f} req/s, p99 {base_p99:.2f} ms: inbox / list "
+                        f"p99 {p99 / base_p99:.2f}x, throughput {rate / base_rate:.2f}x"
+                    )
+            verdict = "pass" if p99 <= approvals.INBOX_P99_MS else "miss"
+            lines.append(
+                f"| The inbox's first page: p99 ≤ {approvals.INBOX_P99_MS:g} ms | {engine} | "
+                f"{rate:,.0f} req/s, p50 {p50:.2f} ms, p99 {p99:.2f} ms "
+                f"({p99 / approvals.INBOX_P99_MS:.2f} of the target)"
+                f"{'; ' + '; '.join(beside) if beside else ''} | {verdict} |"
+            )
+        count_rate, count_p50, count_p99 = _latency(results, APPROVALS_COUNT, engine)
+        if count_p99:
+            ratio = f"; count / first page p99 {count_p99 / p99:.2f}x" if p99 else ""
+            lines.append(
+                f"| The inbox's count (no target) | {engine} | {count_rate:,.0f} req/s, p50 "
+                f"{count_p50:.2f} ms, p99 {count_p99:.2f} ms{ratio} | - |"
+            )
+        decisions = run.get("decisions") or []
+        bulk = [r for r in decisions if r["mode"] == "bulk"]
+        singly = [r for r in decisions if r["mode"] == "singly"]
+        if bulk:
+            worst = max(r["seconds"] for r in bulk)
+            taken = sum(r["taken"] for r in bulk)
+            asked = sum(r["decisions"] for r in bulk)
+            refused = _counted_statuses(bulk)
+            measured = (
+                f"{_seconds(bulk)} for {bulk[0]['decisions']:,} decisions each "
+                f"({_kinds(bulk[0]['kinds'])}): worst {worst:.2f} s, "
+                f"{worst / approvals.DECISIONS_SECONDS:.2f} of the target; {taken:,} of "
+                f"{asked:,} taken{'; refused ' + refused if refused else ''}; peak "
+                f"{max(r['peak_rss_mib'] or 0 for r in bulk):,.0f} MiB"
+            )
+            if singly:
+                one_by_one = statistics.mean(r["seconds"] for r in singly)
+                measured += (
+                    f"; singly, one request each: {_seconds(singly)} (slowest request "
+                    f"{max(r['slowest_request_seconds'] for r in singly):.3f} s; "
+                    f"{sum(r['taken'] for r in singly):,} of "
+                    f"{sum(r['decisions'] for r in singly):,} taken): bulk / singly "
+                    f"{statistics.mean(r['seconds'] for r in bulk) / one_by_one:.2f}x"
+                    if one_by_one
+                    else ""
+                )
+            verdict = "pass" if approvals_verdicts(run)["decisions"] else "miss"
+            if any(r["decisions"] < approvals.DECISIONS_PER_REQUEST for r in bulk):
+                verdict = f"not judged: fewer than {approvals.DECISIONS_PER_REQUEST} items"
+            lines.append(
+                f"| {approvals.DECISIONS_PER_REQUEST} decisions in one request ≤ "
+                f"{approvals.DECISIONS_SECONDS:g} s | {engine} | {measured} | {verdict} |"
+            )
+        inbox = run.get("inbox")
+        if inbox:
+            days = " to ".join(run["request_days"]) or "no days"
+            lines.append(
+                f"| The state measured (no target) | {engine} | the inbox held "
+                f"{inbox['items']:,} items ({_kinds(inbox['by_kind'])}; via "
+                f"{', '.join(f'{via} {n:,}' for via, n in inbox['via'].items())}) after "
+                f"{run['delegations']:,} delegations of {run['team_managers']:,} team managers, "
+                f"{run['submitted']:,} statements submitted ({run['from']} to {run['to']}) and "
+                f"{run['requests']:,} requests made ({days}) for "
+                f"{run['department_employees']:,} employees; prepared in "
+                f"{run['prepare_seconds']:.1f} s (statements generated in "
+                f"{run['generate_seconds']:.1f} s){_refusals(run)} | - |"
+            )
+    lines.append("")
+    return lines
+
+
+def _counted_statuses(runs: list[dict[str, Any]]) -> str:
+    """The statuses other than 200 over the runs: `409: 2` and the like, or ""."""
+    counts: dict[str, int] = {}
+    for run in runs:
+        for status, n in run["statuses"].items():
+            if status != "200":
+                counts[status] = counts.get(status, 0) + n
+    return ", ".join(f"{status}: {n}" for status, n in sorted(counts.items()))
+
+
+def _refusals(run: dict[str, Any]) -> str:
+    """What the preparation's services refused, by step and status, or ""."""
+    found = [
+        f"{step} {status}: {n}"
+        for step, name in (
+            ("delegation", "delegations_refused"),
+            ("submit", "submit_refused"),
+            ("request", "request_refused"),
+        )
+        for status, n in (run.get(name) or {}).items()
+    ]
+    return f"; refused {', '.join(found)}" if found else ""
+
+
 def statements_section(report: dict[str, Any]) -> list[str]:
     """Issue #18's targets beside `bench/statements.py`'s figures, per engine; the targets
     are SQLite's, PostgreSQL's verdicts are informative."""
@@ -963,6 +1140,7 @@ def render(report: dict[str, Any], current: str) -> str:
     lines.extend(rule_engine_section(report))
     lines.extend(statements_section(report))
     lines.extend(timeoff_section(report))
+    lines.extend(approvals_section(report))
     lines.extend(sweep_section(report))
     add(WHERE_THE_TIME_GOES)
     if report["mode"] != "full":
@@ -977,6 +1155,10 @@ def render(report: dict[str, Any], current: str) -> str:
     add(
         ".venv/bin/python -m bench --only timeoff   # scenario 11 alone, both engines: "
         "bench/results/performance-timeoff.md"
+    )
+    add(
+        ".venv/bin/python -m bench --only approvals   # scenario 12 alone, both engines: "
+        "bench/results/performance-approvals.md"
     )
     add("```\n")
     add("The SQLite dataset is cached in `bench/.cache/` by size, seed and generator version,")

@@ -6,9 +6,11 @@ starts one server process per engine, runs the read scenarios (scenario 7 on the
 change log of about 1,000,000 changes and on a fresh workspace's few), then the writing
 ones, and (on SQLite) alternates scenarios 2 and 6 with the peer, TimeTagger. Then the
 sweep, and with the server stopped, the batch figures in processes of their own: the rule
-engine's, then the statements' (last: settling them locks a month of the dataset). Before
-the server starts, scenario 11's accrual and expiry of time off run in a process of their
-own, so that the server's time-off balances read what they posted.
+engine's, then the statements' (settling them locks a month of the dataset). Before the
+server starts, scenario 11's accrual and expiry of time off run in a process of their own,
+so that the server's time-off balances read what they posted. Last, scenario 12 prepares
+the approvals of the big department's head in a process of its own and measures the
+inbox and the bulk decisions with a server of its own.
 """
 
 from __future__ import annotations
@@ -32,8 +34,8 @@ import psycopg
 from sqlalchemy import create_engine, make_url, select, text
 
 import timeledger.benchdata
+from bench import approvals, timeoff
 from bench import peer_timetagger as peer
-from bench import timeoff
 from bench.load import LoadResult, Request, Response, run_load
 from bench.server import TIMELEDGER, ServerProcess, bare_server, running, timeledger_server
 from bench.sweep import create_missing_objects, sweep_targets
@@ -100,7 +102,11 @@ STATEMENTS_TIMEOUT_SECONDS = 900
 TIMEOFF_TIMEOUT_SECONDS = 900
 """Issue #19's accrual and expiry, each run twice: four targets of 10 s, and room for a
 service that misses them by far."""
-ONLY = ("timeoff",)
+APPROVALS_TIMEOUT_SECONDS = 900
+"""Issue #20's preparation took 6 s on SQLite and 11 s on PostgreSQL with the full dataset
+(2026-12-06): 16 delegations, the department's statements of a month generated and
+submitted, this year's grants and 200 requests made."""
+ONLY = ("timeoff", "approvals")
 """What `--only` may name: a scenario run alone on each engine (its dataset, its own
 server), for a quick measurement; its report never goes to docs/performance.md unless
 named."""
@@ -685,6 +691,166 @@ def scenario_timeoff_balances(measured: Measured, dataset: Dataset) -> list[Scen
     return results
 
 
+def approvals_month(dataset: Dataset) -> tuple[date, date]:
+    """The month of scenario 12's submitted statements: the dataset's last (scenario 10
+    settles the one before it, which locks that month)."""
+    return _months(dataset.last_day, 1)[0]
+
+
+def approvals_prepare(dataset: Dataset) -> dict[str, Any]:
+    """Issue #20: the department head's approvals state, prepared through the services in
+    a process of its own (`bench/approvals.py`): delegations of the team managers to the
+    head, the department's statements of `approvals_month` submitted, this year's grants
+    and 200 vacation requests."""
+    first, _last = approvals_month(dataset)
+    head = dataset.info["manager"]["user_id"]
+    _say(f"timeledger/{dataset.engine}: 12-approvals preparing {first:%Y-%m}, head user {head}")
+    return _measured_in_process(
+        dataset,
+        "bench.approvals",
+        [str(head), str(first)],
+        timeout=APPROVALS_TIMEOUT_SECONDS,
+    )
+
+
+def _manager_headers(dataset: Dataset) -> dict[str, str]:
+    return {"Authorization": f"Bearer {dataset.info['manager']['api_key']}"}
+
+
+def scenario_inbox(measured: Measured, dataset: Dataset) -> list[ScenarioResult]:
+    """Issue #20: the head's inbox, first page (default limit 50), and its count, one
+    request at a time, beside the head's own lists of the submitted statements and the
+    requested time off, first page (the baselines), alternating, `rounds` times each."""
+    headers = _manager_headers(dataset)
+    count = dataset.info["manager"]["employee_count"]
+    results = []
+    for _ in range(measured.sizes.rounds):
+        for key, title, path, items in (
+            (
+                "12-statements-list",
+                "Baseline: the head's submitted statements, first page",
+                approvals.STATEMENTS_BASELINE,
+                _items,
+            ),
+            (
+                "12-timeoffs-list",
+                "Baseline: the head's requested time off, first page",
+                approvals.TIMEOFFS_BASELINE,
+                _items,
+            ),
+            ("12-inbox", "The head's approvals inbox, first page", approvals.INBOX, _items),
+            ("12-inbox-count", "The head's approvals inbox count", approvals.COUNT, None),
+        ):
+            scenario, _ = measured.load(
+                key,
+                f"{title}, 1 connection",
+                approvals.list_factory(path, headers),
+                connections=LATENCY_CONNECTIONS,
+                count_items=items,
+            )
+            scenario.notes.append(f"head of {count} employees, own key; `GET {path}`")
+            results.append(scenario)
+    return results
+
+
+def inbox_of(http: httpx.Client) -> list[dict[str, Any]]:
+    """Every item of the caller's inbox, page by page."""
+    items: list[dict[str, Any]] = []
+    cursor: str | None = None
+    while True:
+        params: dict[str, Any] = {"limit": 200}
+        if cursor is not None:
+            params["cursor"] = cursor
+        response = http.get(approvals.INBOX, params=params)
+        if response.status_code != 200:
+            raise RuntimeError(f"{approvals.INBOX}: {response.status_code} {response.text[:300]}")
+        page = response.json()
+        items.extend(page["items"])
+        cursor = page.get("next_cursor")
+        if cursor is None:
+            return items
+
+
+def _counted(values: list[str]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for value in values:
+        counts[value] = counts.get(value, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def approvals_decisions(measured: Measured, dataset: Dataset) -> dict[str, Any]:
+    """Issue #20: the head approves batches of 100 items of the inbox in one
+    `POST /api/approvals/decisions` each (the figure: its wall time), alternating with as
+    many items of the same mix approved singly through their own operations, one request
+    after another (the baseline), `rounds` times each; every item is decided once."""
+    with httpx.Client(
+        base_url=measured.server.base_url, headers=_manager_headers(dataset), timeout=120
+    ) as http:
+        items = inbox_of(http)
+        batches = approvals.decision_batches(
+            items, 2 * measured.sizes.rounds, approvals.DECISIONS_PER_REQUEST
+        )
+        runs = []
+        for number, batch in enumerate(batches):
+            mode = "bulk" if number % 2 == 0 else "singly"
+            _say(f"timeledger/{measured.engine}: 12-decisions {len(batch)} {mode}")
+            measured.server.reset_peak()
+            statuses: list[str] = []
+            latencies: list[float] = []
+            began = time.perf_counter()
+            if mode == "bulk":
+                response = http.post(approvals.DECISIONS, json=approvals.decisions_body(batch))
+                latencies.append(time.perf_counter() - began)
+                if response.status_code != 200:
+                    statuses = [str(response.status_code)] * len(batch)
+                else:
+                    statuses = [str(r["status"]) for r in response.json()["results"]]
+            else:
+                for item in batch:
+                    sent = time.perf_counter()
+                    response = http.post(approvals.single_approval(item))
+                    latencies.append(time.perf_counter() - sent)
+                    statuses.append(str(response.status_code))
+            seconds = time.perf_counter() - began
+            runs.append(
+                {
+                    "mode": mode,
+                    "decisions": len(batch),
+                    "kinds": _counted([item["kind"] for item in batch]),
+                    "seconds": round(seconds, 3),
+                    "slowest_request_seconds": round(max(latencies), 3),
+                    "statuses": _counted(statuses),
+                    "taken": statuses.count("200"),
+                    "peak_rss_mib": measured.server.peak_rss_mib(),
+                }
+            )
+    return {
+        "inbox": {
+            "items": len(items),
+            "by_kind": _counted([item["kind"] for item in items]),
+            "via": _counted([item["via"] for item in items]),
+        },
+        "decisions": runs,
+    }
+
+
+def run_approvals(
+    dataset: Dataset, sizes: Sizes, workdir: Path
+) -> tuple[list[ScenarioResult], dict[str, Any]]:
+    """Scenario 12 on one engine: the state prepared in a process of its own, then a server
+    of its own for the inbox's reads and, last (they change what it holds), the
+    decisions."""
+    prepared = approvals_prepare(dataset)
+    server = timeledger_server(
+        dataset.database_url, workdir, name=f"timeledger-{dataset.engine}-approvals"
+    )
+    with running(server):
+        measured = Measured(server, sizes, dataset.engine, "timeledger")
+        results = scenario_inbox(measured, dataset)
+        decided = approvals_decisions(measured, dataset)
+    return results, {**prepared, **decided}
+
+
 def batch_factory(dataset: Dataset, activity_id: int) -> Callable[[int, int], Request]:
     """Request n carries entries n*100 .. n*100+99: the sample employees in turn, each on
     the 28 days after the dataset's period in turn."""
@@ -991,24 +1157,29 @@ def scenario_sweep(measured: Measured, dataset: Dataset, workdir: Path) -> dict[
 @dataclass
 class EngineRun:
     """What one engine's run answers: the scenarios, the sweep, issue #17's batch
-    evaluation, issue #18's statements and issue #19's time-off jobs (empty when not
-    run)."""
+    evaluation, issue #18's statements, issue #19's time-off jobs and issue #20's approvals
+    (its preparation, inbox and decisions; empty when not run)."""
 
     scenarios: list[ScenarioResult]
     sweep: dict[str, Any]
     rule_engine: dict[str, Any]
     statements: dict[str, Any]
     timeoff: dict[str, Any]
+    approvals: dict[str, Any] = field(default_factory=dict)
 
 
 def run_engine(
     dataset: Dataset, sizes: Sizes, workdir: Path, peer_: Peer | None, only: str | None = None
 ) -> EngineRun:
     """Every scenario on one engine: first the time-off jobs, then the server's scenarios
-    and the sweep, the batch evaluation and, last, the statements (their settlement locks a
-    month); with `peer_`, scenarios 2 and 6 alternate with it. `only="timeoff"`: scenario
-    11 alone (the jobs, then the balances)."""
+    and the sweep, the batch evaluation, the statements (their settlement locks a month)
+    and, last, the approvals with a server of their own (they submit, request and decide);
+    with `peer_`, scenarios 2 and 6 alternate with it. `only="timeoff"`: scenario 11 alone
+    (the jobs, then the balances); `only="approvals"`: scenario 12 alone."""
     results: list[ScenarioResult] = []
+    if only == "approvals":
+        approvals_results, approvals_run = run_approvals(dataset, sizes, workdir)
+        return EngineRun(approvals_results, {}, {}, {}, {}, approvals_run)
     timeoff_run = timeoff_jobs(dataset)
     server = timeledger_server(dataset.database_url, workdir, name=f"timeledger-{dataset.engine}")
     with running(server):
@@ -1047,7 +1218,10 @@ def run_engine(
         # scenarios' writes would otherwise work around.
         sweep = scenario_sweep(measured, dataset, workdir)
     rule_engine = evaluate_all(dataset)
-    return EngineRun(results, sweep, rule_engine, statements(dataset), timeoff_run)
+    statements_run = statements(dataset)
+    approvals_results, approvals_run = run_approvals(dataset, sizes, workdir)
+    results.extend(approvals_results)
+    return EngineRun(results, sweep, rule_engine, statements_run, timeoff_run, approvals_run)
 
 
 def run(
@@ -1077,6 +1251,7 @@ def run(
         "rule_engine": {},
         "statements": {},
         "timeoff": {},
+        "approvals": {},
         "only": only,
         "skipped": [],
     }
@@ -1123,6 +1298,7 @@ def run(
                 ("rule_engine", ran.rule_engine),
                 ("statements", ran.statements),
                 ("timeoff", ran.timeoff),
+                ("approvals", ran.approvals),
             ):
                 if figures:
                     report[name][engine] = figures

@@ -16,7 +16,7 @@ import re
 import statistics
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 NOT_SWEPT = {
@@ -40,6 +40,9 @@ TIMEOFF_POLICIES = "/api/settings/timeoff-policies"
 TIMEOFF_LEAD = timedelta(days=60)
 """The sweep's time-off request lies this far after the dataset's last day, past the 28
 days scenario 6 writes entries on, on a Monday."""
+
+DELEGATIONS = "/api/approvals/delegations"
+DELEGATION_LENGTH = timedelta(days=7)
 
 Getter = Callable[[str], Any]
 """Answers the JSON body of a `GET` of a path (raises for an unexpected status)."""
@@ -68,8 +71,8 @@ def create_missing_objects(
     has something to read: a service user and its key, a dimension, a timebank account
     and a movement on it, a bookmark, a webhook subscription (no worker runs, so nothing
     is delivered), an inbound endpoint, a schedule, a queued batch job, the employee's
-    statement of `day`, a payroll export (queued) and a time-off request (see
-    `request_timeoff`)."""
+    statement of `day`, a payroll export (queued), a time-off request (see
+    `request_timeoff`) and an approvals delegation (see `delegate_approvals`)."""
     service_user = post("/api/service-users", {"name": "Sweep"})
     post(f"/api/service-users/{service_user['id']}/api-keys", {})
     post("/api/settings/dimensions", {"name": "Sweep", "allowed_values": ["a", "b"]})
@@ -94,6 +97,29 @@ def create_missing_objects(
     post(f"/api/employees/{employee_id}/timesheet/statements", {"period_start": day})
     post("/api/timesheet/statements/exports", {"period_start": day, "format": "csv"})
     request_timeoff(get, post, employee_id, day)
+    delegate_approvals(get, post)
+
+
+def delegate_approvals(get: Getter, post: Poster, today: date | None = None) -> None:
+    """The first manager's project weeks delegated to the caller (the owner, who reads
+    everyone) for a week from `today` (default today in UTC): the owner's delegations
+    then list one. Project weeks only: scenario 12 delegates the team managers'
+    statements and time off, and two delegations of a person may not share a kind."""
+    managers = get("/api/users?role=manager&limit=1")
+    items = managers.get("items") if isinstance(managers, dict) else managers
+    if not items:
+        return
+    first = today or datetime.now(UTC).date()
+    post(
+        DELEGATIONS,
+        {
+            "delegator_user_id": items[0]["id"],
+            "delegate_user_id": get("/api/me")["id"],
+            "starts_on": first.isoformat(),
+            "ends_on": (first + DELEGATION_LENGTH).isoformat(),
+            "kinds": ["project_entries"],
+        },
+    )
 
 
 def request_timeoff(get: Getter, post: Poster, employee_id: int, day: str) -> None:
