@@ -19,6 +19,7 @@ from tests.approvals.support import (
     delegated,
     delegating,
     inbox,
+    project_with_members,
     statement_submitted,
     today_of,
     vacation_requested,
@@ -295,8 +296,9 @@ def test_who_may_make_read_change_and_delete_delegations(client: TestClient, org
         client, lead.headers, deputy.user_id, delegator_user_id=head.user_id, status=403
     )
     assert for_someone_else.status_code == 403
-    employees_own = delegating(client, org.employee, deputy.user_id, status=403)
-    assert employees_own.status_code == 403
+    # Everyone may delegate their own approvals (a project manager may be an employee).
+    employees_own = delegated(client, org.employee, deputy.user_id)
+    assert employees_own["delegator_user_id"] == org.leave.office.person.user_id
     by_the_owner = delegated(client, org.owner, deputy.user_id, delegator_user_id=lead.user_id)
     assert by_the_owner["delegator_user_id"] == lead.user_id
     assert by_the_owner["created_by_user_id"] == owner_user_id(org)
@@ -412,6 +414,44 @@ def test_a_manager_deciding_in_their_own_right_acts_on_nobodys_behalf(
     assert (decision["decided_by_user_id"], decision["on_behalf_of_user_id"]) == (
         lead.user_id,
         None,
+    )
+
+
+def test_a_project_manager_with_the_employee_role_delegates_their_project_weeks(
+    client: TestClient, db: Database, org: Org
+) -> None:
+    pm = new_person(db, workspace_id(org), "employee", name="Project Lead")
+    project_id = project_with_members(
+        client, org, [{"user_id": pm.user_id, "is_manager": True},
+                      {"user_id": org.leave.office.person.user_id}],
+    )  # fmt: skip
+    delegated(client, pm.headers, org.deputy.user_id, kinds=["project_entries"])
+    entry = client.post(
+        f"/api/employees/{org.employee_id}/timesheet/entries",
+        json={"date": "2026-11-17", "minutes": 60, "project_id": project_id,
+              "activity_id": org.leave.office.work_activity_id,
+              "approval_status": "under_approval"},
+        headers=org.employee,
+    )  # fmt: skip
+    assert entry.status_code == 201, entry.text
+    item_id = f"{org.employee_id}-{project_id}-2026-11-16"
+
+    (seen,) = inbox(client, org.deputy.headers)
+    assert (seen["id"], seen["via"], seen["on_behalf_of_user_id"]) == (
+        item_id,
+        "delegation",
+        pm.user_id,
+    )
+    (result,) = decide(
+        client,
+        org.deputy.headers,
+        [{"kind": "project_entries", "id": item_id, "decision": "approve"}],
+    )
+    assert (result["status"], result["item_status"]) == (200, "approved"), result
+    (decision,) = decision_history(client, pm.headers)
+    assert (decision["decided_by_user_id"], decision["on_behalf_of_user_id"]) == (
+        org.deputy.user_id,
+        pm.user_id,
     )
 
 

@@ -7,14 +7,17 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
+from tests.access.support import new_person
 from tests.approvals.support import (
     Org,
     approval_events,
     decide,
     delegated,
+    project_with_members,
     statement_submitted,
     vacation_requested,
 )
+from timeledger.kit.db import Database
 
 
 def of_type(events: list[dict[str, Any]], type_: str) -> list[dict[str, Any]]:
@@ -153,3 +156,73 @@ def test_the_feed_filters_approval_events_by_operation(client: TestClient, org: 
         "approval.requested",
         "approval.decided",
     ]
+
+
+def test_a_project_week_is_requested_once_each_time_it_starts_to_wait(
+    client: TestClient, org: Org, db: Database
+) -> None:
+    """Not once per entry or day submitted, nor again for a week already waiting (more
+    entries of it, its statement submitted); again when it waits anew after a decision."""
+    pm = new_person(db, org.leave.office.oslo.workspace.id, "employee", name="Project Lead")
+    project_id = project_with_members(
+        client, org, [{"user_id": pm.user_id, "is_manager": True},
+                      {"user_id": org.leave.office.person.user_id}],
+    )  # fmt: skip
+    base = {"minutes": 60, "activity_id": org.leave.office.work_activity_id,
+            "project_id": project_id, "approval_status": "under_approval"}  # fmt: skip
+    entries = f"/api/employees/{org.employee_id}/timesheet/entries"
+
+    def week(monday: str) -> str:
+        return f"{org.employee_id}-{project_id}-{monday}"
+
+    def requested() -> list[str]:
+        return [
+            event["data"]["id"]
+            for event in approval_events(client, pm.headers, "approval.requested")
+            if event["data"]["kind"] == "project_entries"
+        ]
+
+    for day in ("2026-11-16", "2026-11-17", "2026-11-18"):
+        one = client.post(entries, json={**base, "date": day}, headers=org.employee)
+        assert one.status_code == 201, one.text
+    assert requested() == [week("2026-11-16")]
+
+    batch = client.post(
+        "/api/timesheet/entries/batch",
+        json={"items": [{**base, "employee_id": org.employee_id, "date": day}
+                        for day in ("2026-11-19", "2026-11-23", "2026-11-24")]},
+        headers=org.owner,
+    )  # fmt: skip
+    assert batch.status_code == 201, batch.text
+    assert requested() == [week("2026-11-16"), week("2026-11-23")]
+
+    kept = client.post(
+        entries,
+        json={**base, "date": "2026-11-30", "approval_status": "not_approved_yet"},
+        headers=org.employee,
+    )
+    assert kept.status_code == 201, kept.text
+    assert len(requested()) == 2
+    submitted = client.patch(
+        f"{entries}/{kept.json()['id']}",
+        json={"approval_status": "under_approval"},
+        headers=org.employee,
+    )
+    assert submitted.status_code == 200, submitted.text
+    assert requested() == [week("2026-11-16"), week("2026-11-23"), week("2026-11-30")]
+
+    statement_submitted(client, org, "2026-11-16")  # its entries wait already
+    assert len(requested()) == 3
+
+    taken = decide(client, pm.headers, [{"kind": "project_entries", "id": week("2026-11-23"),
+                                         "decision": "approve"}])  # fmt: skip
+    assert taken[0]["status"] == 200, taken
+    again = client.post(entries, json={**base, "date": "2026-11-25"}, headers=org.employee)
+    assert again.status_code == 201, again.text
+    (*_, last) = approval_events(client, pm.headers, "approval.requested")
+    assert last["data"]["id"] == week("2026-11-23")
+    assert (last["data"]["via"], last["data"]["approver_user_ids"]) == (
+        "project_manager",
+        [pm.user_id],
+    )
+    assert len(requested()) == 4

@@ -317,3 +317,51 @@ def test_a_batch_asks_as_often_for_thirty_entries_as_for_four(
 
     assert len(large) == len(small)
     assert len([text for text in large if text.startswith("INSERT INTO time_entries")]) == 1
+
+
+def test_a_batch_of_submitted_project_entries_asks_as_often_for_four_weeks_as_for_two_days(
+    client: TestClient, db: Database, workspace: WorkspaceFixture, activities: dict[str, int]
+) -> None:
+    """Entries submitted on a project that needs its manager's approval: their references
+    and rates are checked once for the days sharing versions, and the project weeks they
+    make wait are read and announced once per employee (`approval.requested`, once per
+    week that starts to wait), not per day."""
+    manager = person_in(client, db, workspace)
+    people = [person_in(client, db, workspace) for _ in range(2)]
+    project = client.post(
+        "/api/projects",
+        json={"name": "Bridge", "requires_manager_approval": True, "hourly_rate_minor": 9000,
+              "effective_from": "2024-01-01"},
+        headers=workspace.headers,
+    )  # fmt: skip
+    assert project.status_code == 201, project.text
+    members = [{"user_id": manager.principal.user_id, "is_manager": True}] + [
+        {"user_id": person.principal.user_id} for person in people
+    ]
+    put = client.put(
+        f"/api/projects/{project.json()['id']}/members",
+        json={"items": members},
+        headers=workspace.headers,
+    )
+    assert put.status_code == 200, put.text
+    item = {"minutes": 30, "activity_id": activities["work"], "project_id": project.json()["id"],
+            "approval_status": "under_approval"}  # fmt: skip
+
+    def items_of(days: list[str]) -> list[dict[str, Any]]:
+        return [
+            {**item, "employee_id": person.employee_id, "date": day}
+            for person in people
+            for day in days
+        ]
+
+    small = _statements_of_batch(client, db, workspace, items_of(["2026-03-02", "2026-03-03"]))
+    weeks = [f"2026-02-{day:02d}" for day in range(1, 29)]  # five weeks, Monday to Sunday
+    large = _statements_of_batch(client, db, workspace, items_of(weeks))
+
+    assert len(large) == len(small)
+    with db.transaction(workspace_id=workspace.id) as session:
+        requested = session.scalars(
+            select(Change.data).where(Change.entity == "approval", Change.op == "requested")
+        ).all()
+    assert len(requested) == 2 * (1 + 5)
+    assert {data["approver_user_ids"][0] for data in requested} == {manager.principal.user_id}

@@ -566,6 +566,42 @@ def test_the_owner_submits_but_cannot_approve_or_change_an_approved_entry(
     assert changed_by_admin.status_code == 200, changed_by_admin.text
 
 
+def test_an_approver_neither_decides_nor_changes_their_own_approved_entries(
+    client: TestClient,
+    db: Database,
+    workspace: WorkspaceFixture,
+    activities: dict[str, int],
+) -> None:
+    """A manager's `timesheet:approve:team` reaches their own record, yet nobody approves
+    their own time: only the owner's transitions (submit, take back) are theirs."""
+    manager = person_in(client, db, workspace, role="manager")
+    body = {"date": DAY, "minutes": 30, "activity_id": activities["work"]}
+    for decided in ("approved", "disapproved", "exported"):
+        refused = client.post(
+            manager.entries, json={**body, "approval_status": decided}, headers=manager.headers
+        )
+        assert "your own" in assert_problem(refused, 403)["detail"]
+    entry = create(client, manager, {**body, "approval_status": "under_approval"})
+    url = f"{manager.entries}/{entry['id']}"
+
+    for decided in ("approved", "disapproved"):
+        patched = client.patch(url, json={"approval_status": decided}, headers=manager.headers)
+        assert_problem(patched, 403)
+    taken_back = client.patch(
+        url, json={"approval_status": "not_approved_yet"}, headers=manager.headers
+    )
+    assert taken_back.json()["approval_status"] == "not_approved_yet", taken_back.text
+    approved = client.patch(url, json={"approval_status": "approved"}, headers=workspace.headers)
+    assert approved.json()["approval_status"] == "approved", approved.text
+    changed = client.patch(url, json={"minutes": 600}, headers=manager.headers)
+    assert assert_problem(changed, 409)["approval_status"] == "approved"
+    assert_problem(client.delete(url, headers=manager.headers), 409)
+    reopened = client.patch(
+        url, json={"approval_status": "not_approved_yet"}, headers=manager.headers
+    )
+    assert_problem(reopened, 409)
+
+
 def test_if_match_guards_updates_and_deletes(
     client: TestClient, person: Person, activities: dict[str, int]
 ) -> None:

@@ -222,6 +222,28 @@ def test_a_rejection_note_reaches_the_item_and_the_history(client: TestClient, o
     assert (again[0]["status"], again[0]["problem"]["timeoff_status"]) == (409, "rejected")
 
 
+def test_a_statement_is_not_rejected_in_bulk_without_a_note(client: TestClient, org: Org) -> None:
+    """The statement's own reject needs a note (the employee sees it); in bulk too."""
+    submitted = statement_submitted(client, org, MONDAY)
+    may = vacation_requested(client, org, *MAY)
+    lead = org.team_lead
+
+    results = decide(
+        client,
+        lead.headers,
+        [one("statement", submitted["id"], "reject"), one("timeoff", may["id"], "reject")],
+    )
+
+    assert answers(results) == [(422, None), (200, "rejected")]
+    problem = results[0]["problem"]
+    assert problem["type"] == f"{PROBLEM}validation"
+    assert [error["location"] for error in problem["errors"]] == ["body.note"]
+    assert statement(client, org, submitted["id"])["status"] == "submitted"
+    assert [d["kind"] for d in decisions_taken(client, org)] == ["timeoff"]
+    noted = decide(client, lead.headers, [one("statement", submitted["id"], "reject", note="Why")])
+    assert answers(noted) == [(200, "draft")]
+
+
 def test_statements_approved_in_bulk_or_by_their_own_operation_enter_the_history(
     client: TestClient, org: Org, db: Database
 ) -> None:

@@ -16,8 +16,9 @@ from tests.approvals.support import (
     inbox,
     inbox_count,
     project_with_members,
+    statement_submitted,
 )
-from tests.statements.support import SINCE
+from tests.statements.support import SINCE, STATEMENTS
 from timeledger.kit.db import Database
 
 WEEK = ("2026-11-16", "2026-11-22")
@@ -252,3 +253,47 @@ def test_a_project_managed_only_by_the_employee_routes_up_the_org_tree(
     assert_problem(
         client.get("/api/approvals/inbox", params={"kind": "project_week"}, headers=org.owner), 422
     )
+
+
+def test_a_week_the_project_manager_approved_stays_approved_when_the_statement_is_submitted(
+    client: TestClient, org: Org, db: Database
+) -> None:
+    """Submitting the statement submits the period's entries, but those a project manager
+    approved already stay approved: nothing is decided twice. Withdrawing it takes every
+    entry back, and the project manager decides the week again when it comes back."""
+    pm = new_person(db, org.leave.office.oslo.workspace.id, "employee", name="Project Lead")
+    project_id = project_with_members(
+        client, org, [{"user_id": pm.user_id, "is_manager": True},
+                      {"user_id": org.leave.office.person.user_id}],
+    )  # fmt: skip
+    week = a_submitted_week(client, org, project_id)
+    item_id = f"{org.employee_id}-{project_id}-{WEEK[0]}"
+    assert answers(decide(client, pm.headers, [one(item_id)])) == [(200, "approved")]
+    late = entry(client, org, project_id, "2026-11-18", 30, approval_status="not_approved_yet")
+
+    submitted = statement_submitted(client, org, WEEK[0])
+
+    now = statuses(client, org, *WEEK)
+    assert {now[e["id"]] for e in week} == {"approved"}
+    assert now[late["id"]] == "under_approval"
+    (awaiting,) = inbox(client, pm.headers)
+    assert (awaiting["id"], awaiting["summary"]["entries"], awaiting["summary"]["minutes"]) == (
+        item_id,
+        1,
+        30,
+    )
+
+    withdrawn = client.post(
+        f"{STATEMENTS}/{submitted['id']}/withdraw", json={}, headers=org.employee
+    )
+    assert withdrawn.status_code == 200, withdrawn.text
+    assert set(statuses(client, org, *WEEK).values()) == {"not_approved_yet"}
+    assert inbox(client, pm.headers) == []
+    statement_submitted(client, org, WEEK[0])
+    assert set(statuses(client, org, *WEEK).values()) == {"under_approval"}
+    assert inbox(client, pm.headers)[0]["summary"]["entries"] == 4
+    assert [d["item_id"] for d in decisions_taken(client, org, kind="project_entries")] == [item_id]
+
+
+def answers(results: list[dict[str, Any]]) -> list[tuple[int, str | None]]:
+    return [(result["status"], result["item_status"]) for result in results]

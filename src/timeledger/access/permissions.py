@@ -177,6 +177,7 @@ _SELF_SERVICE = (
     "timeoff:write:own",
     "approvals:read:own",
     "approvals:decide:own",
+    "approvals:delegate:own",
     "events:read:own",
 )
 
@@ -198,7 +199,6 @@ BUILTIN_ROLES: dict[str, tuple[str, ...]] = {
         "timeoff:write:team",
         "timeoff:approve:team",
         "approvals:read:team",
-        "approvals:delegate:own",
     ),
     "employee": _SELF_SERVICE,
     "developer": (

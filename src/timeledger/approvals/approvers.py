@@ -15,13 +15,20 @@ from timeledger.approvals.routing import (
     Kind,
     OrgChart,
     Route,
+    approving_chain,
+    route_along,
     route_of_project_week,
-    route_up,
 )
 from timeledger.models import ApprovalDelegation
+from timeledger.organization.reach import Area
 from timeledger.organization.today import workspace_today
 
 BOOK_KEY = "approval_routing_book"
+REACH_AREA: dict[Kind, Area] = {
+    kind: next(area for area in Area if area.value.permission_area == name)
+    for kind, name in AREA_OF_KIND.items()
+}
+"""The area of `organization.reach` whose scopes read and approve an item of each kind."""
 NOWHERE = Placement(None, None)
 
 
@@ -37,17 +44,18 @@ class RoutingBook:
     _approvers: dict[str, Approvers] = field(default_factory=dict)
     _placements: dict[int, Placement] = field(default_factory=dict)
     _project_managers: dict[int, frozenset[int]] = field(default_factory=dict)
+    _chains: dict[tuple[str, int | None], tuple[frozenset[int], ...]] = field(default_factory=dict)
 
     @property
     def repository(self) -> ApprovalRepository:
         return ApprovalRepository(self.session)
 
     def approvers(self, kind: Kind) -> Approvers:
-        area = AREA_OF_KIND[kind]
-        if area not in self._approvers:
+        if not self._approvers:
             managers = {user for users in self.chart.managers_of.values() for user in users}
-            self._approvers[area] = self.repository.approvers(area, managers)
-        return self._approvers[area]
+            areas = set(AREA_OF_KIND.values())
+            self._approvers.update(self.repository.approvers(areas, managers))
+        return self._approvers[AREA_OF_KIND[kind]]
 
     def place(self, employee_ids: Collection[int]) -> None:
         """Read where the employees not placed yet sit (one query for all of them)."""
@@ -68,13 +76,23 @@ class RoutingBook:
         if missing:
             self._project_managers.update(self.repository.project_managers(missing))
 
+    def project_managers(self, project_id: int) -> frozenset[int]:
+        self.know_project_managers([project_id])
+        return self._project_managers[project_id]
+
     def route(self, kind: Kind, employee_id: int, project_id: int | None = None) -> Route:
         placement = self.placement(employee_id)
-        up = route_up(self.chart, placement.org_unit_id, placement.user_id, self.approvers(kind))
+        approvers = self.approvers(kind)
+        chain_key = (AREA_OF_KIND[kind], placement.org_unit_id)
+        chain = self._chains.get(chain_key)
+        if chain is None:  # the employees of a unit share it: worked out once per unit
+            chain = self._chains[chain_key] = approving_chain(
+                self.chart, placement.org_unit_id, approvers
+            )
+        up = route_along(chain, placement.user_id, approvers)
         if kind != "project_entries" or project_id is None:
             return up
-        self.know_project_managers([project_id])
-        return route_of_project_week(self._project_managers[project_id], placement.user_id, up)
+        return route_of_project_week(self.project_managers(project_id), placement.user_id, up)
 
 
 def routing_book(session: Session, workspace_id: int) -> RoutingBook:

@@ -194,6 +194,7 @@ def _check(
             "unknown person",
         )
     kinds = set(row.kinds) or set(KINDS)
+    repository.lock_person(row.delegator_user_id)
     for other in repository.overlapping(row.delegator_user_id, row.starts_on, row.ends_on, besides):
         shared = kinds & (set(other.kinds) or set(KINDS))
         if shared:

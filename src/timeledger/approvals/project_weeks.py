@@ -62,6 +62,31 @@ def week_start_of(session: Session, workspace_id: int, day: date) -> date:
     return day - timedelta(days=(day.isoweekday() - first_weekday) % 7)
 
 
+@dataclass(frozen=True)
+class ApprovalNeeds:
+    """What makes a project week await today: the projects requiring a manager's approval,
+    and the employees whose terms say `project_manager`."""
+
+    projects: frozenset[int]
+    employees: frozenset[int]
+
+    def __bool__(self) -> bool:
+        return bool(self.projects or self.employees)
+
+    def of(self, employee_id: int, project_id: int) -> bool:
+        """Whether the employee's week on the project awaits once entries are submitted."""
+        return project_id in self.projects or employee_id in self.employees
+
+
+def approval_needs(session: Session, today: date) -> ApprovalNeeds:
+    """The projects and employees whose weeks await a project manager today (two or three
+    short reads)."""
+    return ApprovalNeeds(
+        frozenset(_projects_needing_approval(session, today)),
+        frozenset(_employees_with_project_manager_terms(session, today)),
+    )
+
+
 def awaiting_project_weeks(
     session: Session,
     workspace_id: int,
@@ -71,19 +96,21 @@ def awaiting_project_weeks(
     project_ids: Collection[int] | None = None,
     first: date | None = None,
     last: date | None = None,
+    needs: ApprovalNeeds | None = None,
 ) -> list[ProjectWeek]:
     """The project weeks awaiting a decision, of the given employees or projects (None:
-    any), with a day from `first` to `last`."""
-    needing = _projects_needing_approval(session, today)
-    by_terms = _employees_with_project_manager_terms(session, today)
-    if not needing and not by_terms:
+    any), with a day from `first` to `last`; `needs`: `approval_needs` of `today`, when
+    the caller read them already."""
+    if needs is None:
+        needs = approval_needs(session, today)
+    if not needs:
         return []
     days = ApprovalRepository(session).awaiting_project_days(
         employee_ids=employee_ids, project_ids=project_ids, first=first, last=last
     )
     weeks: dict[tuple[int, int, date], list[ProjectDay]] = defaultdict(list)
     for row in days:
-        if row.project_id in needing or row.employee_id in by_terms:
+        if needs.of(row.employee_id, row.project_id):
             key = (row.employee_id, row.project_id, week_start_of(session, workspace_id, row.day))
             weeks[key].append(row)
     return [

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from timeledger.access.permissions import Scope, widest_scope
 from timeledger.approvals.routing import Approvers, OrgChart
+from timeledger.kit.membership import among
 from timeledger.models import (
     ApprovalDecision,
     ApprovalDelegation,
@@ -72,32 +73,46 @@ class ApprovalRepository:
             managers_of={unit: frozenset(users) for unit, users in managers.items()},
         )
 
-    def approvers(self, area: str, among: Collection[int]) -> Approvers:
-        """The active people holding `area:approve` at `team` or wider among `among`, and
-        every active person holding it at `*`."""
-        team_roles: set[int] = set()
-        all_roles: set[int] = set()
+    def approvers(self, areas: Collection[str], among: Collection[int]) -> dict[str, Approvers]:
+        """Per area, the active people holding `area:approve` at `team` or wider among
+        `among`, and every active person holding it at `*` (one query of roles, one of
+        people, for all the areas)."""
+        team_roles: dict[str, set[int]] = {area: set() for area in areas}
+        all_roles: dict[str, set[int]] = {area: set() for area in areas}
         for role_id, permissions in self.session.execute(select(Role.id, Role.permissions)):
-            scope = widest_scope(permissions, area, "approve")
-            if scope is not None and scope >= Scope.TEAM:
-                team_roles.add(role_id)
-            if scope is Scope.ALL:
-                all_roles.add(role_id)
-        if not team_roles:
-            return Approvers(frozenset(), frozenset())
-        rows = self.session.execute(
-            select(User.id, User.role_id).where(
-                User.kind == "person",
-                User.status == "active",
-                User.role_id.in_(sorted(team_roles)),
-                or_(User.id.in_(sorted(among)), User.role_id.in_(sorted(all_roles))),
+            for area in areas:
+                scope = widest_scope(permissions, area, "approve")
+                if scope is not None and scope >= Scope.TEAM:
+                    team_roles[area].add(role_id)
+                if scope is Scope.ALL:
+                    all_roles[area].add(role_id)
+        any_team = set().union(*team_roles.values())
+        any_all = set().union(*all_roles.values())
+        found = (
+            list(
+                self.session.execute(
+                    select(User.id, User.role_id).where(
+                        User.kind == "person",
+                        User.status == "active",
+                        User.role_id.in_(sorted(any_team)),
+                        or_(User.id.in_(sorted(among)), User.role_id.in_(sorted(any_all))),
+                    )
+                )
             )
+            if any_team
+            else []
         )
-        found = list(rows)
-        return Approvers(
-            at_team_or_wider=frozenset(user for user, _ in found),
-            at_all=frozenset(user for user, role in found if role in all_roles),
-        )
+        return {
+            area: Approvers(
+                at_team_or_wider=frozenset(
+                    user
+                    for user, role in found
+                    if role in team_roles[area] and (user in among or role in all_roles[area])
+                ),
+                at_all=frozenset(user for user, role in found if role in all_roles[area]),
+            )
+            for area in areas
+        }
 
     def placements(self, employee_ids: Collection[int] | None, day: date) -> dict[int, Placement]:
         """Each live employee's (or each of `employee_ids`') unit on `day` and user."""
@@ -107,7 +122,7 @@ class ApprovalRepository:
             .where(Employee.deleted_at.is_(None), EMPLOYEE_VERSIONS.in_force_on(day))
         )
         if employee_ids is not None:
-            statement = statement.where(Employee.id.in_(sorted(employee_ids)))
+            statement = statement.where(among(self.session, Employee.id, employee_ids))
         return {
             employee_id: Placement(unit_id, user_id)
             for employee_id, unit_id, user_id in self.session.execute(statement)
@@ -207,9 +222,13 @@ class ApprovalRepository:
             func.sum(TimeEntry.minutes),
             func.count(),
             func.max(TimeEntry.updated_at),
-        ).where(TimeEntry.approval_status == UNDER_APPROVAL, TimeEntry.project_id.is_not(None))
+        ).where(
+            TimeEntry.approval_status == UNDER_APPROVAL,
+            TimeEntry.project_id.is_not(None),
+            TimeEntry.employee_id.in_(select(Employee.id).where(Employee.deleted_at.is_(None))),
+        )
         if employee_ids is not None:
-            statement = statement.where(TimeEntry.employee_id.in_(sorted(employee_ids)))
+            statement = statement.where(among(self.session, TimeEntry.employee_id, employee_ids))
         if project_ids is not None:
             statement = statement.where(TimeEntry.project_id.in_(sorted(project_ids)))
         if first is not None:
@@ -254,6 +273,12 @@ class ApprovalRepository:
         if for_update:
             statement = statement.with_for_update()
         return self.session.scalars(statement).one_or_none()
+
+    def lock_person(self, user_id: int) -> None:
+        """Hold the user's row until commit (PostgreSQL; SQLite writers are serialized):
+        changes of one person's delegations take turns, so two cannot both pass the
+        overlap check."""
+        self.session.execute(select(User.id).where(User.id == user_id).with_for_update())
 
     def overlapping(
         self, delegator_user_id: int, starts_on: date, ends_on: date, besides: int | None
@@ -323,12 +348,16 @@ class ApprovalRepository:
                 ApprovalDecision.on_behalf_of_user_id == concerning_user_id,
             ]
             if concerning_employee_ids:
-                mine.append(ApprovalDecision.employee_id.in_(sorted(concerning_employee_ids)))
+                mine.append(
+                    among(self.session, ApprovalDecision.employee_id, concerning_employee_ids)
+                )
             statement = statement.where(or_(*mine))
         if kinds:
             statement = statement.where(ApprovalDecision.kind.in_(sorted(set(kinds))))
         if employee_ids is not None:
-            statement = statement.where(ApprovalDecision.employee_id.in_(sorted(employee_ids)))
+            statement = statement.where(
+                among(self.session, ApprovalDecision.employee_id, employee_ids)
+            )
         if decided_by_user_id is not None:
             statement = statement.where(ApprovalDecision.decided_by_user_id == decided_by_user_id)
         if on_behalf_of_user_id is not None:

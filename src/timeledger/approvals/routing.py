@@ -67,10 +67,28 @@ def route_up(
 ) -> Route:
     """The approving managers of the nearest unit, from the employee's up, that has one
     besides the employee; past the top, the holders of `approve:*`."""
-    for unit in chart.chain(unit_id):
-        eligible = (chart.managers_of.get(unit, frozenset()) & approvers.at_team_or_wider) - {
-            employee_user_id
-        }
+    return route_along(approving_chain(chart, unit_id, approvers), employee_user_id, approvers)
+
+
+def approving_chain(
+    chart: OrgChart, unit_id: int | None, approvers: Approvers
+) -> tuple[frozenset[int], ...]:
+    """The approving managers of the unit and of each unit above it that has any, nearest
+    first: what `route_along` walks (the same for every employee of the unit)."""
+    chain = (
+        chart.managers_of.get(unit, frozenset()) & approvers.at_team_or_wider
+        for unit in chart.chain(unit_id)
+    )
+    return tuple(managers for managers in chain if managers)
+
+
+def route_along(
+    chain: tuple[frozenset[int], ...], employee_user_id: int | None, approvers: Approvers
+) -> Route:
+    """The first managers of `chain` besides the employee; past its end, the holders of
+    `approve:*` besides the employee."""
+    for managers in chain:
+        eligible = managers - {employee_user_id}
         if eligible:
             return Route(eligible, "manager")
     return Route(approvers.at_all - {employee_user_id}, "manager")

@@ -10,8 +10,6 @@ from timeledger.kit.timeutil import IsoDate
 from timeledger.models import ApprovalDecision, ApprovalDelegation
 from timeledger.settings.kind_schemas import ConfigDate, ReferenceId
 
-MAX_NOTE = 2000
-
 
 class DelegationFields(BaseModel):
     model_config = ConfigDict(extra="forbid")

@@ -130,16 +130,23 @@ class EntryRepository:
         )
 
     def set_approval_status_of_days(
-        self, employee_id: int, first: date, last: date, status: str
+        self,
+        employee_id: int,
+        first: date,
+        last: date,
+        status: str,
+        *,
+        keep: Collection[str] = (),
     ) -> int:
         """Give every entry of the employee from `first` to `last` the approval status (a
-        statement's step moves them all); returns how many changed."""
+        statement's step moves them all), but those whose status is among `keep`; returns
+        how many changed."""
         result = self.session.execute(
             update(TimeEntry)
             .where(
                 TimeEntry.employee_id == employee_id,
                 TimeEntry.day.between(first, last),
-                TimeEntry.approval_status != status,
+                TimeEntry.approval_status.not_in([status, *sorted(keep)]),
             )
             .values(
                 approval_status=status,

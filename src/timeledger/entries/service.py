@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from timeledger.access.caller import Caller
-from timeledger.approvals.log import record_project_weeks_requested
+from timeledger.approvals.log import ProjectWeeksWatch, Submitted, watch_project_weeks
 from timeledger.changelog.service import ChangeOf, record_change, record_changes
 from timeledger.entries import validators
 from timeledger.entries.day_totals import (
@@ -57,7 +57,8 @@ from timeledger.projects.rates import (
     revenue_minor,
 )
 from timeledger.projects.rounding import round_minutes
-from timeledger.projects.service import PROJECTS
+from timeledger.projects.service import PROJECTS, TASKS
+from timeledger.settings.service import ACTIVITIES
 from timeledger.timesheet import locks, spans
 from timeledger.timesheet.locks import LockedPeriod
 from timeledger.timesheet.spans import MINUTES_PER_DAY
@@ -143,9 +144,7 @@ class Lookups:
     session: Session
     periods: dict[int, list[Employment]] = field(default_factory=dict)
     timezones: dict[tuple[int, date], str] = field(default_factory=dict)
-    references: dict[tuple[date, int, int | None, int | None], validators.References] = field(
-        default_factory=dict
-    )
+    references: dict[tuple[Any, ...], validators.References] = field(default_factory=dict)
     rates: dict[tuple[Any, ...], RateResolution] = field(default_factory=dict)
     rate_versions: VersionReads = field(default_factory=VersionReads)
     earlier_items: list[EarlierItem] = field(default_factory=list)
@@ -206,8 +205,18 @@ class Lookups:
     def effective_references(
         self, day: date, activity_id: int, project_id: int | None, task_id: int | None
     ) -> validators.References:
-        key = (day, activity_id, project_id, task_id)
-        if key not in self.references:
+        """The references' versions on `day`, checked once for all the days on which the
+        same versions are in force (their histories read once, shared with the rates)."""
+        in_force = [
+            self.rate_versions.in_force(self.session, kind, entity_id, day)
+            for kind, entity_id in ((ACTIVITIES, activity_id), (PROJECTS, project_id),
+                                    (TASKS, task_id))
+            if entity_id is not None
+        ]  # fmt: skip
+        versions = tuple(version.id if version is not None else None for version in in_force)
+        key = (activity_id, project_id, task_id, versions)
+        if None in versions or key not in self.references:
+            # Not in force on `day` (the check says why), or not checked yet.
             self.references[key] = validators.references_effective(
                 self.session, day, activity_id, project_id, task_id
             )
@@ -523,14 +532,22 @@ def _check_privileged_fields(writer: Writer, entry: TimeEntry | None, requested:
         raise Forbidden("Locking and unlocking entries needs timesheet:force:*.")
     current = ApprovalStatus(entry.approval_status) if entry else ApprovalStatus.NOT_APPROVED_YET
     wanted = requested.get("approval_status")
-    if wanted is None or wanted == current or writer.may_approve:
+    if wanted is None or wanted == current:
         return
-    if writer.is_owner and (current, wanted) in SETTABLE_BY_OWNER:
-        return
-    raise Forbidden(
-        f"Changing the approval status from {current} to {wanted} needs timesheet:approve "
-        "for this employee."
-    )
+    if writer.is_owner:
+        # Nobody decides their own entries, whatever their rights over others.
+        if (current, wanted) in SETTABLE_BY_OWNER:
+            return
+        raise Forbidden(
+            f"Changing the approval status of your own entry from {current} to {wanted} "
+            "is someone else's decision: you may submit it (under_approval) or take it back "
+            "(not_approved_yet)."
+        )
+    if not writer.may_approve:
+        raise Forbidden(
+            f"Changing the approval status from {current} to {wanted} needs timesheet:approve "
+            "for this employee."
+        )
 
 
 def _apply(entry: TimeEntry, values: dict[str, Any]) -> None:
@@ -578,10 +595,11 @@ def create_entry(
     _follow_period_lock(values, requested, locked_before=None, locked_now=day_lock)
     entry = _new_entry(caller, writer, values, utcnow())
     entry.presence_interval_id = presence_interval_id
+    watch = _watching(session, caller, [(None, writer.employee.id, values)])
     EntryRepository(session).add(entry)
     record_entry_change(session, caller.workspace_id, None, EntryFigures.of(entry))
     _log(session, caller, entry, "created")
-    _announce_submitted(session, caller, [(None, entry)])
+    watch.announce()
     return entry
 
 
@@ -649,10 +667,11 @@ def create_entries(
         raise _refusal(refused, len(items))
     now = utcnow()
     entries = [_new_entry(caller, writer, values, now) for _, writer, values in settled]
+    watch = _watching(session, caller, [(None, w.employee.id, values) for _, w, values in settled])
     EntryRepository(session).add_all(entries)
     record_entries_created(session, caller.workspace_id, map(EntryFigures.of, entries))
     _log_all(session, caller, entries, "created")
-    _announce_submitted(session, caller, [(None, entry) for entry in entries])
+    watch.announce()
     return entries
 
 
@@ -756,9 +775,7 @@ def _changeable(
         session, entry.employee_id, [entry.day], force=force, may_force=writer.may_force
     )
     validators.not_locked(entry, force=force, may_force=writer.may_force)
-    validators.settled_entry_unchanged_by_owner(
-        entry, acting_as_owner=writer.is_owner and not writer.may_approve
-    )
+    validators.settled_entry_unchanged_by_owner(entry, acting_as_owner=writer.is_owner)
     return Changeable(entry, day_lock)
 
 
@@ -785,7 +802,6 @@ def update_entry(
     ):
         raise _timer_counts_minutes(entry)
     before = EntryFigures.of(entry)
-    was = entry.approval_status
     values = _settle(Lookups(session), writer, _merge(entry, requested), entry)
     if values["day"] != entry.day:
         new_day_lock = locks.check_days_unlocked(
@@ -794,30 +810,38 @@ def update_entry(
         _follow_period_lock(
             values, requested, locked_before=changeable.day_lock, locked_now=new_day_lock
         )
+    watch = _watching(session, caller, [(entry, entry.employee_id, values)])
     _apply(entry, values)
     entry.updated_at = utcnow()
     entry.row_version += 1
     session.flush()
     record_entry_change(session, caller.workspace_id, before, EntryFigures.of(entry))
     _log(session, caller, entry, "updated")
-    _announce_submitted(session, caller, [(was, entry)])
+    watch.announce()
     return entry
 
 
-def _announce_submitted(
-    session: Session, caller: Caller, written: Sequence[tuple[str | None, TimeEntry]]
-) -> None:
-    """`approval.requested` for the project weeks whose entries were just submitted (moved
-    to `under_approval`): once per employee, project and day."""
-    submitted = {
-        (entry.employee_id, entry.project_id, entry.day)
-        for was, entry in written
-        if entry.approval_status == ApprovalStatus.UNDER_APPROVAL
-        and was != ApprovalStatus.UNDER_APPROVAL
-        and entry.project_id is not None
-    }
-    for employee_id, project_id, day in sorted(submitted):
-        record_project_weeks_requested(session, caller, employee_id, day, day, [project_id])
+def _watching(
+    session: Session,
+    caller: Caller,
+    written: Sequence[tuple[TimeEntry | None, int, dict[str, Any]]],
+) -> ProjectWeeksWatch:
+    """Before writing entries (each: the stored entry or None, its employee, the values it
+    will have), the project weeks they may make wait: those of the entries that end up
+    `under_approval` on a project and were not so on that project and day before (see
+    `watch_project_weeks`: `announce()` after the write)."""
+    submitted = [
+        Submitted(employee_id, values["day"], values["day"], frozenset({values["project_id"]}))
+        for stored, employee_id, values in written
+        if values.get("project_id") is not None
+        and values.get("approval_status") == ApprovalStatus.UNDER_APPROVAL
+        and (
+            stored is None
+            or (stored.approval_status, stored.project_id, stored.day)
+            != (ApprovalStatus.UNDER_APPROVAL, values["project_id"], values["day"])
+        )
+    ]
+    return watch_project_weeks(session, caller, submitted)
 
 
 def delete_entry(

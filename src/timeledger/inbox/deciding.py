@@ -15,11 +15,11 @@ from datetime import date, timedelta
 from sqlalchemy.orm import Session
 
 from timeledger.access.caller import Caller, caller_acting_as
-from timeledger.approvals.approvers import delegation_of, routing_book
+from timeledger.approvals.approvers import REACH_AREA, delegation_of, routing_book
 from timeledger.approvals.log import project_week_item, record_decided
 from timeledger.approvals.project_weeks import parse_item_id, project_week, week_start_of
 from timeledger.approvals.repository import ApprovalRepository
-from timeledger.approvals.routing import AREA_OF_KIND, Delegation, Kind, reached_by
+from timeledger.approvals.routing import Delegation, Kind, reached_by
 from timeledger.entries.repository import EntryRepository
 from timeledger.entries.schemas import ApprovalStatus
 from timeledger.entries.service import decide_project_week_entries
@@ -32,7 +32,6 @@ from timeledger.statements.repository import StatementRepository
 from timeledger.timeoff import service as timeoffs
 from timeledger.timeoff.repository import TimeoffRepository
 
-AREAS = {"timesheet": Area.TIMESHEET, "timeoff": Area.TIME_OFF}
 DECIDED_ENTRY_STATUS = {"approve": ApprovalStatus.APPROVED, "reject": ApprovalStatus.DISAPPROVED}
 
 
@@ -136,18 +135,17 @@ def _decide_project_week(
     employee_id, project_id, week_start = parsed
     try:
         first_day: date | None = week_start_of(session, caller.workspace_id, week_start)
+        week_end = week_start + timedelta(days=6)
     except OverflowError:
         first_day = None
     if first_day != week_start:
         raise NotFound(f"No project week {decision.id}: {week_start} is not a week's first day.")
-    week_end = week_start + timedelta(days=6)
     acting_for = _acting_for(
         session, caller, "project_entries", employee_id, project_id, delegations
     )
     authority = acting_for or caller
     book = routing_book(session, caller.workspace_id)
-    managers = ApprovalRepository(session).project_managers([project_id])[project_id]
-    may_decide = authority.user_id in managers or _approves(
+    may_decide = authority.user_id in book.project_managers(project_id) or _approves(
         session, authority, "project_entries", employee_id
     )
     if not may_decide:
@@ -163,6 +161,9 @@ def _decide_project_week(
     owner = book.placement(employee_id).user_id
     if owner is not None and owner in (caller.user_id, authority.user_id):
         raise Forbidden(f"Project week {decision.id} is your own: someone else must decide it.")
+    # Deciders of one employee's weeks (and writers of their entries) take turns, so what
+    # is read below is what the decision changes: a week is decided once.
+    EntryRepository(session).serialize_writes_of(employee_id)
     week = project_week(session, caller.workspace_id, book.day, employee_id, project_id, week_start)
     if week is None:
         statuses = EntryRepository(session).approval_statuses_on_project(
@@ -185,9 +186,15 @@ def _decide_project_week(
             extra={"approval_statuses": sorted(statuses)},
         )
     status = DECIDED_ENTRY_STATUS[decision.decision]
-    decide_project_week_entries(
+    decided = decide_project_week_entries(
         session, caller, employee_id, project_id, week.week_start, week.week_end, status
     )
+    if not decided:
+        raise Conflict(
+            f"Project week {decision.id} was decided meanwhile: none of its entries is "
+            "under_approval any more.",
+            extra={"approval_statuses": []},
+        )
     record_decided(
         session, caller, project_week_item(week), decision.decision, decision.note, acting_for
     )
@@ -213,18 +220,20 @@ def _acting_for(
     how = reached_by(route, kind, owner, caller.user_id, delegations, book.day)
     if how is None or how.on_behalf_of_user_id is None:
         return None
-    if kind == "project_entries" and project_id is not None:
-        managers = ApprovalRepository(session).project_managers([project_id])[project_id]
-        if caller.user_id in managers:
-            return None
+    if project_id is not None and caller.user_id in book.project_managers(project_id):
+        return None
     if _approves(session, caller, kind, employee_id):
+        return None
+    if not reaches(session, caller, REACH_AREA[kind], Access.READ, employee_id):
+        # A delegate decides only for employees they may read (their rights may have
+        # shrunk, or the team grown, since the delegation was made).
         return None
     delegator = ApprovalRepository(session).person(how.on_behalf_of_user_id)
     return caller_acting_as(delegator, "delegation") if delegator is not None else None
 
 
 def _approves(session: Session, caller: Caller, kind: Kind, employee_id: int) -> bool:
-    area = AREAS[AREA_OF_KIND[kind]]
+    area = REACH_AREA[kind]
     return reaches(session, caller, area, Access.READ, employee_id) and reaches(
         session, caller, area, Access.APPROVE, employee_id
     )

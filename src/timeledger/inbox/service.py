@@ -9,14 +9,15 @@ history.
 """
 
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
+from typing import Literal
 
 from sqlalchemy.orm import Session
 
 from timeledger.access.caller import Caller, caller_acting_as
 from timeledger.access.permissions import Scope
-from timeledger.approvals.approvers import RoutingBook, delegation_of, routing_book
+from timeledger.approvals.approvers import REACH_AREA, RoutingBook, delegation_of, routing_book
 from timeledger.approvals.project_weeks import (
     ProjectWeek,
     awaiting_project_weeks,
@@ -33,6 +34,7 @@ from timeledger.approvals.routing import (
 )
 from timeledger.inbox.schemas import InboxCount, InboxItem, InboxPage, InboxSummary
 from timeledger.kit.pagination import decode_position, encode_position, invalid_cursor
+from timeledger.organization.reach import Access, employee_ids_reached
 from timeledger.organization.repository import EmployeeRepository
 from timeledger.statements.repository import StatementRepository
 from timeledger.timeoff.repository import TimeoffRepository
@@ -60,6 +62,18 @@ class InboxFilter:
 
 
 @dataclass(frozen=True)
+class Figures:
+    """An item's `InboxSummary` as plain values: only a page's items are rendered."""
+
+    amount: int | None = None
+    unit: Literal["days", "hours"] | None = None
+    minutes: int | None = None
+    norm_minutes: int | None = None
+    overtime_minutes: int | None = None
+    entries: int | None = None
+
+
+@dataclass(frozen=True)
 class Waiting:
     """An item awaiting a decision, before it is routed."""
 
@@ -70,7 +84,7 @@ class Waiting:
     period_start: date
     period_end: date
     requested_at: datetime
-    summary: InboxSummary
+    figures: Figures
     href: str
 
 
@@ -146,15 +160,28 @@ def _reached(
         if wanted.admits(item)
     ]
     book.place({item.employee_id for item in waiting})
+    book.know_project_managers({item.project_id for item in waiting if item.project_id})
     reached: list[tuple[Waiting, Reached]] = []
+    readable: dict[Kind, set[int] | None] = {}
     for item in waiting:
         employee_user = book.placement(item.employee_id).user_id
         route = book.route(item.kind, item.employee_id, item.project_id)
         how = reached_by(
             route, item.kind, employee_user, caller.user_id, principals.delegations, book.day
         )
-        if how is not None:
-            reached.append((item, how))
+        if how is None:
+            continue
+        if how.on_behalf_of_user_id is not None:
+            # A delegate sees only the employees they may read (their rights may have
+            # shrunk, or the team grown, since the delegation was made).
+            if item.kind not in readable:
+                readable[item.kind] = employee_ids_reached(
+                    session, caller, REACH_AREA[item.kind], Access.READ, book.day
+                )
+            people = readable[item.kind]
+            if people is not None and item.employee_id not in people:
+                continue
+        reached.append((item, how))
     reached.sort(key=lambda found: _position(found[0]))
     return reached
 
@@ -173,7 +200,7 @@ def _rendered(
             project_id=item.project_id,
             period_start=item.period_start,
             period_end=item.period_end,
-            summary=item.summary,
+            summary=InboxSummary(**asdict(item.figures)),
             requested_at=item.requested_at,
             via=how.via,
             on_behalf_of_user_id=how.on_behalf_of_user_id,
@@ -245,13 +272,10 @@ def _statements(session: Session, pool: Collection[int] | None) -> list[Waiting]
             period_start=row.period_start,
             period_end=row.period_end,
             requested_at=row.submitted_at,
-            summary=InboxSummary(
-                amount=None,
-                unit=None,
+            figures=Figures(
                 minutes=row.worked_minutes,
                 norm_minutes=row.norm_minutes,
                 overtime_minutes=row.overtime_minutes,
-                entries=None,
             ),
             href=f"/api/timesheet/statements/{row.id}",
         )
@@ -269,14 +293,7 @@ def _timeoffs(session: Session, pool: Collection[int] | None) -> list[Waiting]:
             period_start=row.start_day,
             period_end=row.end_day,
             requested_at=row.created_at,
-            summary=InboxSummary(
-                amount=row.amount,
-                unit=row.unit,
-                minutes=None,
-                norm_minutes=None,
-                overtime_minutes=None,
-                entries=None,
-            ),
+            figures=Figures(amount=row.amount, unit=row.unit),
             href=f"/api/employees/{row.employee_id}/timeoffs/{row.id}",
         )
         for row in TimeoffRepository(session).requested(pool)
@@ -308,14 +325,7 @@ def _project_weeks(
             period_start=week.week_start,
             period_end=week.week_end,
             requested_at=week.requested_at,
-            summary=InboxSummary(
-                amount=None,
-                unit=None,
-                minutes=week.minutes,
-                norm_minutes=None,
-                overtime_minutes=None,
-                entries=week.entries,
-            ),
+            figures=Figures(minutes=week.minutes, entries=week.entries),
             href=(
                 f"/api/employees/{week.employee_id}/timesheet/entries?project_id="
                 f"{week.project_id}&approval_status=under_approval&from={week.week_start}"

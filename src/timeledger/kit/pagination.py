@@ -126,7 +126,7 @@ def decode_position(cursor: str, width: int) -> list[Any]:
         if not isinstance(values, list) or len(values) != width:
             raise ValueError("not a position")
         return [_decode_value(value) for value in values]
-    except (ValueError, TypeError, OverflowError, ArithmeticError, binascii.Error):
+    except (ValueError, TypeError, LookupError, ArithmeticError, binascii.Error):
         raise invalid_cursor() from None
 
 
@@ -144,7 +144,7 @@ def decode_cursor(request: PageRequest) -> tuple[Any, int] | None:
         padded = request.cursor + "=" * (-len(request.cursor) % 4)
         sort, direction, raw_value, row_id = load_json(base64.urlsafe_b64decode(padded))
         value = _decode_value(raw_value)
-    except (ValueError, TypeError, OverflowError, ArithmeticError, binascii.Error):
+    except (ValueError, TypeError, LookupError, ArithmeticError, binascii.Error):
         raise invalid_cursor() from None
     if sort != request.sort or direction != request.direction.value:
         raise BadRequest(

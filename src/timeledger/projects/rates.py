@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from timeledger.kit.tenancy import session_workspace_id
@@ -76,6 +76,29 @@ class VersionReads:
     entities: dict[tuple[type[Any], int], Any] = field(default_factory=dict)
     """Held here because the session's identity map holds objects only while someone
     does: without this, every `session.get` of a batch would query again."""
+    fixed_rates: dict[tuple[str, int, int], int | None] = field(default_factory=dict)
+    """The rates that are not effective-dated, by (`project_activity` or `project_member`,
+    project, activity or user): the same on every day of a batch."""
+
+    def fixed_rate(
+        self, session: Session, source: RateSource, project_id: int, other_id: int
+    ) -> int | None:
+        """A project's rate for an activity (`project_activity`, `other_id` the activity)
+        or a member's rate on it (`project_member`, `other_id` the user)."""
+        key = (source, project_id, other_id)
+        if key not in self.fixed_rates:
+            query: Select[Any]
+            if source == "project_activity":
+                query = select(ProjectActivityRate.hourly_rate_minor).where(
+                    ProjectActivityRate.project_id == project_id,
+                    ProjectActivityRate.activity_id == other_id,
+                )
+            else:
+                query = select(ProjectMember.hourly_rate_minor).where(
+                    ProjectMember.project_id == project_id, ProjectMember.user_id == other_id
+                )
+            self.fixed_rates[key] = session.scalar(query)
+        return self.fixed_rates[key]
 
     def entity(self, session: Session, model: type[Any], entity_id: int) -> Any:
         key = (model, entity_id)
@@ -156,22 +179,10 @@ def _candidates(
         if activity_id is not None:
             yield (
                 "project_activity",
-                session.scalar(
-                    select(ProjectActivityRate.hourly_rate_minor).where(
-                        ProjectActivityRate.project_id == project_id,
-                        ProjectActivityRate.activity_id == activity_id,
-                    )
-                ),
+                reads.fixed_rate(session, "project_activity", project_id, activity_id),
             )
         if user_id is not None:
-            yield (
-                "project_member",
-                session.scalar(
-                    select(ProjectMember.hourly_rate_minor).where(
-                        ProjectMember.project_id == project_id, ProjectMember.user_id == user_id
-                    )
-                ),
-            )
+            yield "project_member", reads.fixed_rate(session, "project_member", project_id, user_id)
         project = reads.in_force(session, PROJECTS, project_id, day)
         yield "project", project.hourly_rate_minor if project is not None else None
         if project is not None and project.customer_id is not None:

@@ -30,6 +30,13 @@ statement's entries show `disapproved` until it is submitted again)."""
 
 REJECTED_ENTRY_STATUS = "disapproved"
 
+ENTRY_STATUSES_KEPT: dict[Action, frozenset[str]] = {"submit": frozenset({"approved"})}
+"""The entry statuses a step leaves as they are (every other step moves all the period's
+entries): submitting keeps the entries a project manager approved already, so their
+project week is not decided twice. Withdrawing, rejecting and reopening move every entry
+back (a project manager then decides the week again when it is submitted again), and
+approving moves them all to `approved`."""
+
 
 def check_transition(statement_id: int, status: str, action: Action) -> None:
     """409 naming the status when `action` cannot start from it."""

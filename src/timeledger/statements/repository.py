@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, defer
 
-from timeledger.models import Employment, Statement, TimebankMovement
+from timeledger.kit.membership import among
+from timeledger.models import Employee, Employment, Statement, TimebankMovement
 
 
 class StatementRepository:
@@ -34,9 +35,12 @@ class StatementRepository:
             Statement.norm_minutes,
             Statement.worked_minutes,
             Statement.overtime_minutes,
-        ).where(Statement.status == "submitted")
+        ).where(
+            Statement.status == "submitted",
+            Statement.employee_id.in_(select(Employee.id).where(Employee.deleted_at.is_(None))),
+        )
         if employee_ids is not None:
-            statement = statement.where(Statement.employee_id.in_(sorted(employee_ids)))
+            statement = statement.where(among(self.session, Statement.employee_id, employee_ids))
         return list(self.session.execute(statement))
 
     def overlapping(
@@ -78,7 +82,7 @@ class StatementRepository:
         it with `fetch_page`."""
         statement = select(Statement)
         if employee_ids is not None:
-            statement = statement.where(Statement.employee_id.in_(sorted(employee_ids)))
+            statement = statement.where(among(self.session, Statement.employee_id, employee_ids))
         if statuses:
             statement = statement.where(Statement.status.in_(sorted(statuses)))
         if period_start is not None:

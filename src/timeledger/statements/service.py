@@ -18,9 +18,10 @@ from timeledger.access.caller import Caller
 from timeledger.approvals.log import (
     Decision,
     Item,
+    Submitted,
     record_decided,
-    record_project_weeks_requested,
     record_requested,
+    watch_project_weeks,
 )
 from timeledger.changelog.service import ChangeOf, record_changes
 from timeledger.entries.repository import EntryRepository
@@ -52,6 +53,7 @@ from timeledger.statements.generation import (
 )
 from timeledger.statements.lifecycle import (
     ENTRY_STATUS,
+    ENTRY_STATUSES_KEPT,
     REJECTED_ENTRY_STATUS,
     Action,
     check_transition,
@@ -197,7 +199,12 @@ def submit(
     statement.submitted_at, statement.submitted_by_user_id = now, caller.user_id
     statement.note = ""
     approval = agreement_of(session, statement.employee_id, statement.period_end)
-    changes = _moved(session, statement, "submitted", "submitted")
+    weeks = watch_project_weeks(
+        session,
+        caller,
+        [Submitted(statement.employee_id, statement.period_start, statement.period_end, None)],
+    )
+    changes = _moved(session, statement, "submit", "submitted", "submitted")
     if approval.timesheet_approval == "none":
         changes += _approved(session, caller, statement, decided_by=None)
     record_changes(
@@ -205,9 +212,7 @@ def submit(
     )
     if statement.status == "submitted":
         record_requested(session, caller, approval_item(statement))
-    record_project_weeks_requested(
-        session, caller, statement.employee_id, statement.period_start, statement.period_end
-    )
+    weeks.announce()
     return statement
 
 
@@ -226,7 +231,7 @@ def withdraw(session: Session, caller: Caller, statement_id: int, if_match: IfMa
     settlement found stale) back to draft, with its figures brought up to date."""
     statement = _changing(session, caller, statement_id, Access.SUBMIT, "withdraw", if_match)
     statement.payout_minutes = None
-    changes = _moved(session, statement, "draft", "withdrawn")
+    changes = _moved(session, statement, "withdraw", "draft", "withdrawn")
     _refresh(session, caller.workspace_id, statement, new_revision=False)
     _record(session, caller, changes, statement)
     return statement
@@ -264,12 +269,21 @@ def reject(
     *,
     on_behalf_of: Caller | None = None,
 ) -> Statement:
-    """Back to draft with the approver's note; the period's entries show `disapproved`."""
+    """Back to draft with the approver's note (required: the employee sees it, 422); the
+    period's entries show `disapproved`."""
+    if not note:
+        raise Unprocessable.at(
+            "body.note",
+            f"Rejecting statement {statement_id} needs a note saying why: the employee sees it.",
+            "String should have at least 1 character",
+        )
     statement = _deciding(session, caller, statement_id, "reject", if_match, on_behalf_of)
     statement.note = note
     statement.payout_minutes = None
     statement.decided_at, statement.decided_by_user_id = utcnow(), caller.user_id
-    changes = _moved(session, statement, "draft", "rejected", entries=REJECTED_ENTRY_STATUS)
+    changes = _moved(
+        session, statement, "reject", "draft", "rejected", entries=REJECTED_ENTRY_STATUS
+    )
     _refresh(session, caller.workspace_id, statement, new_revision=False)
     _record(session, caller, changes, statement)
     _decided(session, caller, statement, "reject", note, on_behalf_of)
@@ -299,7 +313,7 @@ def reopen(
     statement.payout_minutes = None
     statement.payroll_lines = []
     statement.reopened_at, statement.reopened_by_user_id = utcnow(), caller.user_id
-    changes += _moved(session, statement, "draft", "reopened")
+    changes += _moved(session, statement, "reopen", "draft", "reopened")
     _refresh(session, caller.workspace_id, statement, new_revision=True)
     record_audit(
         session,
@@ -377,7 +391,7 @@ def _approved(
     session: Session, caller: Caller, statement: Statement, *, decided_by: int | None
 ) -> list[ChangeOf]:
     statement.decided_at, statement.decided_by_user_id = utcnow(), decided_by
-    changes = _moved(session, statement, "approved", "approved")
+    changes = _moved(session, statement, "approve", "approved", "approved")
     enqueue(
         session,
         SETTLE_STATEMENT,
@@ -389,9 +403,16 @@ def _approved(
 
 
 def _moved(
-    session: Session, statement: Statement, status: str, op: str, *, entries: str | None = None
+    session: Session,
+    statement: Statement,
+    step: Action,
+    status: str,
+    op: str,
+    *,
+    entries: str | None = None,
 ) -> list[ChangeOf]:
-    """Move the statement to `status` and its period's entries with it; the change."""
+    """Move the statement to `status` by `step`, and its period's entries with it (but
+    those the step keeps, `ENTRY_STATUSES_KEPT`); the change."""
     statement.status = status
     statement.updated_at = utcnow()
     statement.row_version += 1
@@ -400,6 +421,7 @@ def _moved(
         statement.period_start,
         statement.period_end,
         entries or ENTRY_STATUS[status],
+        keep=ENTRY_STATUSES_KEPT.get(step, frozenset()),
     )
     return [ChangeOf(ENTITY, statement.id, op, summary(statement))]
 

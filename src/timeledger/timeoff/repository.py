@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from timeledger.models import Statement, TimebankMovement, TimeoffRequest
+from timeledger.kit.membership import among
+from timeledger.models import Employee, Statement, TimebankMovement, TimeoffRequest
 
 ACTIVE = ("requested", "approved")
 CLOSED_STATEMENTS = ("settled", "exported")
@@ -41,7 +42,7 @@ class TimeoffRepository:
 
     def requested(self, employee_ids: Collection[int] | None) -> list[Any]:
         """The requests awaiting a decision (of `employee_ids`; None: everyone's): rows of
-        id, employee_id, start_day, end_day, created_at, amount, unit, timeoff_policy_id."""
+        id, employee_id, start_day, end_day, created_at, amount, unit."""
         statement = select(
             TimeoffRequest.id,
             TimeoffRequest.employee_id,
@@ -50,10 +51,16 @@ class TimeoffRepository:
             TimeoffRequest.created_at,
             TimeoffRequest.amount,
             TimeoffRequest.unit,
-            TimeoffRequest.timeoff_policy_id,
-        ).where(TimeoffRequest.status == "requested")
+        ).where(
+            TimeoffRequest.status == "requested",
+            TimeoffRequest.employee_id.in_(
+                select(Employee.id).where(Employee.deleted_at.is_(None))
+            ),
+        )
         if employee_ids is not None:
-            statement = statement.where(TimeoffRequest.employee_id.in_(sorted(employee_ids)))
+            statement = statement.where(
+                among(self.session, TimeoffRequest.employee_id, employee_ids)
+            )
         return list(self.session.execute(statement))
 
     def listing(
@@ -68,7 +75,9 @@ class TimeoffRepository:
         `fetch_page`. None for `employee_ids` means everyone."""
         statement = select(TimeoffRequest)
         if employee_ids is not None:
-            statement = statement.where(TimeoffRequest.employee_id.in_(sorted(employee_ids)))
+            statement = statement.where(
+                among(self.session, TimeoffRequest.employee_id, employee_ids)
+            )
         if first is not None:
             statement = statement.where(TimeoffRequest.end_day >= first)
         if last is not None:
