@@ -348,3 +348,35 @@ def test_the_route_never_holds_the_employee_and_names_the_first_eligible_unit(
         }
     else:
         assert route.user_ids == approvers.at_all - {employee_user}
+
+
+def test_teams_are_the_managed_live_units_and_every_unit_below() -> None:
+    org = OrgChart(
+        parent_of={COMPANY: None, SALES: COMPANY, TEAM: SALES, 4: COMPANY, 6: 5},
+        managers_of={
+            TEAM: frozenset({TEAM_LEAD}),
+            SALES: frozenset({SALES_HEAD}),
+            4: frozenset({TEAM_LEAD}),
+            5: frozenset({OWNER}),  # not live today: neither it nor its child is a team
+        },
+    )
+    assert org.teams_of({SALES_HEAD}) == {SALES, TEAM}
+    assert org.teams_of({TEAM_LEAD}) == {TEAM, 4}
+    assert org.teams_of({TEAM_LEAD, SALES_HEAD}) == {SALES, TEAM, 4}
+    assert org.teams_of({OWNER}) == frozenset()
+    assert org.teams_of(set()) == frozenset()
+
+
+@given(org_charts(), st.sets(st.integers(min_value=100, max_value=110), max_size=3))
+def test_a_unit_is_in_the_teams_when_a_unit_on_its_way_up_is_managed_by_one_of_them(
+    drawn: tuple[OrgChart, int | None, int, Approvers], managers: set[int]
+) -> None:
+    org = drawn[0]
+    expected = {
+        unit
+        for unit in org.parent_of
+        if any(
+            not org.managers_of.get(up, frozenset()).isdisjoint(managers) for up in org.chain(unit)
+        )
+    }
+    assert org.teams_of(managers) == expected

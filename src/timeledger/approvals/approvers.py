@@ -43,6 +43,8 @@ class RoutingBook:
     chart: OrgChart
     _approvers: dict[str, Approvers] = field(default_factory=dict)
     _placements: dict[int, Placement] = field(default_factory=dict)
+    _units_placed: set[int] = field(default_factory=set)
+    _teams: dict[frozenset[int], frozenset[int]] = field(default_factory=dict)
     _project_managers: dict[int, frozenset[int]] = field(default_factory=dict)
     _chains: dict[tuple[str, int | None], tuple[frozenset[int], ...]] = field(default_factory=dict)
 
@@ -63,6 +65,26 @@ class RoutingBook:
         if missing:
             found = self.repository.placements(missing, self.day)
             self._placements.update({e: found.get(e, NOWHERE) for e in missing})
+
+    def teams(self, manager_user_ids: Collection[int]) -> frozenset[int]:
+        """The live employees placed today in a unit the users manage or below it (their
+        teams together, as `EmployeeRepository.teams_employee_ids` finds them in SQL),
+        worked out from the chart; each unit's employees are read once, and placed as they
+        are: routing their items reads no more."""
+        managers = frozenset(manager_user_ids)
+        if managers in self._teams:
+            return self._teams[managers]
+        units = self.chart.teams_of(managers)
+        unread = units - self._units_placed
+        if unread:
+            self._placements.update(self.repository.placements(None, self.day, unit_ids=unread))
+            self._units_placed |= unread
+        team = self._teams[managers] = frozenset(
+            employee_id
+            for employee_id, placement in self._placements.items()
+            if placement.org_unit_id in units
+        )
+        return team
 
     def placement(self, employee_id: int) -> Placement:
         found = self._placements.get(employee_id)

@@ -33,10 +33,12 @@ UNDER_APPROVAL = "under_approval"
 
 @dataclass(frozen=True)
 class Placement:
-    """Where an employee sits on a day: their org unit and their user."""
+    """Where an employee sits on a day: their org unit and their user; and their name
+    then."""
 
     org_unit_id: int | None
     user_id: int | None
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -114,26 +116,35 @@ class ApprovalRepository:
             for area in areas
         }
 
-    def placements(self, employee_ids: Collection[int] | None, day: date) -> dict[int, Placement]:
-        """Each live employee's (or each of `employee_ids`') unit on `day` and user."""
+    def placements(
+        self,
+        employee_ids: Collection[int] | None,
+        day: date,
+        *,
+        unit_ids: Collection[int] | None = None,
+    ) -> dict[int, Placement]:
+        """Each live employee's (or each of `employee_ids`', or of those placed in
+        `unit_ids`') unit on `day`, user and name."""
         statement = (
-            select(Employee.id, EmployeeVersion.org_unit_id, Employee.user_id)
+            select(
+                Employee.id,
+                EmployeeVersion.org_unit_id,
+                Employee.user_id,
+                EmployeeVersion.first_name,
+                EmployeeVersion.last_name,
+            )
             .join(EmployeeVersion, EmployeeVersion.employee_id == Employee.id)
             .where(Employee.deleted_at.is_(None), EMPLOYEE_VERSIONS.in_force_on(day))
         )
         if employee_ids is not None:
             statement = statement.where(among(self.session, Employee.id, employee_ids))
+        if unit_ids is not None:
+            statement = statement.where(among(self.session, EmployeeVersion.org_unit_id, unit_ids))
         return {
-            employee_id: Placement(unit_id, user_id)
-            for employee_id, unit_id, user_id in self.session.execute(statement)
-        }
-
-    def names(self, employee_ids: Collection[int], day: date) -> dict[int, str]:
-        """Employees' names in their version in force on `day` (or their latest)."""
-        versions = EMPLOYEE_VERSIONS.in_force_for(self.session, sorted(employee_ids), day)
-        return {
-            employee_id: f"{version.first_name} {version.last_name}".strip()
-            for employee_id, version in versions.items()
+            employee_id: Placement(unit_id, user_id, f"{first_name} {last_name}".strip())
+            for employee_id, unit_id, user_id, first_name, last_name in self.session.execute(
+                statement
+            )
         }
 
     def project_managers(self, project_ids: Iterable[int]) -> dict[int, frozenset[int]]:

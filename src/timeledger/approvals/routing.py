@@ -8,7 +8,7 @@ managers, or like any other item when the project has none besides the employee.
 is ever routed their own item.
 """
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
@@ -44,6 +44,24 @@ class OrgChart:
             seen.add(unit_id)
             yield unit_id
             unit_id = self.parent_of.get(unit_id)
+
+    def teams_of(self, manager_user_ids: Collection[int]) -> frozenset[int]:
+        """The live units the users manage and every live unit below them."""
+        managers = set(manager_user_ids)
+        found = {
+            unit
+            for unit, users in self.managers_of.items()
+            if unit in self.parent_of and not users.isdisjoint(managers)
+        }
+        children: dict[int | None, list[int]] = {}
+        for unit, parent in self.parent_of.items():
+            children.setdefault(parent, []).append(unit)
+        frontier = list(found)
+        while frontier:
+            below = [child for unit in frontier for child in children.get(unit, ())]
+            frontier = [unit for unit in below if unit not in found]
+            found.update(frontier)
+        return frozenset(found)
 
 
 @dataclass(frozen=True)

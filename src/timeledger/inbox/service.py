@@ -3,14 +3,19 @@ someone who delegated it to them, oldest first.
 
 Candidates are read per kind from the employees the caller (and each delegator) could be
 routed to (their teams, or everyone for holders of `approve:*`) and from the projects
-they manage; `approvals/routing.py` then keeps those whose route names them. The cost
-grows with the items awaiting within the caller's reach, not with the workspace's
-history.
+they manage; `approvals/routing.py` then keeps those whose route names them. Statements
+and requests are read in the inbox's order a batch at a time and merged, so a page reads
+about as many rows as it shows; project weeks (awaiting only until their manager decides)
+are read whole. A count routes every item within the caller's reach.
 """
 
-from collections.abc import Collection, Iterable
-from dataclasses import asdict, dataclass, field
+import heapq
+import re
+from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
+from itertools import islice
 from typing import Literal
 
 from sqlalchemy.orm import Session
@@ -33,13 +38,23 @@ from timeledger.approvals.routing import (
     reached_by,
 )
 from timeledger.inbox.schemas import InboxCount, InboxItem, InboxPage, InboxSummary
-from timeledger.kit.pagination import decode_position, encode_position, invalid_cursor
-from timeledger.organization.reach import Access, employee_ids_reached
-from timeledger.organization.repository import EmployeeRepository
+from timeledger.kit.pagination import (
+    MAX_INT64,
+    InstantPosition,
+    decode_position,
+    encode_position,
+    invalid_cursor,
+)
+from timeledger.organization.reach import Access, reached_by_scopes
 from timeledger.statements.repository import StatementRepository
 from timeledger.timeoff.repository import TimeoffRepository
 
 EVERYONE = None
+MAX_BATCH = 1000
+_NUMERIC_ID = re.compile(r"\d{1,18}")
+EVERY_ID = -1
+"""`InstantPosition.id_above` admitting every row at its instant; `NO_ID` none."""
+NO_ID = MAX_INT64
 
 
 @dataclass(frozen=True)
@@ -53,11 +68,9 @@ class InboxFilter:
     def admits_kind(self, kind: Kind) -> bool:
         return not self.kinds or kind in self.kinds
 
-    def admits(self, item: "Waiting") -> bool:
-        return (
-            (self.employee_ids is None or item.employee_id in self.employee_ids)
-            and (self.period_from is None or item.period_end >= self.period_from)
-            and (self.period_to is None or item.period_start <= self.period_to)
+    def admits_period(self, item: "Waiting") -> bool:
+        return (self.period_from is None or item.period_end >= self.period_from) and (
+            self.period_to is None or item.period_start <= self.period_to
         )
 
 
@@ -109,98 +122,182 @@ class Principals:
 def inbox_page(
     session: Session, caller: Caller, wanted: InboxFilter, limit: int, cursor: str | None
 ) -> InboxPage:
-    reached = _reached(session, caller, wanted)
-    if cursor is not None:
-        after = _cursor_position(cursor)
-        reached = [found for found in reached if _position(found[0]) > after]
-    page = _rendered(session, caller, reached[:limit])
-    more = len(reached) > limit
+    after = _cursor_position(cursor) if cursor is not None else None
+    found = list(islice(_reached(session, caller, wanted, after, limit + 1), limit + 1))
+    page = _rendered(session, caller, found[:limit])
+    more = len(found) > limit
     return InboxPage(items=page, next_cursor=encode_position(_position(page[-1])) if more else None)
 
 
 def inbox_count(session: Session, caller: Caller, wanted: InboxFilter) -> InboxCount:
-    reached = _reached(session, caller, wanted)
     by_kind: dict[Kind, int] = dict.fromkeys(KINDS, 0)
-    for item, _how in reached:
+    for item, _how in _reached(session, caller, wanted, None, None):
         by_kind[item.kind] += 1
-    return InboxCount(count=len(reached), by_kind=by_kind)
+    return InboxCount(count=sum(by_kind.values()), by_kind=by_kind)
 
 
-def _position(item: "Waiting | InboxItem") -> tuple[datetime, str, str]:
+Position = tuple[datetime, str, str]
+"""Where an item sits in the inbox: requested at, kind, id."""
+
+
+def _position(item: "Waiting | InboxItem") -> Position:
     return (item.requested_at, item.kind, item.id)
 
 
-def _cursor_position(cursor: str) -> tuple[datetime, str, str]:
-    """The position `cursor` names (400 unless it holds an instant and two strings, as
-    `_position` does: anything else would not compare with an item's position)."""
+def _cursor_position(cursor: str) -> Position:
+    """The position `cursor` names (400 unless it holds an instant, a kind and an id of
+    that kind, as `_position` does: anything else would not compare with an item's)."""
     requested_at, kind, item_id = decode_position(cursor, 3)
     if not (
-        isinstance(requested_at, datetime) and isinstance(kind, str) and isinstance(item_id, str)
+        isinstance(requested_at, datetime)
+        and kind in KINDS
+        and isinstance(item_id, str)
+        and (kind == "project_entries" or _NUMERIC_ID.fullmatch(item_id))
     ):
         raise invalid_cursor()
     return requested_at, kind, item_id
 
 
+def _resume(kind: Kind, after: Position | None) -> InstantPosition | None:
+    """Where the numbered rows of `kind` resume after `after` (the rows of a kind ordered
+    before the cursor's at the same instant come after it only at a later instant)."""
+    if after is None:
+        return None
+    requested_at, after_kind, item_id = after
+    if kind == after_kind:
+        return InstantPosition(requested_at, int(item_id))
+    return InstantPosition(requested_at, EVERY_ID if kind > after_kind else NO_ID)
+
+
 def _reached(
-    session: Session, caller: Caller, wanted: InboxFilter
-) -> list[tuple[Waiting, Reached]]:
-    """Everything awaiting the caller's decision that `wanted` admits, oldest first, with
-    how it reaches them; not rendered yet: a page reads the names of its own items only and
-    renders only them, a count none."""
+    session: Session,
+    caller: Caller,
+    wanted: InboxFilter,
+    after: Position | None,
+    first_batch: int | None,
+) -> Iterator[tuple[Waiting, Reached]]:
+    """Everything awaiting the caller's decision that `wanted` admits, after `after`,
+    oldest first, with how it reaches them; not rendered yet: a page renders only its own
+    items, a count none.
+
+    Each kind is read in its order, `first_batch` rows at a time (None: all at once) and
+    then more as routing passes some by: a page reads about as far as it shows."""
     book = routing_book(session, caller.workspace_id)
     principals = _principals(session, caller, book.day)
-    pools: dict[tuple[int, ...], frozenset[int]] = {}
-    waiting = [
-        item
-        for kind in KINDS
-        if wanted.admits_kind(kind)
-        for item in _waiting(
-            session, caller, principals.for_kind(kind, book.day), kind, book, pools
-        )
-        if wanted.admits(item)
-    ]
-    book.place({item.employee_id for item in waiting})
-    book.know_project_managers({item.project_id for item in waiting if item.project_id})
-    reached: list[tuple[Waiting, Reached]] = []
-    readable: dict[Kind, set[int] | None] = {}
-    for item in waiting:
-        employee_user = book.placement(item.employee_id).user_id
-        route = book.route(item.kind, item.employee_id, item.project_id)
-        how = reached_by(
-            route, item.kind, employee_user, caller.user_id, principals.delegations, book.day
-        )
-        if how is None:
+    router = _Router(caller, book, principals)
+    sources = []
+    for kind in KINDS:
+        if not wanted.admits_kind(kind):
             continue
-        if how.on_behalf_of_user_id is not None:
-            # A delegate sees only the employees they may read (their rights may have
-            # shrunk, or the team grown, since the delegation was made).
-            if item.kind not in readable:
-                readable[item.kind] = employee_ids_reached(
-                    session, caller, REACH_AREA[item.kind], Access.READ, book.day
+        if kind == "project_entries" and not project_weeks_may_await(session, book.day):
+            continue
+        acting = principals.for_kind(kind, book.day)
+        pool = _narrowed(_pool(book, acting, kind), wanted.employee_ids)
+        if kind == "project_entries":
+            weeks = _after(
+                _project_weeks(session, caller.workspace_id, book.day, pool, acting, wanted),
+                after,
+            )
+            router.prepare(weeks)
+            sources.append(iter(sorted(weeks, key=_position)))
+        elif pool is EVERYONE or pool:
+            read = _statements if kind == "statement" else _timeoffs
+            sources.append(
+                _in_batches(
+                    partial(read, session, pool, wanted), _resume(kind, after), first_batch, router
                 )
-            people = readable[item.kind]
-            if people is not None and item.employee_id not in people:
-                continue
-        reached.append((item, how))
-    reached.sort(key=lambda found: _position(found[0]))
-    return reached
+            )
+    # Each source is one kind, so the merge orders by instant and kind; within a kind, the
+    # database's order (ids as numbers) stands.
+    for item in heapq.merge(*sources, key=_position):
+        how = router.reached(item)
+        if how is not None:
+            yield item, how
+
+
+def _after(items: list["Waiting"], after: Position | None) -> list["Waiting"]:
+    if after is None:
+        return items
+    return [item for item in items if _position(item) > after]
+
+
+def _narrowed(pool: frozenset[int] | None, wanted: frozenset[int] | None) -> frozenset[int] | None:
+    if wanted is None:
+        return pool
+    return wanted if pool is EVERYONE else pool & wanted
+
+
+def _in_batches(
+    read: Callable[[InstantPosition | None, int | None], "list[Waiting]"],
+    after: InstantPosition | None,
+    batch: int | None,
+    router: "_Router",
+) -> Iterator["Waiting"]:
+    """The rows `read` finds from after `after` on, `batch` at a time (doubling, up to
+    `MAX_BATCH`; None: all at once), each batch made ready for routing as it comes."""
+    while True:
+        found = read(after, batch)
+        router.prepare(found)
+        yield from found
+        if batch is None or len(found) < batch:
+            return
+        after = InstantPosition(found[-1].requested_at, int(found[-1].id))
+        batch = min(batch * 2, MAX_BATCH)
+
+
+@dataclass
+class _Router:
+    """Decides how each item reaches the caller, reading what routing needs a batch at a
+    time."""
+
+    caller: Caller
+    book: RoutingBook
+    principals: Principals
+
+    def prepare(self, items: list["Waiting"]) -> None:
+        self.book.place({item.employee_id for item in items})
+        self.book.know_project_managers({item.project_id for item in items if item.project_id})
+
+    def reached(self, item: "Waiting") -> Reached | None:
+        employee_user = self.book.placement(item.employee_id).user_id
+        route = self.book.route(item.kind, item.employee_id, item.project_id)
+        how = reached_by(
+            route,
+            item.kind,
+            employee_user,
+            self.caller.user_id,
+            self.principals.delegations,
+            self.book.day,
+        )
+        if how is None or how.on_behalf_of_user_id is None or self._may_read(item):
+            return how
+        return None
+
+    def _may_read(self, item: "Waiting") -> bool:
+        """Whether the caller may read the item's employee: a delegate sees only those
+        (their rights may have shrunk, or the team grown, since the delegation was made).
+        Never their own (`reached_by` passes those by)."""
+        area = REACH_AREA[item.kind]
+        by_scope = reached_by_scopes(self.caller.permissions, area, Access.READ, own=False)
+        if by_scope is not None:
+            return by_scope
+        return item.employee_id in self.book.teams([self.caller.user_id])
 
 
 def _rendered(
     session: Session, caller: Caller, reached: list[tuple[Waiting, Reached]]
 ) -> list[InboxItem]:
-    day = routing_book(session, caller.workspace_id).day
-    names = ApprovalRepository(session).names({item.employee_id for item, _ in reached}, day)
+    book = routing_book(session, caller.workspace_id)
     return [
         InboxItem(
             kind=item.kind,
             id=item.id,
             employee_id=item.employee_id,
-            employee_name=names.get(item.employee_id, ""),
+            employee_name=book.placement(item.employee_id).name,
             project_id=item.project_id,
             period_start=item.period_start,
             period_end=item.period_end,
-            summary=InboxSummary(**asdict(item.figures)),
+            summary=InboxSummary(**vars(item.figures)),
             requested_at=item.requested_at,
             via=how.via,
             on_behalf_of_user_id=how.on_behalf_of_user_id,
@@ -223,46 +320,26 @@ def _principals(session: Session, caller: Caller, day: date) -> Principals:
     return principals
 
 
-def _pool(
-    session: Session,
-    acting: list[Caller],
-    kind: Kind,
-    day: date,
-    known: dict[tuple[int, ...], frozenset[int]],
-) -> frozenset[int] | None:
+def _pool(book: RoutingBook, acting: list[Caller], kind: Kind) -> frozenset[int] | None:
     """The employees whose items of `kind` could be routed to any of `acting`: everyone
-    (None) when one approves everyone, else the teams of those who approve theirs (read
-    once per set of managers: `known`, as the kinds mostly share it)."""
+    (None) when one approves everyone, else the teams of those who approve theirs."""
     area = AREA_OF_KIND[kind]
     scopes = {caller.user_id: caller.scope_for(area, "approve") for caller in acting}
     if Scope.ALL in scopes.values():
         return EVERYONE
-    managers = tuple(sorted(user for user, scope in scopes.items() if scope is Scope.TEAM))
-    if managers not in known:
-        known[managers] = frozenset(EmployeeRepository(session).teams_employee_ids(managers, day))
-    return known[managers]
+    return book.teams([user for user, scope in scopes.items() if scope is Scope.TEAM])
 
 
-def _waiting(
+def _statements(
     session: Session,
-    caller: Caller,
-    acting: list[Caller],
-    kind: Kind,
-    book: RoutingBook,
-    pools: dict[tuple[int, ...], frozenset[int]],
-) -> Iterable[Waiting]:
-    if kind == "project_entries" and not project_weeks_may_await(session, book.day):
-        return ()
-    pool = _pool(session, acting, kind, book.day, pools)
-    if kind == "statement":
-        return _statements(session, pool) if pool is None or pool else ()
-    if kind == "timeoff":
-        return _timeoffs(session, pool) if pool is None or pool else ()
-    managed = ApprovalRepository(session).projects_managed_by(a.user_id for a in acting)
-    return _project_weeks(session, caller.workspace_id, book.day, pool, managed)
-
-
-def _statements(session: Session, pool: Collection[int] | None) -> list[Waiting]:
+    pool: Collection[int] | None,
+    wanted: InboxFilter,
+    after: InstantPosition | None,
+    limit: int | None,
+) -> list[Waiting]:
+    rows = StatementRepository(session).submitted(
+        pool, period_from=wanted.period_from, period_to=wanted.period_to, after=after, limit=limit
+    )
     return [
         Waiting(
             kind="statement",
@@ -279,11 +356,20 @@ def _statements(session: Session, pool: Collection[int] | None) -> list[Waiting]
             ),
             href=f"/api/timesheet/statements/{row.id}",
         )
-        for row in StatementRepository(session).submitted(pool)
+        for row in rows
     ]
 
 
-def _timeoffs(session: Session, pool: Collection[int] | None) -> list[Waiting]:
+def _timeoffs(
+    session: Session,
+    pool: Collection[int] | None,
+    wanted: InboxFilter,
+    after: InstantPosition | None,
+    limit: int | None,
+) -> list[Waiting]:
+    rows = TimeoffRepository(session).requested(
+        pool, period_from=wanted.period_from, period_to=wanted.period_to, after=after, limit=limit
+    )
     return [
         Waiting(
             kind="timeoff",
@@ -296,7 +382,7 @@ def _timeoffs(session: Session, pool: Collection[int] | None) -> list[Waiting]:
             figures=Figures(amount=row.amount, unit=row.unit),
             href=f"/api/employees/{row.employee_id}/timeoffs/{row.id}",
         )
-        for row in TimeoffRepository(session).requested(pool)
+        for row in rows
     ]
 
 
@@ -305,18 +391,23 @@ def _project_weeks(
     workspace_id: int,
     today: date,
     pool: frozenset[int] | None,
-    managed_projects: set[int],
+    acting: list[Caller],
+    wanted: InboxFilter,
 ) -> list[Waiting]:
+    """Every project week awaiting approval of the employees in `pool` or on the projects
+    `acting` manage (read whole: a week awaits only until its manager decides it)."""
+    managed_projects = ApprovalRepository(session).projects_managed_by(a.user_id for a in acting)
     weeks: dict[str, ProjectWeek] = {}
-    if pool is None or pool:
+    if pool is EVERYONE or pool:
         for week in awaiting_project_weeks(session, workspace_id, today, employee_ids=pool):
             weeks[week.item_id] = week
-    if pool is not None and managed_projects:
+    if pool is not EVERYONE and managed_projects:
         for week in awaiting_project_weeks(
             session, workspace_id, today, project_ids=managed_projects
         ):
-            weeks[week.item_id] = week
-    return [
+            if wanted.employee_ids is None or week.employee_id in wanted.employee_ids:
+                weeks[week.item_id] = week
+    waiting = [
         Waiting(
             kind="project_entries",
             id=week.item_id,
@@ -334,3 +425,4 @@ def _project_weeks(
         )
         for week in weeks.values()
     ]
+    return [item for item in waiting if wanted.admits_period(item)]

@@ -15,7 +15,9 @@ from sqlalchemy.orm import InstrumentedAttribute, Session
 
 
 def among(
-    session: Session, column: InstrumentedAttribute[int], ids: Collection[int]
+    session: Session,
+    column: InstrumentedAttribute[int] | InstrumentedAttribute[int | None],
+    ids: Collection[int],
 ) -> ColumnElement[bool]:
     """`column IN ids`, one parameter on PostgreSQL."""
     wanted = sorted(set(ids))

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum, StrEnum
 from functools import lru_cache
-from typing import Annotated, Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar, TypeVarTuple
 
 from fastapi import Depends, Query
 from pydantic import BaseModel
@@ -27,6 +27,7 @@ MAX_INT64 = 2**63 - 1
 
 ItemT = TypeVar("ItemT")
 RowT = TypeVar("RowT")
+Row = TypeVarTuple("Row")
 
 
 class Direction(StrEnum):
@@ -81,6 +82,36 @@ def page_request(
         return PageRequest(limit=limit, sort=str(sort), direction=direction, cursor=cursor)
 
     return Depends(dependency)
+
+
+@dataclass(frozen=True)
+class InstantPosition:
+    """A place in a list ordered by (instant, id): the rows after it are those after `at`,
+    and those at `at` with an id above `id_above`."""
+
+    at: datetime
+    id_above: int
+
+
+def in_instant_order(
+    statement: Select[*Row],
+    at_column: InstrumentedAttribute[Any],
+    id_column: InstrumentedAttribute[int],
+    after: InstantPosition | None,
+    limit: int | None,
+) -> Select[*Row]:
+    """`statement` ordered by (`at_column`, `id_column`), from after `after` (None: from
+    the start), at most `limit` rows (None: all): a list merged and paged in Python reads
+    each source only as far as its page needs."""
+    if after is not None:
+        statement = statement.where(
+            or_(
+                at_column > after.at,
+                and_(at_column == after.at, id_column > after.id_above),
+            )
+        )
+    statement = statement.order_by(at_column, id_column)
+    return statement if limit is None else statement.limit(limit)
 
 
 def _encode_value(value: Any) -> Any:

@@ -23,6 +23,14 @@ class Statement(IdMixin, TenantMixin, Base):
         UniqueConstraint("workspace_id", "employee_id", "period_start"),
         Index("ix_statements_period", "workspace_id", "period_start", "employee_id"),
         Index("ix_statements_status", "workspace_id", "status", "period_start"),
+        Index(
+            "ix_statements_status_submitted_at",
+            "workspace_id",
+            "status",
+            "submitted_at",
+            "id",
+            "employee_id",
+        ),
     )
 
     employee_id: Mapped[int] = mapped_column(

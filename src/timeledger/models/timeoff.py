@@ -24,6 +24,14 @@ class TimeoffRequest(IdMixin, TenantMixin, Base):
         Index("ix_timeoff_requests_employee_days", "workspace_id", "employee_id", "start_day"),
         Index("ix_timeoff_requests_days", "workspace_id", "start_day", "id"),
         Index("ix_timeoff_requests_status", "workspace_id", "status", "start_day"),
+        Index(
+            "ix_timeoff_requests_status_created_at",
+            "workspace_id",
+            "status",
+            "created_at",
+            "id",
+            "employee_id",
+        ),
     )
 
     employee_id: Mapped[int] = mapped_column(

@@ -5,7 +5,7 @@ from datetime import date
 from operator import attrgetter
 from typing import NamedTuple
 
-from sqlalchemy import Select, bindparam, func, or_, select
+from sqlalchemy import CTE, Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
@@ -29,8 +29,41 @@ from timeledger.models import (
 UNIT_VERSIONS = VersionHistory(OrgUnitVersion, OrgUnitVersion.org_unit_id)
 EMPLOYEE_VERSIONS = VersionHistory(EmployeeVersion, EmployeeVersion.employee_id)
 TERMS_VERSIONS = VersionHistory(EmploymentTermsVersion, EmploymentTermsVersion.employment_terms_id)
-# A tree deeper than this is refused; it also bounds every walk up or down the tree.
+# A tree deeper than this is refused; it also bounds every walk up the tree.
 MAX_TREE_DEPTH = 64
+
+
+def _subtree_of(roots: Collection[int] | Select[int], day: date) -> CTE:
+    """The units `roots` names and every unit below them on `day`, as a recursive query
+    (UNION drops units met again, so even a cycle ends)."""
+    first = (
+        select(OrgUnit.id.label("id")).where(OrgUnit.id.in_(roots), OrgUnit.deleted_at.is_(None))
+    ).cte("subtree", recursive=True)
+    below = (
+        select(OrgUnitVersion.org_unit_id)
+        .join(OrgUnit, OrgUnit.id == OrgUnitVersion.org_unit_id)
+        .join(first, OrgUnitVersion.parent_id == first.c.id)
+        .where(OrgUnit.deleted_at.is_(None), UNIT_VERSIONS.in_force_on(day))
+    )
+    return first.union(below)
+
+
+def teams_statement(manager_user_ids: Collection[int], day: date) -> Select[int]:
+    """The live employees placed on `day` in a unit one of the managers manages or in any
+    unit below it: one statement, to run or to filter another by."""
+    managed = select(OrgUnitManager.org_unit_id).where(
+        OrgUnitManager.user_id.in_(sorted(set(manager_user_ids)))
+    )
+    tree = _subtree_of(managed, day)
+    return (
+        select(EmployeeVersion.employee_id)
+        .join(Employee, Employee.id == EmployeeVersion.employee_id)
+        .where(
+            Employee.deleted_at.is_(None),
+            EmployeeVersion.org_unit_id.in_(select(tree.c.id)),
+            EMPLOYEE_VERSIONS.in_force_on(day),
+        )
+    )
 
 
 def _like(text: str) -> str:
@@ -153,15 +186,11 @@ class OrgUnitRepository:
         )
 
     def subtree(self, unit_ids: Iterable[int], day: date) -> set[int]:
-        """The units and every unit below them on `day`, one query per level (bounded)."""
-        found = set(unit_ids)
-        frontier = set(found)
-        for _ in range(MAX_TREE_DEPTH):
-            if not frontier:
-                break
-            frontier = self.children_on(frontier, day) - found
-            found |= frontier
-        return found
+        """The units and every unit below them on `day`, in one query."""
+        roots = sorted(set(unit_ids))
+        if not roots:
+            return set()
+        return set(self.session.scalars(select(_subtree_of(roots, day).c.id)))
 
     def version_dates_from(self, day: date) -> list[date]:
         """The distinct dates from `day` on at which some unit's version takes effect."""
@@ -284,22 +313,9 @@ class EmployeeRepository:
 
     def teams_employee_ids(self, manager_user_ids: Collection[int], day: date) -> set[int]:
         """`team_employee_ids` of several managers at once: their teams together."""
-        units = OrgUnitRepository(self.session)
-        managed = units.units_managed_by(*manager_user_ids)
-        if not managed:
+        if not manager_user_ids:
             return set()
-        tree = units.subtree(managed, day)
-        return set(
-            self.session.scalars(
-                select(EmployeeVersion.employee_id)
-                .join(Employee, Employee.id == EmployeeVersion.employee_id)
-                .where(
-                    Employee.deleted_at.is_(None),
-                    EmployeeVersion.org_unit_id.in_(tree),
-                    EMPLOYEE_VERSIONS.in_force_on(day),
-                )
-            )
-        )
+        return set(self.session.scalars(teams_statement(manager_user_ids, day)))
 
     def user_ids_of(self, employee_ids: Iterable[int]) -> set[int]:
         ids = list(employee_ids)

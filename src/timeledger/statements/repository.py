@@ -9,6 +9,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, defer
 
 from timeledger.kit.membership import among
+from timeledger.kit.pagination import InstantPosition, in_instant_order
 from timeledger.models import Employee, Employment, Statement, TimebankMovement
 
 
@@ -22,10 +23,20 @@ class StatementRepository:
             statement = statement.with_for_update()
         return self.session.scalars(statement).one_or_none()
 
-    def submitted(self, employee_ids: Collection[int] | None) -> list[Any]:
-        """The submitted statements (of `employee_ids`; None: everyone's), with the columns
-        an approver's list shows: rows of id, employee_id, period_start, period_end,
-        submitted_at, norm_minutes, worked_minutes, overtime_minutes."""
+    def submitted(
+        self,
+        employee_ids: Collection[int] | None,
+        *,
+        period_from: date | None = None,
+        period_to: date | None = None,
+        after: InstantPosition | None = None,
+        limit: int | None = None,
+    ) -> list[Any]:
+        """The submitted statements (of `employee_ids`; None: everyone's; sharing a day with
+        `period_from` to `period_to` when given) in the order they were submitted, from
+        after `after`, at most `limit`, with the columns an approver's list shows: rows of
+        id, employee_id, period_start, period_end, submitted_at, norm_minutes,
+        worked_minutes, overtime_minutes."""
         statement = select(
             Statement.id,
             Statement.employee_id,
@@ -41,6 +52,11 @@ class StatementRepository:
         )
         if employee_ids is not None:
             statement = statement.where(among(self.session, Statement.employee_id, employee_ids))
+        if period_from is not None:
+            statement = statement.where(Statement.period_end >= period_from)
+        if period_to is not None:
+            statement = statement.where(Statement.period_start <= period_to)
+        statement = in_instant_order(statement, Statement.submitted_at, Statement.id, after, limit)
         return list(self.session.execute(statement))
 
     def overlapping(

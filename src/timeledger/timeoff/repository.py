@@ -10,6 +10,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from timeledger.kit.membership import among
+from timeledger.kit.pagination import InstantPosition, in_instant_order
 from timeledger.models import Employee, Statement, TimebankMovement, TimeoffRequest
 
 ACTIVE = ("requested", "approved")
@@ -40,9 +41,19 @@ class TimeoffRepository:
             statement = statement.with_for_update()
         return self.session.scalars(statement).one_or_none()
 
-    def requested(self, employee_ids: Collection[int] | None) -> list[Any]:
-        """The requests awaiting a decision (of `employee_ids`; None: everyone's): rows of
-        id, employee_id, start_day, end_day, created_at, amount, unit."""
+    def requested(
+        self,
+        employee_ids: Collection[int] | None,
+        *,
+        period_from: date | None = None,
+        period_to: date | None = None,
+        after: InstantPosition | None = None,
+        limit: int | None = None,
+    ) -> list[Any]:
+        """The requests awaiting a decision (of `employee_ids`; None: everyone's; sharing a
+        day with `period_from` to `period_to` when given) in the order they were made, from
+        after `after`, at most `limit`: rows of id, employee_id, start_day, end_day,
+        created_at, amount, unit."""
         statement = select(
             TimeoffRequest.id,
             TimeoffRequest.employee_id,
@@ -61,6 +72,13 @@ class TimeoffRepository:
             statement = statement.where(
                 among(self.session, TimeoffRequest.employee_id, employee_ids)
             )
+        if period_from is not None:
+            statement = statement.where(TimeoffRequest.end_day >= period_from)
+        if period_to is not None:
+            statement = statement.where(TimeoffRequest.start_day <= period_to)
+        statement = in_instant_order(
+            statement, TimeoffRequest.created_at, TimeoffRequest.id, after, limit
+        )
         return list(self.session.execute(statement))
 
     def listing(
