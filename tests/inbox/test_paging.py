@@ -9,11 +9,13 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import update
 
+from tests.access.support import assert_problem
 from tests.approvals.support import INBOX, Org, inbox_count, statement_submitted
 from tests.organization.support import create_employee
 from tests.statements.support import a_long_monday_week
 from tests.timeoff.support import grant, request
 from timeledger.kit.db import Database
+from timeledger.kit.pagination import encode_position
 from timeledger.models import Statement, TimeoffRequest
 
 ELEVEN_WEEKDAYS = [f"2026-06-{day:02d}" for day in (1, 2, 3, 4, 5, 8, 9, 10, 11, 12, 15)]
@@ -102,3 +104,23 @@ def test_a_page_reads_on_past_its_kinds_items_routed_to_someone_else(
     assert page["next_cursor"] is None
     assert inbox_count(client, head)["by_kind"]["timeoff"] == 1
     assert len(walk(client, org.team_lead.headers, 1)) == 6
+
+
+def test_a_cursor_naming_no_kind_or_a_kinds_impossible_id_is_a_bad_request(
+    client: TestClient, org: Org
+) -> None:
+    for forged in (
+        (SAME_INSTANT, "invoice", "1"),
+        (SAME_INSTANT, "timeoff", "one"),
+        (SAME_INSTANT, "statement", "1" * 19),
+        (SAME_INSTANT, "timeoff", 7),
+    ):
+        response = client.get(
+            INBOX, params={"cursor": encode_position(forged)}, headers=org.team_lead.headers
+        )
+        assert_problem(response, 400)
+    fine = encode_position((SAME_INSTANT, "project_entries", "1-2-2026-05-04"))
+    assert client.get(INBOX, params={"cursor": fine}, headers=org.team_lead.headers).json() == {
+        "items": [],
+        "next_cursor": None,
+    }
