@@ -70,8 +70,8 @@ def create_missing_objects(
     """One object of each kind the generated dataset lacks, so that every read operation
     has something to read: a service user and its key, a dimension, a timebank account
     and a movement on it, a bookmark, a webhook subscription (no worker runs, so nothing
-    is delivered), an inbound endpoint, a schedule, a queued batch job, the employee's
-    statement of `day`, a payroll export (queued), a time-off request (see
+    is delivered), an inbound endpoint, an OAuth client, a schedule, a queued batch job,
+    the employee's statement of `day`, a payroll export (queued), a time-off request (see
     `request_timeoff`) and an approvals delegation (see `delegate_approvals`)."""
     service_user = post("/api/service-users", {"name": "Sweep"})
     post(f"/api/service-users/{service_user['id']}/api-keys", {})
@@ -88,6 +88,10 @@ def create_missing_objects(
     post("/api/webhooks/subscriptions", {"url": "http://127.0.0.1:9/timeledger-sweep"})
     post(
         "/api/webhooks/inbound-endpoints", {"name": "Sweep", "service_user_id": service_user["id"]}
+    )
+    post(
+        "/api/admin/oauth-clients",
+        {"name": "Sweep", "redirect_uris": ["https://sweep.example/callback"]},
     )
     post(
         "/api/admin/schedules",

@@ -20,6 +20,8 @@ from timeledger.compat.mctime.wire import MCTIME_PREFIX, render_mctime_problem
 from timeledger.compat.mite.endpoints import MITE_ROUTERS
 from timeledger.compat.mite.formats import render_mite_problem
 from timeledger.compat.mite.routes import MITE_PREFIX
+from timeledger.compat.tyme.endpoints import TYME_ROUTERS
+from timeledger.compat.tyme.wire import TYME_PREFIX, render_tyme_problem
 from timeledger.config import Settings, get_settings
 from timeledger.entries.endpoints import entries_router, entry_batches_router
 from timeledger.entries.list_endpoints import entries_list_router
@@ -44,6 +46,7 @@ from timeledger.kit.param_facts import remember_parameter_facts
 from timeledger.kit.route_table import RouteTable
 from timeledger.kit.routing import API_PREFIX
 from timeledger.kit.uow import UnitOfWorkRoute
+from timeledger.oauth.endpoints import oauth_clients_router, oauth_grants_router
 from timeledger.organization.endpoints import organization
 from timeledger.presence.endpoints import presence_router
 from timeledger.projects.endpoints import projects_router
@@ -117,9 +120,12 @@ ROUTE_TABLE = RouteTable.of(
         webhooks_router,
         inbound_router,
         jobs_router,
+        oauth_clients_router,
+        oauth_grants_router,
         *MITE_ROUTERS,
         goodtime_router,
         *MCTIME_ROUTERS,
+        *TYME_ROUTERS,
         documents,
     ],
     Route("/metrics", metrics_endpoint, include_in_schema=False),
@@ -188,5 +194,6 @@ def create_app(
     render_problems_of_face(app, MITE_PREFIX, render_mite_problem)
     render_problems_of_face(app, GOODTIME_PREFIX, render_goodtime_problem)
     render_problems_of_face(app, MCTIME_PREFIX.removesuffix("/api/v2/auth"), render_mctime_problem)
+    render_problems_of_face(app, TYME_PREFIX, render_tyme_problem)
     app.openapi = lambda: build_openapi(app)  # type: ignore[method-assign]
     return app

@@ -1,6 +1,7 @@
 """A key of workspace A finds nothing of workspace B: every object is 404, every list
 leaves B's rows out, and B's credentials and rows stay untouched."""
 
+from contextlib import closing
 from datetime import date
 from typing import Any
 
@@ -14,6 +15,14 @@ from tests.access.support import (
     new_service_user,
     openapi_document,
     operations,
+)
+from tests.compat.tyme.support import (
+    MEMBERS,
+    SECURE_BASE_URL,
+    authorized_code,
+    exchange,
+    register_client,
+    tokens_of,
 )
 from tests.conftest import WorkspaceFixture
 from timeledger.kit.clock import utcnow
@@ -85,6 +94,7 @@ def _b_objects(
         **_b_jobs_and_inbound_endpoint(client, headers, robot.user_id),
         **_b_webhook_subscription(client, db, other_workspace),
         **_b_delegation(client, db, other_workspace),
+        **_b_oauth_client(client, other_workspace),
         "statement_id": _b_statement(db, other_workspace.id, employee_id),
         "timeoff_id": _b_timeoff(
             db, other_workspace.id, employee_id, settings["settings/timeoff-policies"]
@@ -139,6 +149,21 @@ def _b_jobs_and_inbound_endpoint(
 
 
 B_UNTIL = "2099-12-31"
+
+
+def _b_oauth_client(client: TestClient, other_workspace: WorkspaceFixture) -> dict[str, Any]:
+    """An OAuth client of B (the Tyme face's) that B's owner authorized."""
+    with closing(TestClient(client.app, base_url=SECURE_BASE_URL)) as secure:
+        registered = register_client(secure, other_workspace)
+        code = authorized_code(
+            secure, registered, other_workspace.owner_email, other_workspace.owner_password
+        )
+        tokens = tokens_of(exchange(secure, registered, code))
+    return {
+        "client_pk": registered.id,
+        "client_id": registered.client_id,
+        "oauth_access_token": tokens["access_token"],
+    }
 
 
 def _b_delegation(
@@ -354,6 +379,8 @@ def _b_ids(operation: Operation, b: dict[str, Any]) -> dict[str, Any]:
             "subscription_id",
             "delivery_id",
             "delegation_id",
+            "client_pk",
+            "client_id",
         ):
             values[name] = b[name]
         elif name in ("entity_id", "calendar_id") and operation.path.startswith("/api/settings/"):
@@ -401,6 +428,13 @@ def test_every_object_of_another_workspace_is_not_found(
     assert person.json()["status"] == "suspended"
     role = client.get(f"/api/roles/{b['role_id']}", headers=other_workspace.headers)
     assert role.json()["permissions"] == ["audit-log:read:*"]
+    oauth_client = client.get(
+        f"/api/admin/oauth-clients/{b['client_pk']}", headers=other_workspace.headers
+    )
+    assert oauth_client.status_code == 200, oauth_client.text
+    with closing(TestClient(client.app, base_url=SECURE_BASE_URL)) as secure:
+        members = secure.get(MEMBERS, headers=bearer(b["oauth_access_token"]))
+    assert members.status_code == 200, members.text
     delegation = client.get(
         f"/api/approvals/delegations/{b['delegation_id']}", headers=other_workspace.headers
     )
@@ -438,6 +472,8 @@ def test_lists_never_show_rows_of_another_workspace(
     assert len(items("/api/roles?limit=200")) == 5
     assert {key["prefix"] for key in items("/api/me/api-keys")} == {workspace.api_key[:16]}
     assert items("/api/auth/sessions") == []
+    assert items("/api/admin/oauth-clients") == []
+    assert items("/api/me/oauth-grants") == []
     a_events = items("/api/admin/audit-log?limit=200")
     b_events = client.get("/api/admin/audit-log?limit=200", headers=other_workspace.headers)
     b_event_ids = {event["id"] for event in b_events.json()["items"]}

@@ -99,6 +99,11 @@ CALLS: dict[tuple[str, str], Call] = {
     ("post", "/api/sse/tickets"): lambda client, workspace, extra: client.post(
         "/api/sse/tickets", headers=workspace.headers | extra
     ),
+    ("post", "/api/admin/oauth-clients"): lambda client, workspace, extra: client.post(
+        "/api/admin/oauth-clients",
+        json={"name": "Tyme", "redirect_uris": ["https://app.example.com/cb"]},
+        headers=workspace.headers | extra,
+    ),
 }
 
 
@@ -154,7 +159,7 @@ def test_every_secret_shown_once_is_not_stored_by_caches(
         answer = call(client, workspace, key)
         assert answer.status_code < 300, (path, answer.text)
         assert answer.headers.get("cache-control") == "no-store", f"{method} {path}"
-        if path in {"/api/webhooks/subscriptions", "/api/sse/tickets"}:
+        if path in {"/api/webhooks/subscriptions", "/api/sse/tickets", "/api/admin/oauth-clients"}:
             replay = call(client, workspace, key)
             assert replay.headers.get("idempotent-replayed") == "true", path
             assert replay.headers.get("cache-control") == "no-store", f"replayed {path}"

@@ -1,4 +1,5 @@
-"""Secrets: opaque tokens (API keys, session and reset tokens) and passwords.
+"""Secrets: opaque tokens (API keys, session and reset tokens, OAuth codes, tokens and
+client secrets) and passwords.
 
 Tokens are `<kind prefix><id part><secret part>`: the id part finds the row (its `prefix`
 column, unique), and only the SHA-256 of the whole token is stored and compared in
@@ -31,6 +32,10 @@ class TokenKind(StrEnum):
     API_KEY = "tl_ak_"
     SESSION = "tl_st_"
     PASSWORD_RESET = "tl_pr_"  # noqa: S105 (a token prefix, not a password)
+    OAUTH_CODE = "tl_oc_"
+    OAUTH_ACCESS = "tl_oa_"
+    OAUTH_REFRESH = "tl_or_"
+    OAUTH_CLIENT_SECRET = "tl_os_"  # noqa: S105 (a token prefix, not a secret)
 
 
 @dataclass(frozen=True)
@@ -40,13 +45,13 @@ class IssuedToken:
     secret_hash: str
 
 
-def _hash(token: str) -> str:
+def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
 def issue_token(kind: TokenKind) -> IssuedToken:
     token = kind.value + secrets.token_urlsafe(SECRET_BYTES + ID_PART_LENGTH)
-    return IssuedToken(token=token, prefix=token_prefix(token), secret_hash=_hash(token))
+    return IssuedToken(token=token, prefix=token_prefix(token), secret_hash=token_hash(token))
 
 
 def token_prefix(token: str) -> str:
@@ -58,7 +63,7 @@ def token_kind(token: str) -> TokenKind | None:
 
 
 def token_matches(token: str, secret_hash: str) -> bool:
-    return hmac.compare_digest(_hash(token), secret_hash)
+    return hmac.compare_digest(token_hash(token), secret_hash)
 
 
 class PasswordHashing:

@@ -154,6 +154,10 @@ CATALOG: tuple[str, ...] = (
     "webhooks:manage:*",
     "jobs:read:*",
     "jobs:manage:*",
+    "oauth-clients:read:*",
+    "oauth-clients:manage:*",
+    "oauth-grants:read:own",
+    "oauth-grants:delete:own",
 )
 
 _SELF_SERVICE = (
@@ -179,6 +183,8 @@ _SELF_SERVICE = (
     "approvals:decide:own",
     "approvals:delegate:own",
     "events:read:own",
+    "oauth-grants:read:own",
+    "oauth-grants:delete:own",
 )
 
 BUILTIN_ROLES: dict[str, tuple[str, ...]] = {
@@ -214,6 +220,7 @@ BUILTIN_ROLES: dict[str, tuple[str, ...]] = {
         "approvals:read:*",
         "webhooks:read:*",
         "jobs:read:*",
+        "oauth-clients:read:*",
     ),
 }
 

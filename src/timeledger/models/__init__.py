@@ -15,6 +15,7 @@ from timeledger.models.identity import (
     User,
 )
 from timeledger.models.jobs import Job, JobSchedule
+from timeledger.models.oauth import OAuthAuthorizationCode, OAuthClient, OAuthToken
 from timeledger.models.organization import (
     Employee,
     EmployeeVersion,
@@ -98,6 +99,9 @@ __all__ = [
     "InboundEvent",
     "Job",
     "JobSchedule",
+    "OAuthAuthorizationCode",
+    "OAuthClient",
+    "OAuthToken",
     "OrgUnit",
     "OrgUnitManager",
     "OrgUnitVersion",

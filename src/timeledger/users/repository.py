@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from timeledger.access.caller import Caller
 from timeledger.access.permissions import Scope
-from timeledger.models import ApiKey, AuthSession, Employee, Role, User
+from timeledger.models import ApiKey, AuthSession, Employee, OAuthToken, Role, User
 from timeledger.organization.teams import managed_user_ids
 
 LIVE_STATUSES = ("active", "suspended")
@@ -242,7 +242,7 @@ class CredentialRepository:
         ).one_or_none()
 
     def revoke_all_of(self, user_id: int, now: datetime) -> None:
-        for model in (ApiKey, AuthSession):
+        for model in (ApiKey, AuthSession, OAuthToken):
             self.session.execute(
                 update(model)
                 .where(model.user_id == user_id, model.revoked_at.is_(None))

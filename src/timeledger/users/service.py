@@ -28,7 +28,9 @@ from timeledger.kit.errors import Conflict, Forbidden, NotFound, Unprocessable
 from timeledger.kit.etag import etag_for
 from timeledger.kit.views import view_of
 from timeledger.models import ApiKey, PasswordResetToken, Role, User
+from timeledger.organization.repository import EmployeeRepository
 from timeledger.organization.service import ensure_employee_for_user
+from timeledger.organization.today import workspace_today
 from timeledger.users.repository import CredentialRepository, RoleRepository, UserRepository
 from timeledger.users.schemas import (
     ApiKeyCreate,
@@ -266,6 +268,34 @@ def get_visible_person(session: Session, caller: Caller, user_id: int) -> User:
     if user is None:
         raise NotFound(f"User {user_id} does not exist.")
     return user
+
+
+@dataclass(frozen=True)
+class PersonAndWeek:
+    user: User
+    weekly_pattern_minutes: list[int] | None
+    """Planned minutes per ISO weekday, Monday first, of the person's employee record in
+    force today; None for a person without one."""
+
+
+def people_and_weeks(
+    session: Session, caller: Caller, user_id: int | None = None
+) -> list[PersonAndWeek]:
+    """The active people the caller sees, by name (or the one person asked for, whatever
+    their status; 404 when not visible), each with their planned week."""
+    if user_id is None:
+        statement = UserRepository(session).people_matching(caller, status="active")
+        people = list(session.scalars(statement.order_by(User.name, User.id)))
+    else:
+        people = [get_visible_person(session, caller, user_id)]
+    today = workspace_today(session, caller.workspace_id)
+    versions = EmployeeRepository(session).versions_of_users([user.id for user in people], today)
+    return [
+        PersonAndWeek(
+            user, versions[user.id].weekly_pattern_minutes if user.id in versions else None
+        )
+        for user in people
+    ]
 
 
 def _guard_target(caller: Caller, target: User) -> None:
