@@ -7,14 +7,14 @@ OpenAPI document, so tests that walk every operation cover new ones without edit
 
 import re
 import secrets
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from fastapi.testclient import TestClient
 from httpx import Response
-from sqlalchemy import update
+from sqlalchemy import MetaData, select, update
 
 from timeledger.access.credentials import PasswordHashing
 from timeledger.kit.clock import utcnow
@@ -230,3 +230,29 @@ def assert_rejected_everywhere(client: TestClient, token: str) -> None:
         if response.status_code != 401:
             accepted.append(f"{operation.label} -> {response.status_code}")
     assert accepted == [], accepted
+
+
+def database_text(db: Database) -> str:
+    """Every value of every column of every table, as text."""
+    metadata = MetaData()
+    metadata.reflect(bind=db.engine)
+    assert {"users", "api_keys", "auth_sessions", "password_reset_tokens"} <= set(metadata.tables)
+    chunks = []
+    with db.engine.connect() as connection:
+        for table in metadata.sorted_tables:
+            for row in connection.execute(select(table)):
+                for value in row:
+                    if isinstance(value, bytes | bytearray | memoryview):
+                        chunks.append(bytes(value).decode("utf-8", "replace"))
+                    else:
+                        chunks.append(str(value))
+    return "\n".join(chunks)
+
+
+def leaks(haystack: str, secrets: Iterable[str]) -> list[str]:
+    """The secrets found whole, or their part after the visible prefix (16 characters)."""
+    return [
+        secret
+        for secret in secrets
+        if secret in haystack or (len(secret) >= 32 and secret[16:] in haystack)
+    ]

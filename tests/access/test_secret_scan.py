@@ -2,42 +2,14 @@
 in any log line: only hashes and visible prefixes are kept."""
 
 import logging
-from collections.abc import Iterable
 
 import pytest
 import structlog
 from fastapi.testclient import TestClient
-from sqlalchemy import MetaData, select
 
-from tests.access.support import PASSWORD, bearer, login
+from tests.access.support import PASSWORD, bearer, database_text, leaks, login
 from tests.conftest import WorkspaceFixture
 from timeledger.kit.db import Database
-
-
-def _database_text(db: Database) -> str:
-    """Every value of every column of every table, as text."""
-    metadata = MetaData()
-    metadata.reflect(bind=db.engine)
-    assert {"users", "api_keys", "auth_sessions", "password_reset_tokens"} <= set(metadata.tables)
-    chunks = []
-    with db.engine.connect() as connection:
-        for table in metadata.sorted_tables:
-            for row in connection.execute(select(table)):
-                for value in row:
-                    if isinstance(value, bytes | bytearray | memoryview):
-                        chunks.append(bytes(value).decode("utf-8", "replace"))
-                    else:
-                        chunks.append(str(value))
-    return "\n".join(chunks)
-
-
-def _leaks(haystack: str, secrets: Iterable[str]) -> list[str]:
-    """The secrets found whole, or their part after the visible prefix (16 characters)."""
-    return [
-        secret
-        for secret in secrets
-        if secret in haystack or (len(secret) >= 32 and secret[16:] in haystack)
-    ]
 
 
 def _run_auth_flows(client: TestClient, workspace: WorkspaceFixture) -> tuple[list[str], str]:
@@ -120,14 +92,14 @@ def test_no_secret_reaches_the_database_or_the_logs(
         secrets, email = _run_auth_flows(client, workspace)
     captured = capsys.readouterr()
     logs = "\n".join([captured.out, captured.err, caplog.text, *map(repr, structured)])
-    stored = _database_text(db)
+    stored = database_text(db)
 
     # The scan sees what is meant to be kept: emails, visible prefixes, logged requests.
     assert email in stored
     assert workspace.api_key[:16] in stored
     assert "/api/auth/login" in logs
-    assert _leaks(stored, secrets) == []
-    assert _leaks(logs, secrets) == []
+    assert leaks(stored, secrets) == []
+    assert leaks(logs, secrets) == []
     assert "qwertyuiop" not in stored + logs
 
 
@@ -138,7 +110,7 @@ def test_no_secret_is_kept_for_idempotent_replays(
     created = client.post("/api/me/api-keys", json={}, headers=headers)
     assert created.status_code == 201, created.text
     secret = created.json()["key"]
-    assert _leaks(_database_text(db), [secret]) == []
+    assert leaks(database_text(db), [secret]) == []
     replayed = client.post("/api/me/api-keys", json={}, headers=headers)
     assert replayed.headers["Idempotent-Replayed"] == "true"
     assert replayed.json()["key"] == secret
@@ -146,7 +118,7 @@ def test_no_secret_is_kept_for_idempotent_replays(
     login = {"email": workspace.owner_email, "password": workspace.owner_password}
     signed_in = client.post("/api/auth/login", json=login, headers={"Idempotency-Key": "k-2"})
     assert signed_in.status_code == 200, signed_in.text
-    assert _leaks(_database_text(db), [signed_in.json()["token"]]) == []
+    assert leaks(database_text(db), [signed_in.json()["token"]]) == []
     again = client.post("/api/auth/login", json=login, headers={"Idempotency-Key": "k-2"})
     assert "Idempotent-Replayed" not in again.headers
     assert again.json()["token"] != signed_in.json()["token"]

@@ -7,7 +7,7 @@ import pytest
 import structlog
 from fastapi.testclient import TestClient
 
-from tests.access.test_secret_scan import _database_text, _leaks
+from tests.access.support import database_text, leaks
 from tests.compat.tyme.support import (
     MEMBERS,
     authorized_code,
@@ -37,7 +37,7 @@ def test_no_oauth_secret_reaches_the_database_or_the_logs(
         assert tyme.get(MEMBERS, headers=bearer(second["access_token"])).status_code == 200
     captured = capsys.readouterr()
     logs = "\n".join([captured.out, captured.err, caplog.text, *map(repr, structured)])
-    stored = _database_text(db)
+    stored = database_text(db)
 
     assert client.client_secret is not None
     secrets = [
@@ -51,5 +51,5 @@ def test_no_oauth_secret_reaches_the_database_or_the_logs(
     assert len(secrets) == 7
     assert code[:16] in stored
     assert "/compat/tyme/v1/access_token" in logs
-    assert _leaks(stored, secrets) == []
-    assert _leaks(logs, secrets) == []
+    assert leaks(stored, secrets) == []
+    assert leaks(logs, secrets) == []
