@@ -1,9 +1,11 @@
-"""Imports every module that registers job kinds, cycle tasks or upkeep tasks with the worker.
+"""Imports every module that registers job kinds, cycle tasks or upkeep tasks with the worker,
+or webhook body formats with the webhook delivery.
 
 The composition roots (`app.create_app`, the `worker` command) import it, so the `jobs`
 package itself knows no domain.
 """
 
+import timeledger.compat.tyme.webhook_bodies
 import timeledger.entries.jobs
 import timeledger.inbound.processing
 import timeledger.jobs.schedules

@@ -17,8 +17,12 @@ from standardwebhooks.webhooks import Webhook
 
 from tests.conftest import WorkspaceFixture
 from timeledger.changelog.service import record_change
+from timeledger.config import Settings
 from timeledger.kit.clock import Clock, current_clock
 from timeledger.kit.db import Database
+from timeledger.kit.secretbox import SecretBox
+from timeledger.models import WebhookSubscription
+from timeledger.webhooks.dispatcher import deliver_due
 
 SUBSCRIPTIONS = "/api/webhooks/subscriptions"
 BODY_MARKER = "RECEIVER-BODY-MARKER-7f3a"
@@ -32,12 +36,16 @@ class Received:
 
     message_id: str
     headers: dict[str, str]
-    payload: dict[str, Any]
+    payload: Any
+    """The JSON body: a Standard Webhooks payload, or a body format's document."""
     verified: bool
     answered: int
 
     @property
     def revision(self) -> int | None:
+        """The revision of a Standard Webhooks payload's event."""
+        if not isinstance(self.payload, dict):
+            return None
         revision: int | None = self.payload["data"].get("revision")
         return revision
 
@@ -105,7 +113,7 @@ class Receiver:
     def handle(self, headers: dict[str, str], body: bytes) -> Reply:
         message_id = headers.get("webhook-id", "")
         verified = False
-        payload: dict[str, Any] = {}
+        payload: Any = {}
         if self.secret is not None:
             verified = self._verifies(self.secret, headers, body)
             payload = json.loads(body)
@@ -168,6 +176,25 @@ def subscribe(
     body: dict[str, Any] = response.json()
     receiver.secret = body["secret"]
     return body
+
+
+def stored_secret(db: Database, settings: Settings, subscription_id: int) -> str:
+    """The signing secret of a subscription that showed it to nobody (a Tyme one)."""
+    with db.transaction() as session:
+        subscription = session.get(WebhookSubscription, subscription_id)
+        assert subscription is not None
+        return SecretBox(settings.resolved_secret_key()).open(subscription.secret_encrypted)
+
+
+def deliver_until(
+    db: Database, settings: Settings, condition: Callable[[], bool], timeout: float = 20
+) -> None:
+    """Worker cycles in the test's thread until `condition` holds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "deliveries did not finish in time"
+        if deliver_due(db, settings) == 0:
+            time.sleep(0.02)
 
 
 def make_changes(

@@ -2,7 +2,6 @@
 `standardwebhooks` package; the worker's cycle task runs in the test's thread."""
 
 import time
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -18,6 +17,7 @@ from tests.webhooks.support import (
     SUBSCRIPTIONS,
     Receiver,
     Reply,
+    deliver_until,
     deliveries,
     first_attempt_fails,
     make_changes,
@@ -33,16 +33,6 @@ from timeledger.kit.db import Database
 from timeledger.models import Change, User, WebhookSubscription, Workspace
 from timeledger.webhooks import dispatcher
 from timeledger.webhooks.dispatcher import STEPS_PER_SUBSCRIPTION, deliver_due
-
-
-def deliver_until(
-    db: Database, settings: Settings, condition: Callable[[], bool], timeout: float = 20
-) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "deliveries did not finish in time"
-        if deliver_due(db, settings) == 0:
-            time.sleep(0.02)
 
 
 def subscription(

@@ -23,6 +23,7 @@ COMMITTED_CHANGES = WakeUps()
 """Announced per workspace id after a commit that recorded changes in this process, or
 on a notification from another process."""
 _CHANGED_WORKSPACES = "timeledger_changed_workspaces"
+_RECORDED_REVISIONS = "timeledger_recorded_revisions"
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,14 @@ def record_changes(
     if loaded is not None:
         set_committed_value(loaded, "revision", revisions[-1])
     session.info.setdefault(_CHANGED_WORKSPACES, set()).add(workspace_id)
+    session.info.setdefault(_RECORDED_REVISIONS, []).extend(revisions)
     return revisions
+
+
+def recorded_revisions(session: Session) -> list[int]:
+    """The revisions this session's transaction has recorded so far (a sync leaves its
+    own changes out of what it answers)."""
+    return list(session.info.get(_RECORDED_REVISIONS, ()))
 
 
 _TAKE = (
@@ -154,6 +162,7 @@ def _announce_committed(session: Session) -> None:
 def _forget_uncommitted(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:
         session.info.pop(_CHANGED_WORKSPACES, None)
+        session.info.pop(_RECORDED_REVISIONS, None)
 
 
 def announce_committed(workspace_id: int) -> None:

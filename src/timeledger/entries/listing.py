@@ -737,11 +737,7 @@ def _list_statement(
     """Entries of a shape in the order of `sort`, at most `row_limit` of them; with
     `after`, those after the row of `after_value` and `after_id` in that order."""
     expression = _sort_expression(sort)
-    statement = (
-        select(*ENTRY_COLUMNS, EMPLOYEES.c.user_id)
-        .select_from(ENTRIES.outerjoin(EMPLOYEES, EMPLOYEES.c.id == ENTRIES.c.employee_id))
-        .where(*entry_conditions_of(shape))
-    )
+    statement = _listed_rows().where(*entry_conditions_of(shape))
     if after:
         value = bindparam("after_value", type_=expression.type)
         row_id = bindparam("after_id", type_=ENTRIES.c.id.type)
@@ -812,11 +808,82 @@ def list_entries_window(
 
 
 def _rendered(rows: Sequence[Any], filters: EntryFilters) -> list[dict[str, Any]]:
+    return _rendered_in(rows, filters.workspace.currency)
+
+
+def _rendered_in(rows: Sequence[Any], currency: str) -> list[dict[str, Any]]:
     now = utcnow()
-    currency = filters.workspace.currency
     return [
         render_entry_row(row, user_id=row[_USER_ID], currency=currency, now=now) for row in rows
     ]
+
+
+START_ORDER = (
+    ENTRIES.c.day,
+    func.coalesce(ENTRIES.c.started_at, ENTRIES.c.timer_started_at).nulls_first(),
+    ENTRIES.c.id,
+)
+"""Earliest first: by date, then by start (an entry of minutes alone first, a timer by
+when it last started), then by id."""
+
+
+def _listed_rows() -> Select[Any]:
+    return select(*ENTRY_COLUMNS, EMPLOYEES.c.user_id).select_from(
+        ENTRIES.outerjoin(EMPLOYEES, EMPLOYEES.c.id == ENTRIES.c.employee_id)
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _by_start_statement(shape: EntryShape) -> Select[Any]:
+    return (
+        _listed_rows()
+        .where(*entry_conditions_of(shape))
+        .order_by(*START_ORDER)
+        .limit(bindparam("row_limit", type_=Integer()))
+        .offset(bindparam("row_offset", type_=Integer()))
+    )
+
+
+def list_entries_by_start(
+    session: Session, filters: EntryFilters, *, limit: int, offset: int
+) -> list[dict[str, Any]]:
+    """Entries `offset` up to `offset + limit` in the order of `START_ORDER` (Tyme's
+    times)."""
+    if filters.matches_nothing:
+        return []
+    parameters = {**filters.parameters(), "row_limit": limit, "row_offset": offset}
+    rows = session.connection().execute(_by_start_statement(filters.shape), parameters).all()
+    return _rendered(rows, filters)
+
+
+@functools.lru_cache(maxsize=64)
+def _count_statement(shape: EntryShape) -> Select[Any]:
+    return select(func.count()).select_from(ENTRIES).where(*entry_conditions_of(shape))
+
+
+def count_entries(session: Session, filters: EntryFilters) -> int:
+    if filters.matches_nothing:
+        return 0
+    statement = _count_statement(filters.shape)
+    return int(session.connection().execute(statement, filters.parameters()).scalar_one())
+
+
+_BY_ID = _listed_rows().where(
+    ENTRIES.c.workspace_id == bindparam("workspace_id"),
+    ENTRIES.c.id.in_(bindparam("ids", expanding=True)),
+)
+
+
+def entries_by_id(session: Session, workspace_id: int, ids: Iterable[int]) -> list[dict[str, Any]]:
+    """The workspace's entries among `ids` (whoever they belong to), rendered as the lists
+    render them, by id."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return []
+    basics = workspace_basics(session, workspace_id)
+    assert basics is not None
+    rows = session.connection().execute(_BY_ID, {"workspace_id": workspace_id, "ids": wanted})
+    return sorted(_rendered_in(rows.all(), basics.currency), key=lambda entry: entry["id"])
 
 
 def page_of(
@@ -835,7 +902,10 @@ __all__ = [
     "EntryQuery",
     "EntrySort",
     "WorkspaceFacts",
+    "count_entries",
+    "entries_by_id",
     "list_entries",
+    "list_entries_by_start",
     "list_entries_window",
     "next_cursor_of",
     "page_of",

@@ -3,7 +3,7 @@
 from collections.abc import Collection
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Table, func, select, update
+from sqlalchemy import Table, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from timeledger.kit.clock import utcnow
@@ -83,6 +83,23 @@ class EntryRepository:
             )
         ).first()
 
+    def booked_on(self, project_ids: Collection[int], task_ids: Collection[int]) -> list[TimeEntry]:
+        """The entries booked on any of these projects or tasks, by id."""
+        if not project_ids and not task_ids:
+            return []
+        return list(
+            self.session.scalars(
+                select(TimeEntry)
+                .where(
+                    or_(
+                        TimeEntry.project_id.in_(sorted(project_ids)),
+                        TimeEntry.task_id.in_(sorted(task_ids)),
+                    )
+                )
+                .order_by(TimeEntry.id)
+            )
+        )
+
     def employees_with_timers_started_before(self, cutoff: datetime) -> list[int]:
         """The employees whose running timer started before `cutoff`, by id."""
         return list(
@@ -156,6 +173,18 @@ class EntryRepository:
             .execution_options(synchronize_session=False)
         )
         return int(result.rowcount)  # type: ignore[attr-defined]
+
+    def ids_after(self, after_id: int, limit: int) -> list[int]:
+        """The workspace's entry ids above `after_id`, ascending: all its entries read a
+        page at a time."""
+        return list(
+            self.session.scalars(
+                select(TimeEntry.id)
+                .where(TimeEntry.id > after_id)
+                .order_by(TimeEntry.id)
+                .limit(limit)
+            )
+        )
 
     def add(self, entry: TimeEntry) -> None:
         self.session.add(entry)

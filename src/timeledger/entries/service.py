@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from timeledger.access.caller import Caller
+from timeledger.access.permissions import Scope
 from timeledger.approvals.log import ProjectWeeksWatch, Submitted, watch_project_weeks
 from timeledger.changelog.service import ChangeOf, record_change, record_changes
 from timeledger.entries import validators
@@ -34,6 +35,7 @@ from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import Conflict, Forbidden, NotFound, Problem, Unprocessable
 from timeledger.kit.etag import etag_for
 from timeledger.kit.jsonio import to_jsonable
+from timeledger.kit.routing import unconditional
 from timeledger.kit.timeutil import local_date
 from timeledger.kit.versioning import in_force_of
 from timeledger.models import Employee, EmployeeVersion, Employment, TimeEntry, Workspace
@@ -379,6 +381,17 @@ def _merge(entry: TimeEntry | None, requested: dict[str, Any]) -> dict[str, Any]
         values["task_id"] = None
     values.update(requested)
     return values
+
+
+def _day_of(lookups: Lookups, employee: Employee, instant: datetime) -> date:
+    """The date of `instant` where the employee is, as the date of a span's start."""
+    return local_date(instant, lookups.timezone(employee, local_date(instant, "UTC")))
+
+
+def local_date_of(session: Session, caller: Caller, employee_id: int, instant: datetime) -> date:
+    """The date an entry starting at `instant` has in the employee's time zone."""
+    employee = reached_employee(session, caller, Area.TIMESHEET, employee_id)
+    return _day_of(Lookups(session), employee, instant)
 
 
 def _settle_span(lookups: Lookups, writer: Writer, values: dict[str, Any]) -> None:
@@ -862,6 +875,22 @@ def delete_entry(
     record_entry_change(session, caller.workspace_id, before, None)
 
 
+def delete_entries_booked_on(
+    session: Session,
+    caller: Caller,
+    *,
+    project_ids: Collection[int] = (),
+    task_ids: Collection[int] = (),
+) -> None:
+    """Delete every entry booked on these projects or tasks, each as `delete_entry` does
+    (reach, locks, approved entries, time-off bookings): one refused refuses the caller's
+    whole operation, whose unit of work then stores nothing."""
+    for entry in EntryRepository(session).booked_on(project_ids, task_ids):
+        delete_entry(
+            session, caller, entry.employee_id, entry.id, force=False, if_match=unconditional
+        )
+
+
 # Time off
 
 
@@ -975,6 +1004,14 @@ def _timer_counts_minutes(entry: TimeEntry) -> Unprocessable:
     )
 
 
+def every_entry_id_after(session: Session, caller: Caller, after_id: int, limit: int) -> list[int]:
+    """The workspace's entry ids above `after_id`, ascending, for a caller who reads every
+    employee's time (a full sync of the Tyme face)."""
+    if caller.scope_for("timesheet", "read") is not Scope.ALL:
+        raise Forbidden("Reading every entry needs timesheet:read:*.")
+    return EntryRepository(session).ids_after(after_id, limit)
+
+
 def running_timer(session: Session, caller: Caller, employee_id: int) -> TimeEntry | None:
     employee = reached_employee(session, caller, Area.TIMESHEET, employee_id)
     return EntryRepository(session).running_timer(employee.id)
@@ -1013,34 +1050,64 @@ def _project_rounding(session: Session, entry: TimeEntry) -> tuple[Any, int] | N
     return version.rounding_method, version.rounding_minutes
 
 
-def _start(session: Session, caller: Caller, writer: Writer, entry: TimeEntry) -> TimerSwitch:
+def _start(
+    session: Session, caller: Caller, writer: Writer, entry: TimeEntry, since: datetime | None
+) -> TimerSwitch:
     repository = EntryRepository(session)
     running = repository.running_timer(writer.employee.id)
     if running is not None and running.id == entry.id:
-        return TimerSwitch(tracking=entry, stopped=None)
-    if entry.started_at is not None:
-        raise _timer_counts_minutes(entry)
-    stopped = _stop(session, caller, running) if running is not None else None
-    entry.timer_started_at = utcnow()
-    entry.updated_at = entry.timer_started_at
+        if since is None or since == entry.timer_started_at:
+            return TimerSwitch(tracking=entry, stopped=None)
+        stopped = None
+    else:
+        if entry.started_at is not None:
+            raise _timer_counts_minutes(entry)
+        stopped = _stop(session, caller, running) if running is not None else None
+    now = utcnow()
+    entry.timer_started_at = since or now
+    entry.updated_at = now
     entry.row_version += 1
     session.flush()
     _log(session, caller, entry, "timer_started")
     return TimerSwitch(tracking=entry, stopped=stopped)
 
 
-def start_timer(session: Session, caller: Caller, employee_id: int, entry_id: int) -> TimerSwitch:
-    """Start the timer on an existing entry; a timer running on another entry of the same
-    employee stops first and is reported."""
+def _timer_since(writer: Writer, since: datetime | None) -> datetime | None:
+    """When a timer started, as a client that was offline tells it: not in the future."""
+    if since is None:
+        return None
+    since = spans.require_within_range(since, location="since")
+    spans.require_not_in_future(since, writer.now, location="since")
+    return since
+
+
+def start_timer(
+    session: Session,
+    caller: Caller,
+    employee_id: int,
+    entry_id: int,
+    *,
+    since: datetime | None = None,
+) -> TimerSwitch:
+    """Start the timer on an existing entry, now or `since`; a timer running on another
+    entry of the same employee stops first and is reported. Starting the running one
+    again changes nothing, but a different `since` moves its start (its date stays)."""
     writer = _writer(session, caller, employee_id)
     EntryRepository(session).serialize_writes_of(writer.employee.id)
     entry = _changeable(session, writer, employee_id, entry_id, force=False).entry
-    return _start(session, caller, writer, entry)
+    return _start(session, caller, writer, entry, _timer_since(writer, since))
 
 
 def start_timer_on_new_entry(
-    session: Session, caller: Caller, employee_id: int, data: EntryCreate
+    session: Session,
+    caller: Caller,
+    employee_id: int,
+    data: EntryCreate,
+    *,
+    since: datetime | None = None,
 ) -> TimerSwitch:
+    """A new entry with its timer running from now or `since`; its date defaults to the
+    local date the timer started on."""
     writer = _writer(session, caller, employee_id)
     EntryRepository(session).serialize_writes_of(writer.employee.id)
     if data.started_at is not None or data.ended_at is not None:
@@ -1048,10 +1115,12 @@ def start_timer_on_new_entry(
             "A timer counts minutes; start it on an entry without started_at and ended_at.",
             errors=[{"location": "body.started_at", "message": "not with a timer"}],
         )
+    since = _timer_since(writer, since)
     if data.date is None:
-        data = data.model_copy(update={"date": writer.today})
+        day = writer.today if since is None else _day_of(Lookups(session), writer.employee, since)
+        data = data.model_copy(update={"date": day})
     entry = create_entry(session, caller, employee_id, data)
-    return _start(session, caller, writer, entry)
+    return _start(session, caller, writer, entry, since)
 
 
 def stop_timer(session: Session, caller: Caller, employee_id: int) -> TimeEntry:

@@ -27,6 +27,10 @@ def event_document(change: Change) -> dict[str, Any]:
     return event_view(change).model_dump(mode="json")
 
 
+def head_revision(session: Session, workspace_id: int) -> int:
+    return ChangeRepository(session).head_revision(workspace_id)
+
+
 def visible_changes(
     session: Session, audience: Audience, after: int, types: TypeFilter, limit: int
 ) -> tuple[list[Change], int, int]:

@@ -5,6 +5,7 @@ from timeledger.models.approvals import ApprovalDecision, ApprovalDelegation
 from timeledger.models.bookmarks import EntryBookmark
 from timeledger.models.changelog import Change
 from timeledger.models.events import StreamTicket
+from timeledger.models.external_ids import ExternalId
 from timeledger.models.identity import (
     ApiKey,
     AuditEvent,
@@ -91,6 +92,7 @@ __all__ = [
     "EmploymentTermsVersion",
     "EntryBookmark",
     "EntryDayTotal",
+    "ExternalId",
     "HolidayCalendar",
     "HolidayCalendarVersion",
     "HolidayCustomDay",

@@ -23,6 +23,11 @@ class WebhookSubscription(IdMixin, TenantMixin, Base):
     secret_encrypted: Mapped[str] = mapped_column(
         Text, comment="The whsec_ signing secret, encrypted with the server's secret key."
     )
+    tyme_trigger: Mapped[str | None] = mapped_column(
+        String(16),
+        comment="Made through the Tyme face: its trigger_type (category, project, task, subtask, "
+        "time, stopped_time); deliveries are then Tyme's JSON arrays. Null: a native one.",
+    )
     active: Mapped[bool] = mapped_column(default=True)
     disabled_reason: Mapped[str | None] = mapped_column(String(200))
     disabled_at: Mapped[datetime | None]

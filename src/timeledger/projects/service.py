@@ -2,7 +2,7 @@
 effective-dated store, who may see which project, members and per-activity rates."""
 
 from datetime import date
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
@@ -11,7 +11,7 @@ from timeledger.access.caller import Caller
 from timeledger.access.permissions import Scope
 from timeledger.changelog.service import record_change
 from timeledger.kit.clock import utcnow
-from timeledger.kit.errors import NotFound, Unprocessable
+from timeledger.kit.errors import Forbidden, NotFound, Unprocessable
 from timeledger.models import (
     Activity,
     Customer,
@@ -148,6 +148,30 @@ def project_changes(changes: dict[str, Any]) -> dict[str, Any]:
     if changes.get("budget_kind") == "none" and "budget_amount" not in changes:
         return {**changes, "budget_amount": None}
     return changes
+
+
+def require_may_write(caller: Caller, action: Literal["create", "update", "delete"]) -> None:
+    """403 without `projects:<action>:*`: the permission the routes of customers,
+    projects and tasks declare, for a face reaching several kinds through one operation."""
+    permission = f"projects:{action}:*"
+    if not caller.may(permission):
+        raise Forbidden(
+            f"This change requires the permission {permission}, which the role "
+            f"{caller.role_name!r} does not hold.",
+            extra={"required_permission": permission},
+        )
+
+
+def project_ids_of_customer(session: Session, customer_id: int, day: date) -> list[int]:
+    """The live projects whose version in force on `day`, or a later one, names the
+    customer (those that keep it from being deleted), by id."""
+    return sorted(
+        {
+            version.project_id
+            for version in PROJECTS.in_force_from(session, day)
+            if version.customer_id == customer_id
+        }
+    )
 
 
 def sees_every_project(caller: Caller) -> bool:
@@ -367,6 +391,28 @@ def task_of(session: Session, project: Project, task_id: int) -> Task:
     return task
 
 
+def live_task_ids_below(session: Session, project_id: int, task_id: int | None = None) -> list[int]:
+    """The live tasks of a project, or those below one of its tasks (that one left out),
+    each after the tasks below it: the order they can be deleted in."""
+    children: dict[int | None, list[int]] = {}
+    rows = session.execute(
+        select(Task.id, Task.parent_task_id)
+        .where(Task.project_id == project_id, Task.deleted_at.is_(None))
+        .order_by(Task.id)
+    )
+    for child_id, parent_id in rows:
+        children.setdefault(parent_id, []).append(child_id)
+    ordered: list[int] = []
+
+    def below(parent_id: int | None) -> None:
+        for child_id in children.get(parent_id, []):
+            below(child_id)
+            ordered.append(child_id)
+
+    below(task_id)
+    return ordered
+
+
 def _check_parent(
     session: Session, project: Project, parent_id: int, day: date, task_id: int | None
 ) -> None:
@@ -478,3 +524,65 @@ def delete_task(
     project = PROJECTS.get(session, project_id)
     task = task_of(session, project, task_id)
     TASKS.delete(session, actor, task.id, today=today, if_match=if_match)
+
+
+# Finding by name
+
+
+def _ids_named(
+    session: Session,
+    kind: ConfigKind[Any, Any],
+    statement: Select[Any],
+    name_contains: str | None,
+    limit: int,
+) -> list[int]:
+    found = session.scalars(
+        kind.matching(statement, name_contains=name_contains).order_by(*kind.by_name()).limit(limit)
+    )
+    return [getattr(version, kind.owner_column.key) for version in found]
+
+
+def customer_ids_named(
+    session: Session, day: date, name_contains: str | None, *, limit: int
+) -> list[int]:
+    """The live customers in force on `day` whose name then contains the text (all of
+    them for None), archived ones too, by name: at most `limit`."""
+    return _ids_named(session, CUSTOMERS, CUSTOMERS.in_force(day), name_contains, limit)
+
+
+def project_ids_named(
+    session: Session,
+    day: date,
+    name_contains: str | None,
+    *,
+    customer_id: int | None = None,
+    limit: int,
+) -> list[int]:
+    """As `customer_ids_named`, for projects, of a customer when one is given."""
+    statement = PROJECTS.in_force(day)
+    if customer_id is not None:
+        statement = of_customer(statement, customer_id)
+    return _ids_named(session, PROJECTS, statement, name_contains, limit)
+
+
+def task_ids_named(
+    session: Session,
+    day: date,
+    name_contains: str | None,
+    *,
+    subtasks: bool,
+    parent_id: int | None = None,
+    limit: int,
+) -> list[int]:
+    """As `customer_ids_named`, for tasks without a parent (of the project `parent_id`
+    when given) or, with `subtasks`, for those with one (of the task `parent_id`)."""
+    statement = TASKS.in_force(day)
+    if subtasks:
+        statement = statement.where(Task.parent_task_id.is_not(None))
+        if parent_id is not None:
+            statement = statement.where(Task.parent_task_id == parent_id)
+    else:
+        statement = statement.where(Task.parent_task_id.is_(None))
+        if parent_id is not None:
+            statement = statement.where(Task.project_id == parent_id)
+    return _ids_named(session, TASKS, statement, name_contains, limit)

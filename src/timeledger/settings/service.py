@@ -950,7 +950,13 @@ MCTIME_TIME_TYPES: dict[str, str] = {
 def default_work_activity_id(session: Session) -> int | None:
     """The activity time lands on when a client names none (the mite face allows that):
     the workspace's default `work` activity, while it exists."""
-    activity = ACTIVITIES.by_key(session, "work")
+    return activity_id_of_key(session, "work")
+
+
+def activity_id_of_key(session: Session, key: str) -> int | None:
+    """The live activity with this key (a workspace's default activities are keyed by
+    their McTime names), archived or not."""
+    activity = ACTIVITIES.by_key(session, key)
     return activity.id if activity is not None else None
 
 

@@ -24,10 +24,12 @@ from standardwebhooks.webhooks import Webhook
 
 from timeledger import __version__
 from timeledger.config import Settings
+from timeledger.events.catalog import event_type
 from timeledger.events.service import event_document
 from timeledger.kit.clock import utcnow
 from timeledger.kit.jsonio import dump_json
 from timeledger.models import Change
+from timeledger.webhooks.bodies import Body
 from timeledger.webhooks.destinations import (
     DestinationRefused,
     check_destination,
@@ -63,6 +65,16 @@ def change_message(change: Change) -> Message:
         event_type=document["type"],
         revision=change.revision,
         body=dump_json(payload).decode(),
+    )
+
+
+def formatted_message(change: Change, body: Body) -> Message:
+    """A change in a body format's shape (`bodies`), with the webhook-id of its event."""
+    return Message(
+        id=event_message_id(change.workspace_id, change.revision),
+        event_type=event_type(change.entity, change.op),
+        revision=change.revision,
+        body=dump_json(body).decode(),
     )
 
 

@@ -7,7 +7,9 @@ read (one short transaction), sends it with no transaction open, and records the
 (another short transaction). Only a 2xx moves the cursor, so a crash anywhere loses
 nothing: the event is sent again, with the same webhook-id, after the lease expires.
 A failure waits out `webhook_retry_delays_seconds` (with jitter) before the same event is
-tried again; later events wait behind it, which keeps the order.
+tried again; later events wait behind it, which keeps the order. A subscription made
+through a compatibility face gets the body its trigger's format makes (`bodies`); a change
+the format has nothing to send for is passed over like one of another type.
 """
 
 import secrets
@@ -29,12 +31,14 @@ from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
 from timeledger.kit.errors import Unprocessable
 from timeledger.kit.secretbox import SecretBox
-from timeledger.models import User, WebhookDelivery, WebhookSubscription
+from timeledger.models import Change, User, WebhookDelivery, WebhookSubscription
+from timeledger.webhooks.bodies import BodyFormat, body_format_of
 from timeledger.webhooks.delivery import (
     Message,
     Outcome,
     Sender,
     change_message,
+    formatted_message,
     message_for_test_event,
 )
 from timeledger.webhooks.repository import DeliveryRepository, SubscriptionRepository
@@ -75,6 +79,25 @@ def _active_creator(session: Session, subscription: WebhookSubscription) -> User
 
 
 CREATOR_GONE = "the subscription's creator was deleted or suspended"
+NOTHING_TO_SEND = "the event's object is gone or no longer fits the trigger"
+
+
+def _body_format(subscription: WebhookSubscription) -> BodyFormat | str | None:
+    """The format of the subscription's bodies: None for the Standard Webhooks payload, its
+    trigger's format (see `bodies`), or why its trigger has none."""
+    trigger = subscription.tyme_trigger
+    if trigger is None:
+        return None
+    body_format = body_format_of(trigger)
+    return body_format if body_format is not None else f"its trigger {trigger!r} is not known"
+
+
+def _message(session: Session, change: Change, body_format: BodyFormat | None) -> Message | None:
+    """The message delivering `change`, or None when the format has nothing to send."""
+    if body_format is None:
+        return change_message(change)
+    body = body_format.body(session, change)
+    return formatted_message(change, body) if body is not None else None
 
 
 def disable(session: Session, subscription: WebhookSubscription, reason: str) -> None:
@@ -207,6 +230,10 @@ class SubscriptionRound:
             except Unprocessable:
                 disable(session, subscription, "its event types are no longer known")
                 return None
+            body_format = _body_format(subscription)
+            if isinstance(body_format, str):
+                disable(session, subscription, body_format)
+                return None
             audience = Audience(session, caller_acting_as(creator, "webhook"))
             changes, next_after, head = visible_changes(
                 session, audience, subscription.delivered_revision, types, limit=1
@@ -218,6 +245,12 @@ class SubscriptionRound:
                 subscription.locked_until = None
                 return None
             change = changes[0]
+            message = _message(session, change, body_format)
+            if message is None:
+                subscription.delivered_revision = max(
+                    subscription.delivered_revision, change.revision
+                )
+                return SKIPPED
             try:
                 secret = SecretBox(self.settings.resolved_secret_key()).open(
                     subscription.secret_encrypted
@@ -234,7 +267,7 @@ class SubscriptionRound:
             return Attempt(
                 url=subscription.url,
                 secret=secret,
-                message=change_message(change),
+                message=message,
                 number=subscription.failed_attempts + 1,
             )
 
@@ -372,6 +405,9 @@ def redelivery_source(delivery_id: int) -> MessageSource:
             return "the delivery no longer exists"
         if delivery.revision is None:
             return message_for_test_event(delivery.message_id, subscription.id, utcnow())
+        body_format = _body_format(subscription)
+        if isinstance(body_format, str):
+            return body_format
         change = SubscriptionRepository(session).change(delivery.revision)
         if change is None:
             return "the event is no longer in the change log"
@@ -380,7 +416,8 @@ def redelivery_source(delivery_id: int) -> MessageSource:
             return CREATOR_GONE
         if not Audience(session, caller_acting_as(creator, "webhook")).sees(change):
             return "the subscription's creator may no longer read this event"
-        return change_message(change)
+        message = _message(session, change, body_format)
+        return message if message is not None else NOTHING_TO_SEND
 
     return source
 

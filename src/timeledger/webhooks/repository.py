@@ -37,6 +37,29 @@ class SubscriptionRepository:
         self.session.delete(subscription)
         self.session.flush()
 
+    def of_trigger(self, url: str, trigger: str) -> list[WebhookSubscription]:
+        """The subscriptions of `url` to a face's trigger, locked like `get(for_update)`."""
+        return list(
+            self.session.scalars(
+                select(WebhookSubscription)
+                .where(
+                    WebhookSubscription.url == url,
+                    WebhookSubscription.tyme_trigger == trigger,
+                )
+                .order_by(WebhookSubscription.id)
+                .with_for_update()
+            )
+        )
+
+    def serialize_subscribing(self, workspace_id: int) -> None:
+        """Lock the workspace's row until commit (PostgreSQL; SQLite's writers are
+        serialized already), so that two requests subscribing one URL to one trigger at
+        once make one subscription. The workspace's writers wait for it meanwhile: it is
+        held for a few statements."""
+        self.session.execute(
+            select(Workspace.id).where(Workspace.id == workspace_id).with_for_update()
+        )
+
     def _due(self, now: datetime) -> Select[WebhookSubscription]:
         """Active subscriptions whose cursor is behind their workspace's head revision,
         whose retry is due and which no worker holds: idle ones cost no write at all."""

@@ -60,6 +60,10 @@ class Subscription(BaseModel):
     url: str
     description: str
     event_types: list[str]
+    tyme_trigger: str | None = Field(
+        description="Set on a subscription made through the Tyme face (docs/compat/tyme.md): "
+        "its trigger_type. Its requests carry Tyme's JSON arrays instead of the payload below."
+    )
     active: bool
     state: SubscriptionState = Field(
         description="active: delivering; failing: retrying the next event; disabled: "

@@ -20,6 +20,7 @@ from timeledger.kit.pagination import PageRequest, fetch_page
 from timeledger.kit.secretbox import SecretBox
 from timeledger.kit.views import view_of
 from timeledger.models import WebhookDelivery, WebhookSubscription
+from timeledger.webhooks.bodies import BodyFormat, body_format_of, known_triggers
 from timeledger.webhooks.delivery import SECRET_PREFIX
 from timeledger.webhooks.destinations import DestinationRefused, check_destination
 from timeledger.webhooks.repository import DeliveryRepository, SubscriptionRepository
@@ -53,7 +54,7 @@ def subscription_etag(subscription: WebhookSubscription) -> str:
     return etag_for(ENTITY, subscription.id, subscription.row_version)
 
 
-def checked_url(url: str, settings: Settings) -> str:
+def checked_url(url: str, settings: Settings, location: str = "body.url") -> str:
     """The URL if it may receive webhooks now (422 naming the reason otherwise). It
     resolves the host, so call it before the request's first query: on SQLite a writing
     transaction holds the database's write lock from its first statement on."""
@@ -61,7 +62,7 @@ def checked_url(url: str, settings: Settings) -> str:
         check_destination(url, allow_private=settings.webhook_allow_private_destinations)
     except DestinationRefused as refused:
         raise Unprocessable.at(
-            "body.url",
+            location,
             f"The URL cannot receive webhooks: {refused.reason}.",
             f"destination refused: {refused.reason}",
         ) from None
@@ -115,7 +116,24 @@ def create_subscription(
     """The new subscription and its signing secret, which is never shown again. It
     receives the changes committed after it."""
     url = checked_url(data.url, settings)
-    event_types = _event_types(data.event_types)
+    return _add_subscription(
+        session,
+        caller,
+        settings,
+        WebhookSubscription(
+            url=url,
+            description=data.description,
+            event_types=_event_types(data.event_types),
+            active=data.active,
+        ),
+    )
+
+
+def _add_subscription(
+    session: Session, caller: Caller, settings: Settings, subscription: WebhookSubscription
+) -> tuple[WebhookSubscription, str]:
+    """Store `subscription` (its URL checked, what it receives set) with a new secret,
+    starting at the head revision."""
     repository = SubscriptionRepository(session)
     if repository.count() >= MAX_SUBSCRIPTIONS_PER_WORKSPACE:
         raise Conflict(
@@ -124,22 +142,15 @@ def create_subscription(
         )
     secret = _new_secret()
     now = utcnow()
-    subscription = repository.add(
-        WebhookSubscription(
-            workspace_id=caller.workspace_id,
-            url=url,
-            description=data.description,
-            event_types=event_types,
-            secret_encrypted=SecretBox(settings.resolved_secret_key()).seal(secret),
-            active=data.active,
-            created_by_user_id=caller.user_id,
-            delivered_revision=ChangeRepository(session).head_revision(caller.workspace_id),
-            failed_attempts=0,
-            row_version=1,
-            created_at=now,
-            updated_at=now,
-        )
-    )
+    subscription.workspace_id = caller.workspace_id
+    subscription.secret_encrypted = SecretBox(settings.resolved_secret_key()).seal(secret)
+    subscription.created_by_user_id = caller.user_id
+    subscription.delivered_revision = ChangeRepository(session).head_revision(caller.workspace_id)
+    subscription.failed_attempts = 0
+    subscription.row_version = 1
+    subscription.created_at = now
+    subscription.updated_at = now
+    repository.add(subscription)
     _audit(session, caller, "webhook.created", subscription.id)
     return subscription, secret
 
@@ -151,6 +162,65 @@ def _restart(subscription: WebhookSubscription) -> None:
     subscription.failed_attempts = 0
     subscription.failing_since = None
     subscription.next_attempt_at = None
+
+
+def _tyme_format(trigger: str) -> BodyFormat:
+    body_format = body_format_of(trigger)
+    if body_format is None:
+        raise Unprocessable.at(
+            "trigger_type",
+            f"trigger_type: {trigger[:40]!r} is not one of {', '.join(known_triggers())}.",
+            "unknown trigger",
+        )
+    return body_format
+
+
+def subscribe_tyme_trigger(
+    session: Session, caller: Caller, settings: Settings, url: str, trigger: str
+) -> WebhookSubscription:
+    """The subscription of `url` to a trigger of the Tyme face: the one there is (resumed
+    from the head revision if it was paused or disabled), else a new one. Its secret is
+    shown to nobody: Tyme's receivers know of no signature."""
+    body_format = _tyme_format(trigger)
+    url = checked_url(url, settings, location="hook_url")
+    repository = SubscriptionRepository(session)
+    repository.serialize_subscribing(caller.workspace_id)
+    existing = repository.of_trigger(url, trigger)
+    if not existing:
+        subscription, _secret = _add_subscription(
+            session,
+            caller,
+            settings,
+            WebhookSubscription(
+                url=url,
+                description=f"Tyme: {trigger}",
+                event_types=list(body_format.event_types),
+                tyme_trigger=trigger,
+                active=True,
+            ),
+        )
+        return subscription
+    subscription = existing[0]
+    if not subscription.active:
+        subscription.active = True
+        _restart(subscription)
+        subscription.delivered_revision = ChangeRepository(session).head_revision(
+            caller.workspace_id
+        )
+        subscription.row_version += 1
+        subscription.updated_at = utcnow()
+        session.flush()
+        _audit(session, caller, "webhook.updated", subscription.id)
+    return subscription
+
+
+def unsubscribe_tyme_trigger(session: Session, caller: Caller, url: str, trigger: str) -> None:
+    """Delete the subscriptions of `url` to the trigger, if there are any."""
+    _tyme_format(trigger)
+    repository = SubscriptionRepository(session)
+    for subscription in repository.of_trigger(url, trigger):
+        repository.delete(subscription)
+        _audit(session, caller, "webhook.deleted", subscription.id)
 
 
 def update_subscription(

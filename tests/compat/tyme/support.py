@@ -19,6 +19,8 @@ AUTHORIZE = f"{BASE}/v1/authorize"
 ACCESS_TOKEN = f"{BASE}/v1/access_token"
 REFRESH_TOKEN = f"{BASE}/v1/refresh_token"
 MEMBERS = f"{BASE}/data/members"
+SEARCH_ENTITY = f"{BASE}/data/search_entity"
+SYNC = f"{BASE}/v1/sync"
 REDIRECT_URI = "https://app.example.com/tyme/callback"
 SECURE_BASE_URL = "https://testserver"
 """OAuth requires TLS (RFC 6749 §3.1): the in-process tests speak https to the app."""
@@ -157,3 +159,10 @@ def oauth_error(response: httpx.Response, status: int = 400) -> str:
 
 def bearer(token: str) -> Mapping[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+def owner_token(http: httpx.Client, workspace: WorkspaceFixture) -> dict[str, str]:
+    """The authorization header of an access token of the workspace's owner."""
+    client = register_client(http, workspace)
+    code = authorized_code(http, client, workspace.owner_email, workspace.owner_password)
+    return dict(bearer(tokens_of(exchange(http, client, code))["access_token"]))

@@ -6,14 +6,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
 from tests.access.support import new_person
-from tests.compat.tyme.support import (
-    MEMBERS,
-    authorized_code,
-    bearer,
-    exchange,
-    register_client,
-    tokens_of,
-)
+from tests.compat.tyme.support import MEMBERS, owner_token
 from tests.conftest import WorkspaceFixture
 from timeledger.compat.tyme.members import working_times
 from timeledger.kit.db import Database
@@ -40,12 +33,6 @@ def test_working_times_are_seconds_sunday_first() -> None:
     )
     assert working_times([480, 480, 480, 480, 480, 0, 0]) == "0,28800,28800,28800,28800,28800,0"
     assert working_times(None) == "0,0,0,0,0,0,0"
-
-
-def owner_token(tyme: TestClient, workspace: WorkspaceFixture) -> dict[str, str]:
-    client = register_client(tyme, workspace)
-    code = authorized_code(tyme, client, workspace.owner_email, workspace.owner_password)
-    return dict(bearer(tokens_of(exchange(tyme, client, code))["access_token"]))
 
 
 def test_members_list_the_team_with_their_planned_weeks(

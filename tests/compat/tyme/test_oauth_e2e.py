@@ -1,6 +1,7 @@
 """A real OAuth2 client library (Authlib's) against the real `timeledger serve` process, on
 both engines: the person signs in through the HTML form in a browser of their own, the
-client exchanges the code, reads the team, refreshes, and a replayed refresh token
+client exchanges the code, reads the team, syncs a category and project it made and finds
+them (the native API too), refreshes, and a replayed refresh token
 signs the whole family out."""
 
 from pathlib import Path
@@ -10,7 +11,15 @@ import pytest
 from authlib.common.security import generate_token
 from authlib.integrations.httpx_client import OAuth2Client, OAuthError
 
-from tests.compat.tyme.support import ACCESS_TOKEN, AUTHORIZE, MEMBERS, REFRESH_TOKEN, form_of
+from tests.compat.tyme.support import (
+    ACCESS_TOKEN,
+    AUTHORIZE,
+    MEMBERS,
+    REFRESH_TOKEN,
+    SEARCH_ENTITY,
+    SYNC,
+    form_of,
+)
 from tests.conftest import make_workspace
 from tests.test_serve_e2e import serving
 from timeledger.access.credentials import PasswordHashing
@@ -76,6 +85,27 @@ def test_a_real_oauth_client_runs_the_code_flow_against_the_served_tyme_face(
         members = client.get(f"{base_url}{MEMBERS}")
         assert members.status_code == 200, members.text
         assert [member["email"] for member in members.json()["data"]] == [workspace.owner_email]
+
+        synced = client.post(
+            f"{base_url}{SYNC}",
+            json={
+                "revision": "1.1.1.1",
+                "project_updates": [
+                    {"type": "Project", "id": "E2E-PRJ", "name": "Ferry", "category_id": "E2E-C"},
+                    {"type": "ProjectCategory", "id": "E2E-C", "name": "Fjord AS"},
+                ],
+            },
+        )
+        assert synced.status_code == 200, synced.text
+        assert synced.json()["project_updates"] == []
+        found = client.get(
+            f"{base_url}{SEARCH_ENTITY}", params={"type": "Project", "name": "ferry"}
+        )
+        assert [(each["id"], each["category_name"]) for each in found.json()] == [
+            ("E2E-PRJ", "Fjord AS")
+        ]
+        native = owner.get("/api/projects", params={"name": "Ferry"})
+        assert [each["name"] for each in native.json()["items"]] == ["Ferry"]
 
         first_access, first_refresh = token["access_token"], token["refresh_token"]
         renewed = client.refresh_token(f"{base_url}{REFRESH_TOKEN}")

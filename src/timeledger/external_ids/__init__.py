@@ -1,0 +1,1 @@
+"""Ids other systems gave Timeledger's objects (a Tyme client's, an import source's)."""

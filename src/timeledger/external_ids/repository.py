@@ -1,0 +1,45 @@
+"""The external ids of one workspace's objects; the session is scoped to the workspace."""
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from timeledger.models import ExternalId
+
+
+class ExternalIdRepository:
+    def __init__(self, session: Session, source: str) -> None:
+        self.session = session
+        self.source = source
+
+    def of_objects(self, entity: str, native_ids: Iterable[int]) -> dict[int, str]:
+        """The external id of each of these objects that has one."""
+        wanted = set(native_ids)
+        if not wanted:
+            return {}
+        rows = self.session.execute(
+            select(ExternalId.native_id, ExternalId.external_id).where(
+                ExternalId.source == self.source,
+                ExternalId.entity == entity,
+                ExternalId.native_id.in_(wanted),
+            )
+        )
+        return {row.native_id: row.external_id for row in rows}
+
+    def object_of(self, external_id: str) -> tuple[str, int] | None:
+        """The entity and id of the object the source gave this id, if any."""
+        row = self.session.execute(
+            select(ExternalId.entity, ExternalId.native_id).where(
+                ExternalId.source == self.source, ExternalId.external_id == external_id
+            )
+        ).one_or_none()
+        return (row.entity, row.native_id) if row is not None else None
+
+    def add(self, external_id: str, entity: str, native_id: int) -> None:
+        self.session.add(
+            ExternalId(
+                source=self.source, external_id=external_id, entity=entity, native_id=native_id
+            )
+        )
+        self.session.flush()
