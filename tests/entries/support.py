@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import httpx
 from fastapi.testclient import TestClient
 from sqlalchemy import delete
 
@@ -15,7 +16,7 @@ from timeledger.models import EntryDayTotal, TimeEntry
 CREATED_AT = datetime(2026, 1, 1, 12, tzinfo=UTC)
 
 
-def create_customer(client: TestClient, headers: dict[str, str], name: str) -> int:
+def create_customer(client: httpx.Client, headers: dict[str, str], name: str) -> int:
     body = {"name": name, "effective_from": "2024-01-01"}
     response = client.post("/api/customers", json=body, headers=headers)
     assert response.status_code == 201, response.text
@@ -23,7 +24,7 @@ def create_customer(client: TestClient, headers: dict[str, str], name: str) -> i
 
 
 def create_project(
-    client: TestClient, headers: dict[str, str], name: str, customer_id: int | None = None
+    client: httpx.Client, headers: dict[str, str], name: str, customer_id: int | None = None
 ) -> int:
     body = {"name": name, "customer_id": customer_id, "effective_from": "2024-01-01"}
     response = client.post("/api/projects", json=body, headers=headers)
@@ -31,7 +32,7 @@ def create_project(
     return int(response.json()["id"])
 
 
-def create_task(client: TestClient, headers: dict[str, str], project_id: int, name: str) -> int:
+def create_task(client: httpx.Client, headers: dict[str, str], project_id: int, name: str) -> int:
     body = {"name": name, "effective_from": "2024-01-01"}
     response = client.post(f"/api/projects/{project_id}/tasks", json=body, headers=headers)
     assert response.status_code == 201, response.text

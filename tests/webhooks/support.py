@@ -231,3 +231,13 @@ def deliveries(
     assert response.status_code == 200, response.text
     items: list[dict[str, Any]] = response.json()["items"]
     return items
+
+
+def subscription(
+    client: TestClient, workspace: WorkspaceFixture, subscription_id: int
+) -> dict[str, Any]:
+    """The subscription as the native API shows it."""
+    response = client.get(f"{SUBSCRIPTIONS}/{subscription_id}", headers=workspace.headers)
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body

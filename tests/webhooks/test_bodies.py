@@ -20,6 +20,7 @@ from tests.webhooks.support import (
     make_changes,
     receiving,
     subscribe,
+    subscription,
 )
 from timeledger.access.caller import Caller, caller_acting_as
 from timeledger.config import Settings
@@ -62,15 +63,6 @@ def subscribe_with_trigger(
             .values(tyme_trigger=trigger)
         )
     return created
-
-
-def subscription(
-    client: TestClient, workspace: WorkspaceFixture, subscription_id: int
-) -> dict[str, Any]:
-    response = client.get(f"{SUBSCRIPTIONS}/{subscription_id}", headers=workspace.headers)
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    return body
 
 
 def test_the_format_makes_the_body_and_what_it_does_not_send_is_passed_over(

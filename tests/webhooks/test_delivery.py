@@ -3,7 +3,6 @@
 
 import time
 from datetime import timedelta
-from typing import Any
 
 import pytest
 import structlog
@@ -23,6 +22,7 @@ from tests.webhooks.support import (
     make_changes,
     receiving,
     subscribe,
+    subscription,
 )
 from timeledger.changelog.service import record_change
 from timeledger.config import Settings
@@ -33,15 +33,6 @@ from timeledger.kit.db import Database
 from timeledger.models import Change, User, WebhookSubscription, Workspace
 from timeledger.webhooks import dispatcher
 from timeledger.webhooks.dispatcher import STEPS_PER_SUBSCRIPTION, deliver_due
-
-
-def subscription(
-    client: TestClient, workspace: WorkspaceFixture, subscription_id: int
-) -> dict[str, Any]:
-    response = client.get(f"{SUBSCRIPTIONS}/{subscription_id}", headers=workspace.headers)
-    assert response.status_code == 200, response.text
-    body: dict[str, Any] = response.json()
-    return body
 
 
 def test_every_event_arrives_verified_in_order_despite_failures(

@@ -5,7 +5,7 @@ import base64
 import hashlib
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -13,6 +13,7 @@ import httpx
 from lxml import html
 
 from tests.conftest import WorkspaceFixture
+from timeledger.compat.tyme.sync import INITIAL_REVISION
 
 BASE = "/compat/tyme"
 AUTHORIZE = f"{BASE}/v1/authorize"
@@ -166,3 +167,72 @@ def owner_token(http: httpx.Client, workspace: WorkspaceFixture) -> dict[str, st
     client = register_client(http, workspace)
     code = authorized_code(http, client, workspace.owner_email, workspace.owner_password)
     return dict(bearer(tokens_of(exchange(http, client, code))["access_token"]))
+
+
+# A Tyme app's local copy
+
+GROUPS = ("project_updates", "project_deletions", "time_updates", "time_deletions")
+
+
+def projection(tyme_object: dict[str, Any]) -> tuple[Any, ...]:
+    """What a client and the server must agree on about an object."""
+    kind = tyme_object["type"]
+    if kind == "TimedTaskRecord":
+        return (
+            kind,
+            tyme_object["task_id"],
+            tyme_object["time_start"],
+            tyme_object["time_end"],
+            tyme_object["note"],
+            str(tyme_object["user_id"]),
+        )
+    parent = {"Project": "category_id", "TimedTask": "project_id", "TimedSubTask": "task_id"}
+    return (kind, tyme_object["name"], tyme_object.get(parent.get(kind, "")) or None)
+
+
+@dataclass
+class Replica:
+    """What a Tyme app keeps: every object by id, its revision, its unsent changes."""
+
+    http: httpx.Client
+    headers: dict[str, str]
+    revision: str = INITIAL_REVISION
+    objects: dict[str, dict[str, Any]] = field(default_factory=dict)
+    unsent: dict[str, list[Any]] = field(default_factory=lambda: {group: [] for group in GROUPS})
+    answers: list[dict[str, Any]] = field(default_factory=list)
+
+    def sync(self) -> None:
+        """Send the unsent changes and take in answers until nothing more is waiting."""
+        while True:
+            response = self.http.post(
+                SYNC, json={"revision": self.revision, **self.unsent}, headers=self.headers
+            )
+            assert response.status_code == 200, response.text
+            answer = response.json()
+            self.answers.append(answer)
+            self.unsent = {group: [] for group in GROUPS}
+            for each in answer["project_updates"] + answer["time_updates"]:
+                self.objects[each["id"]] = each
+            for tyme_id in answer["project_deletions"] + answer["time_deletions"]:
+                self.objects.pop(tyme_id, None)
+            self.revision = answer["revision"]
+            if not answer["has_more"]:
+                return
+
+    def put(self, tyme_object: dict[str, Any]) -> None:
+        group = "time_updates" if tyme_object["type"] == "TimedTaskRecord" else "project_updates"
+        self.objects[tyme_object["id"]] = {**self.objects.get(tyme_object["id"], {}), **tyme_object}
+        self.unsent[group].append(tyme_object)
+
+    def delete(self, tyme_id: str) -> None:
+        kind = self.objects.pop(tyme_id)["type"]
+        self.unsent["time_deletions" if kind == "TimedTaskRecord" else "project_deletions"].append(
+            tyme_id
+        )
+
+    def view(self) -> dict[str, tuple[Any, ...]]:
+        return {tyme_id: projection(each) for tyme_id, each in self.objects.items()}
+
+    def named(self, name: str) -> dict[str, Any]:
+        (found,) = [each for each in self.objects.values() if each.get("name") == name]
+        return found

@@ -3,7 +3,7 @@ revision, the client's own changes applied and not echoed, two clients convergin
 bad item changing nothing."""
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -12,7 +12,9 @@ from sqlalchemy import func, select
 
 from tests.access.support import PASSWORD, new_person
 from tests.compat.tyme.support import (
+    GROUPS,
     SYNC,
+    Replica,
     authorized_code,
     bearer,
     exchange,
@@ -28,9 +30,6 @@ from timeledger.compat.tyme.sync import INITIAL_REVISION, Position, parsed_revis
 from timeledger.kit.db import Database
 from timeledger.kit.errors import BadRequest
 from timeledger.models import Customer, Employee, ExternalId, TimeEntry
-
-GROUPS = ("project_updates", "project_deletions", "time_updates", "time_deletions")
-
 
 # The revision
 
@@ -49,73 +48,6 @@ def test_a_revision_names_the_head_and_where_the_first_copy_is() -> None:
 def test_a_revision_this_server_did_not_give_is_refused(revision: str) -> None:
     with pytest.raises(BadRequest, match=re.escape("sync from '1.1.1.1'")):
         parsed_revision(revision, head=50)
-
-
-# A Tyme app's local copy
-
-
-def projection(tyme_object: dict[str, Any]) -> tuple[Any, ...]:
-    """What a client and the server must agree on about an object."""
-    kind = tyme_object["type"]
-    if kind == "TimedTaskRecord":
-        return (
-            kind,
-            tyme_object["task_id"],
-            tyme_object["time_start"],
-            tyme_object["time_end"],
-            tyme_object["note"],
-            str(tyme_object["user_id"]),
-        )
-    parent = {"Project": "category_id", "TimedTask": "project_id", "TimedSubTask": "task_id"}
-    return (kind, tyme_object["name"], tyme_object.get(parent.get(kind, "")) or None)
-
-
-@dataclass
-class Replica:
-    """What a Tyme app keeps: every object by id, its revision, its unsent changes."""
-
-    http: TestClient
-    headers: dict[str, str]
-    revision: str = INITIAL_REVISION
-    objects: dict[str, dict[str, Any]] = field(default_factory=dict)
-    unsent: dict[str, list[Any]] = field(default_factory=lambda: {group: [] for group in GROUPS})
-    answers: list[dict[str, Any]] = field(default_factory=list)
-
-    def sync(self) -> None:
-        """Send the unsent changes and take in answers until nothing more is waiting."""
-        while True:
-            response = self.http.post(
-                SYNC, json={"revision": self.revision, **self.unsent}, headers=self.headers
-            )
-            assert response.status_code == 200, response.text
-            answer = response.json()
-            self.answers.append(answer)
-            self.unsent = {group: [] for group in GROUPS}
-            for each in answer["project_updates"] + answer["time_updates"]:
-                self.objects[each["id"]] = each
-            for tyme_id in answer["project_deletions"] + answer["time_deletions"]:
-                self.objects.pop(tyme_id, None)
-            self.revision = answer["revision"]
-            if not answer["has_more"]:
-                return
-
-    def put(self, tyme_object: dict[str, Any]) -> None:
-        group = "time_updates" if tyme_object["type"] == "TimedTaskRecord" else "project_updates"
-        self.objects[tyme_object["id"]] = {**self.objects.get(tyme_object["id"], {}), **tyme_object}
-        self.unsent[group].append(tyme_object)
-
-    def delete(self, tyme_id: str) -> None:
-        kind = self.objects.pop(tyme_id)["type"]
-        self.unsent["time_deletions" if kind == "TimedTaskRecord" else "project_deletions"].append(
-            tyme_id
-        )
-
-    def view(self) -> dict[str, tuple[Any, ...]]:
-        return {tyme_id: projection(each) for tyme_id, each in self.objects.items()}
-
-    def named(self, name: str) -> dict[str, Any]:
-        (found,) = [each for each in self.objects.values() if each.get("name") == name]
-        return found
 
 
 @dataclass(frozen=True)
