@@ -1,5 +1,6 @@
 """Membership in many ids: the same rows on both engines, and on PostgreSQL a statement
-whose text does not grow with the list."""
+whose text does not grow with the list; in a prepared statement, one parameter holding
+the list."""
 
 from typing import Any
 
@@ -7,8 +8,13 @@ from sqlalchemy import event, select
 
 from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
-from timeledger.kit.membership import among
+from timeledger.kit.membership import among, one_of
+from timeledger.kit.prepared import PreparedQuery, rows_in_session
 from timeledger.models import SignInAttempt
+
+LISTED = PreparedQuery(
+    select(SignInAttempt.id).where(one_of(SignInAttempt.id, "ids")).order_by(SignInAttempt.id)
+)
 
 
 def test_many_ids_select_their_rows_and_the_statement_stays_the_same(db: Database) -> None:
@@ -53,3 +59,23 @@ def test_many_ids_select_their_rows_and_the_statement_stays_the_same(db: Databas
         assert "ANY" in asked[0]
     else:
         assert len(set(asked)) == 3
+
+
+def test_a_list_parameter_selects_its_rows_in_a_prepared_statement(db: Database) -> None:
+    with db.transaction() as session:
+        for number in range(30):
+            session.add(
+                SignInAttempt(
+                    email=f"{number}@x", client_address=str(number), succeeded=True, at=utcnow()
+                )
+            )
+    with db.session(write=False) as session:
+        ids = sorted(session.scalars(select(SignInAttempt.id)))
+
+        def listed(wanted: Any) -> list[int]:
+            return [row.id for row in rows_in_session(session, LISTED, ids=wanted)]
+
+        assert listed({ids[0], ids[7], ids[29], 10**12}) == [ids[0], ids[7], ids[29]]
+        assert listed(ids[:25]) == ids[:25]
+        assert listed([ids[3], ids[3]]) == [ids[3]]
+        assert listed(frozenset()) == []

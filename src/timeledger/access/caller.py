@@ -7,7 +7,7 @@ audit entry when missing), scopes the unit of work to the caller's workspace, an
 """
 
 import inspect
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Annotated, Any
@@ -203,7 +203,32 @@ def caller_of(
 def caller_acting_as(user: User, label: str) -> Caller:
     """The caller a background task acts as on a user's behalf (a webhook subscription's
     creator, an inbound endpoint's service user)."""
-    return caller_of_user(user, kind=None, credential_id=0, label=label, address=None)
+    return acting_caller(
+        user.workspace_id, user.id, user.kind, user.role.name, user.role.permissions, label
+    )
+
+
+def acting_caller(
+    workspace_id: int,
+    user_id: int,
+    user_kind: str,
+    role_name: str,
+    permissions: Iterable[str],
+    label: str,
+) -> Caller:
+    """`caller_acting_as` from the user's columns and their role's, read without loading
+    the user."""
+    return Caller(
+        workspace_id=workspace_id,
+        user_id=user_id,
+        user_kind=user_kind,
+        role_name=role_name,
+        permissions=frozenset(permissions),
+        credential_kind=None,
+        credential_id=0,
+        credential_label=label,
+        client_address=None,
+    )
 
 
 async def caller_of_token(request: Request, token: str) -> Caller:

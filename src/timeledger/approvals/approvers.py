@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
-from timeledger.approvals.repository import ApprovalRepository, Placement
+from timeledger.approvals.repository import NOWHERE, ApprovalRepository, Placement
 from timeledger.approvals.routing import (
     AREA_OF_KIND,
     Approvers,
@@ -29,7 +29,6 @@ REACH_AREA: dict[Kind, Area] = {
     for kind, name in AREA_OF_KIND.items()
 }
 """The area of `organization.reach` whose scopes read and approve an item of each kind."""
-NOWHERE = Placement(None, None)
 
 
 @dataclass
@@ -44,6 +43,7 @@ class RoutingBook:
     _approvers: dict[str, Approvers] = field(default_factory=dict)
     _placements: dict[int, Placement] = field(default_factory=dict)
     _units_placed: set[int] = field(default_factory=set)
+    _team_units: dict[frozenset[int], frozenset[int]] = field(default_factory=dict)
     _teams: dict[frozenset[int], frozenset[int]] = field(default_factory=dict)
     _project_managers: dict[int, frozenset[int]] = field(default_factory=dict)
     _chains: dict[tuple[str, int | None], tuple[frozenset[int], ...]] = field(default_factory=dict)
@@ -66,6 +66,18 @@ class RoutingBook:
             found = self.repository.placements(missing, self.day)
             self._placements.update({e: found.get(e, NOWHERE) for e in missing})
 
+    def know_placements(self, placements: dict[int, Placement]) -> None:
+        """Where employees sit today, read along with their items."""
+        self._placements.update(placements)
+
+    def team_units(self, manager_user_ids: Collection[int]) -> frozenset[int]:
+        """The live units the users manage and those below them, from the chart."""
+        managers = frozenset(manager_user_ids)
+        found = self._team_units.get(managers)
+        if found is None:
+            found = self._team_units[managers] = self.chart.teams_of(managers)
+        return found
+
     def teams(self, manager_user_ids: Collection[int]) -> frozenset[int]:
         """The live employees placed today in a unit the users manage or below it (their
         teams together, as `EmployeeRepository.teams_employee_ids` finds them in SQL),
@@ -74,7 +86,7 @@ class RoutingBook:
         managers = frozenset(manager_user_ids)
         if managers in self._teams:
             return self._teams[managers]
-        units = self.chart.teams_of(managers)
+        units = self.team_units(managers)
         unread = units - self._units_placed
         if unread:
             self._placements.update(self.repository.placements(None, self.day, unit_ids=unread))

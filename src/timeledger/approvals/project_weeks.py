@@ -10,10 +10,11 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
-from timeledger.approvals.repository import ApprovalRepository, ProjectDay
+from timeledger.approvals.repository import DAY, WORKSPACE, ApprovalRepository, ProjectDay
+from timeledger.kit.prepared import PreparedQuery, rows_in_session
 from timeledger.models import Employee, EmployeeVersion, EmploymentTermsVersion, ProjectVersion
 from timeledger.organization.repository import EMPLOYEE_VERSIONS
 from timeledger.organization.today import workspace_basics
@@ -21,6 +22,22 @@ from timeledger.projects.service import PROJECTS
 from timeledger.settings.service import EMPLOYMENT_TERMS
 
 ITEM_ID = re.compile(r"^(\d{1,18})-(\d{1,18})-(\d{4}-\d{2}-\d{2})$")
+WEEKS_MAY_AWAIT = PreparedQuery(
+    select(
+        or_(
+            exists().where(
+                ProjectVersion.workspace_id == WORKSPACE,
+                PROJECTS.history.in_force_on(DAY),
+                ProjectVersion.requires_manager_approval.is_(True),
+            ),
+            exists().where(
+                EmploymentTermsVersion.workspace_id == WORKSPACE,
+                EMPLOYMENT_TERMS.history.in_force_on(DAY),
+                EmploymentTermsVersion.timesheet_approval == "project_manager",
+            ),
+        ).label("may_await")
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -126,13 +143,12 @@ def awaiting_project_weeks(
     ]
 
 
-def project_weeks_may_await(session: Session, today: date) -> bool:
+def project_weeks_may_await(session: Session, workspace_id: int, today: date) -> bool:
     """Whether any project week can await a decision today: some project requires a
-    manager's approval, or some terms say `project_manager` (two short reads; when
+    manager's approval, or some terms say `project_manager` (one short read; when
     neither, an inbox need not work out whose weeks it would read)."""
-    return bool(
-        _projects_needing_approval(session, today) or _project_manager_terms(session, today)
-    )
+    found = rows_in_session(session, WEEKS_MAY_AWAIT, workspace_id=workspace_id, day=today)
+    return bool(found[0][0])
 
 
 def project_week(

@@ -1,18 +1,38 @@
 """The SQL of approvals: what routing reads (the org tree, who holds which approve
 permission, where employees sit, who manages projects), delegations, decisions, and the
-entries of project weeks awaiting approval."""
+entries of project weeks awaiting approval.
+
+What every routing reads first (the org tree, the approvers, the delegations to the
+caller) and the items of an inbox are prepared statements (`kit/prepared.py`): an inbox
+runs about ten short reads, and SQLAlchemy's work per ORM read cost more than its SQL.
+"""
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any, NamedTuple
 
-from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Date,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    func,
+    or_,
+    select,
+)
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from timeledger.access.permissions import Scope, widest_scope
 from timeledger.approvals.routing import Approvers, OrgChart
-from timeledger.kit.membership import among
+from timeledger.kit.membership import among, one_of
+from timeledger.kit.pagination import InstantPosition
+from timeledger.kit.prepared import PreparedQuery, rows_in_session
+from timeledger.kit.tenancy import session_workspace_id
 from timeledger.models import (
     ApprovalDecision,
     ApprovalDelegation,
@@ -29,16 +49,196 @@ from timeledger.models import (
 from timeledger.organization.repository import EMPLOYEE_VERSIONS, UNIT_VERSIONS
 
 UNDER_APPROVAL = "under_approval"
+WORKSPACE: BindParameter[int] = bindparam("workspace_id")
+DAY = bindparam("day", type_=Date())
+
+UNITS_IN_FORCE = PreparedQuery(
+    select(OrgUnitVersion.org_unit_id, OrgUnitVersion.parent_id)
+    .join(OrgUnit, OrgUnit.id == OrgUnitVersion.org_unit_id)
+    .where(
+        OrgUnit.workspace_id == WORKSPACE,
+        OrgUnit.deleted_at.is_(None),
+        OrgUnitVersion.workspace_id == WORKSPACE,
+        UNIT_VERSIONS.in_force_on(DAY),
+    )
+)
+UNIT_MANAGERS = PreparedQuery(
+    select(OrgUnitManager.org_unit_id, OrgUnitManager.user_id).where(
+        OrgUnitManager.workspace_id == WORKSPACE
+    )
+)
+ROLE_PERMISSIONS = PreparedQuery(
+    select(Role.id, Role.permissions).where(Role.workspace_id == WORKSPACE)
+)
+APPROVING_PEOPLE = PreparedQuery(
+    select(User.id, User.role_id).where(
+        User.workspace_id == WORKSPACE,
+        User.kind == "person",
+        User.status == "active",
+        one_of(User.role_id, "team_roles"),
+        or_(one_of(User.id, "among"), one_of(User.role_id, "all_roles")),
+    )
+)
+DELEGATIONS_TO = PreparedQuery(
+    select(
+        ApprovalDelegation.delegator_user_id,
+        ApprovalDelegation.delegate_user_id,
+        ApprovalDelegation.starts_on,
+        ApprovalDelegation.ends_on,
+        ApprovalDelegation.kinds,
+        User.kind.label("delegator_kind"),
+        Role.name.label("delegator_role"),
+        Role.permissions.label("delegator_permissions"),
+    )
+    .select_from(ApprovalDelegation)
+    .outerjoin(
+        User,
+        and_(
+            User.id == ApprovalDelegation.delegator_user_id,
+            User.workspace_id == WORKSPACE,
+            User.kind == "person",
+            User.status == "active",
+        ),
+    )
+    .outerjoin(Role, and_(Role.id == User.role_id, Role.workspace_id == WORKSPACE))
+    .where(
+        ApprovalDelegation.workspace_id == WORKSPACE,
+        ApprovalDelegation.delegate_user_id == bindparam("delegate_user_id"),
+        ApprovalDelegation.starts_on <= DAY,
+        ApprovalDelegation.ends_on >= DAY,
+    )
+    .order_by(ApprovalDelegation.id)
+)
 
 
-@dataclass(frozen=True)
-class Placement:
+class Placement(NamedTuple):
     """Where an employee sits on a day: their org unit and their user; and their name
-    then."""
+    then (a tuple: an inbox count makes one per item)."""
 
     org_unit_id: int | None
     user_id: int | None
     name: str = ""
+
+
+NOWHERE = Placement(None, None)
+
+
+def placement_of(
+    org_unit_id: int | None, user_id: int | None, first_name: str | None, last_name: str | None
+) -> Placement:
+    """The placement of a row of `awaiting`'s columns: NOWHERE when no version of the
+    employee is in force that day."""
+    if first_name is None:
+        return NOWHERE
+    return Placement(org_unit_id, user_id, f"{first_name} {last_name}".strip())
+
+
+class AwaitingShape(NamedTuple):
+    """Which of its optional criteria a read of items awaiting a decision has: one
+    prepared statement per shape."""
+
+    units: bool
+    employees: bool
+    period_from: bool
+    period_to: bool
+    after: bool
+    limit: bool
+
+
+@dataclass(frozen=True)
+class AwaitingRead:
+    """A read of one kind's items awaiting a decision, in the order they started to wait,
+    each with where its employee sits on `day` (`awaiting`)."""
+
+    workspace_id: int
+    day: date
+    units: Collection[int] | None
+    """Only the items of employees placed on `day` in these units; None: of every live
+    employee, placed or not."""
+    employee_ids: Collection[int] | None = None
+    period_from: date | None = None
+    period_to: date | None = None
+    after: InstantPosition | None = None
+    limit: int | None = None
+
+    @property
+    def shape(self) -> AwaitingShape:
+        return AwaitingShape(
+            self.units is not None,
+            self.employee_ids is not None,
+            self.period_from is not None,
+            self.period_to is not None,
+            self.after is not None,
+            self.limit is not None,
+        )
+
+    def values(self) -> dict[str, Any]:
+        """The parameters of the statement of its shape."""
+        values: dict[str, Any] = {"workspace_id": self.workspace_id, "day": self.day}
+        optional = {
+            "units": self.units,
+            "employee_ids": self.employee_ids,
+            "period_from": self.period_from,
+            "period_to": self.period_to,
+            "limit": self.limit,
+        }
+        values.update((name, value) for name, value in optional.items() if value is not None)
+        if self.after is not None:
+            values.update(after_at=self.after.at, after_id=self.after.id_above)
+        return values
+
+
+def awaiting(
+    statement: Select[*tuple[Any, ...]],
+    *,
+    employee: InstrumentedAttribute[int],
+    first: InstrumentedAttribute[date],
+    last: InstrumentedAttribute[date],
+    at: InstrumentedAttribute[Any],
+    row_id: InstrumentedAttribute[int],
+    shape: AwaitingShape,
+) -> Select[*tuple[Any, ...]]:
+    """`statement` (a kind's columns and its criteria of waiting, in the workspace) with
+    its items' employees live, where they sit on the day (org_unit_id, user_id,
+    first_name, last_name: see `placement_of`), the criteria of `shape` as parameters,
+    ordered by (`at`, `row_id`); run it with `AwaitingRead.values`. Without units, an
+    employee placed nowhere that day keeps their items."""
+    placed = [EmployeeVersion.employee_id == employee, EmployeeVersion.workspace_id == WORKSPACE]
+    if shape.units:
+        placed.append(one_of(EmployeeVersion.org_unit_id, "units"))
+    statement = (
+        statement.add_columns(
+            EmployeeVersion.org_unit_id,
+            Employee.user_id,
+            EmployeeVersion.first_name,
+            EmployeeVersion.last_name,
+        )
+        .join(
+            Employee,
+            and_(
+                Employee.id == employee,
+                Employee.workspace_id == WORKSPACE,
+                Employee.deleted_at.is_(None),
+            ),
+        )
+        .join(
+            EmployeeVersion,
+            and_(*placed, EMPLOYEE_VERSIONS.in_force_on(DAY)),
+            isouter=not shape.units,
+        )
+    )
+    criteria: list[ColumnElement[bool]] = []
+    if shape.employees:
+        criteria.append(one_of(employee, "employee_ids"))
+    if shape.period_from:
+        criteria.append(last >= bindparam("period_from", type_=Date()))
+    if shape.period_to:
+        criteria.append(first <= bindparam("period_to", type_=Date()))
+    if shape.after:
+        after_at = bindparam("after_at", type_=at.type)
+        criteria.append(or_(at > after_at, and_(at == after_at, row_id > bindparam("after_id"))))
+    statement = statement.where(*criteria).order_by(at, row_id)
+    return statement.limit(bindparam("limit", type_=Integer())) if shape.limit else statement
 
 
 @dataclass(frozen=True)
@@ -57,18 +257,21 @@ class ApprovalRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
 
+    @property
+    def _workspace_id(self) -> int:
+        workspace_id = session_workspace_id(self.session)
+        assert workspace_id is not None, "routing is read in a workspace's session"
+        return workspace_id
+
+    def _rows(self, query: PreparedQuery, **values: Any) -> list[Any]:
+        return rows_in_session(self.session, query, workspace_id=self._workspace_id, **values)
+
     # What routing reads
 
     def org_chart(self, day: date) -> OrgChart:
-        parents = self.session.execute(
-            select(OrgUnitVersion.org_unit_id, OrgUnitVersion.parent_id)
-            .join(OrgUnit, OrgUnit.id == OrgUnitVersion.org_unit_id)
-            .where(OrgUnit.deleted_at.is_(None), UNIT_VERSIONS.in_force_on(day))
-        )
+        parents = self._rows(UNITS_IN_FORCE, day=day)
         managers: dict[int, set[int]] = defaultdict(set)
-        for unit_id, user_id in self.session.execute(
-            select(OrgUnitManager.org_unit_id, OrgUnitManager.user_id)
-        ):
+        for unit_id, user_id in self._rows(UNIT_MANAGERS):
             managers[unit_id].add(user_id)
         return OrgChart(
             parent_of={unit_id: parent_id for unit_id, parent_id in parents},
@@ -81,7 +284,7 @@ class ApprovalRepository:
         people, for all the areas)."""
         team_roles: dict[str, set[int]] = {area: set() for area in areas}
         all_roles: dict[str, set[int]] = {area: set() for area in areas}
-        for role_id, permissions in self.session.execute(select(Role.id, Role.permissions)):
+        for role_id, permissions in self._rows(ROLE_PERMISSIONS):
             for area in areas:
                 scope = widest_scope(permissions, area, "approve")
                 if scope is not None and scope >= Scope.TEAM:
@@ -91,16 +294,7 @@ class ApprovalRepository:
         any_team = set().union(*team_roles.values())
         any_all = set().union(*all_roles.values())
         found = (
-            list(
-                self.session.execute(
-                    select(User.id, User.role_id).where(
-                        User.kind == "person",
-                        User.status == "active",
-                        User.role_id.in_(sorted(any_team)),
-                        or_(User.id.in_(sorted(among)), User.role_id.in_(sorted(any_all))),
-                    )
-                )
-            )
+            self._rows(APPROVING_PEOPLE, team_roles=any_team, among=among, all_roles=any_all)
             if any_team
             else []
         )
@@ -200,19 +394,12 @@ class ApprovalRepository:
             return None
         return user
 
-    def people(self, user_ids: Iterable[int]) -> dict[int, User]:
-        """`person` of several ids in one query: the active people among them, by id."""
-        wanted = sorted(set(user_ids))
-        if not wanted:
-            return {}
-        return {
-            user.id: user
-            for user in self.session.scalars(
-                select(User).where(
-                    User.id.in_(wanted), User.kind == "person", User.status == "active"
-                )
-            )
-        }
+    def delegations_to(self, delegate_user_id: int, day: date) -> list[Any]:
+        """The delegations to the user in force on `day`, in the order they were made, with
+        their delegator's kind, role name and permissions when the delegator is an active
+        person (else None): rows of delegator_user_id, delegate_user_id, starts_on,
+        ends_on, kinds, delegator_kind, delegator_role, delegator_permissions."""
+        return self._rows(DELEGATIONS_TO, delegate_user_id=delegate_user_id, day=day)
 
     # Project weeks
 

@@ -1,4 +1,7 @@
-"""Routes of the approvals inbox and of decisions in bulk: parse, call the service, render."""
+"""Routes of the approvals inbox and of decisions in bulk: parse, call the service, render.
+
+The inbox's page is written from plain values by `FastJSONResponse`; its response model
+only documents the shape."""
 
 from typing import Annotated
 
@@ -10,6 +13,7 @@ from timeledger.inbox import deciding
 from timeledger.inbox.schemas import DecisionsIn, DecisionsOut, InboxCount, InboxPage
 from timeledger.inbox.service import InboxFilter, inbox_count, inbox_page
 from timeledger.kit.filters import IdListValue, parse_id_list
+from timeledger.kit.jsonio import FastJSONResponse
 from timeledger.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from timeledger.kit.routing import api_router
 from timeledger.kit.timeutil import IsoDate
@@ -67,13 +71,13 @@ def get_inbox(
     cursor: Annotated[
         str | None, Query(max_length=512, description="`next_cursor` of the previous page.")
     ] = None,
-) -> InboxPage:
+) -> FastJSONResponse:
     """Time-off requests, submitted statements and project weeks routed to you (you manage
     the employee's unit, or the nearest unit above with an approver, or you approve
     everyone, or you manage the project), or to someone who delegated them to you;
     oldest first. Never your own."""
     wanted = _filter(kind, employee_ids, period_from, period_to)
-    return inbox_page(session, caller, wanted, limit, cursor)
+    return FastJSONResponse(inbox_page(session, caller, wanted, limit, cursor))
 
 
 @inbox_router.get("/inbox/count", response_model=InboxCount, summary="Count your inbox")

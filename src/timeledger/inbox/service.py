@@ -2,25 +2,26 @@
 someone who delegated it to them, oldest first.
 
 Candidates are read per kind from the employees the caller (and each delegator) could be
-routed to (their teams, or everyone for holders of `approve:*`) and from the projects
-they manage; `approvals/routing.py` then keeps those whose route names them. Statements
-and requests are read in the inbox's order a batch at a time and merged, so a page reads
-about as many rows as it shows; project weeks (awaiting only until their manager decides)
-are read whole. A count routes every item within the caller's reach.
+routed to (those placed in their teams' units, or everyone for holders of `approve:*`)
+and from the projects they manage; `approvals/routing.py` then keeps those whose route
+names them. Statements and requests are read in the inbox's order a batch at a time, each
+with where its employee sits, and merged, so a page reads about as many rows as it
+shows; project weeks (awaiting only until their manager decides) are read whole. A count
+routes every item within the caller's reach.
 """
 
 import heapq
 import re
-from collections.abc import Callable, Collection, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from functools import partial
 from itertools import islice
-from typing import Literal
+from typing import Any, Literal
 
 from sqlalchemy.orm import Session
 
-from timeledger.access.caller import Caller, caller_acting_as
+from timeledger.access.caller import Caller, acting_caller
 from timeledger.access.permissions import Scope
 from timeledger.approvals.approvers import REACH_AREA, RoutingBook, delegation_of, routing_book
 from timeledger.approvals.project_weeks import (
@@ -28,7 +29,7 @@ from timeledger.approvals.project_weeks import (
     awaiting_project_weeks,
     project_weeks_may_await,
 )
-from timeledger.approvals.repository import ApprovalRepository
+from timeledger.approvals.repository import ApprovalRepository, AwaitingRead, placement_of
 from timeledger.approvals.routing import (
     AREA_OF_KIND,
     KINDS,
@@ -37,7 +38,7 @@ from timeledger.approvals.routing import (
     Reached,
     reached_by,
 )
-from timeledger.inbox.schemas import InboxCount, InboxItem, InboxPage, InboxSummary
+from timeledger.inbox.schemas import InboxCount
 from timeledger.kit.pagination import (
     MAX_INT64,
     InstantPosition,
@@ -45,7 +46,7 @@ from timeledger.kit.pagination import (
     encode_position,
     invalid_cursor,
 )
-from timeledger.organization.reach import Access, reached_by_scopes
+from timeledger.organization.reach import Access, Area, reached_by_scopes
 from timeledger.statements.repository import StatementRepository
 from timeledger.timeoff.repository import TimeoffRepository
 
@@ -76,7 +77,8 @@ class InboxFilter:
 
 @dataclass(frozen=True)
 class Figures:
-    """An item's `InboxSummary` as plain values: only a page's items are rendered."""
+    """An item's `InboxSummary`, written as it is (orjson writes a dataclass as an object
+    of its fields in order)."""
 
     amount: int | None = None
     unit: Literal["days", "hours"] | None = None
@@ -121,17 +123,23 @@ class Principals:
 
 def inbox_page(
     session: Session, caller: Caller, wanted: InboxFilter, limit: int, cursor: str | None
-) -> InboxPage:
+) -> dict[str, Any]:
+    """An `InboxPage` as plain values, for `FastJSONResponse`."""
     after = _cursor_position(cursor) if cursor is not None else None
-    found = list(islice(_reached(session, caller, wanted, after, limit + 1), limit + 1))
-    page = _rendered(session, caller, found[:limit])
+    book = routing_book(session, caller.workspace_id)
+    found = list(islice(_reached(session, book, caller, wanted, after, limit + 1), limit + 1))
+    page = found[:limit]
     more = len(found) > limit
-    return InboxPage(items=page, next_cursor=encode_position(_position(page[-1])) if more else None)
+    return {
+        "items": [_rendered(book, item, how) for item, how in page],
+        "next_cursor": encode_position(_position(page[-1][0])) if more else None,
+    }
 
 
 def inbox_count(session: Session, caller: Caller, wanted: InboxFilter) -> InboxCount:
     by_kind: dict[Kind, int] = dict.fromkeys(KINDS, 0)
-    for item, _how in _reached(session, caller, wanted, None, None):
+    book = routing_book(session, caller.workspace_id)
+    for item, _how in _reached(session, book, caller, wanted, None, None):
         by_kind[item.kind] += 1
     return InboxCount(count=sum(by_kind.values()), by_kind=by_kind)
 
@@ -140,7 +148,7 @@ Position = tuple[datetime, str, str]
 """Where an item sits in the inbox: requested at, kind, id."""
 
 
-def _position(item: "Waiting | InboxItem") -> Position:
+def _position(item: "Waiting") -> Position:
     return (item.requested_at, item.kind, item.id)
 
 
@@ -171,6 +179,7 @@ def _resume(kind: Kind, after: Position | None) -> InstantPosition | None:
 
 def _reached(
     session: Session,
+    book: RoutingBook,
     caller: Caller,
     wanted: InboxFilter,
     after: Position | None,
@@ -182,31 +191,46 @@ def _reached(
 
     Each kind is read in its order, `first_batch` rows at a time (None: all at once) and
     then more as routing passes some by: a page reads about as far as it shows."""
-    book = routing_book(session, caller.workspace_id)
+    workspace_id = caller.workspace_id
     principals = _principals(session, caller, book.day)
     router = _Router(caller, book, principals)
     sources = []
     for kind in KINDS:
         if not wanted.admits_kind(kind):
             continue
-        if kind == "project_entries" and not project_weeks_may_await(session, book.day):
+        if kind == "project_entries" and not project_weeks_may_await(
+            session, workspace_id, book.day
+        ):
             continue
         acting = principals.for_kind(kind, book.day)
-        pool = _narrowed(_pool(book, acting, kind), wanted.employee_ids)
+        managers = _team_managers(acting, kind)
         if kind == "project_entries":
+            pool = _narrowed(
+                EVERYONE if managers is EVERYONE else book.teams(managers), wanted.employee_ids
+            )
             weeks = _after(
-                _project_weeks(session, caller.workspace_id, book.day, pool, acting, wanted),
-                after,
+                _project_weeks(session, workspace_id, book.day, pool, acting, wanted), after
             )
             router.prepare(weeks)
             sources.append(iter(sorted(weeks, key=_position)))
-        elif pool is EVERYONE or pool:
-            read = _statements if kind == "statement" else _timeoffs
-            sources.append(
-                _in_batches(
-                    partial(read, session, pool, wanted), _resume(kind, after), first_batch, router
-                )
+            continue
+        units = EVERYONE if managers is EVERYONE else book.team_units(managers)
+        if units is not EVERYONE and not units:
+            continue
+        read = AwaitingRead(
+            workspace_id,
+            book.day,
+            units,
+            wanted.employee_ids,
+            period_from=wanted.period_from,
+            period_to=wanted.period_to,
+        )
+        source = _statements if kind == "statement" else _timeoffs
+        sources.append(
+            _in_batches(
+                partial(source, session, book, read), _resume(kind, after), first_batch, router
             )
+        )
     # Each source is one kind, so the merge orders by instant and kind; within a kind, the
     # database's order (ids as numbers) stands.
     for item in heapq.merge(*sources, key=_position):
@@ -253,6 +277,7 @@ class _Router:
     caller: Caller
     book: RoutingBook
     principals: Principals
+    _read_by_scope: dict[Area, bool | None] = field(default_factory=dict)
 
     def prepare(self, items: list["Waiting"]) -> None:
         self.book.place({item.employee_id for item in items})
@@ -278,67 +303,83 @@ class _Router:
         (their rights may have shrunk, or the team grown, since the delegation was made).
         Never their own (`reached_by` passes those by)."""
         area = REACH_AREA[item.kind]
-        by_scope = reached_by_scopes(self.caller.permissions, area, Access.READ, own=False)
+        if area not in self._read_by_scope:
+            self._read_by_scope[area] = reached_by_scopes(
+                self.caller.permissions, area, Access.READ, own=False
+            )
+        by_scope = self._read_by_scope[area]
         if by_scope is not None:
             return by_scope
-        return item.employee_id in self.book.teams([self.caller.user_id])
+        unit = self.book.placement(item.employee_id).org_unit_id
+        return unit in self.book.team_units([self.caller.user_id])
 
 
-def _rendered(
-    session: Session, caller: Caller, reached: list[tuple[Waiting, Reached]]
-) -> list[InboxItem]:
-    book = routing_book(session, caller.workspace_id)
-    return [
-        InboxItem(
-            kind=item.kind,
-            id=item.id,
-            employee_id=item.employee_id,
-            employee_name=book.placement(item.employee_id).name,
-            project_id=item.project_id,
-            period_start=item.period_start,
-            period_end=item.period_end,
-            summary=InboxSummary(**vars(item.figures)),
-            requested_at=item.requested_at,
-            via=how.via,
-            on_behalf_of_user_id=how.on_behalf_of_user_id,
-            href=item.href,
-        )
-        for item, how in reached
-    ]
+def _rendered(book: RoutingBook, item: Waiting, how: Reached) -> dict[str, Any]:
+    """An `InboxItem` as plain values."""
+    return {
+        "kind": item.kind,
+        "id": item.id,
+        "employee_id": item.employee_id,
+        "employee_name": book.placement(item.employee_id).name,
+        "project_id": item.project_id,
+        "period_start": item.period_start,
+        "period_end": item.period_end,
+        "summary": item.figures,
+        "requested_at": item.requested_at,
+        "via": how.via,
+        "on_behalf_of_user_id": how.on_behalf_of_user_id,
+        "href": item.href,
+    }
 
 
 def _principals(session: Session, caller: Caller, day: date) -> Principals:
-    repository = ApprovalRepository(session)
-    delegations = [
-        delegation_of(row)
-        for row in repository.delegations_in_force(day, delegate_user_ids=[caller.user_id])
-    ]
-    principals = Principals(caller, delegations)
-    people = repository.people(d.delegator_user_id for d in delegations)  # one query for all
-    for delegator_id, person in sorted(people.items()):
-        principals.delegators[delegator_id] = caller_acting_as(person, "delegation")
+    rows = ApprovalRepository(session).delegations_to(caller.user_id, day)
+    principals = Principals(caller, [delegation_of(row) for row in rows])
+    for row in rows:
+        if row.delegator_kind is not None:
+            principals.delegators[row.delegator_user_id] = acting_caller(
+                caller.workspace_id,
+                row.delegator_user_id,
+                row.delegator_kind,
+                row.delegator_role,
+                row.delegator_permissions,
+                "delegation",
+            )
     return principals
 
 
-def _pool(book: RoutingBook, acting: list[Caller], kind: Kind) -> frozenset[int] | None:
-    """The employees whose items of `kind` could be routed to any of `acting`: everyone
-    (None) when one approves everyone, else the teams of those who approve theirs."""
+def _team_managers(acting: list[Caller], kind: Kind) -> list[int] | None:
+    """Those of `acting` whose teams' items of `kind` could be routed to them: None when
+    one approves everyone."""
     area = AREA_OF_KIND[kind]
     scopes = {caller.user_id: caller.scope_for(area, "approve") for caller in acting}
     if Scope.ALL in scopes.values():
         return EVERYONE
-    return book.teams([user for user, scope in scopes.items() if scope is Scope.TEAM])
+    return [user for user, scope in scopes.items() if scope is Scope.TEAM]
+
+
+def _placed(book: RoutingBook, rows: list[Any]) -> list[Any]:
+    """`rows` of `AwaitingRead`, their employees' placements made known to routing."""
+    book.know_placements(
+        {
+            row.employee_id: placement_of(
+                row.org_unit_id, row.user_id, row.first_name, row.last_name
+            )
+            for row in rows
+        }
+    )
+    return rows
 
 
 def _statements(
     session: Session,
-    pool: Collection[int] | None,
-    wanted: InboxFilter,
+    book: RoutingBook,
+    read: AwaitingRead,
     after: InstantPosition | None,
     limit: int | None,
 ) -> list[Waiting]:
-    rows = StatementRepository(session).submitted(
-        pool, period_from=wanted.period_from, period_to=wanted.period_to, after=after, limit=limit
+    rows = _placed(
+        book, StatementRepository(session).submitted(replace(read, after=after, limit=limit))
     )
     return [
         Waiting(
@@ -362,13 +403,13 @@ def _statements(
 
 def _timeoffs(
     session: Session,
-    pool: Collection[int] | None,
-    wanted: InboxFilter,
+    book: RoutingBook,
+    read: AwaitingRead,
     after: InstantPosition | None,
     limit: int | None,
 ) -> list[Waiting]:
-    rows = TimeoffRepository(session).requested(
-        pool, period_from=wanted.period_from, period_to=wanted.period_to, after=after, limit=limit
+    rows = _placed(
+        book, TimeoffRepository(session).requested(replace(read, after=after, limit=limit))
     )
     return [
         Waiting(

@@ -5,13 +5,25 @@ the list: on PostgreSQL, rendering it and converting it for the driver (whose ca
 only short statements) cost about 6 ms for 400 ids, more than the query. There, the ids go
 as one array parameter (`= ANY(...)`), and the statement is the same whatever their
 number; SQLite keeps the `IN` list, which it reads as fast.
+
+A statement compiled once (`kit/prepared.py`) cannot grow an `IN` list at all: `one_of`
+names a parameter holding the whole list, an array on PostgreSQL and a JSON array that
+SQLite reads with `json_each`.
 """
 
 from collections.abc import Collection
+from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, any_, bindparam
+from sqlalchemy import BigInteger, Boolean, ColumnElement, Text, TypeDecorator, any_, bindparam
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.type_api import TypeEngine
+from sqlalchemy.sql.visitors import InternalTraversal
+
+from timeledger.kit.jsonio import dump_json
 
 
 def among(
@@ -24,3 +36,58 @@ def among(
     if session.get_bind().dialect.name == "postgresql":
         return column == any_(bindparam(None, wanted, type_=ARRAY(BigInteger())))
     return column.in_(wanted)
+
+
+class IdList(TypeDecorator[Collection[int]]):
+    """Ids as one parameter: an array of bigint on PostgreSQL, a JSON array on SQLite."""
+
+    impl = Text
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "postgresql":
+            return dialect.type_descriptor(ARRAY(BigInteger()))
+        return dialect.type_descriptor(Text())
+
+    def process_bind_param(
+        self, value: Collection[int] | None, dialect: Dialect
+    ) -> list[int] | str | None:
+        if value is None:
+            return None
+        wanted = sorted(set(value))
+        return wanted if dialect.name == "postgresql" else dump_json(wanted).decode()
+
+
+class _OneOf(ColumnElement[bool]):
+    inherit_cache = True
+    type = Boolean()
+    _is_implicitly_boolean = True
+    _traverse_internals = [
+        ("column", InternalTraversal.dp_clauseelement),
+        ("ids", InternalTraversal.dp_clauseelement),
+    ]
+
+    def __init__(self, column: ColumnElement[Any], ids: ColumnElement[Any]) -> None:
+        self.column = column
+        self.ids = ids
+
+
+def one_of(column: ColumnElement[Any] | InstrumentedAttribute[Any], name: str) -> _OneOf:
+    """`column` is one of the ids the parameter `name` holds (any collection of ints, run
+    through `IdList`): the statement is the same whatever their number."""
+    return _OneOf(
+        column.expression if isinstance(column, InstrumentedAttribute) else column,
+        bindparam(name, type_=IdList()),
+    )
+
+
+@compiles(_OneOf)
+def _one_of_json(element: _OneOf, compiler: SQLCompiler, **kw: Any) -> str:
+    column, ids = compiler.process(element.column, **kw), compiler.process(element.ids, **kw)
+    return f"{column} IN (SELECT value FROM json_each({ids}))"  # noqa: S608 (compiled SQL only)
+
+
+@compiles(_OneOf, "postgresql")
+def _one_of_array(element: _OneOf, compiler: SQLCompiler, **kw: Any) -> str:
+    column, ids = compiler.process(element.column, **kw), compiler.process(element.ids, **kw)
+    return f"{column} = ANY({ids})"

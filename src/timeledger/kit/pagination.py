@@ -87,31 +87,11 @@ def page_request(
 @dataclass(frozen=True)
 class InstantPosition:
     """A place in a list ordered by (instant, id): the rows after it are those after `at`,
-    and those at `at` with an id above `id_above`."""
+    and those at `at` with an id above `id_above`. A list merged and paged in Python reads
+    each source from there only as far as its page needs."""
 
     at: datetime
     id_above: int
-
-
-def in_instant_order(
-    statement: Select[*Row],
-    at_column: InstrumentedAttribute[Any],
-    id_column: InstrumentedAttribute[int],
-    after: InstantPosition | None,
-    limit: int | None,
-) -> Select[*Row]:
-    """`statement` ordered by (`at_column`, `id_column`), from after `after` (None: from
-    the start), at most `limit` rows (None: all): a list merged and paged in Python reads
-    each source only as far as its page needs."""
-    if after is not None:
-        statement = statement.where(
-            or_(
-                at_column > after.at,
-                and_(at_column == after.at, id_column > after.id_above),
-            )
-        )
-    statement = statement.order_by(at_column, id_column)
-    return statement if limit is None else statement.limit(limit)
 
 
 def _encode_value(value: Any) -> Any:

@@ -3,14 +3,40 @@ the session."""
 
 from collections.abc import Collection
 from datetime import date
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, defer
 
+from timeledger.approvals.repository import WORKSPACE, AwaitingRead, AwaitingShape, awaiting
 from timeledger.kit.membership import among
-from timeledger.kit.pagination import InstantPosition, in_instant_order
-from timeledger.models import Employee, Employment, Statement, TimebankMovement
+from timeledger.kit.prepared import PreparedQuery, rows_in_session
+from timeledger.models import Employment, Statement, TimebankMovement
+
+
+@cache
+def _submitted(shape: AwaitingShape) -> PreparedQuery:
+    return PreparedQuery(
+        awaiting(
+            select(
+                Statement.id,
+                Statement.employee_id,
+                Statement.period_start,
+                Statement.period_end,
+                Statement.submitted_at,
+                Statement.norm_minutes,
+                Statement.worked_minutes,
+                Statement.overtime_minutes,
+            ).where(Statement.workspace_id == WORKSPACE, Statement.status == "submitted"),
+            employee=Statement.employee_id,
+            first=Statement.period_start,
+            last=Statement.period_end,
+            at=Statement.submitted_at,
+            row_id=Statement.id,
+            shape=shape,
+        )
+    )
 
 
 class StatementRepository:
@@ -23,41 +49,12 @@ class StatementRepository:
             statement = statement.with_for_update()
         return self.session.scalars(statement).one_or_none()
 
-    def submitted(
-        self,
-        employee_ids: Collection[int] | None,
-        *,
-        period_from: date | None = None,
-        period_to: date | None = None,
-        after: InstantPosition | None = None,
-        limit: int | None = None,
-    ) -> list[Any]:
-        """The submitted statements (of `employee_ids`; None: everyone's; sharing a day with
-        `period_from` to `period_to` when given) in the order they were submitted, from
-        after `after`, at most `limit`, with the columns an approver's list shows: rows of
-        id, employee_id, period_start, period_end, submitted_at, norm_minutes,
-        worked_minutes, overtime_minutes."""
-        statement = select(
-            Statement.id,
-            Statement.employee_id,
-            Statement.period_start,
-            Statement.period_end,
-            Statement.submitted_at,
-            Statement.norm_minutes,
-            Statement.worked_minutes,
-            Statement.overtime_minutes,
-        ).where(
-            Statement.status == "submitted",
-            Statement.employee_id.in_(select(Employee.id).where(Employee.deleted_at.is_(None))),
-        )
-        if employee_ids is not None:
-            statement = statement.where(among(self.session, Statement.employee_id, employee_ids))
-        if period_from is not None:
-            statement = statement.where(Statement.period_end >= period_from)
-        if period_to is not None:
-            statement = statement.where(Statement.period_start <= period_to)
-        statement = in_instant_order(statement, Statement.submitted_at, Statement.id, after, limit)
-        return list(self.session.execute(statement))
+    def submitted(self, read: AwaitingRead) -> list[Any]:
+        """The submitted statements `read` asks for, in the order they were submitted, with
+        the columns an approver's list shows: rows of id, employee_id, period_start,
+        period_end, submitted_at, norm_minutes, worked_minutes, overtime_minutes, and
+        where the employee sits (`placement_of`)."""
+        return rows_in_session(self.session, _submitted(read.shape), **read.values())
 
     def overlapping(
         self, employee_ids: Collection[int], first: date, last: date

@@ -4,17 +4,42 @@ scoping comes from the session."""
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from timeledger.approvals.repository import WORKSPACE, AwaitingRead, AwaitingShape, awaiting
 from timeledger.kit.membership import among
-from timeledger.kit.pagination import InstantPosition, in_instant_order
-from timeledger.models import Employee, Statement, TimebankMovement, TimeoffRequest
+from timeledger.kit.prepared import PreparedQuery, rows_in_session
+from timeledger.models import Statement, TimebankMovement, TimeoffRequest
 
 ACTIVE = ("requested", "approved")
 CLOSED_STATEMENTS = ("settled", "exported")
+
+
+@cache
+def _requested(shape: AwaitingShape) -> PreparedQuery:
+    return PreparedQuery(
+        awaiting(
+            select(
+                TimeoffRequest.id,
+                TimeoffRequest.employee_id,
+                TimeoffRequest.start_day,
+                TimeoffRequest.end_day,
+                TimeoffRequest.created_at,
+                TimeoffRequest.amount,
+                TimeoffRequest.unit,
+            ).where(TimeoffRequest.workspace_id == WORKSPACE, TimeoffRequest.status == "requested"),
+            employee=TimeoffRequest.employee_id,
+            first=TimeoffRequest.start_day,
+            last=TimeoffRequest.end_day,
+            at=TimeoffRequest.created_at,
+            row_id=TimeoffRequest.id,
+            shape=shape,
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -41,45 +66,11 @@ class TimeoffRepository:
             statement = statement.with_for_update()
         return self.session.scalars(statement).one_or_none()
 
-    def requested(
-        self,
-        employee_ids: Collection[int] | None,
-        *,
-        period_from: date | None = None,
-        period_to: date | None = None,
-        after: InstantPosition | None = None,
-        limit: int | None = None,
-    ) -> list[Any]:
-        """The requests awaiting a decision (of `employee_ids`; None: everyone's; sharing a
-        day with `period_from` to `period_to` when given) in the order they were made, from
-        after `after`, at most `limit`: rows of id, employee_id, start_day, end_day,
-        created_at, amount, unit."""
-        statement = select(
-            TimeoffRequest.id,
-            TimeoffRequest.employee_id,
-            TimeoffRequest.start_day,
-            TimeoffRequest.end_day,
-            TimeoffRequest.created_at,
-            TimeoffRequest.amount,
-            TimeoffRequest.unit,
-        ).where(
-            TimeoffRequest.status == "requested",
-            TimeoffRequest.employee_id.in_(
-                select(Employee.id).where(Employee.deleted_at.is_(None))
-            ),
-        )
-        if employee_ids is not None:
-            statement = statement.where(
-                among(self.session, TimeoffRequest.employee_id, employee_ids)
-            )
-        if period_from is not None:
-            statement = statement.where(TimeoffRequest.end_day >= period_from)
-        if period_to is not None:
-            statement = statement.where(TimeoffRequest.start_day <= period_to)
-        statement = in_instant_order(
-            statement, TimeoffRequest.created_at, TimeoffRequest.id, after, limit
-        )
-        return list(self.session.execute(statement))
+    def requested(self, read: AwaitingRead) -> list[Any]:
+        """The requests awaiting a decision that `read` asks for, in the order they were
+        made: rows of id, employee_id, start_day, end_day, created_at, amount, unit, and
+        where the employee sits (`placement_of`)."""
+        return rows_in_session(self.session, _requested(read.shape), **read.values())
 
     def listing(
         self,
