@@ -70,9 +70,9 @@ def create_missing_objects(
     """One object of each kind the generated dataset lacks, so that every read operation
     has something to read: a service user and its key, a dimension, a timebank account
     and a movement on it, a bookmark, a webhook subscription (no worker runs, so nothing
-    is delivered), an inbound endpoint, an OAuth client, a schedule, a queued batch job,
-    the employee's statement of `day`, a payroll export (queued), a time-off request (see
-    `request_timeoff`) and an approvals delegation (see `delegate_approvals`)."""
+    is delivered), an inbound endpoint, an OAuth client, a kiosk, a schedule, a queued
+    batch job, the employee's statement of `day`, a payroll export (queued), a time-off
+    request (see `request_timeoff`) and an approvals delegation (see `delegate_approvals`)."""
     service_user = post("/api/service-users", {"name": "Sweep"})
     post(f"/api/service-users/{service_user['id']}/api-keys", {})
     post("/api/settings/dimensions", {"name": "Sweep", "allowed_values": ["a", "b"]})
@@ -93,6 +93,8 @@ def create_missing_objects(
         "/api/admin/oauth-clients",
         {"name": "Sweep", "redirect_uris": ["https://sweep.example/callback"]},
     )
+    org_units = get("/api/org-units?limit=1")["items"]
+    post("/api/kiosks", {"name": "Sweep", "org_unit_ids": [org_units[0]["id"]]})
     post(
         "/api/admin/schedules",
         {"name": "Sweep", "kind": "timesheet.stop-timers", "cron": "0 23 * * *"},

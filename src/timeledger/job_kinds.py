@@ -9,6 +9,7 @@ import timeledger.compat.tyme.webhook_bodies
 import timeledger.entries.jobs
 import timeledger.inbound.processing
 import timeledger.jobs.schedules
+import timeledger.kiosks.service
 import timeledger.signin.service
 import timeledger.statements.export
 import timeledger.statements.jobs

@@ -158,6 +158,11 @@ class Operation:
         return bool(self.spec.get("x-public", False))
 
     @property
+    def kiosk_device(self) -> bool:
+        """Taking a kiosk's device token instead of a permission (docs/kiosks.md)."""
+        return bool(self.spec.get("x-kiosk-device", False))
+
+    @property
     def streams(self) -> bool:
         """An endless response (text/event-stream) that a test cannot read to its end."""
         success = self.spec.get("responses", {}).get("200", {})

@@ -28,6 +28,8 @@ PUBLIC_OPERATIONS = {
     # Authenticated by the Standard Webhooks signature of the endpoint's secret instead.
     "POST /api/webhooks/inbound/{endpoint_id}",
 }
+# Authenticated by a kiosk's device token, which opens nothing else (tests/kiosks).
+KIOSK_DEVICE_OPERATIONS = {"POST /api/kiosk/identify", "POST /api/kiosk/punch"}
 
 
 def holds(held: tuple[str, ...], required: str) -> bool:
@@ -66,7 +68,7 @@ def test_each_operation_allows_exactly_the_roles_holding_its_permission(
     mismatches: list[str] = []
     checked = 0
     for operation in operations(openapi_document(client)):
-        if operation.public:
+        if operation.public or operation.kiosk_device:
             continue
         assert operation.permission is not None, operation.label
         for kind, caller in (("person", person), ("service user", service_user)):
@@ -94,16 +96,23 @@ def test_each_operation_allows_exactly_the_roles_holding_its_permission(
 def test_every_operation_declares_a_permission_except_the_public_ones(client: TestClient) -> None:
     document = openapi_document(client)
     public = set()
+    kiosk_device = set()
     for operation in operations(document):
         if operation.public:
             public.add(operation.label)
             assert "x-required-permission" not in operation.spec, operation.label
+            continue
+        if operation.kiosk_device:
+            kiosk_device.add(operation.label)
+            assert "x-required-permission" not in operation.spec, operation.label
+            assert operation.spec.get("security") == [{"bearer": []}], operation.label
             continue
         permission = operation.permission
         assert permission, f"{operation.label} declares no x-required-permission"
         assert permission in CATALOG, f"{operation.label}: {permission} is not in the catalog"
         assert operation.spec.get("security") == [{"bearer": []}], operation.label
     assert public == PUBLIC_OPERATIONS
+    assert kiosk_device == KIOSK_DEVICE_OPERATIONS
     assert "/api/" not in document["paths"]
     assert not any(path.startswith("/api/openapi") for path in document["paths"])
 

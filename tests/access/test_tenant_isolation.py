@@ -88,6 +88,12 @@ def _b_objects(
         headers=headers,
     )
     assert movement.status_code == 201, movement.text
+    kiosk = client.post(
+        "/api/kiosks",
+        json={"name": "B kiosk", "org_unit_ids": [unit.json()["id"]]},
+        headers=headers,
+    )
+    assert kiosk.status_code == 201, kiosk.text
     return {
         **settings,
         **projects,
@@ -112,6 +118,7 @@ def _b_objects(
         "owner_key_id": client.get("/api/me/api-keys", headers=headers).json()["items"][0]["id"],
         "bookmark_id": bookmark.json()["id"],
         "movement_id": movement.json()["id"],
+        "kiosk_id": kiosk.json()["id"],
     }
 
 
@@ -381,6 +388,7 @@ def _b_ids(operation: Operation, b: dict[str, Any]) -> dict[str, Any]:
             "delegation_id",
             "client_pk",
             "client_id",
+            "kiosk_id",
         ):
             values[name] = b[name]
         elif name in ("entity_id", "calendar_id") and operation.path.startswith("/api/settings/"):

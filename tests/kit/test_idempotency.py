@@ -118,7 +118,9 @@ def _claim(
             IdempotencyRecord(
                 credential_hash=credential_hash(f"Bearer {owner.api_key}"),
                 key=key,
-                request_hash=request_hash("POST", "/api/roles", b"", body),
+                request_hash=request_hash(
+                    f"Bearer {owner.api_key}", "POST", "/api/roles", b"", body
+                ),
                 completed=completed,
                 response_status=200 if completed else None,
                 response_headers={"content-type": "text/plain"} if completed else None,

@@ -61,6 +61,11 @@ def _inbound_endpoint(client: TestClient, workspace: WorkspaceFixture) -> int:
     return _created_id(client, workspace, "/api/webhooks/inbound-endpoints", body)
 
 
+def _kiosk(client: TestClient, workspace: WorkspaceFixture) -> int:
+    unit = _created_id(client, workspace, "/api/org-units", {"name": f"Floor {token_hex(4)}"})
+    return _created_id(client, workspace, "/api/kiosks", {"name": "Door", "org_unit_ids": [unit]})
+
+
 CALLS: dict[tuple[str, str], Call] = {
     ("post", "/api/auth/login"): lambda client, workspace, extra: client.post(
         "/api/auth/login",
@@ -98,6 +103,19 @@ CALLS: dict[tuple[str, str], Call] = {
     ),
     ("post", "/api/sse/tickets"): lambda client, workspace, extra: client.post(
         "/api/sse/tickets", headers=workspace.headers | extra
+    ),
+    ("post", "/api/kiosks"): lambda client, workspace, extra: client.post(
+        "/api/kiosks",
+        json={
+            "name": "Door",
+            "org_unit_ids": [
+                _created_id(client, workspace, "/api/org-units", {"name": f"U {token_hex(4)}"})
+            ],
+        },
+        headers=workspace.headers | extra,
+    ),
+    ("post", "/api/kiosks/{kiosk_id}/token"): lambda client, workspace, extra: client.post(
+        f"/api/kiosks/{_kiosk(client, workspace)}/token", headers=workspace.headers | extra
     ),
     ("post", "/api/admin/oauth-clients"): lambda client, workspace, extra: client.post(
         "/api/admin/oauth-clients",

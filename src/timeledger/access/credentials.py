@@ -36,6 +36,7 @@ class TokenKind(StrEnum):
     OAUTH_ACCESS = "tl_oa_"
     OAUTH_REFRESH = "tl_or_"
     OAUTH_CLIENT_SECRET = "tl_os_"  # noqa: S105 (a token prefix, not a secret)
+    KIOSK_DEVICE = "tl_kd_"
 
 
 @dataclass(frozen=True)

@@ -158,6 +158,8 @@ CATALOG: tuple[str, ...] = (
     "oauth-clients:manage:*",
     "oauth-grants:read:own",
     "oauth-grants:delete:own",
+    "kiosks:read:*",
+    "kiosks:manage:*",
 )
 
 _SELF_SERVICE = (

@@ -101,8 +101,10 @@ def open_body(authorization: str, sealed: bytes) -> bytes:
     return _cipher(authorization).decrypt(sealed[:NONCE_BYTES], sealed[NONCE_BYTES:], None)
 
 
-def request_hash(method: str, path: str, query: bytes, body: bytes) -> str:
-    return _sha256(method.encode(), path.encode(), query, body)
+def request_hash(authorization: str, method: str, path: str, query: bytes, body: bytes) -> str:
+    """Keyed by the credential, which the database never holds: a guessable secret in a
+    body (a kiosk PIN) cannot be found from the digest by trying candidates."""
+    return _sha256(authorization.encode("latin-1"), method.encode(), path.encode(), query, body)
 
 
 def _claim(
@@ -254,7 +256,9 @@ class IdempotentRoute(UnitOfWorkRoute):
         ttl = timedelta(hours=request.app.state.settings.idempotency_ttl_hours)
         body = await request.body()
         credential = credential_hash(authorization)
-        digest = request_hash(scope["method"], scope["path"], scope["query_string"], body)
+        digest = request_hash(
+            authorization, scope["method"], scope["path"], scope["query_string"], body
+        )
         stored = await run_in_threadpool(_claim, db, credential, key, digest, ttl)
         if stored is not None:
             replay = Response(

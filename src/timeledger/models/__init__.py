@@ -16,6 +16,7 @@ from timeledger.models.identity import (
     User,
 )
 from timeledger.models.jobs import Job, JobSchedule
+from timeledger.models.kiosks import Kiosk, KioskBadge, KioskOrgUnit, KioskPinFailure
 from timeledger.models.oauth import OAuthAuthorizationCode, OAuthClient, OAuthToken
 from timeledger.models.organization import (
     Employee,
@@ -101,6 +102,10 @@ __all__ = [
     "InboundEvent",
     "Job",
     "JobSchedule",
+    "Kiosk",
+    "KioskBadge",
+    "KioskOrgUnit",
+    "KioskPinFailure",
     "OAuthAuthorizationCode",
     "OAuthClient",
     "OAuthToken",

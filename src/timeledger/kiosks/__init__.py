@@ -1,0 +1,1 @@
+"""Kiosks: shared check-in terminals, the badges and PINs people use at them."""
