@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install venv run test lint typecheck pytest bench bench-quick lock clean
+.PHONY: install venv browser run test lint typecheck pytest bench bench-quick lock clean
 
 # Idempotent and self-healing: an interrupted install leaves no stamp, so the next one runs
 # again, on a virtual environment made anew if the last was left without a working pip.
@@ -20,6 +20,17 @@ $(STAMP): requirements.lock pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
+# The browser tests (tests/web/test_browser_e2e.py) drive Debian's Chromium through
+# Playwright, which downloads no browser: installed with apt-get when missing, as root or
+# through sudo, without questions.
+CHROMIUM := /usr/bin/chromium
+browser:
+	@test -x $(CHROMIUM) || { \
+		echo "installing chromium"; \
+		sudo=$$([ "$$(id -u)" -eq 0 ] || echo sudo); \
+		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium; }
+
 run: install
 	$(BIN)/timeledger demo
 	$(BIN)/timeledger serve
@@ -32,7 +43,7 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-pytest: install
+pytest: install browser
 	$(BIN)/pytest -n 2 --dist worksteal -q
 
 # The type check (one core) runs beside the tests (two workers).

@@ -32,6 +32,7 @@ from timeledger.inbound.endpoints import inbound_router
 from timeledger.inbox.endpoints import inbox_router
 from timeledger.jobs.endpoints import jobs_router
 from timeledger.jobs.worker import Worker
+from timeledger.kiosks.endpoints import kiosk_device_router, kiosks_router
 from timeledger.kit.clock import Clock, CurrentClockMiddleware, clock_starting_at
 from timeledger.kit.db import Database
 from timeledger.kit.errors import install_problem_handlers, render_problems_of_face
@@ -58,6 +59,7 @@ from timeledger.statements.export_endpoints import statement_exports_router
 from timeledger.timebank.endpoints import timebank_router
 from timeledger.timeoff.endpoints import timeoff_router
 from timeledger.users.endpoints import me, users
+from timeledger.web.endpoints import WEB_ROUTERS
 from timeledger.webhooks.endpoints import webhooks_router
 from timeledger.workspaces.endpoints import admin
 
@@ -122,11 +124,14 @@ ROUTE_TABLE = RouteTable.of(
         jobs_router,
         oauth_clients_router,
         oauth_grants_router,
+        kiosks_router,
+        kiosk_device_router,
         *MITE_ROUTERS,
         goodtime_router,
         *MCTIME_ROUTERS,
         *TYME_ROUTERS,
         documents,
+        *WEB_ROUTERS,
     ],
     Route("/metrics", metrics_endpoint, include_in_schema=False),
 )

@@ -297,6 +297,11 @@ def local_day_of(
     return timezone, local_date(at, timezone)
 
 
+def zone_and_today(session: Session, workspace_id: int, employee_id: int) -> tuple[str, date]:
+    """The zone the employee records time in now, and today's date there."""
+    return local_day_of(PresenceRepository(session), workspace_id, employee_id, utcnow())
+
+
 def _require_references(
     session: Session, reason_id: int | None, activity_id: int | None, day: date
 ) -> None:

@@ -1,0 +1,1 @@
+"""The people's web app at `/`: server-rendered pages over the same services as the API."""
