@@ -1161,7 +1161,8 @@ def render(report: dict[str, Any], current: str) -> str:
         "bench/results/performance-approvals.md"
     )
     add("```\n")
-    add("The SQLite dataset is cached in `bench/.cache/` by size, seed and generator version,")
+    add("The SQLite dataset is cached in `bench/.cache/` by size, seed and generator version")
+    add("(each run's copy is upgraded to the newest migration, as a deployed database would be),")
     add("TimeTagger is installed into `bench/.peers/timetagger` on first use (from PyPI), and")
     add("every run leaves its logs and `results.json` in `bench/results/run-*/`. PostgreSQL is")
     add("used when a server answers at 127.0.0.1:5432 (trust auth, database `test`; or")

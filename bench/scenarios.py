@@ -39,6 +39,7 @@ from bench import peer_timetagger as peer
 from bench.load import LoadResult, Request, Response, run_load
 from bench.server import TIMELEDGER, ServerProcess, bare_server, running, timeledger_server
 from bench.sweep import create_missing_objects, sweep_targets
+from timeledger.migrations import upgrade_to_head
 from timeledger.models import Employment, TimeEntry
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -214,6 +215,8 @@ def sqlite_dataset(sizes: Sizes, workdir: Path, cache_dir: Path = CACHE_DIR) -> 
         partial.rename(cached_db)
     target = workdir / "timeledger.db"
     shutil.copyfile(cached_db, target)
+    # A dataset cached before a later migration gains its tables, as a deployed database.
+    upgrade_to_head(f"sqlite:///{target}")
     info = json.loads(cached_info.read_text())
     return Dataset("sqlite", f"sqlite:///{target}", info, generated, cached)
 

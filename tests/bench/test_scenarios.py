@@ -12,15 +12,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from alembic import command
 from bench.load import Connection, LoadResult, Request, percentile, run_load
 from bench.server import process_tree, running, timeledger_server
 from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, inspect
 
 from bench import peer_timetagger as peer
 from bench import report, scenarios
 from timeledger.access.credentials import PasswordHashing
 from timeledger.benchdata import generate_dataset
 from timeledger.kit.db import Database
+from timeledger.migrations import alembic_config
 
 
 def test_percentile_is_nearest_rank() -> None:
@@ -290,3 +293,25 @@ def test_report_shows_the_event_feed_ratio_per_engine() -> None:
     assert report.events_ratio(slowed, "sqlite") is not None
     assert report.events_ratio(slowed[:1], "sqlite") is None
     assert report.events_ratio(fast_enough, "postgresql") is None
+
+
+def test_a_dataset_cached_before_a_migration_gains_its_tables(tmp_path: Path) -> None:
+    cache_dir, workdir = tmp_path / "cache", tmp_path / "run"
+    cache_dir.mkdir()
+    workdir.mkdir()
+    sizes = scenarios.QUICK
+    key = (
+        f"sqlite-{sizes.employees}x{sizes.years}-seed{sizes.seed}-"
+        f"{scenarios.generator_fingerprint()}"
+    )
+    command.upgrade(alembic_config(f"sqlite:///{cache_dir / f'{key}.db'}"), "0015")
+    (cache_dir / f"{key}.json").write_text(json.dumps({"employees": 0}))
+
+    dataset = scenarios.sqlite_dataset(sizes, workdir, cache_dir)
+
+    assert dataset.cached
+    tables = set(inspect(create_engine(dataset.database_url)).get_table_names())
+    assert {"kiosks", "kiosk_pin_failures"} <= tables
+    assert "kiosks" not in set(
+        inspect(create_engine(f"sqlite:///{cache_dir / f'{key}.db'}")).get_table_names()
+    )
