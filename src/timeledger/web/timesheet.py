@@ -5,7 +5,7 @@ and timebank services."""
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import Query, Request, Response
 from sqlalchemy.orm import Session
@@ -154,55 +154,38 @@ def _clocked(
     return see_other(request, "/")
 
 
-@timesheet_router.post("/clock/in")
-def clock_in(
-    request: Request, form: PostedForm, session: UnitOfWork, caller: WriteCaller
+ClockAction = Literal["in", "out", "break-start", "break-end"]
+CLOCK_ACTIONS: dict[str, Callable[[Session, Caller, int], object]] = {
+    "in": lambda session, caller, employee_id: presence.clock_in(
+        session, caller, employee_id, ClockIn()
+    ),
+    "out": lambda session, caller, employee_id: presence.clock_out(
+        session, caller, employee_id, ClockOut()
+    ),
+    "break-start": lambda session, caller, employee_id: presence.start_break(
+        session, caller, employee_id, BreakAt()
+    ),
+    "break-end": lambda session, caller, employee_id: presence.end_break(
+        session, caller, employee_id, BreakAt()
+    ),
+}
+
+
+@timesheet_router.post("/clock/{action}")
+def clock(
+    action: ClockAction,
+    request: Request,
+    form: PostedForm,
+    session: UnitOfWork,
+    caller: WriteCaller,
 ) -> Response:
+    """Clock in or out, or start or end a break, now."""
     viewer = viewer_of(session, caller)
     return _clocked(
         request,
         session,
         viewer,
-        lambda: presence.clock_in(session, caller, viewer.employee(), ClockIn()),
-    )
-
-
-@timesheet_router.post("/clock/out")
-def clock_out(
-    request: Request, form: PostedForm, session: UnitOfWork, caller: WriteCaller
-) -> Response:
-    viewer = viewer_of(session, caller)
-    return _clocked(
-        request,
-        session,
-        viewer,
-        lambda: presence.clock_out(session, caller, viewer.employee(), ClockOut()),
-    )
-
-
-@timesheet_router.post("/clock/break-start")
-def break_start(
-    request: Request, form: PostedForm, session: UnitOfWork, caller: WriteCaller
-) -> Response:
-    viewer = viewer_of(session, caller)
-    return _clocked(
-        request,
-        session,
-        viewer,
-        lambda: presence.start_break(session, caller, viewer.employee(), BreakAt()),
-    )
-
-
-@timesheet_router.post("/clock/break-end")
-def break_end(
-    request: Request, form: PostedForm, session: UnitOfWork, caller: WriteCaller
-) -> Response:
-    viewer = viewer_of(session, caller)
-    return _clocked(
-        request,
-        session,
-        viewer,
-        lambda: presence.end_break(session, caller, viewer.employee(), BreakAt()),
+        lambda: CLOCK_ACTIONS[action](session, caller, viewer.employee()),
     )
 
 
