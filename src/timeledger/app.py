@@ -35,7 +35,11 @@ from timeledger.jobs.worker import Worker
 from timeledger.kiosks.endpoints import kiosk_device_router, kiosks_router
 from timeledger.kit.clock import Clock, CurrentClockMiddleware, clock_starting_at
 from timeledger.kit.db import Database
-from timeledger.kit.errors import install_problem_handlers, render_problems_of_face
+from timeledger.kit.errors import (
+    install_problem_handlers,
+    render_native_problem,
+    render_problems_of_face,
+)
 from timeledger.kit.memory import freeze_startup_heap, limit_malloc_arenas
 from timeledger.kit.observability import (
     RequestContextMiddleware,
@@ -60,6 +64,7 @@ from timeledger.timebank.endpoints import timebank_router
 from timeledger.timeoff.endpoints import timeoff_router
 from timeledger.users.endpoints import me, users
 from timeledger.web.endpoints import WEB_ROUTERS
+from timeledger.web.routing import page_of_problem
 from timeledger.webhooks.endpoints import webhooks_router
 from timeledger.workspaces.endpoints import admin
 
@@ -196,6 +201,8 @@ def create_app(
     install_problem_handlers(app)
 
     app.router.routes.append(ROUTE_TABLE)
+    render_problems_of_face(app, "/", page_of_problem)
+    render_problems_of_face(app, API_PREFIX, render_native_problem)
     render_problems_of_face(app, MITE_PREFIX, render_mite_problem)
     render_problems_of_face(app, GOODTIME_PREFIX, render_goodtime_problem)
     render_problems_of_face(app, MCTIME_PREFIX.removesuffix("/api/v2/auth"), render_mctime_problem)

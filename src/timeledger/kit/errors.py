@@ -205,31 +205,35 @@ FACE_RENDERERS_STATE = "face_problem_renderers"
 
 
 def render_problems_of_face(app: FastAPI, path_prefix: str, renderer: ProblemRenderer) -> None:
-    """Problems of requests under `path_prefix` are rendered by `renderer`."""
+    """Problems of requests under `path_prefix` are rendered by `renderer`; of several
+    prefixes of a path, the longest decides."""
     renderers: dict[str, ProblemRenderer] = getattr(app.state, FACE_RENDERERS_STATE, {})
     renderers[path_prefix.rstrip("/") + "/"] = renderer
-    setattr(app.state, FACE_RENDERERS_STATE, renderers)
+    by_length = dict(sorted(renderers.items(), key=lambda item: len(item[0]), reverse=True))
+    setattr(app.state, FACE_RENDERERS_STATE, by_length)
 
 
-def _face_renderer(request: Request) -> ProblemRenderer | None:
+def _face_renderer(request: Request) -> ProblemRenderer:
     renderers: dict[str, ProblemRenderer] = getattr(request.app.state, FACE_RENDERERS_STATE, {})
     path = request.url.path
     for prefix, renderer in renderers.items():
-        if path.startswith(prefix):
+        if path.startswith(prefix) or path == prefix.rstrip("/"):
             return renderer
-    return None
+    return render_native_problem
 
 
-def render_problem(request: Request, problem: Problem) -> Response:
-    renderer = _face_renderer(request)
-    if renderer is not None:
-        return renderer(request, problem)
+def render_native_problem(request: Request, problem: Problem) -> Response:
+    """The problem as the native API's `application/problem+json` document."""
     return Response(
         native_problem_document(problem, request.url.path),
         status_code=problem.status,
         media_type=PROBLEM_MEDIA_TYPE,
         headers=problem.headers,
     )
+
+
+def render_problem(request: Request, problem: Problem) -> Response:
+    return _face_renderer(request)(request, problem)
 
 
 def validation_errors(raw_errors: Sequence[Any]) -> list[dict[str, Any]]:

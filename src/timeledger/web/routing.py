@@ -90,6 +90,12 @@ def problem_page(request: Request, problem: Problem) -> Response:
     return response
 
 
+def page_of_problem(request: Request, problem: Problem) -> Response:
+    """A problem of a request outside every route (an unknown path, a method a page does
+    not answer) as a page: people type and follow links, so they get a page, never JSON."""
+    return with_page_headers(problem_page(request, problem))
+
+
 def _failure_page(request: Request) -> Response:
     request_id = getattr(request.state, "request_id", "")
     log.exception("unhandled_error", path=request.url.path, request_id=request_id)
