@@ -5,7 +5,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from sqlalchemy import func, make_url, select, text
+from sqlalchemy import bindparam, func, make_url, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from timeledger.kit.clock import utcnow
@@ -215,3 +215,39 @@ def test_planner_statistics_make_sqlite_read_breaks_by_their_interval(db: Databa
     assert stats > 0
     assert "ix_presence_breaks_workspace_id" in before
     assert "ix_presence_breaks_interval_id" in after
+
+
+def test_planner_statistics_count_a_workspace_as_a_full_analyze_would(db: Database) -> None:
+    """A sampled ANALYZE takes the one workspace of 5,000 intervals for 1,001 rows and would
+    read a team's intervals through the workspace's index; the corrected estimate (the
+    table's rows over the workspaces) makes SQLite read them employee by employee."""
+    if not db.is_sqlite:
+        return
+    plan_sql = text(
+        "EXPLAIN QUERY PLAN SELECT id FROM presence_intervals "
+        "WHERE employee_id IN :team AND started_at >= :since AND workspace_id = 1"
+    ).bindparams(bindparam("team", expanding=True))
+    raw = sqlite3.connect(_sqlite_path(db))  # foreign keys off: intervals of no employee
+    with raw:
+        raw.executemany(
+            "INSERT INTO presence_intervals (workspace_id, employee_id, started_at, ended_at, "
+            "day, timezone, note, source, created_at, updated_at, row_version) "
+            "VALUES (1, ?, ?, ?, '2026-01-01', 'UTC', '', 'web', 0, 0, 1)",
+            [
+                (employee, start * 1000, start * 1000 + 1)
+                for employee in range(1, 51)
+                for start in range(100)
+            ],
+        )
+        workspaces = raw.execute("SELECT count(*) FROM workspaces").fetchone()[0]
+    raw.close()
+    db.refresh_planner_statistics()
+    with db.engine.begin() as connection:
+        stat = connection.execute(
+            text("SELECT stat FROM sqlite_stat1 WHERE idx = 'ix_presence_intervals_workspace_id'")
+        ).scalar_one()
+        plan = str(connection.execute(plan_sql, {"team": list(range(1, 41)), "since": 1}).all())
+    rows, of_a_workspace = (int(count) for count in stat.split())
+    assert rows > 4000
+    assert of_a_workspace == rows // max(workspaces, 1)
+    assert "ix_presence_intervals_employee_started" in plan
