@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from bench import approvals, sweep, timeoff
+from bench import approvals, sweep, timeoff, web
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
 DATASET_HEADING = "## Dataset"
@@ -648,6 +648,57 @@ def _seconds(runs: list[dict[str, Any]]) -> str:
     return ", ".join(f"{r['seconds']:.2f} s" for r in runs)
 
 
+WEB_TARGETS = (
+    ("13-web-week", '"My week": p99', web.PAGE_P99_MS),
+    ("13-web-team", '"My team today": p99', web.PAGE_P99_MS),
+    ("13-kiosk-punch", "A kiosk punch: p99", web.PUNCH_P99_MS),
+)
+
+
+def web_section(report: dict[str, Any]) -> list[str]:
+    """Issue #22's targets beside scenario 13's figures, per engine."""
+    results: list[dict[str, Any]] = report["scenarios"]
+    lines = ["## The web app and the kiosk (issue #22)\n"]
+    measured = [
+        (engine, key, name, target)
+        for engine in ("sqlite", "postgresql")
+        for key, name, target in WEB_TARGETS
+        if _of(results, key, engine, "timeledger")
+    ]
+    if not measured:
+        return [*lines, "Not measured in this run.\n"]
+    datasets = report.get("datasets") or {}
+    team = {
+        datasets[e]["manager_employees"] for e in datasets if "manager_employees" in datasets[e]
+    }
+    head = f"{', '.join(f'{n:,}' for n in sorted(team))} employees" if team else "the department"
+    lines.append(
+        "Scenario 13, after scenario 11 on the main server. With the owner's key, "
+        "`bench/web.py` resets the passwords of the sample employee and of the department "
+        "head and signs each in (`POST /api/auth/login`); the pages are then read with the "
+        "session cookie as a browser sends it, one request at a time: the employee's "
+        f"`GET {web.WEEK_PAGE}` (this week: totals against the norm, presence, entries, "
+        f"balances) and the head's `GET {web.TEAM_PAGE}` (the state today of {head}). A "
+        "kiosk serving the org units of ten employees employed today (not those scenario 5 "
+        "clocks) is registered with a badge and a PIN for each; its device token punches "
+        f"them in and out in turn (`POST {web.PUNCH}`, every punch checks the PIN's argon2id "
+        "hash, 8 MiB and one pass: see docs/kiosks.md). Latency is the "
+        "client's (the server's time plus the local HTTP round trip). Targets: each page "
+        f"p99 ≤ {web.PAGE_P99_MS:g} ms, a punch p99 ≤ {web.PUNCH_P99_MS:g} ms.\n"
+    )
+    lines.append("| Target | Engine | Measured | Verdict |")
+    lines.append("|---|---|---|---|")
+    for engine, key, name, target in measured:
+        rate, p50, p99 = _latency(results, key, engine)
+        verdict = "pass" if p99 <= target else "miss"
+        lines.append(
+            f"| {name} ≤ {target:g} ms | {engine} | {rate:,.0f} req/s, p50 {p50:.2f} ms, "
+            f"p99 {p99:.2f} ms ({p99 / target:.2f} of the target) | {verdict} |"
+        )
+    lines.append("")
+    return lines
+
+
 def approvals_section(report: dict[str, Any]) -> list[str]:
     """Issue #20's targets beside scenario 12's figures, per engine: the inbox's first page
     beside the head's own lists of the same run, its count, and the decisions in bulk
@@ -1141,6 +1192,7 @@ def render(report: dict[str, Any], current: str) -> str:
     lines.extend(statements_section(report))
     lines.extend(timeoff_section(report))
     lines.extend(approvals_section(report))
+    lines.extend(web_section(report))
     lines.extend(sweep_section(report))
     add(WHERE_THE_TIME_GOES)
     if report["mode"] != "full":
@@ -1159,6 +1211,10 @@ def render(report: dict[str, Any], current: str) -> str:
     add(
         ".venv/bin/python -m bench --only approvals   # scenario 12 alone, both engines: "
         "bench/results/performance-approvals.md"
+    )
+    add(
+        ".venv/bin/python -m bench --only web   # scenario 13 alone, both engines: "
+        "bench/results/performance-web.md"
     )
     add("```\n")
     add("The SQLite dataset is cached in `bench/.cache/` by size, seed and generator version")

@@ -34,7 +34,7 @@ import psycopg
 from sqlalchemy import create_engine, make_url, select, text
 
 import timeledger.benchdata
-from bench import approvals, timeoff
+from bench import approvals, timeoff, web
 from bench import peer_timetagger as peer
 from bench.load import LoadResult, Request, Response, run_load
 from bench.server import TIMELEDGER, ServerProcess, bare_server, running, timeledger_server
@@ -107,7 +107,7 @@ APPROVALS_TIMEOUT_SECONDS = 900
 """Issue #20's preparation took 6 s on SQLite and 11 s on PostgreSQL with the full dataset
 (2026-12-06): 16 delegations, the department's statements of a month generated and
 submitted, this year's grants and 200 requests made."""
-ONLY = ("timeoff", "approvals")
+ONLY = ("timeoff", "approvals", "web")
 """What `--only` may name: a scenario run alone on each engine (its dataset, its own
 server), for a quick measurement; its report never goes to docs/performance.md unless
 named."""
@@ -837,6 +837,46 @@ def approvals_decisions(measured: Measured, dataset: Dataset) -> dict[str, Any]:
     }
 
 
+def scenario_web(measured: Measured, dataset: Dataset) -> list[ScenarioResult]:
+    """Issue #22: the web app's pages with a session cookie, one request at a time ("my
+    week" of the sample employee, "my team today" of the department head), and a kiosk's
+    punches with its device token, ten people in and out in turn."""
+    clocked = {int(i) for i in dataset.info["sample_employee_ids"]}
+    today = datetime.now(UTC).date()
+    people = [i for i in employed_on(dataset, today) if i not in clocked]
+    state = web.prepare(
+        measured.server.base_url, dataset.admin, dataset.info, people[: web.KIOSK_PEOPLE]
+    )
+    head_count = dataset.info["manager"]["employee_count"]
+    results = []
+    for key, title, factory, note in (
+        (
+            "13-web-week",
+            'The web app\'s "my week", 1 connection',
+            web.page_factory(web.WEEK_PAGE, state.employee_cookie),
+            f"the sample employee's session cookie; `GET {web.WEEK_PAGE}`",
+        ),
+        (
+            "13-web-team",
+            'The web app\'s "my team today", 1 connection',
+            web.page_factory(web.TEAM_PAGE, state.head_cookie),
+            f"the head of {head_count} employees, session cookie; `GET {web.TEAM_PAGE}`",
+        ),
+        (
+            "13-kiosk-punch",
+            "A kiosk's punch by badge and PIN, 1 connection",
+            web.punch_factory(state),
+            f"{len(state.badges)} badges in and out in turn, device token; `POST {web.PUNCH}`",
+        ),
+    ):
+        scenario, _ = measured.load(
+            key, title, factory, connections=LATENCY_CONNECTIONS, count_items=None
+        )
+        scenario.notes.append(note)
+        results.append(scenario)
+    return results
+
+
 def run_approvals(
     dataset: Dataset, sizes: Sizes, workdir: Path
 ) -> tuple[list[ScenarioResult], dict[str, Any]]:
@@ -1178,17 +1218,21 @@ def run_engine(
     and the sweep, the batch evaluation, the statements (their settlement locks a month)
     and, last, the approvals with a server of their own (they submit, request and decide);
     with `peer_`, scenarios 2 and 6 alternate with it. `only="timeoff"`: scenario 11 alone
-    (the jobs, then the balances); `only="approvals"`: scenario 12 alone."""
+    (the jobs, then the balances); `only="approvals"`: scenario 12 alone; `only="web"`:
+    scenario 13 alone."""
     results: list[ScenarioResult] = []
     if only == "approvals":
         approvals_results, approvals_run = run_approvals(dataset, sizes, workdir)
         return EngineRun(approvals_results, {}, {}, {}, {}, approvals_run)
-    timeoff_run = timeoff_jobs(dataset)
+    timeoff_run = timeoff_jobs(dataset) if only != "web" else {}
     server = timeledger_server(dataset.database_url, workdir, name=f"timeledger-{dataset.engine}")
     with running(server):
         measured = Measured(server, sizes, dataset.engine, "timeledger")
         if only == "timeoff":
             results.extend(scenario_timeoff_balances(measured, dataset))
+            return EngineRun(results, {}, {}, {}, timeoff_run)
+        if only == "web":
+            results.extend(scenario_web(measured, dataset))
             return EngineRun(results, {}, {}, {}, timeoff_run)
         results.append(scenario_health(measured))
         results.append(scenario_month(measured, dataset))
@@ -1202,6 +1246,7 @@ def run_engine(
         results.extend(scenario_clock(measured, dataset))
         results.extend(scenario_preview(measured, dataset))
         results.extend(scenario_timeoff_balances(measured, dataset))
+        results.extend(scenario_web(measured, dataset))
         activity = work_activity_id(dataset)
         for round_ in range(sizes.rounds):
             results.append(bulk_timeledger(measured, dataset, activity))

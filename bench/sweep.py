@@ -23,6 +23,8 @@ NOT_SWEPT = {
     "/api/sse": "an endless event stream",
     "/api/timesheet/statements/exports/{export_id}/file": "a file a job writes, and no "
     "worker runs during the sweep",
+    "/api/kiosk": "a kiosk device's operation: it takes the kiosk's device token, not the "
+    "owner's key (scenario 13 measures the kiosk's punches)",
 }
 LIST_QUERIES = {"/api/timesheet/statements": "?scope=all"}
 """Lists one level up whose default shows too little to find an id (statements are the

@@ -160,3 +160,39 @@ def test_the_generated_page_has_the_statements_section_and_scenario() -> None:
     section = text[text.index("## Statements (issue #18)") :]
     assert section.index("| Settle the approved statements ≤ 20 s | sqlite |") > 0
     assert text.index("## Rule engine (issue #17)") < text.index("## Statements (issue #18)")
+
+
+def _page(key: str, engine: str, p50: float, p99: float) -> dict[str, Any]:
+    load = {"throughput": 1000 / p50, "p50_ms": p50, "p99_ms": p99}
+    notes = ["the head of 412 employees, session cookie; `GET /team`"]
+    return {"key": key, "engine": engine, "system": "timeledger", "load": load, "notes": notes}
+
+
+def test_the_web_targets_are_judged_per_engine() -> None:
+    results = [
+        _page("13-web-week", "sqlite", 10.0, 20.0),
+        _page("13-web-team", "sqlite", 25.0, 60.0),
+        _page("13-kiosk-punch", "sqlite", 25.0, 29.0),
+        _page("13-web-week", "postgresql", 12.0, 50.0),
+    ]
+
+    lines = report.web_section(
+        {"scenarios": results, "datasets": {"sqlite": {"manager_employees": 412}}}
+    )
+    rows = [line for line in lines if line.startswith("| ")][1:]
+
+    assert "`GET /team` (the state today of 412 employees)" in lines[1]
+    assert rows == [
+        '| "My week": p99 ≤ 50 ms | sqlite | 100 req/s, p50 10.00 ms, p99 20.00 ms '
+        "(0.40 of the target) | pass |",
+        '| "My team today": p99 ≤ 50 ms | sqlite | 40 req/s, p50 25.00 ms, p99 60.00 ms '
+        "(1.20 of the target) | miss |",
+        "| A kiosk punch: p99 ≤ 30 ms | sqlite | 40 req/s, p50 25.00 ms, p99 29.00 ms "
+        "(0.97 of the target) | pass |",
+        '| "My week": p99 ≤ 50 ms | postgresql | 83 req/s, p50 12.00 ms, p99 50.00 ms '
+        "(1.00 of the target) | pass |",
+    ]
+
+
+def test_the_web_section_says_when_nothing_was_measured() -> None:
+    assert report.web_section({"scenarios": []})[1] == "Not measured in this run.\n"
