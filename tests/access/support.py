@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from sqlalchemy import MetaData, select, update
 
+from timeledger.access.caller import PERSON, Caller, acting_caller
 from timeledger.access.credentials import PasswordHashing
 from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
@@ -252,6 +253,14 @@ def database_text(db: Database) -> str:
                     else:
                         chunks.append(str(value))
     return "\n".join(chunks)
+
+
+def person_caller(
+    workspace_id: int, user_id: int, permissions: Iterable[str], role_name: str = "custom"
+) -> Caller:
+    """The person `user_id` as a service sees them signed in, holding exactly
+    `permissions`."""
+    return acting_caller(workspace_id, user_id, PERSON, role_name, permissions, "test")
 
 
 def leaks(haystack: str, secrets: Iterable[str]) -> list[str]:

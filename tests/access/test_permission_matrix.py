@@ -29,7 +29,11 @@ PUBLIC_OPERATIONS = {
     "POST /api/webhooks/inbound/{endpoint_id}",
 }
 # Authenticated by a kiosk's device token, which opens nothing else (tests/kiosks).
-KIOSK_DEVICE_OPERATIONS = {"POST /api/kiosk/identify", "POST /api/kiosk/punch"}
+KIOSK_DEVICE_OPERATIONS = {
+    "GET /api/kiosk",
+    "POST /api/kiosk/identify",
+    "POST /api/kiosk/punch",
+}
 
 
 def holds(held: tuple[str, ...], required: str) -> bool:

@@ -32,9 +32,11 @@ from tests.organization.support import create_unit
 from timeledger.access.credentials import PasswordHashing
 from timeledger.app import create_app
 from timeledger.config import Settings
-from timeledger.kiosks.service import purge_old_pin_failures
+from timeledger.kiosks.schemas import PresenceState, PunchAction
+from timeledger.kiosks.service import device_of_token, punch_for_visitor, purge_old_pin_failures
 from timeledger.kit.clock import Clock, FixedClock, utcnow
 from timeledger.kit.db import Database
+from timeledger.kit.errors import NotFound
 from timeledger.models import KioskPinFailure
 
 
@@ -304,3 +306,66 @@ def test_counts_of_wrong_pins_are_purged_once_they_no_longer_count(
     assert counts() == 1
     purge_old_pin_failures(db, utcnow() + timedelta(minutes=15))
     assert counts() == 0
+
+
+def test_a_kiosk_tells_its_name_and_the_units_it_serves(client: TestClient, shop: Shop) -> None:
+    below = create_unit(client, shop.headers, "Welding", parent_id=shop.floor_id)["id"]
+    assert (
+        client.patch(
+            f"/api/kiosks/{shop.kiosk_id}",
+            json={"org_unit_ids": [shop.floor_id, below]},
+            headers=shop.headers,
+        ).status_code
+        == 200
+    )
+    response = client.get("/api/kiosk", headers=shop.device)
+    assert response.status_code == 200, response.text
+    assert response.json() == {
+        "id": shop.kiosk_id,
+        "name": "Front door",
+        "org_units": [
+            {"id": shop.floor_id, "name": "Shop floor"},
+            {"id": below, "name": "Welding"},
+        ],
+    }
+    operation = client.get("/api/openapi.json").json()["paths"]["/api/kiosk"]["get"]
+    assert operation["x-kiosk-device"] is True
+
+
+def test_only_a_device_token_reads_its_kiosk(
+    client: TestClient, workspace: WorkspaceFixture, shop: Shop
+) -> None:
+    session = login(client, workspace.owner_email, workspace.owner_password)["token"]
+    for token in (workspace.api_key, session, shop.token[:-1] + "x"):
+        assert_problem(client.get("/api/kiosk", headers=bearer(token)), 401)
+    assert_problem(client.get("/api/kiosk"), 401)
+    assert client.delete(f"/api/kiosks/{shop.kiosk_id}", headers=shop.headers).status_code == 204
+    assert_problem(client.get("/api/kiosk", headers=shop.device), 401)
+
+
+def test_a_visitor_punches_without_the_pin_while_the_badge_still_names_them(
+    client: TestClient, db: Database, shop: Shop
+) -> None:
+    device = device_of_token(db, shop.token, None)
+    with db.transaction(workspace_id=device.workspace_id) as session:
+        punched = punch_for_visitor(session, device, shop.employee_id, BADGE, PunchAction.CLOCK_IN)
+    assert (punched.first_name, punched.state) == ("Grace", PresenceState.IN)
+    assert presence_of(client, shop.headers, shop.employee_id)[0]["source"] == "kiosk"
+
+    colleague = employee_in(client, shop.headers, shop.floor_id, "S2", "Alan")
+    client.put(
+        f"/api/employees/{shop.employee_id}/kiosk-badge", json={"badge": None}, headers=shop.headers
+    )
+    for badge, employee_id in ((BADGE, shop.employee_id), ("no-such-badge", shop.employee_id)):
+        with (
+            pytest.raises(NotFound, match="No badge with this PIN"),
+            db.transaction(workspace_id=device.workspace_id) as session,
+        ):
+            punch_for_visitor(session, device, employee_id, badge, PunchAction.CLOCK_OUT)
+    give_badge(client, shop.headers, colleague, BADGE, "2580")
+    with (
+        pytest.raises(NotFound),
+        db.transaction(workspace_id=device.workspace_id) as session,
+    ):
+        punch_for_visitor(session, device, shop.employee_id, BADGE, PunchAction.CLOCK_OUT)
+    assert presence_of(client, shop.headers, shop.employee_id)[0]["ended_at"] is None

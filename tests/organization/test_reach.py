@@ -9,10 +9,10 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import event
 
-from tests.access.support import new_person
+from tests.access.support import new_person, person_caller
 from tests.conftest import WorkspaceFixture
 from tests.organization.support import create_employee, create_unit, employee_of_user
-from timeledger.access.caller import PERSON, Caller
+from timeledger.access.caller import Caller
 from timeledger.kit.db import Database
 from timeledger.kit.errors import Forbidden, NotFound, Unprocessable
 from timeledger.models import Employee
@@ -89,17 +89,7 @@ def world(
 
 
 def _caller(world: World, permissions: set[str]) -> Caller:
-    return Caller(
-        workspace_id=world.workspace_id,
-        user_id=world.caller_user_id,
-        user_kind=PERSON,
-        role_name="custom",
-        permissions=frozenset(permissions),
-        credential_kind=None,
-        credential_id=0,
-        credential_label="test",
-        client_address=None,
-    )
+    return person_caller(world.workspace_id, world.caller_user_id, permissions)
 
 
 def _granted(area: Area, read: str | None, acting: str | None, access: Access) -> set[str]:

@@ -7,9 +7,10 @@ from datetime import timedelta
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.access.support import person_caller
 from tests.conftest import WorkspaceFixture
 from tests.presence.support import call, new_employee
-from timeledger.access.caller import PERSON, Caller
+from timeledger.access.caller import Caller
 from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
 from timeledger.kit.errors import NotFound
@@ -18,16 +19,11 @@ from timeledger.presence.schemas import BreakAt, PresenceUpdate
 
 
 def _owner(workspace: WorkspaceFixture) -> Caller:
-    return Caller(
-        workspace_id=workspace.id,
-        user_id=workspace.owner_id,
-        user_kind=PERSON,
+    return person_caller(
+        workspace.id,
+        workspace.owner_id,
+        {"timesheet:read:*", "timesheet:write:*"},
         role_name="owner",
-        permissions=frozenset({"timesheet:read:*", "timesheet:write:*"}),
-        credential_kind=None,
-        credential_id=0,
-        credential_label="test",
-        client_address=None,
     )
 
 

@@ -5,7 +5,7 @@ from fastapi.testclient import TestClient
 
 from tests.statements.support import a_long_monday_week, generated
 from tests.timeoff.support import Leave, grant, leave_office
-from tests.web.support import PASSWORD, post_form, sign_in
+from tests.web.support import post_form, sign_in_after_reset
 from timeledger.access.credentials import PasswordHashing
 from timeledger.config import Settings
 from timeledger.kit.db import Database
@@ -15,16 +15,7 @@ MONDAY = "2026-03-02"
 
 def _signed_in_employee(client: TestClient, leave: Leave) -> None:
     """The office's employee, given a password through a reset, signed in."""
-    person = leave.office.person
-    issued = client.post(f"/api/users/{person.user_id}/password-reset", headers=leave.headers)
-    assert issued.status_code == 201, issued.text
-    redeemed = client.post(
-        "/api/auth/password-reset",
-        json={"token": issued.json()["token"], "new_password": PASSWORD},
-    )
-    assert redeemed.status_code == 204, redeemed.text
-    assert person.email is not None
-    sign_in(client, person.email)
+    sign_in_after_reset(client, leave.office.person, leave.headers)
 
 
 def test_time_off_is_requested_with_its_balance_and_cancelled(

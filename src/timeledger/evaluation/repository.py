@@ -2,12 +2,14 @@
 presence intervals and their breaks, time entries and the types of their activities.
 The per-employee reads are prepared statements (`kit/prepared`): built and compiled once,
 they cost a tenth of an ORM query, which matters when a month is read for each of a
-thousand employees. They name the workspace themselves, as the ORM's scoping would."""
+thousand employees. They name the workspace themselves, as the ORM's scoping would.
+The reads of a whole team (`team_repository`) run the same selects for a list of
+employees."""
 
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import BindParameter, and_, bindparam, select
+from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from timeledger.kit.prepared import PreparedQuery, rows_in_session
@@ -20,6 +22,7 @@ from timeledger.models import (
     PresenceInterval,
     TimeEntry,
 )
+from timeledger.presence.team_repository import intervals_with_breaks
 
 WORKSPACE: BindParameter[int] = bindparam("workspace_id")
 EMPLOYEE_HISTORY = PreparedQuery(
@@ -43,51 +46,59 @@ EMPLOYMENT_PERIODS = PreparedQuery(
     )
     .order_by(Employment.starts_on)
 )
-INTERVALS_WITH_BREAKS = PreparedQuery(
-    select(
-        PresenceInterval.id,
-        PresenceInterval.started_at,
-        PresenceInterval.ended_at,
-        PresenceInterval.reason_id,
-        PresenceInterval.activity_id,
-        PresenceBreak.started_at.label("break_started_at"),
-        PresenceBreak.ended_at.label("break_ended_at"),
-    )
-    .outerjoin(PresenceBreak, PresenceBreak.interval_id == PresenceInterval.id)
-    .where(
-        PresenceInterval.workspace_id == WORKSPACE,
-        PresenceInterval.employee_id == bindparam("employee_id"),
+ACTIVITY_VERSIONS = VersionHistory(ActivityVersion, ActivityVersion.activity_id)
+
+
+def intervals_starting_select(*employees: ColumnElement[bool]) -> Select[*tuple[Any, ...]]:
+    """The intervals of the employees `employees` selects starting in [`starts_from`,
+    `starts_before`) (parameters), a row per break (`break_started_at` null for an
+    interval without breaks), in time order."""
+    return intervals_with_breaks(
+        *employees,
         PresenceInterval.started_at >= bindparam("starts_from"),
         PresenceInterval.started_at < bindparam("starts_before"),
+    ).order_by(PresenceInterval.started_at, PresenceInterval.id, PresenceBreak.started_at)
+
+
+def entries_of_days_select(*employees: ColumnElement[bool]) -> Select[*tuple[Any, ...]]:
+    """The entries of the employees `employees` selects of [`first`, `last`] (parameters)
+    with the type of their activity on their day, running timers left out, in order of
+    day."""
+    return (
+        select(
+            TimeEntry.id,
+            TimeEntry.employee_id,
+            TimeEntry.day,
+            TimeEntry.minutes,
+            TimeEntry.activity_id,
+            ActivityVersion.type.label("activity_type"),
+            TimeEntry.started_at,
+            TimeEntry.ended_at,
+        )
+        .outerjoin(
+            ActivityVersion,
+            ACTIVITY_VERSIONS.joined_in_force(TimeEntry.activity_id, TimeEntry.__table__.c.day),
+        )
+        .where(
+            *employees,
+            TimeEntry.day >= bindparam("first"),
+            TimeEntry.day <= bindparam("last"),
+            TimeEntry.timer_started_at.is_(None),
+        )
+        .order_by(TimeEntry.day, TimeEntry.id)
     )
-    .order_by(PresenceInterval.started_at, PresenceInterval.id, PresenceBreak.started_at)
+
+
+INTERVALS_WITH_BREAKS = PreparedQuery(
+    intervals_starting_select(
+        PresenceInterval.workspace_id == WORKSPACE,
+        PresenceInterval.employee_id == bindparam("employee_id"),
+    )
 )
-ACTIVITY_VERSIONS = VersionHistory(ActivityVersion, ActivityVersion.activity_id)
 ENTRIES = PreparedQuery(
-    select(
-        TimeEntry.id,
-        TimeEntry.day,
-        TimeEntry.minutes,
-        TimeEntry.activity_id,
-        ActivityVersion.type.label("activity_type"),
-        TimeEntry.started_at,
-        TimeEntry.ended_at,
+    entries_of_days_select(
+        TimeEntry.workspace_id == WORKSPACE, TimeEntry.employee_id == bindparam("employee_id")
     )
-    .outerjoin(
-        ActivityVersion,
-        and_(
-            ActivityVersion.activity_id == TimeEntry.activity_id,
-            ACTIVITY_VERSIONS.in_force_on(TimeEntry.__table__.c.day),
-        ),
-    )
-    .where(
-        TimeEntry.workspace_id == WORKSPACE,
-        TimeEntry.employee_id == bindparam("employee_id"),
-        TimeEntry.day >= bindparam("first"),
-        TimeEntry.day <= bindparam("last"),
-        TimeEntry.timer_started_at.is_(None),
-    )
-    .order_by(TimeEntry.day, TimeEntry.id)
 )
 
 

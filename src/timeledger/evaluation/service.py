@@ -162,6 +162,27 @@ class FactsLoader:
         planning those days reads (time off counts its days from it)."""
         return self._with_holidays(self._configuration(employee_id, None), first, last)
 
+    # Where the rows of one employee come from: a loader for many employees at once
+    # overrides these four.
+
+    def employee_version_rows(self, employee_id: int) -> Sequence[Any]:
+        return employee_history(self.session, self.workspace_id, employee_id)
+
+    def employment_rows(self, employee_id: int) -> Sequence[Any]:
+        return employment_periods(self.session, self.workspace_id, employee_id)
+
+    def interval_rows(
+        self, employee_id: int, starts_from: datetime, starts_before: datetime
+    ) -> Sequence[Any]:
+        """The employee's intervals starting in [starts_from, starts_before), a row per
+        break (break columns null for an interval without one)."""
+        return intervals_starting(
+            self.session, self.workspace_id, employee_id, starts_from, starts_before
+        )
+
+    def entry_rows(self, employee_id: int, first: date, last: date) -> Sequence[Any]:
+        return entries_of_days(self.session, self.workspace_id, employee_id, first, last)
+
     def _configuration(self, employee_id: int, drafts: Drafts | None) -> facts.Configuration:
         versions = tuple(
             facts.EmployeeVersion(
@@ -170,11 +191,11 @@ class FactsLoader:
                 weekly_pattern_minutes=tuple(row.weekly_pattern_minutes),
                 employment_terms_id=row.employment_terms_id,
             )
-            for row in employee_history(self.session, self.workspace_id, employee_id)
+            for row in self.employee_version_rows(employee_id)
         )
         employments = tuple(
             facts.Employment(row.starts_on, row.ends_on, row.percentage_hundredths)
-            for row in employment_periods(self.session, self.workspace_id, employee_id)
+            for row in self.employment_rows(employee_id)
         )
         terms = self._histories(
             self._terms,
@@ -255,9 +276,7 @@ class FactsLoader:
         core places each on its local date in the employee's zone."""
         starts_from = datetime.combine(first - timedelta(days=1), time(), UTC)
         starts_before = datetime.combine(last + timedelta(days=2), time(), UTC)
-        rows = intervals_starting(
-            self.session, self.workspace_id, employee_id, starts_from, starts_before
-        )
+        rows = self.interval_rows(employee_id, starts_from, starts_before)
         first_rows: dict[int, Any] = {}
         breaks: dict[int, list[facts.Break]] = {}
         for row in rows:
@@ -278,7 +297,7 @@ class FactsLoader:
         )
 
     def _entries(self, employee_id: int, first: date, last: date) -> tuple[facts.Entry, ...]:
-        rows = entries_of_days(self.session, self.workspace_id, employee_id, first, last)
+        rows = self.entry_rows(employee_id, first, last)
         return tuple(
             facts.Entry(
                 id=row.id,

@@ -23,6 +23,7 @@ from timeledger.kiosks.schemas import (
     Identified,
     Identify,
     KioskCreate,
+    KioskOfDevice,
     KioskRead,
     KioskUpdate,
     KioskWithToken,
@@ -207,9 +208,8 @@ def set_pin(
     caller: Annotated[Caller, Allowed(MANAGE)],
     employee_id: LiveEmployee,
     body: PinSet,
-    hashing: Hashing,
 ) -> None:
-    service.set_pin(session, caller, employee_id, body.pin, hashing)
+    service.set_pin(session, caller, employee_id, body.pin)
 
 
 @kiosks_router.put(
@@ -225,21 +225,24 @@ def set_own_pin(
     service.set_own_pin(session, caller, body, hashing)
 
 
+@kiosk_device_router.get("", response_model=KioskOfDevice, summary="This kiosk")
+def kiosk_of_device(session: UnitOfWork, device: Device) -> KioskOfDevice:
+    """The kiosk the device token belongs to: its name and the org units it serves, for
+    the device to show which kiosk it is."""
+    return service.kiosk_of_device(session, device)
+
+
 @kiosk_device_router.post("/identify", response_model=Identified, summary="Identify a person")
-def identify(
-    body: Identify, session: UnitOfWork, db: DatabaseDep, device: Device, hashing: Hashing
-) -> Identified:
+def identify(body: Identify, session: UnitOfWork, db: DatabaseDep, device: Device) -> Identified:
     """The person a badge and PIN name at this kiosk, and whether they are in, out or on a
     break. 404 for a badge unknown here or a wrong PIN alike; 429 with Retry-After once
     5 wrong PINs locked the badge at this kiosk."""
-    return service.identify(db, session, device, body, hashing)
+    return service.identify(db, session, device, body)
 
 
 @kiosk_device_router.post("/punch", response_model=Punched, summary="Punch in, out or a break")
-def punch(
-    body: Punch, session: UnitOfWork, db: DatabaseDep, device: Device, hashing: Hashing
-) -> Punched:
+def punch(body: Punch, session: UnitOfWork, db: DatabaseDep, device: Device) -> Punched:
     """Clock in or out, start or end a break, now or at `at` (up to 72 hours late, in
     order: 409 before the person's latest recorded presence). The same answers as
     identify for a badge or PIN it does not accept."""
-    return service.punch(db, session, device, body, hashing)
+    return service.punch(db, session, device, body)

@@ -134,6 +134,21 @@ class Punch(Identify):
     )
 
 
+class ServedUnit(BaseModel):
+    id: int
+    name: str
+
+
+class KioskOfDevice(BaseModel):
+    """What a kiosk shows of itself: its name and the org units it serves."""
+
+    id: int
+    name: str
+    org_units: list[ServedUnit] = Field(
+        description="The units the kiosk serves, as named today (each with every unit below it)."
+    )
+
+
 class Identified(BaseModel):
     first_name: str
     state: PresenceState

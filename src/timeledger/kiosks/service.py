@@ -28,6 +28,7 @@ from timeledger.access.credentials import (
     token_prefix,
 )
 from timeledger.jobs.registry import upkeep_task
+from timeledger.kiosks.pins import PIN_HASHING
 from timeledger.kiosks.repository import (
     BadgeHolder,
     BadgeRepository,
@@ -40,6 +41,7 @@ from timeledger.kiosks.schemas import (
     Identified,
     Identify,
     KioskCreate,
+    KioskOfDevice,
     KioskRead,
     KioskUpdate,
     OwnPinSet,
@@ -47,6 +49,7 @@ from timeledger.kiosks.schemas import (
     Punch,
     PunchAction,
     Punched,
+    ServedUnit,
 )
 from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
@@ -63,7 +66,7 @@ from timeledger.kit.pagination import PageRequest, fetch_page
 from timeledger.kit.views import view_of
 from timeledger.models import Kiosk, KioskBadge
 from timeledger.organization.reach import own_employee_id
-from timeledger.organization.repository import EmployeeRepository
+from timeledger.organization.repository import EmployeeRepository, OrgUnitRepository
 from timeledger.organization.today import workspace_today
 from timeledger.presence import service as presence
 from timeledger.presence.repository import IntervalRecord, PresenceRepository
@@ -100,6 +103,16 @@ class KioskDevice:
     created_by_user_id: int
     token_prefix: str
     client_address: str | None
+
+
+@dataclass(frozen=True)
+class Visitor:
+    """A person a kiosk identified by badge and PIN, and their presence now."""
+
+    employee_id: int
+    badge: str
+    first_name: str
+    state: PresenceState
 
 
 # Administering kiosks
@@ -297,12 +310,10 @@ def _check_pin(pin: str) -> None:
         )
 
 
-def _store_pin(
-    session: Session, caller: Caller, employee_id: int, pin: str, hashing: PasswordHashing
-) -> None:
+def _store_pin(session: Session, caller: Caller, employee_id: int, pin: str) -> None:
     _check_pin(pin)
     row = _badge_row(session, employee_id)
-    row.pin_hash = hashing.hash(pin)
+    row.pin_hash = PIN_HASHING.hash(pin)
     row.updated_at = utcnow()
     session.flush()
     record_audit(
@@ -313,11 +324,9 @@ def _store_pin(
     )
 
 
-def set_pin(
-    session: Session, caller: Caller, employee_id: int, pin: str, hashing: PasswordHashing
-) -> None:
+def set_pin(session: Session, caller: Caller, employee_id: int, pin: str) -> None:
     require_live_employee(session, caller, employee_id)
-    _store_pin(session, caller, employee_id, pin, hashing)
+    _store_pin(session, caller, employee_id, pin)
 
 
 def set_own_pin(
@@ -335,7 +344,7 @@ def set_own_pin(
             "link you to one.",
             "no employee record",
         )
-    _store_pin(session, caller, employee_id, data.pin, hashing)
+    _store_pin(session, caller, employee_id, data.pin)
 
 
 # The device API
@@ -358,6 +367,23 @@ def device_of_token(db: Database, token: str, client_address: str | None) -> Kio
         )
 
 
+def kiosk_of_device(session: Session, device: KioskDevice) -> KioskOfDevice:
+    kiosk = get_kiosk(session, device.kiosk_id)
+    served = KioskRepository(session).org_unit_ids([kiosk.id])[kiosk.id]
+    versions = OrgUnitRepository(session).versions_on(
+        served, workspace_today(session, device.workspace_id)
+    )
+    return KioskOfDevice(
+        id=kiosk.id,
+        name=kiosk.name,
+        org_units=[
+            ServedUnit(id=unit_id, name=versions[unit_id].name)
+            for unit_id in served
+            if unit_id in versions
+        ],
+    )
+
+
 def _locked(until: datetime, now: datetime) -> TooManyRequests:
     seconds = max(1, math.ceil((until - now).total_seconds()))
     return TooManyRequests(
@@ -366,9 +392,7 @@ def _locked(until: datetime, now: datetime) -> TooManyRequests:
     )
 
 
-def _verified_holder(
-    db: Database, device: KioskDevice, badge: str, pin: str, hashing: PasswordHashing
-) -> BadgeHolder:
+def _verified_holder(db: Database, device: KioskDevice, badge: str, pin: str) -> BadgeHolder:
     """The person the badge and PIN name at this kiosk. Checked in a read-only
     transaction of its own, so the hash does not hold SQLite's write lock; a wrong PIN is
     counted apart, since the request rolls back."""
@@ -379,7 +403,7 @@ def _verified_holder(
             raise _locked(locked_until, now)
         day = workspace_today(reader, device.workspace_id)
         holder = BadgeRepository(reader).holder_served(device.kiosk_id, badge, day)
-    verified = hashing.verify(holder.pin_hash if holder is not None else None, pin)
+    verified = PIN_HASHING.verify(holder.pin_hash if holder is not None else None, pin)
     if holder is None or not verified:
         _count_wrong_pin(db, device, badge, now)
         raise NotFound(NO_SUCH_BADGE)
@@ -440,12 +464,17 @@ def _state(session: Session, caller: Caller, employee_id: int) -> PresenceState:
     return PresenceState.ON_BREAK if clock.on_break else PresenceState.IN
 
 
-def identify(
-    db: Database, session: Session, device: KioskDevice, data: Identify, hashing: PasswordHashing
-) -> Identified:
-    holder = _verified_holder(db, device, data.badge, data.pin, hashing)
+def identify_visitor(
+    db: Database, session: Session, device: KioskDevice, data: Identify
+) -> Visitor:
+    holder = _verified_holder(db, device, data.badge, data.pin)
     state = _state(session, _acting_for(device, holder), holder.employee_id)
-    return Identified(first_name=holder.first_name, state=state)
+    return Visitor(holder.employee_id, data.badge, holder.first_name, state)
+
+
+def identify(db: Database, session: Session, device: KioskDevice, data: Identify) -> Identified:
+    visitor = identify_visitor(db, session, device, data)
+    return Identified(first_name=visitor.first_name, state=visitor.state)
 
 
 def _require_in_order(session: Session, employee_id: int, at: datetime, now: datetime) -> None:
@@ -482,22 +511,44 @@ def _apply(
             return presence.end_break(session, caller, employee_id, BreakAt(at=at))
 
 
-def punch(
-    db: Database, session: Session, device: KioskDevice, data: Punch, hashing: PasswordHashing
+def _punched(
+    session: Session,
+    device: KioskDevice,
+    holder: BadgeHolder,
+    action: PunchAction,
+    at: datetime | None,
 ) -> Punched:
-    holder = _verified_holder(db, device, data.badge, data.pin, hashing)
     now = utcnow()
-    at = data.at or now
+    at = at or now
     PresenceRepository(session).lock_employee(holder.employee_id)
     _require_in_order(session, holder.employee_id, at, now)
-    interval = _apply(session, _acting_for(device, holder), holder.employee_id, data.action, at)
+    interval = _apply(session, _acting_for(device, holder), holder.employee_id, action, at)
     return Punched(
         first_name=holder.first_name,
-        state=STATE_AFTER[data.action],
-        action=data.action,
+        state=STATE_AFTER[action],
+        action=action,
         at=at,
         interval_id=interval.id,
     )
+
+
+def punch(db: Database, session: Session, device: KioskDevice, data: Punch) -> Punched:
+    holder = _verified_holder(db, device, data.badge, data.pin)
+    return _punched(session, device, holder, data.action, data.at)
+
+
+def punch_for_visitor(
+    session: Session, device: KioskDevice, visitor_employee_id: int, badge: str, action: PunchAction
+) -> Punched:
+    """A punch, now, by a person `identify_visitor` identified at this kiosk moments ago
+    (the caller vouches for that, as the web app's kiosk page does with a signed value
+    instead of keeping the PIN). The badge must still name that person here: else the
+    same 404 as an unknown badge."""
+    day = workspace_today(session, device.workspace_id)
+    holder = BadgeRepository(session).holder_served(device.kiosk_id, badge, day)
+    if holder is None or holder.employee_id != visitor_employee_id:
+        raise NotFound(NO_SUCH_BADGE)
+    return _punched(session, device, holder, action, None)
 
 
 @upkeep_task

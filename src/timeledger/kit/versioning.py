@@ -89,6 +89,13 @@ class VersionHistory(Generic[VersionT]):
             return self._in_force_on_date(day)
         return self._criterion(day)
 
+    def joined_in_force(
+        self, owner: InstrumentedAttribute[int], day: ColumnElement[date]
+    ) -> ColumnElement[bool]:
+        """Join criterion reaching, from a row naming the owner in `owner`, the owner's
+        version in force on the row's `day`."""
+        return and_(self.owner_column == owner, self._criterion(day))
+
     @functools.lru_cache(maxsize=64)  # noqa: B019 (histories are module constants)
     def _in_force_on_date(self, day: date) -> ColumnElement[bool]:
         """Built once per date (most reads ask for today): building the criterion cost a

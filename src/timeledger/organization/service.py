@@ -18,6 +18,7 @@ from timeledger.changelog.service import record_change
 from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import Conflict, Forbidden, NotFound, Unprocessable
 from timeledger.kit.etag import etag_for
+from timeledger.kit.pagination import PageRequest, fetch_page
 from timeledger.kit.versioning import in_force_of
 from timeledger.kit.views import view_of
 from timeledger.models import (
@@ -159,6 +160,12 @@ def unit_views(session: Session, units: list[OrgUnit], day: date) -> list[OrgUni
     versions = repository.versions_on(ids, day)
     managers = repository.manager_ids(ids)
     return [unit_view(unit, versions[unit.id], managers[unit.id]) for unit in units]
+
+
+def units_on(session: Session, day: date) -> list[OrgUnitRead]:
+    """Every live unit in force on `day`, by name: the whole tree."""
+    statement = OrgUnitRepository(session).matching(day).order_by(OrgUnitVersion.name, OrgUnit.id)
+    return unit_views(session, list(session.scalars(statement)), day)
 
 
 def get_unit(session: Session, unit_id: int) -> OrgUnit:
@@ -411,6 +418,26 @@ def employee_view(employee: Employee, version: EmployeeVersion) -> EmployeeRead:
 def employee_views(session: Session, employees: list[Employee], day: date) -> list[EmployeeRead]:
     versions = EmployeeRepository(session).versions_on([row.id for row in employees], day)
     return [employee_view(row, versions[row.id]) for row in employees]
+
+
+def list_employees(
+    session: Session, caller: Caller, page: PageRequest, day: date, *, text: str | None = None
+) -> tuple[list[EmployeeRead], str | None]:
+    """A page of the employees the caller sees, as in force on `day`; `text` is part of a
+    name, the email or the number."""
+    statement = EmployeeRepository(session).matching(caller, today(session, caller), day, text=text)
+    rows, cursor = fetch_page(
+        session,
+        statement,
+        page,
+        sort_columns={
+            "id": Employee.id,
+            "employee_number": Employee.employee_number,
+            "created_at": Employee.created_at,
+        },
+        id_column=Employee.id,
+    )
+    return employee_views(session, rows, day), cursor
 
 
 def get_visible_employee(session: Session, caller: Caller, employee_id: int) -> Employee:

@@ -178,6 +178,11 @@ def _require_within_own_permissions(caller: Caller, permissions: list[str], doin
         )
 
 
+def role_names(session: Session) -> list[str]:
+    """The workspace's roles by name, built-in and custom."""
+    return sorted(role.name for role in session.scalars(RoleRepository(session).all()))
+
+
 def get_role(session: Session, role_id: int) -> Role:
     role = RoleRepository(session).get(role_id)
     if role is None:
@@ -559,6 +564,12 @@ def get_visible_service_user(session: Session, caller: Caller, user_id: int) -> 
     return user
 
 
+def visible_service_users(session: Session, caller: Caller) -> list[User]:
+    """The live service users the caller sees, by name."""
+    statement = UserRepository(session).visible_to(caller, SERVICE, "service-users")
+    return list(session.scalars(statement.order_by(User.name, User.id)))
+
+
 def add_service_user(
     session: Session, *, workspace_id: int, name: str, role: Role, actor: Caller | None
 ) -> User:
@@ -691,6 +702,12 @@ def revoke_service_user_key(session: Session, caller: Caller, user_id: int, key_
     owner = get_visible_service_user(session, caller, user_id)
     _guard_target(caller, owner)
     revoke_api_key(session, caller, owner, key_id)
+
+
+def live_keys_of(session: Session, owner: User) -> list[ApiKey]:
+    """The owner's keys not revoked, oldest first (expired ones included)."""
+    statement = CredentialRepository(session).keys_of(owner.id)
+    return list(session.scalars(statement.order_by(ApiKey.created_at, ApiKey.id)))
 
 
 def get_key(session: Session, owner: User, key_id: int) -> ApiKey:

@@ -3,12 +3,13 @@
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from functools import cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_skeleton, format_time
-from babel.numbers import format_decimal
+from babel.numbers import format_currency, format_decimal
 
 DEFAULT_LOCALE = "en"
 
@@ -47,6 +48,9 @@ class Formats:
 
     def number(self, value: float) -> str:
         return format_decimal(value, format="#,##0.##", locale=self.locale)
+
+    def money(self, amount: Decimal, currency: str) -> str:
+        return format_currency(amount, currency, locale=self.locale)
 
     def minutes(self, value: int) -> str:
         """A duration as hours and minutes (`7:30`, `-0:45`)."""

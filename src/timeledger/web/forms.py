@@ -8,6 +8,8 @@ field and what the person typed."""
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
 from typing import Annotated, TypeVar
 from urllib.parse import parse_qsl
 
@@ -20,7 +22,7 @@ from timeledger.web.security import CSRF_FIELD, require_csrf_token
 
 FORM_MEDIA_TYPE = "application/x-www-form-urlencoded"
 ResultT = TypeVar("ResultT")
-DURATION = re.compile(r"^(?:(\d{1,2}):([0-5]\d)|(\d{1,2}(?:[.,]\d{1,2})?))$")
+DAY_HOUR_DIGITS = 2
 
 
 @dataclass(frozen=True)
@@ -114,13 +116,29 @@ def attempt(session: Session, action: Callable[[], ResultT]) -> ResultT | Proble
     return result
 
 
-def duration_minutes(text: str) -> int | None:
-    """Minutes of a duration typed as `1:30` or `1.5` (hours); None when it reads as
-    neither."""
-    found = DURATION.match(text.strip())
+@cache
+def _duration_pattern(hour_digits: int) -> re.Pattern[str]:
+    hours = rf"\d{{1,{hour_digits}}}"
+    return re.compile(rf"^(?:({hours}):([0-5]\d)|({hours}(?:[.,]\d{{1,2}})?))$")
+
+
+def duration_minutes(text: str, hour_digits: int = DAY_HOUR_DIGITS) -> int | None:
+    """Minutes of a duration typed as `1:30` or `1.5` (hours, of at most `hour_digits`
+    digits); None when it reads as neither."""
+    found = _duration_pattern(hour_digits).match(text.strip())
     if found is None:
         return None
     hours, minutes, decimal = found.groups()
     if decimal is not None:
-        return round(float(decimal.replace(",", ".")) * 60)
+        return round(Decimal(decimal.replace(",", ".")) * 60)
     return int(hours) * 60 + int(minutes)
+
+
+def typed_minutes(
+    text: str, location: str, unreadable: str, hour_digits: int = DAY_HOUR_DIGITS
+) -> int:
+    """As `duration_minutes`, refusing (422 at `location`) what reads as no duration."""
+    minutes = duration_minutes(text, hour_digits)
+    if minutes is None:
+        raise Unprocessable.at(location, unreadable, unreadable)
+    return minutes

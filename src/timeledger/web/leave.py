@@ -7,7 +7,7 @@ from fastapi import Request, Response
 from sqlalchemy.orm import Session
 
 from timeledger.access.caller import Caller
-from timeledger.kit.errors import Problem, Unprocessable
+from timeledger.kit.errors import Problem
 from timeledger.kit.pagination import MAX_LIMIT, Direction, PageRequest
 from timeledger.kit.routing import ResourceId, unconditional
 from timeledger.kit.uow import UnitOfWork
@@ -16,7 +16,7 @@ from timeledger.statements.schemas import SubmitRequest
 from timeledger.timeoff import balances as timeoff_balances
 from timeledger.timeoff import service as timeoff
 from timeledger.timeoff.schemas import TimeoffCreate
-from timeledger.web.forms import FormErrors, PostedForm, attempt, duration_minutes
+from timeledger.web.forms import FormErrors, PostedForm, attempt, typed_minutes
 from timeledger.web.routing import Signed, see_other, web_router
 from timeledger.web.viewer import Viewer, page, viewer_of
 
@@ -163,33 +163,30 @@ def submit_statement(
     viewer = viewer_of(session, caller)
     # Another's statement is 404 before what was typed is looked at.
     statements.get_statement(session, caller, statement_id)
-    payout = duration_minutes(form.get("payout") or "0")
-    if payout is None:
-        problem: Problem = Unprocessable.at(
-            "body.payout_minutes",
-            viewer.strings.duration_unreadable,
-            viewer.strings.duration_unreadable,
-        )
-    else:
-        submitted = attempt(
+    submitted = attempt(
+        session,
+        lambda: statements.submit(
             session,
-            lambda: statements.submit(
-                session,
-                caller,
-                statement_id,
-                SubmitRequest(payout_minutes=payout).payout_minutes,
-                unconditional,
-            ),
-        )
-        if not isinstance(submitted, Problem):
-            return see_other(request, "/statements")
-        problem = submitted
+            caller,
+            statement_id,
+            SubmitRequest(
+                payout_minutes=typed_minutes(
+                    form.get("payout") or "0",
+                    "body.payout_minutes",
+                    viewer.strings.duration_unreadable,
+                )
+            ).payout_minutes,
+            unconditional,
+        ),
+    )
+    if not isinstance(submitted, Problem):
+        return see_other(request, "/statements")
     return _statements_page(
         request,
         session,
         viewer,
         submitting=statement_id,
         typed={"payout": form.get("payout")},
-        errors=FormErrors.of_problem(problem, SUBMIT_FIELDS),
-        status=problem.status,
+        errors=FormErrors.of_problem(submitted, SUBMIT_FIELDS),
+        status=submitted.status,
     )

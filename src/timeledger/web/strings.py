@@ -15,6 +15,9 @@ class Strings:
     nav_timeoff: str
     nav_statements: str
     nav_password: str
+    nav_team: str
+    nav_approvals: str
+    nav_admin: str
     sign_out: str
     signed_in_as: str
 
@@ -125,6 +128,210 @@ class Strings:
     csrf_refused: str
     back_home: str
 
+    # team pages
+    team_title: str
+    team_views: str
+    team_today_link: str
+    team_week_link: str
+    team_week_title: str
+    team_week_legend: str
+    team_unit: str
+    team_all_units: str
+    team_show: str
+    team_summary: str
+    team_people: str
+    team_name: str
+    team_state: str
+    team_entries: str
+    team_since: str
+    team_none: str
+    team_states: dict[str, str]
+
+    # approval pages
+    approvals_title: str
+    approvals_kind: str
+    approvals_all_kinds: str
+    approvals_show: str
+    approvals_kind_names: dict[str, str]
+    approvals_empty: str
+    approvals_empty_filtered: str
+    approvals_period: str
+    approvals_asked: str
+    approvals_requested_at: str
+    approvals_statement_asked: str
+    approvals_week_asked: str
+    approvals_via_delegation: str
+    approvals_item: str
+    approvals_select: str
+    approvals_note: str
+    approvals_note_hint: str
+    approvals_approve_selected: str
+    approvals_reject_selected: str
+    approvals_approve: str
+    approvals_reject: str
+    approvals_decided: str
+    approvals_none_chosen: str
+    approvals_not_decided: str
+    approvals_next_page: str
+    approvals_first_page: str
+
+    # admin pages
+    admin_employees: str
+    admin_org_units: str
+    admin_activities: str
+    admin_projects: str
+    admin_api_keys: str
+    admin_search: str
+    admin_search_label: str
+    admin_pages: str
+    admin_first_page: str
+    admin_next_page: str
+    admin_none: str
+    admin_create: str
+    admin_save: str
+    admin_name: str
+    admin_effective_from: str
+    admin_effective_hint: str
+    admin_history: str
+    admin_from: str
+    admin_to: str
+    admin_open_ended: str
+    admin_date_unreadable: str
+    admin_employee_new: str
+    admin_employee_edit: str
+    admin_employee_number: str
+    admin_first_name: str
+    admin_last_name: str
+    admin_org_unit: str
+    admin_no_org_unit: str
+    admin_terms: str
+    admin_no_terms: str
+    admin_user: str
+    admin_no_user: str
+    admin_weekly_pattern: str
+    admin_weekdays: tuple[str, ...]
+    admin_week_hours: str
+    admin_employee_delete: str
+    admin_employee_delete_hint: str
+    admin_org_unit_tree: str
+    admin_org_unit_new: str
+    admin_org_unit_edit: str
+    admin_unit_type: str
+    admin_unit_types: dict[str, str]
+    admin_parent: str
+    admin_no_parent: str
+    admin_valid_to: str
+    admin_org_unit_delete: str
+    admin_org_unit_delete_hint: str
+    admin_keys_intro: str
+    admin_service_users: str
+    admin_service_users_none: str
+    admin_service_user_new: str
+    admin_role: str
+    admin_my_keys: str
+    admin_keys_none: str
+    admin_key_name: str
+    admin_key_prefix: str
+    admin_key_created: str
+    admin_key_last_used: str
+    admin_key_never_used: str
+    admin_key_expires: str
+    admin_key_no_expiry: str
+    admin_key_expires_hint: str
+    admin_key_issue: str
+    admin_key_revoke: str
+    admin_key_revoke_named: str
+    admin_key_created_title: str
+    admin_key_shown_once: str
+    admin_key_owner: str
+    admin_key_secret: str
+    admin_key_copy_hint: str
+    admin_key_usage: str
+    admin_back_to_keys: str
+
+    catalog_as_of: str
+    catalog_show: str
+    catalog_archived_filters: dict[str, str]
+    catalog_apply: str
+    catalog_in_force_on: str
+    catalog_none: str
+    catalog_pages: str
+    catalog_page: str
+    catalog_previous: str
+    catalog_next: str
+    catalog_name: str
+    catalog_key: str
+    catalog_key_hint: str
+    catalog_type: str
+    catalog_type_names: dict[str, str]
+    catalog_parent: str
+    catalog_no_parent: str
+    catalog_billable: str
+    catalog_requires_project: str
+    catalog_hourly_rate: str
+    catalog_hourly_rate_in: str
+    catalog_amount_unreadable: str
+    catalog_color: str
+    catalog_color_hint: str
+    catalog_archived: str
+    catalog_yes: str
+    catalog_no: str
+    catalog_effective_from: str
+    catalog_effective_from_hint: str
+    catalog_change: str
+    catalog_change_from: str
+    catalog_change_from_hint: str
+    catalog_save: str
+    catalog_history: str
+    catalog_version_from: str
+    catalog_version_until: str
+    catalog_open_ended: str
+    catalog_superseded: str
+    catalog_delete: str
+    catalog_delete_hint: str
+    catalog_new_activity: str
+    catalog_create_activity: str
+    catalog_edit_activity: str
+    catalog_back_to_activities: str
+    catalog_customers: str
+    catalog_customer: str
+    catalog_no_customer: str
+    catalog_new_customer: str
+    catalog_create_customer: str
+    catalog_manager_approval: str
+    catalog_budget: str
+    catalog_budget_kinds: dict[str, str]
+    catalog_budget_amount: str
+    catalog_budget_hint: str
+    catalog_hours_unreadable: str
+    catalog_new_project: str
+    catalog_create_project: str
+    catalog_edit_project: str
+    catalog_back_to_projects: str
+    # kiosk page
+    kiosk_title: str
+    kiosk_setup_title: str
+    kiosk_setup_hint: str
+    kiosk_token: str
+    kiosk_set_up: str
+    kiosk_token_refused: str
+    kiosk_token_lost: str
+    kiosk_settings: str
+    kiosk_forget: str
+    kiosk_forget_hint: str
+    kiosk_identify_title: str
+    kiosk_badge: str
+    kiosk_pin: str
+    kiosk_continue: str
+    kiosk_unknown: str
+    kiosk_unreadable: str
+    kiosk_locked: str
+    kiosk_greeting: str
+    kiosk_states: dict[str, str]
+    kiosk_done: dict[str, str]
+    kiosk_visit_expired: str
+    kiosk_next_person: str
+
 
 ENGLISH = Strings(
     app_name="Timeledger",
@@ -135,6 +342,9 @@ ENGLISH = Strings(
     nav_timeoff="My time off",
     nav_statements="My statements",
     nav_password="Password",
+    nav_team="Team",
+    nav_approvals="Approvals",
+    nav_admin="Administration",
     sign_out="Sign out",
     signed_in_as="Signed in as {name}",
     sign_in_title="Sign in",
@@ -257,6 +467,256 @@ ENGLISH = Strings(
         "This form has expired or was sent from another site. Reload the page and try again."
     ),
     back_home="Back to today",
+    # team pages
+    team_title="My team today",
+    team_views="Team views",
+    team_today_link="Today",
+    team_week_link="Team week",
+    team_week_title="Team week of {first}",
+    team_week_legend="Each day: worked, then registered in entries, then the norm (hours:minutes).",
+    team_unit="Org unit",
+    team_all_units="All units",
+    team_show="Show",
+    team_summary="Summary",
+    team_people="People",
+    team_name="Name",
+    team_state="State",
+    team_entries="Entries",
+    team_since="since {since}",
+    team_none="Nobody to show.",
+    team_states={
+        "in": "In",
+        "on_break": "On a break",
+        "out": "Out",
+        "off": "Off",
+        "forgot": "Forgot to clock out",
+        "not_in": "Not in yet",
+    },
+    # approval pages
+    approvals_title="Approvals",
+    approvals_kind="Kind",
+    approvals_all_kinds="All kinds",
+    approvals_show="Show",
+    approvals_kind_names={
+        "timeoff": "Time off",
+        "statement": "Statement",
+        "project_entries": "Project week",
+    },
+    approvals_empty="Nothing awaits your decision. All done!",
+    approvals_empty_filtered="Nothing of this kind awaits your decision.",
+    approvals_period="Period",
+    approvals_asked="Asked",
+    approvals_requested_at="Submitted",
+    approvals_statement_asked="{worked} worked of {norm}, overtime {overtime}",
+    approvals_week_asked="{minutes} h in {entries} entries",
+    approvals_via_delegation="Delegated to you",
+    approvals_item="{kind} of {name}",
+    approvals_select="Select",
+    approvals_note="Comment",
+    approvals_note_hint="Sent with the decision; the employee sees it.",
+    approvals_approve_selected="Approve selected",
+    approvals_reject_selected="Reject selected",
+    approvals_approve="Approve",
+    approvals_reject="Reject",
+    approvals_decided="Decided: {count}.",
+    approvals_none_chosen="Select at least one item, or use an item's own button.",
+    approvals_not_decided="Not decided:",
+    approvals_next_page="Next page",
+    approvals_first_page="First page",
+    # admin pages
+    admin_employees="Employees",
+    admin_org_units="Org units",
+    admin_activities="Activities",
+    admin_projects="Projects",
+    admin_api_keys="API keys",
+    admin_search="Search",
+    admin_search_label="Name, email or number",
+    admin_pages="Pages",
+    admin_first_page="First page",
+    admin_next_page="Next page",
+    admin_none="Nothing here yet.",
+    admin_create="Create",
+    admin_save="Save",
+    admin_name="Name",
+    admin_effective_from="Effective from",
+    admin_effective_hint="The values apply from this day on; the days before keep theirs.",
+    admin_history="History",
+    admin_from="From",
+    admin_to="To",
+    admin_open_ended="until further notice",
+    admin_date_unreadable="Give a date as YYYY-MM-DD.",
+    admin_employee_new="New employee",
+    admin_employee_edit="Edit employee",
+    admin_employee_number="Employee number",
+    admin_first_name="First name",
+    admin_last_name="Last name",
+    admin_org_unit="Org unit",
+    admin_no_org_unit="No org unit",
+    admin_terms="Employment terms",
+    admin_no_terms="No employment terms",
+    admin_user="Signs in as",
+    admin_no_user="Nobody (no sign-in)",
+    admin_weekly_pattern="Planned hours per weekday",
+    admin_weekdays=("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+    admin_week_hours="Hours a week",
+    admin_employee_delete="Delete employee",
+    admin_employee_delete_hint=(
+        "The record is removed from the lists; its time stays, and the person can be linked again."
+    ),
+    admin_org_unit_tree="The organization",
+    admin_org_unit_new="New org unit",
+    admin_org_unit_edit="Edit org unit",
+    admin_unit_type="Type",
+    admin_unit_types={
+        "project": "Project",
+        "subsidiary": "Subsidiary",
+        "partner": "Partner",
+        "client": "Client",
+        "supplier": "Supplier",
+        "branch": "Branch",
+        "department": "Department",
+        "team": "Team",
+        "other": "Other",
+    },
+    admin_parent="Belongs to",
+    admin_no_parent="Nothing (top level)",
+    admin_valid_to="Valid until",
+    admin_org_unit_delete="Delete org unit",
+    admin_org_unit_delete_hint="Only a unit without units or employees below it can be deleted.",
+    admin_keys_intro=(
+        "API keys let programs use the API. A key's secret is shown once, when it is issued."
+    ),
+    admin_service_users="Service users",
+    admin_service_users_none="No service users yet.",
+    admin_service_user_new="New service user",
+    admin_role="Role",
+    admin_my_keys="My personal keys",
+    admin_keys_none="No keys.",
+    admin_key_name="Key name",
+    admin_key_prefix="Prefix",
+    admin_key_created="Created",
+    admin_key_last_used="Last used",
+    admin_key_never_used="never",
+    admin_key_expires="Expires",
+    admin_key_no_expiry="never",
+    admin_key_expires_hint="Optional: the key stops working as this day begins.",
+    admin_key_issue="Issue a key",
+    admin_key_revoke="Revoke",
+    admin_key_revoke_named="Revoke {name} ({prefix})",
+    admin_key_created_title="The new API key",
+    admin_key_shown_once="This is the only time the key is shown. Copy it now.",
+    admin_key_owner="For",
+    admin_key_secret="Key",
+    admin_key_copy_hint=(
+        "Select the key and copy it into the program's settings; it cannot be shown again, only "
+        "revoked."
+    ),
+    admin_key_usage="Programs send it in the header Authorization: Bearer followed by the key.",
+    admin_back_to_keys="Back to the API keys",
+    catalog_as_of="As of",
+    catalog_show="Show",
+    catalog_archived_filters={"all": "All", "live": "Not archived", "archived": "Archived"},
+    catalog_apply="Show",
+    catalog_in_force_on="In force on {day}",
+    catalog_none="Nothing to show.",
+    catalog_pages="Pages",
+    catalog_page="Page {page}",
+    catalog_previous="Previous page",
+    catalog_next="Next page",
+    catalog_name="Name",
+    catalog_key="Key",
+    catalog_key_hint="Optional: a stable code of letters, digits, _ . and -.",
+    catalog_type="Type",
+    catalog_type_names={
+        "work": "Work",
+        "timeoff": "Time off",
+        "non-work": "Non-work",
+        "allowance": "Allowance",
+    },
+    catalog_parent="Parent activity",
+    catalog_no_parent="None (top level)",
+    catalog_billable="Billable",
+    catalog_requires_project="Needs a project",
+    catalog_hourly_rate="Hourly rate",
+    catalog_hourly_rate_in="Hourly rate ({currency})",
+    catalog_amount_unreadable="Type an amount such as 85.50.",
+    catalog_color="Colour",
+    catalog_color_hint="Optional, as #RRGGBB.",
+    catalog_archived="Archived",
+    catalog_yes="Yes",
+    catalog_no="No",
+    catalog_effective_from="In force from",
+    catalog_effective_from_hint="It does not exist before this date.",
+    catalog_change="Change",
+    catalog_change_from="Change from",
+    catalog_change_from_hint=(
+        "The values below apply from this date on; before it the earlier values stay."
+    ),
+    catalog_save="Save the change",
+    catalog_history="History",
+    catalog_version_from="From",
+    catalog_version_until="Until",
+    catalog_open_ended="Until further notice",
+    catalog_superseded="Replaced the same day",
+    catalog_delete="Delete",
+    catalog_delete_hint="Only possible while nothing refers to it any more.",
+    catalog_new_activity="New activity",
+    catalog_create_activity="Create the activity",
+    catalog_edit_activity="Activity {name}",
+    catalog_back_to_activities="All activities",
+    catalog_customers="Customers",
+    catalog_customer="Customer",
+    catalog_no_customer="No customer",
+    catalog_new_customer="New customer",
+    catalog_create_customer="Create the customer",
+    catalog_manager_approval="Needs the project manager's approval",
+    catalog_budget="Budget",
+    catalog_budget_kinds={"none": "No budget", "hours": "Hours", "money": "Money"},
+    catalog_budget_amount="Budget amount",
+    catalog_budget_hint="Hours (120 or 7:30) for a budget in hours, {currency} for one in money.",
+    catalog_hours_unreadable="Type hours such as 120, 7.5 or 7:30.",
+    catalog_new_project="New project",
+    catalog_create_project="Create the project",
+    catalog_edit_project="Project {name}",
+    catalog_back_to_projects="All projects",
+    # kiosk page
+    kiosk_title="Kiosk",
+    kiosk_setup_title="Set up this kiosk",
+    kiosk_setup_hint=(
+        "An administrator pastes the kiosk's device token (tl_kd_…), shown once when the "
+        "kiosk was registered. This browser keeps it; nobody signs in here."
+    ),
+    kiosk_token="Device token",
+    kiosk_set_up="Set up the kiosk",
+    kiosk_token_refused="This is not a kiosk's device token, or the token was replaced.",
+    kiosk_token_lost=(
+        "This kiosk's device token no longer works: it was replaced or the kiosk was deleted. "
+        "An administrator can set it up again."
+    ),
+    kiosk_settings="Kiosk settings",
+    kiosk_forget="Forget this kiosk",
+    kiosk_forget_hint="Removes the device token from this browser: it must be set up again.",
+    kiosk_identify_title="Clock in or out",
+    kiosk_badge="Badge number",
+    kiosk_pin="PIN",
+    kiosk_continue="Continue",
+    kiosk_unknown="No badge with this PIN is known at this kiosk.",
+    kiosk_unreadable="Type your badge number and your PIN (4 to 8 digits).",
+    kiosk_locked="Too many wrong PINs for this badge: try again in {minutes} min.",
+    kiosk_greeting="Hello, {name}",
+    kiosk_states={
+        "out": "You are clocked out.",
+        "in": "You are clocked in.",
+        "on_break": "You are on a break.",
+    },
+    kiosk_done={
+        "clock_in": "Clocked in at {time}, {name}.",
+        "clock_out": "Clocked out at {time}, {name}. Goodbye!",
+        "break_start": "Break started at {time}, {name}.",
+        "break_end": "Break ended at {time}, {name}. Welcome back!",
+    },
+    kiosk_visit_expired="That took too long: please identify again.",
+    kiosk_next_person="Next person",
 )
 
 GERMAN = Strings(
@@ -268,6 +728,9 @@ GERMAN = Strings(
     nav_timeoff="Meine Abwesenheiten",
     nav_statements="Meine Abrechnungen",
     nav_password="Passwort",
+    nav_team="Team",
+    nav_approvals="Genehmigungen",
+    nav_admin="Verwaltung",
     sign_out="Abmelden",
     signed_in_as="Angemeldet als {name}",
     sign_in_title="Anmelden",
@@ -398,6 +861,287 @@ GERMAN = Strings(
         "Seite neu und versuchen Sie es noch einmal."
     ),
     back_home="Zurück zu heute",
+    # team pages
+    team_title="Mein Team heute",
+    team_views="Teamansichten",
+    team_today_link="Heute",
+    team_week_link="Teamwoche",
+    team_week_title="Teamwoche ab {first}",
+    team_week_legend=(
+        "Je Tag: gearbeitet, dann in Einträgen erfasst, dann das Soll (Stunden:Minuten)."
+    ),
+    team_unit="Organisationseinheit",
+    team_all_units="Alle Einheiten",
+    team_show="Anzeigen",
+    team_summary="Übersicht",
+    team_people="Personen",
+    team_name="Name",
+    team_state="Status",
+    team_entries="Einträge",
+    team_since="seit {since}",
+    team_none="Niemand anzuzeigen.",
+    team_states={
+        "in": "Da",
+        "on_break": "In der Pause",
+        "out": "Gegangen",
+        "off": "Abwesend",
+        "forgot": "Ausstempeln vergessen",
+        "not_in": "Noch nicht da",
+    },
+    # approval pages
+    approvals_title="Genehmigungen",
+    approvals_kind="Art",
+    approvals_all_kinds="Alle Arten",
+    approvals_show="Anzeigen",
+    approvals_kind_names={
+        "timeoff": "Abwesenheit",
+        "statement": "Abrechnung",
+        "project_entries": "Projektwoche",
+    },
+    approvals_empty="Nichts wartet auf Ihre Entscheidung. Alles erledigt!",
+    approvals_empty_filtered="Nichts dieser Art wartet auf Ihre Entscheidung.",
+    approvals_period="Zeitraum",
+    approvals_asked="Beantragt",
+    approvals_requested_at="Eingereicht",
+    approvals_statement_asked="{worked} gearbeitet von {norm}, Überstunden {overtime}",
+    approvals_week_asked="{minutes} Std. in {entries} Einträgen",
+    approvals_via_delegation="An Sie delegiert",
+    approvals_item="{kind} von {name}",
+    approvals_select="Auswählen",
+    approvals_note="Kommentar",
+    approvals_note_hint=(
+        "Wird mit der Entscheidung gesendet; die Mitarbeiterin oder der Mitarbeiter sieht ihn."
+    ),
+    approvals_approve_selected="Auswahl genehmigen",
+    approvals_reject_selected="Auswahl ablehnen",
+    approvals_approve="Genehmigen",
+    approvals_reject="Ablehnen",
+    approvals_decided="Entschieden: {count}.",
+    approvals_none_chosen=(
+        "Wählen Sie mindestens einen Eintrag aus oder nutzen Sie dessen eigene Schaltfläche."
+    ),
+    approvals_not_decided="Nicht entschieden:",
+    approvals_next_page="Nächste Seite",
+    approvals_first_page="Erste Seite",
+    # admin pages
+    admin_employees="Mitarbeitende",
+    admin_org_units="Organisationseinheiten",
+    admin_activities="Tätigkeiten",
+    admin_projects="Projekte",
+    admin_api_keys="API-Schlüssel",
+    admin_search="Suchen",
+    admin_search_label="Name, E-Mail oder Nummer",
+    admin_pages="Seiten",
+    admin_first_page="Erste Seite",
+    admin_next_page="Nächste Seite",
+    admin_none="Noch nichts vorhanden.",
+    admin_create="Anlegen",
+    admin_save="Speichern",
+    admin_name="Name",
+    admin_effective_from="Gültig ab",
+    admin_effective_hint="Die Werte gelten ab diesem Tag; die Tage davor behalten ihre.",
+    admin_history="Verlauf",
+    admin_from="Von",
+    admin_to="Bis",
+    admin_open_ended="bis auf Weiteres",
+    admin_date_unreadable="Bitte ein Datum als JJJJ-MM-TT angeben.",
+    admin_employee_new="Neue Mitarbeiterin / neuer Mitarbeiter",
+    admin_employee_edit="Mitarbeitende bearbeiten",
+    admin_employee_number="Personalnummer",
+    admin_first_name="Vorname",
+    admin_last_name="Nachname",
+    admin_org_unit="Organisationseinheit",
+    admin_no_org_unit="Keine Organisationseinheit",
+    admin_terms="Arbeitsbedingungen",
+    admin_no_terms="Keine Arbeitsbedingungen",
+    admin_user="Meldet sich an als",
+    admin_no_user="Niemand (keine Anmeldung)",
+    admin_weekly_pattern="Geplante Stunden je Wochentag",
+    admin_weekdays=(
+        "Montag",
+        "Dienstag",
+        "Mittwoch",
+        "Donnerstag",
+        "Freitag",
+        "Samstag",
+        "Sonntag",
+    ),
+    admin_week_hours="Stunden pro Woche",
+    admin_employee_delete="Mitarbeitende löschen",
+    admin_employee_delete_hint=(
+        "Der Eintrag verschwindet aus den Listen; die Zeiten bleiben, und die Person kann wieder "
+        "verknüpft werden."
+    ),
+    admin_org_unit_tree="Die Organisation",
+    admin_org_unit_new="Neue Organisationseinheit",
+    admin_org_unit_edit="Organisationseinheit bearbeiten",
+    admin_unit_type="Art",
+    admin_unit_types={
+        "project": "Projekt",
+        "subsidiary": "Tochtergesellschaft",
+        "partner": "Partner",
+        "client": "Kunde",
+        "supplier": "Lieferant",
+        "branch": "Niederlassung",
+        "department": "Abteilung",
+        "team": "Team",
+        "other": "Sonstige",
+    },
+    admin_parent="Gehört zu",
+    admin_no_parent="Nichts (oberste Ebene)",
+    admin_valid_to="Gültig bis",
+    admin_org_unit_delete="Organisationseinheit löschen",
+    admin_org_unit_delete_hint=(
+        "Nur eine Einheit ohne Einheiten oder Mitarbeitende darunter kann gelöscht werden."
+    ),
+    admin_keys_intro=(
+        "Mit API-Schlüsseln nutzen Programme die API. Das Geheimnis eines Schlüssels wird nur "
+        "einmal gezeigt, wenn er ausgestellt wird."
+    ),
+    admin_service_users="Dienstkonten",
+    admin_service_users_none="Noch keine Dienstkonten.",
+    admin_service_user_new="Neues Dienstkonto",
+    admin_role="Rolle",
+    admin_my_keys="Meine persönlichen Schlüssel",
+    admin_keys_none="Keine Schlüssel.",
+    admin_key_name="Name des Schlüssels",
+    admin_key_prefix="Präfix",
+    admin_key_created="Erstellt",
+    admin_key_last_used="Zuletzt benutzt",
+    admin_key_never_used="nie",
+    admin_key_expires="Läuft ab",
+    admin_key_no_expiry="nie",
+    admin_key_expires_hint="Optional: Der Schlüssel gilt nicht mehr, sobald dieser Tag beginnt.",
+    admin_key_issue="Schlüssel ausstellen",
+    admin_key_revoke="Widerrufen",
+    admin_key_revoke_named="{name} ({prefix}) widerrufen",
+    admin_key_created_title="Der neue API-Schlüssel",
+    admin_key_shown_once="Der Schlüssel wird nur dieses eine Mal gezeigt. Jetzt kopieren.",
+    admin_key_owner="Für",
+    admin_key_secret="Schlüssel",
+    admin_key_copy_hint=(
+        "Schlüssel markieren und in die Einstellungen des Programms kopieren; er kann nicht wieder "
+        "gezeigt, nur widerrufen werden."
+    ),
+    admin_key_usage="Programme senden ihn im Header Authorization: Bearer, gefolgt vom Schlüssel.",
+    admin_back_to_keys="Zurück zu den API-Schlüsseln",
+    catalog_as_of="Stand",
+    catalog_show="Anzeigen",
+    catalog_archived_filters={
+        "all": "Alle",
+        "live": "Nicht archiviert",
+        "archived": "Archiviert",
+    },
+    catalog_apply="Anzeigen",
+    catalog_in_force_on="Gültig am {day}",
+    catalog_none="Nichts anzuzeigen.",
+    catalog_pages="Seiten",
+    catalog_page="Seite {page}",
+    catalog_previous="Vorige Seite",
+    catalog_next="Nächste Seite",
+    catalog_name="Name",
+    catalog_key="Schlüssel",
+    catalog_key_hint="Optional: ein fester Code aus Buchstaben, Ziffern, _ . und -.",
+    catalog_type="Art",
+    catalog_type_names={
+        "work": "Arbeit",
+        "timeoff": "Abwesenheit",
+        "non-work": "Keine Arbeit",
+        "allowance": "Zulage",
+    },
+    catalog_parent="Übergeordnete Tätigkeit",
+    catalog_no_parent="Keine (oberste Ebene)",
+    catalog_billable="Abrechenbar",
+    catalog_requires_project="Braucht ein Projekt",
+    catalog_hourly_rate="Stundensatz",
+    catalog_hourly_rate_in="Stundensatz ({currency})",
+    catalog_amount_unreadable="Geben Sie einen Betrag wie 85,50 ein.",
+    catalog_color="Farbe",
+    catalog_color_hint="Optional, als #RRGGBB.",
+    catalog_archived="Archiviert",
+    catalog_yes="Ja",
+    catalog_no="Nein",
+    catalog_effective_from="Gültig ab",
+    catalog_effective_from_hint="Vor diesem Datum gibt es sie nicht.",
+    catalog_change="Ändern",
+    catalog_change_from="Ändern ab",
+    catalog_change_from_hint=(
+        "Die Werte unten gelten ab diesem Datum; davor bleiben die bisherigen Werte."
+    ),
+    catalog_save="Änderung speichern",
+    catalog_history="Verlauf",
+    catalog_version_from="Von",
+    catalog_version_until="Bis",
+    catalog_open_ended="Bis auf Weiteres",
+    catalog_superseded="Am selben Tag ersetzt",
+    catalog_delete="Löschen",
+    catalog_delete_hint="Nur möglich, solange nichts mehr darauf verweist.",
+    catalog_new_activity="Neue Tätigkeit",
+    catalog_create_activity="Tätigkeit anlegen",
+    catalog_edit_activity="Tätigkeit {name}",
+    catalog_back_to_activities="Alle Tätigkeiten",
+    catalog_customers="Kunden",
+    catalog_customer="Kunde",
+    catalog_no_customer="Kein Kunde",
+    catalog_new_customer="Neuer Kunde",
+    catalog_create_customer="Kunden anlegen",
+    catalog_manager_approval="Braucht die Genehmigung der Projektleitung",
+    catalog_budget="Budget",
+    catalog_budget_kinds={"none": "Kein Budget", "hours": "Stunden", "money": "Geld"},
+    catalog_budget_amount="Budgetbetrag",
+    catalog_budget_hint=(
+        "Stunden (120 oder 7:30) für ein Stundenbudget, {currency} für ein Geldbudget."
+    ),
+    catalog_hours_unreadable="Geben Sie Stunden wie 120, 7,5 oder 7:30 ein.",
+    catalog_new_project="Neues Projekt",
+    catalog_create_project="Projekt anlegen",
+    catalog_edit_project="Projekt {name}",
+    catalog_back_to_projects="Alle Projekte",
+    # kiosk page
+    kiosk_title="Terminal",
+    kiosk_setup_title="Dieses Terminal einrichten",
+    kiosk_setup_hint=(
+        "Eine Administratorin oder ein Administrator fügt das Geräte-Token des Terminals "
+        "(tl_kd_…) ein, das beim Anlegen des Terminals einmal angezeigt wurde. Dieser Browser "
+        "behält es; hier meldet sich niemand an."
+    ),
+    kiosk_token="Geräte-Token",
+    kiosk_set_up="Terminal einrichten",
+    kiosk_token_refused=(
+        "Das ist kein Geräte-Token eines Terminals, oder das Token wurde ersetzt."
+    ),
+    kiosk_token_lost=(
+        "Das Geräte-Token dieses Terminals gilt nicht mehr: Es wurde ersetzt oder das "
+        "Terminal gelöscht. Die Administration kann es neu einrichten."
+    ),
+    kiosk_settings="Einstellungen des Terminals",
+    kiosk_forget="Dieses Terminal vergessen",
+    kiosk_forget_hint=(
+        "Entfernt das Geräte-Token aus diesem Browser: Das Terminal muss neu eingerichtet werden."
+    ),
+    kiosk_identify_title="Kommen oder gehen",
+    kiosk_badge="Ausweisnummer",
+    kiosk_pin="PIN",
+    kiosk_continue="Weiter",
+    kiosk_unknown="An diesem Terminal ist kein Ausweis mit dieser PIN bekannt.",
+    kiosk_unreadable="Geben Sie Ihre Ausweisnummer und Ihre PIN (4 bis 8 Ziffern) ein.",
+    kiosk_locked=(
+        "Zu viele falsche PINs für diesen Ausweis: Versuchen Sie es in {minutes} Min. erneut."
+    ),
+    kiosk_greeting="Hallo, {name}",
+    kiosk_states={
+        "out": "Sie sind ausgestempelt.",
+        "in": "Sie sind eingestempelt.",
+        "on_break": "Sie sind in der Pause.",
+    },
+    kiosk_done={
+        "clock_in": "Eingestempelt um {time}, {name}.",
+        "clock_out": "Ausgestempelt um {time}, {name}. Auf Wiedersehen!",
+        "break_start": "Pause begonnen um {time}, {name}.",
+        "break_end": "Pause beendet um {time}, {name}. Willkommen zurück!",
+    },
+    kiosk_visit_expired="Das hat zu lange gedauert: Bitte melden Sie sich noch einmal an.",
+    kiosk_next_person="Nächste Person",
 )
 
 NORWEGIAN = Strings(
@@ -409,6 +1153,9 @@ NORWEGIAN = Strings(
     nav_timeoff="Mitt fravær",
     nav_statements="Mine oppgjør",
     nav_password="Passord",
+    nav_team="Team",
+    nav_approvals="Godkjenninger",
+    nav_admin="Administrasjon",
     sign_out="Logg ut",
     signed_in_as="Logget inn som {name}",
     sign_in_title="Logg inn",
@@ -532,6 +1279,259 @@ NORWEGIAN = Strings(
         "prøv igjen."
     ),
     back_home="Tilbake til i dag",
+    # team pages
+    team_title="Mitt team i dag",
+    team_views="Teamvisninger",
+    team_today_link="I dag",
+    team_week_link="Teamuke",
+    team_week_title="Teamuken fra {first}",
+    team_week_legend="Hver dag: arbeidet, så registrert i føringer, så normen (timer:minutter).",
+    team_unit="Organisasjonsenhet",
+    team_all_units="Alle enheter",
+    team_show="Vis",
+    team_summary="Oversikt",
+    team_people="Personer",
+    team_name="Navn",
+    team_state="Status",
+    team_entries="Føringer",
+    team_since="siden {since}",
+    team_none="Ingen å vise.",
+    team_states={
+        "in": "Inne",
+        "on_break": "På pause",
+        "out": "Gått",
+        "off": "Fravær",
+        "forgot": "Glemt å stemple ut",
+        "not_in": "Ikke kommet",
+    },
+    # approval pages
+    approvals_title="Godkjenninger",
+    approvals_kind="Type",
+    approvals_all_kinds="Alle typer",
+    approvals_show="Vis",
+    approvals_kind_names={
+        "timeoff": "Fravær",
+        "statement": "Oppgjør",
+        "project_entries": "Prosjektuke",
+    },
+    approvals_empty="Ingenting venter på din avgjørelse. Alt er gjort!",
+    approvals_empty_filtered="Ingenting av denne typen venter på din avgjørelse.",
+    approvals_period="Periode",
+    approvals_asked="Søkt om",
+    approvals_requested_at="Sendt inn",
+    approvals_statement_asked="{worked} arbeidet av {norm}, overtid {overtime}",
+    approvals_week_asked="{minutes} t i {entries} føringer",
+    approvals_via_delegation="Delegert til deg",
+    approvals_item="{kind} for {name}",
+    approvals_select="Velg",
+    approvals_note="Kommentar",
+    approvals_note_hint="Sendes med avgjørelsen; den ansatte ser den.",
+    approvals_approve_selected="Godkjenn valgte",
+    approvals_reject_selected="Avvis valgte",
+    approvals_approve="Godkjenn",
+    approvals_reject="Avvis",
+    approvals_decided="Avgjort: {count}.",
+    approvals_none_chosen="Velg minst én, eller bruk knappen ved den.",
+    approvals_not_decided="Ikke avgjort:",
+    approvals_next_page="Neste side",
+    approvals_first_page="Første side",
+    # admin pages
+    admin_employees="Ansatte",
+    admin_org_units="Organisasjonsenheter",
+    admin_activities="Aktiviteter",
+    admin_projects="Prosjekter",
+    admin_api_keys="API-nøkler",
+    admin_search="Søk",
+    admin_search_label="Navn, e-post eller nummer",
+    admin_pages="Sider",
+    admin_first_page="Første side",
+    admin_next_page="Neste side",
+    admin_none="Ingenting her ennå.",
+    admin_create="Opprett",
+    admin_save="Lagre",
+    admin_name="Navn",
+    admin_effective_from="Gjelder fra",
+    admin_effective_hint="Verdiene gjelder fra denne dagen; dagene før beholder sine.",
+    admin_history="Historikk",
+    admin_from="Fra",
+    admin_to="Til",
+    admin_open_ended="inntil videre",
+    admin_date_unreadable="Oppgi en dato som ÅÅÅÅ-MM-DD.",
+    admin_employee_new="Ny ansatt",
+    admin_employee_edit="Rediger ansatt",
+    admin_employee_number="Ansattnummer",
+    admin_first_name="Fornavn",
+    admin_last_name="Etternavn",
+    admin_org_unit="Organisasjonsenhet",
+    admin_no_org_unit="Ingen organisasjonsenhet",
+    admin_terms="Ansettelsesvilkår",
+    admin_no_terms="Ingen ansettelsesvilkår",
+    admin_user="Logger inn som",
+    admin_no_user="Ingen (ingen innlogging)",
+    admin_weekly_pattern="Planlagte timer per ukedag",
+    admin_weekdays=("Mandag", "Tirsdag", "Onsdag", "Torsdag", "Fredag", "Lørdag", "Søndag"),
+    admin_week_hours="Timer per uke",
+    admin_employee_delete="Slett ansatt",
+    admin_employee_delete_hint=(
+        "Posten fjernes fra listene; tidene blir stående, og personen kan kobles til igjen."
+    ),
+    admin_org_unit_tree="Organisasjonen",
+    admin_org_unit_new="Ny organisasjonsenhet",
+    admin_org_unit_edit="Rediger organisasjonsenhet",
+    admin_unit_type="Type",
+    admin_unit_types={
+        "project": "Prosjekt",
+        "subsidiary": "Datterselskap",
+        "partner": "Partner",
+        "client": "Kunde",
+        "supplier": "Leverandør",
+        "branch": "Filial",
+        "department": "Avdeling",
+        "team": "Team",
+        "other": "Annet",
+    },
+    admin_parent="Hører til",
+    admin_no_parent="Ingenting (øverste nivå)",
+    admin_valid_to="Gyldig til",
+    admin_org_unit_delete="Slett organisasjonsenhet",
+    admin_org_unit_delete_hint="Bare en enhet uten enheter eller ansatte under seg kan slettes.",
+    admin_keys_intro=(
+        "Med API-nøkler bruker programmer API-et. En nøkkels hemmelighet vises bare én gang, når "
+        "den utstedes."
+    ),
+    admin_service_users="Tjenestebrukere",
+    admin_service_users_none="Ingen tjenestebrukere ennå.",
+    admin_service_user_new="Ny tjenestebruker",
+    admin_role="Rolle",
+    admin_my_keys="Mine personlige nøkler",
+    admin_keys_none="Ingen nøkler.",
+    admin_key_name="Nøkkelens navn",
+    admin_key_prefix="Prefiks",
+    admin_key_created="Opprettet",
+    admin_key_last_used="Sist brukt",
+    admin_key_never_used="aldri",
+    admin_key_expires="Utløper",
+    admin_key_no_expiry="aldri",
+    admin_key_expires_hint="Valgfritt: nøkkelen slutter å virke når denne dagen begynner.",
+    admin_key_issue="Utsted en nøkkel",
+    admin_key_revoke="Trekk tilbake",
+    admin_key_revoke_named="Trekk tilbake {name} ({prefix})",
+    admin_key_created_title="Den nye API-nøkkelen",
+    admin_key_shown_once="Nøkkelen vises bare denne ene gangen. Kopier den nå.",
+    admin_key_owner="For",
+    admin_key_secret="Nøkkel",
+    admin_key_copy_hint=(
+        "Merk nøkkelen og kopier den inn i programmets innstillinger; den kan ikke vises igjen, "
+        "bare trekkes tilbake."
+    ),
+    admin_key_usage="Programmer sender den i headeren Authorization: Bearer, fulgt av nøkkelen.",
+    admin_back_to_keys="Tilbake til API-nøklene",
+    catalog_as_of="Per",
+    catalog_show="Vis",
+    catalog_archived_filters={"all": "Alle", "live": "Ikke arkivert", "archived": "Arkivert"},
+    catalog_apply="Vis",
+    catalog_in_force_on="Gjelder {day}",
+    catalog_none="Ingenting å vise.",
+    catalog_pages="Sider",
+    catalog_page="Side {page}",
+    catalog_previous="Forrige side",
+    catalog_next="Neste side",
+    catalog_name="Navn",
+    catalog_key="Nøkkel",
+    catalog_key_hint="Valgfritt: en fast kode av bokstaver, sifre, _ . og -.",
+    catalog_type="Type",
+    catalog_type_names={
+        "work": "Arbeid",
+        "timeoff": "Fravær",
+        "non-work": "Ikke arbeid",
+        "allowance": "Tillegg",
+    },
+    catalog_parent="Overordnet aktivitet",
+    catalog_no_parent="Ingen (øverste nivå)",
+    catalog_billable="Fakturerbar",
+    catalog_requires_project="Krever et prosjekt",
+    catalog_hourly_rate="Timepris",
+    catalog_hourly_rate_in="Timepris ({currency})",
+    catalog_amount_unreadable="Skriv et beløp som 85,50.",
+    catalog_color="Farge",
+    catalog_color_hint="Valgfritt, som #RRGGBB.",
+    catalog_archived="Arkivert",
+    catalog_yes="Ja",
+    catalog_no="Nei",
+    catalog_effective_from="Gjelder fra",
+    catalog_effective_from_hint="Den finnes ikke før denne datoen.",
+    catalog_change="Endre",
+    catalog_change_from="Endre fra",
+    catalog_change_from_hint=(
+        "Verdiene nedenfor gjelder fra denne datoen; før den gjelder de tidligere verdiene."
+    ),
+    catalog_save="Lagre endringen",
+    catalog_history="Historikk",
+    catalog_version_from="Fra",
+    catalog_version_until="Til",
+    catalog_open_ended="Inntil videre",
+    catalog_superseded="Erstattet samme dag",
+    catalog_delete="Slett",
+    catalog_delete_hint="Bare mulig når ingenting lenger viser til den.",
+    catalog_new_activity="Ny aktivitet",
+    catalog_create_activity="Opprett aktiviteten",
+    catalog_edit_activity="Aktivitet {name}",
+    catalog_back_to_activities="Alle aktiviteter",
+    catalog_customers="Kunder",
+    catalog_customer="Kunde",
+    catalog_no_customer="Ingen kunde",
+    catalog_new_customer="Ny kunde",
+    catalog_create_customer="Opprett kunden",
+    catalog_manager_approval="Krever godkjenning fra prosjektlederen",
+    catalog_budget="Budsjett",
+    catalog_budget_kinds={"none": "Uten budsjett", "hours": "Timer", "money": "Penger"},
+    catalog_budget_amount="Budsjettbeløp",
+    catalog_budget_hint=(
+        "Timer (120 eller 7:30) for et timebudsjett, {currency} for et pengebudsjett."
+    ),
+    catalog_hours_unreadable="Skriv timer som 120, 7,5 eller 7:30.",
+    catalog_new_project="Nytt prosjekt",
+    catalog_create_project="Opprett prosjektet",
+    catalog_edit_project="Prosjekt {name}",
+    catalog_back_to_projects="Alle prosjekter",
+    # kiosk page
+    kiosk_title="Terminal",
+    kiosk_setup_title="Sett opp denne terminalen",
+    kiosk_setup_hint=(
+        "En administrator limer inn terminalens enhetsnøkkel (tl_kd_…), som ble vist én gang "
+        "da terminalen ble registrert. Nettleseren tar vare på den; ingen logger inn her."
+    ),
+    kiosk_token="Enhetsnøkkel",
+    kiosk_set_up="Sett opp terminalen",
+    kiosk_token_refused="Dette er ikke en terminals enhetsnøkkel, eller nøkkelen er byttet ut.",
+    kiosk_token_lost=(
+        "Enhetsnøkkelen til denne terminalen virker ikke lenger: den er byttet ut, eller "
+        "terminalen er slettet. En administrator kan sette den opp igjen."
+    ),
+    kiosk_settings="Innstillinger for terminalen",
+    kiosk_forget="Glem denne terminalen",
+    kiosk_forget_hint="Fjerner enhetsnøkkelen fra nettleseren: terminalen må settes opp igjen.",
+    kiosk_identify_title="Stemple inn eller ut",
+    kiosk_badge="Kortnummer",
+    kiosk_pin="PIN",
+    kiosk_continue="Fortsett",
+    kiosk_unknown="Ingen kort med denne PIN-koden er kjent på denne terminalen.",
+    kiosk_unreadable="Skriv kortnummeret ditt og PIN-koden din (4 til 8 sifre).",
+    kiosk_locked="For mange feil PIN-koder for dette kortet: prøv igjen om {minutes} min.",
+    kiosk_greeting="Hei, {name}",
+    kiosk_states={
+        "out": "Du er stemplet ut.",
+        "in": "Du er stemplet inn.",
+        "on_break": "Du har pause.",
+    },
+    kiosk_done={
+        "clock_in": "Stemplet inn kl. {time}, {name}.",
+        "clock_out": "Stemplet ut kl. {time}, {name}. Ha det bra!",
+        "break_start": "Pause startet kl. {time}, {name}.",
+        "break_end": "Pause avsluttet kl. {time}, {name}. Velkommen tilbake!",
+    },
+    kiosk_visit_expired="Det tok for lang tid: identifiser deg på nytt.",
+    kiosk_next_person="Neste person",
 )
 
 CATALOGUES: dict[str, Strings] = {"en": ENGLISH, "de": GERMAN, "nb": NORWEGIAN, "no": NORWEGIAN}

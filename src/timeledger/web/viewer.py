@@ -19,6 +19,26 @@ from timeledger.web.strings import Strings, strings_for
 
 
 @dataclass(frozen=True)
+class NavLink:
+    href: str
+    label: str
+    """The name of its text in `Strings`."""
+    permission: str
+
+
+NAV_LINKS = (
+    NavLink("/", "nav_today", "timesheet:read:own"),
+    NavLink("/week", "nav_week", "timesheet:read:own"),
+    NavLink("/time-off", "nav_timeoff", "timeoff:read:own"),
+    NavLink("/statements", "nav_statements", "timesheet:read:own"),
+    NavLink("/team", "nav_team", "timesheet:read:team"),
+    NavLink("/approvals", "nav_approvals", "approvals:read:team"),
+    NavLink("/admin", "nav_admin", "employees:create:*"),
+    NavLink("/password", "nav_password", "me:update:own"),
+)
+
+
+@dataclass(frozen=True)
 class Viewer:
     caller: Caller
     name: str
@@ -27,6 +47,14 @@ class Viewer:
     """Today in the employee's zone (the workspace's without an employee record)."""
     strings: Strings
     formats: Formats
+
+    def nav(self) -> list[tuple[str, str]]:
+        """The menu: (path, text) of each page the person's role opens."""
+        return [
+            (link.href, getattr(self.strings, link.label))
+            for link in NAV_LINKS
+            if self.caller.may(link.permission)
+        ]
 
     def employee(self) -> int:
         """The person's employee record (422 as a page without one)."""
