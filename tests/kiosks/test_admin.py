@@ -85,6 +85,7 @@ def test_a_kiosk_changes_only_at_the_version_read(
 
 def test_a_new_token_retires_the_old_one(client: TestClient, workspace: WorkspaceFixture) -> None:
     shop = open_shop(client, workspace)
+    assert identify(client, shop.token).status_code == 200  # the token is now cached
     rotated = client.post(f"/api/kiosks/{shop.kiosk_id}/token", headers=workspace.headers)
     assert rotated.status_code == 200, rotated.text
     assert rotated.headers["cache-control"] == "no-store"

@@ -2,10 +2,11 @@
 device token opens."""
 
 from datetime import datetime, timedelta
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from tests.access.support import (
     assert_problem,
@@ -29,6 +30,7 @@ from tests.kiosks.support import (
     punch,
 )
 from tests.organization.support import create_unit
+from timeledger.access.credential_cache import CREDENTIALS
 from timeledger.access.credentials import PasswordHashing
 from timeledger.app import create_app
 from timeledger.config import Settings
@@ -369,3 +371,25 @@ def test_a_visitor_punches_without_the_pin_while_the_badge_still_names_them(
     ):
         punch_for_visitor(session, device, shop.employee_id, BADGE, PunchAction.CLOCK_OUT)
     assert presence_of(client, shop.headers, shop.employee_id)[0]["ended_at"] is None
+
+
+def test_a_device_token_verified_a_moment_ago_is_not_looked_up_again(
+    db: Database, shop: Shop
+) -> None:
+    statements: list[str] = []
+
+    def count(*execution: Any) -> None:
+        statements.append(execution[2])
+
+    CREDENTIALS.clear()
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        first = device_of_token(db, shop.token, None)
+        looked_up = len(statements)
+        again = device_of_token(db, shop.token, "192.0.2.7")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert looked_up >= 1
+    assert len(statements) == looked_up
+    assert again.kiosk_id == first.kiosk_id == shop.kiosk_id
+    assert again.client_address == "192.0.2.7"

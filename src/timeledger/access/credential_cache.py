@@ -1,9 +1,9 @@
-"""Recently verified credentials, so that a client sending the same API key or session
-token again within a few seconds is not looked up again (two queries and a hash on the
-path of every request).
+"""Recently verified credentials, so that a client sending the same API key, session
+token or kiosk device token again within a few seconds is not looked up again (two
+queries and a hash on the path of every request).
 
 Entries are keyed by the token's SHA-256, never the token. Any committed change to users,
-roles, API keys or sessions made through this process (ORM objects or ORM-enabled bulk
+roles, API keys, sessions or kiosks made through this process (ORM objects or ORM-enabled bulk
 statements) empties the cache at once; another server process sharing the database
 notices such a change within `TTL_SECONDS`. A credential's own expiry bounds its entry.
 """
@@ -19,14 +19,14 @@ from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from timeledger.access.credentials import TokenKind
 from timeledger.kit.clock import utcnow
-from timeledger.models import ApiKey, AuthSession, Role, User
+from timeledger.models import ApiKey, AuthSession, Kiosk, Role, User
 
 TTL_SECONDS = 5.0
 MAX_ENTRIES = 10_000
 TOUCH_ONLY = "credential_touch_only"
 """Execution option of the `last_used_at` bookkeeping, which changes no credential."""
 _CHANGED = "identity_changed"
-IDENTITY_MODELS = (User, Role, ApiKey, AuthSession)
+IDENTITY_MODELS = (User, Role, ApiKey, AuthSession, Kiosk)
 IDENTITY_TABLES = frozenset(model.__tablename__ for model in IDENTITY_MODELS)
 
 

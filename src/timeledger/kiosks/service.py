@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from timeledger.access.audit import AuditRecord, record_audit
 from timeledger.access.caller import SERVICE, Caller
+from timeledger.access.credential_cache import CREDENTIALS, VerifiedCredential
 from timeledger.access.credentials import (
     PasswordHashing,
     TokenKind,
@@ -351,19 +352,38 @@ def set_own_pin(
 
 
 def device_of_token(db: Database, token: str, client_address: str | None) -> KioskDevice:
-    """The kiosk a device token belongs to; 401 for anything else."""
+    """The kiosk a device token belongs to; 401 for anything else. A token verified a
+    moment ago is taken from the credential cache, as an API key is (a change to any
+    kiosk empties it)."""
     if token_kind(token) is not TokenKind.KIOSK_DEVICE:
         raise Unauthorized("This operation takes a kiosk's device token (tl_kd_...).")
+    verified = CREDENTIALS.get(token)
+    if verified is None:
+        verified = _verified_device(db, token)
+        CREDENTIALS.put(token, verified, expires_at=None)
+    return KioskDevice(
+        workspace_id=verified.workspace_id,
+        kiosk_id=verified.credential_id,
+        created_by_user_id=verified.user_id,
+        token_prefix=verified.label,
+        client_address=client_address,
+    )
+
+
+def _verified_device(db: Database, token: str) -> VerifiedCredential:
     with db.session(write=False) as reader:
         kiosk = KioskRepository(reader).by_token_prefix(token_prefix(token))
         if kiosk is None or not token_matches(token, kiosk.token_hash):
             raise Unauthorized("The device token is unknown or was replaced.")
-        return KioskDevice(
+        return VerifiedCredential(
             workspace_id=kiosk.workspace_id,
-            kiosk_id=kiosk.id,
-            created_by_user_id=kiosk.created_by_user_id,
-            token_prefix=kiosk.token_prefix,
-            client_address=client_address,
+            user_id=kiosk.created_by_user_id,
+            user_kind=SERVICE,
+            role_name=KIOSK_ROLE,
+            permissions=PUNCH_PERMISSIONS,
+            kind=TokenKind.KIOSK_DEVICE,
+            credential_id=kiosk.id,
+            label=kiosk.token_prefix,
         )
 
 
