@@ -13,10 +13,9 @@ from timeledger.kit.routing import MAX_ID, ResourceId, api_router, created, if_m
 from timeledger.kit.text import WITHOUT_NUL
 from timeledger.kit.timeutil import IsoDate
 from timeledger.kit.uow import UnitOfWork, check_before_the_endpoint
-from timeledger.models import Employee, Employment, OrgUnit
+from timeledger.models import Employment, OrgUnit
 from timeledger.organization import service
 from timeledger.organization.repository import (
-    EmployeeRepository,
     EmploymentRepository,
     OrgUnitRepository,
 )
@@ -191,23 +190,16 @@ def list_employees(
         Query(max_length=4000, description="Employee ids, repeated or comma-separated."),
     ] = None,
 ) -> Page[EmployeeRead]:
-    today = service.today(session, caller)
-    day = as_of or today
-    statement = EmployeeRepository(session).matching(
-        caller, today, day, org_unit_id=org_unit_id, text=q, ids=parse_id_list(ids, parameter="ids")
-    )
-    rows, cursor = fetch_page(
+    views, cursor = service.list_employees(
         session,
-        statement,
+        caller,
         page,
-        sort_columns={
-            "id": Employee.id,
-            "employee_number": Employee.employee_number,
-            "created_at": Employee.created_at,
-        },
-        id_column=Employee.id,
+        as_of or service.today(session, caller),
+        text=q,
+        org_unit_id=org_unit_id,
+        ids=parse_id_list(ids, parameter="ids"),
     )
-    return Page(items=service.employee_views(session, rows, day), next_cursor=cursor)
+    return Page(items=views, next_cursor=cursor)
 
 
 @organization.post("/employees", status_code=status.HTTP_201_CREATED, response_model=EmployeeRead)

@@ -421,11 +421,20 @@ def employee_views(session: Session, employees: list[Employee], day: date) -> li
 
 
 def list_employees(
-    session: Session, caller: Caller, page: PageRequest, day: date, *, text: str | None = None
+    session: Session,
+    caller: Caller,
+    page: PageRequest,
+    day: date,
+    *,
+    text: str | None = None,
+    org_unit_id: int | None = None,
+    ids: list[int] | None = None,
 ) -> tuple[list[EmployeeRead], str | None]:
     """A page of the employees the caller sees, as in force on `day`; `text` is part of a
     name, the email or the number."""
-    statement = EmployeeRepository(session).matching(caller, today(session, caller), day, text=text)
+    statement = EmployeeRepository(session).matching(
+        caller, today(session, caller), day, org_unit_id=org_unit_id, text=text, ids=ids
+    )
     rows, cursor = fetch_page(
         session,
         statement,
