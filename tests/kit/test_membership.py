@@ -34,17 +34,13 @@ def test_many_ids_select_their_rows_and_the_statement_stays_the_same(db: Databas
         with db.session(write=False) as session:
             ids = sorted(session.scalars(select(SignInAttempt.id)))
             wanted = {ids[0], ids[7], ids[29], 10**12}
-            few = session.scalars(
-                select(SignInAttempt.id).where(among(session, SignInAttempt.id, wanted))
-            )
+            few = session.scalars(select(SignInAttempt.id).where(among(SignInAttempt.id, wanted)))
             many = session.scalars(
-                select(SignInAttempt.id).where(among(session, SignInAttempt.id, ids[:25]))
+                select(SignInAttempt.id).where(among(SignInAttempt.id, ids[:25]))
             )
             found_few, found_many = sorted(few), sorted(many)
             nothing = list(
-                session.scalars(
-                    select(SignInAttempt.id).where(among(session, SignInAttempt.id, []))
-                )
+                session.scalars(select(SignInAttempt.id).where(among(SignInAttempt.id, [])))
             )
     finally:
         event.remove(db.engine, "before_cursor_execute", seen)

@@ -1,9 +1,10 @@
 """Where an employee stands today, decided from plain values: the precedence of the states
-and the minutes present."""
+and the minutes present (the closed intervals' minutes are summed by the database: see
+test_team_repository.py)."""
 
 from datetime import UTC, date, datetime, timedelta
 
-from timeledger.presence.team_today import DayState, Standing, Stretch, day_state
+from timeledger.presence.team_today import ClosedPresence, DayState, Standing, Stretch, day_state
 
 TODAY = date(2026, 3, 4)
 NOW = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)
@@ -34,23 +35,31 @@ def test_present_minutes_leave_out_breaks_and_run_until_now_when_open() -> None:
 
 def test_an_open_interval_is_in_on_a_break_or_forgotten() -> None:
     clocked_in = stretch(at(9))
-    assert day_state(TODAY, clocked_in, [clocked_in], False, NOW) == Standing(
+    assert day_state(TODAY, clocked_in, ClosedPresence(), False, NOW) == Standing(
         DayState.IN, at(9), 180
     )
     pausing = stretch(at(8), None, ((at(11, 30), None),))
-    assert day_state(TODAY, pausing, [pausing], True, NOW) == Standing(
-        DayState.ON_BREAK, at(11, 30), 210
+    assert day_state(TODAY, pausing, ClosedPresence(1, 45), True, NOW) == Standing(
+        DayState.ON_BREAK, at(11, 30), 210 + 45
     )
     since_yesterday = stretch(at(15, day=3))
-    assert day_state(TODAY, since_yesterday, [], False, NOW) == Standing(
+    assert day_state(TODAY, since_yesterday, ClosedPresence(), False, NOW) == Standing(
         DayState.FORGOT, at(15, day=3), 0
     )
 
 
 def test_without_an_open_interval_out_comes_before_off_and_off_before_not_in() -> None:
-    morning = stretch(at(7), at(9))
-    assert day_state(TODAY, None, [morning], True, NOW) == Standing(DayState.OUT, None, 120)
-    assert day_state(TODAY, None, [], True, NOW) == Standing(DayState.OFF, None, 0)
-    assert day_state(TODAY, None, [], False, NOW) == Standing(DayState.NOT_IN, None, 0)
-    yesterday = Stretch(EMPLOYEE, TODAY - timedelta(days=1), at(22, day=3), at(23, day=3))
-    assert day_state(TODAY, None, [yesterday], False, NOW).state is DayState.NOT_IN
+    morning = ClosedPresence(intervals=1, minutes=120)
+    assert day_state(TODAY, None, morning, True, NOW) == Standing(DayState.OUT, None, 120)
+    assert day_state(TODAY, None, ClosedPresence(), True, NOW) == Standing(DayState.OFF, None, 0)
+    assert day_state(TODAY, None, ClosedPresence(), False, NOW) == Standing(
+        DayState.NOT_IN, None, 0
+    )
+
+
+def test_the_open_interval_counts_only_when_it_began_today() -> None:
+    since_yesterday = Stretch(EMPLOYEE, TODAY - timedelta(days=1), at(22, day=3), None)
+    earlier_today = ClosedPresence(intervals=1, minutes=30)
+    assert day_state(TODAY, since_yesterday, earlier_today, False, NOW) == Standing(
+        DayState.FORGOT, at(22, day=3), 30
+    )

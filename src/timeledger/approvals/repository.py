@@ -331,9 +331,9 @@ class ApprovalRepository:
             .where(Employee.deleted_at.is_(None), EMPLOYEE_VERSIONS.in_force_on(day))
         )
         if employee_ids is not None:
-            statement = statement.where(among(self.session, Employee.id, employee_ids))
+            statement = statement.where(among(Employee.id, employee_ids))
         if unit_ids is not None:
-            statement = statement.where(among(self.session, EmployeeVersion.org_unit_id, unit_ids))
+            statement = statement.where(among(EmployeeVersion.org_unit_id, unit_ids))
         return {
             employee_id: Placement(unit_id, user_id, f"{first_name} {last_name}".strip())
             for employee_id, unit_id, user_id, first_name, last_name in self.session.execute(
@@ -426,7 +426,7 @@ class ApprovalRepository:
             TimeEntry.employee_id.in_(select(Employee.id).where(Employee.deleted_at.is_(None))),
         )
         if employee_ids is not None:
-            statement = statement.where(among(self.session, TimeEntry.employee_id, employee_ids))
+            statement = statement.where(among(TimeEntry.employee_id, employee_ids))
         if project_ids is not None:
             statement = statement.where(TimeEntry.project_id.in_(sorted(project_ids)))
         if first is not None:
@@ -546,16 +546,12 @@ class ApprovalRepository:
                 ApprovalDecision.on_behalf_of_user_id == concerning_user_id,
             ]
             if concerning_employee_ids:
-                mine.append(
-                    among(self.session, ApprovalDecision.employee_id, concerning_employee_ids)
-                )
+                mine.append(among(ApprovalDecision.employee_id, concerning_employee_ids))
             statement = statement.where(or_(*mine))
         if kinds:
             statement = statement.where(ApprovalDecision.kind.in_(sorted(set(kinds))))
         if employee_ids is not None:
-            statement = statement.where(
-                among(self.session, ApprovalDecision.employee_id, employee_ids)
-            )
+            statement = statement.where(among(ApprovalDecision.employee_id, employee_ids))
         if decided_by_user_id is not None:
             statement = statement.where(ApprovalDecision.decided_by_user_id == decided_by_user_id)
         if on_behalf_of_user_id is not None:

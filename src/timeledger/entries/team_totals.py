@@ -21,7 +21,7 @@ def entry_minutes_by_day(
     rows = session.execute(
         select(EntryDayTotal.employee_id, EntryDayTotal.day, func.sum(EntryDayTotal.minutes))
         .where(
-            among(session, EntryDayTotal.employee_id, employee_ids),
+            among(EntryDayTotal.employee_id, employee_ids),
             EntryDayTotal.day >= first,
             EntryDayTotal.day <= last,
         )

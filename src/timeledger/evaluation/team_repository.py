@@ -19,7 +19,7 @@ def intervals_starting_of(
     (`break_started_at` null for an interval without breaks), in time order."""
     if not employee_ids:
         return []
-    employees = among(session, PresenceInterval.employee_id, employee_ids)
+    employees = among(PresenceInterval.employee_id, employee_ids)
     bounds = {"starts_from": starts_from, "starts_before": starts_before}
     return list(session.execute(intervals_starting_select(employees), bounds))
 
@@ -31,6 +31,6 @@ def entries_of_days_of(
     day, running timers left out, in order of day."""
     if not employee_ids:
         return []
-    employees = among(session, TimeEntry.employee_id, employee_ids)
+    employees = among(TimeEntry.employee_id, employee_ids)
     days = {"first": first, "last": last}
     return list(session.execute(entries_of_days_select(employees), days))

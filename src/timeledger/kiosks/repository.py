@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -19,7 +19,7 @@ from timeledger.models import (
     PresenceBreak,
     PresenceInterval,
 )
-from timeledger.organization.repository import EMPLOYEE_VERSIONS, OrgUnitRepository
+from timeledger.organization.repository import EMPLOYEE_VERSIONS, subtree_of
 
 
 class BadgeHolder(NamedTuple):
@@ -107,14 +107,8 @@ class BadgeRepository:
     def holder_served(self, kiosk_id: int, badge: str, day: date) -> BadgeHolder | None:
         """The live employee holding `badge` whose version in force on `day` places them
         in a unit the kiosk serves, or below one."""
-        served = [
-            *self.session.scalars(
-                select(KioskOrgUnit.org_unit_id).where(KioskOrgUnit.kiosk_id == kiosk_id)
-            )
-        ]
-        units = OrgUnitRepository(self.session).subtree(served, day)
-        if not units:
-            return None
+        served = select(KioskOrgUnit.org_unit_id).where(KioskOrgUnit.kiosk_id == kiosk_id)
+        units = subtree_of(served, day)
         row = self.session.execute(
             select(
                 Employee.id,
@@ -127,7 +121,7 @@ class BadgeRepository:
             .where(
                 KioskBadge.badge == badge,
                 Employee.deleted_at.is_(None),
-                EmployeeVersion.org_unit_id.in_(sorted(units)),
+                EmployeeVersion.org_unit_id.in_(select(units.c.id)),
                 EMPLOYEE_VERSIONS.in_force_on(day),
             )
         ).one_or_none()
@@ -136,20 +130,28 @@ class BadgeRepository:
     def latest_recorded(self, employee_id: int) -> datetime | None:
         """The latest instant of the employee's presence: intervals never overlap, so it
         lies in the interval started last (its start, end or a break's start or end)."""
+
+        def latest_of_breaks(column: Any) -> Any:
+            return (
+                select(func.max(column))
+                .where(PresenceBreak.interval_id == PresenceInterval.id)
+                .scalar_subquery()
+            )
+
         latest = self.session.execute(
-            select(PresenceInterval.id, PresenceInterval.started_at, PresenceInterval.ended_at)
+            select(
+                PresenceInterval.started_at,
+                PresenceInterval.ended_at,
+                latest_of_breaks(PresenceBreak.started_at),
+                latest_of_breaks(PresenceBreak.ended_at),
+            )
             .where(PresenceInterval.employee_id == employee_id)
             .order_by(PresenceInterval.started_at.desc(), PresenceInterval.id.desc())
             .limit(1)
         ).one_or_none()
         if latest is None:
             return None
-        interval_id, started_at, ended_at = latest
-        break_start, break_end = self.session.execute(
-            select(func.max(PresenceBreak.started_at), func.max(PresenceBreak.ended_at)).where(
-                PresenceBreak.interval_id == interval_id
-            )
-        ).one()
+        started_at, ended_at, break_start, break_end = latest
         instants: list[datetime] = [
             instant
             for instant in (started_at, ended_at, break_start, break_end)

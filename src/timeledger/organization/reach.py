@@ -18,6 +18,7 @@ from functools import partial
 from typing import Annotated, Any
 
 from fastapi import Depends
+from sqlalchemy import CompoundSelect, Select
 from sqlalchemy.orm import Session
 
 from timeledger.access.caller import Caller, authenticate
@@ -26,7 +27,7 @@ from timeledger.kit.errors import Forbidden, NotFound, Unprocessable
 from timeledger.kit.routing import ResourceId
 from timeledger.kit.uow import UnitOfWork, check_before_the_endpoint
 from timeledger.models import Employee
-from timeledger.organization.repository import EmployeeRepository
+from timeledger.organization.repository import EmployeeRepository, ids_in_scope_statement
 from timeledger.organization.today import workspace_today
 
 REMEMBERED_KEY = "employees_reached"
@@ -107,6 +108,14 @@ def employee_ids_reached(
         remembered[key] = EmployeeRepository(session).ids_in_scope(caller, scope, on)
     found = remembered[key]
     return None if found is None else set(found)
+
+
+def employees_reached_statement(
+    caller: Caller, area: Area, access: Access, today: date
+) -> Select[int] | CompoundSelect[int] | None:
+    """`employee_ids_reached` as a statement, to filter another query by in the same
+    round trip; None means all."""
+    return ids_in_scope_statement(caller, _scope(caller.permissions, area, access), today)
 
 
 LIST_SCOPES = {"own": Scope.OWN, "team": Scope.TEAM, "all": Scope.ALL}

@@ -5,7 +5,7 @@ from datetime import date
 from operator import attrgetter
 from typing import NamedTuple
 
-from sqlalchemy import CTE, Select, bindparam, func, or_, select
+from sqlalchemy import CTE, CompoundSelect, Select, bindparam, false, func, or_, select, union
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
@@ -33,7 +33,7 @@ TERMS_VERSIONS = VersionHistory(EmploymentTermsVersion, EmploymentTermsVersion.e
 MAX_TREE_DEPTH = 64
 
 
-def _subtree_of(roots: Collection[int] | Select[int], day: date) -> CTE:
+def subtree_of(roots: Collection[int] | Select[int], day: date) -> CTE:
     """The units `roots` names and every unit below them on `day`, as a recursive query
     (UNION drops units met again, so even a cycle ends)."""
     first = (
@@ -54,7 +54,7 @@ def teams_statement(manager_user_ids: Collection[int], day: date) -> Select[int]
     managed = select(OrgUnitManager.org_unit_id).where(
         OrgUnitManager.user_id.in_(sorted(set(manager_user_ids)))
     )
-    tree = _subtree_of(managed, day)
+    tree = subtree_of(managed, day)
     return (
         select(EmployeeVersion.employee_id)
         .join(Employee, Employee.id == EmployeeVersion.employee_id)
@@ -64,6 +64,24 @@ def teams_statement(manager_user_ids: Collection[int], day: date) -> Select[int]
             EMPLOYEE_VERSIONS.in_force_on(day),
         )
     )
+
+
+def ids_in_scope_statement(
+    caller: Caller, scope: Scope | None, day: date
+) -> Select[int] | CompoundSelect[int] | None:
+    """The ids of the live employees a scope reaches on `day` (the caller's own, and for
+    `team` those of their teams), as one statement to run or to filter another by; None
+    means all of them."""
+    if scope is Scope.ALL:
+        return None
+    if scope is None:
+        return select(Employee.id).where(false())
+    own = select(Employee.id).where(
+        Employee.user_id == caller.user_id, Employee.deleted_at.is_(None)
+    )
+    if scope is Scope.TEAM:
+        return union(own, teams_statement([caller.user_id], day))
+    return own
 
 
 def _like(text: str) -> str:
@@ -190,7 +208,7 @@ class OrgUnitRepository:
         roots = sorted(set(unit_ids))
         if not roots:
             return set()
-        return set(self.session.scalars(select(_subtree_of(roots, day).c.id)))
+        return set(self.session.scalars(select(subtree_of(roots, day).c.id)))
 
     def version_dates_from(self, day: date) -> list[date]:
         """The distinct dates from `day` on at which some unit's version takes effect."""
@@ -331,21 +349,8 @@ class EmployeeRepository:
 
     def ids_in_scope(self, caller: Caller, scope: Scope | None, today: date) -> set[int] | None:
         """The employees a scope reaches; None means all of them."""
-        if scope is Scope.ALL:
-            return None
-        allowed: set[int] = set()
-        if scope is None:
-            return allowed
-        own = self.session.scalar(
-            select(Employee.id).where(
-                Employee.user_id == caller.user_id, Employee.deleted_at.is_(None)
-            )
-        )
-        if own is not None:
-            allowed.add(own)
-        if scope is Scope.TEAM:
-            allowed |= self.team_employee_ids(caller.user_id, today)
-        return allowed
+        statement = ids_in_scope_statement(caller, scope, today)
+        return None if statement is None else set(self.session.scalars(statement))
 
     def visible_to(self, caller: Caller, today: date) -> Select[Employee]:
         statement = select(Employee).where(Employee.deleted_at.is_(None))

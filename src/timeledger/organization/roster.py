@@ -6,13 +6,13 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import CompoundSelect, Select, select
 from sqlalchemy.orm import Session
 
 from timeledger.access.caller import Caller
 from timeledger.kit.membership import among
 from timeledger.models import Employee, EmployeeVersion
-from timeledger.organization.reach import Access, Area, employee_ids_reached
+from timeledger.organization.reach import Access, Area, employees_reached_statement
 from timeledger.organization.repository import OrgUnitRepository
 
 
@@ -39,11 +39,16 @@ class Roster:
     names in force."""
 
 
-def members_on(session: Session, employee_ids: Collection[int] | None, day: date) -> list[Member]:
-    """The live employees of `employee_ids` (None: every one) with a version in force on
-    `day`, sorted by name. Their versions up to `day` are read in order and the last of
-    each kept: for a whole team that is cheaper than asking the database for the one in
-    force of each (a correlated "no later version" test per row)."""
+def members_on(
+    session: Session,
+    employee_ids: Collection[int] | Select[int] | CompoundSelect[int] | None,
+    day: date,
+) -> list[Member]:
+    """The live employees of `employee_ids` (a collection or a statement selecting them;
+    None: every one) with a version in force on `day`, sorted by name. Their versions up
+    to `day` are read in order and the last of each kept: for a whole team that is cheaper
+    than asking the database for the one in force of each (a correlated "no later
+    version" test per row)."""
     statement = (
         select(
             Employee.id,
@@ -56,10 +61,12 @@ def members_on(session: Session, employee_ids: Collection[int] | None, day: date
         .where(Employee.deleted_at.is_(None), EmployeeVersion.effective_from <= day)
         .order_by(Employee.id, EmployeeVersion.effective_from, EmployeeVersion.id)
     )
-    if employee_ids is not None:
+    if isinstance(employee_ids, Select | CompoundSelect):
+        statement = statement.where(Employee.id.in_(employee_ids))
+    elif employee_ids is not None:
         if not employee_ids:
             return []
-        statement = statement.where(among(session, Employee.id, employee_ids))
+        statement = statement.where(among(Employee.id, employee_ids))
     in_force = {row[0]: Member(*row) for row in session.execute(statement)}
     return sorted(
         in_force.values(), key=lambda member: (member.name.casefold(), member.employee_id)
@@ -71,7 +78,7 @@ def team_roster(
 ) -> Roster:
     """The employees whose timesheet the caller reads, as placed on `day`; with
     `org_unit_id`, only those placed in that unit."""
-    reached = employee_ids_reached(session, caller, Area.TIMESHEET, Access.READ, day)
+    reached = employees_reached_statement(caller, Area.TIMESHEET, Access.READ, day)
     members = members_on(session, reached, day)
     unit_ids = sorted({m.org_unit_id for m in members if m.org_unit_id is not None})
     versions = OrgUnitRepository(session).versions_on(unit_ids, day)

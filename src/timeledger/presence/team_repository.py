@@ -6,10 +6,11 @@ from collections.abc import Collection
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, select
+from sqlalchemy import BigInteger, ColumnElement, Select, case, cast, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from timeledger.kit.membership import among
+from timeledger.kit.model import MICROSECONDS
 from timeledger.kit.versioning import VersionHistory
 from timeledger.models import (
     PresenceBreak,
@@ -59,7 +60,7 @@ def _intervals_with_breaks_of(
     return list(
         session.execute(
             intervals_with_breaks(
-                among(session, PresenceInterval.employee_id, employee_ids), *criteria
+                among(PresenceInterval.employee_id, employee_ids), *criteria
             ).order_by(
                 PresenceInterval.employee_id, PresenceInterval.started_at, PresenceBreak.started_at
             )
@@ -72,11 +73,65 @@ def open_intervals(session: Session, employee_ids: Collection[int]) -> list[Any]
     return _intervals_with_breaks_of(session, employee_ids, PresenceInterval.ended_at.is_(None))
 
 
-def intervals_started_since(
-    session: Session, employee_ids: Collection[int], since: datetime
+def _micros(instant: Any) -> ColumnElement[int]:
+    return type_coerce(instant, BigInteger)
+
+
+def _at_least_zero(value: ColumnElement[int]) -> ColumnElement[int]:
+    return case((value < 0, 0), else_=value)
+
+
+def _earlier(first: ColumnElement[int], second: ColumnElement[int]) -> ColumnElement[int]:
+    return case((first < second, first), else_=second)
+
+
+def closed_presence_by_day(
+    session: Session, employee_ids: Collection[int], since: datetime, days: Collection[date]
 ) -> list[Any]:
-    """The employees' intervals starting at `since` or later, a row per break."""
-    return _intervals_with_breaks_of(session, employee_ids, PresenceInterval.started_at >= since)
+    """Per employee and day of `days`: the closed intervals starting at `since` or later
+    (`intervals`) and their present minutes (`minutes`), summed in the database. Each
+    interval counts as `Stretch.minutes` counts it: its span less its breaks (each cut at
+    the interval's end), floored to whole minutes, never below zero."""
+    if not employee_ids or not days:
+        return []
+    interval_end = _micros(PresenceInterval.ended_at)
+    break_end = func.coalesce(_micros(PresenceBreak.ended_at), interval_end)
+    paused = func.sum(
+        _at_least_zero(_earlier(break_end, interval_end) - _micros(PresenceBreak.started_at))
+    )
+    with_breaks = (
+        select(
+            PresenceInterval.employee_id,
+            PresenceInterval.day,
+            _at_least_zero(interval_end - _micros(PresenceInterval.started_at)).label("span"),
+            cast(func.coalesce(paused, 0), BigInteger).label("paused"),
+        )
+        .outerjoin(PresenceBreak, PresenceBreak.interval_id == PresenceInterval.id)
+        .where(
+            among(PresenceInterval.employee_id, employee_ids),
+            PresenceInterval.started_at >= since,
+            PresenceInterval.ended_at.is_not(None),
+            PresenceInterval.day.in_(sorted(days)),
+        )
+        .group_by(PresenceInterval.id)
+        .subquery()
+    )
+    present = with_breaks.c.span - with_breaks.c.paused
+    per_interval = select(
+        with_breaks.c.employee_id,
+        with_breaks.c.day,
+        case((present < 0, 0), else_=present // (60 * MICROSECONDS)).label("minutes"),
+    ).subquery()
+    return list(
+        session.execute(
+            select(
+                per_interval.c.employee_id,
+                per_interval.c.day,
+                func.count().label("intervals"),
+                func.sum(per_interval.c.minutes).label("minutes"),
+            ).group_by(per_interval.c.employee_id, per_interval.c.day)
+        )
+    )
 
 
 def approved_timeoff_over(
@@ -102,7 +157,7 @@ def approved_timeoff_over(
                 ),
             )
             .where(
-                among(session, TimeoffRequest.employee_id, employee_ids),
+                among(TimeoffRequest.employee_id, employee_ids),
                 TimeoffRequest.status == APPROVED,
                 TimeoffRequest.start_day <= last,
                 TimeoffRequest.start_day >= first - LONGEST_REQUEST,

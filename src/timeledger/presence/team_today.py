@@ -1,10 +1,10 @@
 """My team today: where each employee the caller reads stands today, in their own zone.
 
 A fixed number of queries whatever the team's size (the team, its units, open intervals,
-intervals of today, approved time off, entry minutes); the state of each employee is then
-decided from plain values by `day_state`."""
+the closed presence of today summed per employee, approved time off, entry minutes); the
+state of each employee is then decided from plain values by `day_state`."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -21,7 +21,7 @@ from timeledger.organization.roster import Member, team_roster
 from timeledger.organization.today import workspace_basics, workspace_today
 from timeledger.presence.team_repository import (
     approved_timeoff_over,
-    intervals_started_since,
+    closed_presence_by_day,
     open_intervals,
 )
 
@@ -64,6 +64,15 @@ class Stretch:
 
 
 @dataclass(frozen=True)
+class ClosedPresence:
+    """An employee's closed intervals begun on a day: how many, and their present minutes
+    (each counted as `Stretch.minutes` counts it)."""
+
+    intervals: int = 0
+    minutes: int = 0
+
+
+@dataclass(frozen=True)
 class Standing:
     state: DayState
     since: datetime | None
@@ -75,13 +84,17 @@ class Standing:
 def day_state(
     today: date,
     open_interval: Stretch | None,
-    begun_today: Sequence[Stretch],
+    closed_today: ClosedPresence,
     off_today: bool,
     now: datetime,
 ) -> Standing:
     """Where an employee stands: clocked in (on a break, or since an earlier day), else
-    out after presence today, else off on approved time off, else not in yet."""
-    worked = sum(stretch.minutes(now) for stretch in begun_today if stretch.day == today)
+    out after presence today, else off on approved time off, else not in yet. The minutes
+    are those of the closed intervals begun today and of the open one begun today, up to
+    `now`."""
+    worked = closed_today.minutes
+    if open_interval is not None and open_interval.day == today:
+        worked += open_interval.minutes(now)
     if open_interval is not None:
         if open_interval.day < today:
             return Standing(DayState.FORGOT, open_interval.started_at, worked)
@@ -89,7 +102,7 @@ def day_state(
         if pause is not None:
             return Standing(DayState.ON_BREAK, pause, worked)
         return Standing(DayState.IN, open_interval.started_at, worked)
-    if any(stretch.day == today for stretch in begun_today):
+    if closed_today.intervals:
         return Standing(DayState.OUT, None, worked)
     if off_today:
         return Standing(DayState.OFF, None, 0)
@@ -150,9 +163,10 @@ def team_today(session: Session, caller: Caller, *, org_unit_id: int | None = No
         return TeamToday([], roster.units, counts)
     since = min(_midnight(todays[employee_id], zone) for employee_id, zone in zones.items())
     opened = {s.employee_id: s for s in stretches_of(open_intervals(session, todays.keys()))}
-    begun: dict[int, list[Stretch]] = {}
-    for stretch in stretches_of(intervals_started_since(session, todays.keys(), since)):
-        begun.setdefault(stretch.employee_id, []).append(stretch)
+    closed = {
+        (row.employee_id, row.day): ClosedPresence(row.intervals, int(row.minutes))
+        for row in closed_presence_by_day(session, todays.keys(), since, set(todays.values()))
+    }
     first, last = min(todays.values()), max(todays.values())
     timeoff: dict[int, str] = {}
     for row in approved_timeoff_over(session, todays.keys(), first, last):
@@ -164,7 +178,11 @@ def team_today(session: Session, caller: Caller, *, org_unit_id: int | None = No
         employee_id = member.employee_id
         today = todays[employee_id]
         standing = day_state(
-            today, opened.get(employee_id), begun.get(employee_id, []), employee_id in timeoff, now
+            today,
+            opened.get(employee_id),
+            closed.get((employee_id, today), ClosedPresence()),
+            employee_id in timeoff,
+            now,
         )
         counts[standing.state] += 1
         people.append(

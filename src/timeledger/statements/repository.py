@@ -95,7 +95,7 @@ class StatementRepository:
         it with `fetch_page`."""
         statement = select(Statement)
         if employee_ids is not None:
-            statement = statement.where(among(self.session, Statement.employee_id, employee_ids))
+            statement = statement.where(among(Statement.employee_id, employee_ids))
         if statuses:
             statement = statement.where(Statement.status.in_(sorted(statuses)))
         if period_start is not None:

@@ -84,9 +84,7 @@ class TimeoffRepository:
         `fetch_page`. None for `employee_ids` means everyone."""
         statement = select(TimeoffRequest)
         if employee_ids is not None:
-            statement = statement.where(
-                among(self.session, TimeoffRequest.employee_id, employee_ids)
-            )
+            statement = statement.where(among(TimeoffRequest.employee_id, employee_ids))
         if first is not None:
             statement = statement.where(TimeoffRequest.end_day >= first)
         if last is not None:
