@@ -158,6 +158,8 @@ class LoadResult:
     connections: int
     seconds: float = 0.0
     latencies_ms: list[float] = field(default_factory=list)
+    server_ms: list[float] = field(default_factory=list)
+    """The server's own time of each answer that told it (`Server-Timing: app;dur=`)."""
     statuses: Counter[int] = field(default_factory=Counter)
     transport_errors: int = 0
     items: int = 0
@@ -195,6 +197,7 @@ class LoadResult:
         """Adds another run of the same scenario (its time runs after this one's)."""
         self.seconds += other.seconds
         self.latencies_ms.extend(other.latencies_ms)
+        self.server_ms.extend(other.server_ms)
         self.statuses.update(other.statuses)
         self.transport_errors += other.transport_errors
         self.items += other.items
@@ -209,12 +212,36 @@ class LoadResult:
             "throughput": round(self.throughput, 1),
             "p50_ms": round(self.p50_ms, 2),
             "p99_ms": round(self.p99_ms, 2),
+            **(
+                {
+                    "server_p50_ms": round(percentile(self.server_ms, 50), 2),
+                    "server_p99_ms": round(percentile(self.server_ms, 99), 2),
+                }
+                if self.server_ms
+                else {}
+            ),
             "items": self.items,
             "items_per_second": round(self.items_per_second, 1),
             "statuses": {str(k): v for k, v in sorted(self.statuses.items())},
             "unexpected": self.unexpected,
             "error_samples": self.error_samples[:5],
         }
+
+
+def server_time_ms(response: Response) -> float | None:
+    """The `app` duration of the answer's `Server-Timing` header, if it has one."""
+    for metric in response.headers.get("server-timing", "").split(","):
+        name, _, parameters = metric.strip().partition(";")
+        if name != "app":
+            continue
+        for parameter in parameters.split(";"):
+            key, _, value = parameter.strip().partition("=")
+            if key == "dur":
+                try:
+                    return float(value)
+                except ValueError:
+                    return None
+    return None
 
 
 def _address(base_url: str) -> tuple[str, int]:
@@ -258,6 +285,9 @@ async def _one(
             result.error_samples.append(f"{request.method} {request.path}: {error!r}")
         return
     result.latencies_ms.append((time.perf_counter() - began) * 1000)
+    server_ms = server_time_ms(response)
+    if server_ms is not None:
+        result.server_ms.append(server_ms)
     result.statuses[response.status_code] += 1
     if response.status_code not in result.expected:
         if len(result.error_samples) < 5:

@@ -528,6 +528,24 @@ def _latency(results: list[dict[str, Any]], key: str, engine: str) -> tuple[floa
     )
 
 
+def _server_latency(
+    results: list[dict[str, Any]], key: str, engine: str
+) -> tuple[float, float] | None:
+    """The server's own p50 (mean) and p99 (max) of a scenario's runs on an engine, from
+    the answers' `Server-Timing`; None when the runs did not record it."""
+    loads = [
+        r["load"]
+        for r in _of(results, key, engine, "timeledger")
+        if r.get("load") and "server_p99_ms" in r["load"]
+    ]
+    if not loads:
+        return None
+    return (
+        statistics.mean(load["server_p50_ms"] for load in loads),
+        max(load["server_p99_ms"] for load in loads),
+    )
+
+
 def timeoff_verdicts(run: dict[str, Any]) -> dict[str, bool]:
     """Issue #19's accrual target met or not by one engine's `bench/timeoff.py` run (in
     time, and something posted), and whether each second run posted nothing."""
@@ -682,18 +700,30 @@ def web_section(report: dict[str, Any]) -> list[str]:
         "kiosk serving the org units of ten employees employed today (not those scenario 5 "
         "clocks) is registered with a badge and a PIN for each; its device token punches "
         f"them in and out in turn (`POST {web.PUNCH}`, every punch checks the PIN's argon2id "
-        "hash, 8 MiB and one pass: see docs/kiosks.md). Latency is the "
-        "client's (the server's time plus the local HTTP round trip). Targets: each page "
-        f"p99 ≤ {web.PAGE_P99_MS:g} ms, a punch p99 ≤ {web.PUNCH_P99_MS:g} ms.\n"
+        "hash, 8 MiB and one pass: see docs/kiosks.md). The targets are the server's time "
+        "(the issue's words), which each answer tells in its `Server-Timing` header (from "
+        "receiving the request to the answer's head); the client's latency, which adds the "
+        "local HTTP round trip and the load generator reading the answer, is shown beside "
+        f"it. Targets: each page p99 ≤ {web.PAGE_P99_MS:g} ms, a punch p99 ≤ "
+        f"{web.PUNCH_P99_MS:g} ms.\n"
     )
-    lines.append("| Target | Engine | Measured | Verdict |")
-    lines.append("|---|---|---|---|")
+    lines.append("| Target | Engine | Server time | At the client | Verdict |")
+    lines.append("|---|---|---|---|---|")
     for engine, key, name, target in measured:
         rate, p50, p99 = _latency(results, key, engine)
-        verdict = "pass" if p99 <= target else "miss"
+        server = _server_latency(results, key, engine)
+        judged = server[1] if server is not None else p99
+        verdict = "pass" if judged <= target else "miss"
+        at_server = (
+            f"p50 {server[0]:.2f} ms, p99 {server[1]:.2f} ms ({server[1] / target:.2f} of "
+            "the target)"
+            if server is not None
+            else "not recorded"
+        )
         lines.append(
-            f"| {name} ≤ {target:g} ms | {engine} | {rate:,.0f} req/s, p50 {p50:.2f} ms, "
-            f"p99 {p99:.2f} ms ({p99 / target:.2f} of the target) | {verdict} |"
+            f"| {name} ≤ {target:g} ms | {engine} | {at_server} | {rate:,.0f} req/s, "
+            f"p50 {p50:.2f} ms, p99 {p99:.2f} ms ({p99 / target:.2f} of the target) | "
+            f"{verdict} |"
         )
     lines.append("")
     return lines

@@ -162,17 +162,21 @@ def test_the_generated_page_has_the_statements_section_and_scenario() -> None:
     assert text.index("## Rule engine (issue #17)") < text.index("## Statements (issue #18)")
 
 
-def _page(key: str, engine: str, p50: float, p99: float) -> dict[str, Any]:
-    load = {"throughput": 1000 / p50, "p50_ms": p50, "p99_ms": p99}
+def _page(
+    key: str, engine: str, p50: float, p99: float, server: tuple[float, float] | None = None
+) -> dict[str, Any]:
+    load: dict[str, Any] = {"throughput": 1000 / p50, "p50_ms": p50, "p99_ms": p99}
+    if server is not None:
+        load["server_p50_ms"], load["server_p99_ms"] = server
     notes = ["the head of 412 employees, session cookie; `GET /team`"]
     return {"key": key, "engine": engine, "system": "timeledger", "load": load, "notes": notes}
 
 
-def test_the_web_targets_are_judged_per_engine() -> None:
+def test_the_web_targets_are_judged_per_engine_on_the_servers_time() -> None:
     results = [
-        _page("13-web-week", "sqlite", 10.0, 20.0),
-        _page("13-web-team", "sqlite", 25.0, 60.0),
-        _page("13-kiosk-punch", "sqlite", 25.0, 29.0),
+        _page("13-web-week", "sqlite", 10.0, 20.0, (8.0, 15.0)),
+        _page("13-web-team", "sqlite", 25.0, 60.0, (20.0, 55.0)),
+        _page("13-kiosk-punch", "sqlite", 25.0, 33.0, (20.0, 29.0)),
         _page("13-web-week", "postgresql", 12.0, 50.0),
     ]
 
@@ -183,14 +187,14 @@ def test_the_web_targets_are_judged_per_engine() -> None:
 
     assert "`GET /team` (the state today of 412 employees)" in lines[1]
     assert rows == [
-        '| "My week": p99 ≤ 50 ms | sqlite | 100 req/s, p50 10.00 ms, p99 20.00 ms '
-        "(0.40 of the target) | pass |",
-        '| "My team today": p99 ≤ 50 ms | sqlite | 40 req/s, p50 25.00 ms, p99 60.00 ms '
-        "(1.20 of the target) | miss |",
-        "| A kiosk punch: p99 ≤ 30 ms | sqlite | 40 req/s, p50 25.00 ms, p99 29.00 ms "
-        "(0.97 of the target) | pass |",
-        '| "My week": p99 ≤ 50 ms | postgresql | 83 req/s, p50 12.00 ms, p99 50.00 ms '
-        "(1.00 of the target) | pass |",
+        '| "My week": p99 ≤ 50 ms | sqlite | p50 8.00 ms, p99 15.00 ms (0.30 of the target) '
+        "| 100 req/s, p50 10.00 ms, p99 20.00 ms (0.40 of the target) | pass |",
+        '| "My team today": p99 ≤ 50 ms | sqlite | p50 20.00 ms, p99 55.00 ms (1.10 of the '
+        "target) | 40 req/s, p50 25.00 ms, p99 60.00 ms (1.20 of the target) | miss |",
+        "| A kiosk punch: p99 ≤ 30 ms | sqlite | p50 20.00 ms, p99 29.00 ms (0.97 of the "
+        "target) | 40 req/s, p50 25.00 ms, p99 33.00 ms (1.10 of the target) | pass |",
+        '| "My week": p99 ≤ 50 ms | postgresql | not recorded | 83 req/s, p50 12.00 ms, '
+        "p99 50.00 ms (1.00 of the target) | pass |",
     ]
 
 

@@ -25,6 +25,19 @@ def test_every_response_has_a_request_id_kept_only_when_sane(client: TestClient)
         assert _is_generated(replaced)
 
 
+def test_every_response_tells_the_servers_time_to_its_head(
+    client: TestClient, workspace: WorkspaceFixture
+) -> None:
+    for response in (
+        client.get("/api/"),
+        client.get("/api/nowhere"),
+        client.get("/api/users", headers=workspace.headers),
+    ):
+        name, _, duration = response.headers["server-timing"].partition(";dur=")
+        assert name == "app"
+        assert 0 <= float(duration) < 60_000
+
+
 def test_metrics_count_requests_per_route_template(
     client: TestClient, workspace: WorkspaceFixture
 ) -> None:

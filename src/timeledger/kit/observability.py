@@ -80,7 +80,8 @@ def route_template(scope: Scope) -> str:
 
 
 class RequestContextMiddleware:
-    """Gives every request an id (kept from the client when sane), logs and measures it.
+    """Gives every request an id (kept from the client when sane), logs and measures it,
+    and tells the client the server's time (`Server-Timing`).
 
     Every request passes here, so it reads the one header it needs from the raw scope and
     keeps the metrics' labelled children (prometheus_client looks them up under a lock on
@@ -106,7 +107,9 @@ class RequestContextMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message["headers"] = [*message.get("headers", ()), id_header]
+                answered_ms = (time.perf_counter() - started) * 1000
+                timing = (SERVER_TIMING_HEADER_KEY, f"app;dur={answered_ms:.1f}".encode())
+                message["headers"] = [*message.get("headers", ()), id_header, timing]
             await send(message)
 
         try:
@@ -141,6 +144,9 @@ class RequestContextMiddleware:
 
 
 REQUEST_ID_HEADER_KEY = REQUEST_ID_HEADER.lower().encode()
+SERVER_TIMING_HEADER_KEY = b"server-timing"
+"""`Server-Timing: app;dur=<ms>`: the server's time from receiving the request to its
+answer's head (the W3C Server Timing header, shown by browsers' developer tools)."""
 
 
 def _request_id_of(scope: Scope) -> str:
