@@ -1,0 +1,62 @@
+"""One entry point for every kind of file: `read_import(source, data)`."""
+
+from collections.abc import Iterator
+from enum import StrEnum
+from typing import BinaryIO
+
+from timeledger.imports.clockify import CLOCKIFY_CSV
+from timeledger.imports.csvfile import MAX_ROWS, CsvFormat, read_csv
+from timeledger.imports.harvest import HARVEST_CSV
+from timeledger.imports.kimai import KIMAI_CSV
+from timeledger.imports.mite import MITE_CSV, read_mite_json
+from timeledger.imports.rows import ImportedRow, ImportFileRefused, RowProblem
+from timeledger.imports.toggl import TOGGL_CSV
+
+
+class ImportSource(StrEnum):
+    MITE_CSV = "mite-csv"
+    MITE_JSON = "mite-json"
+    TOGGL_CSV = "toggl-csv"
+    CLOCKIFY_CSV = "clockify-csv"
+    KIMAI_CSV = "kimai-csv"
+    HARVEST_CSV = "harvest-csv"
+
+
+CSV_FORMATS: dict[ImportSource, CsvFormat] = {
+    ImportSource.MITE_CSV: MITE_CSV,
+    ImportSource.TOGGL_CSV: TOGGL_CSV,
+    ImportSource.CLOCKIFY_CSV: CLOCKIFY_CSV,
+    ImportSource.KIMAI_CSV: KIMAI_CSV,
+    ImportSource.HARVEST_CSV: HARVEST_CSV,
+}
+
+
+def read_import(
+    source: str,
+    data: bytes | BinaryIO,
+    *,
+    max_bytes: int,
+    max_rows: int = MAX_ROWS,
+    day_first: bool = False,
+) -> Iterator[ImportedRow | RowProblem]:
+    """The rows of a file of `source` (an `ImportSource` value), each an `ImportedRow` or,
+    for a refused row, one `RowProblem` per fault, in file order.
+
+    The file is opened and its header (or JSON) checked at once: a file that cannot be read
+    raises `ImportFileRefused`. Rows are read lazily; a fault found further in (an encoding
+    error, more than `max_bytes` bytes or `max_rows` rows) raises `ImportFileRefused` when
+    reached, so a caller reads every row (a dry run) before applying any. `day_first` reads
+    slashed and dashed dates (Clockify, Harvest) as D/M/YYYY rather than M/D/YYYY.
+    """
+    try:
+        kind = ImportSource(source)
+    except ValueError:
+        raise ImportFileRefused(
+            "source",
+            f"Unknown import source {source!r}; one of {', '.join(ImportSource)}.",
+        ) from None
+    if kind is ImportSource.MITE_JSON:
+        return read_mite_json(data, max_bytes=max_bytes, max_rows=max_rows)
+    return read_csv(
+        CSV_FORMATS[kind], data, max_bytes=max_bytes, max_rows=max_rows, day_first=day_first
+    )
