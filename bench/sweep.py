@@ -25,6 +25,12 @@ NOT_SWEPT = {
     "worker runs during the sweep",
     "/api/kiosk": "a kiosk device's operation: it takes the kiosk's device token, not the "
     "owner's key (scenario 13 measures the kiosk's punches)",
+    **{
+        f"/api/reports/{kind}/runs/{{run_id}}{file}": "a run of a report job: only a POST "
+        "starts one (there is no list to find one in), and no worker runs during the sweep"
+        for kind in ("hours", "activity", "presence", "account-movements")
+        for file in ("", "/file")
+    },
 }
 LIST_QUERIES = {"/api/timesheet/statements": "?scope=all"}
 """Lists one level up whose default shows too little to find an id (statements are the

@@ -55,6 +55,7 @@ from timeledger.oauth.endpoints import oauth_clients_router, oauth_grants_router
 from timeledger.organization.endpoints import organization
 from timeledger.presence.endpoints import presence_router
 from timeledger.projects.endpoints import projects_router
+from timeledger.reports.endpoints import reports_router
 from timeledger.settings.endpoints import settings_router
 from timeledger.settings.plugin_endpoints import plugins_router
 from timeledger.signin.endpoints import auth
@@ -127,6 +128,7 @@ ROUTE_TABLE = RouteTable.of(
         webhooks_router,
         inbound_router,
         jobs_router,
+        reports_router,
         oauth_clients_router,
         oauth_grants_router,
         kiosks_router,

@@ -10,6 +10,7 @@ import timeledger.entries.jobs
 import timeledger.inbound.processing
 import timeledger.jobs.schedules
 import timeledger.kiosks.service
+import timeledger.reports.endpoints  # the run job kind and the reports it runs
 import timeledger.signin.service
 import timeledger.statements.export
 import timeledger.statements.jobs

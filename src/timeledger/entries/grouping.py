@@ -95,7 +95,7 @@ def parse_group_by(values: Sequence[str] | None) -> tuple[GroupKey, ...]:
 
 
 @dataclass(frozen=True)
-class _Source:
+class GroupSource:
     table: FromClause
     keys: dict[GroupKey, ColumnElement[Any]]
     minutes: ColumnElement[Any]
@@ -104,13 +104,13 @@ class _Source:
     conditions: Sequence[ColumnElement[bool]]
 
 
-def _year_of(day: Any) -> ColumnElement[Any]:
+def year_of(day: Any) -> ColumnElement[Any]:
     return cast(extract("year", day), Integer)
 
 
-def _totals_source(filters: EntryFilters) -> _Source:
+def totals_source(filters: EntryFilters) -> GroupSource:
     c = TOTALS.c
-    return _Source(
+    return GroupSource(
         table=TOTALS,
         keys={
             GroupKey.USER: c.employee_id,
@@ -120,7 +120,7 @@ def _totals_source(filters: EntryFilters) -> _Source:
             GroupKey.DAY: c.day,
             GroupKey.WEEK: c.week_start,
             GroupKey.MONTH: c.month_start,
-            GroupKey.YEAR: _year_of(c.day),
+            GroupKey.YEAR: year_of(c.day),
         },
         minutes=func.sum(c.minutes),
         revenue=func.sum(c.revenue_minor),
@@ -129,7 +129,7 @@ def _totals_source(filters: EntryFilters) -> _Source:
     )
 
 
-def _week_of(day: Any, week_start: int, dialect: str) -> ColumnElement[Any]:
+def week_of(day: Any, week_start: int, dialect: str) -> ColumnElement[Any]:
     """First day of the week holding `day` (week_start: ISO weekday, 1 = Monday)."""
     if dialect == "postgresql":
         offset = (cast(extract("isodow", day), Integer) - week_start + 7) % 7
@@ -140,16 +140,16 @@ def _week_of(day: Any, week_start: int, dialect: str) -> ColumnElement[Any]:
     return type_coerce(func.date(day, shift), Date)
 
 
-def _month_of(day: Any, dialect: str) -> ColumnElement[Any]:
+def month_of(day: Any, dialect: str) -> ColumnElement[Any]:
     if dialect == "postgresql":
         return cast(func.date_trunc("month", day), Date)
     return type_coerce(func.date(day, "start of month"), Date)
 
 
-def _entries_source(filters: EntryFilters, dialect: str) -> _Source:
+def entries_source(filters: EntryFilters, dialect: str) -> GroupSource:
     c = ENTRIES.c
     week_start = filters.workspace.week_start
-    return _Source(
+    return GroupSource(
         table=ENTRIES,
         keys={
             GroupKey.USER: c.employee_id,
@@ -157,9 +157,9 @@ def _entries_source(filters: EntryFilters, dialect: str) -> _Source:
             GroupKey.PROJECT: func.coalesce(c.project_id, 0),
             GroupKey.ACTIVITY: c.activity_id,
             GroupKey.DAY: c.day,
-            GroupKey.WEEK: _week_of(c.day, week_start, dialect),
-            GroupKey.MONTH: _month_of(c.day, dialect),
-            GroupKey.YEAR: _year_of(c.day),
+            GroupKey.WEEK: week_of(c.day, week_start, dialect),
+            GroupKey.MONTH: month_of(c.day, dialect),
+            GroupKey.YEAR: year_of(c.day),
         },
         minutes=func.sum(c.minutes),
         revenue=func.sum(func.coalesce(c.revenue_minor, 0)),
@@ -204,7 +204,7 @@ def _decode_cursor(keys: tuple[GroupKey, ...], cursor: str | None) -> list[Any] 
     return values
 
 
-def _after(expressions: Sequence[ColumnElement[Any]], values: Sequence[Any]) -> Any:
+def keys_after(expressions: Sequence[ColumnElement[Any]], values: Sequence[Any]) -> Any:
     """Key tuples after `values` in ascending lexicographic order."""
     alternatives = []
     for position, expression in enumerate(expressions):
@@ -294,9 +294,9 @@ def list_groups(
     connection = session.connection()
     dialect = connection.dialect.name
     source = (
-        _totals_source(filters)
+        totals_source(filters)
         if filters.answerable_from_totals
-        else _entries_source(filters, dialect)
+        else entries_source(filters, dialect)
     )
     expressions = [source.keys[key] for key in keys]
     statement = (
@@ -316,7 +316,7 @@ def list_groups(
     )
     if after is not None:
         # The bound on the leading key alone lets an index seek to the page's start.
-        statement = statement.where(expressions[0] >= after[0], _after(expressions, after))
+        statement = statement.where(expressions[0] >= after[0], keys_after(expressions, after))
     elif source.table is TOTALS and _streams_from_index(keys):
         statement = statement.where(_always_true_range(keys[0]))
     rows = connection.execute(statement, filters.parameters()).all()

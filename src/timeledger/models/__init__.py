@@ -36,6 +36,7 @@ from timeledger.models.projects import (
     Task,
     TaskVersion,
 )
+from timeledger.models.reports import ReportRun
 from timeledger.models.settings import (
     Activity,
     ActivityVersion,
@@ -123,6 +124,7 @@ __all__ = [
     "ProjectVersion",
     "Reason",
     "ReasonVersion",
+    "ReportRun",
     "Role",
     "SettlementPolicy",
     "SettlementPolicyVersion",
