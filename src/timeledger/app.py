@@ -40,7 +40,11 @@ from timeledger.kit.errors import (
     render_native_problem,
     render_problems_of_face,
 )
-from timeledger.kit.memory import freeze_startup_heap, limit_malloc_arenas
+from timeledger.kit.memory import (
+    collect_young_objects_less_often,
+    freeze_startup_heap,
+    limit_malloc_arenas,
+)
 from timeledger.kit.observability import (
     RequestContextMiddleware,
     configure_logging,
@@ -152,6 +156,7 @@ def app_from_environment() -> FastAPI:
     limit_malloc_arenas()
     app = create_app(settings, run_worker=settings.inprocess_worker)
     freeze_startup_heap()
+    collect_young_objects_less_often()
     return app
 
 

@@ -1,4 +1,5 @@
-"""The server caps glibc's malloc arenas and freezes its startup heap (see kit/memory.py)."""
+"""The server caps glibc's malloc arenas, freezes its startup heap and collects its young
+objects less often (see kit/memory.py)."""
 
 import os
 import platform
@@ -8,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from timeledger.kit.memory import limit_malloc_arenas
+from timeledger.kit.memory import YOUNG_GENERATION_THRESHOLD, limit_malloc_arenas
 
 
 @pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="the cap is glibc's")
@@ -24,6 +25,7 @@ def test_the_server_leaves_its_startup_heap_to_reference_counting(tmp_path: Path
         "from timeledger.app import app_from_environment\n"
         "assert gc.get_freeze_count() == 0\n"
         "app_from_environment()\n"
+        "print(gc.get_threshold()[0])\n"
         "print(gc.get_freeze_count())\n"
     )
     environment = {**os.environ, "TIMELEDGER_DATABASE_URL": f"sqlite:///{tmp_path / 'tl.db'}"}
@@ -32,5 +34,6 @@ def test_the_server_leaves_its_startup_heap_to_reference_counting(tmp_path: Path
         timeout=120, check=False,
     )  # fmt: skip
     assert finished.returncode == 0, finished.stderr
-    frozen = int(finished.stdout.strip().splitlines()[-1])
-    assert frozen > 100_000, frozen
+    *_, threshold, frozen = finished.stdout.strip().splitlines()
+    assert int(frozen) > 100_000, frozen
+    assert int(threshold) == YOUNG_GENERATION_THRESHOLD

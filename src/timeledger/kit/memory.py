@@ -46,3 +46,22 @@ def freeze_startup_heap() -> int:
     gc.collect()
     gc.freeze()
     return gc.get_freeze_count()
+
+
+YOUNG_GENERATION_THRESHOLD = 10_000
+"""Objects allocated (net of those freed) between two collections of the youngest
+generation; Python's default is 700."""
+
+
+def collect_young_objects_less_often() -> None:
+    """Raise the youngest generation's threshold, so that the collector runs every few
+    requests instead of several times in each.
+
+    A request allocates thousands of objects that reference counting frees as it ends, so
+    with the default threshold the collector ran about six times per request of "my team
+    today" (391 people) and every tenth of those also scanned the older generation;
+    measured over 50 such requests in process: 322 young and 29 older collections and one
+    full one, 73 ms in all, against 5 young ones, 15 ms, with this threshold. What stays
+    uncollected between two runs is at most this many objects."""
+    _, older, oldest = gc.get_threshold()
+    gc.set_threshold(YOUNG_GENERATION_THRESHOLD, older, oldest)
