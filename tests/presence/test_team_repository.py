@@ -75,7 +75,7 @@ def test_the_database_sums_each_closed_interval_as_a_stretch_counts_it(
     other_id = new_employee(client, workspace.headers, "E2")
     today = _random_day(seed=7)
     late = NOW - timedelta(minutes=30)
-    left_out = [
+    left_out: list[tuple[Span, list[Span]]] = [
         ((MIDNIGHT - timedelta(hours=3), MIDNIGHT - timedelta(hours=1)), []),
         ((late, None), [(late + timedelta(minutes=5), None)]),
     ]
@@ -83,7 +83,7 @@ def test_the_database_sums_each_closed_interval_as_a_stretch_counts_it(
     _store(db, workspace.id, other_id, _random_day(seed=8))
 
     with db.session(write=False, workspace_id=workspace.id) as session:
-        rows = closed_presence_by_day(session, [employee_id], MIDNIGHT, {DAY})
+        rows = closed_presence_by_day(session, [employee_id], MIDNIGHT, DAY, DAY)
 
     expected = sum(
         Stretch(employee_id, DAY, started, ended, tuple(breaks)).minutes(NOW)
@@ -110,6 +110,6 @@ def test_a_break_beyond_the_interval_is_cut_at_its_end_and_minutes_never_go_belo
     _store(db, workspace.id, employee_id, spans)
 
     with db.session(write=False, workspace_id=workspace.id) as session:
-        (row,) = closed_presence_by_day(session, [employee_id], MIDNIGHT, {DAY})
+        (row,) = closed_presence_by_day(session, [employee_id], MIDNIGHT, DAY, DAY)
 
     assert (row.intervals, row.minutes) == (3, 60 + 1 + 0)

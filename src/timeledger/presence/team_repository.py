@@ -1,16 +1,30 @@
 """The SQL of "my team today": one query per kind of fact for the whole team, never one
 per employee. Each reads the employees' rows through the index that leads with the
-employee (the ids are always given, so no query scans a workspace's history)."""
+employee (the ids are always given, so no query scans a workspace's history), and each is
+compiled once (`kit/prepared`): the team's ids are one parameter, whatever their number."""
 
 from collections.abc import Collection
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Select, case, cast, func, select, type_coerce
+from sqlalchemy import (
+    BigInteger,
+    BindParameter,
+    ColumnElement,
+    Select,
+    bindparam,
+    case,
+    cast,
+    func,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import Session
 
-from timeledger.kit.membership import among
+from timeledger.kit.membership import one_of
 from timeledger.kit.model import MICROSECONDS
+from timeledger.kit.prepared import PreparedQuery, rows_in_session
+from timeledger.kit.tenancy import session_workspace_id
 from timeledger.kit.versioning import VersionHistory
 from timeledger.models import (
     PresenceBreak,
@@ -27,6 +41,10 @@ employee's requests."""
 TIMEOFF_POLICY_VERSIONS = VersionHistory(
     TimeoffPolicyVersion, TimeoffPolicyVersion.timeoff_policy_id
 )
+WORKSPACE: BindParameter[int] = bindparam("workspace_id")
+EMPLOYEES = "employee_ids"
+FIRST: BindParameter[date] = bindparam("first", type_=PresenceInterval.day.type)
+LAST: BindParameter[date] = bindparam("last", type_=PresenceInterval.day.type)
 
 
 def intervals_with_breaks(*criteria: ColumnElement[bool]) -> Select[*tuple[Any, ...]]:
@@ -50,27 +68,32 @@ def intervals_with_breaks(*criteria: ColumnElement[bool]) -> Select[*tuple[Any, 
     )
 
 
-def _intervals_with_breaks_of(
-    session: Session, employee_ids: Collection[int], *criteria: ColumnElement[bool]
+OPEN_INTERVALS = PreparedQuery(
+    intervals_with_breaks(
+        PresenceInterval.workspace_id == WORKSPACE,
+        one_of(PresenceInterval.employee_id, EMPLOYEES),
+        PresenceInterval.ended_at.is_(None),
+    ).order_by(PresenceInterval.employee_id, PresenceInterval.started_at, PresenceBreak.started_at)
+)
+
+
+def _team_rows(
+    session: Session, query: PreparedQuery, employee_ids: Collection[int], **values: Any
 ) -> list[Any]:
-    """The employees' intervals meeting `criteria`, a row per break, by employee then in
-    time order."""
     if not employee_ids:
         return []
-    return list(
-        session.execute(
-            intervals_with_breaks(
-                among(PresenceInterval.employee_id, employee_ids), *criteria
-            ).order_by(
-                PresenceInterval.employee_id, PresenceInterval.started_at, PresenceBreak.started_at
-            )
-        )
+    return rows_in_session(
+        session,
+        query,
+        workspace_id=session_workspace_id(session),
+        employee_ids=employee_ids,
+        **values,
     )
 
 
 def open_intervals(session: Session, employee_ids: Collection[int]) -> list[Any]:
-    """The employees' open intervals, a row per break."""
-    return _intervals_with_breaks_of(session, employee_ids, PresenceInterval.ended_at.is_(None))
+    """The employees' open intervals, a row per break, by employee."""
+    return _team_rows(session, OPEN_INTERVALS, employee_ids)
 
 
 def _micros(instant: Any) -> ColumnElement[int]:
@@ -85,15 +108,7 @@ def _earlier(first: ColumnElement[int], second: ColumnElement[int]) -> ColumnEle
     return case((first < second, first), else_=second)
 
 
-def closed_presence_by_day(
-    session: Session, employee_ids: Collection[int], since: datetime, days: Collection[date]
-) -> list[Any]:
-    """Per employee and day of `days`: the closed intervals starting at `since` or later
-    (`intervals`) and their present minutes (`minutes`), summed in the database. Each
-    interval counts as `Stretch.minutes` counts it: its span less its breaks (each cut at
-    the interval's end), floored to whole minutes, never below zero."""
-    if not employee_ids or not days:
-        return []
+def _closed_presence_select() -> Select[*tuple[Any, ...]]:
     interval_end = _micros(PresenceInterval.ended_at)
     break_end = func.coalesce(_micros(PresenceBreak.ended_at), interval_end)
     paused = func.sum(
@@ -108,10 +123,13 @@ def closed_presence_by_day(
         )
         .outerjoin(PresenceBreak, PresenceBreak.interval_id == PresenceInterval.id)
         .where(
-            among(PresenceInterval.employee_id, employee_ids),
-            PresenceInterval.started_at >= since,
+            PresenceInterval.workspace_id == WORKSPACE,
+            one_of(PresenceInterval.employee_id, EMPLOYEES),
+            PresenceInterval.started_at
+            >= bindparam("since", type_=PresenceInterval.started_at.type),
             PresenceInterval.ended_at.is_not(None),
-            PresenceInterval.day.in_(sorted(days)),
+            PresenceInterval.day >= FIRST,
+            PresenceInterval.day <= LAST,
         )
         .group_by(PresenceInterval.id)
         .subquery()
@@ -122,16 +140,54 @@ def closed_presence_by_day(
         with_breaks.c.day,
         case((present < 0, 0), else_=present // (60 * MICROSECONDS)).label("minutes"),
     ).subquery()
-    return list(
-        session.execute(
-            select(
-                per_interval.c.employee_id,
-                per_interval.c.day,
-                func.count().label("intervals"),
-                func.sum(per_interval.c.minutes).label("minutes"),
-            ).group_by(per_interval.c.employee_id, per_interval.c.day)
-        )
+    return select(
+        per_interval.c.employee_id,
+        per_interval.c.day,
+        func.count().label("intervals"),
+        cast(func.sum(per_interval.c.minutes), BigInteger).label("minutes"),
+    ).group_by(per_interval.c.employee_id, per_interval.c.day)
+
+
+CLOSED_PRESENCE_BY_DAY = PreparedQuery(_closed_presence_select())
+
+
+def closed_presence_by_day(
+    session: Session, employee_ids: Collection[int], since: datetime, first: date, last: date
+) -> list[Any]:
+    """Per employee and day of [first, last]: the closed intervals starting at `since` or
+    later (`intervals`) and their present minutes (`minutes`), summed in the database.
+    Each interval counts as `Stretch.minutes` counts it: its span less its breaks (each
+    cut at the interval's end), floored to whole minutes, never below zero."""
+    return _team_rows(
+        session, CLOSED_PRESENCE_BY_DAY, employee_ids, since=since, first=first, last=last
     )
+
+
+APPROVED_TIMEOFF_OVER = PreparedQuery(
+    select(
+        TimeoffRequest.employee_id,
+        TimeoffRequest.start_day,
+        TimeoffRequest.end_day,
+        TimeoffRequest.portion,
+        TimeoffPolicyVersion.name,
+    )
+    .outerjoin(
+        TimeoffPolicyVersion,
+        TIMEOFF_POLICY_VERSIONS.joined_in_force(
+            TimeoffRequest.timeoff_policy_id, TimeoffRequest.__table__.c.start_day
+        ),
+    )
+    .where(
+        TimeoffRequest.workspace_id == WORKSPACE,
+        one_of(TimeoffRequest.employee_id, EMPLOYEES),
+        TimeoffRequest.status == APPROVED,
+        TimeoffRequest.start_day <= LAST,
+        TimeoffRequest.start_day
+        >= bindparam("earliest_start", type_=TimeoffRequest.start_day.type),
+        TimeoffRequest.end_day >= FIRST,
+    )
+    .order_by(TimeoffRequest.employee_id, TimeoffRequest.start_day)
+)
 
 
 def approved_timeoff_over(
@@ -139,30 +195,11 @@ def approved_timeoff_over(
 ) -> list[Any]:
     """The employees' approved time-off requests sharing a day with [first, last]: their
     employee, days, portion and the name of their policy on their first day."""
-    if not employee_ids:
-        return []
-    return list(
-        session.execute(
-            select(
-                TimeoffRequest.employee_id,
-                TimeoffRequest.start_day,
-                TimeoffRequest.end_day,
-                TimeoffRequest.portion,
-                TimeoffPolicyVersion.name,
-            )
-            .outerjoin(
-                TimeoffPolicyVersion,
-                TIMEOFF_POLICY_VERSIONS.joined_in_force(
-                    TimeoffRequest.timeoff_policy_id, TimeoffRequest.__table__.c.start_day
-                ),
-            )
-            .where(
-                among(TimeoffRequest.employee_id, employee_ids),
-                TimeoffRequest.status == APPROVED,
-                TimeoffRequest.start_day <= last,
-                TimeoffRequest.start_day >= first - LONGEST_REQUEST,
-                TimeoffRequest.end_day >= first,
-            )
-            .order_by(TimeoffRequest.employee_id, TimeoffRequest.start_day)
-        )
+    return _team_rows(
+        session,
+        APPROVED_TIMEOFF_OVER,
+        employee_ids,
+        first=first,
+        last=last,
+        earliest_start=first - LONGEST_REQUEST,
     )

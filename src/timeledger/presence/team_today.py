@@ -163,11 +163,11 @@ def team_today(session: Session, caller: Caller, *, org_unit_id: int | None = No
         return TeamToday([], roster.units, counts)
     since = min(_midnight(todays[employee_id], zone) for employee_id, zone in zones.items())
     opened = {s.employee_id: s for s in stretches_of(open_intervals(session, todays.keys()))}
+    first, last = min(todays.values()), max(todays.values())
     closed = {
         (row.employee_id, row.day): ClosedPresence(row.intervals, int(row.minutes))
-        for row in closed_presence_by_day(session, todays.keys(), since, set(todays.values()))
+        for row in closed_presence_by_day(session, todays.keys(), since, first, last)
     }
-    first, last = min(todays.values()), max(todays.values())
     timeoff: dict[int, str] = {}
     for row in approved_timeoff_over(session, todays.keys(), first, last):
         if row.start_day <= todays[row.employee_id] <= row.end_day:
