@@ -412,24 +412,42 @@ def _locked(until: datetime, now: datetime) -> TooManyRequests:
     )
 
 
-def _verified_holder(db: Database, device: KioskDevice, badge: str, pin: str) -> BadgeHolder:
-    """The person the badge and PIN name at this kiosk. Checked in a read-only
-    transaction of its own, so the hash does not hold SQLite's write lock; a wrong PIN is
-    counted apart, since the request rolls back."""
+def _badge_facts(
+    session: Session, device: KioskDevice, badge: str
+) -> tuple[bool, datetime | None, BadgeHolder | None]:
+    """Whether wrong PINs are counted for the badge at the kiosk, until when it is locked,
+    and who holds it among the people the kiosk serves today."""
+    counted, locked_until = PinFailureRepository(session).locked_until(device.kiosk_id, badge)
+    day = workspace_today(session, device.workspace_id)
+    return (
+        counted,
+        locked_until,
+        BadgeRepository(session).holder_served(device.kiosk_id, badge, day),
+    )
+
+
+def _verified_holder(
+    db: Database, session: Session, device: KioskDevice, badge: str, pin: str
+) -> BadgeHolder:
+    """The person the badge and PIN name at this kiosk. Where a writer holds the database's
+    write lock from its start (SQLite), the badge is read in a read-only transaction of
+    its own, so the hash does not hold that lock; elsewhere in the request's. A wrong PIN
+    is counted apart, since the request rolls back."""
     now = utcnow()
-    with db.session(write=False, workspace_id=device.workspace_id) as reader:
-        counted, locked_until = PinFailureRepository(reader).locked_until(device.kiosk_id, badge)
-        if locked_until is not None and locked_until > now:
-            raise _locked(locked_until, now)
-        day = workspace_today(reader, device.workspace_id)
-        holder = BadgeRepository(reader).holder_served(device.kiosk_id, badge, day)
+    if db.writers_lock_at_begin:
+        with db.session(write=False, workspace_id=device.workspace_id) as reader:
+            counted, locked_until, holder = _badge_facts(reader, device, badge)
+    else:
+        counted, locked_until, holder = _badge_facts(session, device, badge)
+    if locked_until is not None and locked_until > now:
+        raise _locked(locked_until, now)
     verified = PIN_HASHING.verify(holder.pin_hash if holder is not None else None, pin)
     if holder is None or not verified:
         _count_wrong_pin(db, device, badge, now)
         raise NotFound(NO_SUCH_BADGE)
     if counted:
-        with db.transaction(workspace_id=device.workspace_id) as session:
-            PinFailureRepository(session).forget(device.kiosk_id, badge)
+        with db.transaction(workspace_id=device.workspace_id) as forgetting:
+            PinFailureRepository(forgetting).forget(device.kiosk_id, badge)
     return holder
 
 
@@ -487,7 +505,7 @@ def _state(session: Session, caller: Caller, employee_id: int) -> PresenceState:
 def identify_visitor(
     db: Database, session: Session, device: KioskDevice, data: Identify
 ) -> Visitor:
-    holder = _verified_holder(db, device, data.badge, data.pin)
+    holder = _verified_holder(db, session, device, data.badge, data.pin)
     state = _state(session, _acting_for(device, holder), holder.employee_id)
     return Visitor(holder.employee_id, data.badge, holder.first_name, state)
 
@@ -553,7 +571,7 @@ def _punched(
 
 
 def punch(db: Database, session: Session, device: KioskDevice, data: Punch) -> Punched:
-    holder = _verified_holder(db, device, data.badge, data.pin)
+    holder = _verified_holder(db, session, device, data.badge, data.pin)
     return _punched(session, device, holder, data.action, data.at)
 
 

@@ -133,6 +133,13 @@ class Database:
         return self.engine.dialect.name == "sqlite"
 
     @property
+    def writers_lock_at_begin(self) -> bool:
+        """Whether a write transaction holds the database's one write lock from its start
+        (SQLite: BEGIN IMMEDIATE), so that slow work before its writes (a hash) belongs in
+        a transaction of its own; PostgreSQL locks only the rows a statement touches."""
+        return self.is_sqlite
+
+    @property
     def reads_on_the_loop(self) -> bool:
         """Whether a request that only reads runs its database work on the event loop
         rather than a worker thread. On SQLite a read is a call into the process that
