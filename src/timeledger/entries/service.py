@@ -149,12 +149,22 @@ class Lookups:
     references: dict[tuple[Any, ...], validators.References] = field(default_factory=dict)
     rates: dict[tuple[Any, ...], RateResolution] = field(default_factory=dict)
     rate_versions: VersionReads = field(default_factory=VersionReads)
-    earlier_items: list[EarlierItem] = field(default_factory=list)
+    earlier_items: dict[int, list[EarlierItem]] = field(default_factory=dict)
+    """The items a batch settled before, by employee."""
+    earlier_day_minutes: dict[tuple[int, date], int] = field(default_factory=dict)
+    """Their minutes by (employee, day): a batch's check of each day's room reads one sum
+    instead of every item before it."""
     stored_day_minutes: dict[tuple[int, date], int] = field(default_factory=dict)
     """Stored minutes by (employee, day), read at once for a batch's employees and days."""
     minutes_read_for: tuple[frozenset[int], frozenset[date]] = (frozenset(), frozenset())
     histories: dict[int, list[EmployeeVersion]] = field(default_factory=dict)
     """Every version of a batch's employees, oldest first, read at once."""
+
+    def remember(self, item: EarlierItem) -> None:
+        """`item` settled: the batch's later items are checked against it."""
+        self.earlier_items.setdefault(item.employee_id, []).append(item)
+        key = (item.employee_id, item.day)
+        self.earlier_day_minutes[key] = self.earlier_day_minutes.get(key, 0) + item.minutes
 
     def read_employment_periods(self, employee_ids: Collection[int]) -> None:
         """Reads the employment periods of every employee of a batch in one query."""
@@ -482,11 +492,7 @@ def _require_room_on_the_day(
 ) -> None:
     day: date = values["day"]
     stored = lookups.stored_minutes(employee.id, day, entry)
-    in_batch = sum(
-        item.minutes
-        for item in lookups.earlier_items
-        if item.employee_id == employee.id and item.day == day
-    )
+    in_batch = lookups.earlier_day_minutes.get((employee.id, day), 0)
     spans.require_day_total_within_a_day(day, values["minutes"], stored + in_batch)
 
 
@@ -497,11 +503,9 @@ def _require_apart_from_other_spans(
     started_at, ended_at = values.get("started_at"), values.get("ended_at")
     if started_at is None or ended_at is None:
         return
-    for item in lookups.earlier_items:
-        if (
-            item.employee_id == employee.id
-            and item.started_at is not None
-            and spans.overlap((started_at, ended_at), (item.started_at, item.ended_at))
+    for item in lookups.earlier_items.get(employee.id, ()):
+        if item.started_at is not None and spans.overlap(
+            (started_at, ended_at), (item.started_at, item.ended_at)
         ):
             spans.require_apart(item, kind="item")
     other = EntryRepository(lookups.session).overlapping(
@@ -674,7 +678,7 @@ def create_entries(
             refused.append((index, problem))
         else:
             settled.append((index, writer, values))
-            lookups.earlier_items.append(EarlierItem.of(index, writer.employee.id, values))
+            lookups.remember(EarlierItem.of(index, writer.employee.id, values))
     refused.extend(_items_in_locked_periods(session, settled))
     if refused:
         raise _refusal(refused, len(items))
