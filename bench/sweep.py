@@ -25,12 +25,22 @@ NOT_SWEPT = {
     "worker runs during the sweep",
     "/api/kiosk": "a kiosk device's operation: it takes the kiosk's device token, not the "
     "owner's key (scenario 13 measures the kiosk's punches)",
-    **{
-        f"/api/reports/{kind}/runs/{{run_id}}{file}": "a run of a report job: only a POST "
-        "starts one (there is no list to find one in), and no worker runs during the sweep"
-        for kind in ("hours", "activity", "presence", "account-movements")
-        for file in ("", "/file")
-    },
+    **dict.fromkeys(
+        [
+            *(
+                f"/api/reports/{kind}/runs/{{run_id}}{file}"
+                for kind in ("hours", "activity", "presence", "account-movements")
+                for file in ("", "/file")
+            ),
+            "/api/admin/bulk/entries/{job_id}",
+            "/api/admin/bulk/employees/{job_id}",
+            "/api/admin/exports/{job_id}",
+            "/api/admin/exports/{job_id}/file",
+            "/api/admin/imports/{job_id}",
+        ],
+        "a job only a POST starts (there is no list to find one in), and no worker runs "
+        "during the sweep",
+    ),
 }
 LIST_QUERIES = {"/api/timesheet/statements": "?scope=all"}
 """Lists one level up whose default shows too little to find an id (statements are the

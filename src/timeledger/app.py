@@ -13,6 +13,7 @@ from timeledger import PRODUCT_NAME, __version__
 from timeledger.access.credentials import PasswordHashing
 from timeledger.approvals.endpoints import approvals_router
 from timeledger.bookmarks.endpoints import bookmarks_router
+from timeledger.bulk.endpoints import bulk_router
 from timeledger.compat.goodtime.endpoints import GOODTIME_PREFIX, goodtime_router
 from timeledger.compat.goodtime.formats import render_goodtime_problem
 from timeledger.compat.mctime.endpoints import MCTIME_ROUTERS
@@ -28,6 +29,7 @@ from timeledger.entries.list_endpoints import entries_list_router
 from timeledger.evaluation.endpoints import evaluation_router
 from timeledger.events.endpoints import events_router
 from timeledger.events.stream import ChangeDelivery
+from timeledger.imports.endpoints import imports_router
 from timeledger.inbound.endpoints import inbound_router
 from timeledger.inbox.endpoints import inbox_router
 from timeledger.jobs.endpoints import jobs_router
@@ -67,6 +69,7 @@ from timeledger.statements.endpoints import statements_router
 from timeledger.statements.export_endpoints import statement_exports_router
 from timeledger.timebank.endpoints import timebank_router
 from timeledger.timeoff.endpoints import timeoff_router
+from timeledger.transfer.endpoints import exports_router
 from timeledger.users.endpoints import me, users
 from timeledger.web.endpoints import WEB_ROUTERS
 from timeledger.web.routing import page_of_problem
@@ -132,6 +135,9 @@ ROUTE_TABLE = RouteTable.of(
         webhooks_router,
         inbound_router,
         jobs_router,
+        bulk_router,
+        exports_router,
+        imports_router,
         reports_router,
         oauth_clients_router,
         oauth_grants_router,

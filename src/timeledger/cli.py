@@ -1,19 +1,23 @@
-"""The `timeledger` command: serve | worker | migrate | init | demo | apikey | bench."""
+"""The `timeledger` command: serve | worker | migrate | init | demo | apikey | export | bench."""
 
 import json
 import os
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 
 import typer
 import uvicorn
 from rich.console import Console
+from rich.progress import Progress
 
 import timeledger.job_kinds  # noqa: F401  (registers every job kind, cycle and upkeep task)
 from timeledger.access.credentials import PasswordHashing, generate_password
 from timeledger.benchdata import DEFAULT_ENTRIES_PER_DAY, DEFAULT_UNTIL, generate_dataset
 from timeledger.config import get_settings
 from timeledger.demo import DEMO_WORKSPACE, create_demo
+from timeledger.imports.command import import_file
+from timeledger.imports.reader import ImportSource
 from timeledger.jobs.worker import Worker
 from timeledger.kit.clock import clock_starting_at
 from timeledger.kit.db import Database
@@ -21,6 +25,7 @@ from timeledger.kit.errors import Problem
 from timeledger.kit.observability import configure_logging
 from timeledger.kit.tenancy import scope_session_to_workspace
 from timeledger.migrations import upgrade_to_head
+from timeledger.transfer.export import export_to_file
 from timeledger.users.repository import UserRepository
 from timeledger.users.schemas import ApiKeyCreate
 from timeledger.users.service import add_service_user, issue_api_key, resolve_role
@@ -185,6 +190,60 @@ def apikey_create(
     else:
         console.print(f"service user {service_user!r} (id {result['service_user_id']})")
         console.print(f"API key (shown once): {result['api_key']}")
+
+
+@app.command("export")
+def export_workspace(
+    workspace: Annotated[str, typer.Option(help="Workspace name.")],
+    output: Annotated[Path, typer.Option(help="The ZIP file to write.")],
+) -> None:
+    """Write the whole workspace to one ZIP of JSON Lines with a manifest (as
+    POST /api/admin/exports does; docs/import-export.md)."""
+    db = _database()
+    try:
+        with db.session(write=False) as session:
+            found = WorkspaceRepository(session).by_name(workspace)
+            if found is None:
+                raise _fail(f"no workspace named {workspace!r}")
+            workspace_id = found.id
+        with Progress(console=console) as bar:
+            task = bar.add_task("exporting", total=None)
+
+            def progress(done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total)
+
+            manifest = export_to_file(db, workspace_id, output, progress)
+    finally:
+        db.dispose()
+    console.print(f"{manifest['rows']} rows of workspace {workspace!r} written to {output}")
+
+
+@app.command("import")
+def import_from_product(
+    file: Annotated[
+        Path, typer.Argument(help="The file the product exported.", exists=True, dir_okay=False)
+    ],
+    workspace: Annotated[str, typer.Option(help="Workspace name.")],
+    source: Annotated[ImportSource, typer.Option(help="The product and format of the file.")],
+    apply: Annotated[bool, typer.Option("--apply", help="Create what the plan says.")] = False,
+    day_first: Annotated[
+        bool, typer.Option("--day-first", help="Read slashed dates as D/M/YYYY.")
+    ] = False,
+) -> None:
+    """Import another product's file (mite, Toggl, Clockify, Kimai, Harvest): a dry run
+    unless --apply, as POST /api/admin/imports (docs/import-export.md)."""
+    db = _database()
+    try:
+        result = import_file(
+            db, console, file, workspace=workspace, source=source.value, apply=apply,
+            day_first=day_first, max_bytes=get_settings().import_max_bytes,
+        )  # fmt: skip
+    except Problem as problem:
+        raise _fail(problem.detail) from None
+    finally:
+        db.dispose()
+    if result["file_refused"] is not None:
+        raise typer.Exit(code=1)
 
 
 @app.command()

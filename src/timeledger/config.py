@@ -27,6 +27,12 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(
         default=1_048_576, description="Largest accepted request body in bytes."
     )
+    import_max_bytes: int = Field(
+        default=268_435_456,
+        gt=0,
+        description="Largest file `POST /api/admin/imports` and `timeledger import` accept, in "
+        "bytes (256 MiB: about a million rows of a detailed-report CSV).",
+    )
     trusted_proxies: str = Field(
         default="",
         description="Comma-separated addresses or networks of reverse proxies whose "

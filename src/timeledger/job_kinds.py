@@ -5,8 +5,10 @@ The composition roots (`app.create_app`, the `worker` command) import it, so the
 package itself knows no domain.
 """
 
+import timeledger.bulk.service
 import timeledger.compat.tyme.webhook_bodies
 import timeledger.entries.jobs
+import timeledger.imports.jobs
 import timeledger.inbound.processing
 import timeledger.jobs.schedules
 import timeledger.kiosks.service
@@ -15,4 +17,5 @@ import timeledger.signin.service
 import timeledger.statements.export
 import timeledger.statements.jobs
 import timeledger.timeoff.jobs
+import timeledger.transfer.jobs
 import timeledger.webhooks.tasks  # noqa: F401

@@ -147,11 +147,14 @@ def _b_jobs_and_inbound_endpoint(
         headers=headers,
     )
     assert export.status_code == 202, export.text
+    run = client.post("/api/reports/hours/runs", json={"format": "csv"}, headers=headers)
+    assert run.status_code == 202, run.text
     return {
         "job_id": job.json()["id"],
         "schedule_id": schedule.json()["id"],
         "endpoint_id": endpoint.json()["id"],
         "export_id": export.json()["id"],
+        "run_id": run.json()["id"],
     }
 
 
@@ -389,6 +392,7 @@ def _b_ids(operation: Operation, b: dict[str, Any]) -> dict[str, Any]:
             "client_pk",
             "client_id",
             "kiosk_id",
+            "run_id",
         ):
             values[name] = b[name]
         elif name in ("entity_id", "calendar_id") and operation.path.startswith("/api/settings/"):

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from timeledger.models import ExternalId
@@ -43,3 +43,20 @@ class ExternalIdRepository:
             )
         )
         self.session.flush()
+
+    def imported(self) -> frozenset[str]:
+        """Every external id this source gave an object (an import's rows done before)."""
+        rows = self.session.scalars(
+            select(ExternalId.external_id).where(ExternalId.source == self.source)
+        )
+        return frozenset(rows)
+
+    def add_many(self, workspace_id: int, entity: str, ids: Iterable[tuple[str, int]]) -> None:
+        """(external id, native id) pairs of objects of one entity, in one statement."""
+        rows = [
+            {"workspace_id": workspace_id, "source": self.source, "external_id": external_id,
+             "entity": entity, "native_id": native_id}
+            for external_id, native_id in ids
+        ]  # fmt: skip
+        if rows:
+            self.session.execute(insert(ExternalId), rows)

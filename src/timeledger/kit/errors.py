@@ -330,6 +330,11 @@ async def _refuse(problem: Problem, scope: Scope, receive: Receive, send: Send) 
     await render_problem(Request(scope), problem)(scope, receive, send)
 
 
+OWN_BODY_LIMIT_PATHS: set[str] = set()
+"""Paths of uploads whose route limits its body itself, to a setting of its own; their
+routes lift FastAPI's limit (`max_body_size`) as well."""
+
+
 class DeclaredBodyLimit:
     """Refuses a request whose Content-Length exceeds `limit` with a 413 problem.
 
@@ -347,7 +352,11 @@ class DeclaredBodyLimit:
             declared = next(
                 (value for name, value in scope["headers"] if name == b"content-length"), b""
             )
-            if declared.isdigit() and int(declared) > self.limit:
+            if (
+                declared.isdigit()
+                and int(declared) > self.limit
+                and scope["path"] not in OWN_BODY_LIMIT_PATHS
+            ):
                 await _refuse(PayloadTooLarge(_too_large_detail(self.limit)), scope, receive, send)
                 return
         await self.app(scope, receive, send)

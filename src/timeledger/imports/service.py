@@ -1,0 +1,344 @@
+"""Importing another product's file: load what the workspace has (a fixed number of
+queries, whatever the file's size), plan every row, and apply the plan in batches, one
+transaction each.
+
+Applying creates the catalogue objects the plan names through the configuration store
+(one by one: a file names few), then the entries through `entries.service.create_entries`
+(the ordinary rules, reading once per batch what its entries share), recording each
+created entry's source id in `external_ids` in the batch's transaction (unique per
+source): a run stopped part-way is resumed by running it again, and no row is ever
+created twice, even by two runs at once (the later batch fails and its retry skips).
+"""
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, BinaryIO
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from timeledger.access.caller import Caller
+from timeledger.entries.schemas import EntryBatchItem
+from timeledger.entries.service import create_entries
+from timeledger.external_ids.repository import ExternalIdRepository
+from timeledger.imports.planning import (
+    CustomerKey,
+    ImportPlan,
+    PlannedEntry,
+    ProjectKey,
+    TaskKey,
+    Workspace,
+    name_key,
+    plan_import,
+)
+from timeledger.imports.reader import ImportSource, read_import
+from timeledger.imports.rows import RowProblem
+from timeledger.kit.db import Database
+from timeledger.kit.errors import Problem
+from timeledger.models import (
+    Activity,
+    ActivityVersion,
+    CustomerVersion,
+    Employee,
+    EmployeeVersion,
+    ProjectVersion,
+    Task,
+    TaskVersion,
+)
+from timeledger.organization.today import workspace_today
+from timeledger.projects.service import CUSTOMERS, PROJECTS, TASKS
+from timeledger.settings.service import ACTIVITIES
+from timeledger.settings.store import Actor
+
+BATCH_SIZE = 500
+"""Entries created per transaction."""
+ENTRY = "entry"
+WORK_ACTIVITY_KEY = "work"
+IMPORTED_ACTIVITY_TYPE = "work"
+
+Progress = Callable[[int], None]
+"""Told the number of planned entries dealt with (created or refused) after each batch."""
+
+
+def external_source(source: str) -> str:
+    """The `external_ids` source of an import: the product, so mite's JSON and CSV (which
+    carry mite's own ids) resume each other."""
+    kind = ImportSource(source)
+    return "mite" if kind in (ImportSource.MITE_CSV, ImportSource.MITE_JSON) else kind.value
+
+
+# Planning
+
+
+def _grouped(pairs: Iterable[tuple[str, int]]) -> dict[str, frozenset[int]]:
+    grouped: dict[str, set[int]] = {}
+    for key, employee_id in pairs:
+        grouped.setdefault(key, set()).add(employee_id)
+    return {key: frozenset(ids) for key, ids in grouped.items()}
+
+
+def load_workspace(session: Session, workspace_id: int, source: str) -> Workspace:
+    """What the plan needs to know of the workspace, in eight queries: every version's name
+    and e-mail of its live employees (a file from years ago names people as they were
+    then), the names in force today of its customers, projects, tasks and activities, and
+    the source ids imported before."""
+    today = workspace_today(session, workspace_id)
+    people = session.execute(
+        select(
+            EmployeeVersion.employee_id,
+            EmployeeVersion.first_name,
+            EmployeeVersion.last_name,
+            EmployeeVersion.email,
+        )
+        .join(Employee, Employee.id == EmployeeVersion.employee_id)
+        .where(Employee.deleted_at.is_(None))
+    ).all()
+    customers = {
+        name_key(name): customer_id
+        for customer_id, name in session.execute(
+            _names(CUSTOMERS.in_force(today), CustomerVersion.customer_id, CustomerVersion.name)
+        )
+    }
+    customer_keys = {customer_id: key for key, customer_id in customers.items()}
+    projects: dict[ProjectKey, int] = {}
+    for project_id, name, customer_id in session.execute(
+        _names(PROJECTS.in_force(today), ProjectVersion.project_id, ProjectVersion.name)
+        .add_columns(ProjectVersion.customer_id)
+    ):  # fmt: skip
+        customer_key = customer_keys.get(customer_id) if customer_id is not None else None
+        projects.setdefault((customer_key, name_key(name)), project_id)
+    tasks: dict[tuple[int, str], int] = {}
+    for task_id, name, project_id in session.execute(
+        _names(TASKS.in_force(today), TaskVersion.task_id, TaskVersion.name)
+        .add_columns(Task.project_id)
+        .order_by(Task.parent_task_id.is_not(None), Task.id)
+    ):  # fmt: skip
+        tasks.setdefault((project_id, name_key(name)), task_id)
+    activities: dict[str, int] = {}
+    for activity_id, name in session.execute(
+        _names(ACTIVITIES.in_force(today), ActivityVersion.activity_id, ActivityVersion.name)
+        .order_by(ActivityVersion.activity_id)
+    ):  # fmt: skip
+        activities.setdefault(name_key(name), activity_id)
+    work = session.scalar(
+        select(Activity.id).where(Activity.key == WORK_ACTIVITY_KEY, Activity.deleted_at.is_(None))
+    )
+    return Workspace(
+        people_by_email=_grouped(
+            (name_key(row.email), row.employee_id) for row in people if row.email
+        ),
+        people_by_name=_grouped(
+            (name_key(f"{row.first_name} {row.last_name}"), row.employee_id) for row in people
+        ),
+        customers=customers,
+        projects=projects,
+        tasks=tasks,
+        activities=activities,
+        work_activity_id=work,
+        imported=ExternalIdRepository(session, external_source(source)).imported(),
+    )
+
+
+def _names(statement: Any, owner: Any, name: Any) -> Any:
+    """`statement` over a kind's versions in force, reduced to (owner id, name)."""
+    return statement.with_only_columns(owner, name)
+
+
+def plan_file(
+    session: Session,
+    workspace_id: int,
+    source: str,
+    data: bytes | BinaryIO,
+    *,
+    max_bytes: int,
+    day_first: bool = False,
+) -> ImportPlan:
+    """The plan of every row of the file; `ImportFileRefused` when the file cannot be read
+    (at once, or when the fault further in is reached)."""
+    rows = read_import(source, data, max_bytes=max_bytes, day_first=day_first)
+    return plan_import(rows, load_workspace(session, workspace_id, source))
+
+
+# Applying
+
+
+@dataclass
+class Applied:
+    created_entries: int = 0
+    refused: list[RowProblem] = field(default_factory=list)
+    """Rows the entries' validators refused while applying (the plan could not know)."""
+
+
+@dataclass
+class _Catalogue:
+    """The ids of the objects the plan named by key, once created."""
+
+    customers: dict[CustomerKey, int] = field(default_factory=dict)
+    projects: dict[ProjectKey, int] = field(default_factory=dict)
+    tasks: dict[TaskKey, int] = field(default_factory=dict)
+    activities: dict[str, int] = field(default_factory=dict)
+
+
+def apply_plan(
+    db: Database,
+    caller: Caller,
+    source: str,
+    plan: ImportPlan,
+    *,
+    progress: Progress | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> Applied:
+    """Creates what the plan says, as `caller`: the catalogue in one transaction, then the
+    entries `batch_size` at a time, each batch in its own transaction with its source ids."""
+    with db.transaction(workspace_id=caller.workspace_id) as session:
+        catalogue = _create_catalogue(session, Actor(caller.workspace_id, caller.user_id), plan)
+    applied = Applied()
+    done = 0
+    entries = sorted(plan.entries, key=_batch_order)
+    for start in range(0, len(entries), batch_size):
+        batch = entries[start : start + batch_size]
+        with db.transaction(workspace_id=caller.workspace_id) as session:
+            created, refused = _create_batch(session, caller, source, catalogue, batch)
+        applied.created_entries += created
+        applied.refused.extend(refused)
+        done += len(batch)
+        if progress is not None:
+            progress(done)
+    return applied
+
+
+def _batch_order(entry: PlannedEntry) -> tuple[int, date, int]:
+    """Entries are created by person and day: a batch then spans few people and days, and
+    what the entry rules read once per person, day or reference in a batch is read less."""
+    return entry.employee_id, entry.day, entry.row
+
+
+def _create_catalogue(session: Session, actor: Actor, plan: ImportPlan) -> _Catalogue:
+    catalogue = _Catalogue()
+    for key, new in plan.new_activities.items():
+        created = ACTIVITIES.create(
+            session,
+            actor,
+            values={"name": new.name, "type": IMPORTED_ACTIVITY_TYPE, "parent_id": None,
+                    "requires_project": False, "required_dimension_ids": [], "billable": False,
+                    "hourly_rate_minor": None, "color": None, "archived": False},
+            effective_from=new.first_day,
+        )  # fmt: skip
+        catalogue.activities[key] = created.entity.id
+    for customer_key, new in plan.new_customers.items():
+        customer = CUSTOMERS.create(
+            session,
+            actor,
+            values={"name": new.name, "note": "", "hourly_rate_minor": None, "archived": False},
+            effective_from=new.first_day,
+        )
+        catalogue.customers[customer_key] = customer.entity.id
+    for project_key, new in plan.new_projects.items():
+        project = PROJECTS.create(
+            session,
+            actor,
+            values={**_PROJECT_DEFAULTS, "name": new.name,
+                    "customer_id": _resolved(catalogue.customers, new.within)},
+            effective_from=new.first_day,
+        )  # fmt: skip
+        catalogue.projects[project_key] = project.entity.id
+    for task_key, new in plan.new_tasks.items():
+        project_id = _resolved(catalogue.projects, new.within)
+        task = TASKS.create(
+            session,
+            actor,
+            values={"name": new.name, "billable": True, "hourly_rate_minor": None,
+                    "budget_minutes": None, "archived": False},
+            effective_from=new.first_day,
+            extra={"project_id": project_id, "parent_task_id": None},
+        )  # fmt: skip
+        catalogue.tasks[task_key] = task.entity.id
+    return catalogue
+
+
+_PROJECT_DEFAULTS: dict[str, Any] = {
+    "note": "",
+    "requires_manager_approval": False,
+    "billable": True,
+    "hourly_rate_minor": None,
+    "budget_kind": "none",
+    "budget_amount": None,
+    "rounding_method": "none",
+    "rounding_minutes": 1,
+    "planned_start": None,
+    "planned_end": None,
+    "archived": False,
+}
+
+
+def _resolved(ids: dict[Any, int], reference: Any) -> Any:
+    """An existing object's id as it is, a created one's id by its key (None stays)."""
+    return reference if reference is None or isinstance(reference, int) else ids[reference]
+
+
+def _item(entry: PlannedEntry, catalogue: _Catalogue) -> EntryBatchItem:
+    """The entry as the batch service takes it, built without validating again what the
+    plan checked (`model_construct`: the service checks every rule)."""
+    fields: dict[str, Any] = {
+        "employee_id": entry.employee_id,
+        "date": entry.day,
+        "minutes": entry.minutes,
+        "activity_id": _resolved(catalogue.activities, entry.activity),
+        "note": entry.note,
+    }
+    if entry.project is not None:
+        fields["project_id"] = _resolved(catalogue.projects, entry.project)
+    if entry.task is not None:
+        fields["task_id"] = _resolved(catalogue.tasks, entry.task)
+    if entry.billable is not None:
+        fields["billable"] = entry.billable
+    return EntryBatchItem.model_construct(**fields)
+
+
+def _refused_items(problem: Problem) -> dict[int, tuple[str, str]]:
+    """(field, message) by item index of a refused batch (see `entries.service._refusal`)."""
+    refused: dict[int, tuple[str, str]] = {}
+    for error in problem.errors or []:
+        parts = str(error.get("location", "")).split(".")
+        if len(parts) < 3 or parts[:2] != ["body", "items"] or not parts[2].isdigit():
+            continue
+        field_name = ".".join(parts[3:]) or "entry"
+        refused.setdefault(int(parts[2]), (field_name, str(error.get("message", ""))))
+    return refused
+
+
+def _create_batch(
+    session: Session,
+    caller: Caller,
+    source: str,
+    catalogue: _Catalogue,
+    batch: Sequence[PlannedEntry],
+) -> tuple[int, list[RowProblem]]:
+    """Creates the batch's entries and records their source ids; the entries the
+    validators refuse are left out (the rest is tried again) and returned as problems."""
+    pending = list(batch)
+    problems: list[RowProblem] = []
+    while pending:
+        try:
+            created = create_entries(
+                session, caller, [_item(entry, catalogue) for entry in pending]
+            )
+        except Problem as problem:
+            refused = _refused_items(problem)
+            if not refused:
+                raise
+            problems.extend(
+                RowProblem(pending[index].row, field_name, message)
+                for index, (field_name, message) in sorted(refused.items())
+            )
+            pending = [entry for index, entry in enumerate(pending) if index not in refused]
+            continue
+        ExternalIdRepository(session, external_source(source)).add_many(
+            caller.workspace_id,
+            ENTRY,
+            ((entry.source_row_id, created_entry.id)
+             for entry, created_entry in zip(pending, created, strict=True)),
+        )  # fmt: skip
+        return len(created), problems
+    return 0, problems

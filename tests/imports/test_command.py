@@ -1,0 +1,68 @@
+"""`timeledger import`'s work on both engines: the summary and problems printed, a dry
+run by default, applying as the workspace's owner, refusals."""
+
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from sqlalchemy import func, select
+
+from tests.access.support import new_person
+from tests.conftest import WorkspaceFixture
+from timeledger.imports.command import import_file
+from timeledger.kit.db import Database
+from timeledger.kit.errors import NotFound, PayloadTooLarge
+from timeledger.models import TimeEntry
+
+SAMPLES = Path(__file__).parent / "samples"
+KIMAI = SAMPLES / "kimai_export.csv"
+
+
+def _entries(db: Database, workspace_id: int) -> int:
+    with db.transaction(workspace_id=workspace_id) as session:
+        return session.scalar(select(func.count()).select_from(TimeEntry)) or 0
+
+
+def _console() -> Console:
+    return Console(record=True, width=120, force_terminal=False)
+
+
+def test_a_dry_run_prints_the_plan_and_applying_creates_it(
+    db: Database, workspace: WorkspaceFixture
+) -> None:
+    new_person(db, workspace.id, "employee", email="eva@example.com", name="Eva Lind")
+    console = _console()
+    dry = import_file(db, console, KIMAI, workspace=workspace.name, source="kimai-csv",
+                      apply=False, day_first=False, max_bytes=10_000)  # fmt: skip
+    printed = console.export_text()
+    assert "Import dry run" in printed
+    assert "nothing was changed" in printed
+    assert dry["summary"]["activities"]["created"]["names"] == ["Development", "Meeting", "Support"]
+    assert _entries(db, workspace.id) == 0
+    console = _console()
+    applied = import_file(db, console, KIMAI, workspace=workspace.name, source="kimai-csv",
+                          apply=True, day_first=False, max_bytes=10_000)  # fmt: skip
+    assert applied["created_entries"] == dry["summary"]["entries_to_create"] == 3
+    assert f"created {applied['created_entries']} entries" in console.export_text()
+    assert _entries(db, workspace.id) == 3
+
+
+def test_problems_are_listed_and_refusals_raised(db: Database, workspace: WorkspaceFixture) -> None:
+    console = _console()
+    result = import_file(db, console, KIMAI, workspace=workspace.name, source="kimai-csv",
+                         apply=False, day_first=False, max_bytes=10_000)  # fmt: skip
+    assert result["problems_total"] == 3
+    printed = console.export_text()
+    assert "Problems (3)" in printed
+    assert "No employee of the workspace is 'eva@example.com'" in printed
+    with pytest.raises(NotFound):
+        import_file(db, console, KIMAI, workspace="Nowhere", source="kimai-csv", apply=False,
+                    day_first=False, max_bytes=10_000)  # fmt: skip
+    with pytest.raises(PayloadTooLarge):
+        import_file(db, console, KIMAI, workspace=workspace.name, source="kimai-csv",
+                    apply=False, day_first=False, max_bytes=10)  # fmt: skip
+    console = _console()
+    refused = import_file(db, console, KIMAI, workspace=workspace.name, source="toggl-csv",
+                          apply=False, day_first=False, max_bytes=10_000)  # fmt: skip
+    assert refused["file_refused"]["row"] == 0
+    assert "file refused" in console.export_text()
