@@ -9,7 +9,7 @@ Billable Amount (<currency>). Dates and times follow the exporting person's sett
 
 from timeledger.imports.assembly import RowDraft
 from timeledger.imports.csvfile import Column, CsvFormat, RowCells
-from timeledger.imports.rows import WallClockTime
+from timeledger.imports.toggl import detailed_report_row
 
 COLUMNS = (
     Column("project", ("Project",)),
@@ -32,31 +32,8 @@ COLUMNS = (
 
 
 def build(cells: RowCells) -> RowDraft | None:
-    day = cells.required("start_date", cells.date)
     duration_key = "duration" if cells.text("duration") else "duration_decimal"
-    seconds = cells.required(duration_key, cells.duration)
-    start_time, end_time = cells.time("start_time"), cells.time("end_time")
-    end_day = cells.date("end_date") or day
-    billable, rate, amount = cells.flag("billable"), cells.amount("rate"), cells.amount("amount")
-    if day is None or seconds is None:
-        return None
-    return RowDraft(
-        day=day,
-        duration_seconds=seconds,
-        person_name=cells.text("user"),
-        person_email=cells.text("email"),
-        customer=cells.text("client"),
-        project=cells.text("project"),
-        task=cells.text("task"),
-        start=WallClockTime(day, start_time) if start_time is not None else None,
-        end=WallClockTime(end_day, end_time) if end_time is not None and end_day else None,
-        note=cells.text("description") or "",
-        billable=billable,
-        tags=cells.tags("tags"),
-        hourly_rate=rate,
-        amount=amount,
-        currency=cells.header_currency("amount") or cells.header_currency("rate"),
-    )
+    return detailed_report_row(cells, duration_key, rate_key="rate")
 
 
 CLOCKIFY_CSV = CsvFormat(

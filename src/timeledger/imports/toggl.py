@@ -28,14 +28,21 @@ COLUMNS = (
 )
 
 
-def build(cells: RowCells) -> RowDraft | None:
+def detailed_report_row(
+    cells: RowCells, duration_key: str, rate_key: str | None = None
+) -> RowDraft | None:
+    """A row of a detailed report as Toggl and Clockify both write it (their columns under
+    the same keys); `rate_key` names the hourly rate's column where the report has one."""
     day = cells.required("start_date", cells.date)
-    seconds = cells.required("duration", cells.duration)
+    seconds = cells.required(duration_key, cells.duration)
     start_time, end_time = cells.time("start_time"), cells.time("end_time")
     end_day = cells.date("end_date") or day
-    billable, amount = cells.flag("billable"), cells.amount("amount")
+    billable = cells.flag("billable")
+    rate = cells.amount(rate_key) if rate_key is not None else None
+    amount = cells.amount("amount")
     if day is None or seconds is None:
         return None
+    rate_currency = cells.header_currency(rate_key) if rate_key is not None else None
     return RowDraft(
         day=day,
         duration_seconds=seconds,
@@ -49,9 +56,14 @@ def build(cells: RowCells) -> RowDraft | None:
         note=cells.text("description") or "",
         billable=billable,
         tags=cells.tags("tags"),
+        hourly_rate=rate,
         amount=amount,
-        currency=cells.header_currency("amount"),
+        currency=cells.header_currency("amount") or rate_currency,
     )
+
+
+def build(cells: RowCells) -> RowDraft | None:
+    return detailed_report_row(cells, "duration")
 
 
 TOGGL_CSV = CsvFormat("toggl-csv", "Toggl Track", COLUMNS, build)
