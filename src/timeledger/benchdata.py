@@ -6,10 +6,11 @@ vacations and sick days, customers, projects with members and tasks, and per emp
 working day one presence interval with a lunch break and its time entries (1.2 a day on
 average by default: about 1,000,000 for 1,000 employees over 4 years), priced by the rate
 order of `timeledger.projects.rates`. `entry_day_totals` is summed while the
-entries are generated, so it equals `recompute_totals`. The change log holds an
-`entry.created` change for each of the first `changes` entries (default 250 per employee
-and year: 1,000,000 for the default size), after the changes of the configuration, so its
-revisions stay gapless and the workspace's revision counter ends on the last one.
+entries are generated and `entry_month_totals` from it at the end, so both equal
+`recompute_totals`. The change log holds an `entry.created` change for each of the first
+`changes` entries (default 250 per employee and year: 1,000,000 for the default size),
+after the changes of the configuration, so its revisions stay gapless and the workspace's
+revision counter ends on the last one.
 
 The configuration (workspace, owner, activities, calendar, terms, reasons, a flex account,
 the rule engine's policies the terms refer to and their vacation policy on a days account)
@@ -37,6 +38,7 @@ from sqlalchemy.orm import Session
 
 from timeledger.access.credentials import PasswordHashing, generate_password
 from timeledger.entries.day_totals import NO_REFERENCE, week_start_of
+from timeledger.entries.month_totals import rebuild_months
 from timeledger.kit.clock import utcnow
 from timeledger.kit.db import IMMEDIATE, Database
 from timeledger.kit.model import Base
@@ -1218,6 +1220,7 @@ def _generate_time(
         session.execute(
             update(Workspace).where(Workspace.id == workspace_id).values(revision=log.revision)
         )
+        rebuild_months(session, workspace_id)
         _finish(session)
     counts["changes"] = log.written
     return counts

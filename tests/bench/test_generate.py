@@ -28,6 +28,7 @@ from timeledger.models import (
     EmployeeVersion,
     Employment,
     EntryDayTotal,
+    EntryMonthTotal,
     OrgUnitManager,
     PresenceBreak,
     PresenceInterval,
@@ -84,6 +85,16 @@ def _totals(db: Database, workspace_id: int) -> dict[tuple[Any, ...], tuple[int,
                 for row in session.scalars(select(EntryDayTotal))
             }
         )  # fmt: skip
+
+
+def _month_totals(db: Database, workspace_id: int) -> dict[tuple[Any, ...], tuple[Any, ...]]:
+    with db.transaction(workspace_id=workspace_id) as session:
+        return {
+            (row.employee_id, row.month_start, row.activity_id, row.project_key,
+             row.customer_key, row.billable): (row.minutes, row.revenue_minor, row.entries,
+                                               row.first_day, row.last_day)
+            for row in session.scalars(select(EntryMonthTotal))
+        }  # fmt: skip
 
 
 def test_small_dataset_is_complete_and_consistent(db: Database, hashing: PasswordHashing) -> None:
@@ -224,9 +235,14 @@ def test_small_dataset_is_complete_and_consistent(db: Database, hashing: Passwor
     # The totals equal a recomputation from the entries.
     stored = _totals(db, workspace_id)
     assert sum(minutes for minutes, _, _ in stored.values()) > 0
+    months = _month_totals(db, workspace_id)
+    assert sum(figures[0] for figures in months.values()) == sum(
+        minutes for minutes, _, _ in stored.values()
+    )
     with db.transaction(workspace_id=workspace_id) as session:
         recompute_totals(session, workspace_id)
     assert _totals(db, workspace_id) == stored
+    assert _month_totals(db, workspace_id) == months
 
 
 def test_same_seed_same_entries_other_seed_others(db: Database, hashing: PasswordHashing) -> None:

@@ -11,7 +11,7 @@ from sqlalchemy import delete
 
 from timeledger.entries.day_totals import EntryFigures, record_entry_change
 from timeledger.kit.db import Database
-from timeledger.models import EntryDayTotal, TimeEntry
+from timeledger.models import EntryDayTotal, EntryMonthTotal, TimeEntry
 
 CREATED_AT = datetime(2026, 1, 1, 12, tzinfo=UTC)
 
@@ -88,6 +88,7 @@ def insert_entries(db: Database, workspace_id: int, rows: list[dict[str, Any]]) 
 def delete_all_entries(db: Database, workspace_id: int) -> None:
     with db.transaction(workspace_id=workspace_id) as session:
         session.execute(delete(EntryDayTotal))
+        session.execute(delete(EntryMonthTotal))
         session.execute(delete(TimeEntry))
 
 

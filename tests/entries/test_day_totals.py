@@ -1,7 +1,9 @@
-"""The per-day totals equal a recomputation from the entries after any sequence of entry
-creates, updates and deletes, and `recompute_totals` rebuilds the same table."""
+"""The per-day and per-month totals equal a recomputation from the entries after any
+sequence of entry creates, updates and deletes, and `recompute_totals` rebuilds the same
+tables."""
 
 from collections import Counter
+from datetime import date
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -12,10 +14,11 @@ from sqlalchemy import select
 from tests.conftest import WorkspaceFixture
 from tests.timesheet.support import Person
 from timeledger.entries.day_totals import recompute_totals, week_start_of
+from timeledger.entries.month_totals import month_runs
 from timeledger.kit.db import Database
-from timeledger.models import EntryDayTotal, TimeEntry
+from timeledger.models import EntryDayTotal, EntryMonthTotal, TimeEntry
 
-DAYS = ["2026-03-01", "2026-03-02", "2026-03-09"]
+DAYS = ["2026-02-27", "2026-03-01", "2026-03-02", "2026-03-09"]
 
 MINUTES_PER_OPERATION = 240
 """Six operations of this many minutes stay within the 1,440 minutes a day may hold."""
@@ -50,6 +53,39 @@ def _stored(db: Database, workspace_id: int) -> Counter[tuple[Any, ...]]:
                 for row in session.scalars(select(EntryDayTotal))
             }
         )  # fmt: skip
+
+
+def _stored_months(db: Database, workspace_id: int) -> Counter[tuple[Any, ...]]:
+    with db.transaction(workspace_id=workspace_id) as session:
+        return Counter(
+            {
+                (row.employee_id, row.month_start, row.activity_id, row.project_key,
+                 row.customer_key, row.billable): (row.minutes, row.revenue_minor, row.entries,
+                                                   row.first_day, row.last_day)
+                for row in session.scalars(select(EntryMonthTotal))
+            }
+        )  # fmt: skip
+
+
+def _months_recomputed(db: Database, workspace_id: int) -> Counter[tuple[Any, ...]]:
+    months: dict[tuple[Any, ...], list[Any]] = {}
+    with db.transaction(workspace_id=workspace_id) as session:
+        for entry in session.scalars(select(TimeEntry)):
+            key = (
+                entry.employee_id,
+                entry.day.replace(day=1),
+                entry.activity_id,
+                entry.project_id or 0,
+                entry.customer_id or 0,
+                entry.billable,
+            )
+            total = months.setdefault(key, [0, 0, 0, entry.day, entry.day])
+            total[0] += entry.minutes
+            total[1] += entry.revenue_minor or 0
+            total[2] += 1
+            total[3] = min(total[3], entry.day)
+            total[4] = max(total[4], entry.day)
+    return Counter({key: tuple(values) for key, values in months.items()})
 
 
 def _recomputed(db: Database, workspace_id: int) -> Counter[tuple[Any, ...]]:
@@ -129,6 +165,7 @@ def test_totals_follow_every_change_of_the_entries(
                 response = client.delete(f"{person.entries}/{entry_id}", headers=person.headers)
                 assert response.status_code == 204, response.text
         assert _stored(db, workspace.id) == _recomputed(db, workspace.id)
+        assert _stored_months(db, workspace.id) == _months_recomputed(db, workspace.id)
 
     check()
 
@@ -140,9 +177,29 @@ def test_totals_follow_every_change_of_the_entries(
     assert kept.status_code == 201, kept.text
     incremental = _stored(db, workspace.id)
     assert incremental == _recomputed(db, workspace.id)
+    incremental_months = _stored_months(db, workspace.id)
+    assert incremental_months == _months_recomputed(db, workspace.id)
     with db.transaction(workspace_id=workspace.id) as session:
         recompute_totals(session, workspace.id)
     assert _stored(db, workspace.id) == incremental
+    assert _stored_months(db, workspace.id) == incremental_months
+
+
+def test_touched_months_are_rewritten_in_runs_of_consecutive_months() -> None:
+    months = [
+        (7, date(2026, 1, 1)),
+        (7, date(2026, 2, 1)),
+        (7, date(2026, 2, 1)),
+        (7, date(2026, 5, 1)),
+        (3, date(2025, 12, 1)),
+        (3, date(2026, 1, 1)),
+    ]
+    assert list(month_runs(months)) == [
+        (3, date(2025, 12, 1), date(2026, 1, 1)),
+        (7, date(2026, 1, 1), date(2026, 2, 1)),
+        (7, date(2026, 5, 1), date(2026, 5, 1)),
+    ]
+    assert list(month_runs([])) == []
 
 
 def test_changing_the_week_start_moves_totals_to_the_new_weeks(

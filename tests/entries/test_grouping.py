@@ -18,6 +18,8 @@ from tests.entries.support import (
     list_all,
 )
 from tests.timesheet.support import Person, person_in
+from timeledger.entries.grouping import GroupKey, group_source
+from timeledger.entries.listing import ENTRIES, MONTH_TOTALS, TOTALS, EntryFilters, WorkspaceFacts
 from timeledger.kit.db import Database
 from timeledger.models import Workspace
 
@@ -240,6 +242,8 @@ FILTERS = st.sampled_from(
         {"from": "2026-01-01"},
         {"at": "2026-01-05"},
         {"locked": "false", "to": "2026-01-20"},
+        {"from": "2026-01-01", "to": "2026-01-31"},
+        {"to": "2026-01-31", "billable": "false"},
     ]
 )
 
@@ -293,3 +297,29 @@ def test_group_sums_equal_the_sums_of_their_entries(
         _check_groups_partition_the_list(client, workspace.headers, ",".join(keys), filters)
 
     property_holds()
+
+
+FACTS = WorkspaceFacts(1, "Europe/Oslo", "EUR", 1, date(2026, 3, 4))
+
+
+@pytest.mark.parametrize(
+    ("filters", "keys", "table"),
+    [
+        (EntryFilters(FACTS), (GroupKey.USER, GroupKey.MONTH), MONTH_TOTALS),
+        (EntryFilters(FACTS), (GroupKey.PROJECT, GroupKey.YEAR), MONTH_TOTALS),
+        (
+            EntryFilters(FACTS, first_day=date(2024, 2, 1), last_day=date(2024, 2, 29)),
+            (GroupKey.USER,),
+            MONTH_TOTALS,
+        ),
+        (EntryFilters(FACTS, last_day=date(2024, 2, 28)), (GroupKey.USER,), TOTALS),
+        (EntryFilters(FACTS, first_day=date(2024, 2, 2)), (GroupKey.MONTH,), TOTALS),
+        (EntryFilters(FACTS), (GroupKey.USER, GroupKey.WEEK), TOTALS),
+        (EntryFilters(FACTS), (GroupKey.DAY,), TOTALS),
+        (EntryFilters(FACTS, locked=True), (GroupKey.MONTH,), ENTRIES),
+    ],
+)
+def test_groups_are_read_from_the_fewest_rows_that_answer_them(
+    filters: EntryFilters, keys: tuple[GroupKey, ...], table: object
+) -> None:
+    assert group_source(filters, keys, "sqlite").table is table

@@ -16,6 +16,7 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from timeledger.entries.month_totals import first_of_month, rebuild_months, rewrite_months
 from timeledger.models import EntryDayTotal, TimeEntry, Workspace
 
 NO_REFERENCE = 0
@@ -81,6 +82,12 @@ def record_entry_change(
         _add(session, workspace_id, week_start, after, sign=1)
     if before is not None:
         _drop_if_empty(session, before)
+    touched = [figures for figures in (before, after) if figures is not None]
+    rewrite_months(session, workspace_id, _months_of(touched))
+
+
+def _months_of(figures: Iterable[EntryFigures]) -> set[tuple[int, date]]:
+    return {(entry.employee_id, first_of_month(entry.day)) for entry in figures}
 
 
 def _week_start_setting(session: Session, workspace_id: int) -> int:
@@ -95,12 +102,11 @@ def record_entries_created(
     """Add many new entries to the totals at once: summed per totals row first, then one
     upsert statement for all of those rows."""
     week_start = _week_start_setting(session, workspace_id)
-    rows = [
-        _total_row(workspace_id, week_start, key, *sums)
-        for key, sums in _sums_by_key(created).items()
-    ]
+    sums = _sums_by_key(created)
+    rows = [_total_row(workspace_id, week_start, key, *figures) for key, figures in sums.items()]
     if rows:
         _upsert(session, rows)
+        rewrite_months(session, workspace_id, {(key[0], first_of_month(key[1])) for key in sums})
 
 
 def _sums_by_key(figures: Iterable[EntryFigures]) -> dict[tuple[Any, ...], list[int]]:
@@ -126,7 +132,7 @@ def _total_row(
     row.update(
         workspace_id=workspace_id,
         week_start=week_start_of(row["day"], week_start),
-        month_start=row["day"].replace(day=1),
+        month_start=first_of_month(row["day"]),
         minutes=minutes,
         revenue_minor=revenue_minor,
         entries=entries,
@@ -188,8 +194,8 @@ def restate_week_starts(session: Session, week_start: int) -> None:
 
 
 def recompute_totals(session: Session, workspace_id: int) -> None:
-    """Rebuild the workspace's totals from its entries (after a change of week start, or
-    to repair); the session is scoped to the workspace."""
+    """Rebuild the workspace's day and month totals from its entries (after a change of
+    week start, or to repair); the session is scoped to the workspace."""
     session.execute(delete(EntryDayTotal))
     week_start = _week_start_setting(session, workspace_id)
     rows = [
@@ -198,6 +204,7 @@ def recompute_totals(session: Session, workspace_id: int) -> None:
     ]
     if rows:
         session.execute(insert(EntryDayTotal), rows)
+    rebuild_months(session, workspace_id)
 
 
 def _all_entry_figures(session: Session) -> Iterable[EntryFigures]:

@@ -15,6 +15,7 @@ statement here names `workspace_id` itself.
 
 import functools
 import re
+from calendar import monthrange
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -46,7 +47,7 @@ from timeledger.kit.errors import BadRequest, Problem, Unprocessable
 from timeledger.kit.filters import MAX_ID, parse_id_list
 from timeledger.kit.pagination import Direction, PageRequest, decode_cursor, encode_cursor
 from timeledger.kit.timeutil import DateKeyword, DateRange, keyword_range, local_date, parse_instant
-from timeledger.models import Employee, EmployeeVersion, EntryDayTotal, TimeEntry
+from timeledger.models import Employee, EmployeeVersion, EntryDayTotal, EntryMonthTotal, TimeEntry
 from timeledger.models.settings import ActivityVersion
 from timeledger.organization.reach import (
     Access,
@@ -63,6 +64,7 @@ from timeledger.settings.store import contains_pattern, contains_pattern_of
 ENTRIES = TimeEntry.__table__
 EMPLOYEES = Employee.__table__
 TOTALS = EntryDayTotal.__table__
+MONTH_TOTALS = EntryMonthTotal.__table__
 
 CURRENT = "current"
 NONE = "none"
@@ -249,17 +251,20 @@ def _choice_condition(column: Any, name: str, shape: tuple[bool, bool]) -> Colum
     return chosen  # type: ignore[no-any-return]
 
 
-def _conditions_of_both(columns: Any, shape: EntryShape) -> list[ColumnElement[bool]]:
-    """The conditions `time_entries` and `entry_day_totals` carry alike (same columns)."""
+def _conditions_of_both(
+    columns: Any, shape: EntryShape, day: ColumnElement[Any]
+) -> list[ColumnElement[bool]]:
+    """The conditions `time_entries` and the totals carry alike (same columns; the month
+    totals' `day` is their `month_start`)."""
     conditions: list[ColumnElement[bool]] = [columns.workspace_id == bindparam("workspace_id")]
     if shape.employees:
         conditions.append(columns.employee_id.in_(_in("employee_ids")))
     if shape.activities:
         conditions.append(columns.activity_id.in_(_in("activity_ids")))
     if shape.first_day:
-        conditions.append(columns.day >= bindparam("first_day"))
+        conditions.append(day >= bindparam("first_day"))
     if shape.last_day:
-        conditions.append(columns.day <= bindparam("last_day"))
+        conditions.append(day <= bindparam("last_day"))
     if shape.billable:
         conditions.append(columns.billable == bindparam("billable"))
     return conditions
@@ -270,7 +275,7 @@ def entry_conditions_of(shape: EntryShape) -> tuple[ColumnElement[bool], ...]:
     """The conditions on `time_entries` of a shape, with the parameters `parameters`
     names."""
     c = ENTRIES.c
-    conditions = _conditions_of_both(c, shape)
+    conditions = _conditions_of_both(c, shape, c.day)
     for column, name, choice in (
         (c.customer_id, "customer_ids", shape.customers),
         (c.project_id, "project_ids", shape.projects),
@@ -311,11 +316,14 @@ def entry_conditions_of(shape: EntryShape) -> tuple[ColumnElement[bool], ...]:
 
 
 @functools.lru_cache(maxsize=64)
-def totals_conditions_of(shape: EntryShape) -> tuple[ColumnElement[bool], ...]:
-    """The same filters on `entry_day_totals` (see `EntryFilters.answerable_from_totals`),
-    where a missing customer or project is stored as key 0."""
-    c = TOTALS.c
-    conditions = _conditions_of_both(c, shape)
+def totals_conditions_of(
+    shape: EntryShape, *, by_month: bool = False
+) -> tuple[ColumnElement[bool], ...]:
+    """The same filters on `entry_day_totals`, or with `by_month` on `entry_month_totals`
+    (see `EntryFilters.answerable_from_totals` and `in_whole_months`), where a missing
+    customer or project is stored as key 0."""
+    c = MONTH_TOTALS.c if by_month else TOTALS.c
+    conditions = _conditions_of_both(c, shape, c.month_start if by_month else c.day)
     if shape.customers is not None:
         conditions.append(c.customer_key.in_(_in("customer_keys")))
     if shape.projects is not None:
@@ -378,6 +386,15 @@ class EntryFilters:
         )
 
     @property
+    def in_whole_months(self) -> bool:
+        """Whether the dates, if any, begin on a month's first day and end on a month's
+        last day, so whole months of totals hold exactly the filtered entries."""
+        return (self.first_day is None or self.first_day.day == 1) and (
+            self.last_day is None
+            or self.last_day.day == monthrange(self.last_day.year, self.last_day.month)[1]
+        )
+
+    @property
     def shape(self) -> EntryShape:
         named_types = any(value != "null" for value in self.creation_types)
         return EntryShape(
@@ -401,9 +418,10 @@ class EntryFilters:
     def entry_conditions(self) -> tuple[ColumnElement[bool], ...]:
         return entry_conditions_of(self.shape)
 
-    def totals_conditions(self) -> tuple[ColumnElement[bool], ...]:
+    def totals_conditions(self, *, by_month: bool = False) -> tuple[ColumnElement[bool], ...]:
         assert self.answerable_from_totals
-        return totals_conditions_of(self.shape)
+        assert self.in_whole_months or not by_month
+        return totals_conditions_of(self.shape, by_month=by_month)
 
     def parameters(self) -> dict[str, Any]:
         """The values of the parameters of `entry_conditions` and `totals_conditions`."""

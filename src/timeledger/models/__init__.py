@@ -63,7 +63,13 @@ from timeledger.models.settings import (
 from timeledger.models.statements import PayrollExport, PeriodLock, Statement
 from timeledger.models.timebank import TimebankMovement
 from timeledger.models.timeoff import TimeoffRequest
-from timeledger.models.timesheet import EntryDayTotal, PresenceBreak, PresenceInterval, TimeEntry
+from timeledger.models.timesheet import (
+    EntryDayTotal,
+    EntryMonthTotal,
+    PresenceBreak,
+    PresenceInterval,
+    TimeEntry,
+)
 from timeledger.models.webhooks import (
     InboundEndpoint,
     InboundEvent,
@@ -94,6 +100,7 @@ __all__ = [
     "EmploymentTermsVersion",
     "EntryBookmark",
     "EntryDayTotal",
+    "EntryMonthTotal",
     "ExternalId",
     "HolidayCalendar",
     "HolidayCalendarVersion",

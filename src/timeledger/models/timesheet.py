@@ -1,5 +1,6 @@
 """The two layers of time: presence (when and why) and entries (what and where), plus the
-per-day totals of entries that grouped listings read instead of scanning entries."""
+per-day and per-month totals of entries that grouped listings read instead of scanning
+entries."""
 
 from datetime import date, datetime
 from typing import Any
@@ -193,3 +194,53 @@ class EntryDayTotal(TenantMixin, Base):
     minutes: Mapped[int]
     revenue_minor: Mapped[int]
     entries: Mapped[int]
+
+
+class EntryMonthTotal(TenantMixin, Base):
+    """The day totals of one employee, month, activity, project and billable flag summed.
+
+    Rewritten from `entry_day_totals` for every (employee, month) an entry write touches,
+    in the same transaction, so it equals a recomputation. Grouped reads whose keys and
+    dates are whole months (`group_by=user,month` over years) read this instead of the day
+    totals: a twentieth of the rows. `first_day` and `last_day` are the month's first and
+    last days with entries.
+    """
+
+    __tablename__ = "entry_month_totals"
+    __table_args__ = (
+        UniqueConstraint(
+            "workspace_id",
+            "employee_id",
+            "month_start",
+            "activity_id",
+            "project_key",
+            "customer_key",
+            "billable",
+            name="uq_entry_month_totals_key",
+        ),
+        # Holds the sums too, so the totals of any months are read from the index alone.
+        Index(
+            "ix_entry_month_totals_month",
+            "workspace_id",
+            "month_start",
+            "employee_id",
+            "minutes",
+            "revenue_minor",
+            "entries",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Identifier, primary_key=True, autoincrement=True)
+    employee_id: Mapped[int] = mapped_column(
+        Identifier, ForeignKey("employees.id", ondelete="CASCADE")
+    )
+    month_start: Mapped[date] = mapped_column(Date)
+    activity_id: Mapped[int] = mapped_column(Identifier)
+    project_key: Mapped[int] = mapped_column(Identifier)
+    customer_key: Mapped[int] = mapped_column(Identifier)
+    billable: Mapped[bool]
+    minutes: Mapped[int]
+    revenue_minor: Mapped[int]
+    entries: Mapped[int]
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)

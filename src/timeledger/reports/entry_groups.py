@@ -2,16 +2,16 @@
 
 The entries are those of the timesheet list for the same filters and caller (its parsing,
 read scope and conditions, `entries.listing.resolve_filters`), grouped in SQL like the
-list's `group_by` (`entries.grouping`: from `entry_day_totals` whenever the filters and
-keys allow it, else from the entries), with two more keys: `task` and `org_unit` (the
-employee's unit on each entry's date). Groups come ordered by their keys, paged by a
+list's `group_by` (`entries.grouping.group_source`: from the month or day totals whenever
+the filters and keys allow it, else from the entries), with two more keys: `task` and
+`org_unit` (the employee's unit on each entry's date). Groups come ordered by their keys, paged by a
 keyset cursor over them. Names are those in force on the group's latest entry date.
 What a report sums per group is its `Figures`.
 """
 
 import base64
 import binascii
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -23,8 +23,9 @@ from timeledger.entries.grouping import (
     GroupKey,
     GroupSource,
     entries_source,
+    group_source,
+    index_order_hint,
     keys_after,
-    totals_source,
 )
 from timeledger.entries.listing import ENTRIES, EntryFilters
 from timeledger.kit.errors import BadRequest, Unprocessable
@@ -142,11 +143,16 @@ class _Plan:
     source: GroupSource
     table: FromClause
     expressions: tuple[ColumnElement[Any], ...]
+    order_hint: tuple[ColumnElement[bool], ...]
 
 
 def _plan(filters: EntryFilters, keys: Sequence[HoursKey], dialect: str) -> _Plan:
-    from_totals = filters.answerable_from_totals and all(key in LIST_KEYS for key in keys)
-    source = totals_source(filters) if from_totals else entries_source(filters, dialect)
+    list_keys = [LIST_KEYS[key] for key in keys if key in LIST_KEYS]
+    source = (
+        group_source(filters, list_keys, dialect)
+        if len(list_keys) == len(keys)
+        else entries_source(filters, dialect)
+    )
     table = source.table
     expressions: list[ColumnElement[Any]] = []
     for key in keys:
@@ -160,21 +166,20 @@ def _plan(filters: EntryFilters, keys: Sequence[HoursKey], dialect: str) -> _Pla
                 version, EMPLOYEE_VERSIONS.joined_in_force(TimeEntry.employee_id, ENTRIES.c.day)
             )
             expressions.append(func.coalesce(version.c.org_unit_id, 0))
-    return _Plan(source, table, tuple(expressions))
+    return _Plan(source, table, tuple(expressions), tuple(index_order_hint(source, list_keys)))
 
 
 def _grouped(plan: _Plan, figures: Figures) -> Select[Any]:
     source = plan.source
-    day = source.table.c.day
     return (
         select(
             *(expression.label(f"k{i}") for i, expression in enumerate(plan.expressions)),
             *(total(source).label(name) for name, total in figures.sums),
-            func.min(day).label("first_date"),
-            func.max(day).label("last_date"),
+            source.first_day.label("first_date"),
+            source.last_day.label("last_date"),
         )
         .select_from(plan.table)
-        .where(*source.conditions)
+        .where(*source.conditions, *plan.order_hint)
         .group_by(*plan.expressions)
         .order_by(*plan.expressions)
     )
@@ -227,6 +232,12 @@ def as_date(value: Any) -> date:
     return date.fromisoformat(value) if isinstance(value, str) else value
 
 
+def _key_column(key: HoursKey, values: Iterable[Any]) -> list[Any]:
+    if key in DATE_KEYS:
+        return [as_date(value) for value in values]
+    return [int(value) for value in values]
+
+
 def _rendered(
     connection: Connection,
     filters: EntryFilters,
@@ -234,37 +245,33 @@ def _rendered(
     figures: Figures,
     rows: Sequence[Any],
 ) -> Rows:
-    """Rows in the order of `columns_of(keys, figures)`."""
-    keyed = [[normalized_key(key, row[i]) for i, key in enumerate(keys)] for row in rows]
-    histories = {
-        key: name_histories(
-            connection,
-            filters.workspace.id,
-            NAMED_KEYS[key],
-            (values[position] for values in keyed),
-        )
-        for position, key in enumerate(keys)
-        if key in NAMED_KEYS
-    }
-    currency = filters.workspace.currency
-    rendered = []
-    for row, values in zip(rows, keyed, strict=True):
-        last_date = as_date(row.last_date)
-        cells: list[Any] = []
-        for key, value in zip(keys, values, strict=True):
-            if key in NAMED_KEYS:
-                history = histories[key].get(value)
-                cells += [value or None, history.on(last_date) if history else None]
-            elif key is HoursKey.MONTH:
-                cells.append(value.strftime("%Y-%m"))
-            else:
-                cells.append(value)
-        cells += [int(row._mapping[name] or 0) for name, _ in figures.sums]
-        if figures.currency:
-            cells.append(currency)
-        cells += [as_date(row.first_date), last_date]
-        rendered.append(tuple(cells))
-    return rendered
+    """Rows in the order of `columns_of(keys, figures)`, built a column at a time (the
+    selected row is the keys, the sums, then the first and last dates)."""
+    last_dates = [as_date(row[-1]) for row in rows]
+    columns: list[list[Any]] = []
+    for position, key in enumerate(keys):
+        values = _key_column(key, (row[position] for row in rows))
+        if key in NAMED_KEYS:
+            histories = name_histories(connection, filters.workspace.id, NAMED_KEYS[key], values)
+            columns.append([value or None for value in values])
+            columns.append(
+                [
+                    history.on(day) if (history := histories.get(value)) is not None else None
+                    for value, day in zip(values, last_dates, strict=True)
+                ]
+            )
+        elif key is HoursKey.MONTH:
+            columns.append([value.strftime("%Y-%m") for value in values])
+        else:
+            columns.append(values)
+    for offset in range(len(figures.sums)):
+        position = len(keys) + offset
+        columns.append([int(row[position] or 0) for row in rows])
+    if figures.currency:
+        columns.append([filters.workspace.currency] * len(rows))
+    columns.append([as_date(row[-2]) for row in rows])
+    columns.append(last_dates)
+    return list(zip(*columns, strict=True))
 
 
 def groups_page(
@@ -303,11 +310,7 @@ def groups_totals(
     """The figures of all the filtered entries: the sums of every group."""
     sums: dict[str, Any] = dict.fromkeys((name for name, _ in figures.sums), 0)
     if not filters.matches_nothing:
-        source = (
-            totals_source(filters)
-            if filters.answerable_from_totals
-            else entries_source(filters, connection.dialect.name)
-        )
+        source = group_source(filters, (), connection.dialect.name)
         statement = (
             select(*(total(source) for _, total in figures.sums))
             .select_from(source.table)

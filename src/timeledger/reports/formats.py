@@ -85,6 +85,10 @@ def neutralised(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+WRITTEN_AS_THEY_ARE = frozenset({int, type(None)})
+"""What the csv module writes right itself: integers as digits, None as an empty field."""
+
+
 def csv_field(value: object) -> str:
     if value is None:
         return ""
@@ -107,7 +111,10 @@ def csv_chunks(
     for rows in batches:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerows([csv_field(value) for value in row] for row in rows)
+        writer.writerows(
+            [value if value.__class__ in WRITTEN_AS_THEY_ARE else csv_field(value) for value in row]
+            for row in rows
+        )
         yield buffer.getvalue().encode("utf-8")
 
 

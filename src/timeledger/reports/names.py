@@ -48,6 +48,8 @@ class NameHistory:
 
     def on(self, day: date) -> str:
         """The name in force on `day`; before the entity existed, its first name."""
+        if len(self.names) == 1:
+            return self.names[0]
         position = bisect_right(self.starts, day) - 1
         return self.names[max(position, 0)]
 
