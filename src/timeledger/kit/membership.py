@@ -27,7 +27,8 @@ from timeledger.kit.jsonio import dump_json
 
 
 def among(
-    column: InstrumentedAttribute[int] | InstrumentedAttribute[int | None], ids: Collection[int]
+    column: InstrumentedAttribute[int] | InstrumentedAttribute[int | None] | ColumnElement[Any],
+    ids: Collection[int],
 ) -> ColumnElement[bool]:
     """`column IN ids`, as one parameter: the statement is the same whatever their number,
     so it is compiled once."""

@@ -34,7 +34,7 @@ from timeledger.kit.jsonio import dump_json, load_json
 from timeledger.models import EmployeeVersion, TimeEntry
 from timeledger.organization.repository import EMPLOYEE_VERSIONS
 from timeledger.reports.answers import PageOfRows, Rows
-from timeledger.reports.names import NamedKind, name_histories
+from timeledger.reports.names import NameBook, NamedKind
 
 
 class HoursKey(StrEnum):
@@ -239,7 +239,7 @@ def _key_column(key: HoursKey, values: Iterable[Any]) -> list[Any]:
 
 
 def _rendered(
-    connection: Connection,
+    names: NameBook,
     filters: EntryFilters,
     keys: Sequence[HoursKey],
     figures: Figures,
@@ -252,7 +252,7 @@ def _rendered(
     for position, key in enumerate(keys):
         values = _key_column(key, (row[position] for row in rows))
         if key in NAMED_KEYS:
-            histories = name_histories(connection, filters.workspace.id, NAMED_KEYS[key], values)
+            histories = names.histories(NAMED_KEYS[key], values)
             columns.append([value or None for value in values])
             columns.append(
                 [
@@ -301,7 +301,8 @@ def groups_page(
         next_cursor = encode_keys_cursor(
             keys, [normalized_key(k, last[i]) for i, k in enumerate(keys)]
         )
-    return PageOfRows(_rendered(connection, filters, keys, figures, rows), next_cursor, totals)
+    names = NameBook(connection, filters.workspace.id)
+    return PageOfRows(_rendered(names, filters, keys, figures, rows), next_cursor, totals)
 
 
 def groups_totals(
@@ -337,5 +338,6 @@ def groups_batches(
     plan = _plan(filters, keys, connection.dialect.name)
     streaming = connection.execution_options(stream_results=True, yield_per=batch)
     result = streaming.execute(_grouped(plan, figures), filters.parameters())
+    names = NameBook(connection, filters.workspace.id)
     for rows in result.partitions():
-        yield _rendered(connection, filters, keys, figures, rows)
+        yield _rendered(names, filters, keys, figures, rows)

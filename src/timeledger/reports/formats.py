@@ -85,8 +85,9 @@ def neutralised(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-WRITTEN_AS_THEY_ARE = frozenset({int, type(None)})
-"""What the csv module writes right itself: integers as digits, None as an empty field."""
+WRITTEN_AS_THEY_ARE = frozenset({int, type(None), date})
+"""What the csv module writes right itself: integers as digits, None as an empty field,
+dates (not date-times: their `str` has no `T`) as ISO dates."""
 
 
 def csv_field(value: object) -> str:

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Connection, Table, select
 
+from timeledger.kit.membership import among
 from timeledger.models import EmployeeVersion, OrgUnitVersion
 from timeledger.models.projects import CustomerVersion, ProjectVersion, TaskVersion
 from timeledger.models.settings import ActivityVersion, TimebankAccountVersion
@@ -67,7 +68,7 @@ def name_histories(
     owner: ColumnElement[Any] = columns[spec.owner]
     rows = connection.execute(
         select(owner, columns.effective_from, *(columns[name] for name in spec.name_columns))
-        .where(columns.workspace_id == workspace_id, owner.in_(wanted))
+        .where(columns.workspace_id == workspace_id, among(owner, wanted))
         .order_by(owner, columns.effective_from, columns.id)
     )
     starts: dict[int, list[date]] = {}
@@ -86,3 +87,23 @@ def name_histories(
         owner_id: NameHistory(tuple(starts[owner_id]), tuple(names[owner_id]))
         for owner_id in starts
     }
+
+
+class NameBook:
+    """The name histories a whole report needs, each read once: a report in batches
+    names the same people and projects in batch after batch."""
+
+    def __init__(self, connection: Connection, workspace_id: int) -> None:
+        self.connection = connection
+        self.workspace_id = workspace_id
+        self._known: dict[NamedKind, dict[int, NameHistory | None]] = {}
+
+    def histories(self, kind: NamedKind, ids: Iterable[int]) -> dict[int, NameHistory | None]:
+        """The histories of `ids` (None for an id that is no entity of `kind`), and of
+        every id asked for before."""
+        known = self._known.setdefault(kind, {})
+        missing = {value for value in ids if value and value not in known}
+        if missing:
+            found = name_histories(self.connection, self.workspace_id, kind, missing)
+            known.update({value: found.get(value) for value in missing})
+        return known
