@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import approvals, sweep, timeoff, web
+from bench import data as bench_data
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
 DATASET_HEADING = "## Dataset"
@@ -59,6 +60,12 @@ SCENARIO_ROWS = (
     " `GET /api/timeoffs?scope=team&status=requested` (the baselines); last, batches of 100"
     " of the inbox's items approved by one `POST /api/approvals/decisions` each, alternating"
     " with as many approved one request each through their own operations |",
+    "| 14 | Reports, export and import | last on each engine, with a server of its own:"
+    " `GET /api/reports/hours?group_by=employee,month` (whole dataset, first page), 1"
+    " connection; the last year's hours report by employee, day, project, task and activity"
+    " as CSV, read to its end; then, with no server, `timeledger export` of the workspace,"
+    " `timeledger import --source timeledger --apply` of it into an empty database, and a"
+    " Toggl file of 100,000 rows (`bench/data.py`) imported as a dry run, then applied |",
 )
 EVENTS_SMALL, EVENTS_LARGE = "7-events-small", "7-events-large"
 EVENTS_RATIO_FLOOR = 0.8
@@ -729,6 +736,196 @@ def web_section(report: dict[str, Any]) -> list[str]:
     return lines
 
 
+HOURS_REPORT = "14-hours-report"
+DATA_ENGINES = ("sqlite", "postgresql")
+
+Judged = tuple[str, bool | None, float | None]
+"""One engine's figure for a target: the cell, met (None: not measured), measured/target."""
+
+
+def _cell_text(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
+
+
+def _not_measured(why: str) -> Judged:
+    return f"not measured: {_cell_text(why)}", None, None
+
+
+def _hours_judged(results: list[dict[str, Any]], engine: str) -> Judged | None:
+    if not _of(results, HOURS_REPORT, engine, "timeledger"):
+        return None
+    rate, _p50, p99 = _latency(results, HOURS_REPORT, engine)
+    server = _server_latency(results, HOURS_REPORT, engine)
+    judged = server[1] if server is not None else p99
+    at_server = f"server p99 {server[1]:.1f} ms" if server is not None else "server not recorded"
+    cell = f"{at_server}; client p99 {p99:.1f} ms, {rate:,.1f} req/s"
+    return cell, judged <= bench_data.HOURS_P99_MS, judged / bench_data.HOURS_P99_MS
+
+
+def _csv_judged(run: dict[str, Any]) -> tuple[Judged, Judged]:
+    downloads = run["csv"]["downloads"]
+    if not downloads:
+        return _not_measured("no download"), _not_measured("no download")
+    failed = [d["status"] for d in downloads if d["status"] != 200]
+    slowest = min(d["rows_per_second"] for d in downloads)
+    rows = ", ".join(f"{d['rows']:,} rows in {d['seconds']:.1f} s" for d in downloads)
+    status = f"; answered {', '.join(map(str, failed))}" if failed else ""
+    speed = (
+        f"{slowest:,.0f} rows/s ({rows}{status})",
+        not failed and slowest >= bench_data.CSV_ROWS_PER_SECOND,
+        slowest / bench_data.CSV_ROWS_PER_SECOND,
+    )
+    peak = max(d["peak_rss_mib"] for d in downloads)
+    growth = max(d["growth_mib"] for d in downloads)
+    memory = (
+        f"peak {peak:,.1f} MiB, +{growth:,.1f} MiB during the download",
+        peak < bench_data.CSV_PEAK_MIB,
+        peak / bench_data.CSV_PEAK_MIB,
+    )
+    return speed, memory
+
+
+def _import_cell(figures: dict[str, Any]) -> str:
+    refused = figures.get("refused", 0) + figures.get("refused_applying", 0)
+    created = f", {figures['created']:,} created" if "created" in figures else ""
+    return (
+        f"{figures['rows_per_second']:,.0f} rows/s ({figures['rows']:,} rows in "
+        f"{figures['seconds']:.1f} s{created}, {refused:,} refused; peak "
+        f"{figures['peak_rss_mib']:,.1f} MiB)"
+    )
+
+
+def _toggl_judged(run: dict[str, Any]) -> tuple[Judged, Judged]:
+    toggl = run["toggl"]
+    dry, applied = toggl["dry_run"], toggl["apply"]
+    verdicts = []
+    for figures in (applied, dry):
+        if not figures["ok"]:
+            verdicts.append(_not_measured(figures.get("error", "the command failed")))
+            continue
+        met = figures["rows_per_second"] >= bench_data.IMPORT_ROWS_PER_SECOND
+        if figures is dry and applied["ok"]:
+            met = met and dry["rows_per_second"] >= applied["rows_per_second"]
+        verdicts.append(
+            (
+                _import_cell(figures),
+                met,
+                figures["rows_per_second"] / bench_data.IMPORT_ROWS_PER_SECOND,
+            )
+        )
+    return verdicts[0], verdicts[1]
+
+
+def _transfer_judged(figures: dict[str, Any]) -> tuple[Judged, Judged]:
+    why = figures.get("not_measured") or (None if figures["ok"] else figures.get("error"))
+    if why is not None:
+        return _not_measured(why), _not_measured(why)
+    rows = f", {figures['rows']:,} rows" if figures.get("rows") is not None else ""
+    time_ = (
+        f"{figures['seconds']:,.1f} s{rows}",
+        figures["seconds"] <= bench_data.TRANSFER_SECONDS,
+        figures["seconds"] / bench_data.TRANSFER_SECONDS,
+    )
+    memory = (
+        f"peak {figures['peak_rss_mib']:,.1f} MiB",
+        figures["peak_rss_mib"] < bench_data.TRANSFER_PEAK_MIB,
+        figures["peak_rss_mib"] / bench_data.TRANSFER_PEAK_MIB,
+    )
+    return time_, memory
+
+
+DATA_TARGET_NAMES = (
+    "Hours report by employee and month, whole dataset, JSON: p99 ≤ "
+    f"{bench_data.HOURS_P99_MS:g} ms",
+    f"A year's CSV ({bench_data.CSV_GROUP_BY}): ≥ {bench_data.CSV_ROWS_PER_SECOND:,.0f} rows/s",
+    f"A year's CSV: server memory < {bench_data.CSV_PEAK_MIB:g} MiB",
+    f"Toggl import applied: ≥ {bench_data.IMPORT_ROWS_PER_SECOND:,.0f} rows/s",
+    f"Toggl import dry run: ≥ {bench_data.IMPORT_ROWS_PER_SECOND:,.0f} rows/s, at least as fast as "
+    "applied",
+    f"Export of the workspace: ≤ {bench_data.TRANSFER_SECONDS:g} s",
+    f"Export: memory < {bench_data.TRANSFER_PEAK_MIB:g} MiB",
+    f"Restore into an empty database: ≤ {bench_data.TRANSFER_SECONDS:g} s",
+    f"Restore: memory < {bench_data.TRANSFER_PEAK_MIB:g} MiB",
+)
+
+
+def data_verdicts(report: dict[str, Any], engine: str) -> list[Judged] | None:
+    """Issue #23's targets (in `DATA_TARGET_NAMES`' order) judged on one engine's run of
+    scenario 14; None when it did not run there."""
+    run = (report.get("data") or {}).get(engine)
+    hours = _hours_judged(report["scenarios"], engine)
+    if run is None or hours is None:
+        return None
+    return [
+        hours,
+        *_csv_judged(run),
+        *_toggl_judged(run),
+        *_transfer_judged(run["export"]),
+        *_transfer_judged(run["restore"]),
+    ]
+
+
+def _verdict_word(met: bool | None) -> str:
+    return "not measured" if met is None else "pass" if met else "miss"
+
+
+def data_section(report: dict[str, Any]) -> list[str]:
+    """Issue #23's targets beside scenario 14's figures: one row per target, a column per
+    engine, the verdicts and the ratios measured / target."""
+    lines = ["## Reports, export and import (issue #23)\n"]
+    judged = {e: v for e in DATA_ENGINES if (v := data_verdicts(report, e)) is not None}
+    if not judged:
+        return [*lines, "Not measured in this run.\n"]
+    runs: dict[str, dict[str, Any]] = report["data"]
+    first = next(iter(runs.values()))
+    files = "; ".join(
+        f"{engine}: {run['toggl']['file']['rows']:,} rows, "
+        f"{run['toggl']['file']['people']:,} people, {run['toggl']['file']['from']} to "
+        f"{run['toggl']['file']['to']}"
+        for engine, run in runs.items()
+    )
+    lines.append(
+        "Scenario 14, last on each engine (its import adds entries), with a server of its own. "
+        f"Over HTTP with the owner's key: `GET {bench_data.HOURS_PATH}?group_by="
+        f"{bench_data.HOURS_GROUP_BY}` "
+        "(no date filter: the whole dataset; the first page, as JSON) one request at a time, "
+        "judged on the server's time from its `Server-Timing` header (the client's latency "
+        "beside it); then the same report of the dataset's last year "
+        f"({first['csv']['from']} to {first['csv']['to']}) grouped by `{bench_data.CSV_GROUP_BY}` "
+        "(about one row per entry) as CSV (`format=csv`), read to its end: rows/s = data "
+        "rows received / the download's wall time, memory = the server's VmHWM (reset "
+        "before, read after; the growth is over its resident memory before). With the "
+        "server stopped, each command runs as a process of its own on the run's database, "
+        "timed at the wall, its memory the peak resident set the kernel reports for it: "
+        "`timeledger export --workspace W --output F`, then `timeledger import F --source "
+        f"{bench_data.RESTORE_SOURCE} --workspace W --apply` into an empty database (a new SQLite "
+        "file, an empty PostgreSQL schema), then a Toggl Track detailed report written by "
+        "`bench/data.py` from the dataset (its people's e-mails and names, customers, "
+        "projects and tasks, on days of their entries, at most "
+        f"{bench_data.ROOM_MINUTES // 60} hours more a day; {files}) imported by `timeledger "
+        f"import F --workspace W --source {bench_data.TOGGL_SOURCE}`, as a dry run and then with "
+        "`--apply` (rows/s = the file's rows / the command's wall time). Ratios are "
+        "measured / target: a ≤ target is met at 1 or below, a ≥ target at 1 or above.\n"
+    )
+    lines.append("| Target | SQLite | PostgreSQL | Verdict | Ratio |")
+    lines.append("|---|---|---|---|---|")
+    for index, name in enumerate(DATA_TARGET_NAMES):
+        cells = [
+            judged[engine][index][0] if engine in judged else "not run" for engine in DATA_ENGINES
+        ]
+        verdict = ", ".join(
+            f"{engine}: {_verdict_word(figures[index][1])}" for engine, figures in judged.items()
+        )
+        ratio = ", ".join(
+            f"{engine}: {figures[index][2]:.2f}"
+            for engine, figures in judged.items()
+            if figures[index][2] is not None
+        )
+        lines.append(f"| {name} | {' | '.join(cells)} | {verdict} | {ratio or '-'} |")
+    lines.append("")
+    return lines
+
+
 def approvals_section(report: dict[str, Any]) -> list[str]:
     """Issue #20's targets beside scenario 12's figures, per engine: the inbox's first page
     beside the head's own lists of the same run, its count, and the decisions in bulk
@@ -1223,6 +1420,7 @@ def render(report: dict[str, Any], current: str) -> str:
     lines.extend(timeoff_section(report))
     lines.extend(approvals_section(report))
     lines.extend(web_section(report))
+    lines.extend(data_section(report))
     lines.extend(sweep_section(report))
     add(WHERE_THE_TIME_GOES)
     if report["mode"] != "full":
@@ -1245,6 +1443,10 @@ def render(report: dict[str, Any], current: str) -> str:
     add(
         ".venv/bin/python -m bench --only web   # scenario 13 alone, both engines: "
         "bench/results/performance-web.md"
+    )
+    add(
+        ".venv/bin/python -m bench --only data   # scenario 14 alone, both engines: "
+        "bench/results/performance-data.md"
     )
     add("```\n")
     add("The SQLite dataset is cached in `bench/.cache/` by size, seed and generator version")

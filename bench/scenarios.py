@@ -8,9 +8,12 @@ ones, and (on SQLite) alternates scenarios 2 and 6 with the peer, TimeTagger. Th
 sweep, and with the server stopped, the batch figures in processes of their own: the rule
 engine's, then the statements' (settling them locks a month of the dataset). Before the
 server starts, scenario 11's accrual and expiry of time off run in a process of their own,
-so that the server's time-off balances read what they posted. Last, scenario 12 prepares
+so that the server's time-off balances read what they posted. Then scenario 12 prepares
 the approvals of the big department's head in a process of its own and measures the
-inbox and the bulk decisions with a server of its own.
+inbox and the bulk decisions with a server of its own. Last (its Toggl import adds
+entries), scenario 14 reads the hours report with a server of its own, then times
+`timeledger export`, the restore of its file into an empty database and the Toggl import
+as processes of their own.
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ import shutil
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -34,7 +38,7 @@ import psycopg
 from sqlalchemy import create_engine, make_url, select, text
 
 import timeledger.benchdata
-from bench import approvals, timeoff, web
+from bench import approvals, data, timeoff, web
 from bench import peer_timetagger as peer
 from bench.load import LoadResult, Request, Response, run_load
 from bench.server import TIMELEDGER, ServerProcess, bare_server, running, timeledger_server
@@ -107,7 +111,7 @@ APPROVALS_TIMEOUT_SECONDS = 900
 """Issue #20's preparation took 6 s on SQLite and 11 s on PostgreSQL with the full dataset
 (2026-12-06): 16 delegations, the department's statements of a month generated and
 submitted, this year's grants and 200 requests made."""
-ONLY = ("timeoff", "approvals", "web")
+ONLY = ("timeoff", "approvals", "web", "data")
 """What `--only` may name: a scenario run alone on each engine (its dataset, its own
 server), for a quick measurement; its report never goes to docs/performance.md unless
 named."""
@@ -894,6 +898,179 @@ def run_approvals(
     return results, {**prepared, **decided}
 
 
+def scenario_hours_report(measured: Measured, dataset: Dataset) -> ScenarioResult:
+    """Issue #23: the hours report by employee and month over the whole dataset (no date
+    filter), its JSON's first page, one request at a time."""
+    path = f"{data.HOURS_PATH}?group_by={data.HOURS_GROUP_BY}"
+    scenario, _ = measured.load(
+        "14-hours-report",
+        "Hours report by employee and month, whole dataset, first page, 1 connection",
+        _always(Request("GET", path, dataset.admin)),
+        connections=LATENCY_CONNECTIONS,
+    )
+    scenario.notes.append(f"admin key; `GET {path}` (no date filter, default limit)")
+    return scenario
+
+
+def report_year(dataset: Dataset) -> tuple[date, date]:
+    """The dataset's last calendar year (as much of it as the dataset holds)."""
+    first_day = date.fromisoformat(dataset.info["first_day"])
+    return max(date(dataset.last_day.year, 1, 1), first_day), dataset.last_day
+
+
+def csv_downloads(measured: Measured, dataset: Dataset) -> dict[str, Any]:
+    """Issue #23: the hours report of the dataset's last year grouped finely (about one
+    row per entry) downloaded as CSV to its end, `rounds` times, each with the server's
+    peak memory reset before and read after."""
+    first, last = report_year(dataset)
+    params = {"group_by": data.CSV_GROUP_BY, "from": str(first), "to": str(last), "format": "csv"}
+    downloads = []
+    for _ in range(measured.sizes.rounds):
+        _say(f"timeledger/{dataset.engine}: 14-hours-csv {first}..{last}")
+        measured.server.reset_peak()
+        before = measured.server.peak_rss_mib()
+        got = data.download_csv(measured.server.base_url, data.HOURS_PATH, params, dataset.admin)
+        peak = measured.server.peak_rss_mib()
+        downloads.append(
+            {
+                "status": got.status,
+                "rows": got.rows,
+                "bytes": got.bytes,
+                "seconds": round(got.seconds, 3),
+                "rows_per_second": round(got.rows_per_second, 1),
+                "rss_before_mib": round(before, 1),
+                "peak_rss_mib": round(peak, 1),
+                "growth_mib": round(peak - before, 1),
+            }
+        )
+    return {
+        "from": str(first),
+        "to": str(last),
+        "group_by": data.CSV_GROUP_BY,
+        "downloads": downloads,
+    }
+
+
+def _command_env(database_url: str, workdir: Path) -> dict[str, str]:
+    return {
+        **os.environ,
+        "TIMELEDGER_DATABASE_URL": database_url,
+        "TIMELEDGER_DATA_DIR": str(workdir / "var"),
+        "TIMELEDGER_LOG_LEVEL": "WARNING",
+    }
+
+
+@contextmanager
+def empty_database(dataset: Dataset, workdir: Path) -> Iterator[str]:
+    """The URL of an empty database beside the dataset's, removed afterwards: a SQLite
+    file of `workdir`, or a PostgreSQL schema named after the run's."""
+    if dataset.engine == "sqlite":
+        target = workdir / "restored.db"
+        try:
+            yield f"sqlite:///{target}"
+        finally:
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{target}{suffix}").unlink(missing_ok=True)
+        return
+    url = make_url(dataset.database_url)
+    schema = str(url.query["options"]).removeprefix("-csearch_path=") + "_restore"
+    _postgres_admin(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE; CREATE SCHEMA "{schema}"')
+    try:
+        scoped = url.update_query_dict({"options": f"-csearch_path={schema}"})
+        yield scoped.render_as_string(hide_password=False)
+    finally:
+        drop_postgres_schema(schema)
+
+
+def export_and_restore(dataset: Dataset, workdir: Path) -> dict[str, Any]:
+    """Issue #23: `timeledger export` of the dataset's workspace, then `timeledger import
+    --source timeledger --apply` of its file into an empty database; the restore is not
+    measured (`not_measured` says why: what the command said) when the export failed or
+    the command refused."""
+    workspace = dataset.info["workspace_name"]
+    archive = workdir / "export.zip"
+    _say(f"timeledger/{dataset.engine}: 14-export {workspace}")
+    exported = data.run_command(
+        [TIMELEDGER, "export", "--workspace", workspace, "--output", str(archive)],
+        _command_env(dataset.database_url, workdir),
+        workdir / "export",
+    )
+    figures: dict[str, Any] = {
+        "export": {
+            **data.command_figures(exported, data.exported_rows(exported.output)),
+            "bytes": archive.stat().st_size if archive.exists() else None,
+        }
+    }
+    try:
+        if exported.returncode != 0:
+            figures["restore"] = {"ok": False, "not_measured": "the export failed"}
+            return figures
+        with empty_database(dataset, workdir) as target:
+            _say(f"timeledger/{dataset.engine}: 14-restore into an empty database")
+            restored = data.run_command(
+                [TIMELEDGER, "import", str(archive), "--source", data.RESTORE_SOURCE,
+                 "--workspace", workspace, "--apply"],
+                _command_env(target, workdir),
+                workdir / "restore",
+            )  # fmt: skip
+        figures["restore"] = data.command_figures(restored, figures["export"].get("rows"))
+        if restored.returncode != 0:
+            figures["restore"]["not_measured"] = restored.error
+    finally:
+        archive.unlink(missing_ok=True)
+    return figures
+
+
+def toggl_import(dataset: Dataset, sizes: Sizes, workdir: Path) -> dict[str, Any]:
+    """Issue #23: a Toggl Track file of the dataset's names (`bench/data.py`) read by
+    `timeledger import` as a dry run, then applied: it adds its rows as entries."""
+    rows = data.IMPORT_ROWS_QUICK if sizes.mode == "quick" else data.IMPORT_ROWS
+    file = workdir / "toggl.csv"
+    held = data.toggl_file(
+        dataset.database_url,
+        dataset.workspace_id,
+        date.fromisoformat(dataset.info["first_day"]),
+        dataset.last_day,
+        rows,
+        file,
+    )
+    figures: dict[str, Any] = {"file": held}
+    workspace = dataset.info["workspace_name"]
+    command = [TIMELEDGER, "import", str(file), "--workspace", workspace,
+               "--source", data.TOGGL_SOURCE]  # fmt: skip
+    try:
+        for name, extra in (("dry_run", []), ("apply", ["--apply"])):
+            _say(f"timeledger/{dataset.engine}: 14-toggl-{name} {held['rows']:,} rows")
+            ran = data.run_command(
+                [*command, *extra], _command_env(dataset.database_url, workdir), workdir / name
+            )
+            figures[name] = {
+                **data.command_figures(ran, held["rows"]),
+                **data.import_counts(ran.output),
+            }
+    finally:
+        file.unlink(missing_ok=True)
+    return figures
+
+
+def run_data(
+    dataset: Dataset, sizes: Sizes, workdir: Path
+) -> tuple[list[ScenarioResult], dict[str, Any]]:
+    """Scenario 14 on one engine: with a server of its own, the hours report's JSON and a
+    year's CSV; then, with it stopped, the export and its restore into an empty database,
+    and last the Toggl import (it adds entries to the dataset)."""
+    server = timeledger_server(
+        dataset.database_url, workdir, name=f"timeledger-{dataset.engine}-data"
+    )
+    with running(server):
+        measured = Measured(server, sizes, dataset.engine, "timeledger")
+        results = [scenario_hours_report(measured, dataset)]
+        downloads = csv_downloads(measured, dataset)
+    transfer = export_and_restore(dataset, workdir)
+    imported = toggl_import(dataset, sizes, workdir)
+    return results, {"csv": downloads, **transfer, "toggl": imported, "engine": dataset.engine}
+
+
 def batch_factory(dataset: Dataset, activity_id: int) -> Callable[[int, int], Request]:
     """Request n carries entries n*100 .. n*100+99: the sample employees in turn, each on
     the 28 days after the dataset's period in turn."""
@@ -1209,6 +1386,8 @@ class EngineRun:
     statements: dict[str, Any]
     timeoff: dict[str, Any]
     approvals: dict[str, Any] = field(default_factory=dict)
+    data: dict[str, Any] = field(default_factory=dict)
+    """Issue #23's report, import, export and restore figures (scenario 14)."""
 
 
 def run_engine(
@@ -1216,14 +1395,18 @@ def run_engine(
 ) -> EngineRun:
     """Every scenario on one engine: first the time-off jobs, then the server's scenarios
     and the sweep, the batch evaluation, the statements (their settlement locks a month)
-    and, last, the approvals with a server of their own (they submit, request and decide);
-    with `peer_`, scenarios 2 and 6 alternate with it. `only="timeoff"`: scenario 11 alone
-    (the jobs, then the balances); `only="approvals"`: scenario 12 alone; `only="web"`:
-    scenario 13 alone."""
+    and the approvals with a server of their own (they submit, request and decide), and
+    last scenario 14, the reports, export, restore and import, with a server of its own
+    (its import adds entries); with `peer_`, scenarios 2 and 6 alternate with it.
+    `only="timeoff"`: scenario 11 alone (the jobs, then the balances); `only="approvals"`:
+    scenario 12 alone; `only="web"`: scenario 13 alone; `only="data"`: scenario 14 alone."""
     results: list[ScenarioResult] = []
     if only == "approvals":
         approvals_results, approvals_run = run_approvals(dataset, sizes, workdir)
         return EngineRun(approvals_results, {}, {}, {}, {}, approvals_run)
+    if only == "data":
+        data_results, data_run = run_data(dataset, sizes, workdir)
+        return EngineRun(data_results, {}, {}, {}, {}, data=data_run)
     timeoff_run = timeoff_jobs(dataset) if only != "web" else {}
     server = timeledger_server(dataset.database_url, workdir, name=f"timeledger-{dataset.engine}")
     with running(server):
@@ -1269,7 +1452,12 @@ def run_engine(
     statements_run = statements(dataset)
     approvals_results, approvals_run = run_approvals(dataset, sizes, workdir)
     results.extend(approvals_results)
-    return EngineRun(results, sweep, rule_engine, statements_run, timeoff_run, approvals_run)
+    # Last: its Toggl import adds 100,000 entries to the dataset.
+    data_results, data_run = run_data(dataset, sizes, workdir)
+    results.extend(data_results)
+    return EngineRun(
+        results, sweep, rule_engine, statements_run, timeoff_run, approvals_run, data_run
+    )
 
 
 def run(
@@ -1300,6 +1488,7 @@ def run(
         "statements": {},
         "timeoff": {},
         "approvals": {},
+        "data": {},
         "only": only,
         "skipped": [],
     }
@@ -1347,6 +1536,7 @@ def run(
                 ("statements", ran.statements),
                 ("timeoff", ran.timeoff),
                 ("approvals", ran.approvals),
+                ("data", ran.data),
             ):
                 if figures:
                     report[name][engine] = figures
