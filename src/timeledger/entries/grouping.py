@@ -116,55 +116,55 @@ def year_of(day: Any) -> ColumnElement[Any]:
     return cast(extract("year", day), Integer)
 
 
-def totals_source(filters: EntryFilters) -> GroupSource:
-    c = TOTALS.c
+def _summed_totals(
+    table: Any,
+    periods: dict[GroupKey, ColumnElement[Any]],
+    days: tuple[Any, Any],
+    conditions: Sequence[ColumnElement[bool]],
+    indexed_period: GroupKey,
+) -> GroupSource:
+    """A totals table as a source: the same people, customer, project and activity keys
+    and sums, its own period keys, first and last days, conditions and indexes."""
+    c = table.c
+    user = GroupKey.USER
     return GroupSource(
-        table=TOTALS,
+        table=table,
         keys={
-            GroupKey.USER: c.employee_id,
+            user: c.employee_id,
             GroupKey.CUSTOMER: c.customer_key,
             GroupKey.PROJECT: c.project_key,
             GroupKey.ACTIVITY: c.activity_id,
-            GroupKey.DAY: c.day,
-            GroupKey.WEEK: c.week_start,
-            GroupKey.MONTH: c.month_start,
-            GroupKey.YEAR: year_of(c.day),
+            **periods,
         },
         minutes=func.sum(c.minutes),
         revenue=func.sum(c.revenue_minor),
         entries=func.sum(c.entries),
-        first_day=func.min(c.day),
-        last_day=func.max(c.day),
-        conditions=filters.totals_conditions(),
-        index_orders=_index_orders(GroupKey.WEEK),
+        first_day=func.min(days[0]),
+        last_day=func.max(days[1]),
+        conditions=conditions,
+        index_orders=((user,), (user, indexed_period), (indexed_period,), (indexed_period, user)),
     )
 
 
-def _index_orders(period: GroupKey) -> tuple[tuple[GroupKey, ...], ...]:
-    """(employee), (employee, period), (period), (period, employee)."""
-    user = GroupKey.USER
-    return (user,), (user, period), (period,), (period, user)
+def totals_source(filters: EntryFilters) -> GroupSource:
+    c = TOTALS.c
+    periods = {
+        GroupKey.DAY: c.day,
+        GroupKey.WEEK: c.week_start,
+        GroupKey.MONTH: c.month_start,
+        GroupKey.YEAR: year_of(c.day),
+    }
+    return _summed_totals(
+        TOTALS, periods, (c.day, c.day), filters.totals_conditions(), GroupKey.WEEK
+    )
 
 
 def month_totals_source(filters: EntryFilters) -> GroupSource:
     c = MONTH_TOTALS.c
-    return GroupSource(
-        table=MONTH_TOTALS,
-        keys={
-            GroupKey.USER: c.employee_id,
-            GroupKey.CUSTOMER: c.customer_key,
-            GroupKey.PROJECT: c.project_key,
-            GroupKey.ACTIVITY: c.activity_id,
-            GroupKey.MONTH: c.month_start,
-            GroupKey.YEAR: year_of(c.month_start),
-        },
-        minutes=func.sum(c.minutes),
-        revenue=func.sum(c.revenue_minor),
-        entries=func.sum(c.entries),
-        first_day=func.min(c.first_day),
-        last_day=func.max(c.last_day),
-        conditions=filters.totals_conditions(by_month=True),
-        index_orders=_index_orders(GroupKey.MONTH),
+    periods = {GroupKey.MONTH: c.month_start, GroupKey.YEAR: year_of(c.month_start)}
+    conditions = filters.totals_conditions(by_month=True)
+    return _summed_totals(
+        MONTH_TOTALS, periods, (c.first_day, c.last_day), conditions, GroupKey.MONTH
     )
 
 
