@@ -8,7 +8,12 @@ from sqlalchemy import event, func, select
 
 from tests.access.support import assert_problem
 from tests.conftest import WorkspaceFixture
-from tests.entries.support import create_references
+from tests.entries.support import (
+    create_customer,
+    create_project,
+    create_references,
+    create_task,
+)
 from tests.timesheet.support import Person, person_in
 from timeledger.entries.day_totals import recompute_totals
 from timeledger.kit.db import Database
@@ -365,3 +370,57 @@ def test_a_batch_of_submitted_project_entries_asks_as_often_for_four_weeks_as_fo
         ).all()
     assert len(requested) == 2 * (1 + 5)
     assert {data["approver_user_ids"][0] for data in requested} == {manager.principal.user_id}
+
+
+def test_a_batch_on_eight_projects_asks_as_often_as_one_on_a_single_project(
+    client: TestClient, db: Database, workspace: WorkspaceFixture, activities: dict[str, int]
+) -> None:
+    """What the items refer to (activities, projects, tasks, customers, with their
+    versions) and the projects' rates for the items' activities and people are read once
+    for the whole batch, whatever number of them it names; each item still gets its own
+    rate."""
+    headers, work = workspace.headers, activities["work"]
+    people = [person_in(client, db, workspace) for _ in range(2)]
+    booked: list[tuple[int, int]] = []
+    expected_rates: list[int | None] = []
+    """Of each item in order: even projects have a rate for the activity, odd ones one for
+    the first person alone (the second has none at all)."""
+    for number in range(8):
+        customer = create_customer(client, headers, f"Customer {number}")
+        project = create_project(client, headers, f"Project {number}", customer)
+        task = create_task(client, headers, project, f"Task {number}")
+        rate = 1000 + number
+        if number % 2 == 0:
+            path = "activity-rates"
+            body = {"items": [{"activity_id": work, "hourly_rate_minor": rate}]}
+            expected_rates += [rate, rate]
+        else:
+            path = "members"
+            body = {"items": [{"user_id": people[0].principal.user_id, "hourly_rate_minor": rate}]}
+            expected_rates += [rate, None]
+        response = client.put(f"/api/projects/{project}/{path}", json=body, headers=headers)
+        assert response.status_code == 200, response.text
+        booked.append((project, task))
+
+    def items_of(count: int) -> list[dict[str, Any]]:
+        return [
+            {"employee_id": person.employee_id, "date": DAY, "minutes": 30, "activity_id": work,
+             "project_id": project, "task_id": task}
+            for project, task in booked[:count]
+            for person in people
+        ]  # fmt: skip
+
+    small = _statements_of_batch(client, db, workspace, items_of(1))
+    statements: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        large = client.post(BATCH, json={"items": items_of(8)}, headers=headers)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert large.status_code == 201, large.text
+    assert len(statements) == len(small)
+    assert [item["hourly_rate_minor"] for item in large.json()["items"]] == expected_rates

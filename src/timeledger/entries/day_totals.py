@@ -16,7 +16,13 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from timeledger.entries.month_totals import first_of_month, rebuild_months, rewrite_months
+from timeledger.entries.month_totals import (
+    DAY_TOTALS,
+    add_to_months,
+    first_of_month,
+    rebuild_months,
+    rewrite_months,
+)
 from timeledger.models import EntryDayTotal, TimeEntry, Workspace
 
 NO_REFERENCE = 0
@@ -82,8 +88,10 @@ def record_entry_change(
         _add(session, workspace_id, week_start, after, sign=1)
     if before is not None:
         _drop_if_empty(session, before)
-    touched = [figures for figures in (before, after) if figures is not None]
-    rewrite_months(session, workspace_id, _months_of(touched))
+        touched = [figures for figures in (before, after) if figures is not None]
+        rewrite_months(session, workspace_id, _months_of(touched))
+    elif after is not None:
+        add_to_months(session, workspace_id, [_figures_row(workspace_id, week_start, after)])
 
 
 def _months_of(figures: Iterable[EntryFigures]) -> set[tuple[int, date]]:
@@ -106,7 +114,7 @@ def record_entries_created(
     rows = [_total_row(workspace_id, week_start, key, *figures) for key, figures in sums.items()]
     if rows:
         _upsert(session, rows)
-        rewrite_months(session, workspace_id, {(key[0], first_of_month(key[1])) for key in sums})
+        add_to_months(session, workspace_id, rows)
 
 
 def _sums_by_key(figures: Iterable[EntryFigures]) -> dict[tuple[Any, ...], list[int]]:
@@ -140,10 +148,10 @@ def _total_row(
     return row
 
 
-def _add(
-    session: Session, workspace_id: int, week_start: int, figures: EntryFigures, *, sign: int
-) -> None:
-    row = _total_row(
+def _figures_row(
+    workspace_id: int, week_start: int, figures: EntryFigures, *, sign: int = 1
+) -> dict[str, Any]:
+    return _total_row(
         workspace_id,
         week_start,
         figures.key(),
@@ -151,7 +159,12 @@ def _add(
         sign * (figures.revenue_minor or 0),
         sign,
     )
-    _upsert(session, [row])
+
+
+def _add(
+    session: Session, workspace_id: int, week_start: int, figures: EntryFigures, *, sign: int
+) -> None:
+    _upsert(session, [_figures_row(workspace_id, week_start, figures, sign=sign)])
 
 
 def _upsert(session: Session, rows: list[dict[str, Any]]) -> None:
@@ -159,8 +172,8 @@ def _upsert(session: Session, rows: list[dict[str, Any]]) -> None:
     PostgreSQL refuses to update a row twice in one statement)."""
     dialect = session.get_bind().dialect.name
     upsert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = upsert(EntryDayTotal)
-    table = EntryDayTotal.__table__
+    table = DAY_TOTALS
+    statement = upsert(table)
     statement = statement.on_conflict_do_update(
         index_elements=["workspace_id", *KEY_COLUMNS],
         set_={

@@ -192,6 +192,5 @@ def create_entries(
     session: UnitOfWork,
     caller: Annotated[Caller, Allowed("timesheet:write:own")],
 ) -> FastJSONResponse:
-    entries = service.create_entries(session, caller, body.items)
-    items = service.entry_views(session, caller, entries)
+    items = service.create_entries(session, caller, body.items)
     return FastJSONResponse({"items": items}, status_code=status.HTTP_201_CREATED)

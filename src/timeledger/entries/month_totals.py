@@ -1,23 +1,28 @@
 """Per-month totals of entries: the day totals of each (employee, month) summed again.
 
-After every change of the day totals (`day_totals.py`), the months it touched are
-rewritten from the day totals in the same transaction: their rows deleted, then inserted
-from one grouped select. Rewriting rather than adding keeps each month's first and last
-day with entries exact when entries go away, and is safe under concurrency because writes
-to one employee's timesheet run one after another (`EntryRepository.serialize_writes_of`).
+Kept in the transaction that changes the day totals (`day_totals.py`). New entries are
+added as the day totals add them, with one upsert (sums added, the first and last day
+widened). A change or a deletion rewrites the months it touched from the day totals:
+their rows deleted, then inserted from one grouped select, because a month's first or
+last day with entries cannot be narrowed by subtracting. Rewriting is safe under
+concurrency because writes to one employee's timesheet run one after another
+(`EntryRepository.serialize_writes_of`).
 """
 
 from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, func, insert, or_, select
+from sqlalchemy import ColumnElement, Table, and_, delete, func, insert, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from timeledger.models import EntryDayTotal, EntryMonthTotal
 
-DAYS = EntryDayTotal.__table__.c
-MONTHS = EntryMonthTotal.__table__.c
+DAY_TOTALS: Table = EntryDayTotal.__table__  # type: ignore[assignment]
+MONTH_TOTALS: Table = EntryMonthTotal.__table__  # type: ignore[assignment]
+DAYS = DAY_TOTALS.c
+MONTHS = MONTH_TOTALS.c
 GROUP_COLUMNS = (
     "employee_id",
     "month_start",
@@ -88,7 +93,7 @@ def _insert_grouped(session: Session, selected: Any) -> None:
         "workspace_id", *GROUP_COLUMNS, "minutes", "revenue_minor", "entries", "first_day",
         "last_day",
     ]  # fmt: skip
-    session.execute(insert(EntryMonthTotal).from_select(columns, selected))
+    session.execute(insert(MONTH_TOTALS).from_select(columns, selected))
 
 
 def rewrite_months(session: Session, workspace_id: int, months: Iterable[tuple[int, date]]) -> None:
@@ -98,9 +103,7 @@ def rewrite_months(session: Session, workspace_id: int, months: Iterable[tuple[i
     for start in range(0, len(every_run), RANGES_PER_STATEMENT):
         runs = every_run[start : start + RANGES_PER_STATEMENT]
         session.execute(
-            delete(EntryMonthTotal).where(
-                MONTHS.workspace_id == workspace_id, _in_runs(MONTHS, runs)
-            )
+            delete(MONTH_TOTALS).where(MONTHS.workspace_id == workspace_id, _in_runs(MONTHS, runs))
         )
         # The day totals carry no range on month_start in an index, but on day: the
         # runs' days are read through the (workspace, employee, day) key.
@@ -119,5 +122,52 @@ def rewrite_months(session: Session, workspace_id: int, months: Iterable[tuple[i
 
 def rebuild_months(session: Session, workspace_id: int) -> None:
     """Rewrite every month total of the workspace from its day totals."""
-    session.execute(delete(EntryMonthTotal).where(MONTHS.workspace_id == workspace_id))
+    session.execute(delete(MONTH_TOTALS).where(MONTHS.workspace_id == workspace_id))
     _insert_grouped(session, _grouped_days(workspace_id))
+
+
+def add_to_months(session: Session, workspace_id: int, day_rows: Iterable[dict[str, Any]]) -> None:
+    """Add new entries' day totals (rows of `entry_day_totals`' columns, as `day_totals`
+    writes them) to their months: summed per month row first, then one upsert."""
+    months: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for row in day_rows:
+        key = tuple(row[name] for name in GROUP_COLUMNS)
+        month = months.get(key)
+        if month is None:
+            months[key] = {
+                **{name: row[name] for name in GROUP_COLUMNS},
+                "workspace_id": workspace_id,
+                "minutes": row["minutes"],
+                "revenue_minor": row["revenue_minor"],
+                "entries": row["entries"],
+                "first_day": row["day"],
+                "last_day": row["day"],
+            }
+            continue
+        month["minutes"] += row["minutes"]
+        month["revenue_minor"] += row["revenue_minor"]
+        month["entries"] += row["entries"]
+        month["first_day"] = min(month["first_day"], row["day"])
+        month["last_day"] = max(month["last_day"], row["day"])
+    if not months:
+        return
+    dialect = session.get_bind().dialect.name
+    upsert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(MONTH_TOTALS)
+    added = upsert.excluded
+    session.execute(
+        upsert.on_conflict_do_update(
+            index_elements=["workspace_id", *GROUP_COLUMNS],
+            set_={
+                "minutes": MONTHS.minutes + added.minutes,
+                "revenue_minor": MONTHS.revenue_minor + added.revenue_minor,
+                "entries": MONTHS.entries + added.entries,
+                "first_day": func.least(MONTHS.first_day, added.first_day)
+                if dialect == "postgresql"
+                else func.min(MONTHS.first_day, added.first_day),
+                "last_day": func.greatest(MONTHS.last_day, added.last_day)
+                if dialect == "postgresql"
+                else func.max(MONTHS.last_day, added.last_day),
+            },
+        ),
+        list(months.values()),
+    )

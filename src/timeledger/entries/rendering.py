@@ -1,9 +1,9 @@
 """An entry as the native API shows it, built from any row with the entry's columns (an
 ORM object or a Core row), so single reads and fast lists render identically."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, time, timedelta
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -44,6 +44,17 @@ def render_entry(
     schema's order."""
     tracking = tracking_of(row, now or utcnow())
     return _rendered(_stored_values(row), tracking, user_id, currency)
+
+
+_stored_items = itemgetter(*STORED_COLUMNS)
+
+
+def render_entry_values(
+    values: Mapping[str, Any], *, user_id: int | None, currency: str, now: datetime
+) -> dict[str, Any]:
+    """`render_entry` of an entry's column values by name (a new entry's, as inserted)."""
+    tracking = _tracking(values.get("timer_started_at"), values["minutes"], now)
+    return _rendered(_stored_items(values), tracking, user_id, currency)
 
 
 _STORED = len(STORED_COLUMNS)

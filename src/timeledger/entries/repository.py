@@ -2,12 +2,13 @@
 
 from collections.abc import Collection
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Table, func, or_, select, update
+from sqlalchemy import Table, and_, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from timeledger.kit.clock import utcnow
-from timeledger.kit.rows import take_ids
+from timeledger.kit.rows import reserve_ids, take_ids
 from timeledger.models import Employee, TimeEntry
 
 ENTRIES: Table = TimeEntry.__table__  # type: ignore[assignment]
@@ -35,16 +36,25 @@ class EntryRepository:
     def get(self, entry_id: int) -> TimeEntry | None:
         return self.session.get(TimeEntry, entry_id)
 
-    def minutes_by_day(
-        self, employee_ids: Collection[int], days: Collection[date]
-    ) -> dict[tuple[int, date], int]:
-        """The minutes of the employees' entries on each of `days` that has any, by
-        (employee, day): one query for a whole batch."""
-        if not employee_ids or not days:
+    def minutes_by_day(self, days: Collection[tuple[int, date]]) -> dict[tuple[int, date], int]:
+        """The minutes of the entries on each of these (employee, day) that has any: one
+        query for a whole batch, reading those days alone (not every day of the batch for
+        every employee of it)."""
+        days_of: dict[int, list[date]] = {}
+        for employee_id, day in sorted(days):
+            days_of.setdefault(employee_id, []).append(day)
+        if not days_of:
             return {}
         rows = self.session.execute(
             select(TimeEntry.employee_id, TimeEntry.day, func.sum(TimeEntry.minutes))
-            .where(TimeEntry.employee_id.in_(employee_ids), TimeEntry.day.in_(days))
+            .where(
+                or_(
+                    *(
+                        and_(TimeEntry.employee_id == employee_id, TimeEntry.day.in_(dates))
+                        for employee_id, dates in days_of.items()
+                    )
+                )
+            )
             .group_by(TimeEntry.employee_id, TimeEntry.day)
         )
         return {(employee_id, day): int(minutes) for employee_id, day, minutes in rows}
@@ -198,6 +208,17 @@ class EntryRepository:
                 entry.id = entry_id
         self.session.add_all(entries)
         self.session.flush()
+
+    def insert_new(self, rows: list[dict[str, Any]]) -> None:
+        """Insert new entries, their column values (`workspace_id` included, each row the
+        same columns), with one Core INSERT run for all rows (no ORM object, nor the
+        unit of work's or the ORM bulk insert's bookkeeping, per entry); each row gets
+        its `id` (`reserve_ids`)."""
+        if not rows:
+            return
+        for row, entry_id in zip(rows, reserve_ids(self.session, ENTRIES, len(rows)), strict=True):
+            row["id"] = entry_id
+        self.session.execute(insert(ENTRIES), rows)
 
     def of_timeoff_request(self, employee_id: int, timeoff_request_id: int) -> list[TimeEntry]:
         return list(

@@ -4,7 +4,7 @@ settled entries and timers. Every write keeps the per-day totals and the change 
 batch creates many entries by the same rules, all of them or none."""
 
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -21,7 +21,7 @@ from timeledger.entries.day_totals import (
     record_entry_change,
 )
 from timeledger.entries.fields import SETTABLE_COLUMNS, STORED_COLUMNS, column_of
-from timeledger.entries.rendering import render_entry
+from timeledger.entries.rendering import render_entry, render_entry_values
 from timeledger.entries.repository import EntryRepository
 from timeledger.entries.schemas import (
     ApprovalStatus,
@@ -59,7 +59,7 @@ from timeledger.projects.rates import (
     revenue_minor,
 )
 from timeledger.projects.rounding import round_minutes
-from timeledger.projects.service import PROJECTS, TASKS
+from timeledger.projects.service import CUSTOMERS, MAX_NESTING, PROJECTS, TASKS
 from timeledger.settings.service import ACTIVITIES
 from timeledger.timesheet import locks, spans
 from timeledger.timesheet.locks import LockedPeriod
@@ -77,6 +77,8 @@ SPAN_FIELDS = ("started_at", "ended_at", "breaks")
 BOOKKEEPING_COLUMNS = frozenset(
     {"id", "employee_id", "presence_interval_id", "timeoff_request_id", "created_at", "updated_at"}
 )
+FIGURES = tuple(figure.name for figure in fields(EntryFigures))
+"""The columns an entry's figures for the totals are (`EntryFigures`)."""
 SETTLED_COLUMNS = tuple(
     column for column in STORED_COLUMNS if column not in BOOKKEEPING_COLUMNS | {"breaks"}
 )
@@ -155,8 +157,8 @@ class Lookups:
     """Their minutes by (employee, day): a batch's check of each day's room reads one sum
     instead of every item before it."""
     stored_day_minutes: dict[tuple[int, date], int] = field(default_factory=dict)
-    """Stored minutes by (employee, day), read at once for a batch's employees and days."""
-    minutes_read_for: tuple[frozenset[int], frozenset[date]] = (frozenset(), frozenset())
+    """Stored minutes by (employee, day), read at once for the days of a batch's items."""
+    minutes_read_for: frozenset[tuple[int, date]] = frozenset()
     histories: dict[int, list[EmployeeVersion]] = field(default_factory=dict)
     """Every version of a batch's employees, oldest first, read at once."""
 
@@ -172,22 +174,19 @@ class Lookups:
 
     def read_stored_minutes(self, items: Sequence[EntryBatchItem]) -> None:
         """Reads in one query the stored minutes of every day the new `items` may fall on:
-        its date, or the days around its start in any time zone."""
-        days: set[date] = set()
+        its employee's date, or the days around its start in any time zone."""
+        days: set[tuple[int, date]] = set()
         for item in items:
             if item.date is not None:
-                days.add(item.date)
+                days.add((item.employee_id, item.date))
             if item.started_at is not None:
-                days.update(_local_days_of(item.started_at))
-        employee_ids = frozenset(item.employee_id for item in items)
-        repository = EntryRepository(self.session)
-        self.stored_day_minutes = repository.minutes_by_day(employee_ids, days)
-        self.minutes_read_for = (employee_ids, frozenset(days))
+                days.update((item.employee_id, day) for day in _local_days_of(item.started_at))
+        self.stored_day_minutes = EntryRepository(self.session).minutes_by_day(days)
+        self.minutes_read_for = frozenset(days)
 
     def stored_minutes(self, employee_id: int, day: date, entry: TimeEntry | None) -> int:
         """The minutes stored on the employee's day, but `entry`'s own."""
-        employees, days = self.minutes_read_for
-        if entry is None and employee_id in employees and day in days:
+        if entry is None and (employee_id, day) in self.minutes_read_for:
             return self.stored_day_minutes.get((employee_id, day), 0)
         exclude_id = entry.id if entry is not None else None
         return EntryRepository(self.session).minutes_on(employee_id, day, exclude_id=exclude_id)
@@ -198,6 +197,40 @@ class Lookups:
         histories = EmployeeRepository(self.session).histories(employee_ids)
         self.histories.update(histories)
         self.rate_versions.know_histories(EMPLOYEE_VERSIONS, histories)
+
+    def read_references(self, items: Sequence[EntryBatchItem], writers: Collection[Writer]) -> None:
+        """Reads at once what the `items` refer to, with every version: their activities,
+        projects, tasks (and the tasks' parents) and the projects' customers; and the
+        projects' rates for the items' activities and for the writers' users. The rules
+        and the rates then find each on any day without a query."""
+        reads, session = self.rate_versions, self.session
+        tasks = reads.read_entities(session, TASKS, {i.task_id for i in items if i.task_id})
+        for _ in range(MAX_NESTING):
+            parents = {task.parent_task_id for task in tasks if task.parent_task_id is not None}
+            if not parents:
+                break
+            tasks = reads.read_entities(session, TASKS, parents)
+        reads.read_entities(session, ACTIVITIES, {item.activity_id for item in items})
+        project_ids = {item.project_id for item in items if item.project_id is not None}
+        reads.read_entities(session, PROJECTS, project_ids)
+        customer_ids = {
+            version.customer_id
+            for project_id in project_ids
+            for version in reads.histories.get((PROJECTS.version_model, project_id), ())
+            if version.customer_id is not None
+        }
+        reads.read_entities(session, CUSTOMERS, customer_ids)
+        users_of = {w.employee.id: w.employee.user_id for w in writers}
+        project_activities: set[tuple[int, int]] = set()
+        project_members: set[tuple[int, int]] = set()
+        for item in items:
+            if item.project_id is None:
+                continue
+            project_activities.add((item.project_id, item.activity_id))
+            user_id = users_of.get(item.employee_id)
+            if user_id is not None:
+                project_members.add((item.project_id, user_id))
+        reads.read_fixed_rates(session, project_activities, project_members)
 
     def employment_periods(self, employee: Employee) -> list[Employment]:
         if employee.id not in self.periods:
@@ -219,19 +252,20 @@ class Lookups:
     ) -> validators.References:
         """The references' versions on `day`, checked once for all the days on which the
         same versions are in force (their histories read once, shared with the rates)."""
-        in_force = [
-            self.rate_versions.in_force(self.session, kind, entity_id, day)
+        in_force = {
+            kind.name: self.rate_versions.in_force(self.session, kind, entity_id, day)
             for kind, entity_id in ((ACTIVITIES, activity_id), (PROJECTS, project_id),
                                     (TASKS, task_id))
             if entity_id is not None
-        ]  # fmt: skip
-        versions = tuple(version.id if version is not None else None for version in in_force)
+        }  # fmt: skip
+        versions = tuple(v.id if v is not None else None for v in in_force.values())
         key = (activity_id, project_id, task_id, versions)
         if None in versions or key not in self.references:
             # Not in force on `day` (the check says why), or not checked yet.
             self.references[key] = validators.references_effective(
-                self.session, day, activity_id, project_id, task_id
-            )
+                self.session, day, activity_id, project_id, task_id,
+                lambda kind, _entity_id: in_force.get(kind.name),
+            )  # fmt: skip
         return self.references[key]
 
     def hourly_rate(self, employee: Employee, values: dict[str, Any]) -> RateResolution:
@@ -639,23 +673,36 @@ def _follow_period_lock(
 
 
 def _new_entry(caller: Caller, writer: Writer, values: dict[str, Any], now: datetime) -> TimeEntry:
-    entry = TimeEntry(
+    return TimeEntry(**_new_entry_row(caller, writer, values, now))
+
+
+def _new_entry_row(
+    caller: Caller, writer: Writer, values: dict[str, Any], now: datetime
+) -> dict[str, Any]:
+    """The column values of a new entry with the settled `values`."""
+    row = {column: values.get(column) for column in SETTLED_COLUMNS}
+    row.update(
+        workspace_id=caller.workspace_id,
         employee_id=writer.employee.id,
+        breaks=to_jsonable(values.get("breaks") or []),
+        presence_interval_id=None,
+        timeoff_request_id=None,
         created_by_user_id=caller.user_id,
         created_at=now,
         updated_at=now,
         row_version=1,
     )
-    _apply(entry, values)
-    return entry
+    return row
 
 
 def create_entries(
     session: Session, caller: Caller, items: Sequence[EntryBatchItem]
-) -> list[TimeEntry]:
+) -> list[dict[str, Any]]:
     """Create every item as `create_entry` would, or none: each item is checked by the
-    same rules, then all are stored with one flush, one totals update and one change-log
-    entry each. A refusal names every failing item (see `_refusal`)."""
+    same rules, then all are stored with one INSERT, one totals update and one change-log
+    entry each, without an ORM object per entry. Answers the created entries as the API
+    shows them (`entry_views`), in the items' order. A refusal names every failing item
+    (see `_refusal`)."""
     EmployeeRepository(session).load([item.employee_id for item in items])
     writers, refused = _writers_of(session, caller, [item.employee_id for item in items])
     if writers:
@@ -663,7 +710,9 @@ def create_entries(
     lookups = Lookups(session)
     lookups.read_employment_periods(writers)
     lookups.read_employee_versions(writers)
-    lookups.read_stored_minutes([item for item in items if item.employee_id in writers])
+    writable = [item for item in items if item.employee_id in writers]
+    lookups.read_stored_minutes(writable)
+    lookups.read_references(writable, writers.values())
     settled: list[tuple[int, Writer, dict[str, Any]]] = []
     for index, item in enumerate(items):
         writer = writers.get(item.employee_id)
@@ -683,27 +732,35 @@ def create_entries(
     if refused:
         raise _refusal(refused, len(items))
     now = utcnow()
-    entries = [_new_entry(caller, writer, values, now) for _, writer, values in settled]
+    rows = [_new_entry_row(caller, writer, values, now) for _, writer, values in settled]
     watch = _watching(session, caller, [(None, w.employee.id, values) for _, w, values in settled])
-    EntryRepository(session).add_all(entries)
-    record_entries_created(session, caller.workspace_id, map(EntryFigures.of, entries))
-    _log_all(session, caller, entries, "created")
+    EntryRepository(session).insert_new(rows)
+    record_entries_created(
+        session,
+        caller.workspace_id,
+        (EntryFigures(**{name: row[name] for name in FIGURES}) for row in rows),
+    )
+    users = {writer.employee.id: writer.employee.user_id for writer in writers.values()}
+    currency = currency_of(session, caller)
+    views = [
+        render_entry_values(row, user_id=users[row["employee_id"]], currency=currency, now=now)
+        for row in rows
+    ]
+    _log_views(session, caller, views, "created")
     watch.announce()
-    return entries
+    return views
 
 
 def _items_in_locked_periods(
     session: Session, settled: Sequence[tuple[int, Writer, dict[str, Any]]]
 ) -> list[tuple[int, Problem]]:
     """(item index, 423) for each item on a day of a locked period (a batch has no force):
-    one query per employee of the batch."""
-    days_of: dict[int, list[date]] = {}
-    for _, writer, values in settled:
-        days_of.setdefault(writer.employee.id, []).append(values["day"])
-    periods = {
-        employee_id: locks.locked_periods(session, employee_id, min(days), max(days))
-        for employee_id, days in days_of.items()
-    }
+    one query for the whole batch."""
+    if not settled:
+        return []
+    days = [values["day"] for _, _, values in settled]
+    employee_ids = {writer.employee.id for _, writer, _ in settled}
+    periods = locks.locked_periods_of(session, employee_ids, min(days), max(days))
     refused: list[tuple[int, Problem]] = []
     for index, writer, values in settled:
         period = locks.lock_covering(periods[writer.employee.id], values["day"])
@@ -985,15 +1042,16 @@ def decide_project_week_entries(
 
 
 def _log_all(session: Session, caller: Caller, entries: Sequence[TimeEntry], op: str) -> None:
-    views = entry_views(session, caller, entries)
+    _log_views(session, caller, entry_views(session, caller, entries), op)
+
+
+def _log_views(session: Session, caller: Caller, views: Sequence[dict[str, Any]], op: str) -> None:
+    """Record the change of each entry rendered as `views`."""
     record_changes(
         session,
         workspace_id=caller.workspace_id,
         actor_user_id=caller.user_id,
-        changes=[
-            ChangeOf(ENTITY, entry.id, op, to_jsonable(view))
-            for entry, view in zip(entries, views, strict=True)
-        ],
+        changes=[ChangeOf(ENTITY, view["id"], op, to_jsonable(view)) for view in views],
     )
 
 

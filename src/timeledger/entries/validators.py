@@ -2,7 +2,7 @@
 `timesheet.spans`. Each raises the problem that names what is wrong; the service runs
 them on the complete values an entry would have."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -45,11 +45,23 @@ def date_within_employment(employee: Employee, periods: Sequence[Employment], da
     )
 
 
+VersionOf = Callable[[ConfigKind[Any, Any], int], Any | None]
+"""The version in force on the entry's day of a live entity of a kind, as read before (a
+batch reads its references at once), or None when unknown: the rule then asks the
+database, which also says why an entity is not in force."""
+
+
+def _unknown(_kind: ConfigKind[Any, Any], _entity_id: int) -> None:
+    return None
+
+
 def _live_version(session: Session, kind: ConfigKind[Any, Any], entity_id: int, day: date,
-                  location: str) -> Any:  # fmt: skip
-    require_effective(session, kind, [entity_id], day, location=location)
-    version = kind.history.as_of(session, entity_id, day)
-    assert version is not None
+                  location: str, version_of: VersionOf) -> Any:  # fmt: skip
+    version = version_of(kind, entity_id)
+    if version is None:
+        require_effective(session, kind, [entity_id], day, location=location)
+        version = kind.history.as_of(session, entity_id, day)
+        assert version is not None
     if version.archived:
         raise Unprocessable.at(
             location,
@@ -60,11 +72,16 @@ def _live_version(session: Session, kind: ConfigKind[Any, Any], entity_id: int, 
 
 
 def references_effective(
-    session: Session, day: date, activity_id: int, project_id: int | None, task_id: int | None
+    session: Session,
+    day: date,
+    activity_id: int,
+    project_id: int | None,
+    task_id: int | None,
+    version_of: VersionOf = _unknown,
 ) -> References:
-    activity = _live_version(session, ACTIVITIES, activity_id, day, "body.activity_id")
+    activity = _live_version(session, ACTIVITIES, activity_id, day, "body.activity_id", version_of)
     project = (
-        _live_version(session, PROJECTS, project_id, day, "body.project_id")
+        _live_version(session, PROJECTS, project_id, day, "body.project_id", version_of)
         if project_id is not None
         else None
     )
@@ -74,7 +91,7 @@ def references_effective(
             raise Unprocessable.at(
                 "body.task_id", "A task needs its project_id.", "needs a project"
             )
-        task = _live_version(session, TASKS, task_id, day, "body.task_id")
+        task = _live_version(session, TASKS, task_id, day, "body.task_id", version_of)
         task_entity = TASKS.get(session, task_id)
         if task_entity.project_id != project_id:
             raise Unprocessable.at(

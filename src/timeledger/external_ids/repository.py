@@ -2,10 +2,13 @@
 
 from collections.abc import Iterable
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
+from timeledger.kit.tenancy import session_workspace_id
 from timeledger.models import ExternalId
+
+EXTERNAL_IDS: Table = ExternalId.__table__  # type: ignore[assignment]
 
 
 class ExternalIdRepository:
@@ -51,12 +54,16 @@ class ExternalIdRepository:
         )
         return frozenset(rows)
 
-    def add_many(self, workspace_id: int, entity: str, ids: Iterable[tuple[str, int]]) -> None:
-        """(external id, native id) pairs of objects of one entity, in one statement."""
+    def add_many(self, entity: str, ids: Iterable[tuple[str, int]]) -> None:
+        """(external id, native id) pairs of objects of one entity, in one Core statement
+        (an import's thousands of rows skip the ORM's bookkeeping of each), in the
+        session's workspace."""
+        workspace_id = session_workspace_id(self.session)
+        assert workspace_id is not None, "external ids are written in a workspace's session"
         rows = [
             {"workspace_id": workspace_id, "source": self.source, "external_id": external_id,
              "entity": entity, "native_id": native_id}
             for external_id, native_id in ids
         ]  # fmt: skip
         if rows:
-            self.session.execute(insert(ExternalId), rows)
+            self.session.execute(insert(EXTERNAL_IDS), rows)

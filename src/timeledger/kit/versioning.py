@@ -7,7 +7,7 @@ version for an effective date that already has one supersedes it, and both stay 
 """
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
@@ -65,6 +65,11 @@ class VersionHistory(Generic[VersionT]):
             select(version_model)
             .where(owner_column == bindparam("owner_id"))
             .order_by(model.effective_from, model.id)
+        )
+        self._histories = (
+            select(version_model)
+            .where(owner_column.in_(bindparam("owner_ids", expanding=True)))
+            .order_by(owner_column, model.effective_from, model.id)
         )
         table: Any = version_model.__table__  # type: ignore[attr-defined]
         owned = [owner_column == bindparam("owner_id")]
@@ -133,6 +138,16 @@ class VersionHistory(Generic[VersionT]):
 
     def history(self, session: Session, owner_id: int) -> list[VersionT]:
         return list(session.scalars(self._history, {"owner_id": owner_id}))
+
+    def histories(self, session: Session, owner_ids: Collection[int]) -> dict[int, list[VersionT]]:
+        """`history` of each of `owner_ids` (an empty list for one without versions), in
+        one query."""
+        found: dict[int, list[VersionT]] = {owner_id: [] for owner_id in owner_ids}
+        if found:
+            key = self.owner_column.key
+            for version in session.scalars(self._histories, {"owner_ids": sorted(found)}):
+                found[getattr(version, key)].append(version)
+        return found
 
     def history_rows(self, session: Session, workspace_id: int, owner_id: int) -> list[Any]:
         """`history` as rows of the version table's columns, read by a prepared statement

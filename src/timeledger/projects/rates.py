@@ -15,7 +15,7 @@ version in force on the registration's day; members' and per-activity rates are 
 effective-dated. Rates are integers in minor units of the workspace currency.
 """
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -99,6 +99,58 @@ class VersionReads:
                 )
             self.fixed_rates[key] = session.scalar(query)
         return self.fixed_rates[key]
+
+    def read_fixed_rates(
+        self,
+        session: Session,
+        project_activities: Collection[tuple[int, int]],
+        project_members: Collection[tuple[int, int]],
+    ) -> None:
+        """The `fixed_rate`s of these (project, activity) and (project, user) pairs not
+        read before, in a query for each kind that has any."""
+        for source, pairs in (("project_activity", project_activities),
+                              ("project_member", project_members)):  # fmt: skip
+            unknown = {pair for pair in pairs if (source, *pair) not in self.fixed_rates}
+            if not unknown:
+                continue
+            projects = sorted({project for project, _ in unknown})
+            others = sorted({other for _, other in unknown})
+            query: Select[*tuple[Any, ...]]
+            if source == "project_activity":
+                query = select(
+                    ProjectActivityRate.project_id,
+                    ProjectActivityRate.activity_id,
+                    ProjectActivityRate.hourly_rate_minor,
+                ).where(
+                    ProjectActivityRate.project_id.in_(projects),
+                    ProjectActivityRate.activity_id.in_(others),
+                )
+            else:
+                query = select(
+                    ProjectMember.project_id, ProjectMember.user_id, ProjectMember.hourly_rate_minor
+                ).where(ProjectMember.project_id.in_(projects), ProjectMember.user_id.in_(others))
+            found = {(project, other): rate for project, other, rate in session.execute(query)}
+            for project, other in unknown:
+                self.fixed_rates[(source, project, other)] = found.get((project, other))
+
+    def read_entities(
+        self, session: Session, kind: ConfigKind[Any, Any], entity_ids: Collection[int]
+    ) -> list[Any]:
+        """These entities of `kind` (deleted ones too) with every version, in two queries
+        for those not read before; the live and deleted entities found."""
+        model = kind.entity_model
+        unknown = sorted({entity_id for entity_id in entity_ids
+                          if (model, entity_id) not in self.entities})  # fmt: skip
+        if unknown:
+            found = {
+                entity.id: entity
+                for entity in session.scalars(select(model).where(model.id.in_(unknown)))
+            }
+            for entity_id in unknown:
+                self.entities[(model, entity_id)] = found.get(entity_id)
+            self.know_histories(kind.history, kind.history.histories(session, list(found)))
+        wanted = (self.entities[(model, entity_id)] for entity_id in entity_ids)
+        return [entity for entity in wanted if entity is not None]
 
     def entity(self, session: Session, model: type[Any], entity_id: int) -> Any:
         key = (model, entity_id)

@@ -8,7 +8,7 @@ rarely settled). Locking also sets `locked` on the period's entries, so that the
 that show an entry's lock (mite, GoodTime) show it; unlocking clears it again.
 """
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -64,6 +64,29 @@ def locked_periods(
         to_day=to_day,
     )
     return [LockedPeriod(employee_id, *row) for row in rows]
+
+
+def locked_periods_of(
+    session: Session, employee_ids: Collection[int], from_day: date, to_day: date
+) -> dict[int, list[LockedPeriod]]:
+    """`locked_periods` of each of the employees (an empty list for one without), in one
+    query."""
+    found: dict[int, list[LockedPeriod]] = {employee_id: [] for employee_id in employee_ids}
+    if not found:
+        return found
+    rows = session.execute(
+        select(LOCKS.c.employee_id, LOCKS.c.first_day, LOCKS.c.last_day, LOCKS.c.statement_id)
+        .where(
+            LOCKS.c.workspace_id == session_workspace_id(session),
+            LOCKS.c.employee_id.in_(sorted(found)),
+            LOCKS.c.last_day >= from_day,
+            LOCKS.c.first_day <= to_day,
+        )
+        .order_by(LOCKS.c.employee_id, LOCKS.c.last_day)
+    )
+    for employee_id, first_day, last_day, statement_id in rows:
+        found[employee_id].append(LockedPeriod(employee_id, first_day, last_day, statement_id))
+    return found
 
 
 def lock_covering(periods: Sequence[LockedPeriod], day: date) -> LockedPeriod | None:
