@@ -707,7 +707,7 @@ def web_section(report: dict[str, Any]) -> list[str]:
         "kiosk serving the org units of ten employees employed today (not those scenario 5 "
         "clocks) is registered with a badge and a PIN for each; its device token punches "
         f"them in and out in turn (`POST {web.PUNCH}`, every punch checks the PIN's argon2id "
-        "hash, 8 MiB and one pass: see docs/kiosks.md). The targets are the server's time "
+        "hash, 2 MiB and one pass: see docs/kiosks.md). The targets are the server's time "
         "(the issue's words), which each answer tells in its `Server-Timing` header (from "
         "receiving the request to the answer's head); the client's latency, which adds the "
         "local HTTP round trip and the load generator reading the answer, is shown beside "

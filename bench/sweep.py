@@ -37,6 +37,7 @@ NOT_SWEPT = {
             "/api/admin/exports/{job_id}",
             "/api/admin/exports/{job_id}/file",
             "/api/admin/imports/{job_id}",
+            "/api/admin/imports/{job_id}/problems",
         ],
         "a job only a POST starts (there is no list to find one in), and no worker runs "
         "during the sweep",

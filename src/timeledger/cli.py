@@ -26,6 +26,7 @@ from timeledger.kit.observability import configure_logging
 from timeledger.kit.tenancy import scope_session_to_workspace
 from timeledger.migrations import upgrade_to_head
 from timeledger.transfer.export import export_to_file
+from timeledger.transfer.restore_command import restore_command
 from timeledger.users.repository import UserRepository
 from timeledger.users.schemas import ApiKeyCreate
 from timeledger.users.service import add_service_user, issue_api_key, resolve_role
@@ -229,15 +230,33 @@ def import_from_product(
     day_first: Annotated[
         bool, typer.Option("--day-first", help="Read slashed dates as D/M/YYYY.")
     ] = False,
+    org_unit: Annotated[
+        int | None,
+        typer.Option(
+            "--org-unit",
+            min=1,
+            help="Org unit id of the people the import creates "
+            "(default: the workspace's one root unit).",
+        ),
+    ] = None,
 ) -> None:
     """Import another product's file (mite, Toggl, Clockify, Kimai, Harvest): a dry run
-    unless --apply, as POST /api/admin/imports (docs/import-export.md)."""
+    unless --apply, as POST /api/admin/imports (docs/import-export.md). With --source
+    timeledger, restore a Timeledger export as the new workspace --workspace (which must
+    not exist)."""
     db = _database()
     try:
-        result = import_file(
+        if source is ImportSource.TIMELEDGER:
+            result = restore_command(
+                db, console, file, workspace=workspace, apply=apply,
+                max_bytes=get_settings().import_max_bytes,
+            )  # fmt: skip
+        else:
+            result = import_file(
             db, console, file, workspace=workspace, source=source.value, apply=apply,
             day_first=day_first, max_bytes=get_settings().import_max_bytes,
-        )  # fmt: skip
+            org_unit_id=org_unit,
+            )  # fmt: skip
     except Problem as problem:
         raise _fail(problem.detail) from None
     finally:

@@ -19,3 +19,7 @@ import timeledger.statements.jobs
 import timeledger.timeoff.jobs
 import timeledger.transfer.jobs
 import timeledger.webhooks.tasks  # noqa: F401
+from timeledger.imports.reader import RESTORERS, ImportSource, WorkspaceRestorer
+from timeledger.transfer.restore import exported_workspace_name, restore_file
+
+RESTORERS[ImportSource.TIMELEDGER] = WorkspaceRestorer(exported_workspace_name, restore_file)

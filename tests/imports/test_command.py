@@ -1,6 +1,7 @@
 """`timeledger import`'s work on both engines: the summary and problems printed, a dry
 run by default, applying as the workspace's owner, refusals."""
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -9,10 +10,13 @@ from sqlalchemy import func, select
 
 from tests.access.support import new_person
 from tests.conftest import WorkspaceFixture
+from timeledger.access.caller import caller_acting_as
 from timeledger.imports.command import import_file
 from timeledger.kit.db import Database
 from timeledger.kit.errors import NotFound, PayloadTooLarge
-from timeledger.models import TimeEntry
+from timeledger.models import Employee, EmployeeVersion, TimeEntry, User
+from timeledger.organization.schemas import OrgUnitCreate
+from timeledger.organization.service import create_unit
 
 SAMPLES = Path(__file__).parent / "samples"
 KIMAI = SAMPLES / "kimai_export.csv"
@@ -66,3 +70,31 @@ def test_problems_are_listed_and_refusals_raised(db: Database, workspace: Worksp
                           apply=False, day_first=False, max_bytes=10_000)  # fmt: skip
     assert refused["file_refused"]["row"] == 0
     assert "file refused" in console.export_text()
+
+
+def test_the_org_unit_option_places_the_people_the_import_creates(
+    db: Database, workspace: WorkspaceFixture
+) -> None:
+    with db.transaction(workspace_id=workspace.id) as session:
+        owner = session.get(User, workspace.owner_id)
+        assert owner is not None
+        caller = caller_acting_as(owner, "test")
+        units = [
+            create_unit(session, caller, OrgUnitCreate(name=name, effective_from=date(2020, 1, 1)))
+            for name in ("Acme", "Globex")
+        ]
+        globex = units[1][0].id
+    console = _console()
+    result = import_file(db, console, KIMAI, workspace=workspace.name, source="kimai-csv",
+                         apply=True, day_first=False, max_bytes=10_000,
+                         org_unit_id=globex)  # fmt: skip
+    assert result["summary"]["people"]["created"] == {"count": 1, "names": ["Eva Lind"]}
+    assert result["created_entries"] == 3
+    assert "people" in console.export_text()
+    with db.transaction(workspace_id=workspace.id) as session:
+        placed = select(EmployeeVersion.org_unit_id).join(
+            Employee, Employee.id == EmployeeVersion.employee_id
+        )
+        assert session.scalars(placed.where(Employee.employee_number == "IMP-0001")).all() == [
+            globex
+        ]

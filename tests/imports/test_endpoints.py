@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from tests.access.support import new_person
 from tests.conftest import WorkspaceFixture
+from tests.organization.support import create_unit
 from tests.statements.support import run_jobs
 from timeledger.access.credentials import PasswordHashing
 from timeledger.app import create_app
@@ -72,7 +73,9 @@ def test_a_dry_run_answers_a_job_whose_result_says_what_applying_would_do(
     assert (problem["row"], problem["field"]) == (7, "person")
     assert done["progress"]["done"] == done["progress"]["total"] == 6
     assert _entries(db, workspace.id) == 0
-    assert list(uploads_folder(settings.data_dir).iterdir()) == []
+    assert [path.name for path in uploads_folder(settings.data_dir).iterdir()] == [
+        f"job-{job['id']}.problems.jsonl"
+    ]
 
 
 def test_applying_creates_the_entries_and_a_second_apply_none(
@@ -182,3 +185,33 @@ def test_the_upload_limit_is_the_imports_own_declared_or_counted(
     )
     assert counted.status_code == 413, counted.text
     assert len(list(uploads_folder(settings.data_dir).iterdir())) == 1
+
+
+def test_an_import_creates_the_people_it_does_not_find_in_the_org_unit_named(
+    client: TestClient, db: Database, settings: Settings, workspace: WorkspaceFixture,
+    people: None,
+) -> None:  # fmt: skip
+    for name in ("Acme", "Globex"):
+        create_unit(client, workspace.headers, name, effective_from="2020-01-01")
+    globex = create_unit(client, workspace.headers, "Globex Sales", effective_from="2020-01-01")
+    job = _start(client, workspace.headers, TOGGL + UNKNOWN_PERSON_ROW, apply="true",
+                 org_unit_id=str(globex["id"]))  # fmt: skip
+    assert job["parameters"]["org_unit_id"] == globex["id"]
+    running = client.get(f"/api/admin/imports/{job['id']}/problems", headers=workspace.headers)
+    assert running.status_code == 409, running.text
+    run_jobs(db, settings)
+    result = client.get(f"/api/admin/imports/{job['id']}", headers=workspace.headers).json()[
+        "result"
+    ]
+    assert result["summary"]["people"] == {
+        "matched": 2, "created": {"count": 1, "names": ["Xena Vogel"]},
+    }  # fmt: skip
+    assert (result["created_entries"], result["problems_total"]) == (6, 0)
+    (xena,) = client.get("/api/employees", params={"q": "Xena"}, headers=workspace.headers).json()[
+        "items"
+    ]
+    assert (xena["employee_number"], xena["org_unit_id"], xena["email"]) == (
+        "IMP-0001", globex["id"], "xena@example.com",
+    )  # fmt: skip
+    problems = client.get(f"/api/admin/imports/{job['id']}/problems", headers=workspace.headers)
+    assert problems.json() == {"items": [], "next_cursor": None, "total": 0}

@@ -4,7 +4,14 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-from timeledger.imports.planning import ImportPlan, Workspace, name_key, plan_import
+from timeledger.imports.planning import (
+    ImportPlan,
+    NewPerson,
+    Workspace,
+    name_key,
+    person_external_id,
+    plan_import,
+)
 from timeledger.imports.rows import ImportedRow, RowProblem
 
 WORK = 7
@@ -64,7 +71,7 @@ def test_a_row_of_a_known_person_plans_an_entry_and_the_catalogue_it_needs() -> 
         "matched": 0,
         "created": {"count": 1, "names": ["Nordwind GmbH"]},
     }
-    assert summary["people"] == {"matched": 1}
+    assert summary["people"] == {"matched": 1, "created": {"count": 0, "names": []}}
     assert summary["activities"] == {"matched": 1, "created": {"count": 0, "names": []}}
 
 
@@ -96,7 +103,7 @@ def test_a_new_task_of_an_existing_project_belongs_to_that_project() -> None:
     assert next(iter(of_known_customer.new_projects.values())).within == 40
 
 
-def test_people_are_found_by_email_first_then_by_name_and_never_created() -> None:
+def test_people_are_found_by_email_first_then_by_name_or_refused_without_a_unit() -> None:
     by_name = _plan(_row(2, person_email=None, person_name=" ben  KRAUS"))
     assert by_name.entries[0].employee_id == BEN
     by_email = _plan(_row(2, person_email="BEN@example.com", person_name="Anna Berg"))
@@ -107,12 +114,55 @@ def test_people_are_found_by_email_first_then_by_name_and_never_created() -> Non
     (problem,) = unknown.problems
     assert (problem.row, problem.field) == (2, "person")
     assert "'x@example.com' or 'Xena'" in problem.problem
+    assert problem.problem.endswith("The import has no org unit to place new people in.")
     ambiguous = _plan(
         _row(2, person_email=None), people_by_name={"anna berg": frozenset({ANNA, OTHER_ANNA})}
     )
     assert ambiguous.problems[0].problem.startswith("2 employees are 'Anna Berg'")
     nobody = _plan(_row(2, person_email=" ", person_name=None))
     assert nobody.problems == [RowProblem(2, "person", "The row names no person.")]
+
+
+def test_people_not_found_are_planned_once_per_email_or_name_from_their_first_day() -> None:
+    unit = 5
+    plan = _plan(
+        _row(2, person_email="Xena@Example.com", person_name="Xena  Maria Vogel"),
+        _row(3, person_email="xena@example.com", person_name="X. Vogel", day=date(2026, 1, 5)),
+        _row(4, person_email=None, person_name="Cher"),
+        _row(5, person_email=None, person_name=" cher "),
+        _row(6, person_email="solo.dev@example.com", person_name=None),
+        _row(7, person_email="not an address", person_name="Bad Mail"),
+        new_people_unit=unit,
+    )
+    assert [e.employee_id for e in plan.entries] == [
+        "email:xena@example.com", "email:xena@example.com", "name:cher", "name:cher",
+        "email:solo.dev@example.com",
+    ]  # fmt: skip
+    assert plan.new_people == {
+        "email:xena@example.com": NewPerson(
+            "Xena Maria", "Vogel", "Xena@Example.com", date(2026, 1, 5), unit
+        ),
+        "name:cher": NewPerson("Cher", "", None, date(2026, 3, 2), unit),
+        "email:solo.dev@example.com": NewPerson(
+            "solo.dev", "", "solo.dev@example.com", date(2026, 3, 2), unit
+        ),
+    }
+    assert plan.problems == [RowProblem(7, "email", "'not an address' is not an e-mail address.")]
+    assert plan.summary()["people"] == {
+        "matched": 0, "created": {"count": 3, "names": ["Xena Maria Vogel", "Cher", "solo.dev"]},
+    }  # fmt: skip
+    assert plan.matched_people == set()
+
+
+def test_a_person_an_earlier_import_created_is_matched_not_created_again() -> None:
+    created = {person_external_id("email:xena@example.com"): 21}
+    plan = _plan(
+        _row(2, person_email="XENA@example.com", person_name="Xena Vogel"),
+        created_people=created,
+    )
+    assert [e.employee_id for e in plan.entries] == [21]
+    assert (plan.new_people, plan.matched_people) == ({}, {21})
+    assert len(person_external_id("email:" + "x" * 200 + "@example.com")) <= 100
 
 
 def test_refused_rows_create_nothing_they_would_have_needed() -> None:

@@ -2,10 +2,12 @@
 the dry run said, and a run stopped part-way resumes without creating a row twice."""
 
 from datetime import UTC, date, datetime
+from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from tests.access.support import new_person
 from tests.conftest import WorkspaceFixture
@@ -35,12 +37,16 @@ class Stopped(Exception):
     pass
 
 
-@pytest.fixture
-def owner(db: Database, workspace: WorkspaceFixture) -> Caller:
+def _owner_of(db: Database, workspace: WorkspaceFixture) -> Caller:
     with db.transaction(workspace_id=workspace.id) as session:
         user = session.get(User, workspace.owner_id)
         assert user is not None
         return caller_acting_as(user, "test")
+
+
+@pytest.fixture
+def owner(db: Database, workspace: WorkspaceFixture) -> Caller:
+    return _owner_of(db, workspace)
 
 
 @pytest.fixture
@@ -80,7 +86,7 @@ def test_the_dry_run_changes_nothing_and_says_what_applying_creates(
     assert summary["customers"]["created"] == {"count": 1, "names": ["Nordwind GmbH"]}
     assert summary["projects"]["created"] == {"count": 2, "names": ["Relaunch", "Internal"]}
     assert summary["tasks"]["created"] == {"count": 1, "names": ["Design"]}
-    assert summary["people"] == {"matched": 2}
+    assert summary["people"] == {"matched": 2, "created": {"count": 0, "names": []}}
     assert summary["activities"]["matched"] == 1
 
     applied = apply_plan(db, owner, "toggl-csv", plan)
@@ -175,3 +181,56 @@ def test_mites_json_and_csv_resume_each_other(
     from_json = _plan(db, workspace.id, "mite_time_entries.json", "mite-json")
     assert (len(from_csv.entries), from_json.entries) == (2, [])
     assert (from_json.already_imported, from_json.refused_rows) == (2, 1)
+
+
+TOGGL_HEADER = ("User,Email,Client,Project,Task,Description,Billable,Start date,Start time,"
+                "End date,End time,Duration,Tags,Amount (EUR)")  # fmt: skip
+
+
+def _statements_per_batch(
+    db: Database, workspace: WorkspaceFixture, rows: int, batch_size: int
+) -> list[int]:
+    """Applies a Toggl file of `rows` rows (four people, each row on one of eight
+    projects of four customers, with a task) `batch_size` rows at a time; the statements
+    of each batch after the first (which also creates the customers, projects and
+    tasks)."""
+    people = [f"Person {number}" for number in range(4)]
+    for name in people:
+        new_person(db, workspace.id, "employee", name=name)
+    lines = [
+        f"{people[n % 4]},,Client {n % 4},Project {n % 8},Task {n % 3},Row {n},Yes,"
+        f"2026-03-{2 + n % 20:02d},09:00:00,,,0:{10 + n % 40}:00,,"
+        for n in range(rows)
+    ]
+    data = "\n".join([TOGGL_HEADER, *lines]).encode()
+    with db.transaction(workspace_id=workspace.id) as session:
+        plan = plan_file(session, workspace.id, "toggl-csv", data, max_bytes=MAX_BYTES)
+    assert len(plan.entries) == rows
+    statements: list[int] = []
+    counted: list[int] = []
+
+    def count(*_args: Any) -> None:
+        statements.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        applied = apply_plan(
+            db, _owner_of(db, workspace), "toggl-csv", plan, batch_size=batch_size,
+            progress=lambda _done: counted.append(len(statements)),
+        )  # fmt: skip
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert (applied.created_entries, applied.refused) == (rows, [])
+    return [after - before for before, after in pairwise(counted)]
+
+
+def test_a_batch_of_40_entries_asks_as_often_as_a_batch_of_10(
+    db: Database, workspace: WorkspaceFixture, other_workspace: WorkspaceFixture
+) -> None:
+    """A batch reads what its rows refer to and writes its entries and their source ids
+    with a fixed number of statements, whatever the number of its rows, people, days,
+    projects and tasks."""
+    of_10 = _statements_per_batch(db, workspace, 80, batch_size=10)
+    of_40 = _statements_per_batch(db, other_workspace, 80, batch_size=40)
+    assert len(of_10) == 7 and len(of_40) == 1
+    assert set(of_10) == set(of_40)

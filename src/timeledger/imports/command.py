@@ -1,6 +1,6 @@
-"""`timeledger import FILE --workspace W --source KIND [--apply]`: the same plan and apply
-as the API's job, run in the terminal with a progress bar, acting as the workspace's
-first active owner (whom its change log then names)."""
+"""`timeledger import FILE --workspace W --source KIND [--apply] [--org-unit ID]`: the same
+plan and apply as the API's job, run in the terminal with a progress bar, acting as the
+workspace's first active owner (whom its change log then names)."""
 
 from pathlib import Path
 from typing import Any
@@ -51,6 +51,7 @@ def import_file(
     apply: bool,
     day_first: bool,
     max_bytes: int,
+    org_unit_id: int | None = None,
 ) -> dict[str, Any]:
     """Plans (and with `apply` applies) the file, printing the summary and the problems;
     the import's result as the job's."""
@@ -69,7 +70,7 @@ def import_file(
 
         result = run_file(
             db, caller, source, file, apply=apply, day_first=day_first, max_bytes=max_bytes,
-            progress=progress,
+            progress=progress, org_unit_id=org_unit_id,
         )  # fmt: skip
     print_result(console, result)
     return result
@@ -86,8 +87,7 @@ def print_result(console: Console, result: dict[str, Any]) -> None:
     table.add_column("matched", justify="right")
     table.add_column("created" if result["applied"] else "to create", justify="right")
     table.add_row("entries", "", str(summary["entries_to_create"]))
-    table.add_row("people", str(summary["people"]["matched"]), "")
-    for kind in ("customers", "projects", "tasks", "activities"):
+    for kind in ("people", "customers", "projects", "tasks", "activities"):
         table.add_row(kind, str(summary[kind]["matched"]), str(summary[kind]["created"]["count"]))
     console.print(table)
     console.print(

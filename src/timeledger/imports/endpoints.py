@@ -4,18 +4,28 @@ queue the job, render the job."""
 from typing import Annotated
 
 from fastapi import Depends, Query, Request, Response, status
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from timeledger.access.caller import Allowed, Caller
 from timeledger.config import Settings
-from timeledger.imports.jobs import RUN_IMPORT, start_import
-from timeledger.imports.reader import ImportSource, read_import
+from timeledger.imports.jobs import get_import_job, import_problems, start_import, start_restore
+from timeledger.imports.reader import RESTORERS, ImportSource, read_import
 from timeledger.imports.rows import ImportFileRefused
+from timeledger.imports.schemas import ImportProblemsPage
 from timeledger.imports.uploads import remove_upload, save_upload, too_large, upload_path
 from timeledger.jobs import service as jobs
 from timeledger.jobs.schemas import JobRead
-from timeledger.kit.errors import OWN_BODY_LIMIT_PATHS, NotFound, Unprocessable
+from timeledger.kit.errors import (
+    OWN_BODY_LIMIT_PATHS,
+    Conflict,
+    Problem,
+    Unprocessable,
+)
+from timeledger.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT
 from timeledger.kit.routing import API_PREFIX, ResourceId, api_router, created
 from timeledger.kit.uow import UnitOfWork
+from timeledger.models import Workspace
 
 imports_router = api_router("Admin", prefix="/admin/imports")
 
@@ -49,6 +59,7 @@ async def uploaded(request: Request, caller: Annotated[Caller, Allowed(IMPORT)])
                 "text/csv": {"schema": {"type": "string"}},
                 "application/json": {"schema": {"type": "string"}},
                 "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+                "application/zip": {"schema": {"type": "string", "format": "binary"}},
             },
         }
     },
@@ -64,11 +75,38 @@ def start(
     day_first: Annotated[
         bool, Query(description="Read slashed dates as D/M/YYYY (Clockify, Harvest).")
     ] = False,
+    workspace_name: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=200,
+            description="source=timeledger: the new workspace's name (default: the "
+            "exported one); 409 when taken.",
+        ),
+    ] = None,
+    org_unit_id: Annotated[
+        ResourceId | None,
+        Query(
+            description="The org unit of the people the import creates (default: the "
+            "workspace's root unit, when it has exactly one)."
+        ),
+    ] = None,
 ) -> JobRead:
     """Queues the import's job and answers it (202); its result, once done, holds the
     summary and the row problems (docs/import-export.md). A file whose header cannot be
-    read is refused at once with 422; its upload is removed."""
+    read is refused at once with 422; its upload is removed. `source=timeledger` restores
+    a Timeledger export as a new workspace: its manifest is checked at once (422), and
+    the name must be free (409)."""
     settings: Settings = request.app.state.settings
+    if source in RESTORERS:
+        try:
+            name = checked_restore(session, settings, upload, source, workspace_name)
+        except Problem:
+            remove_upload(settings.data_dir, upload)
+            raise
+        job = start_restore(session, caller, upload, source.value, name, apply=apply)
+        created(response, f"{API_PREFIX}/admin/imports/{job.id}")
+        return jobs.job_view(job)
     try:
         with upload_path(settings.data_dir, upload).open("rb") as file:
             read_import(source, file, max_bytes=settings.import_max_bytes, day_first=day_first)
@@ -79,9 +117,32 @@ def start(
             f"The file cannot be imported as {source.value}: {problem.problem}",
             errors=[{"location": "body", "field": problem.field, "message": problem.problem}],
         ) from None
-    job = start_import(session, caller, upload, source.value, apply=apply, day_first=day_first)
+    job = start_import(
+        session, caller, upload, source.value, apply=apply, day_first=day_first,
+        org_unit_id=org_unit_id,
+    )  # fmt: skip
     created(response, f"{API_PREFIX}/admin/imports/{job.id}")
     return jobs.job_view(job)
+
+
+def checked_restore(
+    session: Session, settings: Settings, upload: str, source: ImportSource, name: str | None
+) -> str:
+    """The new workspace's name, once the file's manifest is checked (422) and the name
+    found free (409)."""
+    with upload_path(settings.data_dir, upload).open("rb") as file:
+        exported = RESTORERS[source].exported_name(file, settings.import_max_bytes)
+    chosen = exported if name is None else name
+    if not chosen.strip():
+        raise Unprocessable.at(
+            "query.workspace_name", "A workspace name is not blank.", "blank workspace name"
+        )
+    if session.scalar(select(Workspace.id).where(Workspace.name == chosen)) is not None:
+        raise Conflict(
+            f"A workspace named {chosen!r} exists; a restore creates a new workspace: "
+            "name another with workspace_name."
+        )
+    return chosen
 
 
 @imports_router.get("/{job_id}", response_model=JobRead, summary="Get an import")
@@ -89,7 +150,25 @@ def get_import(
     job_id: ResourceId, session: UnitOfWork, caller: Annotated[Caller, Allowed(IMPORT)]
 ) -> JobRead:
     """The import's job with its progress and, once done, its result."""
-    job = jobs.get_job(session, caller, job_id)
-    if job.kind != RUN_IMPORT:
-        raise NotFound(f"Import {job_id} does not exist.")
-    return jobs.job_view(job)
+    return jobs.job_view(get_import_job(session, caller, job_id))
+
+
+@imports_router.get(
+    "/{job_id}/problems",
+    response_model=ImportProblemsPage,
+    summary="List an import's row problems",
+)
+def list_import_problems(
+    request: Request,
+    job_id: ResourceId,
+    session: UnitOfWork,
+    caller: Annotated[Caller, Allowed(IMPORT)],
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
+    cursor: Annotated[
+        str | None, Query(max_length=64, description="The row after which the page starts.")
+    ] = None,
+) -> ImportProblemsPage:
+    """Every problem of a finished import, in row order, a page at a time (a page never
+    splits a row's problems); 409 while it runs, 404 once its files are removed."""
+    settings: Settings = request.app.state.settings
+    return import_problems(session, caller, settings.data_dir, job_id, cursor=cursor, limit=limit)

@@ -3,13 +3,17 @@ workspace has already (its people, catalogue and the source ids imported before)
 
 Each row is refused (with its problems), skipped (its source id was imported already), or
 planned as one entry. Customers, projects, tasks and activities are matched by name
-(trimmed, without regard to case) or planned to be created; people are only matched.
+(trimmed, without regard to case) or planned to be created; people are matched by e-mail,
+then by name, or planned to be created (see `NewPerson`).
 """
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+
+from pydantic import EmailStr, TypeAdapter, ValidationError
 
 from timeledger.imports.rows import ImportedRow, RowProblem
 
@@ -47,6 +51,13 @@ class Workspace:
     """The activity of a row that names none (the workspace's activity keyed `work`)."""
     imported: frozenset[str]
     """The source ids imported before from this source."""
+    created_people: dict[str, int] = field(default_factory=dict)
+    """The employees earlier imports from this source created, by their external id
+    (`person_external_id`)."""
+    new_people_unit: int | None = None
+    """The org unit of the people the import creates; None: it creates none."""
+    no_unit_problem: str = "The import has no org unit to place new people in."
+    """Why the import creates no people (when `new_people_unit` is None)."""
 
 
 @dataclass
@@ -61,11 +72,60 @@ class NewObject:
     its project's id or key."""
 
 
+@dataclass
+class NewPerson:
+    """An employee the import creates for a person it does not find: named as the file
+    first spells them (split at the last space: one word is a first name with an empty
+    last name), with their e-mail when the file has one, employed from their first row's
+    day (they are created effective from then, so their entries validate)."""
+
+    first_name: str
+    last_name: str
+    email: str | None
+    first_day: date
+    org_unit_id: int
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+MAX_PERSON_NAME_LENGTH = 100
+"""Of a first or a last name (as an employee's)."""
+PersonKey = str
+PERSON_ID_PREFIX = "person:"
+MAX_EXTERNAL_ID_LENGTH = 100
+_EMAIL = TypeAdapter(EmailStr)
+
+
+def person_key(email: str | None, name: str | None) -> PersonKey:
+    """Who a new person is: their e-mail lower-cased, or without one their name's key."""
+    if email is not None and email.strip():
+        return "email:" + email.strip().lower()
+    return "name:" + name_key(name or "")
+
+
+def person_external_id(key: PersonKey) -> str:
+    """The `external_ids` id recording the employee created for a person key (a digest of
+    a key too long for the column)."""
+    external_id = PERSON_ID_PREFIX + key
+    if len(external_id) <= MAX_EXTERNAL_ID_LENGTH:
+        return external_id
+    return PERSON_ID_PREFIX + "sha256:" + hashlib.sha256(key.encode()).hexdigest()
+
+
+def split_person_name(name: str) -> tuple[str, str]:
+    """(first, last): split at the last space; one word is a first name."""
+    first, _, last = " ".join(name.split()).rpartition(" ")
+    return (first, last) if first else (last, "")
+
+
 @dataclass(frozen=True, slots=True)
 class PlannedEntry:
     row: int
     source_row_id: str
-    employee_id: int
+    employee_id: int | PersonKey
+    """An existing employee's id, or the key of one the import creates."""
     day: date
     minutes: int
     note: str
@@ -86,6 +146,7 @@ class ImportPlan:
     new_projects: dict[ProjectKey, NewObject] = field(default_factory=dict)
     new_tasks: dict[TaskKey, NewObject] = field(default_factory=dict)
     new_activities: dict[str, NewObject] = field(default_factory=dict)
+    new_people: dict[PersonKey, NewPerson] = field(default_factory=dict)
     matched_people: set[int] = field(default_factory=set)
     matched_customers: set[int] = field(default_factory=set)
     matched_projects: set[int] = field(default_factory=set)
@@ -107,7 +168,13 @@ class ImportPlan:
             "already_imported": self.already_imported,
             "refused_rows": self.refused_rows,
             "minutes_to_create": sum(entry.minutes for entry in self.entries),
-            "people": {"matched": len(self.matched_people)},
+            "people": {
+                "matched": len(self.matched_people),
+                "created": {
+                    "count": len(self.new_people),
+                    "names": [new.name for new in self.new_people.values()][:NAMES_SHOWN],
+                },
+            },
             "customers": {
                 "matched": len(self.matched_customers),
                 "created": created(self.new_customers),
@@ -188,7 +255,8 @@ class _Planner:
         employee_id = self._person(row)
         activity = self._activity(row)
         project, task = self._project_and_task(row)
-        self.plan.matched_people.add(employee_id)
+        if isinstance(employee_id, int):
+            self.plan.matched_people.add(employee_id)
         return PlannedEntry(
             row=row.row,
             source_row_id=row.source_row_id,
@@ -202,7 +270,7 @@ class _Planner:
             task=task,
         )
 
-    def _person(self, row: ImportedRow) -> int:
+    def _person(self, row: ImportedRow) -> int | PersonKey:
         found: frozenset[int] = frozenset()
         if row.person_email and row.person_email.strip():
             found = self.workspace.people_by_email.get(name_key(row.person_email), frozenset())
@@ -214,13 +282,41 @@ class _Planner:
         if not named:
             raise _Refused(PERSON, "The row names no person.")
         if not found:
-            raise _Refused(
-                PERSON, f"No employee of the workspace is {named}; add them, then import again."
-            )
+            return self._new_person(row, named)
         if len(found) > 1:
             raise _Refused(PERSON, f"{len(found)} employees are {named}; the row names none alone.")
         (employee_id,) = found
         return employee_id
+
+    def _new_person(self, row: ImportedRow, named: str) -> int | PersonKey:
+        key = person_key(row.person_email, row.person_name)
+        created_before = self.workspace.created_people.get(person_external_id(key))
+        if created_before is not None:
+            self.plan.matched_people.add(created_before)
+            return created_before
+        unit = self.workspace.new_people_unit
+        if unit is None:
+            raise _Refused(
+                PERSON, f"No employee of the workspace is {named}, and the import creates "
+                f"none: {self.workspace.no_unit_problem}",
+            )  # fmt: skip
+        new = self.plan.new_people.get(key)
+        if new is not None:
+            new.first_day = min(new.first_day, row.day)
+            return key
+        email = row.person_email.strip() if row.person_email and row.person_email.strip() else None
+        if email is not None:
+            try:
+                _EMAIL.validate_python(email)
+            except ValidationError:
+                raise _Refused("email", f"{email!r} is not an e-mail address.") from None
+        name = row.person_name if row.person_name and row.person_name.strip() else None
+        first, last = split_person_name(name if name is not None else (email or "").split("@")[0])
+        if max(len(first), len(last)) > MAX_PERSON_NAME_LENGTH:
+            raise _Refused(PERSON, f"The name is longer than {MAX_PERSON_NAME_LENGTH} "
+                           "characters (of a first or last name).")  # fmt: skip
+        self.plan.new_people[key] = NewPerson(first, last, email, row.day, unit)
+        return key
 
     def _activity(self, row: ImportedRow) -> str | int:
         if row.activity is None or _blank(row.activity):

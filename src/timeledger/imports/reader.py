@@ -1,8 +1,10 @@
 """One entry point for every kind of file: `read_import(source, data)`."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import BinaryIO
+from pathlib import Path
+from typing import Any, BinaryIO
 
 from timeledger.imports.clockify import CLOCKIFY_CSV
 from timeledger.imports.csvfile import MAX_ROWS, CsvFormat, read_csv
@@ -11,6 +13,7 @@ from timeledger.imports.kimai import KIMAI_CSV
 from timeledger.imports.mite import MITE_CSV, read_mite_json
 from timeledger.imports.rows import ImportedRow, ImportFileRefused, RowProblem
 from timeledger.imports.toggl import TOGGL_CSV
+from timeledger.kit.db import Database
 
 
 class ImportSource(StrEnum):
@@ -20,6 +23,27 @@ class ImportSource(StrEnum):
     CLOCKIFY_CSV = "clockify-csv"
     KIMAI_CSV = "kimai-csv"
     HARVEST_CSV = "harvest-csv"
+    TIMELEDGER = "timeledger"
+    """A Timeledger workspace export, restored as a new workspace (not read as rows)."""
+
+
+@dataclass(frozen=True)
+class WorkspaceRestorer:
+    """The restore of `timeledger` files, made by `transfer` and registered by `job_kinds`
+    (a sibling layer: `imports` may not import it)."""
+
+    exported_name: Callable[[BinaryIO, int], str]
+    """The file's workspace name once its manifest is checked (`max_bytes`); a 422
+    `Problem` for a refused file."""
+    restore: Callable[
+        [Database, Path, str | None, bool, int, Callable[[int, int], None] | None, bool],
+        dict[str, Any],
+    ]
+    """(db, path, workspace name, apply, max_bytes, progress, whether progress writes the
+    database) → the restore's result."""
+
+
+RESTORERS: dict[ImportSource, WorkspaceRestorer] = {}
 
 
 CSV_FORMATS: dict[ImportSource, CsvFormat] = {
@@ -55,6 +79,8 @@ def read_import(
             "source",
             f"Unknown import source {source!r}; one of {', '.join(ImportSource)}.",
         ) from None
+    if kind in RESTORERS or kind is ImportSource.TIMELEDGER:
+        raise ImportFileRefused("source", f"A {kind.value} file is restored, not read as rows.")
     if kind is ImportSource.MITE_JSON:
         return read_mite_json(data, max_bytes=max_bytes, max_rows=max_rows)
     return read_csv(

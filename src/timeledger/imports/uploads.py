@@ -1,6 +1,7 @@
 """Uploaded import files on disk: `<data_dir>/imports/<name>.upload`, one per import job,
 kept while the job may still need them (it removes its file when it ends; a file of a job
-that failed for good is removed after `KEPT_FOR`)."""
+that failed for good is removed after `KEPT_FOR`). A job's row problems are kept beside
+them for `KEPT_FOR` (`problems.py`)."""
 
 import os
 import secrets
@@ -12,6 +13,9 @@ from timeledger.kit.errors import PayloadTooLarge
 
 FOLDER = "imports"
 SUFFIX = ".upload"
+PROBLEMS_SUFFIX = ".problems.jsonl"
+REMOVED_SUFFIXES = (SUFFIX, PROBLEMS_SUFFIX)
+"""The import's files: its upload and its row problems (`problems.py`)."""
 KEPT_FOR = timedelta(days=2)
 """Longer than a failing job is retried (its attempts back off to an hour, ten at most)."""
 
@@ -59,14 +63,15 @@ def remove_upload(data_dir: Path, name: str) -> None:
 
 
 def remove_old_uploads(data_dir: Path, now: datetime) -> int:
-    """Removes the upload files last written before `now - KEPT_FOR`; how many."""
+    """Removes the import files (uploads and problems) last written before
+    `now - KEPT_FOR`; how many."""
     folder = uploads_folder(data_dir)
     if not folder.is_dir():
         return 0
     oldest = (now - KEPT_FOR).timestamp()
     removed = 0
     for entry in os.scandir(folder):
-        if entry.name.endswith(SUFFIX) and entry.stat().st_mtime < oldest:
+        if entry.name.endswith(REMOVED_SUFFIXES) and entry.stat().st_mtime < oldest:
             Path(entry.path).unlink(missing_ok=True)
             removed += 1
     return removed
