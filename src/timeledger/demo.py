@@ -14,7 +14,7 @@ from timeledger.organization.repository import EmployeeRepository
 from timeledger.organization.schemas import ManagersPut, OrgUnitCreate
 from timeledger.organization.service import add_employee, create_unit, put_managers
 from timeledger.organization.today import workspace_today
-from timeledger.projects.schemas import Member, Members
+from timeledger.projects.schemas import NEW_PROJECT_VALUES, Member, Members
 from timeledger.projects.service import CUSTOMERS, PROJECTS, TASKS, put_members
 from timeledger.settings.service import (
     ACTIVITIES,
@@ -226,19 +226,6 @@ def _demo_projects(session: Session, workspace_id: int, people: list[int]) -> No
     """Two customers with a project each, tasks and a subtask; the manager leads both."""
     actor = Actor(workspace_id=workspace_id, user_id=None)
     today = workspace_today(session, workspace_id)
-    project_defaults = {
-        "note": "",
-        "requires_manager_approval": False,
-        "billable": True,
-        "hourly_rate_minor": None,
-        "budget_kind": "none",
-        "budget_amount": None,
-        "rounding_method": "none",
-        "rounding_minutes": 1,
-        "planned_start": None,
-        "planned_end": None,
-        "archived": False,
-    }
     manager, *staff = people[1:]
     for customer_name, rate, project_name, project_values, tasks in (
         ("Nordlys Energi", 95000, "Customer portal",
@@ -265,7 +252,7 @@ def _demo_projects(session: Session, workspace_id: int, people: list[int]) -> No
             session,
             actor,
             values={
-                **project_defaults,
+                **NEW_PROJECT_VALUES,
                 **project_values,
                 "name": project_name,
                 "customer_id": customer.entity.id,

@@ -49,6 +49,7 @@ from timeledger.models import (
     TaskVersion,
 )
 from timeledger.organization.today import workspace_today
+from timeledger.projects.schemas import NEW_PROJECT_VALUES
 from timeledger.projects.service import CUSTOMERS, PROJECTS, TASKS
 from timeledger.settings.service import ACTIVITIES
 from timeledger.settings.store import Actor
@@ -254,7 +255,7 @@ def _create_catalogue(session: Session, actor: Actor, plan: ImportPlan) -> _Cata
         project = PROJECTS.create(
             session,
             actor,
-            values={**_PROJECT_DEFAULTS, "name": new.name,
+            values={**NEW_PROJECT_VALUES, "name": new.name,
                     "customer_id": _resolved(catalogue.customers, new.within)},
             effective_from=new.first_day,
         )  # fmt: skip
@@ -271,21 +272,6 @@ def _create_catalogue(session: Session, actor: Actor, plan: ImportPlan) -> _Cata
         )  # fmt: skip
         catalogue.tasks[task_key] = task.entity.id
     return catalogue
-
-
-_PROJECT_DEFAULTS: dict[str, Any] = {
-    "note": "",
-    "requires_manager_approval": False,
-    "billable": True,
-    "hourly_rate_minor": None,
-    "budget_kind": "none",
-    "budget_amount": None,
-    "rounding_method": "none",
-    "rounding_minutes": 1,
-    "planned_start": None,
-    "planned_end": None,
-    "archived": False,
-}
 
 
 def _resolved(ids: dict[Any, int], reference: Any) -> Any:

@@ -1,6 +1,6 @@
 """Requests and responses of the Projects area."""
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -101,6 +101,23 @@ class ProjectCreate(ConfigCreate):
     planned_start: ConfigDate | None = None
     planned_end: ConfigDate | None = None
     archived: bool = False
+
+
+NEW_PROJECT_VALUES: dict[str, Any] = {
+    "note": "",
+    "requires_manager_approval": False,
+    "billable": True,
+    "hourly_rate_minor": None,
+    "budget_kind": "none",
+    "budget_amount": None,
+    "rounding_method": "none",
+    "rounding_minutes": 1,
+    "planned_start": None,
+    "planned_end": None,
+    "archived": False,
+}
+"""A new project's values besides its name and customer, as `ProjectCreate` defaults them,
+for code that creates projects through `PROJECTS.create` (the demo, imports)."""
 
 
 class ProjectUpdate(ConfigUpdate):
