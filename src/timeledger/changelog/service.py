@@ -1,20 +1,21 @@
-"""Appending to the change log inside the writing transaction (`record_changes`, with
-prepared statements on the session's connection), and announcing the workspaces that
-changed once the transaction commits."""
+"""Appending to the change log inside the writing transaction (`record_changes`: the
+revisions taken by one prepared statement, the rows written by `kit.bulk.insert_rows`),
+and announcing the workspaces that changed once the transaction commits."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Integer, String, bindparam, cast, event, func, insert, update
-from sqlalchemy.engine import Dialect
+from sqlalchemy import Integer, String, Table, bindparam, cast, event, func, update
 from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
 from timeledger.changelog.hub import WakeUps
+from timeledger.kit.bulk import insert_rows
 from timeledger.kit.clock import utcnow
-from timeledger.kit.prepared import PreparedQuery, new, new_values
+from timeledger.kit.jsonio import json_text
+from timeledger.kit.prepared import PreparedQuery
 from timeledger.models import Change, Workspace
 
 CHANGES_CHANNEL = "timeledger_changes"
@@ -34,6 +35,7 @@ class ChangeOf:
     entity_id: int
     op: str
     data: dict[str, Any]
+    """Stored as `kit.jsonio.json_text` writes it: dates and instants as ISO text."""
 
 
 def record_change(
@@ -75,10 +77,8 @@ def record_changes(
         return []
     if session.new or session.dirty or session.deleted:
         session.flush()
-    connection = session.connection()
     revisions = _append(
-        connection.connection.driver_connection,
-        connection.dialect,
+        session,
         workspace_id=workspace_id,
         actor_user_id=actor_user_id,
         changes=changes,
@@ -116,38 +116,42 @@ TAKE_REVISIONS = {
         )
     ),
 }
-APPEND_CHANGE = PreparedQuery(insert(Change).values(new_values(Change.__table__.c)))
+CHANGES: Table = Change.__table__  # type: ignore[assignment]
 
 
 def _append(
-    connection: Any,
-    dialect: Dialect,
+    session: Session,
     *,
     workspace_id: int,
     actor_user_id: int | None,
     changes: Sequence[ChangeOf],
 ) -> list[int]:
-    (taken,) = TAKE_REVISIONS[dialect.name].rows(
-        connection, dialect, workspace_id=workspace_id, count=len(changes)
+    connection = session.connection()
+    (taken,) = TAKE_REVISIONS[connection.dialect.name].rows(
+        connection.connection.driver_connection,
+        connection.dialect,
+        workspace_id=workspace_id,
+        count=len(changes),
     )
     first = taken.revision - len(changes) + 1
     at = utcnow()
-    APPEND_CHANGE.run_many(
-        connection,
-        dialect,
+    insert_rows(
+        session,
+        CHANGES,
         [
-            new(
-                workspace_id=workspace_id,
-                revision=revision,
-                entity=change.entity,
-                entity_id=change.entity_id,
-                op=change.op,
-                actor_user_id=actor_user_id,
-                at=at,
-                data=change.data,
-            )
+            {
+                "workspace_id": workspace_id,
+                "revision": revision,
+                "entity": change.entity,
+                "entity_id": change.entity_id,
+                "op": change.op,
+                "actor_user_id": actor_user_id,
+                "at": at,
+                "data": json_text(change.data),
+            }
             for revision, change in enumerate(changes, start=first)
         ],
+        json_as_text=("data",),
     )
     return list(range(first, taken.revision + 1))
 

@@ -13,7 +13,6 @@ from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from timeledger.entries.month_totals import (
@@ -23,6 +22,7 @@ from timeledger.entries.month_totals import (
     rebuild_months,
     rewrite_months,
 )
+from timeledger.kit.bulk import Upsert
 from timeledger.models import EntryDayTotal, TimeEntry, Workspace
 
 NO_REFERENCE = 0
@@ -170,19 +170,24 @@ def _add(
 def _upsert(session: Session, rows: list[dict[str, Any]]) -> None:
     """Add the figures of `rows` to the stored rows of their keys (at most one row per key:
     PostgreSQL refuses to update a row twice in one statement)."""
-    dialect = session.get_bind().dialect.name
-    upsert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    table = DAY_TOTALS
-    statement = upsert(table)
-    statement = statement.on_conflict_do_update(
-        index_elements=["workspace_id", *KEY_COLUMNS],
-        set_={
-            "minutes": table.c.minutes + statement.excluded.minutes,
-            "revenue_minor": table.c.revenue_minor + statement.excluded.revenue_minor,
-            "entries": table.c.entries + statement.excluded.entries,
-        },
-    )
-    session.execute(statement, rows)
+    ADD_TO_DAYS.run(session, rows)
+
+
+def _added_figures(stored: Any, added: Any, _dialect: str) -> dict[str, Any]:
+    return {
+        "minutes": stored.minutes + added.minutes,
+        "revenue_minor": stored.revenue_minor + added.revenue_minor,
+        "entries": stored.entries + added.entries,
+    }
+
+
+ADD_TO_DAYS = Upsert(
+    DAY_TOTALS,
+    (*KEY_COLUMNS, "workspace_id", "week_start", "month_start", "minutes", "revenue_minor",
+     "entries"),
+    ("workspace_id", *KEY_COLUMNS),
+    _added_figures,
+)  # fmt: skip
 
 
 def _drop_if_empty(session: Session, figures: EntryFigures) -> None:

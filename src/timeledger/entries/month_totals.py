@@ -14,9 +14,9 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, Table, and_, delete, func, insert, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from timeledger.kit.bulk import Upsert
 from timeledger.models import EntryDayTotal, EntryMonthTotal
 
 DAY_TOTALS: Table = EntryDayTotal.__table__  # type: ignore[assignment]
@@ -149,25 +149,28 @@ def add_to_months(session: Session, workspace_id: int, day_rows: Iterable[dict[s
         month["entries"] += row["entries"]
         month["first_day"] = min(month["first_day"], row["day"])
         month["last_day"] = max(month["last_day"], row["day"])
-    if not months:
-        return
-    dialect = session.get_bind().dialect.name
-    upsert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(MONTH_TOTALS)
-    added = upsert.excluded
-    session.execute(
-        upsert.on_conflict_do_update(
-            index_elements=["workspace_id", *GROUP_COLUMNS],
-            set_={
-                "minutes": MONTHS.minutes + added.minutes,
-                "revenue_minor": MONTHS.revenue_minor + added.revenue_minor,
-                "entries": MONTHS.entries + added.entries,
-                "first_day": func.least(MONTHS.first_day, added.first_day)
-                if dialect == "postgresql"
-                else func.min(MONTHS.first_day, added.first_day),
-                "last_day": func.greatest(MONTHS.last_day, added.last_day)
-                if dialect == "postgresql"
-                else func.max(MONTHS.last_day, added.last_day),
-            },
-        ),
-        list(months.values()),
+    ADD_TO_MONTHS.run(session, list(months.values()))
+
+
+def _added_month(stored: Any, added: Any, dialect: str) -> dict[str, Any]:
+    """A month row's sums added to the stored row of its key, its first and last day
+    widened."""
+    earlier, later = (
+        (func.least, func.greatest) if dialect == "postgresql" else (func.min, func.max)
     )
+    return {
+        "minutes": stored.minutes + added.minutes,
+        "revenue_minor": stored.revenue_minor + added.revenue_minor,
+        "entries": stored.entries + added.entries,
+        "first_day": earlier(stored.first_day, added.first_day),
+        "last_day": later(stored.last_day, added.last_day),
+    }
+
+
+ADD_TO_MONTHS = Upsert(
+    MONTH_TOTALS,
+    (*GROUP_COLUMNS, "workspace_id", "minutes", "revenue_minor", "entries", "first_day",
+     "last_day"),
+    ("workspace_id", *GROUP_COLUMNS),
+    _added_month,
+)  # fmt: skip

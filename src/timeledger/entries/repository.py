@@ -4,9 +4,10 @@ from collections.abc import Collection
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, and_, func, insert, or_, select, update
+from sqlalchemy import Table, func, or_, select, update
 from sqlalchemy.orm import Session
 
+from timeledger.kit.bulk import insert_rows
 from timeledger.kit.clock import utcnow
 from timeledger.kit.rows import reserve_ids, take_ids
 from timeledger.models import Employee, TimeEntry
@@ -37,27 +38,30 @@ class EntryRepository:
         return self.session.get(TimeEntry, entry_id)
 
     def minutes_by_day(self, days: Collection[tuple[int, date]]) -> dict[tuple[int, date], int]:
-        """The minutes of the entries on each of these (employee, day) that has any: one
-        query for a whole batch, reading those days alone (not every day of the batch for
-        every employee of it)."""
-        days_of: dict[int, list[date]] = {}
-        for employee_id, day in sorted(days):
-            days_of.setdefault(employee_id, []).append(day)
-        if not days_of:
+        """The minutes of the entries on each of these (employee, day) that has any, in one
+        query: the sums of the employees' days from the first day asked to the last (one
+        range of the (employee, day) index per employee), of which the days asked are
+        kept. The statement's text is the same for every batch, so it is compiled once; a
+        list of the pairs themselves would be compiled anew each time (thousands of
+        parameters), and SQLite scans the entries for an OR of per-employee days."""
+        wanted = set(days)
+        if not wanted:
             return {}
+        employee_ids = sorted({employee_id for employee_id, _ in wanted})
+        dates = [day for _, day in wanted]
         rows = self.session.execute(
             select(TimeEntry.employee_id, TimeEntry.day, func.sum(TimeEntry.minutes))
             .where(
-                or_(
-                    *(
-                        and_(TimeEntry.employee_id == employee_id, TimeEntry.day.in_(dates))
-                        for employee_id, dates in days_of.items()
-                    )
-                )
+                TimeEntry.employee_id.in_(employee_ids),
+                TimeEntry.day.between(min(dates), max(dates)),
             )
             .group_by(TimeEntry.employee_id, TimeEntry.day)
         )
-        return {(employee_id, day): int(minutes) for employee_id, day, minutes in rows}
+        return {
+            (employee_id, day): int(minutes)
+            for employee_id, day, minutes in rows
+            if (employee_id, day) in wanted
+        }
 
     def minutes_on(self, employee_id: int, day: date, *, exclude_id: int | None) -> int:
         """The minutes of the employee's entries dated `day`, but for entry `exclude_id`."""
@@ -211,14 +215,14 @@ class EntryRepository:
 
     def insert_new(self, rows: list[dict[str, Any]]) -> None:
         """Insert new entries, their column values (`workspace_id` included, each row the
-        same columns), with one Core INSERT run for all rows (no ORM object, nor the
-        unit of work's or the ORM bulk insert's bookkeeping, per entry); each row gets
+        same columns), all at once (`kit.bulk.insert_rows`: no ORM object, nor the unit
+        of work's or the ORM bulk insert's bookkeeping, per entry); each row gets
         its `id` (`reserve_ids`)."""
         if not rows:
             return
         for row, entry_id in zip(rows, reserve_ids(self.session, ENTRIES, len(rows)), strict=True):
             row["id"] = entry_id
-        self.session.execute(insert(ENTRIES), rows)
+        insert_rows(self.session, ENTRIES, rows)
 
     def of_timeoff_request(self, employee_id: int, timeoff_request_id: int) -> list[TimeEntry]:
         return list(

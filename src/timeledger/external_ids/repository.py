@@ -2,9 +2,10 @@
 
 from collections.abc import Iterable
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
+from timeledger.kit.bulk import insert_rows
 from timeledger.kit.tenancy import session_workspace_id
 from timeledger.models import ExternalId
 
@@ -55,8 +56,8 @@ class ExternalIdRepository:
         return frozenset(rows)
 
     def add_many(self, entity: str, ids: Iterable[tuple[str, int]]) -> None:
-        """(external id, native id) pairs of objects of one entity, in one Core statement
-        (an import's thousands of rows skip the ORM's bookkeeping of each), in the
+        """(external id, native id) pairs of objects of one entity, written at once
+        (`kit.bulk.insert_rows`: an import's thousands of rows skip the ORM's bookkeeping), in the
         session's workspace."""
         workspace_id = session_workspace_id(self.session)
         assert workspace_id is not None, "external ids are written in a workspace's session"
@@ -65,5 +66,4 @@ class ExternalIdRepository:
              "entity": entity, "native_id": native_id}
             for external_id, native_id in ids
         ]  # fmt: skip
-        if rows:
-            self.session.execute(insert(EXTERNAL_IDS), rows)
+        insert_rows(self.session, EXTERNAL_IDS, rows)

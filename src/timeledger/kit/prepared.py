@@ -141,3 +141,14 @@ def rows_in_session(session: Session, query: PreparedQuery, **values: Any) -> li
         session.flush()
     connection = session.connection()
     return query.rows(connection.connection.driver_connection, connection.dialect, **values)
+
+
+def run_many_in_session(
+    session: Session, query: PreparedQuery, values: Iterable[Mapping[str, Any]]
+) -> None:
+    """`query` (answering no rows) run once for each of `values` on the session's own
+    connection, inside its transaction (see `rows_in_session`)."""
+    if session.autoflush and (session.new or session.dirty or session.deleted):
+        session.flush()
+    connection = session.connection()
+    query.run_many(connection.connection.driver_connection, connection.dialect, values)
