@@ -321,7 +321,8 @@ def test_a_batch_asks_as_often_for_thirty_entries_as_for_four(
     large = _statements_of_batch(client, db, workspace, items_of(15))
 
     assert len(large) == len(small)
-    assert len([text for text in large if text.startswith("INSERT INTO time_entries")]) == 1
+    written = ("INSERT INTO time_entries", "COPY time_entries")
+    assert len([text for text in large if text.startswith(written)]) == 1
 
 
 def test_a_batch_of_submitted_project_entries_asks_as_often_for_four_weeks_as_for_two_days(
@@ -424,3 +425,42 @@ def test_a_batch_on_eight_projects_asks_as_often_as_one_on_a_single_project(
     assert large.status_code == 201, large.text
     assert len(statements) == len(small)
     assert [item["hourly_rate_minor"] for item in large.json()["items"]] == expected_rates
+
+
+def test_a_batch_prices_each_day_with_the_rates_in_force_that_day(
+    client: TestClient, workspace: WorkspaceFixture, person: Person, activities: dict[str, int]
+) -> None:
+    """Rates are resolved once for the days on which the same versions are in force:
+    entries on both sides of each rate change still take the rate of their own day."""
+    references = create_references(client, workspace.headers)
+    project_url = f"/api/projects/{references.project_id}"
+    changes = [
+        (project_url, "2026-01-01", 6000),
+        (project_url, "2026-03-05", 9000),
+        (f"{project_url}/tasks/{references.task_id}", "2026-03-03", 3000),
+    ]
+    for url, effective_from, rate in changes:
+        changed = client.patch(
+            url,
+            json={"hourly_rate_minor": rate, "effective_from": effective_from},
+            headers=workspace.headers,
+        )
+        assert changed.status_code == 200, changed.text
+    days = ["2026-03-02", "2026-03-04", "2026-03-03", "2026-03-05", "2026-03-06", "2026-03-04"]
+    on_project = [{"employee_id": person.employee_id, "date": day, "minutes": 60,
+                   "activity_id": activities["work"], "project_id": references.project_id}
+                  for day in days]  # fmt: skip
+    on_task = [{**item, "minutes": 30, "task_id": references.task_id} for item in on_project]
+
+    response = client.post(BATCH, json={"items": on_project + on_task}, headers=workspace.headers)
+
+    assert response.status_code == 201, response.text
+    rates = [
+        (entry["hourly_rate_minor"], entry["rate_source"]) for entry in response.json()["items"]
+    ]
+    project_rates = [(9000 if day >= "2026-03-05" else 6000, "project") for day in days]
+    task_rates = [
+        (3000, "task") if day >= "2026-03-03" else project_rate
+        for day, project_rate in zip(days, project_rates, strict=True)
+    ]
+    assert rates == project_rates + task_rates

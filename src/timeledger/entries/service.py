@@ -90,6 +90,11 @@ UNCHANGED_WHEN_NULL = frozenset(
 )  # fmt: skip
 
 
+RequestedEntry = dict[str, Any]
+"""A new entry's values by column, `employee_id` included, as `_requested` makes them of
+an `EntryBatchItem`."""
+
+
 @dataclass(frozen=True)
 class Writer:
     """Who writes to which employee's timesheet, and what they may do beyond writing."""
@@ -148,8 +153,16 @@ class Lookups:
     session: Session
     periods: dict[int, list[Employment]] = field(default_factory=dict)
     timezones: dict[tuple[int, date], str] = field(default_factory=dict)
-    references: dict[tuple[Any, ...], validators.References] = field(default_factory=dict)
-    rates: dict[tuple[Any, ...], RateResolution] = field(default_factory=dict)
+    references: dict[tuple[Any, ...], list[tuple[date, date, validators.References]]] = field(
+        default_factory=dict
+    )
+    """Checked references by (activity, project, task), each with the days it holds on
+    (`VersionReads.watched_days`)."""
+    rates: dict[tuple[Any, ...], list[tuple[date, date, RateResolution]]] = field(
+        default_factory=dict
+    )
+    """Resolved rates by what they depend on but the day, each with the days it holds on
+    (`VersionReads.watched_days`)."""
     rate_versions: VersionReads = field(default_factory=VersionReads)
     earlier_items: dict[int, list[EarlierItem]] = field(default_factory=dict)
     """The items a batch settled before, by employee."""
@@ -172,15 +185,18 @@ class Lookups:
         """Reads the employment periods of every employee of a batch in one query."""
         self.periods.update(EmploymentRepository(self.session).of_employees(employee_ids))
 
-    def read_stored_minutes(self, items: Sequence[EntryBatchItem]) -> None:
+    def read_stored_minutes(self, items: Collection[RequestedEntry]) -> None:
         """Reads in one query the stored minutes of every day the new `items` may fall on:
         its employee's date, or the days around its start in any time zone."""
         days: set[tuple[int, date]] = set()
         for item in items:
-            if item.date is not None:
-                days.add((item.employee_id, item.date))
-            if item.started_at is not None:
-                days.update((item.employee_id, day) for day in _local_days_of(item.started_at))
+            employee_id, day, started_at = (
+                item["employee_id"], item.get("day"), item.get("started_at")
+            )  # fmt: skip
+            if day is not None:
+                days.add((employee_id, day))
+            if started_at is not None:
+                days.update((employee_id, day) for day in _local_days_of(started_at))
         self.stored_day_minutes = EntryRepository(self.session).minutes_by_day(days)
         self.minutes_read_for = frozenset(days)
 
@@ -198,20 +214,24 @@ class Lookups:
         self.histories.update(histories)
         self.rate_versions.know_histories(EMPLOYEE_VERSIONS, histories)
 
-    def read_references(self, items: Sequence[EntryBatchItem], writers: Collection[Writer]) -> None:
+    def read_references(
+        self, items: Collection[RequestedEntry], writers: Collection[Writer]
+    ) -> None:
         """Reads at once what the `items` refer to, with every version: their activities,
         projects, tasks (and the tasks' parents) and the projects' customers; and the
         projects' rates for the items' activities and for the writers' users. The rules
         and the rates then find each on any day without a query."""
         reads, session = self.rate_versions, self.session
-        tasks = reads.read_entities(session, TASKS, {i.task_id for i in items if i.task_id})
+        tasks = reads.read_entities(
+            session, TASKS, {i["task_id"] for i in items if i.get("task_id")}
+        )
         for _ in range(MAX_NESTING):
             parents = {task.parent_task_id for task in tasks if task.parent_task_id is not None}
             if not parents:
                 break
             tasks = reads.read_entities(session, TASKS, parents)
-        reads.read_entities(session, ACTIVITIES, {item.activity_id for item in items})
-        project_ids = {item.project_id for item in items if item.project_id is not None}
+        reads.read_entities(session, ACTIVITIES, {item["activity_id"] for item in items})
+        project_ids = {item["project_id"] for item in items if item.get("project_id") is not None}
         reads.read_entities(session, PROJECTS, project_ids)
         customer_ids = {
             version.customer_id
@@ -224,12 +244,13 @@ class Lookups:
         project_activities: set[tuple[int, int]] = set()
         project_members: set[tuple[int, int]] = set()
         for item in items:
-            if item.project_id is None:
+            project_id = item.get("project_id")
+            if project_id is None:
                 continue
-            project_activities.add((item.project_id, item.activity_id))
-            user_id = users_of.get(item.employee_id)
+            project_activities.add((project_id, item["activity_id"]))
+            user_id = users_of.get(item["employee_id"])
             if user_id is not None:
-                project_members.add((item.project_id, user_id))
+                project_members.add((project_id, user_id))
         reads.read_fixed_rates(session, project_activities, project_members)
 
     def employment_periods(self, employee: Employee) -> list[Employment]:
@@ -252,35 +273,48 @@ class Lookups:
     ) -> validators.References:
         """The references' versions on `day`, checked once for all the days on which the
         same versions are in force (their histories read once, shared with the rates)."""
-        in_force = {
-            kind.name: self.rate_versions.in_force(self.session, kind, entity_id, day)
-            for kind, entity_id in ((ACTIVITIES, activity_id), (PROJECTS, project_id),
-                                    (TASKS, task_id))
-            if entity_id is not None
-        }  # fmt: skip
-        versions = tuple(v.id if v is not None else None for v in in_force.values())
-        key = (activity_id, project_id, task_id, versions)
-        if None in versions or key not in self.references:
-            # Not in force on `day` (the check says why), or not checked yet.
-            self.references[key] = validators.references_effective(
+        key = (activity_id, project_id, task_id)
+        for since, until, references in self.references.get(key, ()):
+            if since <= day < until:
+                return references
+        reads = self.rate_versions
+        reads.watch_days()
+        try:
+            in_force = {
+                kind.name: reads.in_force(self.session, kind, entity_id, day)
+                for kind, entity_id in ((ACTIVITIES, activity_id), (PROJECTS, project_id),
+                                        (TASKS, task_id))
+                if entity_id is not None
+            }  # fmt: skip
+            references = validators.references_effective(
                 self.session, day, activity_id, project_id, task_id,
                 lambda kind, _entity_id: in_force.get(kind.name),
             )  # fmt: skip
-        return self.references[key]
+        finally:
+            since, until = reads.watched_days()
+        self.references.setdefault(key, []).append((since, until, references))
+        return references
 
     def hourly_rate(self, employee: Employee, values: dict[str, Any]) -> RateResolution:
-        asked = {
-            "day": values["day"],
-            "activity_id": values["activity_id"],
-            "project_id": values.get("project_id"),
-            "task_id": values.get("task_id"),
-            "user_id": employee.user_id,
-            "employee_id": employee.id,
-        }
-        key = tuple(asked.values())
-        if key not in self.rates:
-            self.rates[key] = resolve_hourly_rate(self.session, **asked, reads=self.rate_versions)
-        return self.rates[key]
+        """The rate of an entry with `values`, resolved once for all the days on which the
+        same versions are in force (the days each resolution holds on are watched)."""
+        key = (values["activity_id"], values.get("project_id"), values.get("task_id"),
+               employee.user_id, employee.id)  # fmt: skip
+        day: date = values["day"]
+        for since, until, resolution in self.rates.get(key, ()):
+            if since <= day < until:
+                return resolution
+        reads = self.rate_versions
+        reads.watch_days()
+        try:
+            resolution = resolve_hourly_rate(
+                self.session, day=day, activity_id=key[0], project_id=key[1], task_id=key[2],
+                user_id=key[3], employee_id=key[4], reads=reads,
+            )  # fmt: skip
+        finally:
+            since, until = reads.watched_days()
+        self.rates.setdefault(key, []).append((since, until, resolution))
+        return resolution
 
 
 @dataclass(frozen=True)
@@ -604,7 +638,12 @@ def _check_privileged_fields(writer: Writer, entry: TimeEntry | None, requested:
 def _apply(entry: TimeEntry, values: dict[str, Any]) -> None:
     for column in SETTLED_COLUMNS:
         setattr(entry, column, values.get(column))
-    entry.breaks = to_jsonable(values.get("breaks") or [])
+    entry.breaks = _stored_breaks_json(values)
+
+
+def _stored_breaks_json(values: dict[str, Any]) -> list[Any]:
+    breaks = values.get("breaks")
+    return to_jsonable(breaks) if breaks else []
 
 
 def _log(
@@ -684,7 +723,7 @@ def _new_entry_row(
     row.update(
         workspace_id=caller.workspace_id,
         employee_id=writer.employee.id,
-        breaks=to_jsonable(values.get("breaks") or []),
+        breaks=_stored_breaks_json(values),
         presence_interval_id=None,
         timeoff_request_id=None,
         created_by_user_id=caller.user_id,
@@ -696,38 +735,47 @@ def _new_entry_row(
 
 
 def create_entries(
-    session: Session, caller: Caller, items: Sequence[EntryBatchItem]
+    session: Session, caller: Caller, items: Sequence[EntryBatchItem | RequestedEntry]
 ) -> list[dict[str, Any]]:
     """Create every item as `create_entry` would, or none: each item is checked by the
     same rules, then all are stored with one INSERT, one totals update and one change-log
     entry each, without an ORM object per entry. Answers the created entries as the API
     shows them (`entry_views`), in the items' order. A refusal names every failing item
-    (see `_refusal`)."""
-    EmployeeRepository(session).load([item.employee_id for item in items])
-    writers, refused = _writers_of(session, caller, [item.employee_id for item in items])
+    (see `_refusal`). An item is the API's `EntryBatchItem` or already its values by
+    column (an import's rows, read and checked by their reader: building a model of each
+    cost the import more than the rules)."""
+    employee_ids = [
+        item.employee_id if isinstance(item, EntryBatchItem) else item["employee_id"]
+        for item in items
+    ]
+    EmployeeRepository(session).load(employee_ids)
+    writers, refused = _writers_of(session, caller, employee_ids)
     if writers:
         EntryRepository(session).serialize_writes_of(*writers)
+    requested: dict[int, RequestedEntry] = {}
+    for index, item in enumerate(items):
+        if employee_ids[index] not in writers:
+            continue
+        try:
+            requested[index] = _requested(item) if isinstance(item, EntryBatchItem) else {**item}
+        except Problem as problem:
+            refused.append((index, problem))
     lookups = Lookups(session)
     lookups.read_employment_periods(writers)
     lookups.read_employee_versions(writers)
-    writable = [item for item in items if item.employee_id in writers]
-    lookups.read_stored_minutes(writable)
-    lookups.read_references(writable, writers.values())
+    lookups.read_stored_minutes(requested.values())
+    lookups.read_references(requested.values(), writers.values())
     settled: list[tuple[int, Writer, dict[str, Any]]] = []
-    for index, item in enumerate(items):
-        writer = writers.get(item.employee_id)
-        if writer is None:
-            continue
+    for index, values in requested.items():
+        writer = writers[values.pop("employee_id")]  # whose timesheet, not a value of it
         try:
-            requested = _requested(item)
-            del requested["employee_id"]  # whose timesheet, not a value of the entry
-            _check_privileged_fields(writer, None, requested)
-            values = _settle(lookups, writer, _merge(None, requested), None)
+            _check_privileged_fields(writer, None, values)
+            settled_values = _settle(lookups, writer, _merge(None, values), None)
         except Problem as problem:
             refused.append((index, problem))
         else:
-            settled.append((index, writer, values))
-            lookups.remember(EarlierItem.of(index, writer.employee.id, values))
+            settled.append((index, writer, settled_values))
+            lookups.remember(EarlierItem.of(index, writer.employee.id, settled_values))
     refused.extend(_items_in_locked_periods(session, settled))
     if refused:
         raise _refusal(refused, len(items))
@@ -1051,7 +1099,7 @@ def _log_views(session: Session, caller: Caller, views: Sequence[dict[str, Any]]
         session,
         workspace_id=caller.workspace_id,
         actor_user_id=caller.user_id,
-        changes=[ChangeOf(ENTITY, view["id"], op, to_jsonable(view)) for view in views],
+        changes=[ChangeOf(ENTITY, view["id"], op, view) for view in views],
     )
 
 

@@ -79,6 +79,22 @@ class VersionReads:
     fixed_rates: dict[tuple[str, int, int], int | None] = field(default_factory=dict)
     """The rates that are not effective-dated, by (`project_activity` or `project_member`,
     project, activity or user): the same on every day of a batch."""
+    days_watched: list[date] | None = None
+    """While watched (`watch_days`): the first day and the day after the last on which
+    every version read since is the one in force."""
+
+    def watch_days(self) -> None:
+        """Start noting the days on which the versions read from now on are in force."""
+        self.days_watched = [date.min, date.max]
+
+    def watched_days(self) -> tuple[date, date]:
+        """The days (from, until: excluded) on which every version read since `watch_days`
+        is in force, so a rate resolved from them holds on each of those days; stops
+        watching."""
+        assert self.days_watched is not None, "watch_days first"
+        since, until = self.days_watched
+        self.days_watched = None
+        return since, until
 
     def fixed_rate(
         self, session: Session, source: RateSource, project_id: int, other_id: int
@@ -171,7 +187,22 @@ class VersionReads:
         key = (history.model, owner_id)
         if key not in self.histories:
             self.histories[key] = history.history(session, owner_id)
-        return in_force_of(self.histories[key], day)
+        versions = self.histories[key]
+        version = in_force_of(versions, day)
+        if self.days_watched is not None:
+            self._narrow_days(versions, version, day)
+        return version
+
+    def _narrow_days(self, versions: list[Any], version: Any, day: date) -> None:
+        """Keep watching only the days on which `version` is in force too."""
+        watched = self.days_watched
+        assert watched is not None
+        if version is not None:
+            watched[0] = max(watched[0], version.effective_from)
+        following = next((each.effective_from for each in versions if each.effective_from > day),
+                         None)  # fmt: skip
+        if following is not None:
+            watched[1] = min(watched[1], following)
 
     def in_force(
         self, session: Session, kind: ConfigKind[Any, Any], entity_id: int, day: date
