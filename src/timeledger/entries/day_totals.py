@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from timeledger.entries.month_totals import (
     DAY_TOTALS,
     add_to_months,
+    added_sums,
     first_of_month,
     rebuild_months,
     rewrite_months,
@@ -173,20 +174,12 @@ def _upsert(session: Session, rows: list[dict[str, Any]]) -> None:
     ADD_TO_DAYS.run(session, rows)
 
 
-def _added_figures(stored: Any, added: Any, _dialect: str) -> dict[str, Any]:
-    return {
-        "minutes": stored.minutes + added.minutes,
-        "revenue_minor": stored.revenue_minor + added.revenue_minor,
-        "entries": stored.entries + added.entries,
-    }
-
-
 ADD_TO_DAYS = Upsert(
     DAY_TOTALS,
     (*KEY_COLUMNS, "workspace_id", "week_start", "month_start", "minutes", "revenue_minor",
      "entries"),
     ("workspace_id", *KEY_COLUMNS),
-    _added_figures,
+    added_sums,
 )  # fmt: skip
 
 

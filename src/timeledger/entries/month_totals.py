@@ -152,6 +152,15 @@ def add_to_months(session: Session, workspace_id: int, day_rows: Iterable[dict[s
     ADD_TO_MONTHS.run(session, list(months.values()))
 
 
+def added_sums(stored: Any, added: Any, _dialect: str) -> dict[str, Any]:
+    """A totals row's sums added to the stored row of its key (an `Upsert`'s changes)."""
+    return {
+        "minutes": stored.minutes + added.minutes,
+        "revenue_minor": stored.revenue_minor + added.revenue_minor,
+        "entries": stored.entries + added.entries,
+    }
+
+
 def _added_month(stored: Any, added: Any, dialect: str) -> dict[str, Any]:
     """A month row's sums added to the stored row of its key, its first and last day
     widened."""
@@ -159,9 +168,7 @@ def _added_month(stored: Any, added: Any, dialect: str) -> dict[str, Any]:
         (func.least, func.greatest) if dialect == "postgresql" else (func.min, func.max)
     )
     return {
-        "minutes": stored.minutes + added.minutes,
-        "revenue_minor": stored.revenue_minor + added.revenue_minor,
-        "entries": stored.entries + added.entries,
+        **added_sums(stored, added, dialect),
         "first_day": earlier(stored.first_day, added.first_day),
         "last_day": later(stored.last_day, added.last_day),
     }

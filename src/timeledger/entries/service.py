@@ -6,7 +6,7 @@ batch creates many entries by the same rules, all of them or none."""
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -90,6 +90,7 @@ UNCHANGED_WHEN_NULL = frozenset(
 )  # fmt: skip
 
 
+Found = TypeVar("Found")
 RequestedEntry = dict[str, Any]
 """A new entry's values by column, `employee_id` included, as `_requested` makes them of
 an `EntryBatchItem`."""
@@ -273,48 +274,58 @@ class Lookups:
     ) -> validators.References:
         """The references' versions on `day`, checked once for all the days on which the
         same versions are in force (their histories read once, shared with the rates)."""
-        key = (activity_id, project_id, task_id)
-        for since, until, references in self.references.get(key, ()):
-            if since <= day < until:
-                return references
-        reads = self.rate_versions
-        reads.watch_days()
-        try:
+
+        def check() -> validators.References:
+            reads = self.rate_versions
             in_force = {
                 kind.name: reads.in_force(self.session, kind, entity_id, day)
                 for kind, entity_id in ((ACTIVITIES, activity_id), (PROJECTS, project_id),
                                         (TASKS, task_id))
                 if entity_id is not None
             }  # fmt: skip
-            references = validators.references_effective(
+            return validators.references_effective(
                 self.session, day, activity_id, project_id, task_id,
                 lambda kind, _entity_id: in_force.get(kind.name),
             )  # fmt: skip
-        finally:
-            since, until = reads.watched_days()
-        self.references.setdefault(key, []).append((since, until, references))
-        return references
+
+        return self._on_day(self.references, (activity_id, project_id, task_id), day, check)
 
     def hourly_rate(self, employee: Employee, values: dict[str, Any]) -> RateResolution:
         """The rate of an entry with `values`, resolved once for all the days on which the
-        same versions are in force (the days each resolution holds on are watched)."""
+        same versions are in force."""
         key = (values["activity_id"], values.get("project_id"), values.get("task_id"),
                employee.user_id, employee.id)  # fmt: skip
         day: date = values["day"]
-        for since, until, resolution in self.rates.get(key, ()):
-            if since <= day < until:
-                return resolution
-        reads = self.rate_versions
-        reads.watch_days()
-        try:
-            resolution = resolve_hourly_rate(
+        return self._on_day(
+            self.rates,
+            key,
+            day,
+            lambda: resolve_hourly_rate(
                 self.session, day=day, activity_id=key[0], project_id=key[1], task_id=key[2],
-                user_id=key[3], employee_id=key[4], reads=reads,
-            )  # fmt: skip
+                user_id=key[3], employee_id=key[4], reads=self.rate_versions,
+            ),
+        )  # fmt: skip
+
+    def _on_day(
+        self,
+        known: dict[tuple[Any, ...], list[tuple[date, date, Found]]],
+        key: tuple[Any, ...],
+        day: date,
+        find: Callable[[], Found],
+    ) -> Found:
+        """What `find` answers for `key` on `day`: known already when an answer holds on
+        that day, else found while the days on which the versions it reads are in force
+        are watched, and known for those days from then on."""
+        for since, until, found in known.get(key, ()):
+            if since <= day < until:
+                return found
+        self.rate_versions.watch_days()
+        try:
+            answer = find()
         finally:
-            since, until = reads.watched_days()
-        self.rates.setdefault(key, []).append((since, until, resolution))
-        return resolution
+            since, until = self.rate_versions.watched_days()
+        known.setdefault(key, []).append((since, until, answer))
+        return answer
 
 
 @dataclass(frozen=True)
