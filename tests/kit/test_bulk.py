@@ -12,6 +12,7 @@ from tests.conftest import WorkspaceFixture
 from tests.timesheet.support import Person
 from timeledger.kit.bulk import Upsert, insert_rows
 from timeledger.kit.db import Database
+from timeledger.kit.jsonio import json_text
 from timeledger.models import EntryDayTotal, ExternalId, TimeEntry
 
 ENTRIES: Any = TimeEntry.__table__
@@ -157,4 +158,31 @@ def test_an_upsert_adds_to_the_rows_of_stored_keys_and_inserts_the_others(
         (date(2026, 3, 2), 30, 60, 1),
         (date(2026, 3, 3), 60, 120, 2),
         (date(2026, 3, 4), 60, 120, 1),
+    ]
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_json_given_as_text_is_stored_as_the_same_json(
+    db: Database,
+    workspace: WorkspaceFixture,
+    activities: dict[str, int],
+    person: Person,
+    count: int,
+) -> None:
+    rows = _entry_rows(workspace.id, person.employee_id, activities["work"])[:count]
+    as_text = [
+        {**row, "breaks": json_text(row["breaks"]),
+         "dimension_values": json_text(row["dimension_values"])}
+        for row in rows
+    ]  # fmt: skip
+    with db.transaction(workspace_id=workspace.id) as session:
+        insert_rows(session, ENTRIES, as_text, json_as_text=("breaks", "dimension_values"))
+
+    stored = _stored(db, workspace.id)
+    breaks, dimensions = (
+        COMPARED.index(ENTRIES.c.breaks),
+        COMPARED.index(ENTRIES.c.dimension_values),
+    )
+    assert [(row[breaks], row[dimensions]) for row in stored] == [
+        (row["breaks"], row["dimension_values"]) for row in rows
     ]

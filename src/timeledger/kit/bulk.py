@@ -84,25 +84,19 @@ def insert_rows(
 
 def _values(writing: _Writing, rows: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ...]]:
     """The rows as tuples in the statement's column order (the rows' own columns, then
-    the defaulted ones), read by one `itemgetter`, with only the values that need it
-    converted."""
+    the defaulted ones): read by one `itemgetter`, then converted a column at a time
+    (`map` over a column costs less than a Python step per value)."""
     take = itemgetter(*writing.given)
-    defaults = writing.defaults
+    taken = [(take(row),) for row in rows] if len(writing.given) == 1 else list(map(take, rows))
     converted = [(index, process) for index, process in enumerate(writing.processors)
                  if process is not None]  # fmt: skip
-    if len(writing.given) == 1:
-        taken: Iterable[tuple[Any, ...]] = ((take(row),) for row in rows)
-    else:
-        taken = (take(row) for row in rows)
-    if not converted and not defaults:
-        return list(taken)
-    values = []
-    for given in taken:
-        value = [*given, *(default() for default in defaults)]
-        for index, process in converted:
-            value[index] = process(value[index])
-        values.append(tuple(value))
-    return values
+    if not converted and not writing.defaults:
+        return taken
+    columns: list[Iterable[Any]] = list(zip(*taken, strict=True))
+    columns += [[default() for _ in rows] for default in writing.defaults]
+    for index, process in converted:
+        columns[index] = map(process, columns[index])
+    return list(zip(*columns, strict=True))
 
 
 def _write(connection: Connection, writing: _Writing, values: list[tuple[Any, ...]]) -> None:
