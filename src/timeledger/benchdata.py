@@ -64,6 +64,7 @@ from timeledger.models import (
     Workspace,
 )
 from timeledger.projects.rates import revenue_minor
+from timeledger.projects.schemas import NEW_PROJECT_VALUES
 from timeledger.settings.service import (
     ACTIVITIES,
     ALLOWANCE_POLICIES,
@@ -983,20 +984,12 @@ def _insert_buckets(
         project_versions.append(
             {
                 **version,
+                **NEW_PROJECT_VALUES,
                 "project_id": project_id,
                 "customer_id": customer_id,
                 "name": f"{'Internal' if internal else 'Project'} {number + 1}",
-                "note": "",
-                "requires_manager_approval": False,
                 "billable": billable,
                 "hourly_rate_minor": rate,
-                "budget_kind": "none",
-                "budget_amount": None,
-                "rounding_method": "none",
-                "rounding_minutes": 1,
-                "planned_start": None,
-                "planned_end": None,
-                "archived": False,
             }
         )
     session.execute(insert(ProjectVersion), project_versions)

@@ -117,7 +117,8 @@ NEW_PROJECT_VALUES: dict[str, Any] = {
     "archived": False,
 }
 """A new project's values besides its name and customer, as `ProjectCreate` defaults them,
-for code that creates projects through `PROJECTS.create` (the demo, imports)."""
+for code that creates projects without `ProjectCreate` (the demo, imports, the benchmark
+dataset)."""
 
 
 class ProjectUpdate(ConfigUpdate):
