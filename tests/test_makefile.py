@@ -15,7 +15,7 @@ MAKEFILE = Path(__file__).parent.parent / "Makefile"
 
 
 def _make(directory: Path, *targets: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PIP_NO_INDEX": "1", "PIP_FIND_LINKS": ""}
+    env = {**os.environ, "PIP_NO_INDEX": "1", "PIP_FIND_LINKS": "", "PYTHONDONTWRITEBYTECODE": "1"}
     return subprocess.run(
         ["make", "--no-print-directory", f"PYTHON={sys.executable}", *targets],
         cwd=directory,
@@ -51,3 +51,20 @@ def test_an_interrupted_install_heals_and_a_failed_one_leaves_no_stamp(project: 
     assert not (project / ".venv" / ".installed").exists()
     healthy = _make(project, "venv")
     assert (healthy.returncode, healthy.stdout) == (0, "")
+
+
+def test_bytecode_compiles_the_source_where_python_caches_none(project: Path) -> None:
+    """`make run` and `make bench` start from compiled modules even where
+    PYTHONDONTWRITEBYTECODE keeps Python from caching what it compiles."""
+    subprocess.run([sys.executable, "-m", "venv", ".venv"], cwd=project, check=True)
+    (project / ".venv" / ".installed").touch()
+    module = project / "src" / "package" / "module.py"
+    module.parent.mkdir(parents=True)
+    module.write_text("ANSWER = 42\n")
+
+    compiled = _make(project, "bytecode")
+
+    assert compiled.returncode == 0, compiled.stderr
+    assert [path.name.split(".")[0] for path in module.parent.glob("__pycache__/*.pyc")] == [
+        "module"
+    ]
