@@ -20,7 +20,7 @@ from timeledger.imports.command import import_file
 from timeledger.imports.reader import ImportSource
 from timeledger.jobs.worker import Worker
 from timeledger.kit.clock import clock_starting_at
-from timeledger.kit.db import Database
+from timeledger.kit.db import SQLITE_COMMAND_PAGE_CACHE_KIB, Database
 from timeledger.kit.errors import Problem
 from timeledger.kit.observability import configure_logging
 from timeledger.kit.tenancy import scope_session_to_workspace
@@ -43,11 +43,11 @@ app.add_typer(bench, name="bench")
 console = Console(stderr=True, soft_wrap=True)
 
 
-def _database() -> Database:
+def _database(*, sqlite_page_cache_kib: int | None = None) -> Database:
     settings = get_settings()
     configure_logging(settings.log_level, json=settings.log_json)
     upgrade_to_head(settings.database_url)
-    db = Database(settings.database_url)
+    db = Database(settings.database_url, sqlite_page_cache_kib=sqlite_page_cache_kib)
     # A release may grow the built-in roles; existing workspaces get the new permissions.
     with db.transaction() as session:
         sync_builtin_roles_of_all_workspaces(session)
@@ -200,7 +200,7 @@ def export_workspace(
 ) -> None:
     """Write the whole workspace to one ZIP of JSON Lines with a manifest (as
     POST /api/admin/exports does; docs/import-export.md)."""
-    db = _database()
+    db = _database(sqlite_page_cache_kib=SQLITE_COMMAND_PAGE_CACHE_KIB)
     try:
         with db.session(write=False) as session:
             found = WorkspaceRepository(session).by_name(workspace)
@@ -244,7 +244,7 @@ def import_from_product(
     unless --apply, as POST /api/admin/imports (docs/import-export.md). With --source
     timeledger, restore a Timeledger export as the new workspace --workspace (which must
     not exist)."""
-    db = _database()
+    db = _database(sqlite_page_cache_kib=SQLITE_COMMAND_PAGE_CACHE_KIB)
     try:
         if source is ImportSource.TIMELEDGER:
             result = restore_command(

@@ -251,3 +251,18 @@ def test_planner_statistics_count_a_workspace_as_a_full_analyze_would(db: Databa
     assert rows > 4000
     assert of_a_workspace == rows // max(workspaces, 1)
     assert "ix_presence_intervals_employee_started" in plan
+
+
+def test_a_sqlite_page_cache_is_sized_per_connection_when_asked(tmp_path: Path) -> None:
+    """The one-off commands' engines (import, export) give every SQLite connection the
+    page cache they ask for; others keep SQLite's default (2,000 KiB, as -2000)."""
+    sized = Database(f"sqlite:///{tmp_path / 'sized.db'}", sqlite_page_cache_kib=16_384)
+    default = Database(f"sqlite:///{tmp_path / 'default.db'}")
+    try:
+        for database, expected in ((sized, -16_384), (default, -2_000)):
+            with database.engine.connect() as first, database.engine.connect() as second:
+                for connection in (first, second):
+                    assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == expected
+    finally:
+        sized.dispose()
+        default.dispose()
