@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+from timeledger.command import YOUNG_OBJECTS_BEFORE_A_COLLECTION
+
 FROZEN_AFTER_HELP = """
 import gc, sys
 from timeledger.command import main
@@ -11,7 +13,7 @@ try:
     main()
 except SystemExit as done:
     assert done.code == 0, done.code
-print(gc.get_freeze_count(), gc.isenabled(), "timeledger.cli" in sys.modules)
+print(gc.get_freeze_count(), gc.get_threshold()[0], gc.isenabled(), "timeledger.cli" in sys.modules)
 """
 
 
@@ -23,6 +25,7 @@ def test_the_command_freezes_what_it_loaded_and_collects_again() -> None:
         timeout=120,
         check=True,
     )
-    frozen, collecting, loaded = ran.stdout.split()[-3:]
+    frozen, young, collecting, loaded = ran.stdout.split()[-4:]
     assert int(frozen) > 100_000  # the application's modules, classes, functions
+    assert int(young) == YOUNG_OBJECTS_BEFORE_A_COLLECTION
     assert (collecting, loaded) == ("True", "True")
