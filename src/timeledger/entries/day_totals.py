@@ -16,10 +16,12 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from timeledger.entries.month_totals import (
+    ADD_TO_MONTHS,
     DAY_TOTALS,
     add_to_months,
     added_sums,
     first_of_month,
+    month_rows,
     rebuild_months,
     rewrite_months,
 )
@@ -108,14 +110,37 @@ def _week_start_setting(session: Session, workspace_id: int) -> int:
 def record_entries_created(
     session: Session, workspace_id: int, created: Iterable[EntryFigures]
 ) -> None:
-    """Add many new entries to the totals at once: summed per totals row first, then one
-    upsert statement for all of those rows."""
+    """Add many new entries to the totals at once (`totals_of_created`, then
+    `add_created_totals`)."""
+    add_created_totals(session, totals_of_created(session, workspace_id, created))
+
+
+@dataclass(frozen=True)
+class CreatedTotals:
+    """What new entries add to the totals: one row per day totals row and per month totals
+    row they touch, summed."""
+
+    day_rows: list[dict[str, Any]]
+    month_rows: list[dict[str, Any]]
+
+
+def totals_of_created(
+    session: Session, workspace_id: int, created: Iterable[EntryFigures]
+) -> CreatedTotals:
+    """New entries' figures summed per totals row, nothing written (the workspace's week
+    start read)."""
     week_start = _week_start_setting(session, workspace_id)
     sums = _sums_by_key(created)
     rows = [_total_row(workspace_id, week_start, key, *figures) for key, figures in sums.items()]
-    if rows:
-        _upsert(session, rows)
-        add_to_months(session, workspace_id, rows)
+    return CreatedTotals(rows, month_rows(workspace_id, rows))
+
+
+def add_created_totals(session: Session, totals: CreatedTotals) -> None:
+    """Adds `totals_of_created` to the stored totals: one upsert statement for the days and
+    one for the months."""
+    if totals.day_rows:
+        _upsert(session, totals.day_rows)
+        ADD_TO_MONTHS.run(session, totals.month_rows)
 
 
 def _sums_by_key(figures: Iterable[EntryFigures]) -> dict[tuple[Any, ...], list[int]]:

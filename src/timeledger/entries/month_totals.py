@@ -129,6 +129,11 @@ def rebuild_months(session: Session, workspace_id: int) -> None:
 def add_to_months(session: Session, workspace_id: int, day_rows: Iterable[dict[str, Any]]) -> None:
     """Add new entries' day totals (rows of `entry_day_totals`' columns, as `day_totals`
     writes them) to their months: summed per month row first, then one upsert."""
+    ADD_TO_MONTHS.run(session, month_rows(workspace_id, day_rows))
+
+
+def month_rows(workspace_id: int, day_rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The day totals rows summed per month row (the rows `add_to_months` adds)."""
     months: dict[tuple[Any, ...], dict[str, Any]] = {}
     for row in day_rows:
         key = tuple(row[name] for name in GROUP_COLUMNS)
@@ -149,7 +154,7 @@ def add_to_months(session: Session, workspace_id: int, day_rows: Iterable[dict[s
         month["entries"] += row["entries"]
         month["first_day"] = min(month["first_day"], row["day"])
         month["last_day"] = max(month["last_day"], row["day"])
-    ADD_TO_MONTHS.run(session, list(months.values()))
+    return list(months.values())
 
 
 def added_sums(stored: Any, added: Any, _dialect: str) -> dict[str, Any]:

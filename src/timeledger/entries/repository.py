@@ -217,15 +217,20 @@ class EntryRepository:
         self.session.add_all(entries)
         self.session.flush()
 
-    def insert_new(self, rows: list[dict[str, Any]]) -> None:
-        """Insert new entries, their column values (`workspace_id` included, each row the
-        same columns), all at once (`kit.bulk.insert_rows`: no ORM object, nor the unit
-        of work's or the ORM bulk insert's bookkeeping, per entry); each row gets
-        its `id` (`reserve_ids`)."""
+    def draw_ids(self, rows: list[dict[str, Any]]) -> None:
+        """Gives each new entry's row its `id` (`reserve_ids`), for `insert_new`."""
         if not rows:
             return
         for row, entry_id in zip(rows, reserve_ids(self.session, ENTRIES, len(rows)), strict=True):
             row["id"] = entry_id
+
+    def insert_new(self, rows: list[dict[str, Any]]) -> None:
+        """Insert new entries, their column values (`workspace_id` and the `id` of
+        `draw_ids` included, each row the same columns), all at once
+        (`kit.bulk.insert_rows`: no ORM object, nor the unit of work's or the ORM bulk
+        insert's bookkeeping, per entry)."""
+        if not rows:
+            return
         written = [{**row, **{name: json_text(row[name]) for name in JSON_COLUMNS}} for row in rows]
         insert_rows(self.session, ENTRIES, written, json_as_text=JSON_COLUMNS)
 

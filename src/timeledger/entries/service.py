@@ -16,9 +16,12 @@ from timeledger.approvals.log import ProjectWeeksWatch, Submitted, watch_project
 from timeledger.changelog.service import ChangeOf, record_change, record_changes
 from timeledger.entries import validators
 from timeledger.entries.day_totals import (
+    CreatedTotals,
     EntryFigures,
+    add_created_totals,
     record_entries_created,
     record_entry_change,
+    totals_of_created,
 )
 from timeledger.entries.fields import SETTABLE_COLUMNS, STORED_COLUMNS, column_of
 from timeledger.entries.rendering import render_entry, render_entry_values
@@ -755,6 +758,25 @@ def create_entries(
     (see `_refusal`). An item is the API's `EntryBatchItem` or already its values by
     column (an import's rows, read and checked by their reader: building a model of each
     cost the import more than the rules)."""
+    return store_entries(session, caller, settle_entries(session, caller, items))
+
+
+@dataclass(frozen=True)
+class SettledEntries:
+    """New entries checked by every rule, in the items' order: their rows (ids drawn) and
+    their views as the API shows them. Storing them needs the transaction that settled
+    them: it holds their employees' write locks, and the rules read what it saw."""
+
+    rows: list[dict[str, Any]]
+    views: list[dict[str, Any]]
+    totals: CreatedTotals
+
+
+def settle_entries(
+    session: Session, caller: Caller, items: Sequence[EntryBatchItem | RequestedEntry]
+) -> SettledEntries:
+    """The first half of `create_entries`: every item checked and settled, nothing
+    written; raises the refusal of the whole batch (`_refusal`)."""
     employee_ids = [
         item.employee_id if isinstance(item, EntryBatchItem) else item["employee_id"]
         for item in items
@@ -792,22 +814,29 @@ def create_entries(
         raise _refusal(refused, len(items))
     now = utcnow()
     rows = [_new_entry_row(caller, writer, values, now) for _, writer, values in settled]
-    watch = _watching(session, caller, [(None, w.employee.id, values) for _, w, values in settled])
-    EntryRepository(session).insert_new(rows)
-    record_entries_created(
-        session,
-        caller.workspace_id,
-        (EntryFigures(**{name: row[name] for name in FIGURES}) for row in rows),
-    )
+    EntryRepository(session).draw_ids(rows)
     users = {writer.employee.id: writer.employee.user_id for writer in writers.values()}
     currency = currency_of(session, caller)
     views = [
         render_entry_values(row, user_id=users[row["employee_id"]], currency=currency, now=now)
         for row in rows
     ]
-    _log_views(session, caller, views, "created")
+    figures = (EntryFigures(**{name: row[name] for name in FIGURES}) for row in rows)
+    return SettledEntries(rows, views, totals_of_created(session, caller.workspace_id, figures))
+
+
+def store_entries(
+    session: Session, caller: Caller, entries: SettledEntries
+) -> list[dict[str, Any]]:
+    """The second half of `create_entries`, in the transaction of the first: the settled
+    entries written, their totals and change log kept; their views."""
+    rows = entries.rows
+    watch = _watching(session, caller, [(None, row["employee_id"], row) for row in rows])
+    EntryRepository(session).insert_new(rows)
+    add_created_totals(session, entries.totals)
+    _log_views(session, caller, entries.views, "created")
     watch.announce()
-    return views
+    return entries.views
 
 
 def _items_in_locked_periods(
