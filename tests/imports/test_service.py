@@ -2,12 +2,12 @@
 the dry run said, and a run stopped part-way resumes without creating a row twice."""
 
 from datetime import UTC, date, datetime
-from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import delete, event, func, select
+from sqlalchemy.exc import IntegrityError
 
 from tests.access.support import new_person
 from tests.conftest import WorkspaceFixture
@@ -138,14 +138,14 @@ def test_a_run_stopped_part_way_resumes_without_creating_a_row_twice(
     with pytest.raises(Stopped):
         apply_plan(db, owner, "toggl-csv", _toggl(db, workspace.id), batch_size=2,
                    progress=stop_after_the_first_batch)  # fmt: skip
-    assert done == [2]
-    assert _counts(db, workspace.id)["entries"] - before["entries"] == 2
+    assert done == [3]  # a batch ends where its person's entries end: the first one's 3
+    assert _counts(db, workspace.id)["entries"] - before["entries"] == 3
     resumed = _toggl(db, workspace.id)
-    assert (len(resumed.entries), resumed.already_imported) == (3, 2)
+    assert (len(resumed.entries), resumed.already_imported) == (2, 3)
     assert not (resumed.new_customers or resumed.new_projects or resumed.new_tasks)
     progress: list[int] = []
-    applied = apply_plan(db, owner, "toggl-csv", resumed, batch_size=2, progress=progress.append)
-    assert (applied.created_entries, progress) == (3, [2, 3])
+    applied = apply_plan(db, owner, "toggl-csv", resumed, batch_size=1, progress=progress.append)
+    assert (applied.created_entries, progress) == (2, [2])
     after = _counts(db, workspace.id)
     assert (after["entries"] - before["entries"], after["projects"] - before["projects"]) == (5, 2)
 
@@ -187,41 +187,62 @@ TOGGL_HEADER = ("User,Email,Client,Project,Task,Description,Billable,Start date,
                 "End date,End time,Duration,Tags,Amount (EUR)")  # fmt: skip
 
 
-def _statements_per_batch(
-    db: Database, workspace: WorkspaceFixture, rows: int, batch_size: int
-) -> list[int]:
-    """Applies a Toggl file of `rows` rows (four people, each row on one of eight
-    projects of four customers, with a task) `batch_size` rows at a time; the statements
-    of each batch after the first (which also creates the customers, projects and
-    tasks)."""
-    people = [f"Person {number}" for number in range(4)]
-    for name in people:
-        new_person(db, workspace.id, "employee", name=name)
+def _eight_people_file(rows: int) -> bytes:
+    """A Toggl file of `rows` rows of eight people in turn, each row on one of eight
+    projects of four customers, with a task."""
     lines = [
-        f"{people[n % 4]},,Client {n % 4},Project {n % 8},Task {n % 3},Row {n},Yes,"
+        f"Person {n % 8},,Client {n % 4},Project {n % 8},Task {n % 3},Row {n},Yes,"
         f"2026-03-{2 + n % 20:02d},09:00:00,,,0:{10 + n % 40}:00,,"
         for n in range(rows)
     ]
-    data = "\n".join([TOGGL_HEADER, *lines]).encode()
+    return "\n".join([TOGGL_HEADER, *lines]).encode()
+
+
+def _eight_people_plan(db: Database, workspace: WorkspaceFixture, rows: int) -> ImportPlan:
+    """The plan of `_eight_people_file`, its people employees of the workspace."""
+    for number in range(8):
+        new_person(db, workspace.id, "employee", name=f"Person {number}")
+    return _replanned(db, workspace, rows)
+
+
+def _replanned(db: Database, workspace: WorkspaceFixture, rows: int) -> ImportPlan:
     with db.transaction(workspace_id=workspace.id) as session:
-        plan = plan_file(session, workspace.id, "toggl-csv", data, max_bytes=MAX_BYTES)
-    assert len(plan.entries) == rows
-    statements: list[int] = []
-    counted: list[int] = []
+        plan = plan_file(
+            session, workspace.id, "toggl-csv", _eight_people_file(rows), max_bytes=MAX_BYTES
+        )
+    assert plan.problems == []
+    return plan
 
-    def count(*_args: Any) -> None:
-        statements.append(1)
 
-    event.listen(db.engine, "before_cursor_execute", count)
+def _statements_per_batch(
+    db: Database, workspace: WorkspaceFixture, rows: int, batch_size: int
+) -> list[int]:
+    """Applies `_eight_people_file` of `rows` rows `batch_size` rows at a time; the
+    statements of each batch's transaction after the first batch's. Counted per
+    transaction, as a batch may be checked while the one before it is written."""
+    plan = _eight_people_plan(db, workspace, rows)
+    owner = _owner_of(db, workspace)
+    statements: list[int] = []  # of each transaction, as it commits
+
+    def begun(connection: Any) -> None:
+        connection.info["statements"] = 0
+
+    def count(connection: Any, *_args: Any) -> None:
+        connection.info["statements"] = connection.info.get("statements", 0) + 1
+
+    def committed(connection: Any) -> None:
+        statements.append(connection.info.pop("statements", 0))
+
+    listeners = (("begin", begun), ("before_cursor_execute", count), ("commit", committed))
+    for name, listener in listeners:
+        event.listen(db.engine, name, listener)
     try:
-        applied = apply_plan(
-            db, _owner_of(db, workspace), "toggl-csv", plan, batch_size=batch_size,
-            progress=lambda _done: counted.append(len(statements)),
-        )  # fmt: skip
+        applied = apply_plan(db, owner, "toggl-csv", plan, batch_size=batch_size)
     finally:
-        event.remove(db.engine, "before_cursor_execute", count)
+        for name, listener in listeners:
+            event.remove(db.engine, name, listener)
     assert (applied.created_entries, applied.refused) == (rows, [])
-    return [after - before for before, after in pairwise(counted)]
+    return statements[2:]  # after the catalogue's transaction and the first batch's
 
 
 def test_a_batch_of_40_entries_asks_as_often_as_a_batch_of_10(
@@ -234,3 +255,32 @@ def test_a_batch_of_40_entries_asks_as_often_as_a_batch_of_10(
     of_40 = _statements_per_batch(db, other_workspace, 80, batch_size=40)
     assert len(of_10) == 7 and len(of_40) == 1
     assert set(of_10) == set(of_40)
+
+
+def test_a_batch_that_cannot_be_written_stops_the_import_and_running_it_again_finishes_it(
+    db: Database, workspace: WorkspaceFixture
+) -> None:
+    """Batches before it stay written; it and the batch already checked after it (which
+    on PostgreSQL was checked while it was written) leave nothing and hold no lock."""
+    plan = _eight_people_plan(db, workspace, 16)
+    owner = _owner_of(db, workspace)
+    ordered = sorted(plan.entries, key=lambda entry: (entry.employee_id, entry.day))
+    fourth_batch_row = ordered[6].source_row_id  # batches of one person's 2 rows
+    with db.transaction(workspace_id=workspace.id) as session:
+        session.add(ExternalId(workspace_id=workspace.id, source="toggl-csv", entity="entry",
+                               external_id=fourth_batch_row, native_id=10**9))  # fmt: skip
+    done: list[int] = []
+
+    with pytest.raises(IntegrityError):
+        apply_plan(db, owner, "toggl-csv", plan, batch_size=2, progress=done.append)
+
+    assert done == [2, 4, 6]
+    assert _counts(db, workspace.id)["entries"] == 6
+    with db.transaction(workspace_id=workspace.id) as session:
+        session.execute(delete(ExternalId).where(ExternalId.native_id == 10**9))
+    again = _replanned(db, workspace, 16)
+    assert (len(again.entries), again.already_imported) == (10, 6)
+    assert apply_plan(db, owner, "toggl-csv", again, batch_size=2).created_entries == 10
+    with db.transaction(workspace_id=workspace.id) as session:
+        notes = session.scalars(select(TimeEntry.note)).all()
+    assert sorted(notes) == sorted(f"Row {n}" for n in range(16))

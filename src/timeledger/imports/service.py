@@ -10,7 +10,8 @@ source): a run stopped part-way is resumed by running it again, and no row is ev
 created twice, even by two runs at once (the later batch fails and its retry skips).
 """
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, BinaryIO
@@ -19,7 +20,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from timeledger.access.caller import Caller
-from timeledger.entries.service import RequestedEntry, create_entries
+from timeledger.entries.service import (
+    RequestedEntry,
+    SettledEntries,
+    settle_entries,
+    store_entries,
+)
 from timeledger.external_ids.repository import ExternalIdRepository
 from timeledger.imports.people import create_people, with_new_people
 from timeledger.imports.planning import (
@@ -204,23 +210,117 @@ def apply_plan(
     batch_size: int = BATCH_SIZE,
 ) -> Applied:
     """Creates what the plan says, as `caller`: the catalogue in one transaction, then the
-    entries `batch_size` at a time, each batch in its own transaction with its source ids."""
+    entries about `batch_size` at a time, each batch in its own transaction with its source
+    ids. Where writers do not lock the whole database (PostgreSQL), the next batch is
+    checked in its own transaction while the one before is written (`_pipelined`)."""
     with db.transaction(workspace_id=caller.workspace_id) as session:
         catalogue = _create_catalogue(session, Actor(caller.workspace_id, caller.user_id), plan)
         catalogue.people = create_people(session, caller, external_source(source), plan)
+    batches = _batches_by_person(sorted(plan.entries, key=_batch_order), batch_size)
+    apply_batches = _one_by_one if db.writers_lock_at_begin else _pipelined
     applied = Applied()
     done = 0
-    entries = sorted(plan.entries, key=_batch_order)
-    for start in range(0, len(entries), batch_size):
-        batch = entries[start : start + batch_size]
-        with db.transaction(workspace_id=caller.workspace_id) as session:
-            created, refused = _create_batch(session, caller, source, catalogue, batch)
+    for batch, (created, refused) in apply_batches(db, caller, source, catalogue, batches):
         applied.created_entries += created
         applied.refused.extend(refused)
         done += len(batch)
         if progress is not None:
             progress(done)
     return applied
+
+
+def _batches_by_person(
+    entries: Sequence[PlannedEntry], size: int
+) -> Iterator[Sequence[PlannedEntry]]:
+    """`size` entries or a few more: a batch ends where a person's entries end, so no two
+    batches write to one timesheet (two batches' transactions never wait for each other)."""
+    start = 0
+    while start < len(entries):
+        end = min(start + size, len(entries))
+        while end < len(entries) and entries[end].employee_id == entries[end - 1].employee_id:
+            end += 1
+        yield entries[start:end]
+        start = end
+
+
+AppliedBatches = Iterator[tuple[Sequence[PlannedEntry], tuple[int, list[RowProblem]]]]
+"""Each batch with the entries created of it and the rows the entry rules refused."""
+
+
+def _one_by_one(
+    db: Database,
+    caller: Caller,
+    source: str,
+    catalogue: "_Catalogue",
+    batches: Iterable[Sequence[PlannedEntry]],
+) -> AppliedBatches:
+    for batch in batches:
+        with db.transaction(workspace_id=caller.workspace_id) as session:
+            stored = _store_batch(
+                session, caller, source, _settle_batch(session, caller, catalogue, batch)
+            )
+        yield batch, stored  # committed: what is told of it may write (a job's progress)
+
+
+def _pipelined(
+    db: Database,
+    caller: Caller,
+    source: str,
+    catalogue: "_Catalogue",
+    batches: Iterable[Sequence[PlannedEntry]],
+) -> AppliedBatches:
+    """Each batch checked on a thread of its own, in its transaction, while this thread
+    writes and commits the batch before it: the database's work on one batch overlaps the
+    rules' work on the next. Each batch's transaction is the one that checked it and holds
+    its people's write locks, as in `_one_by_one`; batches split at people
+    (`_batches_by_person`) never wait for each other's locks."""
+    pending = iter(batches)
+
+    def check_next() -> "_CheckedTransaction | None":
+        batch = next(pending, None)
+        if batch is None:
+            return None
+        session = db.session(write=True, workspace_id=caller.workspace_id)
+        try:
+            return _CheckedTransaction(
+                batch, session, _settle_batch(session, caller, catalogue, batch)
+            )
+        except BaseException:
+            session.rollback()
+            session.close()
+            raise
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-check") as checker:
+        upcoming = checker.submit(check_next)
+        try:
+            while (current := upcoming.result()) is not None:
+                upcoming = checker.submit(check_next)
+                with current.session:
+                    try:
+                        stored = _store_batch(current.session, caller, source, current.checked)
+                        current.session.commit()
+                    except BaseException:
+                        current.session.rollback()
+                        raise
+                yield current.batch, stored
+        finally:
+            _discard_unwritten(upcoming)
+
+
+def _discard_unwritten(upcoming: "Future[_CheckedTransaction | None]") -> None:
+    """Rolls back the transaction of a batch checked but never written (the import
+    stopped at the batch before it), once its check is over."""
+    if upcoming.exception() is None and (unwritten := upcoming.result()) is not None:
+        unwritten.session.rollback()
+        unwritten.session.close()
+
+
+@dataclass(frozen=True)
+class _CheckedTransaction:
+    batch: Sequence[PlannedEntry]
+    session: Session
+    """Open: the transaction that checked the batch, to write it."""
+    checked: "_CheckedBatch"
 
 
 def _batch_order(entry: PlannedEntry) -> tuple[int, str, date, int]:
@@ -311,20 +411,25 @@ def _refused_items(problem: Problem) -> dict[int, tuple[str, str]]:
     return refused
 
 
-def _create_batch(
-    session: Session,
-    caller: Caller,
-    source: str,
-    catalogue: _Catalogue,
-    batch: Sequence[PlannedEntry],
-) -> tuple[int, list[RowProblem]]:
-    """Creates the batch's entries and records their source ids; the entries the
-    validators refuse are left out (the rest is tried again) and returned as problems."""
+@dataclass(frozen=True)
+class _CheckedBatch:
+    entries: list[PlannedEntry]
+    """The batch's entries the rules let through, in order."""
+    settled: SettledEntries | None
+    """Their settled values (None when the rules refused every one)."""
+    refused: list[RowProblem]
+
+
+def _settle_batch(
+    session: Session, caller: Caller, catalogue: _Catalogue, batch: Sequence[PlannedEntry]
+) -> _CheckedBatch:
+    """The batch's entries checked by the entry rules; those refused are left out (the rest
+    is checked again) and returned as problems."""
     pending = list(batch)
     problems: list[RowProblem] = []
     while pending:
         try:
-            created = create_entries(
+            settled = settle_entries(
                 session, caller, [_item(entry, catalogue) for entry in pending]
             )
         except Problem as problem:
@@ -337,10 +442,21 @@ def _create_batch(
             )
             pending = [entry for index, entry in enumerate(pending) if index not in refused]
             continue
-        ExternalIdRepository(session, external_source(source)).add_many(
-            ENTRY,
-            ((entry.source_row_id, created_entry["id"])
-             for entry, created_entry in zip(pending, created, strict=True)),
-        )  # fmt: skip
-        return len(created), problems
-    return 0, problems
+        return _CheckedBatch(pending, settled, problems)
+    return _CheckedBatch([], None, problems)
+
+
+def _store_batch(
+    session: Session, caller: Caller, source: str, checked: _CheckedBatch
+) -> tuple[int, list[RowProblem]]:
+    """Writes the checked entries with their source ids, in the session that checked them;
+    the number created and the rows refused."""
+    if checked.settled is None:
+        return 0, checked.refused
+    created = store_entries(session, caller, checked.settled)
+    ExternalIdRepository(session, external_source(source)).add_many(
+        ENTRY,
+        ((entry.source_row_id, created_entry["id"])
+         for entry, created_entry in zip(checked.entries, created, strict=True)),
+    )  # fmt: skip
+    return len(created), checked.refused
