@@ -64,7 +64,7 @@ BATCH_SIZE = 5000
 the catalogue's versions and rates) and what its commit writes (the index pages its
 entries share with the batch before) serve more rows than in smaller batches; 100,000
 rows applied in 18.9 s on SQLite at 5,000 against 22.2 s at 2,000 (and 53 s at 500,
-before the batch service's later work), the import's process peaking at about 210 MB."""
+before the batch service's later work); the command peaks at about 250 MiB."""
 
 ENTRY = "entry"
 WORK_ACTIVITY_KEY = "work"
