@@ -284,3 +284,25 @@ def test_a_batch_that_cannot_be_written_stops_the_import_and_running_it_again_fi
     with db.transaction(workspace_id=workspace.id) as session:
         notes = session.scalars(select(TimeEntry.note)).all()
     assert sorted(notes) == sorted(f"Row {n}" for n in range(16))
+
+
+def test_a_stopped_import_holds_no_lock_while_its_stop_is_handled(
+    db: Database, workspace: WorkspaceFixture
+) -> None:
+    """On PostgreSQL the batch after the last one written was already checked in an open
+    transaction holding its people's locks: stopping the import (a cancel) rolls it back
+    at once, not when the stopping exception's traceback is let go."""
+    plan = _eight_people_plan(db, workspace, 16)
+    owner = _owner_of(db, workspace)
+
+    def stop(_done: int) -> None:
+        raise Stopped
+
+    with pytest.raises(Stopped) as stopped:
+        apply_plan(db, owner, "toggl-csv", plan, batch_size=2, progress=stop)
+
+    assert stopped.traceback  # held: the import's frames are alive
+    with db.transaction(workspace_id=workspace.id) as session:
+        locked = session.scalars(select(Employee.id).with_for_update(nowait=True)).all()
+    assert len(locked) >= 8
+    assert _counts(db, workspace.id)["entries"] == 2

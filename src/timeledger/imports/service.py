@@ -10,8 +10,9 @@ source): a run stopped part-way is resumed by running it again, and no row is ev
 created twice, even by two runs at once (the later batch fails and its retry skips).
 """
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, BinaryIO
@@ -220,12 +221,15 @@ def apply_plan(
     apply_batches = _one_by_one if db.writers_lock_at_begin else _pipelined
     applied = Applied()
     done = 0
-    for batch, (created, refused) in apply_batches(db, caller, source, catalogue, batches):
-        applied.created_entries += created
-        applied.refused.extend(refused)
-        done += len(batch)
-        if progress is not None:
-            progress(done)
+    # Closed at once when `progress` stops the import (a cancel): the batch checked after
+    # the last one written is rolled back then, not when the traceback is let go.
+    with closing(apply_batches(db, caller, source, catalogue, batches)) as applying:
+        for batch, (created, refused) in applying:
+            applied.created_entries += created
+            applied.refused.extend(refused)
+            done += len(batch)
+            if progress is not None:
+                progress(done)
     return applied
 
 
@@ -243,7 +247,7 @@ def _batches_by_person(
         start = end
 
 
-AppliedBatches = Iterator[tuple[Sequence[PlannedEntry], tuple[int, list[RowProblem]]]]
+AppliedBatches = Generator[tuple[Sequence[PlannedEntry], tuple[int, list[RowProblem]]]]
 """Each batch with the entries created of it and the rows the entry rules refused."""
 
 
