@@ -17,7 +17,9 @@ from timeledger.benchdata import DEFAULT_ENTRIES_PER_DAY, DEFAULT_UNTIL, generat
 from timeledger.config import get_settings
 from timeledger.demo import DEMO_WORKSPACE, create_demo
 from timeledger.imports.command import import_file
+from timeledger.imports.mapped import FIELDS, ColumnMapping
 from timeledger.imports.reader import ImportSource
+from timeledger.imports.rows import ImportFileRefused
 from timeledger.jobs.worker import Worker
 from timeledger.kit.clock import clock_starting_at
 from timeledger.kit.db import SQLITE_COMMAND_PAGE_CACHE_KIB, Database
@@ -230,6 +232,14 @@ def import_from_product(
     day_first: Annotated[
         bool, typer.Option("--day-first", help="Read slashed dates as D/M/YYYY.")
     ] = False,
+    column: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--column",
+            help="--source csv: the file's column of a field, as field=Header, once per "
+            f"field ({', '.join(FIELDS)}).",
+        ),
+    ] = None,
     org_unit: Annotated[
         int | None,
         typer.Option(
@@ -243,7 +253,13 @@ def import_from_product(
     """Import another product's file (mite, Toggl, Clockify, Kimai, Harvest): a dry run
     unless --apply, as POST /api/admin/imports (docs/import-export.md). With --source
     timeledger, restore a Timeledger export as the new workspace --workspace (which must
-    not exist)."""
+    not exist). With --source csv, read any CSV whose columns --column names."""
+    try:
+        columns = ColumnMapping.parse(column) if column else None
+    except ImportFileRefused as refused:
+        raise _fail(refused.problem.problem) from None
+    if columns is not None and source is ImportSource.TIMELEDGER:
+        raise _fail("a timeledger file has no column mapping")
     db = _database(sqlite_page_cache_kib=SQLITE_COMMAND_PAGE_CACHE_KIB)
     try:
         if source is ImportSource.TIMELEDGER:
@@ -255,7 +271,7 @@ def import_from_product(
             result = import_file(
             db, console, file, workspace=workspace, source=source.value, apply=apply,
             day_first=day_first, max_bytes=get_settings().import_max_bytes,
-            org_unit_id=org_unit,
+            columns=columns, org_unit_id=org_unit,
             )  # fmt: skip
     except Problem as problem:
         raise _fail(problem.detail) from None

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from tests.access.support import new_person
 from tests.conftest import WorkspaceFixture
+from tests.test_cli import run_cli
 from timeledger.access.caller import caller_acting_as
 from timeledger.imports.command import import_file
 from timeledger.kit.db import Database
@@ -98,3 +99,30 @@ def test_the_org_unit_option_places_the_people_the_import_creates(
         assert session.scalars(placed.where(Employee.employee_number == "IMP-0001")).all() == [
             globex
         ]
+
+
+@pytest.mark.slow
+def test_the_command_reads_any_csv_through_the_columns_named(
+    db: Database, workspace: WorkspaceFixture, database_url: str, tmp_path: Path
+) -> None:
+    new_person(db, workspace.id, "employee", email="eva@example.com", name="Eva Lind")
+    new_person(db, workspace.id, "employee", name="Jonas Ritter")
+    sheet = str(SAMPLES / "timesheet_de.csv")
+    mapping = [
+        "--column", "date=Datum", "--column", "person=Mitarbeiter", "--column", "email=E-Mail",
+        "--column", "start=Von", "--column", "end=Bis", "--column", "duration=Stunden",
+    ]  # fmt: skip
+    arguments = ("import", sheet, "--workspace", workspace.name, "--source", "csv", *mapping)
+
+    applied = run_cli(database_url, tmp_path, *arguments, "--apply")
+    unknown_field = run_cli(database_url, tmp_path, *arguments, "--column", "hours=Stunden")
+    unmapped = run_cli(database_url, tmp_path, "import", sheet, "--workspace", workspace.name,
+                       "--source", "csv")  # fmt: skip
+
+    assert applied.returncode == 0, applied.stderr
+    assert "created 3 entries" in applied.stdout + applied.stderr
+    assert _entries(db, workspace.id) == 3
+    assert unknown_field.returncode == 1
+    assert "'hours' is not a field" in unknown_field.stdout + unknown_field.stderr
+    assert unmapped.returncode == 1
+    assert "read through a column mapping" in unmapped.stdout + unmapped.stderr

@@ -171,4 +171,4 @@ def test_an_unknown_source_is_refused_naming_the_known_ones() -> None:
 def test_a_malformed_csv_is_refused_as_a_file() -> None:
     problem = refusal(HEADER.encode() + b'Ann,"x' + b"y" * 1_000_001 + b'",2026-03-02,,,1:00\n')
 
-    assert problem.problem.startswith("The file is not Toggl Track CSV")
+    assert problem.problem.startswith("The file cannot be read as CSV (line 2: ")

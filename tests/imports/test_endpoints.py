@@ -4,6 +4,7 @@ applying on request, permissions, refused files and the upload limit."""
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -215,3 +216,73 @@ def test_an_import_creates_the_people_it_does_not_find_in_the_org_unit_named(
     )  # fmt: skip
     problems = client.get(f"/api/admin/imports/{job['id']}/problems", headers=workspace.headers)
     assert problems.json() == {"items": [], "next_cursor": None, "total": 0}
+
+
+SHEET = (SAMPLES / "timesheet_de.csv").read_bytes()
+SHEET_COLUMNS = [
+    "date=Datum", "person=Mitarbeiter", "email=E-Mail", "customer=Kunde", "project=Projekt",
+    "activity=Leistung", "start=Von", "end=Bis", "duration=Stunden", "note=Bemerkung",
+]  # fmt: skip
+
+
+def _post_mapped(
+    client: TestClient, headers: dict[str, str], body: bytes, columns: list[str], **query: str
+) -> httpx.Response:
+    return client.post(
+        "/api/admin/imports", params={"source": "csv", "column": columns, **query},
+        content=body, headers={**headers, "Content-Type": "text/csv"},
+    )  # fmt: skip
+
+
+def test_any_csv_is_imported_through_the_columns_its_mapping_names(
+    client: TestClient, db: Database, settings: Settings, workspace: WorkspaceFixture,
+) -> None:  # fmt: skip
+    unit = create_unit(client, workspace.headers, "Acme", effective_from="2020-01-01")
+    started = _post_mapped(client, workspace.headers, SHEET, SHEET_COLUMNS, apply="true",
+                           org_unit_id=str(unit["id"]))  # fmt: skip
+    assert started.status_code == 202, started.text
+    assert started.json()["parameters"]["columns"] == SHEET_COLUMNS
+    run_jobs(db, settings)
+    job = client.get(f"/api/admin/imports/{started.json()['id']}", headers=workspace.headers)
+    result = job.json()["result"]
+    assert (result["source"], result["problems_total"], result["created_entries"]) == (
+        "csv", 0, 3,
+    )  # fmt: skip
+    summary = result["summary"]
+    assert summary["minutes_to_create"] == 90 + 150 + 75
+    assert summary["people"]["created"]["names"] == ["Eva Lind", "Jonas Ritter"]
+    assert summary["activities"]["created"]["names"] == ["Entwicklung", "Besprechung"]
+    assert _entries(db, workspace.id) == 3
+    again = _post_mapped(client, workspace.headers, SHEET, SHEET_COLUMNS, apply="true")
+    run_jobs(db, settings)
+    rerun = client.get(f"/api/admin/imports/{again.json()['id']}", headers=workspace.headers)
+    assert rerun.json()["result"]["summary"]["already_imported"] == 3
+    assert _entries(db, workspace.id) == 3
+
+
+@pytest.mark.parametrize(
+    ("source", "columns", "location", "words"),
+    [
+        ("csv", ["date=Datum"], "query.column", "does not name duration"),
+        ("csv", ["date:Datum"], "query.column", "is not field=Header"),
+        ("csv", None, "query.column", "read through a column mapping"),
+        ("toggl-csv", SHEET_COLUMNS, "query.column", "columns are known"),
+        ("timeledger", SHEET_COLUMNS, "query.column", "has no column mapping"),
+        ("csv", [*SHEET_COLUMNS, "task=Aufgabe"], "body", "lacks the column Aufgabe"),
+    ],
+)
+def test_a_mapping_that_cannot_read_the_file_is_refused_with_422_and_no_job(
+    client: TestClient, settings: Settings, workspace: WorkspaceFixture,
+    source: str, columns: list[str] | None, location: str, words: str,
+) -> None:  # fmt: skip
+    query = {"source": source} | ({"column": columns} if columns is not None else {})
+    response = client.post(
+        "/api/admin/imports", params=query, content=SHEET, headers=workspace.headers
+    )
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert words in response.json()["detail"]
+    assert response.json()["errors"][0]["location"] == location
+    assert list(uploads_folder(settings.data_dir).iterdir()) == []
+    jobs = client.get("/api/admin/batch-jobs?kind=imports.run", headers=workspace.headers)
+    assert jobs.json()["items"] == []

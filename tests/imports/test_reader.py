@@ -26,7 +26,8 @@ def generated_toggl_file(rows: int) -> bytes:
 
 def test_every_csv_source_has_its_format_and_mite_json_its_reader() -> None:
     restored = {ImportSource.TIMELEDGER}  # a workspace export: tests/transfer/test_restore.py
-    assert set(CSV_FORMATS) | {ImportSource.MITE_JSON} | restored == set(ImportSource)
+    mapped = {ImportSource.MAPPED_CSV}  # its format is its mapping's: tests/imports/test_mapped.py
+    assert set(CSV_FORMATS) | {ImportSource.MITE_JSON} | restored | mapped == set(ImportSource)
     assert {source.value for source in CSV_FORMATS} == {
         file_format.source for file_format in CSV_FORMATS.values()
     }

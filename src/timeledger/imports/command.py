@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from timeledger.access.caller import Caller, caller_acting_as
 from timeledger.imports.jobs import run_file
+from timeledger.imports.mapped import ColumnMapping
 from timeledger.kit.db import Database
 from timeledger.kit.errors import Conflict, NotFound, PayloadTooLarge
 from timeledger.kit.tenancy import scope_session_to_workspace
@@ -51,6 +52,7 @@ def import_file(
     apply: bool,
     day_first: bool,
     max_bytes: int,
+    columns: ColumnMapping | None = None,
     org_unit_id: int | None = None,
 ) -> dict[str, Any]:
     """Plans (and with `apply` applies) the file, printing the summary and the problems;
@@ -70,7 +72,7 @@ def import_file(
 
         result = run_file(
             db, caller, source, file, apply=apply, day_first=day_first, max_bytes=max_bytes,
-            progress=progress, org_unit_id=org_unit_id,
+            columns=columns, progress=progress, org_unit_id=org_unit_id,
         )  # fmt: skip
     print_result(console, result)
     return result

@@ -51,13 +51,15 @@ class Column:
 @dataclass(frozen=True, slots=True)
 class CsvFormat:
     """A product's CSV export: its columns, of which the file needs every `required` one
-    and at least one of each group in `required_any`, and how a row becomes a draft."""
+    and at least one of each group in `required_any`, and how a row becomes a draft.
+    `columns_named_by` says who named the columns when not the product (a mapping)."""
 
     source: str
     product: str
     columns: tuple[Column, ...]
     build: "Callable[[RowCells], RowDraft | None]"
     required_any: tuple[tuple[str, ...], ...] = ()
+    columns_named_by: str | None = None
 
 
 class _Records(Protocol):
@@ -157,7 +159,7 @@ def read_csv(
         raise _not_text()
     delimiter = max(_DELIMITERS, key=header_line.count)
     records = csv.reader(chain([header_line], text), delimiter=delimiter)
-    layout = _layout(file_format, _guarded(records, file_format) or [])
+    layout = _layout(file_format, _guarded(records) or [])
     return _rows(file_format, records, layout, max_rows=max_rows, day_first=day_first)
 
 
@@ -192,10 +194,15 @@ def _layout(file_format: CsvFormat, header: list[str]) -> _Layout:
         if not any(key in found for key in group)
     ]
     if missing:
+        origin = (
+            f"named by {file_format.columns_named_by}"
+            if file_format.columns_named_by
+            else f"of {file_format.product}'s export: is it one?"
+        )
         raise ImportFileRefused(
             ", ".join(missing),
             f"The file lacks the column{'s' if len(missing) > 1 else ''} "
-            f"{', '.join(missing)} of {file_format.product}'s export: is it one?",
+            f"{', '.join(missing)} {origin}",
         )
     return _Layout(tuple(found.items()), headers, currencies, len(header))
 
@@ -230,7 +237,7 @@ def _rows(
     rows_read = 0
     line = records.line_num
     while True:
-        record = _guarded(records, file_format)
+        record = _guarded(records)
         first_line, line = line + 1, records.line_num
         if record is None:
             break
@@ -274,12 +281,12 @@ def read_row(
     return [assembly.row(cells.row, draft, cells.values.values())]
 
 
-def _guarded(records: _Records, file_format: CsvFormat) -> list[str] | None:
+def _guarded(records: _Records) -> list[str] | None:
     try:
         return _decoded(lambda: next(records, None))
     except csv.Error as error:
         raise ImportFileRefused(
-            "file", f"The file is not {file_format.product} CSV (line {records.line_num}: {error})."
+            "file", f"The file cannot be read as CSV (line {records.line_num}: {error})."
         ) from None
 
 

@@ -10,8 +10,9 @@ from sqlalchemy.orm import Session
 from timeledger.access.caller import Allowed, Caller
 from timeledger.config import Settings
 from timeledger.imports.jobs import get_import_job, import_problems, start_import, start_restore
+from timeledger.imports.mapped import COLUMN_PARAMETER, FIELDS, ColumnMapping
 from timeledger.imports.reader import RESTORERS, ImportSource, read_import
-from timeledger.imports.rows import ImportFileRefused
+from timeledger.imports.rows import ImportFileRefused, RowProblem
 from timeledger.imports.schemas import ImportProblemsPage
 from timeledger.imports.uploads import remove_upload, save_upload, too_large, upload_path
 from timeledger.jobs import service as jobs
@@ -75,6 +76,15 @@ def start(
     day_first: Annotated[
         bool, Query(description="Read slashed dates as D/M/YYYY (Clockify, Harvest).")
     ] = False,
+    column: Annotated[
+        list[str] | None,
+        Query(
+            max_length=len(FIELDS),
+            description="source=csv: the file's column of a field, as field=Header (once "
+            f"per field): {', '.join(FIELDS)}. Required: date; duration, or start and end; "
+            "person or email.",
+        ),
+    ] = None,
     workspace_name: Annotated[
         str | None,
         Query(
@@ -99,6 +109,13 @@ def start(
     the name must be free (409)."""
     settings: Settings = request.app.state.settings
     if source in RESTORERS:
+        if column is not None:
+            remove_upload(settings.data_dir, upload)
+            raise Unprocessable.at(
+                f"query.{COLUMN_PARAMETER}",
+                f"A {source.value} file has no column mapping.",
+                "no column mapping for this source",
+            )
         try:
             name = checked_restore(session, settings, upload, source, workspace_name)
         except Problem:
@@ -108,21 +125,33 @@ def start(
         created(response, f"{API_PREFIX}/admin/imports/{job.id}")
         return jobs.job_view(job)
     try:
+        columns = ColumnMapping.parse(column) if column is not None else None
         with upload_path(settings.data_dir, upload).open("rb") as file:
-            read_import(source, file, max_bytes=settings.import_max_bytes, day_first=day_first)
+            read_import(
+                source, file, max_bytes=settings.import_max_bytes, day_first=day_first,
+                columns=columns,
+            )  # fmt: skip
     except ImportFileRefused as refused:
         remove_upload(settings.data_dir, upload)
-        problem = refused.problem
-        raise Unprocessable(
-            f"The file cannot be imported as {source.value}: {problem.problem}",
-            errors=[{"location": "body", "field": problem.field, "message": problem.problem}],
-        ) from None
+        raise _unreadable(source, refused.problem) from None
     job = start_import(
         session, caller, upload, source.value, apply=apply, day_first=day_first,
-        org_unit_id=org_unit_id,
+        columns=columns, org_unit_id=org_unit_id,
     )  # fmt: skip
     created(response, f"{API_PREFIX}/admin/imports/{job.id}")
     return jobs.job_view(job)
+
+
+def _unreadable(source: ImportSource, problem: RowProblem) -> Unprocessable:
+    if problem.field == COLUMN_PARAMETER:
+        return Unprocessable.at(
+            f"query.{COLUMN_PARAMETER}", f"The column mapping is refused: {problem.problem}",
+            problem.problem,
+        )  # fmt: skip
+    return Unprocessable(
+        f"The file cannot be imported as {source.value}: {problem.problem}",
+        errors=[{"location": "body", "field": problem.field, "message": problem.problem}],
+    )
 
 
 def checked_restore(

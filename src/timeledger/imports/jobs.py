@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from timeledger.access.caller import Caller
 from timeledger.config import get_settings
+from timeledger.imports.mapped import ColumnMapping
 from timeledger.imports.planning import ImportPlan
 from timeledger.imports.problems import (
     ProblemsFile,
@@ -47,7 +48,7 @@ MAX_PROBLEMS_KEPT = 100
 
 def start_import(
     session: Session, caller: Caller, upload: str, source: str, *, apply: bool, day_first: bool,
-    org_unit_id: int | None = None,
+    columns: ColumnMapping | None = None, org_unit_id: int | None = None,
 ) -> Job:  # fmt: skip
     """Queues the job of an upload (run once the caller's transaction commits)."""
     return enqueue(
@@ -58,6 +59,7 @@ def start_import(
             "source": source,
             "apply": apply,
             "day_first": day_first,
+            "columns": columns.pairs() if columns is not None else None,
             "org_unit_id": org_unit_id,
         },
         workspace_id=caller.workspace_id,
@@ -115,6 +117,7 @@ def run_file(
     apply: bool,
     day_first: bool,
     max_bytes: int,
+    columns: ColumnMapping | None = None,
     progress: Callable[[int, int], None] | None = None,
     org_unit_id: int | None = None,
     problems_file: ProblemsFile | None = None,
@@ -129,7 +132,7 @@ def run_file(
         ):
             plan = plan_file(
                 session, caller.workspace_id, source, file, max_bytes=max_bytes,
-                day_first=day_first, org_unit_id=org_unit_id,
+                day_first=day_first, columns=columns, org_unit_id=org_unit_id,
             )  # fmt: skip
     except ImportFileRefused as refused:
         return import_result(source, None, None, refused.problem, problems_file)
@@ -183,6 +186,11 @@ def import_problems(
     )
 
 
+def _mapping_of(payload: dict[str, Any]) -> ColumnMapping | None:
+    pairs = payload.get("columns")
+    return ColumnMapping.parse(pairs) if pairs is not None else None
+
+
 @job_handler(RUN_IMPORT)
 def run_import(context: JobContext, payload: dict[str, Any]) -> dict[str, Any]:
     """Runs the import as whoever started it; removes the upload once done (a job that
@@ -207,7 +215,8 @@ def run_import(context: JobContext, payload: dict[str, Any]) -> dict[str, Any]:
             result = run_file(
             context.db, caller, payload["source"], upload_path(data_dir, payload["upload"]),
             apply=bool(payload["apply"]), day_first=bool(payload["day_first"]),
-            max_bytes=context.settings.import_max_bytes, progress=progress,
+            columns=_mapping_of(payload), max_bytes=context.settings.import_max_bytes,
+            progress=progress,
             org_unit_id=payload.get("org_unit_id"),
             problems_file=ProblemsFile(
                 problems_path(data_dir, context.job_id),

@@ -10,6 +10,7 @@ from timeledger.imports.clockify import CLOCKIFY_CSV
 from timeledger.imports.csvfile import MAX_ROWS, CsvFormat, read_csv
 from timeledger.imports.harvest import HARVEST_CSV
 from timeledger.imports.kimai import KIMAI_CSV
+from timeledger.imports.mapped import COLUMN_PARAMETER, ColumnMapping, mapped_csv_format
 from timeledger.imports.mite import MITE_CSV, read_mite_json
 from timeledger.imports.rows import ImportedRow, ImportFileRefused, RowProblem
 from timeledger.imports.toggl import TOGGL_CSV
@@ -23,6 +24,8 @@ class ImportSource(StrEnum):
     CLOCKIFY_CSV = "clockify-csv"
     KIMAI_CSV = "kimai-csv"
     HARVEST_CSV = "harvest-csv"
+    MAPPED_CSV = "csv"
+    """Any CSV, its columns named by a `ColumnMapping`."""
     TIMELEDGER = "timeledger"
     """A Timeledger workspace export, restored as a new workspace (not read as rows)."""
 
@@ -62,6 +65,7 @@ def read_import(
     max_bytes: int,
     max_rows: int = MAX_ROWS,
     day_first: bool = False,
+    columns: ColumnMapping | None = None,
 ) -> Iterator[ImportedRow | RowProblem]:
     """The rows of a file of `source` (an `ImportSource` value), each an `ImportedRow` or,
     for a refused row, one `RowProblem` per fault, in file order.
@@ -71,6 +75,7 @@ def read_import(
     error, more than `max_bytes` bytes or `max_rows` rows) raises `ImportFileRefused` when
     reached, so a caller reads every row (a dry run) before applying any. `day_first` reads
     slashed and dashed dates (Clockify, Harvest) as D/M/YYYY rather than M/D/YYYY.
+    `columns` names the columns of a `csv` file, and only of one.
     """
     try:
         kind = ImportSource(source)
@@ -81,8 +86,19 @@ def read_import(
         ) from None
     if kind in RESTORERS or kind is ImportSource.TIMELEDGER:
         raise ImportFileRefused("source", f"A {kind.value} file is restored, not read as rows.")
+    if kind is ImportSource.MAPPED_CSV and columns is None:
+        raise ImportFileRefused(
+            COLUMN_PARAMETER,
+            f"A {kind.value} file is read through a column mapping: name the column of each "
+            "field read as field=Header (date=Datum).",
+        )
+    if kind is not ImportSource.MAPPED_CSV and columns is not None:
+        raise ImportFileRefused(
+            COLUMN_PARAMETER,
+            f"A {kind.value} file's columns are known; a column mapping is for source "
+            f"{ImportSource.MAPPED_CSV.value}.",
+        )
     if kind is ImportSource.MITE_JSON:
         return read_mite_json(data, max_bytes=max_bytes, max_rows=max_rows)
-    return read_csv(
-        CSV_FORMATS[kind], data, max_bytes=max_bytes, max_rows=max_rows, day_first=day_first
-    )
+    file_format = CSV_FORMATS[kind] if columns is None else mapped_csv_format(kind.value, columns)
+    return read_csv(file_format, data, max_bytes=max_bytes, max_rows=max_rows, day_first=day_first)

@@ -28,6 +28,7 @@ from timeledger.entries.service import (
     store_entries,
 )
 from timeledger.external_ids.repository import ExternalIdRepository
+from timeledger.imports.mapped import ColumnMapping
 from timeledger.imports.people import create_people, with_new_people
 from timeledger.imports.planning import (
     CustomerKey,
@@ -167,12 +168,13 @@ def plan_file(
     *,
     max_bytes: int,
     day_first: bool = False,
+    columns: ColumnMapping | None = None,
     org_unit_id: int | None = None,
 ) -> ImportPlan:
     """The plan of every row of the file; `ImportFileRefused` when the file cannot be read
     (at once, or when the fault further in is reached). New people go into `org_unit_id`,
     by default the workspace's one root unit (see `with_new_people`)."""
-    rows = read_import(source, data, max_bytes=max_bytes, day_first=day_first)
+    rows = read_import(source, data, max_bytes=max_bytes, day_first=day_first, columns=columns)
     workspace = load_workspace(session, workspace_id, source)
     return plan_import(
         rows,
