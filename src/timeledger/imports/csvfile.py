@@ -207,7 +207,8 @@ def _layout(file_format: CsvFormat, header: list[str]) -> _Layout:
     return _Layout(tuple(found.items()), headers, currencies, len(header))
 
 
-def _normalized(label: str) -> str:
+def normalized_header(label: str) -> str:
+    """A header as headers are compared: case and spacing aside."""
     return " ".join(label.split()).casefold()
 
 
@@ -215,8 +216,8 @@ _IN_PARENTHESES = re.compile(r"(.*?)\s*\(([A-Za-z]{0,3})\)")
 
 
 def _matches(column: Column, label: str) -> tuple[bool, str | None]:
-    name = _normalized(label)
-    accepted = {_normalized(header) for header in column.headers}
+    name = normalized_header(label)
+    accepted = {normalized_header(header) for header in column.headers}
     if name in accepted:
         return True, None
     found = _IN_PARENTHESES.fullmatch(name) if column.currency_in_header else None

@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from timeledger.imports.assembly import RowDraft
-from timeledger.imports.csvfile import Column, CsvFormat, RowCells
+from timeledger.imports.csvfile import Column, CsvFormat, RowCells, normalized_header
 from timeledger.imports.rows import ImportFileRefused, WallClockTime
 
 COLUMN_PARAMETER = "column"
@@ -98,7 +98,7 @@ class ColumnMapping:
 def _first_shared_header(headers: tuple[tuple[str, str], ...]) -> str | None:
     seen: set[str] = set()
     for _, header in headers:
-        normalized = " ".join(header.split()).casefold()
+        normalized = normalized_header(header)
         if normalized in seen:
             return header
         seen.add(normalized)
