@@ -142,14 +142,23 @@ def test_a_file_that_cannot_be_read_is_refused_with_422_and_no_job(
     assert jobs.json()["items"] == []
 
 
-def test_an_unknown_source_is_refused_with_422(
-    client: TestClient, workspace: WorkspaceFixture
-) -> None:
-    response = client.post(
-        "/api/admin/imports?source=excel", content=TOGGL, headers=workspace.headers
-    )
+@pytest.mark.parametrize(
+    ("query", "location"),
+    [
+        ("source=excel", "query.source"),
+        ("source=toggl-csv&apply=maybe", "query.apply"),
+        ("source=csv" + "&column=date%3DDay" * 18, "query.column"),
+    ],
+)
+def test_a_query_that_does_not_validate_is_refused_with_422_before_the_upload_is_stored(
+    client: TestClient, settings: Settings, workspace: WorkspaceFixture, query: str,
+    location: str,
+) -> None:  # fmt: skip
+    response = client.post(f"/api/admin/imports?{query}", content=TOGGL, headers=workspace.headers)
     assert response.status_code == 422
-    assert response.json()["errors"][0]["location"] == "query.source"
+    assert response.json()["errors"][0]["location"] == location
+    folder = uploads_folder(settings.data_dir)
+    assert not folder.exists() or list(folder.iterdir()) == []
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Routes of imports from other products (tag Admin): store the upload, check its header,
 queue the job, render the job."""
 
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Query, Request, Response, status
@@ -36,9 +37,50 @@ ROUTE_BODY_LIMIT = 2**62
 OWN_BODY_LIMIT_PATHS.add(f"{API_PREFIX}/admin/imports")
 
 
-async def uploaded(request: Request, caller: Annotated[Caller, Allowed(IMPORT)]) -> str:
+@dataclass(frozen=True)
+class ImportQuery:
+    """The query of `POST /api/admin/imports`, checked before the body is stored."""
+
+    source: Annotated[ImportSource, Query(description="What product and format the file is.")]
+    apply: Annotated[bool, Query(description="Create what the plan says.")] = False
+    day_first: Annotated[
+        bool, Query(description="Read slashed dates as D/M/YYYY (Clockify, Harvest).")
+    ] = False
+    column: Annotated[
+        list[str] | None,
+        Query(
+            max_length=len(FIELDS),
+            description="source=csv: the file's column of a field, as field=Header (once "
+            f"per field): {', '.join(FIELDS)}. Required: date; duration, or start and end; "
+            "person or email.",
+        ),
+    ] = None
+    workspace_name: Annotated[
+        str | None,
+        Query(
+            min_length=1,
+            max_length=200,
+            description="source=timeledger: the new workspace's name (default: the "
+            "exported one); 409 when taken.",
+        ),
+    ] = None
+    org_unit_id: Annotated[
+        ResourceId | None,
+        Query(
+            description="The org unit of the people the import creates (default: the "
+            "workspace's root unit, when it has exactly one)."
+        ),
+    ] = None
+
+
+async def uploaded(
+    request: Request,
+    caller: Annotated[Caller, Allowed(IMPORT)],
+    valid_query: Annotated[ImportQuery, Depends()],
+) -> str:
     """The request body saved as an upload file (its name); 413 over the setting, checked
-    on the declared length first and while reading."""
+    on the declared length first and while reading. `valid_query` is declared so that a
+    query that does not validate refuses the request before its body is stored."""
     settings: Settings = request.app.state.settings
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > settings.import_max_bytes:
@@ -71,36 +113,7 @@ def start(
     session: UnitOfWork,
     caller: Annotated[Caller, Allowed(IMPORT)],
     upload: Annotated[str, Depends(uploaded)],
-    source: Annotated[ImportSource, Query(description="What product and format the file is.")],
-    apply: Annotated[bool, Query(description="Create what the plan says.")] = False,
-    day_first: Annotated[
-        bool, Query(description="Read slashed dates as D/M/YYYY (Clockify, Harvest).")
-    ] = False,
-    column: Annotated[
-        list[str] | None,
-        Query(
-            max_length=len(FIELDS),
-            description="source=csv: the file's column of a field, as field=Header (once "
-            f"per field): {', '.join(FIELDS)}. Required: date; duration, or start and end; "
-            "person or email.",
-        ),
-    ] = None,
-    workspace_name: Annotated[
-        str | None,
-        Query(
-            min_length=1,
-            max_length=200,
-            description="source=timeledger: the new workspace's name (default: the "
-            "exported one); 409 when taken.",
-        ),
-    ] = None,
-    org_unit_id: Annotated[
-        ResourceId | None,
-        Query(
-            description="The org unit of the people the import creates (default: the "
-            "workspace's root unit, when it has exactly one)."
-        ),
-    ] = None,
+    query: Annotated[ImportQuery, Depends()],
 ) -> JobRead:
     """Queues the import's job and answers it (202); its result, once done, holds the
     summary and the row problems (docs/import-export.md). A file whose header cannot be
@@ -108,35 +121,35 @@ def start(
     a Timeledger export as a new workspace: its manifest is checked at once (422), and
     the name must be free (409)."""
     settings: Settings = request.app.state.settings
-    if source in RESTORERS:
-        if column is not None:
+    if query.source in RESTORERS:
+        if query.column is not None:
             remove_upload(settings.data_dir, upload)
             raise Unprocessable.at(
                 f"query.{COLUMN_PARAMETER}",
-                f"A {source.value} file has no column mapping.",
+                f"A {query.source.value} file has no column mapping.",
                 "no column mapping for this source",
             )
         try:
-            name = checked_restore(session, settings, upload, source, workspace_name)
+            name = checked_restore(session, settings, upload, query.source, query.workspace_name)
         except Problem:
             remove_upload(settings.data_dir, upload)
             raise
-        job = start_restore(session, caller, upload, source.value, name, apply=apply)
+        job = start_restore(session, caller, upload, query.source.value, name, apply=query.apply)
         created(response, f"{API_PREFIX}/admin/imports/{job.id}")
         return jobs.job_view(job)
     try:
-        columns = ColumnMapping.parse(column) if column is not None else None
+        columns = ColumnMapping.parse(query.column) if query.column is not None else None
         with upload_path(settings.data_dir, upload).open("rb") as file:
             read_import(
-                source, file, max_bytes=settings.import_max_bytes, day_first=day_first,
-                columns=columns,
+                query.source, file, max_bytes=settings.import_max_bytes,
+                day_first=query.day_first, columns=columns,
             )  # fmt: skip
     except ImportFileRefused as refused:
         remove_upload(settings.data_dir, upload)
-        raise _unreadable(source, refused.problem) from None
+        raise _unreadable(query.source, refused.problem) from None
     job = start_import(
-        session, caller, upload, source.value, apply=apply, day_first=day_first,
-        columns=columns, org_unit_id=org_unit_id,
+        session, caller, upload, query.source.value, apply=query.apply,
+        day_first=query.day_first, columns=columns, org_unit_id=query.org_unit_id,
     )  # fmt: skip
     created(response, f"{API_PREFIX}/admin/imports/{job.id}")
     return jobs.job_view(job)
