@@ -48,6 +48,7 @@ from timeledger.kit.memory import (
     limit_malloc_arenas,
 )
 from timeledger.kit.observability import (
+    WITHOUT_OPENTELEMETRY,
     RequestContextMiddleware,
     configure_logging,
     metrics_endpoint,
@@ -204,6 +205,7 @@ def create_app(
         openapi_tags=TAGS,
         max_body_size=settings.max_request_bytes,
         lifespan=lifespan,
+        telemetry=WITHOUT_OPENTELEMETRY,
     )
     app.state.settings = settings
     app.state.db = db

@@ -1,6 +1,9 @@
 import uuid
+from collections.abc import Callable
 
+import pytest
 from fastapi.testclient import TestClient
+from opentelemetry import _logs, metrics, trace
 
 from tests.conftest import WorkspaceFixture
 
@@ -55,3 +58,27 @@ def test_metrics_count_requests_per_route_template(
     assert any('route="/api/roles/{role_id}"' in line and 'status="404"' in line for line in lines)
     assert any('route="/api/admin/workspace"' in line and 'status="200"' in line for line in lines)
     assert not any("123456" in line for line in lines)
+
+
+def test_requests_never_look_up_the_global_opentelemetry_providers(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    looked_up: list[str] = []
+
+    def recording(getter: str, original: Callable[[], object]) -> Callable[[], object]:
+        def look_up() -> object:
+            looked_up.append(getter)
+            return original()
+
+        return look_up
+
+    for module, getter in (
+        (trace, "get_tracer_provider"),
+        (metrics, "get_meter_provider"),
+        (_logs, "get_logger_provider"),
+    ):
+        monkeypatch.setattr(module, getter, recording(getter, getattr(module, getter)))
+
+    assert client.get("/api/").status_code == 200
+    assert client.get("/api/nowhere").status_code == 404
+    assert looked_up == []

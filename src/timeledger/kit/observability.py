@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import structlog
+from fastapi.telemetry import TelemetryConfig
 from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
 from starlette.requests import Request
 from starlette.responses import Response
@@ -25,6 +26,11 @@ LATENCY = Histogram(
 )
 
 access_log = structlog.get_logger("timeledger.access")
+
+WITHOUT_OPENTELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": False}
+"""FastAPI's native OpenTelemetry switched off: Timeledger observes itself with the logs and
+metrics of this module, and FastAPI would otherwise look up the global OpenTelemetry
+providers on every request (about 20 µs of the 250 µs `GET /api/` takes in process)."""
 
 
 def configure_logging(level: str = "INFO", *, json: bool = False) -> None:
