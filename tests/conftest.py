@@ -20,9 +20,10 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 import psycopg
 import pytest
@@ -33,7 +34,7 @@ from sqlalchemy import make_url
 from timeledger.access.credentials import PasswordHashing
 from timeledger.app import create_app
 from timeledger.config import Settings
-from timeledger.kit.clock import Clock, FixedClock, clock_in_use, clock_starting_at
+from timeledger.kit.clock import Clock, FixedClock, clock_in_use, clock_starting_at, utcnow
 from timeledger.kit.db import Database
 from timeledger.kit.model import Base
 from timeledger.migrations import upgrade_to_head
@@ -261,10 +262,16 @@ class WorkspaceFixture:
     owner_email: str
     owner_password: str
     api_key: str
+    timezone: str
 
     @property
     def headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.api_key}"}
+
+    def today(self) -> date:
+        """The workspace's date now, by the current clock (ahead of UTC's late in the
+        evening east of Greenwich)."""
+        return utcnow().astimezone(ZoneInfo(self.timezone)).date()
 
 
 def make_workspace(
@@ -287,6 +294,7 @@ def make_workspace(
             owner_email=email,
             owner_password=OWNER_PASSWORD,
             api_key=created.api_key,
+            timezone=timezone,
         )
 
 

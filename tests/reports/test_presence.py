@@ -13,7 +13,6 @@ from fastapi.testclient import TestClient
 
 from tests.conftest import WorkspaceFixture
 from tests.timesheet.support import Person, person_in
-from timeledger.kit.clock import Clock
 from timeledger.kit.db import Database
 from timeledger.models import PresenceBreak, PresenceInterval
 
@@ -74,9 +73,8 @@ def test_figures_per_employee_and_day(
     db: Database,
     workspace: WorkspaceFixture,
     people: list[Person],
-    clock: Clock,
 ) -> None:
-    today = clock.now().astimezone(UTC).date()
+    today = workspace.today()
     _seed(db, workspace, people, today)
     response = client.get(PRESENCE, headers=workspace.headers)
     assert response.status_code == 200, response.text
@@ -112,9 +110,8 @@ def test_pages_csv_and_xlsx_hold_the_same_rows(
     db: Database,
     workspace: WorkspaceFixture,
     people: list[Person],
-    clock: Clock,
 ) -> None:
-    _seed(db, workspace, people, clock.now().astimezone(UTC).date())
+    _seed(db, workspace, people, workspace.today())
     whole = client.get(PRESENCE, headers=workspace.headers).json()["items"]
     paged: list[dict[str, Any]] = []
     params: dict[str, Any] = {"limit": 1}
@@ -144,9 +141,8 @@ def test_an_employee_sees_their_own_days_only(
     db: Database,
     workspace: WorkspaceFixture,
     people: list[Person],
-    clock: Clock,
 ) -> None:
-    _seed(db, workspace, people, clock.now().astimezone(UTC).date())
+    _seed(db, workspace, people, workspace.today())
     body = client.get(PRESENCE, headers=people[1].headers).json()
     assert {row["employee_id"] for row in body["items"]} == {people[1].employee_id}
     other = client.get(

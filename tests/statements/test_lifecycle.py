@@ -25,7 +25,6 @@ from tests.statements.support import (
 )
 from timeledger.access.credentials import PasswordHashing
 from timeledger.config import Settings
-from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
 from timeledger.models import AuditEvent, Change
 
@@ -568,7 +567,7 @@ def test_an_edit_after_approval_is_not_settled_but_makes_the_statement_stale(
 def test_a_period_that_has_not_ended_cannot_be_submitted(
     client: TestClient, weekly: Office
 ) -> None:
-    today = utcnow().date().isoformat()
+    today = weekly.oslo.workspace.today().isoformat()
     made = client.post(
         f"/api/employees/{weekly.employee_id}/timesheet/statements",
         json={"period_start": today},
