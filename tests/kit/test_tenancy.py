@@ -207,17 +207,29 @@ def test_orm_bulk_insert_of_another_workspace_is_refused(
 ROLE_IDS_NAMED = select(Role.id).where(Role.name != bindparam("other_than"))
 
 
-def test_a_statement_built_once_is_scoped_anew_for_each_workspace(
+def test_a_statement_built_once_is_scoped_once_and_reads_each_workspace_its_own_rows(
     db: Database, workspace: WorkspaceFixture, other_workspace: WorkspaceFixture
 ) -> None:
     ours, theirs = _role_ids(db, workspace.id), _role_ids(db, other_workspace.id)
-    found: dict[int, set[int]] = {}
+    assert ours and theirs and not ours & theirs
+    scoped_statements: set[int] = set()
     for _ in range(2):
         for fixture in (workspace, other_workspace, workspace):
             with db.session(write=False, workspace_id=fixture.id) as session:
                 ids = set(session.scalars(ROLE_IDS_NAMED, {"other_than": ""}))
                 assert ids == (ours if fixture is workspace else theirs)
-                scoped = workspace_scoped(ROLE_IDS_NAMED, fixture.id)
-                found.setdefault(fixture.id, set()).add(id(scoped))
-    assert all(len(scoped) == 1 for scoped in found.values())
-    assert found[workspace.id] != found[other_workspace.id]
+                scoped_statements.add(id(workspace_scoped(ROLE_IDS_NAMED)))
+    assert len(scoped_statements) == 1
+
+
+def test_an_expired_object_and_its_joined_relation_reload_in_a_scoped_session(
+    db: Database, workspace: WorkspaceFixture
+) -> None:
+    with db.session(write=False, workspace_id=workspace.id) as session:
+        user = session.scalars(select(User).order_by(User.id)).first()
+        assert user is not None
+        role_name = user.role.name
+        session.expire(user)
+        assert user.role.name == role_name
+        session.expire(user, ["name"])
+        assert user.name

@@ -4,12 +4,11 @@ A session bound to a workspace adds `workspace_id = :ws` to every SELECT, UPDATE
 on tenant models and stamps new tenant rows with it, so a repository cannot forget scoping.
 """
 
-import functools
 import weakref
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import and_, event, func, or_, select
+from sqlalchemy import and_, bindparam, event, func, or_, select
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from timeledger.kit.model import TenantMixin
@@ -37,10 +36,25 @@ def _tenant_class(state: ORMExecuteState) -> type[TenantMixin] | None:
     return None
 
 
+WORKSPACE_PARAMETER = "tenancy_workspace_id"
+"""The bound parameter of the workspace criteria: every scoped execution supplies it."""
+
+_WORKSPACE_CRITERIA = with_loader_criteria(
+    TenantMixin,
+    # The name is spelled out: SQLAlchemy analyses the lambda, and a name it closes over
+    # would be taken for a value to bind.
+    lambda cls: cls.workspace_id == bindparam("tenancy_workspace_id"),
+    include_aliases=True,
+)
+"""One criteria for every workspace, its value a parameter of the execution: criteria
+closing over the workspace id made SQLAlchemy extract that value from the closure at every
+execution, about 0.1 ms a query, as much as a short query itself."""
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _add_workspace_criteria(state: ORMExecuteState) -> None:
     workspace_id = session_workspace_id(state.session)
-    if workspace_id is None or state.is_column_load or state.is_relationship_load:
+    if workspace_id is None:
         return
     if state.is_insert:
         _check_inserted_rows(state, workspace_id)
@@ -49,33 +63,35 @@ def _add_workspace_criteria(state: ORMExecuteState) -> None:
         return
     if state.is_update and _parameter_sets(state):
         _check_rows_updated_by_primary_key(state, workspace_id)
-    state.statement = workspace_scoped(state.statement, workspace_id)
+        return
+    # Loads of columns and relationships carry the criteria of the statement that loaded
+    # their objects, so they need the parameter too.
+    state.parameters = _with_workspace_parameter(state.parameters, workspace_id)
+    if state.is_column_load or state.is_relationship_load:
+        return
+    state.statement = workspace_scoped(state.statement)
 
 
-_SCOPED: "weakref.WeakKeyDictionary[Any, dict[int, Any]]" = weakref.WeakKeyDictionary()
+def _with_workspace_parameter(parameters: Any, workspace_id: int) -> dict[str, Any]:
+    """The parameters of one execution with the workspace's; the ORM runs only INSERT and
+    UPDATE for several parameter sets, and both are handled before."""
+    if parameters is not None and not isinstance(parameters, Mapping):
+        raise TypeError("a scoped SELECT, UPDATE or DELETE runs for one parameter set")
+    return {**(parameters or {}), WORKSPACE_PARAMETER: workspace_id}
 
 
-def workspace_scoped(statement: Any, workspace_id: int) -> Any:
-    """`statement` with the workspace's criteria, built once per statement and workspace
-    while the statement lives. Adding options makes a new statement, whose cache key
-    SQLAlchemy computes again by walking all of it: for a statement built once (a
-    module's constant with parameters) that walk cost more than the query."""
-    per_workspace = _SCOPED.get(statement)
-    if per_workspace is None:
-        per_workspace = _SCOPED.setdefault(statement, {})
-    scoped = per_workspace.get(workspace_id)
+_SCOPED: "weakref.WeakKeyDictionary[Any, Any]" = weakref.WeakKeyDictionary()
+
+
+def workspace_scoped(statement: Any) -> Any:
+    """`statement` with the workspace criteria, built once while the statement lives.
+    Adding options makes a new statement, whose cache key SQLAlchemy computes again by
+    walking all of it: for a statement built once (a module's constant with parameters)
+    that walk cost more than the query."""
+    scoped = _SCOPED.get(statement)
     if scoped is None:
-        scoped = per_workspace[workspace_id] = statement.options(_workspace_criteria(workspace_id))
+        scoped = _SCOPED[statement] = statement.options(_WORKSPACE_CRITERIA)
     return scoped
-
-
-@functools.lru_cache(maxsize=4096)
-def _workspace_criteria(workspace_id: int) -> Any:
-    """The loader criteria of one workspace, built once: building them (a lambda element
-    analysed for its closure) cost more than running a short query."""
-    return with_loader_criteria(
-        TenantMixin, lambda cls: cls.workspace_id == workspace_id, include_aliases=True
-    )
 
 
 def _parameter_sets(state: ORMExecuteState) -> list[Mapping[str, Any]]:
