@@ -7,6 +7,7 @@ import psycopg
 import pytest
 from sqlalchemy import bindparam, func, make_url, select, text
 from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.orm import Session
 
 from timeledger.kit.clock import utcnow
 from timeledger.kit.db import SQLITE_BUSY_TIMEOUT_MS, Database, create_db_engine, is_sqlite
@@ -166,6 +167,44 @@ def test_a_connection_the_server_dropped_fails_once_and_the_next_request_connect
     with db.engine.connect() as connection:
         assert connection.execute(text("SELECT pg_backend_pid()")).scalar_one() != dropped_pid
         assert connection.execute(text("SELECT 1")).scalar_one() == 1
+
+
+def _in_a_transaction(session: Session) -> bool:
+    driver = session.connection().connection.driver_connection
+    assert isinstance(driver, psycopg.Connection)
+    return driver.info.transaction_status != psycopg.pq.TransactionStatus.IDLE
+
+
+@pytest.mark.postgresql
+@pytest.mark.parametrize("database", ["postgresql"], indirect=True)
+def test_a_postgresql_reader_reads_outside_a_transaction_until_it_writes_locks_or_streams(
+    db: Database,
+) -> None:
+    with db.session(write=False) as session:
+        assert session.scalar(select(func.count()).select_from(SignInAttempt)) == 0
+        assert not _in_a_transaction(session)
+        session.add(_attempt("first@example.test"))
+        session.add(_attempt("second@example.test"))
+        session.flush()
+        assert _in_a_transaction(session)
+        session.rollback()
+    assert _count_attempts(db) == 0
+    with db.session(write=False) as session:
+        session.add(_attempt("kept@example.test"))
+        session.commit()
+    assert _count_attempts(db) == 1
+    with db.session(write=False) as session:
+        session.scalars(select(SignInAttempt).with_for_update()).all()
+        assert _in_a_transaction(session)
+        session.rollback()
+    with db.session(write=False) as session:
+        streamed = select(SignInAttempt.email).execution_options(stream_results=True)
+        assert list(session.scalars(streamed)) == ["kept@example.test"]
+        assert _in_a_transaction(session)
+        session.rollback()
+    with db.session(write=True) as session:
+        session.scalar(select(func.count()).select_from(SignInAttempt))
+        assert _in_a_transaction(session)
 
 
 def test_plain_postgresql_urls_use_psycopg() -> None:

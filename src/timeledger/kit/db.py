@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import OperationalError
@@ -29,6 +30,8 @@ again for every batch (a 100,000-row import into the benchmark's 1.1 million ent
 worker keep the default: their pools hold many connections, each with its own cache."""
 IMMEDIATE = "timeledger_immediate"
 HOLDS_WRITE_GATE = "timeledger_holds_write_gate"
+READS_OUTSIDE_A_TRANSACTION = "timeledger_reads_outside_a_transaction"
+_LOCKING_OR_SEQUENCE = (" FOR ", "pg_advisory", "nextval(")
 
 
 def is_sqlite(url: str) -> bool:
@@ -46,12 +49,38 @@ def create_db_engine(url: str, *, sqlite_page_cache_kib: int | None = None) -> E
     # No ping at checkout: it was a round trip before every request's first statement. A
     # connection the server has dropped fails its statement once; SQLAlchemy then discards
     # every pooled connection of before the failure, and the next request connects anew.
-    return create_engine(
+    engine = create_engine(
         parsed,
         pool_pre_ping=False,
         pool_size=10,
         max_overflow=20,
         json_deserializer=load_json_column,
+    )
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def open_a_transaction_before_a_write(
+        connection: Connection, cursor: Any, statement: str, *_: Any
+    ) -> None:
+        if not connection.get_execution_options().get(READS_OUTSIDE_A_TRANSACTION):
+            return
+        driver = connection.connection.driver_connection
+        if (
+            isinstance(driver, psycopg.Connection)
+            and driver.autocommit
+            and (isinstance(cursor, psycopg.ServerCursor) or not _reads_only(statement))
+        ):
+            # A server-side cursor (a streamed read) lives in a transaction, too.
+            driver.autocommit = False
+
+    return engine
+
+
+def _reads_only(statement: str) -> bool:
+    """Whether a statement only reads and needs no transaction: a SELECT that locks no
+    rows (`FOR UPDATE`, `FOR SHARE`, advisory locks) and takes no sequence value. Any doubt
+    counts as a write, which only costs a transaction."""
+    return statement.lstrip()[:6].upper() == "SELECT" and not any(
+        marker in statement for marker in _LOCKING_OR_SEQUENCE
     )
 
 
@@ -142,7 +171,20 @@ class Database:
         self.engine = create_db_engine(url, sqlite_page_cache_kib=sqlite_page_cache_kib)
         self.writer = self.engine.execution_options(**{IMMEDIATE: True})
         """The engine as writers use it: on SQLite each transaction takes the write lock."""
-        self._reader = sessionmaker(self.engine, expire_on_commit=False)
+        self.reader = (
+            self.engine
+            if self.is_sqlite
+            else self.engine.execution_options(
+                isolation_level="AUTOCOMMIT", **{READS_OUTSIDE_A_TRANSACTION: True}
+            )
+        )
+        """The engine as readers use it. On PostgreSQL its statements run outside a
+        transaction until the first one that writes or locks, which opens one that the
+        unit of work commits or rolls back: a read then costs one round trip to the server
+        instead of three (BEGIN, the query, COMMIT; 115 against 260 µs with psycopg alone on
+        the reference machine). Its reads see what they would have seen in a transaction:
+        at PostgreSQL's READ COMMITTED each statement takes a snapshot of its own anyway."""
+        self._reader = sessionmaker(self.reader, expire_on_commit=False)
         self._writer = sessionmaker(self.writer, expire_on_commit=False)
 
     @property
