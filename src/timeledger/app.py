@@ -215,7 +215,8 @@ def create_app(
     app.add_middleware(CurrentClockMiddleware, clock=clock)
     install_problem_handlers(app)
 
-    app.router.routes.append(ROUTE_TABLE)
+    # First: FastAPI's own documentation routes, each a pattern to try, come after it.
+    app.router.routes.insert(0, ROUTE_TABLE)
     render_problems_of_face(app, "/", page_of_problem)
     render_problems_of_face(app, API_PREFIX, render_native_problem)
     render_problems_of_face(app, MITE_PREFIX, render_mite_problem)
