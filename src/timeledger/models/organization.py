@@ -16,7 +16,7 @@ from timeledger.kit.versioning import VersionMixin
 from timeledger.models.configuration import ConfigEntity
 
 
-class OrgUnit(ConfigEntity, Base):
+class OrgUnit(ConfigEntity, PinnedInSession, Base):
     __tablename__ = "org_units"
     __table_args__ = (UniqueConstraint("workspace_id", "key"),)
 
