@@ -1260,6 +1260,11 @@ HEAVIER_BECAUSE = {
     "/api/reports/account-movements": _WHOLE_DATASET.format(
         rows="timebank movements", extra=", with each account's closing balance"
     ),
+    "/api/timesheet/statements/{statement_id}": (
+        "one row, but its `evaluation` document (the rule engine's days, lines and issues "
+        "of the period) is decoded from JSON and validated into nested Pydantic models on "
+        "every read (from the code, 2026-12-07; not profiled)"
+    ),
     "/api/employees/{employee_id}/timesheet/timer": (
         "found the running timer by reading all of the employee's entries until migration "
         "0008 (2026-12-04) gave its index the workspace: 3.9 -> 0.8 ms in process since"
