@@ -389,6 +389,102 @@ hour.
   connection the server dropped fails its statement once, SQLAlchemy then empties the
   pool, and the next request connects anew (tests/kit/test_db.py). The figures are
   reported beside SQLite's, for which the targets are set.
+- **FastAPI's native OpenTelemetry (2026-12-06).** FastAPI 0.165 asks, on every request,
+  whether a global OpenTelemetry tracer, meter or logger provider is configured (three
+  lookups that read environment variables). Timeledger observes itself with its own logs
+  and Prometheus metrics (`kit/observability.py`), so the application is created with
+  that telemetry off (`WITHOUT_OPENTELEMETRY`); tests/kit/test_observability.py checks
+  that no request looks the providers up. In process, five alternating rounds of 3,000
+  calls of `GET /api/`: 264-270 µs → 246-251 µs. Under uvicorn, side by side in one run
+  (4 connections, 8 s, five alternating rounds, medians; the machine was about 2.5 times
+  slower that evening than in the run above): bare Starlette 7,519 requests/s,
+  Timeledger before 2,407 (0.32), after 2,544 (0.34), +5.7 %.
+- **Shared layers again (2026-12-07).** Counted with a profiler hook (Python calls per
+  request, in process, 100-employee dataset; a count does not vary with the machine's
+  speed, which that day varied by a factor of two within minutes), before → after:
+  - *the workspace criteria are one option with a parameter*: every ORM statement of a
+    scoped session carries `workspace_id = :tenancy_workspace_id`
+    (`kit/tenancy.py`), its value given with each execution. The criteria closed over
+    the workspace id until then, and SQLAlchemy took the value out of the closure at every
+    execution, rebuilding the comparison: measured alone, two rounds each, an ORM read of
+    one employee by id cost about 120 µs more scoped than unscoped (246 against 123, 265
+    against 142); with the parameter, 6-24 µs more (234 against 228, 161 against 137);
+  - *PostgreSQL reads run outside a transaction* until a statement writes, locks rows
+    (`FOR UPDATE`, `FOR SHARE`, advisory locks), takes a sequence value or streams
+    (a server-side cursor): then the reader's connection opens one, which the unit of
+    work commits or rolls back (`kit/db.py`, `Database.reader`). A read costs one round
+    trip instead of three (`BEGIN`, the query, `COMMIT`): with psycopg alone 115 against
+    260 µs on this machine, through a SQLAlchemy session about 500 against 600-800. At
+    PostgreSQL's `READ COMMITTED` every statement takes a snapshot of its own either way,
+    so a read sees what it saw before (tests/kit/test_db.py);
+  - *the route table is tried first*, before FastAPI's three documentation routes, each a
+    pattern tested against every request's path;
+  - *a dependency's cache key is remembered* (`kit/param_facts.py`): FastAPI worked it out
+    for every dependency of every request, about a third of its dependency solving on a
+    read;
+  - *org units are pinned to their session* like employees: `GET /api/org-units/{id}`
+    read the unit twice.
+
+  Calls per request, the code before against all of it (2026-12-07): `GET /api/`
+  379 → 367; `GET /api/users/{id}` 1,809 → 1,586; `GET /api/employees/{id}` 2,639 →
+  2,227; `GET /api/roles` 1,878 → 1,633; `GET /api/employees` 8,261 → 7,850;
+  `GET /api/settings/activities` 5,492 → 5,058; one employee's month 3,085 → 2,909; a
+  week of everyone's entries 5,207 → 5,031; `GET /api/org-units/{id}` 2,930 → 2,111.
+  Over HTTP, side by side on the benchmark's 1,000-employee data
+  (`bench/server.py` and `bench/load.py` starting the code before and after in
+  alternating rounds; the machine answered the floor at 1,300-3,400 requests/s that day
+  against 5,552 in the tables above, so single rounds moved by ±25 %): SQLite, six rounds
+  of 3 s, medians: floor 1,778 → 2,364, month 251 → 271 (1.08), range 141 → 152 (1.08);
+  an earlier run of three rounds had month and range 0.76 and 0.74 and a run of four
+  0.98 and 0.87, so on SQLite the change is within this day's noise. PostgreSQL, two
+  rounds of 5 s (before the reader's last fix, which only adds a check): team list
+  35 → 39 (1.11), clock-in/out 78 → 88 (1.13), month 151 → 144, range 103 → 103.
+
+- **The change log's counter (2026-12-07, later).** Sampling `pg_stat_activity` while 20
+  clients clocked in and out on PostgreSQL showed most backends waiting to update the
+  workspace's row (`Lock: transactionid` on `UPDATE workspaces SET revision = ...`), and
+  the rest on multixact locks (`MultiXactMemberSLRU`, `MultiXactOffsetSLRU`). The holder
+  of the row lock was mostly idle, waiting for this process to send its next statement.
+  The server process used about 40 % of a core and PostgreSQL's backends about 120 %. Two
+  causes:
+  - *the counter lived on the workspace's row*, which every new row's foreign key
+    share-locks (`FOR KEY SHARE`) and almost every request reads. Concurrent writers
+    combined their shared locks with the counter's update into multixacts, and each
+    update left a dead version: after about 45,000 writes a primary-key lookup of the
+    workspace read 148 buffers (2.2 ms). The counter is now a row of its own
+    (`workspace_revisions`, migration 0019) that no foreign key points to;
+  - *the revisions were taken where the change happened*, and the lock was held through
+    the rest of the request and every wait for the GIL in between. Changes are now queued
+    and appended right before the commit; on PostgreSQL the append is one statement (the
+    counter's upsert in a `WITH`, the changes from one array per column), sent with the
+    `COMMIT` in one pipeline (`kit/prepared.run_and_commit`), so the lock is held for
+    the server's own work.
+
+  Measured in isolation by experiments that were not kept, 20 clients clocking on
+  PostgreSQL: with the foreign keys to the workspace and user rows dropped from
+  `changes` and `presence_intervals`, 100 → 185 operations/s; deferring the append alone,
+  no change (the multixacts still gated); with no counter at all (random revisions),
+  1.6x the kept version's figure, about 0.72x SQLite. A process-wide lock around the
+  append and commit made it slower (0.86x), and a lower GIL switch interval changed
+  nothing.
+
+  Side by side over HTTP (`bench/server.py` and `bench/load.py`, fresh 100-employee
+  dataset per engine, the code before on the schema of 0018 and after on a copy migrated
+  to 0019, alternating, three rounds of 4 s, medians; clocking with 20 clients, the reads
+  with the benchmark's connections):
+
+  | Scenario | PostgreSQL before | after | ratio | SQLite before | after | ratio |
+  |---|---|---|---|---|---|---|
+  | 1 month list | 452 | 472 | 1.04 | 782 | 761 | 0.97 |
+  | 2 range | 382 | 393 | 1.03 | 521 | 518 | 1.00 |
+  | 4 team list | 211 | 213 | 1.01 | 357 | 347 | 0.97 |
+  | 5 clock-in/out | 243 | 376 | 1.55 | 541 | 528 | 0.98 |
+
+  In those runs, PostgreSQL's clocking went from 0.45x to 0.71x SQLite's. The SQLite
+  ratios are within the rounds' spread (±3 %). On a PostgreSQL database whose workspace
+  row had already collected dead versions from earlier clocking rounds, the reads gained
+  11-19 % and clocking 64 % (180 → 295). The full benchmark was not run again, so the
+  targets table above still shows 2026-12-06.
 """
 
 

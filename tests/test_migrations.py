@@ -9,6 +9,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Connection, Index, inspect, text
 
 import timeledger.models  # noqa: F401  (registers every table on the metadata)
+from tests.conftest import WorkspaceFixture
 from timeledger.kit.db import Database
 from timeledger.kit.model import Base
 from timeledger.migrations import alembic_config
@@ -136,3 +137,57 @@ def test_the_approvals_migration_goes_down_and_up_again(db: Database) -> None:
     assert _differences(db) == []
     with db.engine.connect() as connection:
         assert _index_predicates(connection, list(_partial_indexes())) == _partial_indexes()
+
+
+def _kept(connection: Connection) -> dict[str, int]:
+    return {
+        table: connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()  # noqa: S608
+        for table in ("workspaces", "users", "employees", "changes", "activities")
+    }
+
+
+def test_the_revision_counter_moves_out_of_the_workspace_and_back(
+    db: Database, workspace: WorkspaceFixture
+) -> None:
+    """0019 moves each workspace's revision to `workspace_revisions` and back, and loses
+    no row of anything else (a copied-and-dropped workspaces table would cascade)."""
+    with db.engine.connect() as connection:
+        head = connection.execute(
+            text("SELECT revision FROM workspace_revisions WHERE workspace_id = :w"),
+            {"w": workspace.id},
+        ).scalar_one()
+        kept = _kept(connection)
+    assert head > 0 and kept["changes"] >= head and kept["users"] > 0
+    config = alembic_config(db.url)
+    db.dispose()
+    try:
+        command.downgrade(config, "0018")
+        with db.engine.connect() as connection:
+            assert "workspace_revisions" not in inspect(connection).get_table_names()
+            assert (
+                connection.execute(
+                    text("SELECT revision FROM workspaces WHERE id = :w"), {"w": workspace.id}
+                ).scalar_one()
+                == head
+            )
+            assert _kept(connection) == kept
+    finally:
+        db.dispose()
+        command.upgrade(config, "head")
+    db.dispose()
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as connection:  # as tests/conftest.py's postgres_reset left it
+            connection.exec_driver_sql(
+                "ALTER TABLE workspace_revisions SET (autovacuum_enabled = off, "
+                "toast.autovacuum_enabled = off)"
+            )
+    with db.engine.connect() as connection:
+        assert (
+            connection.execute(
+                text("SELECT revision FROM workspace_revisions WHERE workspace_id = :w"),
+                {"w": workspace.id},
+            ).scalar_one()
+            == head
+        )
+        assert _kept(connection) == kept
+    assert _differences(db) == []

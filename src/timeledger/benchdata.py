@@ -33,7 +33,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import orjson
-from sqlalchemy import Connection, func, insert, select, text, update
+from sqlalchemy import Connection, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from timeledger.access.credentials import PasswordHashing, generate_password
@@ -61,7 +61,7 @@ from timeledger.models import (
     TaskVersion,
     TimeEntry,
     User,
-    Workspace,
+    WorkspaceRevision,
 )
 from timeledger.projects.rates import revenue_minor
 from timeledger.projects.schemas import NEW_PROJECT_VALUES
@@ -1154,7 +1154,9 @@ def _generate_time(
     with db.transaction() as session:  # unscoped: ids are shared by all workspaces
         next_interval = (session.scalar(select(func.max(PresenceInterval.id))) or 0) + 1
         next_entry = (session.scalar(select(func.max(TimeEntry.id))) or 0) + 1
-        revision = session.scalar(select(Workspace.revision).where(Workspace.id == workspace_id))
+        revision = session.scalar(
+            select(WorkspaceRevision.revision).where(WorkspaceRevision.workspace_id == workspace_id)
+        )
     log = ChangeLog(workspace_id, revision or 0, changes)
     work_activities = [activities["work"], activities["travel"]]
     home_office = activities["home_office"]
@@ -1210,9 +1212,7 @@ def _generate_time(
             if month_first.month == 12 or month_last == until:
                 say(f"{month_first.year}: {counts['time_entries']} entries so far")
     with db.transaction(workspace_id=workspace_id) as session:
-        session.execute(
-            update(Workspace).where(Workspace.id == workspace_id).values(revision=log.revision)
-        )
+        session.merge(WorkspaceRevision(workspace_id=workspace_id, revision=log.revision))
         rebuild_months(session, workspace_id)
         _finish(session)
     counts["changes"] = log.written

@@ -18,6 +18,7 @@ from sqlalchemy import Select, func, select
 
 from timeledger.access.credentials import PasswordHashing
 from timeledger.benchdata import GeneratedDataset, generate_dataset
+from timeledger.changelog.service import head_revision
 from timeledger.entries.day_totals import recompute_totals
 from timeledger.kit.db import Database
 from timeledger.models import (
@@ -315,9 +316,7 @@ def test_the_change_log_is_gapless_and_new_writes_continue_it(
     assert dataset.counts["changes"] == 300
     with db.transaction(workspace_id=dataset.workspace_id) as session:
         revisions = list(session.scalars(select(Change.revision).order_by(Change.revision)))
-        workspace = session.get(Workspace, dataset.workspace_id)
-        assert workspace is not None
-        head = workspace.revision
+        head = head_revision(session, dataset.workspace_id)
         created = session.scalars(
             select(Change).where(Change.entity == "entry").order_by(Change.revision)
         ).all()

@@ -5,9 +5,16 @@ from typing import Any
 import psycopg
 import pytest
 from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from tests.conftest import WorkspaceFixture
-from timeledger.changelog.service import CHANGES_CHANNEL, record_change
+from timeledger.changelog.service import (
+    CHANGES_CHANNEL,
+    head_revision,
+    record_change,
+    recorded_revisions,
+)
 from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
 from timeledger.models import Change, Workspace
@@ -46,7 +53,7 @@ def _revisions(db: Database, workspace_id: int) -> list[int]:
 
 def _record(db: Database, workspace_id: int, entity_id: int) -> int:
     with db.transaction(workspace_id=workspace_id) as session:
-        return record_change(
+        record_change(
             session,
             workspace_id=workspace_id,
             actor_user_id=None,
@@ -55,6 +62,8 @@ def _record(db: Database, workspace_id: int, entity_id: int) -> int:
             op="updated",
             data={"n": entity_id},
         )
+        (revision,) = recorded_revisions(session)
+        return revision
 
 
 def test_revisions_start_at_one_and_grow_by_one(db: Database) -> None:
@@ -63,9 +72,7 @@ def test_revisions_start_at_one_and_grow_by_one(db: Database) -> None:
     assert [_record(db, workspace_id, n) for n in range(5)] == [1, 2, 3, 4, 5]
     assert _revisions(db, workspace_id) == [1, 2, 3, 4, 5]
     with db.session(write=False) as session:
-        workspace = session.get(Workspace, workspace_id)
-        assert workspace is not None
-        assert workspace.revision == 5
+        assert head_revision(session, workspace_id) == 5
 
 
 def test_a_change_keeps_what_it_was_given(db: Database, workspace: WorkspaceFixture) -> None:
@@ -117,7 +124,7 @@ def test_a_rolled_back_transaction_leaves_no_gap(db: Database) -> None:
     workspace_id = _bare_workspace(db, "Rollback")
     assert _record(db, workspace_id, 1) == 1
     with pytest.raises(RuntimeError), db.transaction(workspace_id=workspace_id) as session:
-        revision = record_change(
+        record_change(
             session,
             workspace_id=workspace_id,
             actor_user_id=None,
@@ -126,35 +133,124 @@ def test_a_rolled_back_transaction_leaves_no_gap(db: Database) -> None:
             op="created",
             data={},
         )
-        assert revision == 2
+        assert recorded_revisions(session) == [2]
         raise RuntimeError("abandon")
     assert _revisions(db, workspace_id) == [1]
     assert _record(db, workspace_id, 3) == 2
     assert _revisions(db, workspace_id) == [1, 2]
 
 
-def test_the_loaded_workspace_sees_its_new_revision(db: Database) -> None:
-    workspace_id = _bare_workspace(db, "Loaded")
+def test_the_head_counts_what_the_transaction_recorded(db: Database) -> None:
+    workspace_id = _bare_workspace(db, "Head")
     with db.transaction(workspace_id=workspace_id) as session:
-        workspace = session.get(Workspace, workspace_id)
-        assert workspace is not None
-        assert workspace.revision == 0
+        assert head_revision(session, workspace_id) == 0
         for n in range(3):
-            revision = record_change(
-                session,
-                workspace_id=workspace_id,
-                actor_user_id=None,
-                entity="thing",
-                entity_id=n,
-                op="created",
-                data={},
-            )
-            assert workspace.revision == revision == n + 1
-        workspace.name = "Loaded and renamed"  # a later flush must not undo the count
+            _thing(session, workspace_id, n)
+            assert head_revision(session, workspace_id) == n + 1
+        _thing(session, workspace_id, 3)
     with db.session(write=False) as session:
-        stored = session.get(Workspace, workspace_id)
-        assert stored is not None
-        assert (stored.name, stored.revision) == ("Loaded and renamed", 3)
+        assert head_revision(session, workspace_id) == 4
+    assert _revisions(db, workspace_id) == [1, 2, 3, 4]
+
+
+def _changes(db: Database, workspace_id: int) -> list[tuple[int, int, Any]]:
+    with db.session(write=False) as session:
+        return [
+            (change.revision, change.entity_id, change.data)
+            for change in session.scalars(
+                select(Change).where(Change.workspace_id == workspace_id).order_by(Change.revision)
+            )
+        ]
+
+
+def _thing(session: Session, workspace_id: int, entity_id: int, **data: Any) -> None:
+    record_change(
+        session, workspace_id=workspace_id, actor_user_id=None, entity="thing",
+        entity_id=entity_id, op="created", data=data,
+    )  # fmt: skip
+
+
+def test_the_counter_is_taken_when_the_transaction_commits(db: Database) -> None:
+    workspace_id = _bare_workspace(db, "Deferred")
+    assert _record(db, workspace_id, 1) == 1
+    data = {"name": "as recorded"}
+    counter = text("SELECT revision FROM workspace_revisions WHERE workspace_id = :w")
+    with db.transaction(workspace_id=workspace_id) as session:
+        _thing(session, workspace_id, 2, **data)
+        data["name"] = "changed afterwards"
+        assert session.scalar(counter, {"w": workspace_id}) == 1
+        assert session.scalar(text("SELECT count(*) FROM changes")) == 1
+        if not db.is_sqlite:  # no other writer waits for the counter's row yet
+            with db.engine.connect() as other:
+                other.execute(
+                    text(
+                        "SELECT revision FROM workspace_revisions WHERE workspace_id = :w "
+                        "FOR UPDATE NOWAIT"
+                    ),
+                    {"w": workspace_id},
+                )
+    assert _changes(db, workspace_id)[-1] == (2, 2, {"name": "as recorded"})
+
+
+def test_an_append_that_fails_at_the_commit_leaves_nothing(db: Database) -> None:
+    workspace_id = _bare_workspace(db, "Failing")
+    assert _record(db, workspace_id, 1) == 1
+    with db.engine.begin() as connection:  # revision 2 taken behind the counter's back
+        connection.execute(
+            text(
+                "INSERT INTO changes (workspace_id, revision, entity, entity_id, op, at, data) "
+                "VALUES (:w, 2, 'thing', 99, 'created', 0, '{}')"
+            ),
+            {"w": workspace_id},
+        )
+    with pytest.raises(IntegrityError), db.transaction(workspace_id=workspace_id) as session:
+        session.get_one(Workspace, workspace_id).name = "Renamed"
+        _thing(session, workspace_id, 2)
+    with db.session(write=False) as session:
+        assert session.get_one(Workspace, workspace_id).name == "Failing"
+        assert head_revision(session, workspace_id) == 1
+    assert [entity_id for _, entity_id, _ in _changes(db, workspace_id)] == [1, 99]
+
+
+def test_a_query_of_the_log_sees_the_changes_its_transaction_recorded(db: Database) -> None:
+    workspace_id = _bare_workspace(db, "Own changes")
+    with db.transaction(workspace_id=workspace_id) as session:
+        _thing(session, workspace_id, 1)
+        _thing(session, workspace_id, 2)
+        seen = session.execute(select(Change.revision, Change.entity_id)).all()
+        assert [tuple(row) for row in seen] == [(1, 1), (2, 2)]
+        _thing(session, workspace_id, 3)
+        assert recorded_revisions(session) == [1, 2, 3]
+    assert _revisions(db, workspace_id) == [1, 2, 3]
+
+
+def test_a_savepoint_rolled_back_forgets_what_it_recorded(db: Database) -> None:
+    workspace_id = _bare_workspace(db, "Savepoints")
+    with db.transaction(workspace_id=workspace_id) as session:
+        _thing(session, workspace_id, 1)
+        savepoint = session.begin_nested()
+        _thing(session, workspace_id, 2)
+        savepoint.rollback()
+        with session.begin_nested():
+            _thing(session, workspace_id, 3)
+        _thing(session, workspace_id, 4)
+    assert [entity_id for _, entity_id, _ in _changes(db, workspace_id)] == [1, 3, 4]
+    assert _revisions(db, workspace_id) == [1, 2, 3]
+
+
+def test_what_a_rolled_back_savepoint_appended_is_appended_again(db: Database) -> None:
+    workspace_id = _bare_workspace(db, "Appended in a savepoint")
+    with db.transaction(workspace_id=workspace_id) as session:
+        _thing(session, workspace_id, 1)
+        savepoint = session.begin_nested()
+        assert recorded_revisions(session) == [1]
+        _thing(session, workspace_id, 2)
+        assert recorded_revisions(session) == [1, 2]
+        savepoint.rollback()
+        assert recorded_revisions(session) == [1]
+    assert [(revision, entity_id) for revision, entity_id, _ in _changes(db, workspace_id)] == [
+        (1, 1)
+    ]
 
 
 def test_concurrent_writers_never_let_a_reader_see_a_gap(db: Database) -> None:
@@ -208,8 +304,7 @@ def test_concurrent_writers_never_let_a_reader_see_a_gap(db: Database) -> None:
         entity_ids = sorted(
             session.scalars(select(Change.entity_id).where(Change.workspace_id == workspace_id))
         )
-        workspace = session.get(Workspace, workspace_id)
-        assert workspace is not None and workspace.revision == total
+        assert head_revision(session, workspace_id) == total
     assert entity_ids == sorted(
         w * 1000 + n for w in range(WRITERS) for n in range(TRANSACTIONS_PER_WRITER)
     )

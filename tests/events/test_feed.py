@@ -17,7 +17,7 @@ from timeledger.events.repository import WINDOW_CHUNK
 from timeledger.events.service import SCAN_WINDOW
 from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
-from timeledger.models import Change, Workspace
+from timeledger.models import Change, WorkspaceRevision
 
 DAY = "2026-03-10"
 
@@ -290,7 +290,9 @@ def _write_owner_bookmark_changes(
             ],
         )
         session.execute(
-            update(Workspace).where(Workspace.id == workspace.id).values(revision=start + count)
+            update(WorkspaceRevision)
+            .where(WorkspaceRevision.workspace_id == workspace.id)
+            .values(revision=start + count)
         )
 
 

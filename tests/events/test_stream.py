@@ -102,7 +102,7 @@ def test_a_change_nobody_announced_is_found_by_the_stream_itself(
                 {"w": workspace.id, "r": revision},
             )
             connection.execute(
-                text("UPDATE workspaces SET revision = :r WHERE id = :w"),
+                text("UPDATE workspace_revisions SET revision = :r WHERE workspace_id = :w"),
                 {"w": workspace.id, "r": revision},
             )
         event = StreamLines(opened).next_event()

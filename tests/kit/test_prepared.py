@@ -4,8 +4,10 @@ writes inside the transaction of the session it runs in."""
 from datetime import UTC, date, datetime
 from typing import Any
 
+import psycopg
 import pytest
 from sqlalchemy import Integer, bindparam, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from tests.conftest import WorkspaceFixture
 from tests.entries.support import insert_entries
@@ -17,6 +19,7 @@ from timeledger.kit.prepared import (
     new,
     new_values,
     rows_in_session,
+    run_and_commit,
 )
 from timeledger.models import EntryBookmark, TimeEntry
 
@@ -85,6 +88,11 @@ RENAME_BOOKMARKS = PreparedQuery(
     .where(EntryBookmark.workspace_id == bindparam("workspace_id"))
     .values(new_values([BOOKMARKS.c.name]))
 )
+
+
+def _stored_bookmark(workspace: WorkspaceFixture, name: str) -> EntryBookmark:
+    values = _bookmark(workspace, name)
+    return EntryBookmark(**{key.removeprefix("new_"): value for key, value in values.items()})
 
 
 def _bookmark(workspace: WorkspaceFixture, name: str) -> dict[str, Any]:
@@ -165,3 +173,33 @@ def test_rows_in_a_session_see_its_pending_changes(
         found = rows_in_session(session, names, workspace_id=workspace.id)
 
     assert [row.name for row in found] == ["pending"]
+
+
+def test_queries_and_the_commit_are_sent_together(
+    db: Database, workspace: WorkspaceFixture
+) -> None:
+    if db.is_sqlite:
+        pytest.skip("a PostgreSQL pipeline")
+    with db.transaction(workspace_id=workspace.id) as session:
+        session.add(_stored_bookmark(workspace, "w"))
+        run_and_commit(session, [(APPEND_BOOKMARK, _bookmark(workspace, name)) for name in "xy"])
+        driver = session.connection().connection.driver_connection
+        assert driver is not None
+        assert driver.info.transaction_status == psycopg.pq.TransactionStatus.IDLE
+
+    assert _names(db) == ["w", "x", "y"]
+
+
+def test_a_query_that_fails_in_the_pipeline_commits_nothing(
+    db: Database, workspace: WorkspaceFixture
+) -> None:
+    if db.is_sqlite:
+        pytest.skip("a PostgreSQL pipeline")
+    with pytest.raises(IntegrityError), db.transaction(workspace_id=workspace.id) as session:
+        session.add(_stored_bookmark(workspace, "w"))
+        run_and_commit(session, [(APPEND_BOOKMARK, _bookmark(workspace, name)) for name in "xx"])
+
+    assert _names(db) == []
+    with db.transaction(workspace_id=workspace.id) as session:  # the connection is usable
+        run_and_commit(session, [(APPEND_BOOKMARK, _bookmark(workspace, "z"))])
+    assert _names(db) == ["z"]

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from standardwebhooks.webhooks import Webhook
 
 from tests.conftest import WorkspaceFixture
-from timeledger.changelog.service import record_change
+from timeledger.changelog.service import record_change, recorded_revisions
 from timeledger.config import Settings
 from timeledger.kit.clock import Clock, current_clock
 from timeledger.kit.db import Database
@@ -204,7 +204,7 @@ def make_changes(
     revisions = []
     for number in range(count):
         with db.transaction(workspace_id=workspace_id) as session:
-            revision = record_change(
+            record_change(
                 session,
                 workspace_id=workspace_id,
                 actor_user_id=None,
@@ -213,6 +213,7 @@ def make_changes(
                 op="updated",
                 data={"id": 1000 + number, "name": f"Activity {number}"},
             )
+            (revision,) = recorded_revisions(session)
             revisions.append(revision)
     return revisions
 

@@ -24,13 +24,13 @@ from tests.webhooks.support import (
     subscribe,
     subscription,
 )
-from timeledger.changelog.service import record_change
+from timeledger.changelog.service import record_change, recorded_revisions
 from timeledger.config import Settings
 from timeledger.events.service import SCAN_WINDOW
 from timeledger.jobs.worker import Worker
 from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
-from timeledger.models import Change, User, WebhookSubscription, Workspace
+from timeledger.models import Change, User, WebhookSubscription, WorkspaceRevision
 from timeledger.webhooks import dispatcher
 from timeledger.webhooks.dispatcher import STEPS_PER_SUBSCRIPTION, deliver_due
 
@@ -332,11 +332,11 @@ def test_long_stretches_of_other_events_are_skipped(
                 ],
             )
             session.execute(
-                update(Workspace)
-                .where(Workspace.id == workspace.id)
+                update(WorkspaceRevision)
+                .where(WorkspaceRevision.workspace_id == workspace.id)
                 .values(revision=start + stretch)
             )
-            wanted = record_change(
+            record_change(
                 session,
                 workspace_id=workspace.id,
                 actor_user_id=None,
@@ -345,6 +345,7 @@ def test_long_stretches_of_other_events_are_skipped(
                 op="created",
                 data={"id": 1, "employee_id": 1},
             )
+            (wanted,) = recorded_revisions(session)
         assert deliver_due(db, settings) == 1
         assert receiver.acknowledged_revisions() == [wanted]
     assert subscription(client, workspace, created["id"])["delivered_revision"] == wanted

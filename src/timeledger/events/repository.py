@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from timeledger.models import Change, StreamTicket, Workspace
+from timeledger.models import Change, StreamTicket
 
 WINDOW_CHUNK = 100
 """Changes loaded at a time while a window is read."""
@@ -16,13 +16,6 @@ WINDOW_CHUNK = 100
 class ChangeRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
-
-    def head_revision(self, workspace_id: int) -> int:
-        """The newest committed revision of the workspace (0 before any change)."""
-        revision = self.session.scalar(
-            select(Workspace.revision).where(Workspace.id == workspace_id)
-        )
-        return int(revision or 0)
 
     def window(
         self, after: int, through: int, entities: Sequence[str] = ()

@@ -5,6 +5,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from timeledger.changelog.service import head_revision
 from timeledger.events.audience import Audience
 from timeledger.events.catalog import TypeFilter, event_type
 from timeledger.events.repository import ChangeRepository
@@ -27,17 +28,13 @@ def event_document(change: Change) -> dict[str, Any]:
     return event_view(change).model_dump(mode="json")
 
 
-def head_revision(session: Session, workspace_id: int) -> int:
-    return ChangeRepository(session).head_revision(workspace_id)
-
-
 def visible_changes(
     session: Session, audience: Audience, after: int, types: TypeFilter, limit: int
 ) -> tuple[list[Change], int, int]:
     """Up to `limit` changes after revision `after` that match `types` and the audience
     may read, with the revision to read on from and the head revision."""
     repository = ChangeRepository(session)
-    head = repository.head_revision(audience.viewer.workspace_id)
+    head = head_revision(session, audience.viewer.workspace_id)
     through = min(head, after + SCAN_WINDOW)
     entities = sorted(types.entities | {entity for entity, _ in types.pairs})
     found: list[Change] = []

@@ -27,11 +27,11 @@ from timeledger.access.caller import (
     caller_from_token,
     caller_of_user,
 )
+from timeledger.changelog import service as changelog
 from timeledger.changelog.hub import NotificationListener
 from timeledger.changelog.service import CHANGES_CHANNEL, COMMITTED_CHANGES
 from timeledger.events.audience import Audience
 from timeledger.events.catalog import TypeFilter, event_type
-from timeledger.events.repository import ChangeRepository
 from timeledger.events.service import event_view, visible_changes
 from timeledger.events.tickets import TICKET_LENGTH_LIMIT, caller_from_ticket
 from timeledger.kit.clock import utcnow
@@ -128,7 +128,7 @@ async def authenticate_stream(
 
 def head_revision(db: Database, workspace_id: int) -> int:
     with db.session(write=False, workspace_id=workspace_id) as session:
-        return ChangeRepository(session).head_revision(workspace_id)
+        return changelog.head_revision(session, workspace_id)
 
 
 def current_caller(request: Request, caller: Caller) -> Caller | None:

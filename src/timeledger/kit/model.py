@@ -36,10 +36,7 @@ class EpochInstant(TypeDecorator[datetime]):
     def process_bind_param(self, value: datetime | None, dialect: Dialect) -> int | None:
         if value is None:
             return None
-        if value.tzinfo is None:
-            raise ValueError("naive datetimes cannot be stored; attach a time zone")
-        delta = value - EPOCH
-        return (delta.days * 86_400 + delta.seconds) * MICROSECONDS + delta.microseconds
+        return epoch_micros(value)
 
     def process_result_value(self, value: int | None, dialect: Dialect) -> datetime | None:
         if value is None:
@@ -48,6 +45,14 @@ class EpochInstant(TypeDecorator[datetime]):
 
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def epoch_micros(value: datetime) -> int:
+    """`value` as `EpochInstant` stores it."""
+    if value.tzinfo is None:
+        raise ValueError("naive datetimes cannot be stored; attach a time zone")
+    delta = value - EPOCH
+    return (delta.days * 86_400 + delta.seconds) * MICROSECONDS + delta.microseconds
 
 
 def from_epoch_micros(value: int) -> datetime:

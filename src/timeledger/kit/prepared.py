@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import BindParameter, ColumnElement, Select, bindparam
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import UpdateBase
 
@@ -168,3 +169,33 @@ def run_many_in_session(
         session.flush()
     connection = session.connection()
     query.run_many(connection.connection.driver_connection, connection.dialect, values)
+
+
+def run_and_commit(
+    session: Session, runs: Iterable[tuple[PreparedQuery, Mapping[str, Any]]]
+) -> None:
+    """Each query (answering no rows) with its values, then COMMIT, on the session's own
+    PostgreSQL connection in one pipeline: one round trip, with no wait for this process
+    between them. A row lock a query takes is held for the time the server needs,
+    however busy this process is. The session's own commit then finds the transaction
+    ended (psycopg's commit does nothing then). A driver error is raised as SQLAlchemy
+    raises it, the transaction left to roll back."""
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    connection = session.connection()
+    dialect = connection.dialect
+    driver: Any = connection.connection.driver_connection
+    statements = []
+    for query, values in runs:
+        compiled = query._compiled(dialect)
+        statements.append((compiled.sql, query._parameters(compiled, values)))
+    statements.append(("COMMIT", None))
+    try:
+        with driver.pipeline(), driver.cursor() as cursor:
+            for sql, parameters in statements:
+                cursor.execute(sql, parameters)
+    except dialect.loaded_dbapi.Error as error:
+        sent = "; ".join(sql for sql, _ in statements)
+        raise DBAPIError.instance(
+            sent, None, error, dialect.loaded_dbapi.Error, dialect=dialect
+        ) from error

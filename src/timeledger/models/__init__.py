@@ -3,7 +3,7 @@
 from timeledger.kit.idempotency import IdempotencyRecord
 from timeledger.models.approvals import ApprovalDecision, ApprovalDelegation
 from timeledger.models.bookmarks import EntryBookmark
-from timeledger.models.changelog import Change
+from timeledger.models.changelog import Change, WorkspaceRevision
 from timeledger.models.events import StreamTicket
 from timeledger.models.external_ids import ExternalId
 from timeledger.models.identity import (
@@ -151,6 +151,7 @@ __all__ = [
     "WebhookDelivery",
     "WebhookSubscription",
     "Workspace",
+    "WorkspaceRevision",
     "WorktimePolicy",
     "WorktimePolicyVersion",
 ]

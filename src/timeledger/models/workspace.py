@@ -1,7 +1,7 @@
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, String, text
+from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from timeledger.kit.model import Base, IdMixin, JsonDocument, PinnedInSession
@@ -18,9 +18,6 @@ class Workspace(IdMixin, PinnedInSession, Base):
     currency: Mapped[str] = mapped_column(String(3))
     week_start: Mapped[int] = mapped_column(comment="ISO weekday the week starts on (1=Monday).")
     settings: Mapped[dict[str, Any]] = mapped_column(JsonDocument, default=dict)
-    revision: Mapped[int] = mapped_column(
-        BigInteger, server_default=text("0"), comment="Last revision written to the change log."
-    )
     row_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]

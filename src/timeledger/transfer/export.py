@@ -27,7 +27,7 @@ import timeledger
 from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
 from timeledger.kit.model import Base, TenantMixin
-from timeledger.models import Workspace
+from timeledger.models import Workspace, WorkspaceRevision
 
 FORMAT = "timeledger-workspace-export"
 FORMAT_VERSION = 1
@@ -50,7 +50,7 @@ LEFT_OUT_TABLES: dict[str, str] = {
     "stream_tickets": "short-lived event-stream credentials",
     "kiosk_pin_failures": "lock-out counters of kiosk PIN attempts, of no use elsewhere",
     "changes": "the change log, a feed for synchronising clients; its head (the workspace's "
-    "last revision) is in `workspace.jsonl` and the manifest",
+    "last revision) is in `workspace_revisions.jsonl` and the manifest",
     "report_runs": "generated report files, kept a few days",
     "payroll_exports": "generated payroll files; the statements keep their exported state",
     "webhook_deliveries": "delivery attempts of webhooks already sent or given up",
@@ -69,6 +69,7 @@ LEFT_OUT_COLUMNS: dict[str, frozenset[str]] = {
 """Secrets in written tables: left out, so a file in the wrong hands gives no way in."""
 
 WORKSPACES: Table = Workspace.__table__  # type: ignore[assignment]
+REVISIONS: Table = WorkspaceRevision.__table__  # type: ignore[assignment]
 _LINE = orjson.OPT_UTC_Z | orjson.OPT_NAIVE_UTC | orjson.OPT_APPEND_NEWLINE
 
 
@@ -134,7 +135,9 @@ class Snapshot:
 
 def _snapshot(connection: Connection, workspace_id: int, members: tuple[Member, ...]) -> Snapshot:
     found = connection.execute(
-        select(WORKSPACES.c.name, WORKSPACES.c.revision).where(WORKSPACES.c.id == workspace_id)
+        select(WORKSPACES.c.name, func.coalesce(REVISIONS.c.revision, 0).label("revision"))
+        .outerjoin(REVISIONS, REVISIONS.c.workspace_id == WORKSPACES.c.id)
+        .where(WORKSPACES.c.id == workspace_id)
     ).one_or_none()
     if found is None:
         raise LookupError(f"no workspace {workspace_id}")

@@ -6,7 +6,14 @@ from datetime import datetime
 from sqlalchemy import Select, delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from timeledger.models import Change, User, WebhookDelivery, WebhookSubscription, Workspace
+from timeledger.models import (
+    Change,
+    User,
+    WebhookDelivery,
+    WebhookSubscription,
+    Workspace,
+    WorkspaceRevision,
+)
 
 
 class SubscriptionRepository:
@@ -65,10 +72,13 @@ class SubscriptionRepository:
         whose retry is due and which no worker holds: idle ones cost no write at all."""
         return (
             select(WebhookSubscription)
-            .join(Workspace, Workspace.id == WebhookSubscription.workspace_id)
+            .join(
+                WorkspaceRevision,
+                WorkspaceRevision.workspace_id == WebhookSubscription.workspace_id,
+            )
             .where(
                 WebhookSubscription.active.is_(True),
-                WebhookSubscription.delivered_revision < Workspace.revision,
+                WebhookSubscription.delivered_revision < WorkspaceRevision.revision,
                 or_(
                     WebhookSubscription.next_attempt_at.is_(None),
                     WebhookSubscription.next_attempt_at <= now,
@@ -86,7 +96,7 @@ class SubscriptionRepository:
     def claim_due(self, now: datetime, limit: int) -> list[WebhookSubscription]:
         """Due subscriptions, the longest waiting first. On PostgreSQL, rows another worker
         is claiming are skipped instead of waited for; only the subscription rows are
-        locked, never the workspace rows every writer increments."""
+        locked, never the revision counters every writer increments."""
         statement = (
             self._due(now)
             .order_by(WebhookSubscription.next_attempt_at.asc().nulls_first())

@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 
 from timeledger.access.audit import record_audit
 from timeledger.access.caller import Caller
+from timeledger.changelog.service import head_revision
 from timeledger.config import Settings
 from timeledger.events.catalog import parse_types
-from timeledger.events.repository import ChangeRepository
 from timeledger.jobs.registry import enqueue
 from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import Conflict, NotFound, Unprocessable
@@ -145,7 +145,7 @@ def _add_subscription(
     subscription.workspace_id = caller.workspace_id
     subscription.secret_encrypted = SecretBox(settings.resolved_secret_key()).seal(secret)
     subscription.created_by_user_id = caller.user_id
-    subscription.delivered_revision = ChangeRepository(session).head_revision(caller.workspace_id)
+    subscription.delivered_revision = head_revision(session, caller.workspace_id)
     subscription.failed_attempts = 0
     subscription.row_version = 1
     subscription.created_at = now
@@ -204,9 +204,7 @@ def subscribe_tyme_trigger(
     if not subscription.active:
         subscription.active = True
         _restart(subscription)
-        subscription.delivered_revision = ChangeRepository(session).head_revision(
-            caller.workspace_id
-        )
+        subscription.delivered_revision = head_revision(session, caller.workspace_id)
         subscription.row_version += 1
         subscription.updated_at = utcnow()
         session.flush()

@@ -38,7 +38,7 @@ def get_workspace(
 ) -> WorkspaceRead:
     workspace = service.get_workspace(session, caller)
     set_etag(response, service.workspace_etag(workspace))
-    return service.workspace_view(workspace)
+    return service.workspace_view(session, workspace)
 
 
 @admin.patch("/workspace", response_model=WorkspaceRead)
@@ -51,7 +51,7 @@ def update_workspace(
 ) -> WorkspaceRead:
     workspace = service.update_workspace(session, caller, body, if_match_of(request))
     set_etag(response, service.workspace_etag(workspace))
-    return service.workspace_view(workspace)
+    return service.workspace_view(session, workspace)
 
 
 @admin.get("/faces/goodtime", response_model=GoodTimeFaceRead)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from timeledger.access.audit import record_audit
 from timeledger.access.caller import Caller
 from timeledger.access.credentials import PasswordHashing, check_password_strength
-from timeledger.changelog.service import record_change
+from timeledger.changelog.service import head_revision, record_change
 from timeledger.entries.day_totals import restate_week_starts
 from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import Conflict, NotFound, Unprocessable
@@ -107,9 +107,19 @@ def _public_settings(settings: dict[str, Any]) -> dict[str, Any]:
     return {**settings, FACES: {**faces, GOODTIME: goodtime}}
 
 
-def workspace_view(workspace: Workspace) -> WorkspaceRead:
-    view = WorkspaceRead.model_validate(workspace, from_attributes=True)
-    return view.model_copy(update={"settings": _public_settings(view.settings)})
+def workspace_view(session: Session, workspace: Workspace) -> WorkspaceRead:
+    return WorkspaceRead(
+        id=workspace.id,
+        name=workspace.name,
+        timezone=workspace.timezone,
+        locale=workspace.locale,
+        currency=workspace.currency,
+        week_start=workspace.week_start,
+        settings=_public_settings(workspace.settings),
+        revision=head_revision(session, workspace.id),
+        created_at=workspace.created_at,
+        updated_at=workspace.updated_at,
+    )
 
 
 def workspace_etag(workspace: Workspace) -> str:
@@ -149,7 +159,6 @@ def create_workspace(
             currency=currency,
             week_start=week_start,
             settings={},
-            revision=0,
             created_at=now,
             updated_at=now,
         )
@@ -173,7 +182,7 @@ def create_workspace(
         entity="workspace",
         entity_id=workspace.id,
         op="created",
-        data=workspace_view(workspace).model_dump(mode="json"),
+        data=workspace_view(session, workspace).model_dump(mode="json"),
     )
     # In force since MIN_DATE, so history from before the workspace existed can be imported.
     create_default_activities(session, Actor(workspace.id, None), MIN_DATE)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from timeledger.access.caller import Caller
 from timeledger.access.permissions import Scope
-from timeledger.changelog.service import recorded_revisions
+from timeledger.changelog.service import head_revision, recorded_revisions
 from timeledger.compat.tyme.changes import Gone, apply_update, delete_object
 from timeledger.compat.tyme.ids import CUSTOMER, ENTRY, PROJECT, TASK, NativeRef, TymeIds
 from timeledger.compat.tyme.objects import render
@@ -29,7 +29,7 @@ from timeledger.compat.tyme.wire import TymeAllowed, json_response, tyme_router
 from timeledger.entries.service import every_entry_id_after
 from timeledger.events.audience import Audience
 from timeledger.events.catalog import TypeFilter
-from timeledger.events.service import SCAN_WINDOW, head_revision, visible_changes
+from timeledger.events.service import SCAN_WINDOW, visible_changes
 from timeledger.kit.errors import BadRequest
 from timeledger.kit.routing import RawBody
 from timeledger.kit.uow import UnitOfWork
