@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from tests.conftest import WorkspaceFixture
 from timeledger.changelog.service import (
     CHANGES_CHANNEL,
+    PIPELINED_MOST,
     head_revision,
     record_change,
     recorded_revisions,
@@ -222,6 +223,18 @@ def test_a_query_of_the_log_sees_the_changes_its_transaction_recorded(db: Databa
         _thing(session, workspace_id, 3)
         assert recorded_revisions(session) == [1, 2, 3]
     assert _revisions(db, workspace_id) == [1, 2, 3]
+
+
+@pytest.mark.parametrize("count", [PIPELINED_MOST, PIPELINED_MOST + 1])
+def test_few_or_many_changes_of_a_transaction_are_appended_alike(db: Database, count: int) -> None:
+    workspace_id = _bare_workspace(db, f"Appended {count}")
+    with db.transaction(workspace_id=workspace_id) as session:
+        for n in range(count):
+            _thing(session, workspace_id, n, n=n)
+    changes = _changes(db, workspace_id)
+    assert changes == [(n + 1, n, {"n": n}) for n in range(count)]
+    with db.session(write=False) as session:
+        assert head_revision(session, workspace_id) == count
 
 
 def test_a_savepoint_rolled_back_forgets_what_it_recorded(db: Database) -> None:

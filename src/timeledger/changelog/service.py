@@ -7,9 +7,10 @@ transaction ends, and every writer of the workspace waits for that lock. Taken w
 change happened, the lock was held through the rest of the request (rendering its
 answer, more queries). Taken at the commit, on SQLite by one prepared statement with the
 rows written by `kit.bulk.insert_rows` (SQLite's writers are serialized anyway), and on
-PostgreSQL by one statement sent with the COMMIT in one pipeline, it is held while the
-database works and never while this process gets round to its next statement (20 clients
-clocking on PostgreSQL: 243 → 376 operations/s, docs/performance.md).
+PostgreSQL, for a request's few changes, by one statement sent with the COMMIT in one
+pipeline, it is held while the database works and never while this process gets round
+to its next statement (20 clients clocking on PostgreSQL: 243 → 376 operations/s,
+docs/performance.md).
 """
 
 from collections.abc import Iterator, Sequence
@@ -278,6 +279,10 @@ def _append(session: Session, workspace_id: int, queued: Sequence[_Queued]) -> l
 
 
 _THE_LOG = frozenset({Change, WorkspaceRevision})
+PIPELINED_MOST = 100
+"""The most changes PostgreSQL appends in one pipeline with the COMMIT. More are written
+by COPY (`kit.bulk.insert_rows`): for 5,000 changes 40-65 ms against 100 ms by arrays,
+while for a request's few the round trips saved matter more."""
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -301,7 +306,7 @@ def _append_before_commit(session: Session) -> None:
     waiting = recorded.waiting()
     if not waiting:
         return
-    if session.connection().dialect.name != "postgresql":
+    if session.connection().dialect.name != "postgresql" or len(waiting) > PIPELINED_MOST:
         recorded_revisions(session)
         return
     # The counter's row lock is held from the append to the commit: sent together, it
