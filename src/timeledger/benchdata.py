@@ -37,6 +37,7 @@ from sqlalchemy import Connection, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from timeledger.access.credentials import PasswordHashing, generate_password
+from timeledger.changelog.service import head_revision
 from timeledger.entries.day_totals import NO_REFERENCE, week_start_of
 from timeledger.entries.month_totals import rebuild_months
 from timeledger.kit.clock import utcnow
@@ -1154,10 +1155,8 @@ def _generate_time(
     with db.transaction() as session:  # unscoped: ids are shared by all workspaces
         next_interval = (session.scalar(select(func.max(PresenceInterval.id))) or 0) + 1
         next_entry = (session.scalar(select(func.max(TimeEntry.id))) or 0) + 1
-        revision = session.scalar(
-            select(WorkspaceRevision.revision).where(WorkspaceRevision.workspace_id == workspace_id)
-        )
-    log = ChangeLog(workspace_id, revision or 0, changes)
+        revision = head_revision(session, workspace_id)
+    log = ChangeLog(workspace_id, revision, changes)
     work_activities = [activities["work"], activities["travel"]]
     home_office = activities["home_office"]
     whole_entries = int(entries_per_day)

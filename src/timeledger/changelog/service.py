@@ -86,6 +86,9 @@ class _Recorded:
     began (kept until the transaction ends: a savepoint's rollback is told after its
     end)."""
 
+    def any_waiting(self) -> bool:
+        return len(self.queued) > len(self.revisions)
+
     def waiting(self) -> list[_Queued]:
         return self.queued[len(self.revisions) :]
 
@@ -124,8 +127,8 @@ def record_changes(
     changes: Sequence[ChangeOf],
 ) -> None:
     """Record changes, in order, as of now; they take the workspace's next revisions when
-    the transaction commits (or earlier, when `recorded_revisions` asks for them), one
-    counter update and one batch of inserts however many there are.
+    the transaction commits (or earlier, when `recorded_revisions` or a query of the log
+    asks for them), one counter update and one batch of inserts however many there are.
 
     Writers of one workspace take revisions in commit order: a reader never sees revision
     N+1 before N is committed, and a rolled-back transaction (or savepoint) leaves no gap.
@@ -292,7 +295,7 @@ def _append_before_reading_the_log(state: ORMExecuteState) -> None:
     recorded: _Recorded | None = state.session.info.get(_RECORDED)
     if (
         recorded is not None
-        and recorded.waiting()
+        and recorded.any_waiting()
         and not _THE_LOG.isdisjoint(mapper.class_ for mapper in state.all_mappers)
     ):
         recorded_revisions(state.session)

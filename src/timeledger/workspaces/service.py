@@ -17,6 +17,7 @@ from timeledger.kit.errors import Conflict, NotFound, Unprocessable
 from timeledger.kit.etag import etag_for
 from timeledger.kit.tenancy import scope_session_to_workspace
 from timeledger.kit.timeutil import DateKeyword, instants_of, keyword_range_in_zone, zone
+from timeledger.kit.views import view_of
 from timeledger.models import User, Workspace
 from timeledger.settings.kind_schemas import MIN_DATE
 from timeledger.settings.service import create_default_activities
@@ -108,17 +109,11 @@ def _public_settings(settings: dict[str, Any]) -> dict[str, Any]:
 
 
 def workspace_view(session: Session, workspace: Workspace) -> WorkspaceRead:
-    return WorkspaceRead(
-        id=workspace.id,
-        name=workspace.name,
-        timezone=workspace.timezone,
-        locale=workspace.locale,
-        currency=workspace.currency,
-        week_start=workspace.week_start,
+    return view_of(
+        WorkspaceRead,
+        workspace,
         settings=_public_settings(workspace.settings),
         revision=head_revision(session, workspace.id),
-        created_at=workspace.created_at,
-        updated_at=workspace.updated_at,
     )
 
 
