@@ -37,6 +37,7 @@ from timeledger.jobs.worker import Worker
 from timeledger.kiosks.endpoints import kiosk_device_router, kiosks_router
 from timeledger.kit.clock import Clock, CurrentClockMiddleware, clock_starting_at
 from timeledger.kit.db import Database
+from timeledger.kit.dependency_plans import solve_by_plans
 from timeledger.kit.errors import (
     install_problem_handlers,
     render_native_problem,
@@ -176,6 +177,7 @@ def create_app(
     clock: Clock | None = None,
 ) -> FastAPI:
     remember_parameter_facts()
+    solve_by_plans()
     settings = settings or get_settings()
     db = db or Database(settings.database_url)
     clock = clock or clock_starting_at(settings.clock_start)

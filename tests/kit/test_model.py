@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import event, select, text
-from sqlalchemy.dialects import sqlite
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import StatementError
 
 from timeledger.kit.clock import utcnow
@@ -78,6 +78,19 @@ def test_none_stays_none() -> None:
     instant = EpochInstant()
     assert instant.process_bind_param(None, ANY_DIALECT) is None
     assert instant.process_result_value(None, ANY_DIALECT) is None
+
+
+@pytest.mark.parametrize("dialect", [sqlite.dialect(), postgresql.psycopg.dialect()])  # type: ignore[no-untyped-call]
+def test_the_result_processor_of_each_engine_answers_as_process_result_value(
+    dialect: Any,
+) -> None:
+    instant = EpochInstant()
+    process = instant.dialect_impl(dialect).result_processor(dialect, None)
+    assert process is not None
+    micros = [instant.process_bind_param(at, dialect) for at in INSTANTS]
+    read = [process(value) for value in [*micros, None]]
+    assert read == [*INSTANTS, None]
+    assert all(instant.tzinfo is UTC for instant in read if instant is not None)
 
 
 @pytest.mark.parametrize("at", INSTANTS)
