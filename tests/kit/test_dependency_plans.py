@@ -83,8 +83,7 @@ def _groups(dependant: Dependant) -> list[tuple[str, list[Any]]]:
 def _planned_group(dependant: Dependant, location: str) -> tuple[Parameter, ...]:
     plan = plan_of(dependant)
     assert plan is not None
-    planned: tuple[Parameter, ...] = getattr(plan, location)
-    return planned
+    return next(group for group, _ in plan.parameter_groups if group[0].location == location)
 
 
 def test_every_parameter_of_every_route_reads_as_fastapi_reads_it() -> None:

@@ -27,6 +27,7 @@ from collections.abc import Callable, Mapping, Sequence
 from copy import deepcopy
 from dataclasses import dataclass
 from enum import Enum
+from operator import attrgetter
 from typing import Any
 
 import fastapi.dependencies.utils as solving
@@ -95,16 +96,24 @@ class Plan:
     dependant: Dependant
     call: Callable[..., Any] | None
     steps: tuple[Step, ...]
-    path: tuple[Parameter, ...]
-    query: tuple[Parameter, ...]
-    header: tuple[Parameter, ...]
-    cookie: tuple[Parameter, ...]
+    parameter_groups: tuple[tuple[tuple[Parameter, ...], "ReadFrom"], ...]
+    """The path, query, header and cookie parameters that are declared, in FastAPI's
+    order, each group with where the request holds its values."""
     has_body: bool
     request_names: tuple[str, ...]
     """Parameters that receive the request itself (`Request`, `HTTPConnection`)."""
     background_tasks_name: str | None
     response_name: str | None
 
+
+ReadFrom = Callable[[Request], Mapping[str, Any]]
+_READ_FROM: tuple[ReadFrom, ...] = (
+    attrgetter("path_params"),
+    attrgetter("query_params"),
+    attrgetter("headers"),
+    attrgetter("cookies"),
+)
+"""Where the request holds the values of each parameter group, in FastAPI's order."""
 
 _PLANS: dict[int, tuple[Dependant, Callable[..., Any] | None, Plan | None]] = {}
 """Each dependant's plan by its id, beside the dependant (which keeps the id its own) and
@@ -171,26 +180,27 @@ def _work_out(dependant: Dependant) -> Plan | None:
                 ),
             )
         )
-    groups = [
-        _parameters(fields)
-        for fields in (
+    groups = []
+    for fields, read_from in zip(
+        (
             dependant.path_params,
             dependant.query_params,
             dependant.header_params,
             dependant.cookie_params,
-        )
-    ]
-    path, query, header, cookie = groups
-    if path is None or query is None or header is None or cookie is None:
-        return None
+        ),
+        _READ_FROM,
+        strict=True,
+    ):
+        parameters = _parameters(fields)
+        if parameters is None:
+            return None
+        if parameters:
+            groups.append((parameters, read_from))
     return Plan(
         dependant=dependant,
         call=dependant.call,
         steps=tuple(steps),
-        path=path,
-        query=query,
-        header=header,
-        cookie=cookie,
+        parameter_groups=tuple(groups),
         has_body=bool(dependant.body_params),
         request_names=tuple(
             name
@@ -288,16 +298,10 @@ async def _solve(plan: Plan, solving_: _Solving) -> tuple[dict[str, Any], list[A
         if step.cache_key not in cache:
             cache[step.cache_key] = solved
     request = solving_.request
-    for parameters, source in (
-        (plan.path, "path"),
-        (plan.query, "query"),
-        (plan.header, "header"),
-        (plan.cookie, "cookie"),
-    ):
-        if parameters:
-            found, failed = _values_of(parameters, _received(request, source))
-            values.update(found)
-            errors += failed
+    for parameters, read_from in plan.parameter_groups:
+        found, failed = _values_of(parameters, read_from(request))
+        values.update(found)
+        errors += failed
     if plan.has_body:
         found, failed = await solving.request_body_to_args(
             body_fields=plan.dependant.body_params,
@@ -315,16 +319,6 @@ async def _solve(plan: Plan, solving_: _Solving) -> tuple[dict[str, Any], list[A
     if plan.response_name:
         values[plan.response_name] = solving_.response
     return values, errors
-
-
-def _received(request: Request, source: str) -> Mapping[str, Any]:
-    if source == "path":
-        return request.path_params
-    if source == "query":
-        return request.query_params
-    if source == "header":
-        return request.headers
-    return request.cookies
 
 
 async def solve_dependencies(
