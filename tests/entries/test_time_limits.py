@@ -11,6 +11,7 @@ from sqlalchemy import event, update
 
 from tests.access.support import assert_problem
 from tests.timesheet.support import Person, create
+from timeledger.entries import service
 from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
 from timeledger.models import TimeEntry
@@ -130,7 +131,11 @@ def test_a_batch_counts_its_own_items_against_the_day(
 
 
 def test_a_batch_counts_stored_minutes_of_dated_and_spanned_items_in_one_read(
-    client: TestClient, db: Database, person: Person, activities: dict[str, int]
+    client: TestClient,
+    db: Database,
+    person: Person,
+    activities: dict[str, int],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     work = activities["work"]
     create(client, person, {"date": DAY, "minutes": 1400, "activity_id": work})
@@ -140,11 +145,19 @@ def test_a_batch_counts_stored_minutes_of_dated_and_spanned_items_in_one_read(
     dated = {**item, "date": DAY, "minutes": 41}
     # 23:30 to 00:30 UTC is 00:30 to 01:30 on 2026-03-11 in Berlin: the stored day there.
     spanned = {**item, "started_at": "2026-03-10T23:30:00Z", "ended_at": "2026-03-11T00:11:00Z"}
-    day_reads: list[str] = []
+    day_reads: list[Any] = []
+    entry_sums: list[str] = []
+    read_day_totals = service.entry_minutes_by_day
+
+    def read_counted(*arguments: Any) -> dict[tuple[int, date], int]:
+        day_reads.append(arguments)
+        return read_day_totals(*arguments)
 
     def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         if "sum(time_entries.minutes)" in statement:
-            day_reads.append(statement)
+            entry_sums.append(statement)
+
+    monkeypatch.setattr(service, "entry_minutes_by_day", read_counted)
 
     event.listen(db.engine, "before_cursor_execute", count)
     try:
@@ -159,6 +172,7 @@ def test_a_batch_counts_stored_minutes_of_dated_and_spanned_items_in_one_read(
         "body.items.29.minutes",
     ]
     assert len(day_reads) == 1
+    assert entry_sums == []
     allowed = client.post(BATCH, json={"items": fits}, headers=person.headers)
     assert allowed.status_code == 201, allowed.text
 

@@ -41,32 +41,6 @@ class EntryRepository:
     def get(self, entry_id: int) -> TimeEntry | None:
         return self.session.get(TimeEntry, entry_id)
 
-    def minutes_by_day(self, days: Collection[tuple[int, date]]) -> dict[tuple[int, date], int]:
-        """The minutes of the entries on each of these (employee, day) that has any, in one
-        query: the sums of the employees' days from the first day asked to the last (one
-        range of the (employee, day) index per employee), of which the days asked are
-        kept. The statement's text is the same for every batch, so it is compiled once; a
-        list of the pairs themselves would be compiled anew each time (thousands of
-        parameters), and SQLite scans the entries for an OR of per-employee days."""
-        wanted = set(days)
-        if not wanted:
-            return {}
-        employee_ids = sorted({employee_id for employee_id, _ in wanted})
-        dates = [day for _, day in wanted]
-        rows = self.session.execute(
-            select(TimeEntry.employee_id, TimeEntry.day, func.sum(TimeEntry.minutes))
-            .where(
-                TimeEntry.employee_id.in_(employee_ids),
-                TimeEntry.day.between(min(dates), max(dates)),
-            )
-            .group_by(TimeEntry.employee_id, TimeEntry.day)
-        )
-        return {
-            (employee_id, day): int(minutes)
-            for employee_id, day, minutes in rows
-            if (employee_id, day) in wanted
-        }
-
     def minutes_on(self, employee_id: int, day: date, *, exclude_id: int | None) -> int:
         """The minutes of the employee's entries dated `day`, but for entry `exclude_id`."""
         statement = select(func.coalesce(func.sum(TimeEntry.minutes), 0)).where(

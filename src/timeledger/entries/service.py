@@ -34,6 +34,7 @@ from timeledger.entries.schemas import (
     EntryFields,
     EntryUpdate,
 )
+from timeledger.entries.team_totals import entry_minutes_by_day
 from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import Conflict, Forbidden, NotFound, Problem, Unprocessable
 from timeledger.kit.etag import etag_for
@@ -190,8 +191,9 @@ class Lookups:
         self.periods.update(EmploymentRepository(self.session).of_employees(employee_ids))
 
     def read_stored_minutes(self, items: Collection[RequestedEntry]) -> None:
-        """Reads in one query the stored minutes of every day the new `items` may fall on:
-        its employee's date, or the days around its start in any time zone."""
+        """Reads in one query the stored minutes of every day the new `items` may fall on
+        (its employee's date, or the days around its start in any time zone), from the day
+        totals: a row per activity and project of a day, however many entries it holds."""
         days: set[tuple[int, date]] = set()
         for item in items:
             employee_id, day, started_at = (
@@ -201,8 +203,14 @@ class Lookups:
                 days.add((employee_id, day))
             if started_at is not None:
                 days.update((employee_id, day) for day in _local_days_of(started_at))
-        self.stored_day_minutes = EntryRepository(self.session).minutes_by_day(days)
         self.minutes_read_for = frozenset(days)
+        if not days:
+            return
+        dates = [day for _, day in days]
+        stored = entry_minutes_by_day(
+            self.session, {employee_id for employee_id, _ in days}, min(dates), max(dates)
+        )
+        self.stored_day_minutes = {key: stored[key] for key in days if key in stored}
 
     def stored_minutes(self, employee_id: int, day: date, entry: TimeEntry | None) -> int:
         """The minutes stored on the employee's day, but `entry`'s own."""

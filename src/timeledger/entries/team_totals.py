@@ -1,5 +1,6 @@
-"""The minutes a team registered, day by day: one read of the day totals kept with the
-entries (`day_totals`) for the whole team, compiled once (`kit/prepared`)."""
+"""The minutes employees registered, day by day: one read of the day totals kept with the
+entries (`day_totals`) for a whole team or a batch's employees, compiled once
+(`kit/prepared`)."""
 
 from collections.abc import Collection
 from datetime import date
