@@ -14,13 +14,14 @@ from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import BadRequest, Unprocessable
 
 ISO_DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+_ISO_DATE = re.compile(ISO_DATE_PATTERN)
 
 
 def _iso_date_only(value: object) -> object:
     """Pydantic alone also takes numbers (seconds since 1970) and timestamps at midnight."""
     if isinstance(value, date) and not isinstance(value, datetime):
         return value
-    if isinstance(value, str) and re.fullmatch(ISO_DATE_PATTERN, value):
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
         return value
     raise ValueError("must be a date as YYYY-MM-DD")
 
