@@ -523,6 +523,28 @@ hour.
   ±20 % and the two runs disagree, so the change is within their noise. A PostgreSQL
   read waits for three round trips and a thread move, which the plan does not change; in
   process a month of entries took 2.4-3.0 ms before and after.
+  In the full run of 07:08 (`python -m bench`, on an AMD EPYC host where the runs
+  before were on an Intel Xeon one, so only ratios within a run compare), with this
+  change and the batch's day-totals read below: the sweep's median operation 819 → 1,069
+  req/s on SQLite (0.12 → 0.16 of the floor) and 466 → 540 on PostgreSQL (0.07 → 0.08);
+  operations under 0.1x the floor 32 → 19 of 114 on SQLite and 110 → 87 on PostgreSQL;
+  2-range 3.86x → 5.00x TimeTagger. The same run's SQLite part was slow throughout (its
+  floor 5,706 req/s against 7,053 on PostgreSQL's part, TimeTagger's range 102 req/s
+  against 131): the preview at 4 connections (254 → 195 req/s) and the team list (241 →
+  180) fell with it. In process, alternating five rounds each on the same data, neither
+  moved with the change: the preview of a month 3.83-4.17 ms before, 3.38-4.53 after
+  (medians 4.15 and 3.72); the team list 3.47-3.52 ms before, 3.40-3.94 after.
+- **A batch's stored minutes from the day totals (2026-12-07, evening).** A batch checks
+  that each day keeps at most 1,440 minutes, so it reads the minutes already stored on
+  its employees' days. It summed the entries of those days, a read that grows with the
+  entries a day holds: 12.7 % of a batch of 100 in process on the benchmark's days, which
+  fill up as the scenario runs. `entries/team_totals.entry_minutes_by_day` already
+  answered the same question from `entry_day_totals`, kept in the same transaction as the
+  entries; the batch reads it now and the entries' own sum is gone. In process on the
+  100-employee data, four alternating rounds of 200 batches (ms a batch): SQLite 19.6-28.6
+  before, 17.9-25.2 after (medians 24.9 and 22.2); PostgreSQL three rounds of 100,
+  33.3-36.6 before, 31.0-35.1 after. The full run's bulk ratio (1.27x TimeTagger against
+  1.38x) is within that run's slow SQLite part.
 """
 
 
@@ -1003,6 +1025,61 @@ def _verdict_word(met: bool | None) -> str:
     return "not measured" if met is None else "pass" if met else "miss"
 
 
+IMPORT_HISTORY = """In a full run this scenario comes last on each engine, after every other
+scenario has added rows (the statements' evaluation documents, 10,000 bulk entries,
+clocking), and export and restore handle whatever the workspace holds: in the full runs of
+2026-12-07 (04:41 and 07:08) the export peaked at 310-315 MiB and SQLite's restore at 345 MiB
+(target < 300), and the Toggl import on PostgreSQL made 4,520 and 4,125 rows/s (target
+5,000). `python -m bench --only data` on a fresh dataset (2026-12-07 05:18, after an
+import's large batches of changes went back to `COPY`) met every target on both engines:
+the import 6,314 / 5,856 rows/s, the export's memory 191 / 226 MiB, the restore's 248 /
+226 MiB. The full runs' memory remains to be examined; the statements' `evaluation`
+documents are the largest rows a full run adds.
+
+What lifted the import from 3,338 / 2,466 rows/s (2026-12-06, afternoon) to 5,948 / 5,416,
+all of it on paths every caller shares:
+
+- In the entries' batch service (so `POST /api/timesheet/entries/batch` gains alike): the
+stored minutes of a batch's days read with one range of the (employee, day) index per
+employee (SQLite had scanned the entries table for an OR of day lists: 16 s of 43; since
+2026-12-07 evening the range is read from the day totals, see "Where the time goes"); rows
+written in bulk (`kit/bulk.py`: `COPY` on PostgreSQL, one prepared INSERT run for every row
+on SQLite, the totals by one `INSERT ... SELECT FROM unnest(arrays) ... ON CONFLICT` on
+PostgreSQL); references and rates resolved once for all the days on which the same versions
+are in force (100,000 rate resolutions became 14,672); `create_entries` is `settle_entries`
+(every rule, the rows with their ids, views and totals) then `store_entries` (only writes).
+- The import: its rows handed over by column, 5,000 a batch, each batch ending where a
+person's entries end; on PostgreSQL the next batch is settled on a second connection, in
+its own transaction, while the batch before it is written (`imports/service._pipelined`):
+the server's work on one batch (foreign keys checked row by row by its triggers, the
+totals' upserts) overlaps the rules' work on the next. In process on the same file: 26 →
+16.5 s. SQLite has one writer at a time, so its batches run one after the other.
+- The `timeledger` command (`command.py`): it loads the application with the cycle
+collector paused and freezes what it loaded (`gc.freeze`), and collects young objects
+after 10,000 new ones instead of 700. A batch's values lived long enough to become old, so
+Python ran 39 full collections in an import, each traversing every live object again:
+1.3-2.5 s of it; 2 collections (0.06 s) now. A planned entry is a `NamedTuple`, which the
+collector stops tracking. The command's start fell from 2.4 to 1.5 s (with the next point).
+- `make bytecode` (run by `make run` and `make bench`) compiles the source, installed
+editable: with `PYTHONDONTWRITEBYTECODE` set on this machine every command compiled 300
+modules anew.
+- SQLite connections of the import and export commands get a 16 MiB page cache
+(`kit/db.SQLITE_COMMAND_PAGE_CACHE_KIB`; the server and worker keep SQLite's 2 MiB for
+each of their pooled connections): the index pages of 1.1 million entries and their totals
+are not read again for every batch (19.5 → 17.5 s in process), and WAL checkpoints every
+10,000 pages (commits 3.3 → 1.7 s).
+
+Tried and left out: dropping the single-column `workspace_id` indexes that composite
+indexes already cover (measured twice on each engine: no difference), and two batches
+written at once on PostgreSQL (each row's foreign key checks lock the same parent rows from
+two transactions, and PostgreSQL's shared row locks then cost more than the overlap
+gained: 26.2 → 23.6 s, against 16.5 s for one writer with the next batch settled beside
+it).
+"""
+"""Issue #23's hand-written history below its table: kept here, as `WHERE_THE_TIME_GOES`
+is, so that a full run's report keeps it."""
+
+
 def data_section(report: dict[str, Any]) -> list[str]:
     """Issue #23's targets beside scenario 14's figures: one row per target, a column per
     engine, the verdicts and the ratios measured / target."""
@@ -1057,6 +1134,7 @@ def data_section(report: dict[str, Any]) -> list[str]:
         )
         lines.append(f"| {name} | {' | '.join(cells)} | {verdict} | {ratio or '-'} |")
     lines.append("")
+    lines.append(IMPORT_HISTORY)
     return lines
 
 
