@@ -12,6 +12,7 @@ from sqlalchemy import event, update
 from tests.access.support import assert_problem
 from tests.timesheet.support import Person, create
 from timeledger.entries import service
+from timeledger.entries.team_totals import entry_minutes_by_day
 from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
 from timeledger.models import TimeEntry
@@ -147,11 +148,10 @@ def test_a_batch_counts_stored_minutes_of_dated_and_spanned_items_in_one_read(
     spanned = {**item, "started_at": "2026-03-10T23:30:00Z", "ended_at": "2026-03-11T00:11:00Z"}
     day_reads: list[Any] = []
     entry_sums: list[str] = []
-    read_day_totals = service.entry_minutes_by_day
 
     def read_counted(*arguments: Any) -> dict[tuple[int, date], int]:
         day_reads.append(arguments)
-        return read_day_totals(*arguments)
+        return entry_minutes_by_day(*arguments)
 
     def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         if "sum(time_entries.minutes)" in statement:
