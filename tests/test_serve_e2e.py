@@ -19,8 +19,8 @@ from tests.conftest import make_workspace
 from timeledger.access.credentials import PasswordHashing
 from timeledger.kit.clock import SYSTEM_CLOCK, ShiftedClock, clock_in_use, current_clock, utcnow
 from timeledger.kit.db import Database
-from timeledger.kit.errors import MAX_URL_BYTES
 from timeledger.kit.errors import PROBLEM_MEDIA_TYPE as PROBLEM
+from timeledger.kit.request_limits import MAX_URL_BYTES
 
 pytestmark = pytest.mark.slow
 

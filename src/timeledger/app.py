@@ -1,5 +1,6 @@
 """create_app(): routers, middleware, error handlers."""
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -35,7 +36,7 @@ from timeledger.inbox.endpoints import inbox_router
 from timeledger.jobs.endpoints import jobs_router
 from timeledger.jobs.worker import Worker
 from timeledger.kiosks.endpoints import kiosk_device_router, kiosks_router
-from timeledger.kit.clock import Clock, CurrentClockMiddleware, clock_starting_at
+from timeledger.kit.clock import Clock, clock_starting_at
 from timeledger.kit.db import Database
 from timeledger.kit.dependency_plans import solve_by_plans
 from timeledger.kit.errors import (
@@ -50,12 +51,13 @@ from timeledger.kit.memory import (
 )
 from timeledger.kit.observability import (
     WITHOUT_OPENTELEMETRY,
-    RequestContextMiddleware,
     configure_logging,
+    level_number,
     metrics_endpoint,
 )
 from timeledger.kit.openapi import build_openapi
 from timeledger.kit.param_facts import remember_parameter_facts
+from timeledger.kit.request_frame import RequestFrame
 from timeledger.kit.route_table import RouteTable
 from timeledger.kit.routing import API_PREFIX
 from timeledger.kit.uow import UnitOfWorkRoute
@@ -205,7 +207,6 @@ def create_app(
         docs_url=f"{API_PREFIX}/docs",
         redoc_url=None,
         openapi_tags=TAGS,
-        max_body_size=settings.max_request_bytes,
         lifespan=lifespan,
         telemetry=WITHOUT_OPENTELEMETRY,
     )
@@ -213,8 +214,12 @@ def create_app(
     app.state.db = db
     app.state.clock = clock
     app.state.password_hashing = password_hashing or PasswordHashing(settings.argon2_memory_kib)
-    app.add_middleware(RequestContextMiddleware)
-    app.add_middleware(CurrentClockMiddleware, clock=clock)
+    app.add_middleware(
+        RequestFrame,
+        clock=clock,
+        body_limit=settings.max_request_bytes,
+        log_requests=level_number(settings.log_level) <= logging.INFO,
+    )
     install_problem_handlers(app)
 
     # First: FastAPI's own documentation routes, each a pattern to try, come after it.

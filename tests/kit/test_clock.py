@@ -5,13 +5,10 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from fastapi import FastAPI
-from fastapi.testclient import TestClient
 
 from timeledger.kit.clock import (
     SYSTEM_CLOCK,
     Clock,
-    CurrentClockMiddleware,
     FixedClock,
     ShiftedClock,
     clock_in_use,
@@ -103,20 +100,3 @@ def test_without_a_start_the_setting_keeps_the_current_clock() -> None:
         assert clock_starting_at(None) is frozen
     started: Clock = clock_starting_at(NEW_YEAR)
     assert NEW_YEAR <= started.now() < NEW_YEAR + timedelta(seconds=5)
-
-
-def test_the_middleware_makes_the_application_clock_current_for_each_request() -> None:
-    app = FastAPI()
-    app.add_middleware(CurrentClockMiddleware, clock=FixedClock(NEW_YEAR))
-
-    @app.get("/now")
-    def now() -> str:
-        return utcnow().isoformat()
-
-    @app.get("/now-async")
-    async def now_async() -> str:
-        return utcnow().isoformat()
-
-    with TestClient(app) as client:
-        assert client.get("/now").json() == NEW_YEAR.isoformat()
-        assert client.get("/now-async").json() == NEW_YEAR.isoformat()

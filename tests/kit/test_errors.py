@@ -9,7 +9,8 @@ from httpx import Response
 
 from tests.conftest import WorkspaceFixture
 from timeledger.config import Settings
-from timeledger.kit.errors import MAX_URL_BYTES, PROBLEM_MEDIA_TYPE, PROBLEM_TYPE_BASE, Conflict
+from timeledger.kit.errors import PROBLEM_MEDIA_TYPE, PROBLEM_TYPE_BASE, Conflict
+from timeledger.kit.request_limits import MAX_URL_BYTES
 
 SECRET_MESSAGE = "database password is hunter2"
 

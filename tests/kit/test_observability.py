@@ -6,6 +6,7 @@ from fastapi.testclient import TestClient
 from opentelemetry import _logs, metrics, trace
 
 from tests.conftest import WorkspaceFixture
+from timeledger.kit.observability import RequestMetrics
 
 
 def _is_generated(request_id: str) -> bool:
@@ -82,3 +83,23 @@ def test_requests_never_look_up_the_global_opentelemetry_providers(
     assert client.get("/api/").status_code == 200
     assert client.get("/api/nowhere").status_code == 404
     assert looked_up == []
+
+
+def test_request_metrics_count_each_duration_in_its_bucket_and_all_above() -> None:
+    metrics = RequestMetrics(buckets=(0.01, 0.1, float("inf")))
+    for seconds in (0.004, 0.01, 0.05, 3.0):
+        metrics.record("GET", "/api/users", 200, seconds)
+    metrics.record("GET", "/api/users", 404, 0.002)
+    answered, durations = metrics.collect()
+    assert {(sample.labels["status"], sample.value) for sample in answered.samples} == {
+        ("200", 4),
+        ("404", 1),
+    }
+    values = {(sample.name, sample.labels.get("le")): sample.value for sample in durations.samples}
+    assert values == {
+        ("timeledger_http_request_duration_seconds_bucket", "0.01"): 3,
+        ("timeledger_http_request_duration_seconds_bucket", "0.1"): 4,
+        ("timeledger_http_request_duration_seconds_bucket", "+Inf"): 5,
+        ("timeledger_http_request_duration_seconds_count", None): 5,
+        ("timeledger_http_request_duration_seconds_sum", None): pytest.approx(3.066),
+    }

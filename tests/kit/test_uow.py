@@ -19,10 +19,10 @@ from sqlalchemy.orm import Session
 
 from tests.conftest import WorkspaceFixture
 from timeledger.app import ROUTE_TABLE
-from timeledger.kit.clock import CurrentClockMiddleware, utcnow
+from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
 from timeledger.kit.errors import Conflict, Forbidden, NotFound, install_problem_handlers
-from timeledger.kit.observability import RequestContextMiddleware
+from timeledger.kit.request_frame import RequestFrame
 from timeledger.kit.route_table import RouteTable, every_route
 from timeledger.kit.uow import (
     UnitOfWork,
@@ -271,11 +271,11 @@ def test_every_route_of_the_application_ends_its_unit_of_work_on_its_thread() ->
 
 
 def test_requests_reach_the_routes_through_no_lane(app: FastAPI) -> None:
-    """Only the request's context and clock stand between the server and the route table
-    (besides FastAPI's own error and size handling): a middleware answering some operation
+    """Only the request frame stands between the server and the route table (besides
+    FastAPI's own error handling): a middleware answering some operation
     itself, as the lanes of scenarios 1 and 5 did until 2026-12-04, would fail here."""
     standing: list[object] = [middleware.cls for middleware in app.user_middleware]
-    assert standing == [CurrentClockMiddleware, RequestContextMiddleware]
+    assert standing == [RequestFrame]
     documentation = {"/api/openapi.json", "/api/docs", "/docs/oauth2-redirect"}
     others = [
         route

@@ -18,13 +18,9 @@ from timeledger.imports.schemas import ImportProblemsPage
 from timeledger.imports.uploads import remove_upload, save_upload, too_large, upload_path
 from timeledger.jobs import service as jobs
 from timeledger.jobs.schemas import JobRead
-from timeledger.kit.errors import (
-    OWN_BODY_LIMIT_PATHS,
-    Conflict,
-    Problem,
-    Unprocessable,
-)
+from timeledger.kit.errors import Conflict, Problem, Unprocessable
 from timeledger.kit.pagination import DEFAULT_LIMIT, MAX_LIMIT
+from timeledger.kit.request_limits import OWN_BODY_LIMIT_PATHS
 from timeledger.kit.routing import API_PREFIX, ResourceId, api_router, created
 from timeledger.kit.uow import UnitOfWork
 from timeledger.models import Workspace
@@ -32,8 +28,7 @@ from timeledger.models import Workspace
 imports_router = api_router("Admin", prefix="/admin/imports")
 
 IMPORT = "workspace:update:*"
-ROUTE_BODY_LIMIT = 2**62
-"""FastAPI's limit lifted for the upload: the route counts it against its own setting."""
+# The upload is counted against a setting of its own (`save_upload`), not the request limit.
 OWN_BODY_LIMIT_PATHS.add(f"{API_PREFIX}/admin/imports")
 
 
@@ -93,7 +88,6 @@ async def uploaded(
     status_code=status.HTTP_202_ACCEPTED,
     response_model=JobRead,
     summary="Import another product's file (a dry run unless apply=true)",
-    max_body_size=ROUTE_BODY_LIMIT,
     openapi_extra={
         "requestBody": {
             "required": True,

@@ -8,11 +8,9 @@ another clock; `TIMELEDGER_CLOCK_START` starts a whole process at a chosen insta
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
-
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 
 class Clock(Protocol):
@@ -79,23 +77,22 @@ def utcnow() -> datetime:
     return current_clock().now()
 
 
+def make_current(clock: Clock) -> Token[Clock]:
+    """Makes `clock` current in this context until `restore_clock(token)`: the request
+    frame's way, which costs less than entering `clock_in_use` on every request."""
+    return _current_clock.set(clock)
+
+
+def restore_clock(token: Token[Clock]) -> None:
+    """Makes current again the clock that was before `make_current` gave `token`."""
+    _current_clock.reset(token)
+
+
 @contextmanager
 def clock_in_use(clock: Clock) -> Iterator[None]:
     """Make `clock` current for the code run inside (and the threads it hands work to)."""
-    token = _current_clock.set(clock)
+    token = make_current(clock)
     try:
         yield
     finally:
-        _current_clock.reset(token)
-
-
-class CurrentClockMiddleware:
-    """Makes the application's clock current for each request."""
-
-    def __init__(self, app: ASGIApp, clock: Clock) -> None:
-        self.app = app
-        self.clock = clock
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        with clock_in_use(self.clock):
-            await self.app(scope, receive, send)
+        restore_clock(token)

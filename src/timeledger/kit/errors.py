@@ -7,14 +7,11 @@ import structlog
 from fastapi import FastAPI, Request, routing
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
-from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.body_limit import MAX_BODY_SIZE_SCOPE_KEY
 from starlette.routing import Match
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from timeledger.kit.jsonio import dump_json
-from timeledger.kit.observability import REQUEST_ID_HEADER, request_id_from
 from timeledger.kit.route_table import every_route
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -275,8 +272,8 @@ async def _on_http_exception(request: Request, exc: Exception) -> Response:
         detail = f"No resource at {request.url.path}."
     if exc.status_code == 405:
         detail = f"{request.method} is not allowed on {request.url.path}."
-    if exc.status_code == 413:
-        detail = _too_large_detail(request.scope.get(MAX_BODY_SIZE_SCOPE_KEY))
+    if exc.status_code == 413 and MAX_BODY_SIZE_SCOPE_KEY in request.scope:
+        detail = too_large_detail(request.scope[MAX_BODY_SIZE_SCOPE_KEY])
     headers = dict(exc.headers or {})
     if exc.status_code == 405:
         headers["Allow"] = ", ".join(_allowed_methods(request))
@@ -316,82 +313,8 @@ async def _on_unexpected(request: Request, exc: Exception) -> Response:
     )
 
 
-def _too_large_detail(limit: int | None) -> str:
-    if limit is None:
-        return "The request body is too large."
+def too_large_detail(limit: int) -> str:
     return f"The request body is larger than the {limit} bytes this server accepts."
-
-
-async def _refuse(problem: Problem, scope: Scope, receive: Receive, send: Send) -> None:
-    """Answers `problem` before the request reaches a route, in the format of the face the
-    path belongs to, and closes the connection: what is left of the request is unread."""
-    headers = Headers(scope=scope)
-    problem.headers.update({REQUEST_ID_HEADER: request_id_from(headers), "Connection": "close"})
-    await render_problem(Request(scope), problem)(scope, receive, send)
-
-
-OWN_BODY_LIMIT_PATHS: set[str] = set()
-"""Paths of uploads whose route limits its body itself, to a setting of its own; their
-routes lift FastAPI's limit (`max_body_size`) as well."""
-
-
-class DeclaredBodyLimit:
-    """Refuses a request whose Content-Length exceeds `limit` with a 413 problem.
-
-    FastAPI's `max_body_size` answers such a request with a text/plain 413 from a layer
-    outside every exception handler; this layer sits outside it and answers first. Bodies
-    sent without a Content-Length are counted by FastAPI, whose 413 the handlers render.
-    """
-
-    def __init__(self, app: ASGIApp, limit: int) -> None:
-        self.app = app
-        self.limit = limit
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            declared = next(
-                (value for name, value in scope["headers"] if name == b"content-length"), b""
-            )
-            if (
-                declared.isdigit()
-                and int(declared) > self.limit
-                and scope["path"] not in OWN_BODY_LIMIT_PATHS
-            ):
-                await _refuse(PayloadTooLarge(_too_large_detail(self.limit)), scope, receive, send)
-                return
-        await self.app(scope, receive, send)
-
-
-MAX_URL_BYTES = 32_768
-"""Longest request target (path and query) the application serves: 414 above. The web
-server's own limit (65,535 bytes, docs/api-conventions.md) lies above it, so every
-refusal up to there is a problem document."""
-
-
-class RequestTargetLimits:
-    """Refuses a request target longer than MAX_URL_BYTES (414) or holding a NUL character
-    (400): no parameter of any face means one, and PostgreSQL text cannot hold it, so it is
-    refused here once rather than by a pattern on every parameter."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            raw_path: bytes = scope.get("raw_path") or scope["path"].encode()
-            query: bytes = scope.get("query_string", b"")
-            if len(raw_path) + (len(query) + 1 if query else 0) > MAX_URL_BYTES:
-                too_long = UriTooLong(
-                    f"The URL is longer than the {MAX_URL_BYTES} bytes this server accepts; "
-                    "send long filters in several requests."
-                )
-                await _refuse(too_long, scope, receive, send)
-                return
-            if "\x00" in scope["path"] or b"%00" in query or b"\x00" in query:
-                nul = BadRequest("The URL holds a NUL character (%00), which no parameter accepts.")
-                await _refuse(nul, scope, receive, send)
-                return
-        await self.app(scope, receive, send)
 
 
 def install_problem_handlers(app: FastAPI) -> None:
@@ -399,13 +322,3 @@ def install_problem_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _on_validation_error)
     app.add_exception_handler(StarletteHTTPException, _on_http_exception)
     app.add_exception_handler(Exception, _on_unexpected)
-
-    build_middleware_stack = app.build_middleware_stack
-
-    def build_with_request_limits() -> ASGIApp:
-        stack = build_middleware_stack()
-        if app.max_body_size is not None:
-            stack = DeclaredBodyLimit(stack, app.max_body_size)
-        return RequestTargetLimits(stack)
-
-    app.build_middleware_stack = build_with_request_limits  # type: ignore[method-assign]

@@ -1,29 +1,27 @@
 """Request ids, structured logs (structlog) and Prometheus metrics."""
 
 import logging
+import math
+import random
 import re
-import secrets
 import sys
-import time
-from collections.abc import Mapping
+from bisect import bisect_left
+from collections.abc import Iterator, Sequence
+from itertools import accumulate
 from typing import Any
 
 import structlog
 from fastapi.telemetry import TelemetryConfig
-from prometheus_client import CONTENT_TYPE_LATEST, Counter, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Histogram, generate_latest
+from prometheus_client.core import CounterMetricFamily, HistogramMetricFamily, Metric
+from prometheus_client.registry import Collector
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Scope
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _ACCEPTABLE_REQUEST_ID = re.compile(r"[A-Za-z0-9._\-]{1,64}")
 
-REQUESTS = Counter(
-    "timeledger_http_requests_total", "HTTP requests answered", ["method", "route", "status"]
-)
-LATENCY = Histogram(
-    "timeledger_http_request_duration_seconds", "Time to answer HTTP requests", ["method", "route"]
-)
 
 access_log = structlog.get_logger("timeledger.access")
 
@@ -31,6 +29,11 @@ WITHOUT_OPENTELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "l
 """FastAPI's native OpenTelemetry switched off: Timeledger observes itself with the logs and
 metrics of this module, and FastAPI would otherwise look up the global OpenTelemetry
 providers on every request (about 20 µs of the 250 µs `GET /api/` takes in process)."""
+
+
+def level_number(name: str) -> int:
+    """The `logging` number of a level's name (INFO for a name it does not know)."""
+    return logging.getLevelNamesMapping().get(name.upper(), logging.INFO)
 
 
 def configure_logging(level: str = "INFO", *, json: bool = False) -> None:
@@ -50,18 +53,23 @@ def configure_logging(level: str = "INFO", *, json: bool = False) -> None:
             structlog.processors.format_exc_info,
             renderer,
         ],
-        wrapper_class=structlog.make_filtering_bound_logger(
-            logging.getLevelNamesMapping().get(level.upper(), logging.INFO)
-        ),
+        wrapper_class=structlog.make_filtering_bound_logger(level_number(level)),
         logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
         cache_logger_on_first_use=False,
     )
 
 
-def request_id_from(headers: Mapping[str, str]) -> str:
-    """The client's X-Request-ID when it is short and plain, else a fresh one."""
-    incoming = headers.get(REQUEST_ID_HEADER, "")
-    return incoming if _ACCEPTABLE_REQUEST_ID.fullmatch(incoming) else secrets.token_hex(16)
+def request_id_from(incoming: bytes | None) -> str:
+    """The client's X-Request-ID when it is short and plain, else a fresh one.
+
+    A fresh id only tells requests apart in logs and grants nothing, so it comes from the
+    ordinary pseudo-random generator: reading the system's entropy for it cost a tenth of
+    the time of a request that reads nothing."""
+    if incoming is not None:
+        text = incoming.decode("latin-1")
+        if _ACCEPTABLE_REQUEST_ID.fullmatch(text):
+            return text
+    return f"{random.getrandbits(128):032x}"
 
 
 def route_template(scope: Scope) -> str:
@@ -85,46 +93,75 @@ def route_template(scope: Scope) -> str:
     return template
 
 
-class RequestContextMiddleware:
-    """Gives every request an id (kept from the client when sane), logs and measures it,
-    and tells the client the server's time (`Server-Timing`).
+class RequestMetrics(Collector):
+    """Requests answered per method, route template and status, and the time they took
+    per method and route template: `timeledger_http_requests_total` and the histogram
+    `timeledger_http_request_duration_seconds`.
 
-    Every request passes here, so it reads the one header it needs from the raw scope and
-    keeps the metrics' labelled children (prometheus_client looks them up under a lock on
-    every `labels()` call)."""
+    Only the event loop's thread records, so the counts are plain numbers, handed to
+    prometheus_client when it collects: its own metrics take a lock for every count, three
+    or more of them for every request."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-        self._counted: dict[tuple[str, str, str], Any] = {}
-        self._timed: dict[tuple[str, str], Any] = {}
+    def __init__(self, buckets: Sequence[float] = Histogram.DEFAULT_BUCKETS) -> None:
+        self.bounds = tuple(buckets)
+        self.answered: dict[tuple[str, str, str], int] = {}
+        self.durations: dict[tuple[str, str], list[float]] = {}
+        """Per method and template: the count of each bucket alone, then the sum."""
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        request_id = _request_id_of(scope)
-        scope.setdefault("state", {})["request_id"] = request_id
-        structlog.contextvars.bind_contextvars(request_id=request_id)
-        started = time.perf_counter()
-        status = 500
-        id_header = (REQUEST_ID_HEADER_KEY, request_id.encode())
+    def record(self, method: str, template: str, status: int, seconds: float) -> None:
+        answered = (method, template, str(status))
+        self.answered[answered] = self.answered.get(answered, 0) + 1
+        durations = self.durations.get((method, template))
+        if durations is None:
+            durations = self.durations[(method, template)] = [0.0] * (len(self.bounds) + 1)
+        durations[bisect_left(self.bounds, seconds)] += 1
+        durations[-1] += seconds
 
-        async def send_with_request_id(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                answered_ms = (time.perf_counter() - started) * 1000
-                timing = (SERVER_TIMING_HEADER_KEY, f"app;dur={answered_ms:.1f}".encode())
-                message["headers"] = [*message.get("headers", ()), id_header, timing]
-            await send(message)
+    def collect(self) -> Iterator[Metric]:
+        answered = CounterMetricFamily(
+            "timeledger_http_requests",
+            "HTTP requests answered",
+            labels=("method", "route", "status"),
+        )
+        for labels, count in list(self.answered.items()):
+            answered.add_metric(labels, count)
+        durations = HistogramMetricFamily(
+            "timeledger_http_request_duration_seconds",
+            "Time to answer HTTP requests",
+            labels=("method", "route"),
+        )
+        for route, counts in list(self.durations.items()):
+            cumulative = list(accumulate(counts[:-1]))
+            buckets = [
+                (_bucket_label(bound), count)
+                for bound, count in zip(self.bounds, cumulative, strict=True)
+            ]
+            durations.add_metric(route, buckets, sum_value=counts[-1])
+        yield answered
+        yield durations
 
-        try:
-            await self.app(scope, receive, send_with_request_id)
-        finally:
-            elapsed = time.perf_counter() - started
-            method, template = scope["method"], route_template(scope)
-            self._counter(method, template, str(status)).inc()
-            self._histogram(method, template).observe(elapsed)
+
+def _bucket_label(bound: float) -> str:
+    """A bucket's `le` label as prometheus_client writes it (its `floatToGoString`, which
+    is untyped)."""
+    return "+Inf" if bound == math.inf else repr(float(bound))
+
+
+REQUEST_METRICS = RequestMetrics()
+REGISTRY.register(REQUEST_METRICS)
+
+
+class RequestMeter:
+    """Counts and times every answered request (`REQUEST_METRICS`), and logs it when the
+    level lets requests through (INFO or lower)."""
+
+    def __init__(self, *, log_requests: bool) -> None:
+        self.log_requests = log_requests
+
+    def record(self, scope: Scope, status: int, elapsed: float) -> None:
+        method, template = scope["method"], route_template(scope)
+        REQUEST_METRICS.record(method, template, status, elapsed)
+        if self.log_requests:
             access_log.info(
                 "request",
                 method=method,
@@ -132,35 +169,12 @@ class RequestContextMiddleware:
                 status=status,
                 duration_ms=round(elapsed * 1000, 2),
             )
-            structlog.contextvars.unbind_contextvars("request_id")
-
-    def _counter(self, method: str, template: str, status: str) -> Any:
-        key = (method, template, status)
-        counted = self._counted.get(key)
-        if counted is None:
-            counted = self._counted[key] = REQUESTS.labels(method, template, status)
-        return counted
-
-    def _histogram(self, method: str, template: str) -> Any:
-        key = (method, template)
-        timed = self._timed.get(key)
-        if timed is None:
-            timed = self._timed[key] = LATENCY.labels(method, template)
-        return timed
 
 
 REQUEST_ID_HEADER_KEY = REQUEST_ID_HEADER.lower().encode()
 SERVER_TIMING_HEADER_KEY = b"server-timing"
 """`Server-Timing: app;dur=<ms>`: the server's time from receiving the request to its
 answer's head (the W3C Server Timing header, shown by browsers' developer tools)."""
-
-
-def _request_id_of(scope: Scope) -> str:
-    """`request_id_from` the raw headers of `scope`."""
-    for name, value in scope["headers"]:
-        if name == REQUEST_ID_HEADER_KEY:
-            return request_id_from({REQUEST_ID_HEADER: value.decode("latin-1")})
-    return request_id_from({})
 
 
 def metrics_endpoint(_request: Request) -> Response:
