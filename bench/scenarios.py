@@ -1309,23 +1309,26 @@ def _always(request: Request) -> Callable[[int, int], Request]:
 
 
 def scenario_sweep(measured: Measured, dataset: Dataset, workdir: Path) -> dict[str, Any]:
-    """Issue #16's sweep (`bench/sweep.py`): a bare Starlette floor, Timeledger's floor,
-    then every `GET` operation for `sweep_seconds` each, at 4 connections, after creating
-    an object of each kind the dataset lacks."""
+    """Issue #16's sweep (`bench/sweep.py`): the floors of bare Starlette and of a bare
+    FastAPI application, Timeledger's floor, then every `GET` operation for
+    `sweep_seconds` each, at 4 connections, after creating an object of each kind the
+    dataset lacks."""
     seconds = measured.sizes.sweep_seconds
-    bare = bare_server(workdir)
-    with running(bare):
-        _say(f"bare starlette/{dataset.engine}: floor")
-        bare_floor = _run(
-            run_load(
-                bare.base_url,
-                _always(Request("GET", "/api/")),
-                label="bare",
-                connections=READ_CONNECTIONS,
-                duration=seconds,
-                warmup=measured.sizes.warmup,
-            )
-        )
+    bare_floors: dict[str, Any] = {}
+    for application, label in (("app", "bare"), ("fastapi_app", "bare FastAPI")):
+        bare = bare_server(workdir, application)
+        with running(bare):
+            _say(f"{label}/{dataset.engine}: floor")
+            bare_floors[application] = _run(
+                run_load(
+                    bare.base_url,
+                    _always(Request("GET", "/api/")),
+                    label=label,
+                    connections=READ_CONNECTIONS,
+                    duration=seconds,
+                    warmup=measured.sizes.warmup,
+                )
+            ).summary()
     floor, _ = measured.load(
         "sweep-floor",
         "Floor",
@@ -1367,7 +1370,8 @@ def scenario_sweep(measured: Measured, dataset: Dataset, workdir: Path) -> dict[
         operations.append({"template": target.template, "path": target.path, "load": scenario.load})
     return {
         "seconds": seconds,
-        "bare": bare_floor.summary(),
+        "bare": bare_floors["app"],
+        "bare_fastapi": bare_floors["fastapi_app"],
         "floor": floor.load,
         "operations": operations,
         "skipped": skipped,

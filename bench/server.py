@@ -190,19 +190,20 @@ def timeledger_server(
     )
 
 
-def bare_server(workdir: Path) -> ServerProcess:
-    """`bench/bare.py` under uvicorn with `timeledger serve`'s settings (one process,
-    httptools, log level warning, no server header)."""
+def bare_server(workdir: Path, application: str = "app") -> ServerProcess:
+    """An application of `bench/bare.py` (`app`, Starlette alone, or `fastapi_app`) under
+    uvicorn with `timeledger serve`'s settings (one process, httptools, log level warning,
+    no server header)."""
     port = free_port()
     return ServerProcess(
         [
-            *(sys.executable, "-m", "uvicorn", "bench.bare:app"),
+            *(sys.executable, "-m", "uvicorn", f"bench.bare:{application}"),
             *("--host", "127.0.0.1", "--port", str(port), "--http", "httptools"),
             *("--log-level", "warning", "--no-server-header"),
         ],
         port=port,
         health_path="/api/",
         env=dict(os.environ),
-        log_path=workdir / "bare.log",
+        log_path=workdir / f"bare-{application}.log",
         cwd=Path(__file__).resolve().parent.parent,
     )

@@ -18,7 +18,7 @@ from bench.sweep import (
 from fastapi.testclient import TestClient
 
 from bench import report
-from timeledger import PRODUCT_NAME
+from timeledger import PRODUCT_NAME, __version__
 from timeledger.access.credentials import PasswordHashing
 from timeledger.benchdata import generate_dataset
 from timeledger.config import Settings
@@ -156,12 +156,17 @@ def test_verdicts_are_the_ratios_of_the_same_run() -> None:
 
 
 @pytest.mark.slow
-def test_the_bare_floor_answers_the_same_text_as_timeledger(tmp_path: Path) -> None:
-    server = bare_server(tmp_path)
+@pytest.mark.parametrize("application", ["app", "fastapi_app"])
+def test_the_bare_floors_answer_the_same_text_as_timeledger(
+    tmp_path: Path, application: str
+) -> None:
+    server = bare_server(tmp_path, application)
     with running(server):
         response = httpx.get(f"{server.base_url}/api/")
+        missing = httpx.get(f"{server.base_url}/api/openapi.json")
     assert response.status_code == 200
-    assert response.text.startswith(f"{PRODUCT_NAME} ")
+    assert response.text == f"{PRODUCT_NAME} {__version__}"
+    assert missing.status_code == 404
     assert server.process is not None and server.process.poll() is not None
 
 
@@ -175,6 +180,7 @@ def test_the_report_shows_each_engines_ratios_operations_and_skips() -> None:
                 "sqlite": {
                     "seconds": 3.0,
                     "bare": load(7000.0),
+                    "bare_fastapi": load(2800.0),
                     "floor": load(3500.0),
                     "operations": [
                         {"template": "/api/users", "path": "/api/users", "load": load(1200.0)},
@@ -187,6 +193,9 @@ def test_the_report_shows_each_engines_ratios_operations_and_skips() -> None:
     )
     text = "\n".join(lines)
     assert "| Floor / bare Starlette | 3,500 / 7,000 req/s = 0.50 | pass |" in text
+    assert (
+        "| Bare FastAPI / bare Starlette (for reference) | 2,800 / 7,000 req/s = 0.40 | - |" in text
+    )
     assert "| Median operation / floor | 700 req/s = 0.20 | miss |" in text
     assert "| Operations below 0.1x the floor | 1 of 2 | named below |" in text
     assert "| `/api/events` | `/api/events` | 200 | 4.0 | 0.06 | 200: 9 |" in text
