@@ -46,9 +46,9 @@ from timeledger.models import (
     TimeEntry,
     User,
 )
+from timeledger.models.timesheet import awaiting_approval
 from timeledger.organization.repository import EMPLOYEE_VERSIONS, UNIT_VERSIONS
 
-UNDER_APPROVAL = "under_approval"
 WORKSPACE: BindParameter[int] = bindparam("workspace_id")
 DAY = bindparam("day", type_=Date())
 
@@ -421,7 +421,7 @@ class ApprovalRepository:
             func.count(),
             func.max(TimeEntry.updated_at),
         ).where(
-            TimeEntry.approval_status == UNDER_APPROVAL,
+            awaiting_approval(),
             TimeEntry.project_id.is_not(None),
             TimeEntry.employee_id.in_(select(Employee.id).where(Employee.deleted_at.is_(None))),
         )

@@ -12,6 +12,7 @@ from timeledger.kit.clock import utcnow
 from timeledger.kit.jsonio import json_text
 from timeledger.kit.rows import reserve_ids, take_ids
 from timeledger.models import Employee, TimeEntry
+from timeledger.models.timesheet import awaiting_approval
 
 ENTRIES: Table = TimeEntry.__table__  # type: ignore[assignment]
 JSON_COLUMNS = ("breaks", "dimension_values")
@@ -114,7 +115,7 @@ class EntryRepository:
                     TimeEntry.employee_id == employee_id,
                     TimeEntry.project_id == project_id,
                     TimeEntry.day.between(first, last),
-                    TimeEntry.approval_status == "under_approval",
+                    awaiting_approval(),
                 )
                 .order_by(TimeEntry.day, TimeEntry.id)
                 .with_for_update()

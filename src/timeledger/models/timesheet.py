@@ -5,7 +5,17 @@ entries."""
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import (
+    ColumnElement,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    literal_column,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from timeledger.kit.model import Base, Identifier, IdMixin, JsonDocument, TenantMixin
@@ -72,6 +82,9 @@ class PresenceBreak(IdMixin, TenantMixin, Base):
     ended_at: Mapped[datetime | None]
 
 
+UNDER_APPROVAL = "under_approval"
+
+
 class TimeEntry(IdMixin, TenantMixin, Base):
     """A registration of minutes on a local date against an activity (and project, task).
 
@@ -92,8 +105,8 @@ class TimeEntry(IdMixin, TenantMixin, Base):
             "employee_id",
             "project_id",
             "day",
-            sqlite_where=text("approval_status = 'under_approval'"),
-            postgresql_where=text("approval_status = 'under_approval'"),
+            sqlite_where=text(f"approval_status = '{UNDER_APPROVAL}'"),
+            postgresql_where=text(f"approval_status = '{UNDER_APPROVAL}'"),
         ),
         # With the workspace first, as every scoped query asks: on the employee alone,
         # SQLite preferred the (workspace, employee, day) index and read all of the
@@ -152,6 +165,14 @@ class TimeEntry(IdMixin, TenantMixin, Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     row_version: Mapped[int] = mapped_column(default=1)
+
+
+def awaiting_approval() -> ColumnElement[bool]:
+    """The entries under approval, with the status written into the SQL as the predicate of
+    `ix_time_entries_under_approval` is. Bound as a value, it would make SQLite prepare the
+    statement again at every run (to check the index's WHERE against the value), and keep
+    PostgreSQL's generic plans from using the index."""
+    return TimeEntry.approval_status == literal_column(f"'{UNDER_APPROVAL}'")
 
 
 class EntryDayTotal(TenantMixin, Base):
