@@ -89,6 +89,11 @@ def _like(text: str) -> str:
     return f"%{escaped}%"
 
 
+_LIVE_EMPLOYEES = select(Employee).where(Employee.deleted_at.is_(None))
+_LIVE_EMPLOYEE_BY_ID = _LIVE_EMPLOYEES.where(Employee.id == bindparam("employee_id"))
+"""Built once, as the statements of visible users (`users.repository`)."""
+
+
 class OrgUnitRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -353,7 +358,11 @@ class EmployeeRepository:
         return None if statement is None else set(self.session.scalars(statement))
 
     def visible_to(self, caller: Caller, today: date) -> Select[Employee]:
-        statement = select(Employee).where(Employee.deleted_at.is_(None))
+        return self._within_scope(_LIVE_EMPLOYEES, caller, today)
+
+    def _within_scope(
+        self, statement: Select[Employee], caller: Caller, today: date
+    ) -> Select[Employee]:
         allowed = self.ids_in_scope(caller, caller.scope_for("employees", "read"), today)
         if allowed is None:
             return statement
@@ -389,9 +398,8 @@ class EmployeeRepository:
         return statement
 
     def get_visible(self, caller: Caller, today: date, employee_id: int) -> Employee | None:
-        return self.session.scalars(
-            self.visible_to(caller, today).where(Employee.id == employee_id)
-        ).one_or_none()
+        statement = self._within_scope(_LIVE_EMPLOYEE_BY_ID, caller, today)
+        return self.session.scalars(statement, {"employee_id": employee_id}).one_or_none()
 
     def ids_in_units(self, unit_ids: Iterable[int], day: date) -> set[int]:
         """Employees whose version in force on `day` places them in one of these units."""

