@@ -3,7 +3,7 @@
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from tests.access.support import assert_problem, new_person, new_service_user
 from tests.conftest import WorkspaceFixture
@@ -144,3 +144,24 @@ def test_activity_rates_are_checked(client: TestClient, workspace: WorkspaceFixt
     ):
         assert_problem(client.put(url, json=body, headers=workspace.headers), 422)
     assert client.get(url, headers=workspace.headers).json() == {"items": []}
+
+
+def test_reading_the_members_reads_the_project_once(
+    client: TestClient, db: Database, workspace: WorkspaceFixture
+) -> None:
+    """The path's check and the endpoint both want the project: pinned to its session,
+    it is read once."""
+    made = project(client, workspace)
+    statements: list[str] = []
+
+    def seen(_connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        got = client.get(f"{BASE}/{made['id']}/members", headers=workspace.headers)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    assert got.status_code == 200, got.text
+    assert got.headers["etag"]
+    assert len([text for text in statements if "FROM projects " in text]) == 1, statements

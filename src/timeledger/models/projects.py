@@ -5,12 +5,12 @@ from datetime import date
 from sqlalchemy import Date, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from timeledger.kit.model import Base, Identifier, IdMixin, TenantMixin
+from timeledger.kit.model import Base, Identifier, IdMixin, PinnedInSession, TenantMixin
 from timeledger.kit.versioning import VersionMixin
 from timeledger.models.configuration import ConfigEntity
 
 
-class Customer(ConfigEntity, Base):
+class Customer(ConfigEntity, PinnedInSession, Base):
     __tablename__ = "customers"
     __table_args__ = (UniqueConstraint("workspace_id", "key"),)
 
@@ -27,7 +27,7 @@ class CustomerVersion(VersionMixin, TenantMixin, Base):
     archived: Mapped[bool] = mapped_column(default=False)
 
 
-class Project(ConfigEntity, Base):
+class Project(ConfigEntity, PinnedInSession, Base):
     __tablename__ = "projects"
     __table_args__ = (UniqueConstraint("workspace_id", "key"),)
 
