@@ -19,17 +19,18 @@ What keeps a test cheap, and the suite within minutes and a worker within memory
 import os
 import shutil
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import psycopg
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import make_url
+from sqlalchemy import event, make_url
 
 from timeledger.access.credentials import PasswordHashing
 from timeledger.app import create_app
@@ -322,3 +323,19 @@ def person(client: TestClient, db: Database, workspace: WorkspaceFixture) -> "Pe
     from tests.timesheet.support import person_in
 
     return person_in(client, db, workspace)
+
+
+@contextmanager
+def statements_sent(db: Database) -> Iterator[list[str]]:
+    """The SQL statements SQLAlchemy sends while inside, in order. A `kit.prepared` query
+    runs on the driver's connection below SQLAlchemy's events and is not among them."""
+    statements: list[str] = []
+
+    def remember(_connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", remember)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", remember)

@@ -9,11 +9,11 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Connection, Index, event, inspect, select, text
+from sqlalchemy import Connection, Index, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 import timeledger.models  # noqa: F401  (registers every table on the metadata)
-from tests.conftest import WorkspaceFixture
+from tests.conftest import WorkspaceFixture, statements_sent
 from timeledger.approvals.repository import ApprovalRepository
 from timeledger.entries.repository import EntryRepository
 from timeledger.kit.clock import utcnow
@@ -195,20 +195,12 @@ def test_partial_indexes_compare_with_a_value_only_where_queries_write_the_value
         if not re.fullmatch(r"\w+is(not)?null", predicate)
     }
     assert comparing == {"ix_time_entries_under_approval": "approval_status='under_approval'"}
-    statements: list[str] = []
-
-    def remember(_connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", remember)
-    try:
-        with db.session(write=True, workspace_id=workspace.id) as session:
-            EntryRepository(session).under_approval_on_project(
-                1, 1, date(2026, 1, 1), date(2026, 1, 7)
-            )
-            ApprovalRepository(session).awaiting_project_days(employee_ids=None, project_ids=None)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", remember)
+    with (
+        statements_sent(db) as statements,
+        db.session(write=True, workspace_id=workspace.id) as session,
+    ):
+        EntryRepository(session).under_approval_on_project(1, 1, date(2026, 1, 1), date(2026, 1, 7))
+        ApprovalRepository(session).awaiting_project_days(employee_ids=None, project_ids=None)
     written = [statement for statement in statements if "approval_status" in statement]
     assert len(written) == 2
     assert all("approval_status = 'under_approval'" in statement for statement in written)

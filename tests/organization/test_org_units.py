@@ -1,12 +1,9 @@
 """Org units: effective-dated tree, parents, cycles, managers, soft delete."""
 
-from typing import Any
-
 from fastapi.testclient import TestClient
-from sqlalchemy import event
 
 from tests.access.support import assert_problem, new_person
-from tests.conftest import WorkspaceFixture
+from tests.conftest import WorkspaceFixture, statements_sent
 from tests.organization.support import create_employee, create_unit
 from timeledger.kit.db import Database
 
@@ -188,16 +185,8 @@ def test_reading_a_unit_reads_its_row_once(
     client: TestClient, workspace: WorkspaceFixture, db: Database
 ) -> None:
     unit = create_unit(client, workspace.headers, "Support")
-    statements: list[str] = []
-
-    def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", seen)
-    try:
+    with statements_sent(db) as statements:
         got = client.get(f"/api/org-units/{unit['id']}", headers=workspace.headers)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", seen)
     assert got.status_code == 200, got.text
     assert got.json()["name"] == "Support" and got.headers["etag"]
     assert len([text for text in statements if "FROM org_units " in text]) == 1, statements

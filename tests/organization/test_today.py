@@ -1,29 +1,19 @@
 """The workspace's basics: read once per session, and what the session holds wins."""
 
-from typing import Any
-
-from sqlalchemy import event
-
-from tests.conftest import WorkspaceFixture
+from tests.conftest import WorkspaceFixture, statements_sent
 from timeledger.kit.db import Database
 from timeledger.models import Workspace
 from timeledger.organization.today import WorkspaceBasics, workspace_basics
 
 
 def test_the_basics_are_read_once_per_session(db: Database, workspace: WorkspaceFixture) -> None:
-    reads: list[str] = []
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        reads.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        with db.session(write=False, workspace_id=workspace.id) as session:
-            first = workspace_basics(session, workspace.id)
-            again = workspace_basics(session, workspace.id)
-            missing = workspace_basics(session, workspace.id + 1000)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
+    with (
+        statements_sent(db) as reads,
+        db.session(write=False, workspace_id=workspace.id) as session,
+    ):
+        first = workspace_basics(session, workspace.id)
+        again = workspace_basics(session, workspace.id)
+        missing = workspace_basics(session, workspace.id + 1000)
     assert first == again
     assert first is not None and first.week_start in range(1, 8)
     assert missing is None

@@ -3,10 +3,10 @@
 from typing import Any
 
 from fastapi.testclient import TestClient
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from tests.access.support import assert_problem, new_person, new_service_user
-from tests.conftest import WorkspaceFixture
+from tests.conftest import WorkspaceFixture, statements_sent
 from tests.projects.support import project
 from timeledger.kit.db import Database
 from timeledger.models import Change
@@ -152,16 +152,8 @@ def test_reading_the_members_reads_the_project_once(
     """The path's check and the endpoint both want the project: pinned to its session,
     it is read once."""
     made = project(client, workspace)
-    statements: list[str] = []
-
-    def seen(_connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", seen)
-    try:
+    with statements_sent(db) as statements:
         got = client.get(f"{BASE}/{made['id']}/members", headers=workspace.headers)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", seen)
     assert got.status_code == 200, got.text
     assert got.headers["etag"]
     assert len([text for text in statements if "FROM projects " in text]) == 1, statements
