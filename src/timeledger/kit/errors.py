@@ -8,7 +8,6 @@ from fastapi import FastAPI, Request, routing
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.body_limit import MAX_BODY_SIZE_SCOPE_KEY
 from starlette.routing import Match
 
 from timeledger.kit.jsonio import dump_json
@@ -272,8 +271,6 @@ async def _on_http_exception(request: Request, exc: Exception) -> Response:
         detail = f"No resource at {request.url.path}."
     if exc.status_code == 405:
         detail = f"{request.method} is not allowed on {request.url.path}."
-    if exc.status_code == 413 and MAX_BODY_SIZE_SCOPE_KEY in request.scope:
-        detail = too_large_detail(request.scope[MAX_BODY_SIZE_SCOPE_KEY])
     headers = dict(exc.headers or {})
     if exc.status_code == 405:
         headers["Allow"] = ", ".join(_allowed_methods(request))

@@ -25,8 +25,8 @@ server's own limit (65,535 bytes, docs/api-conventions.md) lies above it, so eve
 refusal up to there is a problem document."""
 
 OWN_BODY_LIMIT_PATHS: set[str] = set()
-"""Paths of uploads whose route limits its body itself, to a setting of its own (FastAPI's
-route-level `max_body_size`); the application's limit does not apply to them."""
+"""Paths of uploads whose route counts its body itself, against a setting of its own (the
+import's `save_upload`); the application's limit does not apply to them."""
 
 
 def refusal_of(scope: Scope, declared_length: bytes | None, body_limit: int) -> Problem | None:

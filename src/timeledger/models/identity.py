@@ -42,8 +42,8 @@ class User(IdMixin, TenantMixin, PinnedInSession, Base):
         # An expression rather than a partial index (WHERE kind = 'service'): SQLite prepares
         # a statement again at every run when it binds a value to a column that a partial
         # index's WHERE compares with a value (to see whether the index applies), and
-        # almost every read of users binds `kind` (a read of one user took three times as
-        # long in SQLite; docs/performance.md).
+        # almost every read of users binds `kind` (the users query of reading one user took
+        # four times as long in SQLite; docs/performance.md).
         Index(
             "uq_users_service_name",
             "workspace_id",
