@@ -10,13 +10,15 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, select
+from sqlalchemy.engine import Dialect
 
 from tests.access.support import assert_problem, new_person
 from tests.conftest import WorkspaceFixture
 from tests.entries.support import References, create_references, insert_entries, list_all
 from tests.organization.support import create_unit
 from tests.timesheet.support import Person, create, person_in
-from timeledger.entries.listing import EntryFilters, IdChoice, WorkspaceFacts
+from timeledger.entries.listing import ENTRIES, EntryFilters, IdChoice, WorkspaceFacts
 from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
 from timeledger.kit.timeutil import DateKeyword, keyword_range, local_date
@@ -428,15 +430,15 @@ def test_lists_of_one_shape_share_their_statement_whatever_the_values() -> None:
         id=1, timezone="UTC", currency="EUR", week_start=1, today=date(2025, 5, 1)
     )
     march = EntryFilters(
-        facts, employee_ids=frozenset({3}), first_day=date(2025, 3, 1), notes=("a",)
+        facts, employee_ids=frozenset({3, 9}), first_day=date(2025, 3, 1), notes=("a",)
     )
     april = EntryFilters(
-        facts, employee_ids=frozenset({4, 5}), first_day=date(2025, 4, 1), notes=("b",)
+        facts, employee_ids=frozenset({4, 5, 6}), first_day=date(2025, 4, 1), notes=("b",)
     )
     assert march.shape == april.shape
     assert march.entry_conditions() is april.entry_conditions()
-    assert march.parameters()["employee_ids"] == [3]
-    assert april.parameters()["employee_ids"] == [4, 5]
+    assert march.parameters()["employee_ids"] == [3, 9]
+    assert april.parameters()["employee_ids"] == [4, 5, 6]
     assert april.parameters()["note_0"] == "%b%"
     without_notes = EntryFilters(facts, employee_ids=frozenset({3}), first_day=date(2025, 3, 1))
     assert without_notes.shape != march.shape
@@ -444,3 +446,31 @@ def test_lists_of_one_shape_share_their_statement_whatever_the_values() -> None:
     with_none = EntryFilters(facts, customers=IdChoice(frozenset({7}), none=True))
     assert with_none.parameters()["customer_keys"] == [0, 7]
     assert with_none.shape != EntryFilters(facts, customers=IdChoice(frozenset({7}))).shape
+
+
+@pytest.mark.parametrize(
+    "dialect",
+    [create_engine("sqlite://").dialect, create_engine("postgresql+psycopg://").dialect],
+    ids=["sqlite", "postgresql"],
+)
+def test_one_employee_is_compared_by_equality_and_several_as_one_list(dialect: Dialect) -> None:
+    facts = WorkspaceFacts(
+        id=1, timezone="UTC", currency="EUR", week_start=1, today=date(2025, 5, 1)
+    )
+
+    def sql(employee_ids: set[int]) -> str:
+        conditions = EntryFilters(facts, employee_ids=frozenset(employee_ids)).entry_conditions()
+        return str(select(ENTRIES.c.id).where(*conditions).compile(dialect=dialect))
+
+    one, several = sql({3}), sql({3, 4})
+
+    assert "time_entries.employee_id = " in one
+    assert "ANY" not in one and " IN " not in one
+    if dialect.name == "postgresql":
+        # One untyped parameter: PostgreSQL reads the array while planning.
+        assert "time_entries.employee_id = ANY(CAST(%(employee_ids)s AS BIGINT[]))" in several
+    else:
+        # The list itself, which SQLite's planner weighs (json_each hides it).
+        assert "time_entries.employee_id IN (__[POSTCOMPILE_employee_ids])" in several
+        assert "json_each" not in several
+    assert EntryFilters(facts, employee_ids=frozenset({3})).parameters()["employee_id"] == 3

@@ -3,11 +3,13 @@ not grow with the list; in a prepared statement, one parameter holding the list.
 
 from typing import Any
 
+import pytest
 from sqlalchemy import event, select
 
+from tests.conftest import statements_sent
 from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
-from timeledger.kit.membership import among, one_of
+from timeledger.kit.membership import among, one_of, one_of_planned
 from timeledger.kit.prepared import PreparedQuery, rows_in_session
 from timeledger.models import SignInAttempt
 
@@ -71,3 +73,52 @@ def test_a_list_parameter_selects_its_rows_in_a_prepared_statement(db: Database)
         assert listed(ids[:25]) == ids[:25]
         assert listed([ids[3], ids[3]]) == [ids[3]]
         assert listed(frozenset()) == []
+
+
+def _attempts(db: Database, count: int) -> list[int]:
+    with db.transaction() as session:
+        for number in range(count):
+            session.add(
+                SignInAttempt(
+                    email=f"{number}@x", client_address=str(number), succeeded=True, at=utcnow()
+                )
+            )
+    with db.session(write=False) as session:
+        return sorted(session.scalars(select(SignInAttempt.id)))
+
+
+def test_the_planned_form_selects_the_same_rows_as_a_list_sqlite_can_plan(db: Database) -> None:
+    ids = _attempts(db, 30)
+    statement = (
+        select(SignInAttempt.id)
+        .where(one_of_planned(SignInAttempt.id, "ids"))
+        .order_by(SignInAttempt.id)
+    )
+    with statements_sent(db) as sent, db.session(write=False) as session:
+        few = list(session.scalars(statement, {"ids": [ids[0], ids[7], ids[29], 10**12]}))
+        many = list(session.scalars(statement, {"ids": ids[:25]}))
+
+    assert few == [ids[0], ids[7], ids[29]]
+    assert many == ids[:25]
+    if db.is_sqlite:
+        assert all("json_each" not in each and " IN (" in each for each in sent)
+    else:
+        assert len(set(sent)) == 1
+        assert "= ANY(CAST(" in sent[0]
+
+
+def test_postgresql_reads_the_list_as_a_constant_while_planning(db: Database) -> None:
+    if db.is_sqlite:
+        pytest.skip("the cast of the list parameter is PostgreSQL's")
+    ids = _attempts(db, 3)
+    listed = select(SignInAttempt.id).where(one_of(SignInAttempt.id, "ids"))
+    compiled = listed.compile(dialect=db.engine.dialect)
+    with db.session(write=False) as session:
+        plan = session.connection().exec_driver_sql(
+            f"EXPLAIN (VERBOSE) {compiled}", {"ids": "{" + ",".join(map(str, ids)) + "}"}
+        )
+        lines = "\n".join(row[0] for row in plan)
+
+    # Cast from text (`::VARCHAR`), the array was parsed again for every row compared.
+    assert "ANY ('{" in lines, lines
+    assert "cstring" not in lines and "character varying" not in lines, lines

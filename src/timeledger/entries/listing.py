@@ -45,6 +45,7 @@ from timeledger.entries.schemas import ApprovalStatus, BillingState, CreationTyp
 from timeledger.kit.clock import utcnow
 from timeledger.kit.errors import BadRequest, Problem, Unprocessable
 from timeledger.kit.filters import MAX_ID, parse_id_list
+from timeledger.kit.membership import one_of_planned
 from timeledger.kit.pagination import Direction, PageRequest, decode_cursor, encode_cursor
 from timeledger.kit.timeutil import DateKeyword, DateRange, keyword_range, local_date, parse_instant
 from timeledger.models import Employee, EmployeeVersion, EntryDayTotal, EntryMonthTotal, TimeEntry
@@ -209,6 +210,15 @@ def _echo_tokens(tokens: list[str]) -> Any:
     return ",".join(tokens)
 
 
+class Narrowed(StrEnum):
+    """How many employees a list is narrowed to: one is a plain equality (on PostgreSQL
+    an array of one led the planner to hash the whole employees table: 0.15 → 0.97 ms
+    for an employee's month)."""
+
+    ONE = "one"
+    MANY = "many"
+
+
 IdChoiceShape = tuple[bool, bool] | None
 """Whether a reference filter names ids and whether it admits `none`; None: no filter."""
 
@@ -219,7 +229,7 @@ class EntryShape:
     are built once per shape (building and keying a statement cost more than running
     it) and take the values as parameters (`EntryFilters.parameters`)."""
 
-    employees: bool
+    employees: Narrowed | None
     customers: IdChoiceShape
     projects: IdChoiceShape
     tasks: IdChoiceShape
@@ -243,12 +253,12 @@ def _in(name: str) -> BindParameter[Any]:
 
 def _choice_condition(column: Any, name: str, shape: tuple[bool, bool]) -> ColumnElement[bool]:
     has_ids, none = shape
-    chosen = column.in_(_in(name)) if has_ids else None
+    chosen = one_of_planned(column, name) if has_ids else None
     if none:
         missing = column.is_(None)
         return missing if chosen is None else or_(chosen, missing)
     assert chosen is not None
-    return chosen  # type: ignore[no-any-return]
+    return chosen
 
 
 def _conditions_of_both(
@@ -257,10 +267,12 @@ def _conditions_of_both(
     """The conditions `time_entries` and the totals carry alike (same columns; the month
     totals' `day` is their `month_start`)."""
     conditions: list[ColumnElement[bool]] = [columns.workspace_id == bindparam("workspace_id")]
-    if shape.employees:
-        conditions.append(columns.employee_id.in_(_in("employee_ids")))
+    if shape.employees is Narrowed.ONE:
+        conditions.append(columns.employee_id == bindparam("employee_id"))
+    elif shape.employees is Narrowed.MANY:
+        conditions.append(one_of_planned(columns.employee_id, "employee_ids"))
     if shape.activities:
-        conditions.append(columns.activity_id.in_(_in("activity_ids")))
+        conditions.append(one_of_planned(columns.activity_id, "activity_ids"))
     if shape.first_day:
         conditions.append(day >= bindparam("first_day"))
     if shape.last_day:
@@ -308,7 +320,7 @@ def entry_conditions_of(shape: EntryShape) -> tuple[ColumnElement[bool], ...]:
             exists().where(
                 EmployeeVersion.workspace_id == bindparam("workspace_id"),
                 EmployeeVersion.employee_id == c.employee_id,
-                EmployeeVersion.org_unit_id.in_(_in("unit_ids")),
+                one_of_planned(EmployeeVersion.org_unit_id, "unit_ids"),
                 EMPLOYEE_VERSIONS.in_force_on(c.day),
             )
         )
@@ -395,10 +407,16 @@ class EntryFilters:
         )
 
     @property
+    def _narrowed(self) -> Narrowed | None:
+        if self.employee_ids is None:
+            return None
+        return Narrowed.ONE if len(self.employee_ids) == 1 else Narrowed.MANY
+
+    @property
     def shape(self) -> EntryShape:
         named_types = any(value != "null" for value in self.creation_types)
         return EntryShape(
-            employees=self.employee_ids is not None,
+            employees=self._narrowed,
             customers=self.customers.shape if self.customers is not None else None,
             projects=self.projects.shape if self.projects is not None else None,
             tasks=self.task_ids.shape if self.task_ids is not None else None,
@@ -441,6 +459,8 @@ class EntryFilters:
             ("unit_ids", self.units_on_entry_day),
         ):
             values[name] = sorted(ids) if ids is not None else []
+        if self._narrowed is Narrowed.ONE:
+            (values["employee_id"],) = values["employee_ids"]
         for name, choice in (
             ("customer", self.customers),
             ("project", self.projects),
