@@ -39,6 +39,7 @@ from timeledger.kit.clock import Clock, FixedClock, clock_in_use, clock_starting
 from timeledger.kit.db import Database
 from timeledger.kit.model import Base
 from timeledger.migrations import upgrade_to_head
+from timeledger.organization.reach_cache import REACH
 from timeledger.workspaces.service import create_workspace
 
 if TYPE_CHECKING:
@@ -195,6 +196,9 @@ def database(request: pytest.FixtureRequest, sqlite_template: Path) -> Iterator[
     engine serves every test: SQLAlchemy caches compiled statements per engine, and
     compiling them again for each test took a fifth of the suite's time. Between tests its
     connections are closed and its rows emptied (PostgreSQL) or its file replaced (SQLite)."""
+    # The database is replaced behind the process's back, as by another process; its
+    # answers kept for a few seconds (`organization.reach_cache`) are forgotten with it.
+    REACH.clear()
     if request.param == "sqlite":
         shared: Database = request.getfixturevalue("sqlite_database")
         shared.dispose()

@@ -7,15 +7,16 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import event
+from sqlalchemy import event, update
 
 from tests.access.support import new_person, person_caller
-from tests.conftest import WorkspaceFixture
+from tests.conftest import WorkspaceFixture, statements_sent
 from tests.organization.support import create_employee, create_unit, employee_of_user
 from timeledger.access.caller import Caller
+from timeledger.kit.clock import utcnow
 from timeledger.kit.db import Database
 from timeledger.kit.errors import Forbidden, NotFound, Unprocessable
-from timeledger.models import Employee
+from timeledger.models import Employee, EmployeeVersion
 from timeledger.organization.reach import (
     Access,
     Area,
@@ -38,6 +39,8 @@ permissions."""
 class World:
     workspace_id: int
     caller_user_id: int
+    unit: int
+    """The unit the caller manages."""
     own: int
     team: int
     other: int
@@ -80,6 +83,7 @@ def world(
     return World(
         workspace_id=workspace.id,
         caller_user_id=caller.user_id,
+        unit=unit["id"],
         own=employee_of_user(client, headers, caller.user_id)["id"],
         team=team["id"],
         other=other["id"],
@@ -291,3 +295,69 @@ def test_a_reach_granted_is_asked_once_in_a_unit_of_work_and_a_refusal_every_tim
             with pytest.raises(Forbidden):
                 reached_employee_id(session, caller, Area.TIMESHEET, other, Access.WRITE)
     assert asked == [other, other, other]
+
+
+def _team_read(db: Database, world: World) -> tuple[set[int] | None, list[str]]:
+    """The caller's team (read scope `team`) in a transaction of its own, and the queries of
+    the org tree it sent."""
+    caller = _caller(world, {"timesheet:read:team"})
+    with statements_sent(db) as sent, db.transaction(workspace_id=world.workspace_id) as session:
+        reached = employee_ids_reached(session, caller, Area.TIMESHEET, Access.READ)
+    return reached, [statement for statement in sent if "org_unit_managers" in statement]
+
+
+def test_a_team_is_read_from_the_org_tree_once_for_many_transactions(
+    db: Database, world: World
+) -> None:
+    first, first_asked = _team_read(db, world)
+    second, second_asked = _team_read(db, world)
+
+    assert first == second == {world.own, world.team}
+    assert len(first_asked) == 1
+    assert second_asked == []
+
+
+def test_a_change_of_the_org_chart_is_seen_by_the_next_read(
+    client: TestClient, db: Database, workspace: WorkspaceFixture, world: World
+) -> None:
+    _team_read(db, world)
+    gone = client.delete(f"/api/employees/{world.team}", headers=workspace.headers)
+    assert gone.status_code == 204, gone.text
+
+    after_the_api, _ = _team_read(db, world)
+    with db.transaction(workspace_id=world.workspace_id) as session:
+        session.execute(
+            update(EmployeeVersion)
+            .where(EmployeeVersion.employee_id == world.other)
+            .values(org_unit_id=world.unit)
+        )
+    after_a_statement, _ = _team_read(db, world)
+
+    assert after_the_api == {world.own}
+    assert after_a_statement == {world.own, world.other}
+
+
+def test_a_transaction_that_changes_the_org_chart_reads_it_not_the_cache(
+    db: Database, world: World
+) -> None:
+    _team_read(db, world)
+    caller = _caller(world, {"timesheet:read:team"})
+    with db.transaction(workspace_id=world.workspace_id) as session:
+        employee = session.get(Employee, world.team)
+        assert employee is not None
+        employee.deleted_at = utcnow()
+        unflushed = employee_ids_reached(session, caller, Area.TIMESHEET, Access.READ)
+        session.rollback()
+    with db.transaction(workspace_id=world.workspace_id) as session:
+        session.execute(
+            update(EmployeeVersion)
+            .where(EmployeeVersion.employee_id == world.other)
+            .values(org_unit_id=world.unit)
+        )
+        flushed = employee_ids_reached(session, caller, Area.TIMESHEET, Access.READ)
+        session.rollback()
+    afterwards, _ = _team_read(db, world)
+
+    assert unflushed == {world.own}
+    assert flushed == {world.own, world.team, world.other}
+    assert afterwards == {world.own, world.team}

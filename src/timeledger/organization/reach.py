@@ -27,6 +27,7 @@ from timeledger.kit.errors import Forbidden, NotFound, Unprocessable
 from timeledger.kit.routing import ResourceId
 from timeledger.kit.uow import UnitOfWork, check_before_the_endpoint
 from timeledger.models import Employee
+from timeledger.organization.reach_cache import REACH, Reached, wrote_org_tables
 from timeledger.organization.repository import EmployeeRepository, ids_in_scope_statement
 from timeledger.organization.today import workspace_today
 
@@ -100,14 +101,34 @@ def employee_ids_reached(
     Remembered for the rest of the session's transaction (a request asks several times)."""
     on = today if today is not None else workspace_today(session, caller.workspace_id)
     scope = _scope(caller.permissions, area, access)
-    remembered: dict[tuple[int, Scope | None, date], set[int] | None] = session.info.setdefault(
+    remembered: dict[tuple[int, Scope | None, date], Reached] = session.info.setdefault(
         REMEMBERED_KEY, {}
     )
     key = (caller.user_id, scope, on)
     if key not in remembered:
-        remembered[key] = EmployeeRepository(session).ids_in_scope(caller, scope, on)
+        remembered[key] = _ids_in_scope(session, caller, scope, on)
     found = remembered[key]
     return None if found is None else set(found)
+
+
+def _ids_in_scope(session: Session, caller: Caller, scope: Scope | None, on: date) -> Reached:
+    """`EmployeeRepository.ids_in_scope`, kept between requests (`reach_cache`)."""
+    if scope is Scope.ALL:
+        return None
+    if wrote_org_tables(session):
+        return _frozen(EmployeeRepository(session).ids_in_scope(caller, scope, on))
+    key = (session.get_bind().engine.url, caller.workspace_id, caller.user_id, scope, on)
+    found, reached = REACH.get(key)
+    if found:
+        return reached
+    generation = REACH.generation
+    reached = _frozen(EmployeeRepository(session).ids_in_scope(caller, scope, on))
+    REACH.put(key, reached, generation)
+    return reached
+
+
+def _frozen(ids: set[int] | None) -> Reached:
+    return None if ids is None else frozenset(ids)
 
 
 def employees_reached_statement(
