@@ -100,4 +100,6 @@ def _forget_on_org_change(connection: Connection) -> None:
 
 @event.listens_for(Engine, "rollback")
 def _nothing_written(connection: Connection) -> None:
-    connection.info.pop(_WROTE_ORG, None)
+    # A connection the server dropped is rolled back too, and its `info` would reconnect.
+    if not connection.invalidated:
+        connection.info.pop(_WROTE_ORG, None)
