@@ -37,9 +37,9 @@ from timeledger.app import create_app
 from timeledger.config import Settings
 from timeledger.kit.clock import Clock, FixedClock, clock_in_use, clock_starting_at, utcnow
 from timeledger.kit.db import Database
+from timeledger.kit.kept import forget_everything
 from timeledger.kit.model import Base
 from timeledger.migrations import upgrade_to_head
-from timeledger.organization.reach_cache import REACH
 from timeledger.workspaces.service import create_workspace
 
 if TYPE_CHECKING:
@@ -197,8 +197,8 @@ def database(request: pytest.FixtureRequest, sqlite_template: Path) -> Iterator[
     compiling them again for each test took a fifth of the suite's time. Between tests its
     connections are closed and its rows emptied (PostgreSQL) or its file replaced (SQLite)."""
     # The database is replaced behind the process's back, as by another process; its
-    # answers kept for a few seconds (`organization.reach_cache`) are forgotten with it.
-    REACH.clear()
+    # answers kept for a few seconds (`kit.kept`) are forgotten with it.
+    forget_everything()
     if request.param == "sqlite":
         shared: Database = request.getfixturevalue("sqlite_database")
         shared.dispose()

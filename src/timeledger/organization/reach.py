@@ -24,14 +24,26 @@ from sqlalchemy.orm import Session
 from timeledger.access.caller import Caller, authenticate
 from timeledger.access.permissions import Scope, widest_scope
 from timeledger.kit.errors import Forbidden, NotFound, Unprocessable
+from timeledger.kit.kept import KeptAnswers
 from timeledger.kit.routing import ResourceId
 from timeledger.kit.uow import UnitOfWork, check_before_the_endpoint
-from timeledger.models import Employee
-from timeledger.organization.reach_cache import REACH, Reached, wrote_org_tables
+from timeledger.models import Employee, EmployeeVersion, OrgUnit, OrgUnitManager, OrgUnitVersion
 from timeledger.organization.repository import EmployeeRepository, ids_in_scope_statement
 from timeledger.organization.today import workspace_today
 
 REMEMBERED_KEY = "employees_reached"
+REACHED = KeptAnswers(
+    [
+        model.__tablename__
+        for model in (Employee, EmployeeVersion, OrgUnit, OrgUnitManager, OrgUnitVersion)
+    ]
+)
+"""The employees a caller's scope reaches on a day, kept between requests: a manager's
+team is read from the org tree with one recursive query (2.4 ms on SQLite, about 5.7 ms of
+planning and running on PostgreSQL for a head of 391 employees), and every team list,
+inbox and count of theirs asks it again."""
+Reached = frozenset[int] | None
+"""The ids reached; None means every employee."""
 GRANTED_KEY = "employee_reach_granted"
 
 
@@ -112,23 +124,15 @@ def employee_ids_reached(
 
 
 def _ids_in_scope(session: Session, caller: Caller, scope: Scope | None, on: date) -> Reached:
-    """`EmployeeRepository.ids_in_scope`, kept between requests (`reach_cache`)."""
+    """`EmployeeRepository.ids_in_scope`, kept between requests (`REACHED`)."""
     if scope is Scope.ALL:
         return None
-    if wrote_org_tables(session):
-        return _frozen(EmployeeRepository(session).ids_in_scope(caller, scope, on))
-    key = (session.get_bind().engine.url, caller.workspace_id, caller.user_id, scope, on)
-    found, reached = REACH.get(key)
-    if found:
-        return reached
-    generation = REACH.generation
-    reached = _frozen(EmployeeRepository(session).ids_in_scope(caller, scope, on))
-    REACH.put(key, reached, generation)
-    return reached
 
+    def read() -> Reached:
+        found = EmployeeRepository(session).ids_in_scope(caller, scope, on)
+        return None if found is None else frozenset(found)
 
-def _frozen(ids: set[int] | None) -> Reached:
-    return None if ids is None else frozenset(ids)
+    return REACHED.answer(session, (caller.workspace_id, caller.user_id, scope, on), read)
 
 
 def employees_reached_statement(
