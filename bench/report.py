@@ -587,6 +587,36 @@ hour.
   the month 918 → 995; the range 562 → 552. An earlier, quieter run with the frame and
   the index alone: floor 7,157 → 9,579 (1.34x), one user 1,159 → 1,320 (1.14x), the users
   1.10x, the month 1.06x, the team list 1.07x, the range 1.04x.
+- **Team lists and round trips (2026-12-07, evening; a slower host, AMD EPYC as before
+  but about half the speed, so side by side only).** Statement by statement on
+  PostgreSQL, a manager's team list (391 employees) sent two queries: the org tree's
+  recursive query of the caller's team (2.0-2.6 ms as sent; EXPLAIN ANALYZE: 3.2 ms
+  planning, 2.5 ms running) and the entries with 391 placeholders (4.0-4.5 ms as sent;
+  EXPLAIN ANALYZE: 1.9 ms planning, 0.2 ms running). Three changes:
+  - `kit/membership.IdList` goes to PostgreSQL untyped: typed as text, its array was cast
+    through `varchar` at run time and parsed again for every row compared (EXPLAIN of
+    the team's entries: 4.65 → 0.40 ms running). This serves every `one_of` statement.
+    The entry lists take their id filters as one such parameter on PostgreSQL and keep an
+    `IN` list on SQLite (`one_of_planned`): behind `json_each` SQLite read the whole
+    team's entries and sorted them, 7 → 110 ms. One employee is an equality
+    (`entries/listing.Narrowed`): PostgreSQL hashed the employees table for an array of
+    one (0.15 → 0.97 ms).
+  - The employees a caller's scope reaches are kept per process for 5 seconds
+    (`kit/kept.KeptAnswers`, used by `organization/reach.REACHED`), forgotten when a
+    write to the org tables commits through the process, as credentials are.
+  - The workspace's zone, currency and week start, read by nearly every request for
+    today's date, are kept the same way (`organization/today.BASICS`): one round trip of
+    three fewer for an employee's month on PostgreSQL.
+
+  Over HTTP side by side with this morning's code (the full dataset, 2 rounds of 3 s,
+  req/s): the team list on SQLite 109-113 → 225-233, on PostgreSQL 46 → 145-161, whose
+  server CPU a request fell from 15.0 to 4.2-4.7 ms and PostgreSQL's from 5.7-5.9 to
+  1.6-1.7 ms. The month and the range did not move beyond this host's noise (the same
+  code measured 419 and 626 req/s in two rounds); in process, one request at a time, the
+  month on PostgreSQL went 4.0 → 3.3 ms (medians of 4 alternating rounds). What remains
+  of PostgreSQL's team list is planning: the 391-element array's selectivity, 2-5 ms a
+  plan; a generic plan scans by employee and sorts (12 ms), `IN (SELECT unnest(...))`
+  a nested loop over the list (15 ms).
 """
 
 
