@@ -5,6 +5,7 @@ never used by a transaction that has written to their tables."""
 from datetime import UTC, datetime
 
 from sqlalchemy import update
+from sqlalchemy.orm import Session
 
 from tests.conftest import WorkspaceFixture
 from timeledger.kit.db import Database
@@ -103,3 +104,16 @@ def test_a_transaction_that_wrote_its_tables_reads_them_itself(
 
     assert (unflushed, flushed) == (2, 3)
     assert _answer(db, kept, reads) == 1
+
+
+def test_answers_kept_for_readers_are_read_anew_by_a_session_that_may_write(db: Database) -> None:
+    kept, reads = KeptAnswers(["workspaces"], readers_only=True), Reads()
+    with db.session(write=True) as writer:
+        by_a_writer = [kept.answer(writer, "k", reads), kept.answer(writer, "k", reads)]
+    by_readers = [_answer(db, kept, reads), _answer(db, kept, reads)]
+    with Session(db.engine) as made_elsewhere:
+        by_an_unmarked_session = kept.answer(made_elsewhere, "k", reads)
+
+    assert by_a_writer == [1, 2]
+    assert by_readers == [3, 3]
+    assert by_an_unmarked_session == 4

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import event, update
+from sqlalchemy import bindparam, event, text, update
 
 from tests.access.support import new_person, person_caller
 from tests.conftest import WorkspaceFixture, statements_sent
@@ -295,6 +295,48 @@ def test_a_reach_granted_is_asked_once_in_a_unit_of_work_and_a_refusal_every_tim
             with pytest.raises(Forbidden):
                 reached_employee_id(session, caller, Area.TIMESHEET, other, Access.WRITE)
     assert asked == [other, other, other]
+
+
+def test_a_readers_check_that_an_employee_is_live_is_kept_and_a_writers_asks_the_database(
+    client: TestClient,
+    db: Database,
+    workspace: WorkspaceFixture,
+    world: World,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    caller = _caller(world, {"timesheet:read:*"})
+    asked: list[int] = []
+    read = LIVE_EMPLOYEE_USER.rows
+
+    def counted(*args: Any, **values: Any) -> list[Any]:
+        asked.append(values["employee_id"])
+        return read(*args, **values)
+
+    def check(employee_id: int, *, write: bool = False) -> int:
+        with db.session(write=write, workspace_id=world.workspace_id) as session:
+            return reached_employee_id(session, caller, Area.TIMESHEET, employee_id)
+
+    monkeypatch.setattr(LIVE_EMPLOYEE_USER, "rows", counted)
+    readers = [check(world.other), check(world.other), check(world.team)]
+    # Deleted as another process would: no statement of this process's ORM or Core DML.
+    with db.engine.begin() as connection:
+        connection.execute(
+            text("UPDATE employees SET deleted_at = :at WHERE id = :id").bindparams(
+                bindparam("at", type_=Employee.__table__.c.deleted_at.type)
+            ),
+            {"at": utcnow(), "id": world.other},
+        )
+    a_reader_within_the_seconds_kept = check(world.other)
+    with pytest.raises(NotFound):
+        check(world.other, write=True)
+    gone = client.delete(f"/api/employees/{world.team}", headers=workspace.headers)
+
+    assert readers == [world.other, world.other, world.team]
+    assert asked == [world.other, world.team, world.other]
+    assert a_reader_within_the_seconds_kept == world.other
+    assert gone.status_code == 204, gone.text
+    with pytest.raises(NotFound):
+        check(world.team)
 
 
 def _team_read(db: Database, world: World) -> tuple[set[int] | None, list[str]]:

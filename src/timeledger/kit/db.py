@@ -31,6 +31,9 @@ worker keep the default: their pools hold many connections, each with its own ca
 IMMEDIATE = "timeledger_immediate"
 HOLDS_WRITE_GATE = "timeledger_holds_write_gate"
 READS_OUTSIDE_A_TRANSACTION = "timeledger_reads_outside_a_transaction"
+MAY_WRITE = "timeledger_may_write"
+"""`Session.info` key: whether the session was made to write (`Database.session`). A
+session made elsewhere counts as a writer."""
 _LOCKING_OR_SEQUENCE = (" FOR ", "pg_advisory", "nextval(")
 
 
@@ -212,6 +215,7 @@ class Database:
 
     def session(self, *, write: bool, workspace_id: int | None = None) -> Session:
         session = (self._writer if write else self._reader)()
+        session.info[MAY_WRITE] = write
         if workspace_id is not None:
             scope_session_to_workspace(session, workspace_id)
         return session

@@ -5,7 +5,8 @@ A `KeptAnswers` names the tables its answers are read from. A committed write to
 them made through this process, by the ORM or by a Core statement (the engine's
 `before_execute`), forgets its answers at once; an answer read while such a write
 committed is not kept; a transaction that has written to those tables, or holds
-unflushed changes of them, reads the database itself. Another process sharing the
+unflushed changes of them, reads the database itself, and so does a session that may write
+when the answers are kept for readers only. Another process sharing the
 database is noticed within `ttl_seconds`, as the credential cache notices a revoked key
 (`access/credential_cache.py`). Answers must be immutable: every caller shares them.
 """
@@ -20,6 +21,8 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import UpdateBase
 
+from timeledger.kit.db import MAY_WRITE
+
 T = TypeVar("T")
 
 TTL_SECONDS = 5.0
@@ -28,9 +31,19 @@ _WRITTEN = "timeledger_tables_written"
 
 
 class KeptAnswers:
-    def __init__(self, tables: Collection[str], *, ttl_seconds: float = TTL_SECONDS) -> None:
+    def __init__(
+        self,
+        tables: Collection[str],
+        *,
+        ttl_seconds: float = TTL_SECONDS,
+        readers_only: bool = False,
+    ) -> None:
         self.tables = frozenset(tables)
         self.ttl_seconds = ttl_seconds
+        self.readers_only = readers_only
+        """Whether a session that may write (`kit.db.MAY_WRITE`) reads the database itself:
+        for answers that decide whether a write may happen, which should not be a few
+        seconds behind another process."""
         self._entries: dict[Hashable, tuple[float, Any]] = {}
         self._generation = 0
         self._lock = threading.Lock()
@@ -38,7 +51,7 @@ class KeptAnswers:
 
     def answer(self, session: Session, key: Hashable, read: Callable[[], T]) -> T:
         """The answer kept for `key` in the session's database, else `read()` (kept)."""
-        if self._written_in(session):
+        if self._written_in(session) or (self.readers_only and session.info.get(MAY_WRITE, True)):
             return read()
         kept_key = (session.get_bind().engine.url, key)
         found = self._entries.get(kept_key)

@@ -11,6 +11,7 @@ from sqlalchemy.orm.util import identity_key
 
 from timeledger.access.caller import PERSON, Caller
 from timeledger.access.permissions import Scope
+from timeledger.kit.kept import KeptAnswers
 from timeledger.kit.prepared import PreparedQuery, rows_in_session
 from timeledger.kit.rows import rows_by
 from timeledger.kit.versioning import VersionHistory
@@ -306,6 +307,13 @@ class LiveEmployee(NamedTuple):
     user_id: int | None
 
 
+LIVE_EMPLOYEES = KeptAnswers([Employee.__tablename__], readers_only=True)
+"""Whether an employee is live, and their user, kept between the requests that only read:
+every read of an employee's timesheet, balances or presence asks it first (a round trip
+on PostgreSQL). A request that writes asks the database: it decides whether the write may
+happen."""
+
+
 class EmployeeRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -320,14 +328,22 @@ class EmployeeRepository:
 
     def live(self, workspace_id: int, employee_id: int) -> LiveEmployee | None:
         """The live employee's user, without loading the employee: what every check of
-        reach asks first. An employee the session holds answers for itself."""
+        reach asks first. An employee the session holds answers for itself; a reader is
+        answered from `LIVE_EMPLOYEES` when it can."""
         loaded = self.session.identity_map.get(identity_key(Employee, employee_id))
         if loaded is not None and loaded.workspace_id == workspace_id:
             return LiveEmployee(loaded.user_id) if loaded.deleted_at is None else None
-        found = rows_in_session(
-            self.session, LIVE_EMPLOYEE_USER, workspace_id=workspace_id, employee_id=employee_id
-        )
-        return LiveEmployee(found[0].user_id) if found else None
+
+        def read() -> LiveEmployee | None:
+            found = rows_in_session(
+                self.session,
+                LIVE_EMPLOYEE_USER,
+                workspace_id=workspace_id,
+                employee_id=employee_id,
+            )
+            return LiveEmployee(found[0].user_id) if found else None
+
+        return LIVE_EMPLOYEES.answer(self.session, (workspace_id, employee_id), read)
 
     def team_employee_ids(self, manager_user_id: int, day: date) -> set[int]:
         """Live employees whose version in force on `day` lies in a unit the manager
