@@ -619,6 +619,42 @@ hour.
   selectivity; 0.5-0.6 with a statistics target of 10 on `employee_id`), 0.2 ms running,
   and 0.9 ms fetching its 51 rows of 29 columns. A generic plan scans by employee and
   sorts (12 ms); `IN (SELECT unnest(...))` is a nested loop over the list (15 ms).
+- **What a short read costs on PostgreSQL (2026-12-07, afternoon; in process, one
+  request at a time, then over HTTP side by side).** `GET /api/roles/{id}` took 711-797
+  µs on PostgreSQL against 327 on SQLite. Timed around the worker thread: 80-100 µs to
+  move the request there and as much to come back (a no-op's round trip through anyio
+  costs 87-102 µs on this host, 70-79 through `loop.run_in_executor`), and 420 µs of work
+  on the thread, of which the query's round trip is 118 µs (SQLite: 220 µs of work in
+  all). The ORM's `Session.get` is half of a short read on either engine. A 101-row page
+  of the range: psycopg fetches it in 145-180 µs with orjson as the JSON reader (what the
+  engine sets; 420 with the standard library's), 62 without its two JSON columns.
+  - Whether an employee is live, the first question of every check of reach, is kept
+    between the requests that only read (`organization/repository.LIVE_EMPLOYEES`,
+    `KeptAnswers(readers_only=True)`; a request that may write asks the database): an
+    employee's month on PostgreSQL is one round trip, their timebank balances two of
+    three (in process 1,833 → 1,615 µs).
+  - The full run of 14:33 against that of 09:56 (the evening's team list changes and this
+    one): the team list on SQLite 247 → 599 req/s, on PostgreSQL 86 → 391 (PostgreSQL /
+    SQLite 0.35 → 0.65); the month 1,130 → 1,373 and 580 → 578 (0.51 → 0.42, SQLite
+    gained); the range 642 → 764 and 374 → 423; clocking 582 → 606 and 302 → 354 (0.52 →
+    0.58). The host slowed down during the run's last half hour: PostgreSQL's scenarios
+    11 and 12, run then, measured half their earlier figures, and measured again alone
+    afterwards, alternating with the code of before this change, the two measured alike.
+  - Tried and left out: a GIL switch interval of 0.5 ms instead of 5 (the range on
+    PostgreSQL at 4 connections 554 / 538 → 483 / 532 req/s, the month 918 / 857 → 916 /
+    851).
+  - What would remove the thread hop from every PostgreSQL request: SQLAlchemy's asyncio
+    extension, psycopg's async connection driven by the event loop while the services
+    keep running synchronously in a greenlet (`greenlet_spawn`). A prototype for reads only
+    (the request's reader session on an async engine's `sync_engine`, `kit/prepared`
+    through the adapted DBAPI connection) answered in process 774 / 999 / 2,103 µs against
+    837 / 1,176 / 2,425 (one role, the month, the range), and over HTTP at 4 connections
+    the month 594-984 req/s (median 874) against 718-806 (730) and the range 347-646 (498)
+    against 308-399 (346), 4 alternating rounds on a noisy host. Landing it needs a reader
+    engine for the requests only (the worker, the change feed and the credential checks run
+    on threads), writes on that path (a reader that starts writing, `run_and_commit`'s
+    pipeline, COPY) through the async driver, and the streamed CSV answers, which read
+    after the endpoint returned.
 """
 
 
@@ -1504,6 +1540,19 @@ _INBOX = (
     "every request to route each item, about a third of the request in process, then "
     "{what} within the caller's reach (examined 2026-12-07)"
 )
+_AT_THE_TENTH = (
+    "{what}: {earlier} req/s in the full run of 2026-12-07 09:56 ({share} of that run's "
+    "floor); the floor of the 14:33 run rose to 10,844 req/s, and this operation, measured "
+    "within the sweep's usual spread, fell just below a tenth of it (examined 2026-12-07)"
+)
+_IN_A_SLOW_MINUTE = (
+    "{what}: {earlier} req/s in the full run of 2026-12-07 09:56 ({share} of that run's "
+    "floor). In the 14:33 run it fell in a minute of the SQLite sweep (from the employee's "
+    "presence list to the payroll exports, 14 operations) in which every operation answered "
+    "2-4 times slower than in the run before and than its neighbours, with p99 of 17-50 ms "
+    "against their 4-11 ms, while PostgreSQL answered the same operations faster than SQLite "
+    "did: the shared host, not the operation (examined 2026-12-07)"
+)
 HEAVIER_BECAUSE = {
     "/api/employees": _ORM_PAGE.format(extra=" with each one's version in force today"),
     "/api/org-units": _ORM_PAGE.format(extra=" with each one's version in force today"),
@@ -1591,6 +1640,124 @@ HEAVIER_BECAUSE = {
         "found the running timer by reading all of the employee's entries until migration "
         "0008 (2026-12-04) gave its index the workspace: 3.9 -> 0.8 ms in process since"
     ),
+    **{
+        template: _AT_THE_TENTH.format(what=what, earlier=earlier, share=share)
+        for template, what, earlier, share in (
+            (
+                "/api/me/api-keys",
+                "the caller's user and their API keys as ORM objects (two queries)",
+                "1,102",
+                "0.12",
+            ),
+            (
+                "/api/descriptor/plugins/{registry}/{plugin_id}/schema",
+                "no statement, but the plugin's JSON Schema generated by Pydantic "
+                "(`model_json_schema`) on every request, 476 µs in process",
+                "1,458",
+                "0.16",
+            ),
+            (
+                "/api/customers/{entity_id}",
+                "the customer and its versions as ORM objects (two queries)",
+                "1,331",
+                "0.15",
+            ),
+            (
+                "/api/projects/{project_id}/tasks/{task_id}",
+                "the path's project, the task and its versions as ORM objects (three queries)",
+                "1,131",
+                "0.12",
+            ),
+            (
+                "/api/projects/{project_id}/tasks/{task_id}/versions",
+                "the path's project, the task and its versions as ORM objects (three queries)",
+                "1,104",
+                "0.12",
+            ),
+            (
+                "/api/employees/{employee_id}/timesheet/presence/{interval_id}",
+                "the interval as an ORM object and its breaks (two queries)",
+                "1,233",
+                "0.13",
+            ),
+            (
+                "/api/timesheet/statements/exports/{export_id}",
+                "the payroll export and its job as ORM objects (two queries)",
+                "1,138",
+                "0.12",
+            ),
+            (
+                "/api/approvals/decisions",
+                "the caller's employee as an ORM object, then a page of decisions (two queries)",
+                "1,074",
+                "0.12",
+            ),
+            (
+                "/api/webhooks/inbound-endpoints/{endpoint_id}/events",
+                "the endpoint, then a page of its events (two queries)",
+                "1,174",
+                "0.13",
+            ),
+        )
+    },
+    **{
+        template: _IN_A_SLOW_MINUTE.format(what=what, earlier=earlier, share=share)
+        for template, what, earlier, share in (
+            (
+                "/api/employees/{employee_id}/timesheet/entries/{entry_id}",
+                "the entry, then the whole workspace row and the employee as ORM objects "
+                "(three queries)",
+                "970",
+                "0.11",
+            ),
+            (
+                "/api/timesheet/entries",
+                "the workspace's first page of 50 entries with every field and no date "
+                "filter (one query)",
+                "1,059",
+                "0.12",
+            ),
+            ("/api/me/bookmarks", "one query through the ORM", "1,622", "0.18"),
+            ("/api/me/bookmarks/{bookmark_id}", "one query through the ORM", "1,672", "0.18"),
+            (
+                "/api/employees/{employee_id}/timebank/movements",
+                "a page of movements (one query)",
+                "1,241",
+                "0.14",
+            ),
+            (
+                "/api/employees/{employee_id}/timebank/movements/{movement_id}",
+                "one query through the ORM",
+                "1,515",
+                "0.17",
+            ),
+            (
+                "/api/timeoffs",
+                "the caller's employee, then a page of requests (two queries)",
+                "1,127",
+                "0.12",
+            ),
+            (
+                "/api/employees/{employee_id}/timeoffs",
+                "a page of requests (one query)",
+                "1,304",
+                "0.14",
+            ),
+            (
+                "/api/employees/{employee_id}/timeoffs/{timeoff_id}",
+                "the request read twice through the ORM, by the path's check and by the "
+                "endpoint (two queries)",
+                "1,140",
+                "0.12",
+            ),
+            (
+                "/api/timesheet/statements/exports",
+                "a page of payroll exports and their jobs as ORM objects (two queries)",
+                "1,053",
+                "0.11",
+            ),
+        )
+    },
 }
 """Why an operation of the sweep answers below a tenth of the floor (issue #16 asks for the
 reason of each), for those examined."""
