@@ -226,3 +226,26 @@ def test_postgresql_names_its_own_reason_once_and_only_examined_operations() -> 
     assert text.count(f"All of them: {report.ON_POSTGRESQL}.") == 1
     assert text.count("- `/api/events`:") == 2
     assert text.count("- `/api/unexamined`: not examined yet") == 1
+
+
+def test_a_reason_of_one_run_of_sqlite_is_shown_for_sqlite_alone() -> None:
+    def load(throughput: float) -> dict[str, Any]:
+        return {"throughput": throughput, "p99_ms": 4.0, "connections": 4, "statuses": {"200": 9}}
+
+    template = "/api/me/bookmarks"
+    operations = [{"template": template, "path": template, "load": load(200.0)}]
+    sweep_of = {"seconds": 3.0, "bare": load(7000.0), "floor": load(3500.0), "skipped": {}}
+    text = "\n".join(
+        report.sweep_section(
+            {
+                "sweeps": {
+                    "sqlite": {**sweep_of, "operations": operations},
+                    "postgresql": {**sweep_of, "operations": operations},
+                }
+            }
+        )
+    )
+
+    assert template not in report.HEAVIER_BECAUSE
+    assert text.count(f"- `{template}`: {report.BELOW_THE_TENTH_ON_SQLITE[template]}") == 1
+    assert text.index(f"- `{template}`:") < text.index("### PostgreSQL")

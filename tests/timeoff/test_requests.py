@@ -5,12 +5,15 @@ refusal the issue names."""
 
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from tests.conftest import statements_sent
 from tests.timeoff.support import Leave, balances, decide, entries, grant, movements, request
 from timeledger.kit.db import Database
-from timeledger.models import Change
+from timeledger.models import Change, TimeoffRequest
+from timeledger.timeoff.repository import TimeoffRepository
 
 EASTER = ("2026-03-30", "2026-04-10")
 
@@ -247,3 +250,42 @@ def test_leave_without_approval_is_requested_and_approved_in_the_change_log(
             .order_by(Change.revision)
         ).all()
     assert list(ops) == ["requested", "approved"]
+
+
+def test_reading_a_request_reads_it_once(client: TestClient, db: Database, leave: Leave) -> None:
+    """The path's check and the endpoint both want the request: pinned to its session, it
+    is read once."""
+    grant(client, leave, 500)
+    made = request(client, leave, "2026-05-04", "2026-05-05")
+    with statements_sent(db) as statements:
+        got = client.get(f"{leave.base}/{made['id']}", headers=leave.headers)
+
+    assert got.status_code == 200, got.text
+    assert got.json()["id"] == made["id"]
+    assert len([text for text in statements if "FROM timeoff_requests" in text]) == 1, statements
+
+
+@pytest.mark.postgresql
+def test_a_locked_read_sees_what_committed_since_the_request_was_read(
+    client: TestClient, db: Database, leave: Leave
+) -> None:
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite serializes writers with BEGIN IMMEDIATE: nothing commits between")
+    grant(client, leave, 500)
+    made = request(client, leave, "2026-05-04", "2026-05-05")
+    workspace_id = leave.office.oslo.workspace.id
+    with db.session(write=True, workspace_id=workspace_id) as holder:
+        requests = TimeoffRepository(holder)
+        before = requests.get(made["id"])
+        assert before is not None
+        with db.transaction(workspace_id=workspace_id) as other:
+            other.execute(
+                update(TimeoffRequest)
+                .where(TimeoffRequest.id == made["id"])
+                .values(note="changed meanwhile")
+            )
+        locked = requests.get(made["id"], for_update=True)
+        seen = (locked is before, locked.note if locked is not None else None)
+        holder.rollback()
+
+    assert seen == (True, "changed meanwhile")

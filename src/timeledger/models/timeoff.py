@@ -7,10 +7,17 @@ from typing import Any
 from sqlalchemy import Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from timeledger.kit.model import Base, Identifier, IdMixin, JsonDocument, TenantMixin
+from timeledger.kit.model import (
+    Base,
+    Identifier,
+    IdMixin,
+    JsonDocument,
+    PinnedInSession,
+    TenantMixin,
+)
 
 
-class TimeoffRequest(IdMixin, TenantMixin, Base):
+class TimeoffRequest(IdMixin, TenantMixin, PinnedInSession, Base):
     """A request for leave of one policy from `start_day` to `end_day`.
 
     `days` holds what each day takes as the usage rule counted it when the request was

@@ -61,9 +61,17 @@ class TimeoffRepository:
         return request
 
     def get(self, request_id: int, *, for_update: bool = False) -> TimeoffRequest | None:
-        statement = select(TimeoffRequest).where(TimeoffRequest.id == request_id)
-        if for_update:
-            statement = statement.with_for_update()
+        """The request; one the session holds answers for itself (a route's check and its
+        endpoint both ask), unless a lock is asked: the locked row is read again, over
+        what the session held."""
+        if not for_update:
+            return self.session.get(TimeoffRequest, request_id)
+        statement = (
+            select(TimeoffRequest)
+            .where(TimeoffRequest.id == request_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
         return self.session.scalars(statement).one_or_none()
 
     def requested(self, read: AwaitingRead) -> list[Any]:
