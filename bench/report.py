@@ -1717,7 +1717,9 @@ BELOW_THE_TENTH_ON_SQLITE = {
             (
                 "/api/employees/{employee_id}/timesheet/entries/{entry_id}",
                 "the entry, then the whole workspace row and the employee as ORM objects "
-                "(three queries)",
+                "(three queries; one since the view takes the currency and the employee's "
+                "user from what the request read already, 2026-12-07 after this run: 688-703 "
+                "→ 444-448 µs in process)",
                 "970",
                 "0.11",
             ),

@@ -5,12 +5,15 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 
-from tests.access.support import assert_problem, new_service_user
-from tests.conftest import WorkspaceFixture
+from tests.access.support import assert_problem, new_service_user, person_caller
+from tests.conftest import WorkspaceFixture, statements_sent
 from tests.organization.support import create_unit
 from tests.timesheet.support import Person, create, person_in
+from timeledger.entries.service import entry_views
 from timeledger.kit.db import Database
+from timeledger.models import Employee, TimeEntry
 
 DAY = "2026-03-10"
 
@@ -768,3 +771,57 @@ def test_an_activity_with_a_project_rate_is_not_deleted(
     )
 
     assert f"project {project['id']}" in assert_problem(response, 409)["detail"]
+
+
+def test_an_entry_is_shown_with_its_users_id_without_loading_employee_or_workspace(
+    client: TestClient, db: Database, person: Person, activities: dict[str, int]
+) -> None:
+    """The employee's user and the workspace's currency are what every check of reach
+    and every request read already: an entry's view adds no query of its own."""
+    made = create(client, person, {"date": DAY, "minutes": 60, "activity_id": activities["work"]})
+    url = f"{person.entries}/{made['id']}"
+    first = client.get(url, headers=person.headers)
+    with statements_sent(db) as statements:
+        again = client.get(url, headers=person.headers)
+
+    assert first.status_code == again.status_code == 200, again.text
+    assert again.json() == first.json()
+    assert (again.json()["user_id"], again.json()["currency"]) == (
+        person.principal.user_id,
+        made["currency"],
+    )
+    assert [s for s in statements if "FROM employees" in s or "FROM workspaces" in s] == []
+
+
+def test_an_entry_of_a_deleted_employee_names_the_user_its_row_still_holds(
+    client: TestClient,
+    db: Database,
+    workspace: WorkspaceFixture,
+    person: Person,
+    activities: dict[str, int],
+) -> None:
+    """Deleting an employee unlinks their user; a row deleted with its user kept (as
+    before that rule) still names it."""
+    made = create(client, person, {"date": DAY, "minutes": 60, "activity_id": activities["work"]})
+    gone = client.delete(f"/api/employees/{person.employee_id}", headers=workspace.headers)
+    assert gone.status_code == 204, gone.text
+    owner = person_caller(workspace.id, workspace.owner_id, {"timesheet:read:*"})
+
+    def shown_user_id() -> int | None:
+        with db.session(write=False, workspace_id=workspace.id) as session:
+            entry = session.get(TimeEntry, made["id"])
+            assert entry is not None
+            (view,) = entry_views(session, owner, [entry])
+        user_id: int | None = view["user_id"]
+        return user_id
+
+    unlinked = shown_user_id()
+    with db.transaction(workspace_id=workspace.id) as session:
+        session.execute(
+            update(Employee)
+            .where(Employee.id == person.employee_id)
+            .values(user_id=person.principal.user_id)
+        )
+    kept = shown_user_id()
+
+    assert (unlinked, kept) == (None, person.principal.user_id)

@@ -42,7 +42,7 @@ from timeledger.kit.jsonio import to_jsonable
 from timeledger.kit.routing import unconditional
 from timeledger.kit.timeutil import local_date
 from timeledger.kit.versioning import in_force_of
-from timeledger.models import Employee, EmployeeVersion, Employment, TimeEntry, Workspace
+from timeledger.models import Employee, EmployeeVersion, Employment, TimeEntry
 from timeledger.organization.reach import (
     Access,
     Area,
@@ -350,9 +350,9 @@ def entry_etag(entry: TimeEntry) -> str:
 
 
 def currency_of(session: Session, caller: Caller) -> str:
-    workspace = session.get(Workspace, caller.workspace_id)
-    assert workspace is not None
-    return workspace.currency
+    basics = workspace_basics(session, caller.workspace_id)
+    assert basics is not None
+    return basics.currency
 
 
 def entry_view(session: Session, caller: Caller, entry: TimeEntry) -> dict[str, Any]:
@@ -362,18 +362,26 @@ def entry_view(session: Session, caller: Caller, entry: TimeEntry) -> dict[str, 
 def entry_views(
     session: Session, caller: Caller, entries: Sequence[TimeEntry]
 ) -> list[dict[str, Any]]:
-    """The entries as the API shows them; the currency and each employee are read once."""
+    """The entries as the API shows them; the currency and each employee's user are read
+    once, as every check of reach reads them (kept between reads, see
+    `EmployeeRepository.live`); a deleted employee is loaded."""
     currency = currency_of(session, caller)
-    employees = {
-        employee_id: session.get(Employee, employee_id)
+    user_ids = {
+        employee_id: _user_id_of(session, caller.workspace_id, employee_id)
         for employee_id in {entry.employee_id for entry in entries}
     }
-    views = []
-    for entry in entries:
-        employee = employees[entry.employee_id]
-        user_id = employee.user_id if employee is not None else None
-        views.append(render_entry(entry, user_id=user_id, currency=currency))
-    return views
+    return [
+        render_entry(entry, user_id=user_ids[entry.employee_id], currency=currency)
+        for entry in entries
+    ]
+
+
+def _user_id_of(session: Session, workspace_id: int, employee_id: int) -> int | None:
+    live = EmployeeRepository(session).live(workspace_id, employee_id)
+    if live is not None:
+        return live.user_id
+    employee = session.get(Employee, employee_id)
+    return employee.user_id if employee is not None else None
 
 
 def _writer(session: Session, caller: Caller, employee_id: int) -> Writer:
