@@ -346,14 +346,16 @@ hour.
     of the lane's throughput in the same runs (461-496 against 544-572 operations/s),
     and the clocking lane was removed: scenario 5 runs on the ordinary path, with every
     rule of the service;
-  - *a request that only reads SQLite runs on the event loop* (`Database.
-    reads_on_the_loop`): its reads never wait for a lock, and the move to a worker
+  - *a request that only reads SQLite runs on the event loop* (`Database.work_runs`):
+    its reads never wait for a lock, and the move to a worker
     thread and back, besides its 60-75 µs, made the loop and the threads contend for the
     interpreter lock under load. Over HTTP, 4 connections, same run: one employee's
     month on the ordinary path 608 → 1,087 requests/s, a week of everyone's entries
     408 → 719, a manager's team list 283 → 382. On PostgreSQL the same change lost
     (month 748 → 644: a read there waits for the server, and on a thread other requests
-    go on meanwhile), so PostgreSQL reads stay on threads.
+    go on meanwhile), so PostgreSQL reads stayed on threads until they could await the
+    server on the loop (2026-12-07, evening: see "What a short read costs on
+    PostgreSQL").
   - with all of it, on the benchmark's 1,000-employee file (4 connections, same
     session): one employee's month on the ordinary path 1,316 requests/s against the
     lane's 2,780, and clock-in/out with 20 clients 747 operations/s. Both lanes were
@@ -643,18 +645,29 @@ hour.
   - Tried and left out: a GIL switch interval of 0.5 ms instead of 5 (the range on
     PostgreSQL at 4 connections 554 / 538 → 483 / 532 req/s, the month 918 / 857 → 916 /
     851).
-  - What would remove the thread hop from every PostgreSQL request: SQLAlchemy's asyncio
-    extension, psycopg's async connection driven by the event loop while the services
-    keep running synchronously in a greenlet (`greenlet_spawn`). A prototype for reads only
-    (the request's reader session on an async engine's `sync_engine`, `kit/prepared`
-    through the adapted DBAPI connection) answered in process 774 / 999 / 2,103 µs against
-    837 / 1,176 / 2,425 (one role, the month, the range), and over HTTP at 4 connections
-    the month 594-984 req/s (median 874) against 718-806 (730) and the range 347-646 (498)
-    against 308-399 (346), 4 alternating rounds on a noisy host. Landing it needs a reader
-    engine for the requests only (the worker, the change feed and the credential checks run
-    on threads), writes on that path (a reader that starts writing, `run_and_commit`'s
-    pipeline, COPY) through the async driver, and the streamed CSV answers, which read
-    after the endpoint returned.
+  - **PostgreSQL's requests await the server on the event loop (2026-12-07, evening).**
+    A request's unit of work runs in `greenlet_spawn` on the loop, its session on
+    SQLAlchemy's asyncio engine over psycopg's async connections: the services stay
+    synchronous, each statement awaits the server, and the loop serves other requests
+    meanwhile (`kit/db.Database.work_runs`, `kit/uow._run`). The engine belongs to the
+    application's lifespan (`Database.serving`), which closes its connections on the loop
+    that opened them; the worker, the change feed, the credential checks and the streamed
+    CSV answers keep their synchronous sessions on threads. `kit/prepared` runs on the
+    DB-API connection SQLAlchemy adapts; the pipelined commit (`run_and_commit`) and
+    `COPY` (`kit/bulk`) use psycopg's asyncio calls there. A session a service opens for
+    itself inside such a unit awaits too (a synchronous one would stop the loop while it
+    waits, possibly for a row lock that a request on the loop holds), and argon2's
+    hashing leaves the loop for a worker thread (`kit/uow.off_the_loop`). Reads first,
+    over HTTP, the full dataset, 4 connections, 4 alternating rounds of 4 s on a slow
+    host (a `SELECT 1` round trip took 210 µs, 118 in the afternoon), medians in req/s,
+    before → after: the month 335 → 467, the range 215 → 276, the team list 246 → 360,
+    one role 478 → 658; the server's CPU per request fell with it (the month 2.7 → 2.1
+    ms). Running the same reads on the loop over the synchronous driver instead
+    (measured first, same way) gained on short reads (month 406 → 460, role 509 → 589)
+    but lost on the long ones, which then held up every other request (team list 272 →
+    228, range 213 → 205). Then writes, the same way: clocking in and out at 4
+    connections 200 → 241 operations/s (medians of 3 rounds; reads alone: 203), at 20
+    clients 176-247 against 204-226, within this host's noise.
 """
 
 

@@ -16,6 +16,7 @@ What keeps a test cheap, and the suite within minutes and a worker within memory
   kept every app and its engine alive, 5 MB a test). `tests/test_app.py` checks it.
 """
 
+import asyncio
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -31,6 +32,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import event, make_url
+from sqlalchemy.util import greenlet_spawn
 
 from timeledger.access.credentials import PasswordHashing
 from timeledger.app import create_app
@@ -329,6 +331,18 @@ def person(client: TestClient, db: Database, workspace: WorkspaceFixture) -> "Pe
     return person_in(client, db, workspace)
 
 
+def run_as_a_served_unit(db: Database, work: Callable[[], Any]) -> Any:
+    """`work()` where a serving application runs a request's unit of work on PostgreSQL:
+    in `greenlet_spawn` on an event loop, its sessions awaiting the server
+    (`Database.work_runs`)."""
+
+    async def serve() -> Any:
+        async with db.serving():
+            return await greenlet_spawn(work)
+
+    return asyncio.run(serve())
+
+
 @contextmanager
 def statements_sent(db: Database) -> Iterator[list[str]]:
     """The SQL statements SQLAlchemy sends while inside, in order. A `kit.prepared` query
@@ -338,8 +352,10 @@ def statements_sent(db: Database) -> Iterator[list[str]]:
     def remember(_connection: Any, _cursor: Any, statement: str, *_: Any) -> None:
         statements.append(statement)
 
-    event.listen(db.engine, "before_cursor_execute", remember)
+    for engine in db.engines:
+        event.listen(engine, "before_cursor_execute", remember)
     try:
         yield statements
     finally:
-        event.remove(db.engine, "before_cursor_execute", remember)
+        for engine in db.engines:
+            event.remove(engine, "before_cursor_execute", remember)

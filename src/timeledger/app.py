@@ -193,7 +193,8 @@ def create_app(
         change_delivery.start()
         app.state.change_delivery = change_delivery
         try:
-            yield
+            async with db.serving():
+                yield
         finally:
             change_delivery.stop()
             if worker is not None:

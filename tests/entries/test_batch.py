@@ -294,11 +294,13 @@ def _statements_of_batch(
     def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         statements.append(statement)
 
-    event.listen(db.engine, "before_cursor_execute", count)
+    for engine in db.engines:
+        event.listen(engine, "before_cursor_execute", count)
     try:
         response = client.post(BATCH, json={"items": items}, headers=workspace.headers)
     finally:
-        event.remove(db.engine, "before_cursor_execute", count)
+        for engine in db.engines:
+            event.remove(engine, "before_cursor_execute", count)
     assert response.status_code == 201, response.text
     return statements
 
@@ -417,11 +419,13 @@ def test_a_batch_on_eight_projects_asks_as_often_as_one_on_a_single_project(
     def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         statements.append(statement)
 
-    event.listen(db.engine, "before_cursor_execute", count)
+    for engine in db.engines:
+        event.listen(engine, "before_cursor_execute", count)
     try:
         large = client.post(BATCH, json={"items": items_of(8)}, headers=headers)
     finally:
-        event.remove(db.engine, "before_cursor_execute", count)
+        for engine in db.engines:
+            event.remove(engine, "before_cursor_execute", count)
     assert large.status_code == 201, large.text
     assert len(statements) == len(small)
     assert [item["hourly_rate_minor"] for item in large.json()["items"]] == expected_rates

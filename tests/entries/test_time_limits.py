@@ -159,13 +159,15 @@ def test_a_batch_counts_stored_minutes_of_dated_and_spanned_items_in_one_read(
 
     monkeypatch.setattr(service, "entry_minutes_by_day", read_counted)
 
-    event.listen(db.engine, "before_cursor_execute", count)
+    for engine in db.engines:
+        event.listen(engine, "before_cursor_execute", count)
     try:
         response = client.post(
             BATCH, json={"items": [*fits, dated, spanned]}, headers=person.headers
         )
     finally:
-        event.remove(db.engine, "before_cursor_execute", count)
+        for engine in db.engines:
+            event.remove(engine, "before_cursor_execute", count)
 
     assert _locations(assert_problem(response, 422)) == [
         "body.items.28.minutes",

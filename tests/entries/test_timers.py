@@ -182,12 +182,14 @@ def test_the_running_timer_is_found_through_its_own_index(
     def remember(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
         asked.append((statement, parameters))
 
-    event.listen(db.engine, "before_cursor_execute", remember)
+    for engine in db.engines:
+        event.listen(engine, "before_cursor_execute", remember)
     try:
         with db.transaction(workspace_id=workspace.id) as session:
             assert EntryRepository(session).running_timer(person.employee_id) is None
     finally:
-        event.remove(db.engine, "before_cursor_execute", remember)
+        for engine in db.engines:
+            event.remove(engine, "before_cursor_execute", remember)
     (statement, parameters), *_ = [(s, p) for s, p in asked if "timer_started_at" in s]
     with db.engine.connect() as connection:
         plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters).all()

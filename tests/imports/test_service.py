@@ -235,12 +235,14 @@ def _statements_per_batch(
 
     listeners = (("begin", begun), ("before_cursor_execute", count), ("commit", committed))
     for name, listener in listeners:
-        event.listen(db.engine, name, listener)
+        for engine in db.engines:
+            event.listen(engine, name, listener)
     try:
         applied = apply_plan(db, owner, "toggl-csv", plan, batch_size=batch_size)
     finally:
         for name, listener in listeners:
-            event.remove(db.engine, name, listener)
+            for engine in db.engines:
+                event.remove(engine, name, listener)
     assert (applied.created_entries, applied.refused) == (rows, [])
     return statements[2:]  # after the catalogue's transaction and the first batch's
 

@@ -187,11 +187,13 @@ def test_the_inbox_reads_the_managers_of_every_project_at_once(
     def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         run.append(statement)
 
-    event.listen(db.engine, "before_cursor_execute", count)
+    for engine in db.engines:
+        event.listen(engine, "before_cursor_execute", count)
     try:
         assert len(inbox(client, pm.headers)) == 6
     finally:
-        event.remove(db.engine, "before_cursor_execute", count)
+        for engine in db.engines:
+            event.remove(engine, "before_cursor_execute", count)
     member_reads = [s for s in run if "FROM project_members" in s]
     assert len(member_reads) <= 2, len(member_reads)
 

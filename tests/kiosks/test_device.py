@@ -382,13 +382,15 @@ def test_a_device_token_verified_a_moment_ago_is_not_looked_up_again(
         statements.append(execution[2])
 
     CREDENTIALS.clear()
-    event.listen(db.engine, "before_cursor_execute", count)
+    for engine in db.engines:
+        event.listen(engine, "before_cursor_execute", count)
     try:
         first = device_of_token(db, shop.token, None)
         looked_up = len(statements)
         again = device_of_token(db, shop.token, "192.0.2.7")
     finally:
-        event.remove(db.engine, "before_cursor_execute", count)
+        for engine in db.engines:
+            event.remove(engine, "before_cursor_execute", count)
     assert looked_up >= 1
     assert len(statements) == looked_up
     assert again.kiosk_id == first.kiosk_id == shop.kiosk_id

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import delete, event, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from tests.conftest import WorkspaceFixture
+from tests.conftest import WorkspaceFixture, run_as_a_served_unit
 from tests.timesheet.support import Person
 from timeledger.kit.bulk import Upsert, insert_rows
 from timeledger.kit.db import Database
@@ -60,6 +60,27 @@ def test_rows_in_bulk_are_the_rows_sqlalchemy_inserts_with_their_defaults(
     assert versions == [1] * len(rows)  # the column's Python default, left out of the rows
 
 
+def test_rows_in_bulk_through_a_session_awaiting_the_server_are_the_same_rows(
+    db: Database, workspace: WorkspaceFixture, activities: dict[str, int], person: Person
+) -> None:
+    if db.is_sqlite:
+        pytest.skip("SQLite's sessions do not await")
+    rows = _entry_rows(workspace.id, person.employee_id, activities["work"])
+    with db.transaction(workspace_id=workspace.id) as session:
+        insert_rows(session, ENTRIES, rows)
+    synchronously = _stored(db, workspace.id)
+    with db.transaction(workspace_id=workspace.id) as session:
+        session.execute(delete(TimeEntry))
+
+    def write() -> bool:
+        with db.transaction(workspace_id=workspace.id) as session:
+            insert_rows(session, ENTRIES, rows)
+            return session.connection().dialect.is_async
+
+    assert run_as_a_served_unit(db, write) is True
+    assert _stored(db, workspace.id) == synchronously
+
+
 def test_one_row_and_none_are_written_too(
     db: Database, workspace: WorkspaceFixture, activities: dict[str, int], person: Person
 ) -> None:
@@ -103,11 +124,13 @@ def test_many_rows_are_one_statement_the_engines_listeners_are_told_of(
 
     with db.transaction(workspace_id=workspace.id) as session:
         session.connection()
-        event.listen(db.engine, "before_cursor_execute", seen)
+        for engine in db.engines:
+            event.listen(engine, "before_cursor_execute", seen)
         try:
             insert_rows(session, ENTRIES, rows)
         finally:
-            event.remove(db.engine, "before_cursor_execute", seen)
+            for engine in db.engines:
+                event.remove(engine, "before_cursor_execute", seen)
 
     assert len(statements) == 1
     assert statements[0].startswith("INSERT INTO" if db.is_sqlite else "COPY time_entries")

@@ -31,7 +31,8 @@ def test_many_ids_select_their_rows_and_the_statement_stays_the_same(db: Databas
     def seen(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         statements.append(statement)
 
-    event.listen(db.engine, "before_cursor_execute", seen)
+    for engine in db.engines:
+        event.listen(engine, "before_cursor_execute", seen)
     try:
         with db.session(write=False) as session:
             ids = sorted(session.scalars(select(SignInAttempt.id)))
@@ -45,7 +46,8 @@ def test_many_ids_select_their_rows_and_the_statement_stays_the_same(db: Databas
                 session.scalars(select(SignInAttempt.id).where(among(SignInAttempt.id, [])))
             )
     finally:
-        event.remove(db.engine, "before_cursor_execute", seen)
+        for engine in db.engines:
+            event.remove(engine, "before_cursor_execute", seen)
 
     assert found_few == [ids[0], ids[7], ids[29]]
     assert found_many == ids[:25]

@@ -112,7 +112,8 @@ def test_a_pinned_row_is_read_once_per_session_after_its_loader_dropped_it(
     def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         statements.append(statement)
 
-    event.listen(db.engine, "before_cursor_execute", count)
+    for engine in db.engines:
+        event.listen(engine, "before_cursor_execute", count)
     try:
         with db.session(write=False) as session:
             for _ in range(3):
@@ -123,5 +124,6 @@ def test_a_pinned_row_is_read_once_per_session_after_its_loader_dropped_it(
         with db.session(write=False) as session:
             assert session.get(Workspace, workspace_id) is not None
     finally:
-        event.remove(db.engine, "before_cursor_execute", count)
+        for engine in db.engines:
+            event.remove(engine, "before_cursor_execute", count)
     assert len([text for text in statements if "FROM workspaces" in text]) == 2

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Integer, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from tests.conftest import WorkspaceFixture
+from tests.conftest import WorkspaceFixture, run_as_a_served_unit
 from tests.entries.support import insert_entries
 from tests.timesheet.support import Person
 from timeledger.kit.clock import utcnow
@@ -203,3 +203,21 @@ def test_a_query_that_fails_in_the_pipeline_commits_nothing(
     with db.transaction(workspace_id=workspace.id) as session:  # the connection is usable
         run_and_commit(session, [(APPEND_BOOKMARK, _bookmark(workspace, "z"))])
     assert _names(db) == ["z"]
+
+
+def test_the_pipeline_runs_on_a_session_awaiting_the_server_too(
+    db: Database, workspace: WorkspaceFixture
+) -> None:
+    if db.is_sqlite:
+        pytest.skip("a PostgreSQL pipeline")
+
+    def append(names: str) -> bool:
+        with db.transaction(workspace_id=workspace.id) as session:
+            run_and_commit(session, [(APPEND_BOOKMARK, _bookmark(workspace, n)) for n in names])
+            return session.connection().dialect.is_async
+
+    assert run_as_a_served_unit(db, lambda: append("xy")) is True
+    with pytest.raises(IntegrityError):
+        run_as_a_served_unit(db, lambda: append("zz"))
+
+    assert _names(db) == ["x", "y"]

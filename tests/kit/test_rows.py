@@ -23,13 +23,15 @@ def test_rows_go_to_their_keys_in_order_and_no_keys_ask_nothing(db: Database) ->
         queries.append(statement)
 
     statement = select(SignInAttempt).order_by(SignInAttempt.client_address)
-    event.listen(db.engine, "before_cursor_execute", count)
+    for engine in db.engines:
+        event.listen(engine, "before_cursor_execute", count)
     try:
         with db.session(write=False) as session:
             found = rows_by(session, ["a@x", "c@x", "b@x"], statement, attrgetter("email"))
             nothing = rows_by(session, [], statement, attrgetter("email"))
     finally:
-        event.remove(db.engine, "before_cursor_execute", count)
+        for engine in db.engines:
+            event.remove(engine, "before_cursor_execute", count)
 
     by_address = {key: [row.client_address for row in rows] for key, rows in found.items()}
     assert by_address == {"a@x": ["1", "3"], "c@x": [], "b@x": ["2"]}

@@ -1,26 +1,30 @@
 """The request's unit of work: committed on the endpoint's own thread, rolled back on
-failure, a synchronous request moved to a worker thread once (a read of SQLite not at
-all), and checks of the path's object run on that thread."""
+failure, a synchronous request moved to a worker thread once on SQLite if it writes and
+not at all otherwise (on PostgreSQL its statements await the server on the event loop),
+and checks of the path's object run on that thread."""
 
 import inspect
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
 from functools import partial
 from typing import Annotated, Any
 
 import anyio.to_thread
 import pytest
-from fastapi import APIRouter, Depends, FastAPI
-from fastapi.concurrency import run_in_threadpool
+from argon2 import PasswordHasher
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.testclient import TestClient
 from pydantic import BaseModel
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
-from tests.conftest import WorkspaceFixture
+from tests.conftest import ARGON2_LEAST_MEMORY_KIB, WorkspaceFixture
+from timeledger.access.credentials import PasswordHashing
 from timeledger.app import ROUTE_TABLE
 from timeledger.kit.clock import utcnow
-from timeledger.kit.db import Database
+from timeledger.kit.db import MAY_WRITE, Database
+from timeledger.kit.dependency_plans import solve_by_plans
 from timeledger.kit.errors import Conflict, Forbidden, NotFound, install_problem_handlers
 from timeledger.kit.request_frame import RequestFrame
 from timeledger.kit.route_table import RouteTable, every_route
@@ -28,6 +32,7 @@ from timeledger.kit.uow import (
     UnitOfWork,
     UnitOfWorkRoute,
     check_before_the_endpoint,
+    database,
     reads_only,
 )
 from timeledger.models import SignInAttempt
@@ -56,6 +61,24 @@ def write(session: UnitOfWork) -> Written:
     return Written(email="written@example.com", thread=threading.get_ident())
 
 
+@router.post("/write-apart")
+def write_apart(request: Request) -> dict[str, bool]:
+    """Writes in a transaction of its own, as a sign-in records an attempt."""
+    with database(request).transaction() as session:
+        session.add(_attempt("apart@example.com"))
+        awaits = session.connection().dialect.is_async
+    return {"awaits_the_server": awaits}
+
+
+HASHING = PasswordHashing(ARGON2_LEAST_MEMORY_KIB, floor_kib=ARGON2_LEAST_MEMORY_KIB)
+
+
+@router.post("/hash")
+def hash_password(_session: UnitOfWork) -> dict[str, int | bool]:
+    verified = HASHING.verify(HASHING.hash("a password"), "a password")
+    return {"thread": threading.get_ident(), "verified": verified}
+
+
 @router.post("/fail")
 def fail(session: UnitOfWork) -> None:
     session.add(_attempt("failed@example.com"))
@@ -63,9 +86,9 @@ def fail(session: UnitOfWork) -> None:
     raise Conflict("Refused after writing.")
 
 
-async def refuse_after_writing(session: UnitOfWork) -> None:
+def refuse_after_writing(session: UnitOfWork) -> None:
     session.add(_attempt("refused@example.com"))
-    await run_in_threadpool(session.flush)
+    session.flush()
     raise Conflict("A dependency refused after writing.")
 
 
@@ -80,16 +103,18 @@ def plain() -> dict[str, str]:
 
 
 @router.get("/read")
-def read(session: UnitOfWork) -> dict[str, int]:
+def read(session: UnitOfWork) -> dict[str, int | bool]:
     count = session.scalar(select(func.count()).select_from(SignInAttempt)) or 0
-    return {"count": count, "thread": threading.get_ident()}
+    awaits = session.connection().dialect.is_async
+    return {"count": count, "thread": threading.get_ident(), "awaits_the_server": awaits}
 
 
 @router.post("/query")
 @reads_only
-def query(session: UnitOfWork, body: Payload) -> dict[str, int]:
+def query(session: UnitOfWork, body: Payload) -> dict[str, int | bool]:
     count = session.scalar(select(func.count()).select_from(SignInAttempt)) or 0
-    return {"count": count + body.count, "thread": threading.get_ident()}
+    may_write = session.info[MAY_WRITE]
+    return {"count": count + body.count, "thread": threading.get_ident(), "may_write": may_write}
 
 
 @router.get("/loop")
@@ -134,7 +159,13 @@ async def read_thing(thing_id: Annotated[int, Depends(existing_thing)]) -> dict[
 
 @pytest.fixture
 def probe_client(db: Database) -> Iterator[TestClient]:
-    app = FastAPI()
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        async with db.serving():
+            yield
+
+    solve_by_plans()  # as `create_app` does: synchronous dependencies run with the unit
+    app = FastAPI(lifespan=lifespan)
     app.state.db = db
     install_problem_handlers(app)
     app.router.routes.append(RouteTable.of([router]))
@@ -198,44 +229,95 @@ def test_a_dependency_refusing_after_a_write_leaves_nothing_written(
     assert _stored(db, "refused@example.com") == 0
 
 
-def test_a_synchronous_request_moves_to_a_worker_thread_once_unless_it_reads_sqlite(
+def test_a_synchronous_request_moves_to_a_worker_thread_once_if_it_writes_sqlite(
     probe_client: TestClient, db: Database, thread_moves: list[str]
 ) -> None:
+    moves_of_a_write = 1 if db.is_sqlite else 0
     assert probe_client.post("/write").status_code == 200
-    assert len(thread_moves) == 1, thread_moves
+    assert len(thread_moves) == moves_of_a_write, thread_moves
     assert probe_client.get("/plain").json() == {"answer": "no unit of work"}
-    assert len(thread_moves) == (1 if db.is_sqlite else 2), thread_moves
+    assert len(thread_moves) == moves_of_a_write, thread_moves
 
 
-def test_a_read_of_sqlite_runs_on_the_event_loop_and_others_on_a_worker_thread(
+def test_a_read_runs_on_the_event_loop_and_a_write_of_sqlite_on_a_worker_thread(
     probe_client: TestClient, db: Database
 ) -> None:
     loop = probe_client.get("/loop").json()["thread"]
     read = probe_client.get("/read").json()
 
     assert read["count"] >= 0
-    assert (read["thread"] == loop) is db.is_sqlite
-    assert probe_client.post("/write").json()["thread"] != loop
+    assert read["thread"] == loop
+    assert read["awaits_the_server"] is not db.is_sqlite
+    assert (probe_client.post("/write").json()["thread"] == loop) is not db.is_sqlite
 
 
-def test_a_post_that_only_reads_is_a_read_unit_of_work(
+def test_a_transaction_of_its_own_in_a_unit_on_the_loop_awaits_the_server_too(
     probe_client: TestClient, db: Database
 ) -> None:
+    """A synchronous session there would stop the loop while it waits for the server,
+    and with it a request holding a row lock it may wait for."""
+    answered = probe_client.post("/write-apart").json()
+
+    assert answered["awaits_the_server"] is not db.is_sqlite
+    assert _stored(db, "apart@example.com") == 1
+
+
+def test_a_hash_leaves_the_loop_for_a_worker_thread(
+    probe_client: TestClient, db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """argon2 holds a core for milliseconds in C code that lets other threads run: on the
+    loop it would stop every request."""
+    hashed_on: list[int] = []
+    for name in ("hash", "verify"):
+        real = getattr(PasswordHasher, name)
+
+        def recorded(*args: Any, real: Callable[..., Any] = real) -> Any:
+            hashed_on.append(threading.get_ident())
+            return real(*args)
+
+        monkeypatch.setattr(PasswordHasher, name, recorded)
+    answered = probe_client.post("/hash").json()
+
+    assert answered["verified"] is True
+    assert len(hashed_on) == 2
+    assert (answered["thread"] in hashed_on) is db.is_sqlite
+
+
+def test_a_read_of_postgresql_moves_to_a_worker_thread_where_no_application_serves(
+    db: Database,
+) -> None:
+    """Outside an application's lifespan (`Database.serving`) nothing closes the asyncio
+    connections a read would open, so it reads on a worker thread as it always did."""
+    if db.is_sqlite:
+        pytest.skip("SQLite reads on the event loop wherever it runs")
+    app = FastAPI()
+    app.state.db = db
+    app.router.routes.append(RouteTable.of([router]))
+    client = TestClient(app)  # no `with`: the lifespan does not run
+    loop = client.get("/loop").json()["thread"]
+    read = client.get("/read").json()
+
+    assert read["thread"] != loop
+    assert read["awaits_the_server"] is False
+
+
+def test_a_post_that_only_reads_is_a_read_unit_of_work(probe_client: TestClient) -> None:
     loop = probe_client.get("/loop").json()["thread"]
     answered = probe_client.post("/query", json={"count": 1}).json()
 
     assert answered["count"] >= 1
-    assert (answered["thread"] == loop) is db.is_sqlite
+    assert answered["thread"] == loop
+    assert answered["may_write"] is False
 
 
 def test_a_path_check_runs_on_the_endpoints_thread_without_a_move_of_its_own(
-    probe_client: TestClient, thread_moves: list[str]
+    probe_client: TestClient, db: Database, thread_moves: list[str]
 ) -> None:
     checked_on.clear()
     response = probe_client.post("/things/1", json={"count": 1})
     assert response.status_code == 200
     assert checked_on == [response.json()["thread"]]
-    assert len(thread_moves) == 1, thread_moves
+    assert len(thread_moves) == (1 if db.is_sqlite else 0), thread_moves
 
 
 def test_a_path_check_answers_before_the_body_is_refused(probe_client: TestClient) -> None:
@@ -294,7 +376,6 @@ def test_requests_reach_the_routes_through_no_lane(app: FastAPI) -> None:
 )
 def test_a_face_read_with_a_key_seen_lately_moves_as_a_native_one(
     client: TestClient,
-    db: Database,
     workspace: WorkspaceFixture,
     thread_moves: list[str],
     path: str,
@@ -306,4 +387,4 @@ def test_a_face_read_with_a_key_seen_lately_moves_as_a_native_one(
 
     assert client.get(path, headers=headers).status_code == 200
 
-    assert len(thread_moves) == (0 if db.is_sqlite else 1), thread_moves
+    assert thread_moves == []

@@ -261,13 +261,15 @@ def test_a_check_the_scopes_decide_asks_no_org_tree_and_loads_no_employee(
     def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         statements.append(statement)
 
-    event.listen(db.engine, "before_cursor_execute", count)
+    for engine in db.engines:
+        event.listen(engine, "before_cursor_execute", count)
     try:
         with db.transaction(workspace_id=world.workspace_id) as session:
             reached = reached_employee_id(session, caller, Area.TIMESHEET, employee_id)
             loaded = [row for row in session.identity_map.values() if isinstance(row, Employee)]
     finally:
-        event.remove(db.engine, "before_cursor_execute", count)
+        for engine in db.engines:
+            event.remove(engine, "before_cursor_execute", count)
     assert reached == employee_id
     assert loaded == []
     # The one prepared read of the employee's row runs on the driver connection, below

@@ -294,11 +294,13 @@ def statements_of(db: Database, run: Any) -> list[str]:
     def count(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
         seen.append(statement)
 
-    event.listen(db.engine, "before_cursor_execute", count)
+    for engine in db.engines:
+        event.listen(engine, "before_cursor_execute", count)
     try:
         run()
     finally:
-        event.remove(db.engine, "before_cursor_execute", count)
+        for engine in db.engines:
+            event.remove(engine, "before_cursor_execute", count)
     return seen
 
 

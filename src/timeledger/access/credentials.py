@@ -12,13 +12,14 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
 from timeledger.kit.errors import Unprocessable
+from timeledger.kit.uow import off_the_loop
 
 ID_PART_LENGTH = 10
 SECRET_BYTES = 24
@@ -92,11 +93,14 @@ class PasswordHashing:
         self._dummy_hash = self._hasher.hash(secrets.token_urlsafe(16))
 
     def hash(self, password: str) -> str:
-        return self._hasher.hash(password)
+        return off_the_loop(partial(self._hasher.hash, password))
 
     def verify(self, password_hash: str | None, password: str) -> bool:
         """Constant work whether or not the account exists: an unknown account is checked
         against a dummy hash, so timing does not reveal which emails exist."""
+        return off_the_loop(partial(self._verify, password_hash, password))
+
+    def _verify(self, password_hash: str | None, password: str) -> bool:
         try:
             return self._hasher.verify(password_hash or self._dummy_hash, password) and bool(
                 password_hash

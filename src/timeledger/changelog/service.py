@@ -254,7 +254,7 @@ APPEND_WITH_REVISIONS = _appending_with_revisions()
 def _append(session: Session, workspace_id: int, queued: Sequence[_Queued]) -> list[int]:
     connection = session.connection()
     (taken,) = TAKE_REVISIONS[connection.dialect.name].rows(
-        connection.connection.driver_connection,
+        connection.connection.dbapi_connection,
         connection.dialect,
         workspace_id=workspace_id,
         count=len(queued),

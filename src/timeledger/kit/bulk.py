@@ -22,6 +22,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
+from sqlalchemy.util.concurrency import await_
 
 from timeledger.kit.prepared import (
     PreparedQuery,
@@ -100,14 +101,11 @@ def _values(writing: _Writing, rows: Sequence[Mapping[str, Any]]) -> list[tuple[
 
 
 def _write(connection: Connection, writing: _Writing, values: list[tuple[Any, ...]]) -> None:
-    driver: Any = connection.connection.driver_connection
-    cursor = driver.cursor()
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         if writing.copy is not None and len(values) > 1:
             _announce(connection, cursor, writing.copy, values)
-            with cursor.copy(writing.copy) as copy:
-                for row in values:
-                    copy.write_row(row)
+            _copy(connection, writing.copy, values)
         elif len(values) == 1:
             _announce(connection, cursor, writing.insert, values[0])
             cursor.execute(writing.insert, values[0])
@@ -116,6 +114,23 @@ def _write(connection: Connection, writing: _Writing, values: list[tuple[Any, ..
             cursor.executemany(writing.insert, values)
     finally:
         cursor.close()
+
+
+def _copy(connection: Connection, statement: str, values: list[tuple[Any, ...]]) -> None:
+    driver: Any = connection.connection.driver_connection
+    if connection.dialect.is_async:
+        await_(_copy_awaiting(driver, statement, values))
+        return
+    with driver.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in values:
+            copy.write_row(row)
+
+
+async def _copy_awaiting(driver: Any, statement: str, values: list[tuple[Any, ...]]) -> None:
+    """`_copy` on psycopg's asyncio connection (`Database.work_runs`)."""
+    async with driver.cursor() as cursor, cursor.copy(statement) as copy:
+        for row in values:
+            await copy.write_row(row)
 
 
 def _announce(connection: Connection, cursor: Any, statement: str, parameters: Any) -> None:

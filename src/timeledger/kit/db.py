@@ -1,16 +1,19 @@
 """Engines and sessions for SQLite and PostgreSQL."""
 
+import asyncio
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
-import psycopg
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.util.concurrency import in_greenlet
 
 from timeledger.kit.jsonio import load_json_column
 from timeledger.kit.tenancy import scope_session_to_workspace
@@ -35,6 +38,20 @@ MAY_WRITE = "timeledger_may_write"
 """`Session.info` key: whether the session was made to write (`Database.session`). A
 session made elsewhere counts as a writer."""
 _LOCKING_OR_SEQUENCE = (" FOR ", "pg_advisory", "nextval(")
+POSTGRES_READERS: dict[str, Any] = {
+    "isolation_level": "AUTOCOMMIT",
+    READS_OUTSIDE_A_TRANSACTION: True,
+}
+"""The execution options of PostgreSQL's readers (see `Database.reader`)."""
+POSTGRES_POOL: dict[str, Any] = {
+    # No ping at checkout: it was a round trip before every request's first statement. A
+    # connection the server has dropped fails its statement once; SQLAlchemy then discards
+    # every pooled connection of before the failure, and the next request connects anew.
+    "pool_pre_ping": False,
+    "pool_size": 10,
+    "max_overflow": 20,
+    "json_deserializer": load_json_column,
+}
 
 
 def is_sqlite(url: str) -> bool:
@@ -47,35 +64,37 @@ def create_db_engine(url: str, *, sqlite_page_cache_kib: int | None = None) -> E
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         return _create_sqlite_engine(url, sqlite_page_cache_kib)
-    if parsed.drivername == "postgresql":
-        parsed = parsed.set(drivername="postgresql+psycopg")
-    # No ping at checkout: it was a round trip before every request's first statement. A
-    # connection the server has dropped fails its statement once; SQLAlchemy then discards
-    # every pooled connection of before the failure, and the next request connects anew.
-    engine = create_engine(
-        parsed,
-        pool_pre_ping=False,
-        pool_size=10,
-        max_overflow=20,
-        json_deserializer=load_json_column,
-    )
+    engine = create_engine(_postgres_url(parsed, "psycopg"), **POSTGRES_POOL)
+    _open_a_transaction_before_a_write(engine)
+    return engine
 
+
+def create_awaited_engine(url: str) -> AsyncEngine:
+    """The PostgreSQL engine of `url` whose driver waits for the server on the event loop
+    (psycopg's asyncio connections): its `sync_engine` serves the same sessions as
+    `create_db_engine`'s, to code that runs in `greenlet_spawn` (see `Database.work_runs`)."""
+    engine = create_async_engine(_postgres_url(make_url(url), "psycopg_async"), **POSTGRES_POOL)
+    _open_a_transaction_before_a_write(engine.sync_engine)
+    return engine
+
+
+def _postgres_url(parsed: URL, driver: str) -> URL:
+    return parsed.set(drivername=f"postgresql+{driver}")
+
+
+def _open_a_transaction_before_a_write(engine: Engine) -> None:
     @event.listens_for(engine, "before_cursor_execute")
     def open_a_transaction_before_a_write(
         connection: Connection, cursor: Any, statement: str, *_: Any
     ) -> None:
         if not connection.get_execution_options().get(READS_OUTSIDE_A_TRANSACTION):
             return
-        driver = connection.connection.driver_connection
-        if (
-            isinstance(driver, psycopg.Connection)
-            and driver.autocommit
-            and (isinstance(cursor, psycopg.ServerCursor) or not _reads_only(statement))
-        ):
-            # A server-side cursor (a streamed read) lives in a transaction, too.
+        driver = connection.connection.dbapi_connection
+        if driver is None or not driver.autocommit:
+            return
+        # A named cursor is a server-side one (a streamed read): it lives in a transaction.
+        if getattr(cursor, "name", None) is not None or not _reads_only(statement):
             driver.autocommit = False
-
-    return engine
 
 
 def _reads_only(statement: str) -> bool:
@@ -166,8 +185,17 @@ STATISTICS_SAMPLE_ROWS = 1000
 WORKSPACE_COLUMN = "workspace_id"
 
 
+class WorkRuns(Enum):
+    """Where a request's unit of work runs its database work (`Database.work_runs`)."""
+
+    ON_A_THREAD = "on a worker thread"
+    ON_THE_LOOP = "on the event loop"
+    AWAITED = "on the event loop, awaiting the server"
+
+
 class Database:
-    """One engine and the two session factories built on it: readers and writers."""
+    """One engine and the two session factories built on it: readers and writers; on
+    PostgreSQL also an engine whose sessions await the server (`work_runs`)."""
 
     def __init__(self, url: str, *, sqlite_page_cache_kib: int | None = None) -> None:
         self.url = url
@@ -175,11 +203,7 @@ class Database:
         self.writer = self.engine.execution_options(**{IMMEDIATE: True})
         """The engine as writers use it: on SQLite each transaction takes the write lock."""
         self.reader = (
-            self.engine
-            if self.is_sqlite
-            else self.engine.execution_options(
-                isolation_level="AUTOCOMMIT", **{READS_OUTSIDE_A_TRANSACTION: True}
-            )
+            self.engine if self.is_sqlite else self.engine.execution_options(**POSTGRES_READERS)
         )
         """The engine as readers use it. On PostgreSQL its statements run outside a
         transaction until the first one that writes, locks or streams, which opens one
@@ -189,10 +213,28 @@ class Database:
         at PostgreSQL's READ COMMITTED each statement takes a snapshot of its own anyway."""
         self._reader = sessionmaker(self.reader, expire_on_commit=False)
         self._writer = sessionmaker(self.writer, expire_on_commit=False)
+        self._awaited = None if self.is_sqlite else create_awaited_engine(url)
+        self._awaited_reader = self._awaited_writer = None
+        if self._awaited is not None:
+            awaited = self._awaited.sync_engine
+            self._awaited_reader = sessionmaker(
+                awaited.execution_options(**POSTGRES_READERS), expire_on_commit=False
+            )
+            self._awaited_writer = sessionmaker(awaited, expire_on_commit=False)
+        self._serving_loop: asyncio.AbstractEventLoop | None = None
+        self._serving_depth = 0
 
     @property
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
+
+    @property
+    def engines(self) -> tuple[Engine, ...]:
+        """Every engine statements of this database go through: that of its sessions and,
+        on PostgreSQL, that of the sessions awaiting the server (`work_runs`)."""
+        if self._awaited is None:
+            return (self.engine,)
+        return (self.engine, self._awaited.sync_engine)
 
     @property
     def writers_lock_at_begin(self) -> bool:
@@ -201,20 +243,65 @@ class Database:
         a transaction of its own; PostgreSQL locks only the rows a statement touches."""
         return self.is_sqlite
 
-    @property
-    def reads_on_the_loop(self) -> bool:
-        """Whether a request that only reads runs its database work on the event loop
-        rather than a worker thread. On SQLite a read is a call into the process that
-        never waits for a lock (WAL: readers see the last commit, whatever writers do),
-        and moving a request to a thread and back cost more than most reads: 60-75 µs
-        alone on the 2-core reference machine, and under load the threads contend for the
-        interpreter lock with the loop (one employee's month of entries: 608 requests/s
-        with the move, 1,087 without, same run). A PostgreSQL read waits for the server,
-        so it stays on a thread, where other requests go on meanwhile."""
-        return self.is_sqlite
+    def work_runs(self, *, write: bool) -> WorkRuns:
+        """Where a request's unit of work that may `write` runs its database work. Moving
+        a request to a worker thread and back costs more than most reads: 60-75 µs alone
+        on the 2-core reference machine, and under load the threads contend for the
+        interpreter lock with the loop (one employee's month of entries on SQLite: 608
+        requests/s with the move, 1,087 without, same run).
 
-    def session(self, *, write: bool, workspace_id: int | None = None) -> Session:
-        session = (self._writer if write else self._reader)()
+        - SQLite: a read on the event loop (a call into the process that never waits for
+          a lock: WAL readers see the last commit, whatever writers do); a write on a
+          worker thread, since it may wait for the one write lock.
+        - PostgreSQL, in an application serving requests (`serving`): on the event loop,
+          its statements sent through psycopg's asyncio connections, so that other
+          requests go on while one waits for the server or for a row lock. The services
+          stay synchronous: the unit of work runs them in `greenlet_spawn`, where
+          SQLAlchemy's asyncio engine awaits each statement. Blocking the loop on a
+          synchronous connection instead made a long read (a manager's team list) hold
+          up every other request.
+        - PostgreSQL anywhere else: on a worker thread."""
+        if self.is_sqlite:
+            return WorkRuns.ON_A_THREAD if write else WorkRuns.ON_THE_LOOP
+        if self._serving_loop is not None and self._serving_loop is _running_loop():
+            return WorkRuns.AWAITED
+        return WorkRuns.ON_A_THREAD
+
+    @asynccontextmanager
+    async def serving(self) -> AsyncIterator[None]:
+        """The time an application serves requests on the running event loop: on
+        PostgreSQL its units of work await the server (`work_runs`), and the connections
+        they opened on this loop are closed when it ends. One loop serves at a time (a
+        process's server has one); a loop that begins serving closes what another left
+        open."""
+        if self._awaited is None:
+            yield
+            return
+        loop = asyncio.get_running_loop()
+        if self._serving_loop is not loop:
+            await self._awaited.dispose()
+            self._serving_loop, self._serving_depth = loop, 0
+        self._serving_depth += 1
+        try:
+            yield
+        finally:
+            self._serving_depth -= 1
+            if self._serving_loop is loop and not self._serving_depth:
+                self._serving_loop = None
+                await self._awaited.dispose()
+
+    def session(
+        self, *, write: bool, workspace_id: int | None = None, awaited: bool = False
+    ) -> Session:
+        """A session that may `write` or only reads. An `awaited` one's statements await
+        the server and run in `greenlet_spawn` (`work_runs`); so does every session made
+        there, which would otherwise stop the event loop while it waits for the server,
+        and with it the request holding the row lock it waits for."""
+        awaited = awaited or in_greenlet()
+        if awaited and self._awaited_writer is not None and self._awaited_reader is not None:
+            session = (self._awaited_writer if write else self._awaited_reader)()
+        else:
+            session = (self._writer if write else self._reader)()
         session.info[MAY_WRITE] = write
         if workspace_id is not None:
             scope_session_to_workspace(session, workspace_id)
@@ -249,6 +336,13 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
 
 
 def _spread_workspace_estimates(connection: Connection) -> None:

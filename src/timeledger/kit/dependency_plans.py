@@ -34,7 +34,6 @@ import fastapi.dependencies.utils as solving
 import fastapi.routing
 from fastapi._compat import ModelField, get_missing_field_error
 from fastapi.background import BackgroundTasks
-from fastapi.concurrency import run_in_threadpool
 from fastapi.dependencies.models import (
     Dependant,
     _is_async_gen_callable,
@@ -48,6 +47,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from timeledger.kit import param_facts
+from timeledger.kit.uow import run_where_the_unit_works
 
 ROUTING_NAME = "solve_dependencies"
 """The name under which `fastapi.routing`'s request handlers call the solver."""
@@ -285,7 +285,7 @@ async def _solve(plan: Plan, solving_: _Solving) -> tuple[dict[str, Any], list[A
         elif step.kind is Kind.COROUTINE:
             solved = await step.call(**sub_values)
         elif step.kind is Kind.SYNCHRONOUS:
-            solved = await run_in_threadpool(step.call, **sub_values)
+            solved = await run_where_the_unit_works(step.call, **sub_values)
         else:
             solved = await solving._solve_generator(
                 request=solving_.request,

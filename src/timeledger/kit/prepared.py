@@ -20,6 +20,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import UpdateBase
+from sqlalchemy.util.concurrency import await_
 
 Processor = Callable[[Any], Any] | None
 NEW = "new_"
@@ -131,7 +132,7 @@ class PreparedQuery:
             cursor.close()
 
     def rows(self, connection: Any, dialect: Dialect, **values: Any) -> list[Any]:
-        """The rows on `connection` (a driver connection of `dialect`, see
+        """The rows on `connection` (a DB-API connection of `dialect`, see
         `rows_in_session`), as named tuples of the selected (or returned) columns' keys;
         none for a statement that answers no rows."""
         compiled = self._compiled(dialect)
@@ -157,7 +158,7 @@ def rows_in_session(session: Session, query: PreparedQuery, **values: Any) -> li
     if session.autoflush and (session.new or session.dirty or session.deleted):
         session.flush()
     connection = session.connection()
-    return query.rows(connection.connection.driver_connection, connection.dialect, **values)
+    return query.rows(connection.connection.dbapi_connection, connection.dialect, **values)
 
 
 def run_many_in_session(
@@ -168,7 +169,7 @@ def run_many_in_session(
     if session.autoflush and (session.new or session.dirty or session.deleted):
         session.flush()
     connection = session.connection()
-    query.run_many(connection.connection.driver_connection, connection.dialect, values)
+    query.run_many(connection.connection.dbapi_connection, connection.dialect, values)
 
 
 def run_and_commit(
@@ -185,17 +186,34 @@ def run_and_commit(
     connection = session.connection()
     dialect = connection.dialect
     driver: Any = connection.connection.driver_connection
-    statements = []
+    statements: Statements = []
     for query, values in runs:
         compiled = query._compiled(dialect)
         statements.append((compiled.sql, query._parameters(compiled, values)))
     statements.append(("COMMIT", None))
     try:
-        with driver.pipeline(), driver.cursor() as cursor:
-            for sql, parameters in statements:
-                cursor.execute(sql, parameters)
+        if dialect.is_async:
+            await_(_pipelined_awaiting(driver, statements))
+        else:
+            _pipelined(driver, statements)
     except dialect.loaded_dbapi.Error as error:
         sent = "; ".join(sql for sql, _ in statements)
         raise DBAPIError.instance(
             sent, None, error, dialect.loaded_dbapi.Error, dialect=dialect
         ) from error
+
+
+Statements = list[tuple[str, Any]]
+
+
+def _pipelined(driver: Any, statements: Statements) -> None:
+    with driver.pipeline(), driver.cursor() as cursor:
+        for sql, parameters in statements:
+            cursor.execute(sql, parameters)
+
+
+async def _pipelined_awaiting(driver: Any, statements: Statements) -> None:
+    """`_pipelined` on psycopg's asyncio connection (`Database.work_runs`)."""
+    async with driver.pipeline(), driver.cursor() as cursor:
+        for sql, parameters in statements:
+            await cursor.execute(sql, parameters)

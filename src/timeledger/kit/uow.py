@@ -4,25 +4,30 @@ Services only flush. The session commits after the endpoint returned and before 
 response is sent, so a failed commit becomes an error response, never a lost write that
 was already reported as done.
 
-A synchronous endpoint runs on a worker thread, and its unit of work ends on that same
-thread right after it returns (`UnitOfWorkRoute`): FastAPI alone would move such a request
-to a thread for the endpoint, again to check its response, and once more to commit, and
-each move costs more than a short query. A request that only reads SQLite does not move
-at all (`Database.reads_on_the_loop`).
+A synchronous endpoint runs where its unit of work runs (`Database.work_runs`): on SQLite
+a read on the event loop and a write on a worker thread, on PostgreSQL either on the event
+loop in `greenlet_spawn`, its statements awaiting the server. Its unit of work ends there
+right after it returns (`UnitOfWorkRoute`): FastAPI alone would move such a request to a
+thread for the endpoint, again to check its response, and once more to commit, and each
+move costs more than a short query.
 """
 
 import inspect
 from collections.abc import Callable, Coroutine
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Annotated, Any, TypeVar
 
+import anyio.to_thread
 from fastapi import Depends, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
+from sqlalchemy.util import greenlet_spawn
+from sqlalchemy.util.concurrency import await_, in_greenlet
 
-from timeledger.kit.db import Database
+from timeledger.kit.db import Database, WorkRuns
 
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 ResultT = TypeVar("ResultT")
@@ -42,11 +47,21 @@ def database(request: Request) -> Database:
     return db
 
 
+def off_the_loop(work: Callable[[], ResultT]) -> ResultT:
+    """`work()` on a worker thread when a unit of work running on the event loop calls it
+    (`WorkRuns.AWAITED`), else where it is called: for work that holds a core for many
+    milliseconds in C code that lets other threads run meanwhile (argon2's hashing),
+    which would stop the loop and every request on it."""
+    if in_greenlet():
+        return await_(anyio.to_thread.run_sync(work))
+    return work()
+
+
 @dataclass
 class _OpenUnit:
     write: bool
-    on_the_loop: bool
-    """Whether its database work runs on the event loop (`Database.reads_on_the_loop`)."""
+    runs: WorkRuns
+    """Where its database work runs."""
     session: Session | None = None
     ended: bool = False
     checks: list[Callable[[], object]] = field(default_factory=list)
@@ -92,11 +107,22 @@ def check_before_the_endpoint(check: Callable[[], object]) -> None:
 
 
 async def _run(unit: _OpenUnit, work: Callable[..., ResultT], *args: Any) -> ResultT:
-    """`work(*args)` where the unit's database work runs: on the event loop, or on a
-    worker thread."""
-    if unit.on_the_loop:
+    """`work(*args)` where the unit's database work runs (`Database.work_runs`)."""
+    if unit.runs is WorkRuns.ON_THE_LOOP:
         return work(*args)
+    if unit.runs is WorkRuns.AWAITED:
+        return await greenlet_spawn(work, *args)
     return await run_in_threadpool(work, *args)
+
+
+async def run_where_the_unit_works(work: Callable[..., ResultT], /, **values: Any) -> ResultT:
+    """`work(**values)` (a synchronous dependency) where the request's unit of work runs
+    its database work, so that it may use the unit's session; on a worker thread in a
+    request without one."""
+    unit = _REQUEST_UNIT.get()
+    if unit is None:
+        return await run_in_threadpool(work, **values)
+    return await _run(unit, partial(work, **values))
 
 
 def _run_checks(unit: _OpenUnit) -> None:
@@ -141,7 +167,9 @@ async def unit_of_work(request: Request) -> Session:
     connects at its first statement); `UnitOfWorkRoute` ends it."""
     unit = _current_unit()
     if unit.session is None:
-        unit.session = database(request).session(write=unit.write)
+        unit.session = database(request).session(
+            write=unit.write, awaited=unit.runs is WorkRuns.AWAITED
+        )
     return unit.session
 
 
@@ -176,7 +204,7 @@ class UnitOfWorkRoute(APIRoute):
     """Route class of every router: it holds the request's unit of work, committed when
     the endpoint returned and rolled back when anything failed. A synchronous endpoint and
     the end of its unit of work run together on one worker thread (on the event loop for
-    a read of SQLite, see `Database.reads_on_the_loop`), and FastAPI checks the response
+    see `Database.work_runs`), and FastAPI checks the response
     on the event loop, as it does for a coroutine endpoint."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Any]]:
@@ -192,7 +220,7 @@ class UnitOfWorkRoute(APIRoute):
 
         async def in_a_unit_of_work(request: Request) -> Response:
             write = request.method not in READ_ONLY_METHODS and not endpoint_reads_only
-            unit = _OpenUnit(write, on_the_loop=not write and database(request).reads_on_the_loop)
+            unit = _OpenUnit(write, database(request).work_runs(write=write))
             entered = _REQUEST_UNIT.set(unit)
             try:
                 response = await handler(request)

@@ -532,11 +532,13 @@ def _statements_run(db: Database) -> Iterator[list[str]]:
     def count(*args: Any) -> None:
         run.append(args[2])
 
-    event.listen(db.engine, "before_cursor_execute", count)
+    for engine in db.engines:
+        event.listen(engine, "before_cursor_execute", count)
     try:
         yield run
     finally:
-        event.remove(db.engine, "before_cursor_execute", count)
+        for engine in db.engines:
+            event.remove(engine, "before_cursor_execute", count)
 
 
 def test_users_and_accounts_cost_the_same_queries_for_two_people_or_ten(

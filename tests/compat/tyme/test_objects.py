@@ -441,11 +441,13 @@ def counted(db: Database) -> Iterator[list[str]]:
     def seen(*args: Any) -> None:
         statements.append(args[2])
 
-    event.listen(db.engine, "before_cursor_execute", seen)
+    for engine in db.engines:
+        event.listen(engine, "before_cursor_execute", seen)
     try:
         yield statements
     finally:
-        event.remove(db.engine, "before_cursor_execute", seen)
+        for engine in db.engines:
+            event.remove(engine, "before_cursor_execute", seen)
 
 
 def test_a_batch_reads_each_kind_with_the_same_queries_however_many_objects(
