@@ -286,16 +286,16 @@ def test_a_hash_leaves_the_loop_for_a_worker_thread(
 def test_a_read_of_postgresql_moves_to_a_worker_thread_where_no_application_serves(
     db: Database,
 ) -> None:
-    """Outside an application's lifespan (`Database.serving`) nothing closes the asyncio
+    """Where no lifespan entered `Database.serving`, nothing would close the asyncio
     connections a read would open, so it reads on a worker thread as it always did."""
     if db.is_sqlite:
         pytest.skip("SQLite reads on the event loop wherever it runs")
-    app = FastAPI()
+    app = FastAPI()  # its lifespan does not enter `db.serving()`
     app.state.db = db
     app.router.routes.append(RouteTable.of([router]))
-    client = TestClient(app)  # no `with`: the lifespan does not run
-    loop = client.get("/loop").json()["thread"]
-    read = client.get("/read").json()
+    with TestClient(app) as client:  # one event loop on one thread for every request
+        loop = client.get("/loop").json()["thread"]
+        read = client.get("/read").json()
 
     assert read["thread"] != loop
     assert read["awaits_the_server"] is False

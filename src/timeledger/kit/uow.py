@@ -5,7 +5,7 @@ response is sent, so a failed commit becomes an error response, never a lost wri
 was already reported as done.
 
 A synchronous endpoint runs where its unit of work runs (`Database.work_runs`): on SQLite
-a read on the event loop and a write on a worker thread, on PostgreSQL either on the event
+a read on the event loop and a write on a worker thread, on PostgreSQL both on the event
 loop in `greenlet_spawn`, its statements awaiting the server. Its unit of work ends there
 right after it returns (`UnitOfWorkRoute`): FastAPI alone would move such a request to a
 thread for the endpoint, again to check its response, and once more to commit, and each
@@ -203,9 +203,9 @@ def _after_its_checks(
 class UnitOfWorkRoute(APIRoute):
     """Route class of every router: it holds the request's unit of work, committed when
     the endpoint returned and rolled back when anything failed. A synchronous endpoint and
-    the end of its unit of work run together on one worker thread (on the event loop for
-    see `Database.work_runs`), and FastAPI checks the response
-    on the event loop, as it does for a coroutine endpoint."""
+    the end of its unit of work run together where the unit works (on a worker thread or
+    on the event loop, see `Database.work_runs`), and FastAPI checks the response on the
+    event loop, as it does for a coroutine endpoint."""
 
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Any]]:
         call = self.dependant.call
