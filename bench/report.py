@@ -1681,10 +1681,21 @@ HEAVIER_BECAUSE = {
 }
 """Why an operation of the sweep answers below a tenth of the floor (issue #16 asks for the
 reason of each), for those examined."""
+
+
+def _reasons(why: str, examined: tuple[tuple[str, str, str, str], ...]) -> dict[str, str]:
+    """`why` (a text with `what`, `earlier` and `share`) for each examined operation:
+    (template, what it reads, its req/s in an earlier run, its share of that floor)."""
+    return {
+        template: why.format(what=what, earlier=earlier, share=share)
+        for template, what, earlier, share in examined
+    }
+
+
 BELOW_THE_TENTH_ON_SQLITE = {
-    **{
-        template: _AT_THE_TENTH.format(what=what, earlier=earlier, share=share)
-        for template, what, earlier, share in (
+    **_reasons(
+        _AT_THE_TENTH,
+        (
             (
                 "/api/me/api-keys",
                 "the caller's user and their API keys as ORM objects (two queries)",
@@ -1741,11 +1752,11 @@ BELOW_THE_TENTH_ON_SQLITE = {
                 "1,174",
                 "0.13",
             ),
-        )
-    },
-    **{
-        template: _AT_THE_TENTH_ON_A_SLOW_HOST.format(what=what, earlier=earlier, share=share)
-        for template, what, earlier, share in (
+        ),
+    ),
+    **_reasons(
+        _AT_THE_TENTH_ON_A_SLOW_HOST,
+        (
             (
                 "/api/service-users/{user_id}/api-keys",
                 "the service user and their API keys as ORM objects (two queries)",
@@ -1771,11 +1782,11 @@ BELOW_THE_TENTH_ON_SQLITE = {
                 "1,369",
                 "0.13",
             ),
-        )
-    },
-    **{
-        template: _IN_A_SLOW_MINUTE.format(what=what, earlier=earlier, share=share)
-        for template, what, earlier, share in (
+        ),
+    ),
+    **_reasons(
+        _IN_A_SLOW_MINUTE,
+        (
             (
                 "/api/employees/{employee_id}/timesheet/entries/{entry_id}",
                 "the entry, then the whole workspace row and the employee as ORM objects "
@@ -1832,8 +1843,8 @@ BELOW_THE_TENTH_ON_SQLITE = {
                 "1,053",
                 "0.11",
             ),
-        )
-    },
+        ),
+    ),
 }
 """Operations the SQLite sweep of the run of 2026-12-07 14:33 measured below a tenth of the
 floor though the run before measured them above it, and why; shown for SQLite only."""
