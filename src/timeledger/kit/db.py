@@ -214,13 +214,18 @@ class Database:
         self._reader = sessionmaker(self.reader, expire_on_commit=False)
         self._writer = sessionmaker(self.writer, expire_on_commit=False)
         self._awaited = None if self.is_sqlite else create_awaited_engine(url)
-        self._awaited_reader = self._awaited_writer = None
-        if self._awaited is not None:
-            awaited = self._awaited.sync_engine
-            self._awaited_reader = sessionmaker(
-                awaited.execution_options(**POSTGRES_READERS), expire_on_commit=False
+        self._awaited_sessions: tuple[sessionmaker[Session], sessionmaker[Session]] | None = (
+            None
+            if self._awaited is None
+            else (
+                sessionmaker(
+                    self._awaited.sync_engine.execution_options(**POSTGRES_READERS),
+                    expire_on_commit=False,
+                ),
+                sessionmaker(self._awaited.sync_engine, expire_on_commit=False),
             )
-            self._awaited_writer = sessionmaker(awaited, expire_on_commit=False)
+        )
+        """The readers' and the writers' sessions awaiting the server, on PostgreSQL."""
         self._serving_loop: asyncio.AbstractEventLoop | None = None
         self._serving_depth = 0
 
@@ -297,11 +302,12 @@ class Database:
         the server and run in `greenlet_spawn` (`work_runs`); so does every session made
         there, which would otherwise stop the event loop while it waits for the server,
         and with it the request holding the row lock it waits for."""
-        awaited = awaited or in_greenlet()
-        if awaited and self._awaited_writer is not None and self._awaited_reader is not None:
-            session = (self._awaited_writer if write else self._awaited_reader)()
-        else:
-            session = (self._writer if write else self._reader)()
+        readers, writers = (
+            self._awaited_sessions
+            if self._awaited_sessions is not None and (awaited or in_greenlet())
+            else (self._reader, self._writer)
+        )
+        session = (writers if write else readers)()
         session.info[MAY_WRITE] = write
         if workspace_id is not None:
             scope_session_to_workspace(session, workspace_id)

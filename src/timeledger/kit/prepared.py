@@ -172,6 +172,10 @@ def run_many_in_session(
     query.run_many(connection.connection.dbapi_connection, connection.dialect, values)
 
 
+Statements = list[tuple[str, Any]]
+"""SQL with its parameters, in the order they are sent."""
+
+
 def run_and_commit(
     session: Session, runs: Iterable[tuple[PreparedQuery, Mapping[str, Any]]]
 ) -> None:
@@ -201,9 +205,6 @@ def run_and_commit(
         raise DBAPIError.instance(
             sent, None, error, dialect.loaded_dbapi.Error, dialect=dialect
         ) from error
-
-
-Statements = list[tuple[str, Any]]
 
 
 def _pipelined(driver: Any, statements: Statements) -> None:
