@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.util.concurrency import in_greenlet
 
 from timeledger.kit.jsonio import load_json_column
+from timeledger.kit.session import KeyedReadSession
 from timeledger.kit.tenancy import scope_session_to_workspace
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
@@ -211,18 +212,23 @@ class Database:
         instead of three (BEGIN, the query, COMMIT; 115 against 260 µs with psycopg alone on
         the reference machine). Its reads see what they would have seen in a transaction:
         at PostgreSQL's READ COMMITTED each statement takes a snapshot of its own anyway."""
-        self._reader = sessionmaker(self.reader, expire_on_commit=False)
-        self._writer = sessionmaker(self.writer, expire_on_commit=False)
+        self._reader = sessionmaker(self.reader, class_=KeyedReadSession, expire_on_commit=False)
+        self._writer = sessionmaker(self.writer, class_=KeyedReadSession, expire_on_commit=False)
         self._awaited = None if self.is_sqlite else create_awaited_engine(url)
-        self._awaited_sessions: tuple[sessionmaker[Session], sessionmaker[Session]] | None = (
+        self._awaited_sessions: (
+            tuple[sessionmaker[KeyedReadSession], sessionmaker[KeyedReadSession]] | None
+        ) = (
             None
             if self._awaited is None
             else (
                 sessionmaker(
                     self._awaited.sync_engine.execution_options(**POSTGRES_READERS),
+                    class_=KeyedReadSession,
                     expire_on_commit=False,
                 ),
-                sessionmaker(self._awaited.sync_engine, expire_on_commit=False),
+                sessionmaker(
+                    self._awaited.sync_engine, class_=KeyedReadSession, expire_on_commit=False
+                ),
             )
         )
         """The readers' and the writers' sessions awaiting the server, on PostgreSQL."""
