@@ -143,6 +143,8 @@ class ConfigKind(Generic[EntityT, VersionT]):
     """Those of `ids` naming live entities with a version in force on `day` (see
     `ids_effective_on`); built once with parameters: building it and its cache key took
     thirty times the query."""
+    entities_by_id: Select[Any] = field(init=False)
+    """The entities of `ids`, for `entities_of`: built once, as `effective_ids`."""
 
     def __post_init__(self) -> None:
         self.history = VersionHistory(self.version_model, self.owner_column)
@@ -157,6 +159,7 @@ class ConfigKind(Generic[EntityT, VersionT]):
                 self.history.in_force_on(bindparam("day", type_=Date())),
             )
         )
+        self.entities_by_id = select(entity).where(entity.id.in_(bindparam("ids", expanding=True)))
 
     # Reading
 
@@ -235,7 +238,7 @@ class ConfigKind(Generic[EntityT, VersionT]):
         ids = {getattr(version, self.owner_column.key) for version in versions}
         if not ids:
             return {}
-        rows = session.scalars(select(self.entity_model).where(self.entity_model.id.in_(ids)))
+        rows = session.scalars(self.entities_by_id, {"ids": sorted(ids)})
         return {row.id: row for row in rows}
 
     def live_as_of(
