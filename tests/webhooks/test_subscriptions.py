@@ -1,8 +1,9 @@
 """/api/webhooks/subscriptions: the secret shown once, updates with If-Match, event-type
 validation, permissions and workspace isolation."""
 
+import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from tests.access.support import new_person
 from tests.conftest import WorkspaceFixture
@@ -11,6 +12,7 @@ from timeledger.config import Settings
 from timeledger.kit.db import Database
 from timeledger.kit.secretbox import SecretBox
 from timeledger.models import AuditEvent, Job, WebhookSubscription
+from timeledger.webhooks.repository import SubscriptionRepository
 
 URL = "http://127.0.0.1:9/hook"
 
@@ -158,3 +160,27 @@ def test_permissions_read_for_developers_manage_for_admins_nothing_for_employees
     assert client.get(f"{url}/deliveries", headers=developer).status_code == 200
     assert client.post(SUBSCRIPTIONS, json={"url": URL}, headers=admin).status_code == 201
     assert client.post(f"{url}/test", headers=admin).status_code == 202
+
+
+@pytest.mark.postgresql
+def test_a_locked_read_sees_what_committed_since_the_subscription_was_read(
+    client: TestClient, db: Database, workspace: WorkspaceFixture
+) -> None:
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite serializes writers with BEGIN IMMEDIATE: nothing commits between")
+    made = client.post(SUBSCRIPTIONS, json={"url": URL}, headers=workspace.headers).json()
+    with db.session(write=True, workspace_id=workspace.id) as holder:
+        subscriptions = SubscriptionRepository(holder)
+        before = subscriptions.get(made["id"])
+        assert before is not None
+        with db.transaction(workspace_id=workspace.id) as other:
+            other.execute(
+                update(WebhookSubscription)
+                .where(WebhookSubscription.id == made["id"])
+                .values(description="changed meanwhile")
+            )
+        locked = subscriptions.get(made["id"], for_update=True)
+        seen = (locked is before, locked.description if locked is not None else None)
+        holder.rollback()
+
+    assert seen == (True, "changed meanwhile")

@@ -79,9 +79,7 @@ class ScheduleRepository:
         return select(JobSchedule)
 
     def get(self, schedule_id: int) -> JobSchedule | None:
-        return self.session.scalars(
-            select(JobSchedule).where(JobSchedule.id == schedule_id)
-        ).one_or_none()
+        return self.session.get(JobSchedule, schedule_id)
 
     def claim_due(self, now: datetime, limit: int) -> list[JobSchedule]:
         """Active schedules whose next run is due, of every workspace; on PostgreSQL a

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, delete, func, or_, select
+from sqlalchemy import Select, bindparam, delete, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -20,6 +20,13 @@ from timeledger.models import (
     PresenceInterval,
 )
 from timeledger.organization.repository import EMPLOYEE_VERSIONS, subtree_of
+
+ORG_UNITS_OF_KIOSKS = (
+    select(KioskOrgUnit.kiosk_id, KioskOrgUnit.org_unit_id)
+    .where(KioskOrgUnit.kiosk_id.in_(bindparam("kiosk_ids", expanding=True)))
+    .order_by(KioskOrgUnit.kiosk_id, KioskOrgUnit.org_unit_id)
+)
+"""The org units of kiosks: built once, as the statements every kiosk read runs."""
 
 
 class BadgeHolder(NamedTuple):
@@ -39,10 +46,9 @@ class KioskRepository:
         return select(Kiosk)
 
     def get(self, kiosk_id: int, *, for_update: bool = False) -> Kiosk | None:
-        statement = select(Kiosk).where(Kiosk.id == kiosk_id)
         if for_update:
-            statement = statement.with_for_update()
-        return self.session.scalars(statement).one_or_none()
+            return self.session.get(Kiosk, kiosk_id, with_for_update=True, populate_existing=True)
+        return self.session.get(Kiosk, kiosk_id)
 
     def by_token_prefix(self, prefix: str) -> Kiosk | None:
         """Across workspaces: the token names its kiosk before any workspace is known."""
@@ -60,11 +66,7 @@ class KioskRepository:
         found: dict[int, list[int]] = {kiosk_id: [] for kiosk_id in kiosk_ids}
         if not found:
             return found
-        rows = self.session.execute(
-            select(KioskOrgUnit.kiosk_id, KioskOrgUnit.org_unit_id)
-            .where(KioskOrgUnit.kiosk_id.in_(sorted(found)))
-            .order_by(KioskOrgUnit.kiosk_id, KioskOrgUnit.org_unit_id)
-        )
+        rows = self.session.execute(ORG_UNITS_OF_KIOSKS, {"kiosk_ids": sorted(found)})
         for kiosk_id, unit_id in rows:
             found[kiosk_id].append(unit_id)
         return found

@@ -27,10 +27,11 @@ class SubscriptionRepository:
         """One subscription; `for_update` locks its row on PostgreSQL until the transaction
         ends (SQLite's writers are serialized already), so the worker and the API never
         overwrite each other's changes of it."""
-        statement = select(WebhookSubscription).where(WebhookSubscription.id == subscription_id)
         if for_update:
-            statement = statement.with_for_update()
-        return self.session.scalars(statement).one_or_none()
+            return self.session.get(
+                WebhookSubscription, subscription_id, with_for_update=True, populate_existing=True
+            )
+        return self.session.get(WebhookSubscription, subscription_id)
 
     def count(self) -> int:
         return int(self.session.scalar(select(func.count()).select_from(WebhookSubscription)) or 0)
