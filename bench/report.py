@@ -717,20 +717,20 @@ hour.
     (SQLite's own `executemany` 2.8, the day totals 2.3) and the commit with the change
     log 2.2. No part of it would give the quarter less time that 2x TimeTagger asks of
     this host.
-  - The full run of 20:12 (the reads by id in it, not yet the kiosks', schedules' and
-    deliveries' above) met a host about three times faster than the run of 17:28 (bare
-    Starlette 25,016 against 8,874 req/s; TimeTagger's range 110 against 74). SQLite
-    passed every absolute target it had missed at 17:28: the month 512 → 1,114 req/s,
-    clocking 225 → 613 operations/s, the range 5.15x TimeTagger (4.40x). PostgreSQL
+  - The full run of 20:12 (the reads by id in it; not yet those of kiosks, subscriptions and
+    schedules, named beside the sweep's tables) met a host about three times faster than the
+    run of 17:28 (bare Starlette 25,016 against 8,874 req/s; TimeTagger's range 110 against
+    74). SQLite passed every absolute target it had missed at 17:28: the month 512 → 1,114
+    req/s, clocking 225 → 613 operations/s, the range 5.15x TimeTagger (4.40x). PostgreSQL
     gained less: the month 588 → 693, the team list 164 → 298, clocking 174 → 290, so its
     ratios to SQLite fell from 1.15, 0.76 and 0.77 to 0.62, 0.62 and 0.47 (the range 0.79
-    still passes). On the slow host the requests' own work dominated, and SQLite paid it
-    in the process; on the fast one PostgreSQL's round trips, its server's share of the 2
-    cores and the switches between the processes dominate what is left, and they shrank
-    less. Bulk fell to 1.27x TimeTagger, which gained more (2,261 → 4,392 records/s). The
-    floor was 0.37 of bare Starlette on SQLite and 0.48 on PostgreSQL (bare Starlette
-    measured 25,016 and 19,332 req/s before each), the median operation 0.12 and 0.08 of
-    it: a faster host lifts the floor most.
+    still passes). On the slow host the requests' own work dominated, and SQLite paid it in
+    the process; on the fast one PostgreSQL's round trips, its server's share of the 2 cores
+    and the switches between the processes dominate what is left, and they shrank less. Bulk
+    fell to 1.27x TimeTagger, which gained more (2,261 → 4,392 records/s). The floor was
+    0.37 of bare Starlette on SQLite and 0.48 on PostgreSQL (bare Starlette measured 25,016
+    and 19,332 req/s before each), the median operation 0.12 and 0.08 of it: a faster host
+    lifts the floor most.
 """
 
 
@@ -1925,9 +1925,9 @@ BELOW_THE_TENTH_ON_SQLITE = {
             ),
             (
                 "/api/admin/schedules",
-                "a page of schedules as ORM objects and the whole workspace row for the "
-                "zone (the workspace's prepared basics since the night of 2026-12-07: "
-                "1,003-1,010 → 852-875 µs in process)",
+                "a page of schedules as ORM objects and the whole workspace row for its "
+                "zone (two queries; the jobs sit below the organization layer, whose "
+                "prepared and kept basics answer the zone in other requests)",
                 "910",
                 "0.10",
             ),

@@ -25,16 +25,15 @@ from timeledger.kit.db import Database
 from timeledger.kit.errors import NotFound
 from timeledger.kit.etag import etag_for
 from timeledger.kit.views import view_of
-from timeledger.models import JobSchedule
-from timeledger.organization.today import workspace_basics
+from timeledger.models import JobSchedule, Workspace
 
 FIRED_PER_CYCLE = 50
 IfMatch = Callable[[str], None]
 
 
 def _timezone_of(session: Session, workspace_id: int) -> str:
-    basics = workspace_basics(session, workspace_id)
-    return basics.timezone if basics is not None else "UTC"
+    workspace = session.get(Workspace, workspace_id)
+    return workspace.timezone if workspace is not None else "UTC"
 
 
 def schedule_etag(schedule: JobSchedule) -> str:
