@@ -31,7 +31,8 @@ import psycopg
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import event, make_url
+from sqlalchemy import event, make_url, update
+from sqlalchemy.orm import Session
 from sqlalchemy.util import greenlet_spawn
 
 from timeledger.access.credentials import PasswordHashing
@@ -359,3 +360,30 @@ def statements_sent(db: Database) -> Iterator[list[str]]:
     finally:
         for engine in db.engines:
             event.remove(engine, "before_cursor_execute", remember)
+
+
+def note_seen_by_a_locked_read(
+    db: Database,
+    workspace_id: int,
+    model: Any,
+    row_id: int,
+    read: Callable[[Session, bool], Any],
+) -> tuple[bool, str | None]:
+    """On PostgreSQL: `read(session, for_update)` of row `row_id` of `model` once unlocked,
+    then, after another transaction has committed a new `note` (or `description`) of the
+    row, once locked. Whether the locked read answered the same object as the first, and
+    the text it saw: a locked read must decide on what is committed."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite serializes writers with BEGIN IMMEDIATE: nothing commits between")
+    column = "note" if hasattr(model, "note") else "description"
+    with db.session(write=True, workspace_id=workspace_id) as holder:
+        before = read(holder, False)
+        assert before is not None
+        with db.transaction(workspace_id=workspace_id) as other:
+            other.execute(
+                update(model).where(model.id == row_id).values({column: "changed meanwhile"})
+            )
+        locked = read(holder, True)
+        seen = (locked is before, getattr(locked, column) if locked is not None else None)
+        holder.rollback()
+    return seen

@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select, update
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from tests.conftest import statements_sent
+from tests.conftest import note_seen_by_a_locked_read, statements_sent
 from tests.timeoff.support import Leave, balances, decide, entries, grant, movements, request
 from timeledger.kit.db import Database
 from timeledger.models import Change, TimeoffRequest
@@ -269,23 +270,12 @@ def test_reading_a_request_reads_it_once(client: TestClient, db: Database, leave
 def test_a_locked_read_sees_what_committed_since_the_request_was_read(
     client: TestClient, db: Database, leave: Leave
 ) -> None:
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("SQLite serializes writers with BEGIN IMMEDIATE: nothing commits between")
     grant(client, leave, 500)
     made = request(client, leave, "2026-05-04", "2026-05-05")
-    workspace_id = leave.office.oslo.workspace.id
-    with db.session(write=True, workspace_id=workspace_id) as holder:
-        requests = TimeoffRepository(holder)
-        before = requests.get(made["id"])
-        assert before is not None
-        with db.transaction(workspace_id=workspace_id) as other:
-            other.execute(
-                update(TimeoffRequest)
-                .where(TimeoffRequest.id == made["id"])
-                .values(note="changed meanwhile")
-            )
-        locked = requests.get(made["id"], for_update=True)
-        seen = (locked is before, locked.note if locked is not None else None)
-        holder.rollback()
 
+    def read(session: Session, for_update: bool) -> TimeoffRequest | None:
+        return TimeoffRepository(session).get(made["id"], for_update=for_update)
+
+    workspace_id = leave.office.oslo.workspace.id
+    seen = note_seen_by_a_locked_read(db, workspace_id, TimeoffRequest, made["id"], read)
     assert seen == (True, "changed meanwhile")

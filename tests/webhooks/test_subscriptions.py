@@ -3,10 +3,11 @@ validation, permissions and workspace isolation."""
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select, update
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from tests.access.support import new_person
-from tests.conftest import WorkspaceFixture
+from tests.conftest import WorkspaceFixture, note_seen_by_a_locked_read
 from tests.webhooks.support import SUBSCRIPTIONS, make_changes
 from timeledger.config import Settings
 from timeledger.kit.db import Database
@@ -166,21 +167,10 @@ def test_permissions_read_for_developers_manage_for_admins_nothing_for_employees
 def test_a_locked_read_sees_what_committed_since_the_subscription_was_read(
     client: TestClient, db: Database, workspace: WorkspaceFixture
 ) -> None:
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("SQLite serializes writers with BEGIN IMMEDIATE: nothing commits between")
     made = client.post(SUBSCRIPTIONS, json={"url": URL}, headers=workspace.headers).json()
-    with db.session(write=True, workspace_id=workspace.id) as holder:
-        subscriptions = SubscriptionRepository(holder)
-        before = subscriptions.get(made["id"])
-        assert before is not None
-        with db.transaction(workspace_id=workspace.id) as other:
-            other.execute(
-                update(WebhookSubscription)
-                .where(WebhookSubscription.id == made["id"])
-                .values(description="changed meanwhile")
-            )
-        locked = subscriptions.get(made["id"], for_update=True)
-        seen = (locked is before, locked.description if locked is not None else None)
-        holder.rollback()
 
+    def read(session: Session, for_update: bool) -> WebhookSubscription | None:
+        return SubscriptionRepository(session).get(made["id"], for_update=for_update)
+
+    seen = note_seen_by_a_locked_read(db, workspace.id, WebhookSubscription, made["id"], read)
     assert seen == (True, "changed meanwhile")
