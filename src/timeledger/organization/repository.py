@@ -92,6 +92,7 @@ def _like(text: str) -> str:
 
 _LIVE_EMPLOYEES = select(Employee).where(Employee.deleted_at.is_(None))
 _LIVE_EMPLOYEE_BY_ID = _LIVE_EMPLOYEES.where(Employee.id == bindparam("employee_id"))
+_EMPLOYEE_OF_USER = select(Employee).where(Employee.user_id == bindparam("user_id"))
 """Built once, as the statements of visible users (`users.repository`)."""
 
 
@@ -507,7 +508,7 @@ class EmployeeRepository:
         ).one_or_none()
 
     def by_user(self, user_id: int) -> Employee | None:
-        return self.session.scalars(select(Employee).where(Employee.user_id == user_id)).first()
+        return self.session.scalars(_EMPLOYEE_OF_USER, {"user_id": user_id}).first()
 
     def terms_in_force(self, terms_id: int, day: date) -> bool:
         terms = self.session.get(EmploymentTerms, terms_id)
