@@ -91,8 +91,8 @@ def _like(text: str) -> str:
 
 
 _LIVE_EMPLOYEES = select(Employee).where(Employee.deleted_at.is_(None))
-_LIVE_EMPLOYEE_BY_ID = _LIVE_EMPLOYEES.where(Employee.id == bindparam("employee_id"))
 _EMPLOYEE_OF_USER = select(Employee).where(Employee.user_id == bindparam("user_id"))
+_LIVE_EMPLOYEE_BY_ID = _LIVE_EMPLOYEES.where(Employee.id == bindparam("employee_id"))
 """Built once, as the statements of visible users (`users.repository`)."""
 
 

@@ -66,13 +66,9 @@ class TimeoffRepository:
         what the session held."""
         if not for_update:
             return self.session.get(TimeoffRequest, request_id)
-        statement = (
-            select(TimeoffRequest)
-            .where(TimeoffRequest.id == request_id)
-            .with_for_update()
-            .execution_options(populate_existing=True)
+        return self.session.get(
+            TimeoffRequest, request_id, with_for_update=True, populate_existing=True
         )
-        return self.session.scalars(statement).one_or_none()
 
     def requested(self, read: AwaitingRead) -> list[Any]:
         """The requests awaiting a decision that `read` asks for, in the order they were
