@@ -93,6 +93,14 @@ def _like(text: str) -> str:
 _LIVE_EMPLOYEES = select(Employee).where(Employee.deleted_at.is_(None))
 _EMPLOYEE_OF_USER = select(Employee).where(Employee.user_id == bindparam("user_id"))
 _LIVE_EMPLOYEE_BY_ID = _LIVE_EMPLOYEES.where(Employee.id == bindparam("employee_id"))
+_EMPLOYEES_BY_ID = select(Employee).where(
+    Employee.id.in_(bindparam("employee_ids", expanding=True))
+)
+_PERIODS_OF_EMPLOYEES = (
+    select(Employment)
+    .where(Employment.employee_id.in_(bindparam("employee_ids", expanding=True)))
+    .order_by(Employment.employee_id, Employment.starts_on)
+)
 """Built once, as the statements of visible users (`users.repository`)."""
 
 
@@ -462,17 +470,13 @@ class EmployeeRepository:
     def histories(self, employee_ids: Iterable[int]) -> dict[int, list[EmployeeVersion]]:
         """Every version of these employees, oldest first (of two taking effect on one
         date, the earlier recorded first)."""
-        wanted = sorted(set(employee_ids))
-        versions = EmployeeVersion.employee_id.in_(wanted)
-        order = (EmployeeVersion.employee_id, EmployeeVersion.effective_from, EmployeeVersion.id)
-        statement = select(EmployeeVersion).where(versions).order_by(*order)
-        return rows_by(self.session, wanted, statement, attrgetter("employee_id"))
+        return EMPLOYEE_VERSIONS.histories(self.session, set(employee_ids))
 
     def load(self, employee_ids: Iterable[int]) -> list[Employee]:
         """These employees in one query: a batch's later reads of each by id find it in
         the session (they are pinned to it)."""
         wanted = sorted(set(employee_ids))
-        return list(self.session.scalars(select(Employee).where(Employee.id.in_(wanted))))
+        return list(self.session.scalars(_EMPLOYEES_BY_ID, {"employee_ids": wanted}))
 
     def versions_on(self, employee_ids: Sequence[int], day: date) -> dict[int, EmployeeVersion]:
         return EMPLOYEE_VERSIONS.in_force_for(self.session, employee_ids, day)
@@ -531,10 +535,10 @@ class EmploymentRepository:
     def of_employees(self, employee_ids: Collection[int]) -> dict[int, list[Employment]]:
         """The employment periods of each of the employees, in one query."""
         wanted = sorted(set(employee_ids))
-        periods = Employment.employee_id.in_(wanted)
-        order = (Employment.employee_id, Employment.starts_on)
-        statement = select(Employment).where(periods).order_by(*order)
-        return rows_by(self.session, wanted, statement, attrgetter("employee_id"))
+        return rows_by(
+            self.session, wanted, _PERIODS_OF_EMPLOYEES, attrgetter("employee_id"),
+            employee_ids=wanted,
+        )  # fmt: skip
 
     def get(self, employee_id: int, employment_id: int) -> Employment | None:
         return self.session.scalars(

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from timeledger.kit.tenancy import session_workspace_id
@@ -49,6 +49,24 @@ RATE_ORDER: tuple[RateSource, ...] = (
 )
 EMPLOYEE_VERSIONS = VersionHistory(EmployeeVersion, EmployeeVersion.employee_id)
 MINUTES_PER_HOUR = 60
+_FIXED_RATES_OF_PAIRS: dict[str, Select[*tuple[Any, ...]]] = {
+    "project_activity": select(
+        ProjectActivityRate.project_id,
+        ProjectActivityRate.activity_id,
+        ProjectActivityRate.hourly_rate_minor,
+    ).where(
+        ProjectActivityRate.project_id.in_(bindparam("project_ids", expanding=True)),
+        ProjectActivityRate.activity_id.in_(bindparam("other_ids", expanding=True)),
+    ),
+    "project_member": select(
+        ProjectMember.project_id, ProjectMember.user_id, ProjectMember.hourly_rate_minor
+    ).where(
+        ProjectMember.project_id.in_(bindparam("project_ids", expanding=True)),
+        ProjectMember.user_id.in_(bindparam("other_ids", expanding=True)),
+    ),
+}
+"""The fixed rates of (project, activity) and (project, user) pairs, by their source:
+built once, for every batch and report that prices entries."""
 
 
 @dataclass(frozen=True)
@@ -129,23 +147,14 @@ class VersionReads:
             unknown = {pair for pair in pairs if (source, *pair) not in self.fixed_rates}
             if not unknown:
                 continue
-            projects = sorted({project for project, _ in unknown})
-            others = sorted({other for _, other in unknown})
-            query: Select[*tuple[Any, ...]]
-            if source == "project_activity":
-                query = select(
-                    ProjectActivityRate.project_id,
-                    ProjectActivityRate.activity_id,
-                    ProjectActivityRate.hourly_rate_minor,
-                ).where(
-                    ProjectActivityRate.project_id.in_(projects),
-                    ProjectActivityRate.activity_id.in_(others),
-                )
-            else:
-                query = select(
-                    ProjectMember.project_id, ProjectMember.user_id, ProjectMember.hourly_rate_minor
-                ).where(ProjectMember.project_id.in_(projects), ProjectMember.user_id.in_(others))
-            found = {(project, other): rate for project, other, rate in session.execute(query)}
+            rows = session.execute(
+                _FIXED_RATES_OF_PAIRS[source],
+                {
+                    "project_ids": sorted({project for project, _ in unknown}),
+                    "other_ids": sorted({other for _, other in unknown}),
+                },
+            )
+            found = {(project, other): rate for project, other, rate in rows}
             for project, other in unknown:
                 self.fixed_rates[(source, project, other)] = found.get((project, other))
 
@@ -160,7 +169,7 @@ class VersionReads:
         if unknown:
             found = {
                 entity.id: entity
-                for entity in session.scalars(select(model).where(model.id.in_(unknown)))
+                for entity in session.scalars(kind.entities_by_id, {"ids": unknown})
             }
             for entity_id in unknown:
                 self.entities[(model, entity_id)] = found.get(entity_id)

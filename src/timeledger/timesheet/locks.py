@@ -36,6 +36,17 @@ LOCKS_SHARING_DAYS = PreparedQuery(
 )
 """The locks of an employee that share a day with [from_day, to_day]: a range seek on
 `ix_period_locks_employee` from `from_day` on."""
+LOCKS_OF_EMPLOYEES_SHARING_DAYS = (
+    select(LOCKS.c.employee_id, LOCKS.c.first_day, LOCKS.c.last_day, LOCKS.c.statement_id)
+    .where(
+        LOCKS.c.workspace_id == bindparam("workspace_id"),
+        LOCKS.c.employee_id.in_(bindparam("employee_ids", expanding=True)),
+        LOCKS.c.last_day >= bindparam("from_day", type_=Date()),
+        LOCKS.c.first_day <= bindparam("to_day", type_=Date()),
+    )
+    .order_by(LOCKS.c.employee_id, LOCKS.c.last_day)
+)
+"""The same of several employees at once (a batch's)."""
 
 
 @dataclass(frozen=True)
@@ -75,14 +86,13 @@ def locked_periods_of(
     if not found:
         return found
     rows = session.execute(
-        select(LOCKS.c.employee_id, LOCKS.c.first_day, LOCKS.c.last_day, LOCKS.c.statement_id)
-        .where(
-            LOCKS.c.workspace_id == session_workspace_id(session),
-            LOCKS.c.employee_id.in_(sorted(found)),
-            LOCKS.c.last_day >= from_day,
-            LOCKS.c.first_day <= to_day,
-        )
-        .order_by(LOCKS.c.employee_id, LOCKS.c.last_day)
+        LOCKS_OF_EMPLOYEES_SHARING_DAYS,
+        {
+            "workspace_id": session_workspace_id(session),
+            "employee_ids": sorted(found),
+            "from_day": from_day,
+            "to_day": to_day,
+        },
     )
     for employee_id, first_day, last_day, statement_id in rows:
         found[employee_id].append(LockedPeriod(employee_id, first_day, last_day, statement_id))
