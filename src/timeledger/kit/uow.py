@@ -28,6 +28,7 @@ from sqlalchemy.util import greenlet_spawn
 from sqlalchemy.util.concurrency import await_, in_greenlet
 
 from timeledger.kit.db import Database, WorkRuns
+from timeledger.kit.request_handler import request_handler
 
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 ResultT = TypeVar("ResultT")
@@ -215,7 +216,7 @@ class UnitOfWorkRoute(APIRoute):
                 if inspect.iscoroutinefunction(call)
                 else _ending_its_unit_of_work(call)
             )
-        handler = super().get_route_handler()
+        handler = request_handler(self) or super().get_route_handler()
         endpoint_reads_only = getattr(self.endpoint, _READS_ONLY, False)
 
         async def in_a_unit_of_work(request: Request) -> Response:
