@@ -731,6 +731,55 @@ hour.
     0.37 of bare Starlette on SQLite and 0.48 on PostgreSQL (bare Starlette measured 25,016
     and 19,332 req/s before each), the median operation 0.12 and 0.08 of it: a faster host
     lifts the floor most.
+- **One request handler per route (2026-12-07, late night).** Profiled in process, the
+  floor (`GET /api/`, the ASGI application called directly, CPU time, best of five rounds
+  of 20,000) cost 36.4-36.8 µs against 32.0 for a bare FastAPI application with that one
+  route and 8.6 for bare Starlette; in the bare FastAPI application more than half of it
+  was FastAPI's request handler. That handler, a closure per route, asks on every request
+  what its route's declaration already answers: it looks up the request's telemetry four
+  times (the application runs without OpenTelemetry), opens two telemetry operations,
+  builds the endpoint's error context, and goes through the branches of streamed answers.
+  Removing FastAPI's two pass-through middleware layers (its exception telemetry and body
+  limit; the request frame does the limits) was measured too: 36.7 → 36.5 µs, not done.
+  - `kit/request_handler.py` builds each route's handler once: the body read and refused
+    as FastAPI reads and refuses it, the same solver (`kit/dependency_plans.py`), the
+    same validation errors, the answer validated and serialized by the route's response
+    field, with the status code, headers and background tasks from the same places. A
+    streamed or form route would keep FastAPI's; the application has none
+    (tests/kit/test_request_handler.py: both handlers' answers to 18 requests, bodies
+    valid, invalid and of other content types, compared status, headers and body).
+  - In process: the floor 36.4-36.8 → 32.7-34.2 µs, `GET /api/projects/1` 536-543 →
+    522-528 µs. Over HTTP side by side (three alternating rounds of 4 s, medians): bare
+    Starlette 24,805 req/s, the floor 9,447 → 10,616 (0.38 → 0.43 of it), the project
+    1,404 → 1,425.
+- **A batch's reads by statements built once (2026-12-07, late night).** A batch of 100
+  entries (scenario 6) read its employees, their employment periods, the projects' fixed
+  rates and the locked periods by statements it built anew for each batch, and on SQLite
+  it sent the employees' row locks, which SQLite's dialect sends without FOR UPDATE: a
+  query that locked nothing (a SQLite writer holds the database's write lock from its
+  BEGIN IMMEDIATE). The lock is now sent only where rows lock (tests/entries/
+  test_repository.py), and the reads are statements built once, shared with every other
+  caller (the employees' versions through `EMPLOYEE_VERSIONS.histories`). In process,
+  CPU time, best of five rounds of 15 batches, three alternating runs: 12.7-13.6 →
+  12.0-12.4 ms a batch. Timed by part (wall time in process): checking and settling 8.0 ms
+  (the 100 items' own rules 1.5; loading the 20 employees 0.8 and deciding reach 0.6;
+  periods, versions, references and stored minutes 0.5-0.6 each; locked periods 0.4;
+  the totals computed 0.6; the items' values and views 1.5), writing 3.2 (the entries'
+  `executemany` 1.2 with its values, the totals 1.0, the change log 0.3) and the commit
+  1.2; SQLite's own calls (`executemany`, `commit`, `fetchall`) are about 3.2 ms of it.
+  2x TimeTagger on this host (49-56 batches/s in the same runs) asks about 9.6 ms a batch:
+  a quarter less again, spread over some twenty parts of 0.3-1.5 ms each.
+- **The full run of 23:47 (2026-12-07)**, with both changes above, on the fast host again
+  (bare Starlette 26,601 req/s before the SQLite sweep, 26,124 before PostgreSQL's): the
+  floor 9,199 → 10,057 req/s on SQLite, but 0.37 → 0.38 of a bare Starlette measured
+  faster than at 20:12 (bare FastAPI with one route: 0.42), and 0.37 on PostgreSQL; the
+  median operation 1,110 → 1,321 req/s (0.13 of the floor); bulk 5,582 → 6,762 entries/s,
+  1.27x → 1.48x TimeTagger (4,562 records/s); the range 5.31x TimeTagger. PostgreSQL
+  beside SQLite: the month 0.62 → 0.77 and the range 0.86 pass, the team list 0.66 and
+  clocking 0.67 (0.62 and 0.47 at 20:12) still miss. Over HTTP the floor costs about
+  99 µs a request against 89 for bare FastAPI and 38 for bare Starlette, while called in
+  process the three cost 33, 32 and 9 µs: what the server adds around the application
+  (parsing, the event loop, the socket) grows with the application's code.
 """
 
 
