@@ -1,10 +1,6 @@
 """The SQL of time entries that no endpoint shows by itself."""
 
-from typing import Any
-
-from sqlalchemy import event
-
-from tests.conftest import WorkspaceFixture
+from tests.conftest import WorkspaceFixture, statements_sent
 from tests.timesheet.support import Person
 from timeledger.entries.repository import EntryRepository
 from timeledger.kit.db import Database
@@ -16,20 +12,10 @@ def test_writes_of_an_employee_are_serialized_by_a_row_lock_only_where_rows_lock
     """PostgreSQL locks the employee's row until commit; a SQLite writer holds the
     database's one write lock already, and its dialect sends no FOR UPDATE, so the lock
     costs no statement there."""
-    statements: list[str] = []
-
-    def note(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
-
     with db.transaction(workspace_id=workspace.id) as session:
         session.connection()
-        for engine in db.engines:
-            event.listen(engine, "before_cursor_execute", note)
-        try:
+        with statements_sent(db) as statements:
             EntryRepository(session).serialize_writes_of(person.employee_id)
-        finally:
-            for engine in db.engines:
-                event.remove(engine, "before_cursor_execute", note)
     if db.is_sqlite:
         assert statements == []
     else:
